@@ -1,0 +1,497 @@
+"""The staff area. Every save goes through cases.services so the admin follows the same rules
+as the API, imports and tasks."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from cases import services
+from cases.choices import ChargeState
+from cases.forms import ChargeInlineForm, EndChargeForm, ReclassifyChargeForm
+from cases.models import (
+    Article,
+    Case,
+    CaseEvent,
+    Charge,
+    Facility,
+    FacilityStay,
+    Jurisdiction,
+    Person,
+    PersonName,
+    Reclassification,
+    Region,
+    Source,
+    WatchListEntry,
+)
+
+
+def _message_for(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+class ArticleListFilter(admin.SimpleListFilter):
+    """Filter by article part, listing only parts that are charged somewhere."""
+
+    title = "article"
+    parameter_name = "article"
+    charge_path = "charges__article"
+
+    def lookups(self, request, model_admin):
+        used = Article.objects.filter(charges__isnull=False).distinct().select_related("jurisdiction")
+        return [(a.pk, f"{a.jurisdiction.code} {a.notation}") for a in used]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(**{self.charge_path: self.value()}).distinct()
+        return queryset
+
+
+class PersonArticleListFilter(ArticleListFilter):
+    charge_path = "cases__charges__article"
+
+
+# People ---------------------------------------------------------------------------------------
+
+
+class PersonNameInline(admin.TabularInline):
+    model = PersonName
+    extra = 1
+    fields = ["text", "script", "kind", "is_primary"]
+
+
+class CaseInline(admin.TabularInline):
+    model = Case
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ["case_number", "jurisdiction", "status", "detention_date", "risk_level"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False  # a case is opened on its own page, through the create-case service
+
+
+@admin.register(Person)
+class PersonAdmin(SimpleHistoryAdmin):
+    list_display = ["display_name", "region", "sex", "birth_date", "publication_state", "updated_at"]
+    list_filter = [
+        "publication_state",
+        "region",
+        "sex",
+        "cases__status",
+        "cases__jurisdiction",
+        PersonArticleListFilter,
+    ]
+    search_fields = ["names__text", "slug"]
+    readonly_fields = ["slug", "public_id", "publication_state", "published_at", "created_at", "updated_at"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "sex",
+                    ("birth_date", "birth_date_precision"),
+                    "is_official_or_military",
+                    "region",
+                    "citizenship",
+                    "occupation",
+                ]
+            },
+        ),
+        ("Public", {"fields": ["biography"]}),
+        ("Confidential", {"fields": ["internal_notes"]}),
+        (
+            "Publication",
+            {
+                "fields": [
+                    "publication_state",
+                    "published_at",
+                    "slug",
+                    "public_id",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
+    ]
+    inlines = [PersonNameInline, CaseInline]
+    actions = ["publish_selected", "withdraw_selected"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("region").prefetch_related("names")
+
+    @admin.display(description="name")
+    def display_name(self, person):
+        return str(person)
+
+    def save_model(self, request, obj, form, change):
+        fields = {f: form.cleaned_data[f] for f in form.changed_data if f in services.PERSON_FIELDS}
+        if change:
+            original = Person.objects.get(pk=obj.pk)
+            services.update_person(person=original, by=request.user, **fields)
+        else:
+            # Names arrive with the inline formset; the person is saved first, names after.
+            obj.assign_slug_from("")
+            services._save(obj, request.user)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        for instance in instances:
+            services.save_detail(instance=instance, by=request.user)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not request.user.has_perm("cases.publish_person"):
+            actions.pop("publish_selected", None)
+            actions.pop("withdraw_selected", None)
+        return actions
+
+    def _apply(self, request, queryset, service, verb):
+        if not request.user.has_perm("cases.publish_person"):
+            raise PermissionDenied
+        done = 0
+        for person in queryset:
+            try:
+                service(person=person, by=request.user)
+                done += 1
+            except ValidationError as error:
+                self.message_user(request, f"{person}: {_message_for(error)}", messages.ERROR)
+        if done:
+            self.message_user(request, f"{verb} {done} {'person' if done == 1 else 'people'}.")
+
+    @admin.action(description="Publish selected people")
+    def publish_selected(self, request, queryset):
+        self._apply(request, queryset, services.publish_person, "Published")
+
+    @admin.action(description="Withdraw selected people from the public pages")
+    def withdraw_selected(self, request, queryset):
+        self._apply(request, queryset, services.withdraw_person, "Withdrew")
+
+
+# Cases ----------------------------------------------------------------------------------------
+
+
+class ChargeInline(admin.TabularInline):
+    model = Charge
+    form = ChargeInlineForm
+    fk_name = "case"
+    extra = 1
+    can_delete = False
+    fields = ["article", "stage", "offence_date", "charged_on", "source", "state", "ended_on", "actions"]
+    readonly_fields = ["state", "ended_on", "actions"]
+    autocomplete_fields = ["article"]
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if not self.has_change_permission(request, obj):
+            fields.remove("actions")  # the reclassify and end links are for editors
+        return fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("article", "reclassified_into__article")
+
+    @admin.display(description="")
+    def actions(self, charge):
+        if not charge.pk:
+            return ""
+        if charge.state != ChargeState.ACTIVE:
+            if charge.reclassified_into_id:
+                return format_html("→ {}", charge.reclassified_into.article.notation)
+            return ""
+        return format_html(
+            '<a href="{}">Reclassify</a> · <a href="{}">End</a>',
+            reverse("admin:cases_charge_reclassify", args=[charge.pk]),
+            reverse("admin:cases_charge_end", args=[charge.pk]),
+        )
+
+
+class CaseEventInline(admin.TabularInline):
+    model = CaseEvent
+    extra = 0
+    fields = ["date", "kind", "text", "is_public", "charge"]
+    raw_id_fields = ["charge"]
+
+
+class FacilityStayInline(admin.TabularInline):
+    model = FacilityStay
+    extra = 0
+    fields = ["facility", "start_date", "end_date"]
+
+
+@admin.register(Case)
+class CaseAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "__str__",
+        "jurisdiction",
+        "status",
+        "risk_display",
+        "detention_date",
+        "expected_release_date",
+    ]
+    list_filter = [
+        "status",
+        "jurisdiction",
+        "person__region",
+        "risk_level",
+        "person__publication_state",
+        ArticleListFilter,
+    ]
+    search_fields = ["person__names__text", "case_number"]
+    autocomplete_fields = ["person"]
+    readonly_fields = ["public_id", "expected_release_date", "risk_level", "risk_stale", "risk_assessed_at"]
+    fieldsets = [
+        (None, {"fields": ["person", "jurisdiction", "case_number", "investigating_body", "status"]}),
+        ("Detention", {"fields": ["detention_date", "detention_place"]}),
+        (
+            "Trial and sentence",
+            {
+                "fields": [
+                    "court",
+                    "verdict_date",
+                    "sentence_kind",
+                    ("sentence_years", "sentence_months"),
+                    "sentence_regime",
+                    "expected_release_date",
+                ]
+            },
+        ),
+        (
+            "Recognition as a political prisoner",
+            {"fields": ["recognised_on", "recognised_by", "recognition_criteria"]},
+        ),
+        ("Risk of the death penalty", {"fields": ["risk_level", "risk_stale", "risk_assessed_at"]}),
+        (None, {"fields": ["public_id"]}),
+    ]
+    inlines = [ChargeInline, FacilityStayInline, CaseEventInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("jurisdiction")
+            .prefetch_related(Prefetch("person__names", queryset=PersonName.objects.filter(is_primary=True)))
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            fields += ["person", "jurisdiction"]  # a case does not move to another person or code
+        return fields
+
+    @admin.display(description="risk", ordering="risk_level")
+    def risk_display(self, case):
+        return "under review" if case.risk_stale else case.get_risk_level_display()
+
+    def save_model(self, request, obj, form, change):
+        fields = {f: form.cleaned_data[f] for f in form.changed_data if f in services.CASE_FIELDS}
+        if change:
+            services.update_case(case=Case.objects.get(pk=obj.pk), by=request.user, **fields)
+        else:
+            created = services.create_case(
+                person=form.cleaned_data["person"],
+                jurisdiction=form.cleaned_data["jurisdiction"],
+                by=request.user,
+                **fields,
+            )
+            obj.pk = created.pk
+            obj._state.adding = False
+
+    def save_formset(self, request, form, formset, change):
+        case = form.instance
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        form_of = {id(inline.instance): inline for inline in formset.forms}
+        for instance in instances:
+            if not isinstance(instance, Charge):
+                services.save_detail(instance=instance, by=request.user)
+            elif instance.pk is None:
+                services.add_charge(
+                    case=case,
+                    article=instance.article,
+                    stage=instance.stage,
+                    offence_date=instance.offence_date,
+                    charged_on=instance.charged_on,
+                    source=instance.source,
+                    by=request.user,
+                )
+            else:
+                changed = {f: getattr(instance, f) for f in form_of[id(instance)].changed_data}
+                services.update_charge_facts(
+                    charge=Charge.objects.get(pk=instance.pk), by=request.user, **changed
+                )
+        formset.save_m2m()
+
+
+@admin.register(Charge)
+class ChargeAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "case", "state", "charged_on", "ended_on"]
+    list_filter = ["state", "stage", "article__jurisdiction", "article__capital"]
+    search_fields = ["case__person__names__text", "article__number"]
+    readonly_fields = ["case", "article", "state", "ended_on", "reclassified_into"]
+    fields = [
+        "case",
+        "article",
+        "stage",
+        "offence_date",
+        "charged_on",
+        "source",
+        "state",
+        "ended_on",
+        "reclassified_into",
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("article", "case__person")
+            .prefetch_related("case__person__names")
+        )
+
+    def has_add_permission(self, request):
+        return False  # charges are brought on the case page
+
+    def save_model(self, request, obj, form, change):
+        changed = {f: form.cleaned_data[f] for f in form.changed_data}
+        services.update_charge_facts(charge=Charge.objects.get(pk=obj.pk), by=request.user, **changed)
+
+    def get_urls(self):
+        own = [
+            path(
+                "<int:pk>/reclassify/",
+                self.admin_site.admin_view(self.reclassify_view),
+                name="cases_charge_reclassify",
+            ),
+            path("<int:pk>/end/", self.admin_site.admin_view(self.end_view), name="cases_charge_end"),
+        ]
+        return own + super().get_urls()
+
+    def _charge_for_change(self, request, pk):
+        charge = get_object_or_404(Charge.objects.select_related("article", "case__person"), pk=pk)
+        if not self.has_change_permission(request, charge):
+            raise PermissionDenied
+        return charge
+
+    def _render(self, request, charge, form, title, submit_label):
+        context = {
+            **self.admin_site.each_context(request),
+            "charge": charge,
+            "form": form,
+            "title": title,
+            "submit_label": submit_label,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/cases/charge/action_form.html", context)
+
+    def reclassify_view(self, request, pk):
+        charge = self._charge_for_change(request, pk)
+        form = ReclassifyChargeForm(request.POST or None, charge=charge)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                new = services.reclassify_charge(
+                    charge=charge,
+                    to_article=data["to_article"],
+                    on=data["on"],
+                    stage=data["stage"],
+                    offence_date=data["offence_date"],
+                    source=data["source"],
+                    note=data["note"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, _message_for(error))
+            else:
+                self.message_user(
+                    request, f"Reclassified {charge.article.notation} → {new.article.notation}."
+                )
+                return redirect("admin:cases_case_change", charge.case_id)
+        return self._render(request, charge, form, "Reclassify a charge", "Reclassify")
+
+    def end_view(self, request, pk):
+        charge = self._charge_for_change(request, pk)
+        form = EndChargeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.end_charge(
+                    charge=charge,
+                    state=form.cleaned_data["state"],
+                    on=form.cleaned_data["on"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, _message_for(error))
+            else:
+                self.message_user(request, f"The charge under {charge.article.notation} is closed.")
+                return redirect("admin:cases_case_change", charge.case_id)
+        return self._render(request, charge, form, "End a charge", "Save")
+
+
+@admin.register(Reclassification)
+class ReclassificationAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "date", "created_by"]
+    readonly_fields = ["from_charge", "to_charge", "date", "created_by", "created_at"]
+    fields = readonly_fields + ["source", "note"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+# Law data and reference records --------------------------------------------------------------
+
+
+@admin.register(Article)
+class ArticleAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "jurisdiction", "title_en", "capital", "capital_since", "verified"]
+    list_filter = ["jurisdiction", "capital", "verified", "category"]
+    search_fields = ["number", "title_en", "title_ru", "title_be"]
+    readonly_fields = ["jurisdiction", "number", "part"]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser  # new articles come with the law data files
+
+
+@admin.register(WatchListEntry)
+class WatchListEntryAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "condition", "reason", "effective_from", "effective_to"]
+    list_filter = ["jurisdiction"]
+
+
+@admin.register(Jurisdiction)
+class JurisdictionAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "death_penalty"]
+    readonly_fields = ["data_checksum"]
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name_en", "name_be", "name_ru", "jurisdiction"]
+    search_fields = ["name_en", "name_be", "name_ru"]
+
+
+class DetailAdmin(SimpleHistoryAdmin):
+    def save_model(self, request, obj, form, change):
+        services.save_detail(instance=obj, by=request.user)
+
+
+@admin.register(Facility)
+class FacilityAdmin(DetailAdmin):
+    list_display = ["name_en", "name_ru", "kind", "regime", "region"]
+    list_filter = ["kind", "jurisdiction", "region"]
+    search_fields = ["name_en", "name_be", "name_ru"]
+    prepopulated_fields = {"slug": ["name_en"]}
+
+
+@admin.register(Source)
+class SourceAdmin(DetailAdmin):
+    list_display = ["title", "kind", "published_on", "confidential"]
+    list_filter = ["kind", "confidential"]
+    search_fields = ["title", "url"]

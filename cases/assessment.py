@@ -1,0 +1,321 @@
+"""Applying the risk rules (cases.risk) to the cases in the database, and keeping the history.
+
+The rules themselves are plain functions; this module loads their input, stores their output,
+and decides what a change of level sets off (a timeline event, an alert). Results are always
+computed from the data as it is when the assessment runs, under a row lock on the case, so a
+duplicate, late or out-of-order task can never store an older result over a newer one.
+"""
+
+import hashlib
+import json
+import logging
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from cases import risk
+from cases.choices import ChargeState, EventKind, RiskLevel
+from cases.models import (
+    Article,
+    Case,
+    CaseEvent,
+    Charge,
+    Jurisdiction,
+    Person,
+    RiskAssessment,
+    WatchListEntry,
+)
+
+logger = logging.getLogger(__name__)
+
+COUNTED_STATES = (ChargeState.ACTIVE, ChargeState.CONVICTED)
+
+
+# Facts from rows -------------------------------------------------------------------------------
+
+
+def article_facts(article: Article) -> risk.ArticleFacts:
+    return risk.ArticleFacts(
+        number=article.number,
+        part=article.part,
+        capital=article.capital,
+        capital_since=article.capital_since,
+        capital_for_attempt_since=article.capital_for_attempt_since,
+        subject_restriction=article.subject_restriction,
+        category=article.category,
+        title_en=article.title_en,
+    )
+
+
+def person_facts(person: Person) -> risk.PersonFacts:
+    return risk.PersonFacts(
+        sex=person.sex,
+        birth_date=person.birth_date,
+        birth_date_precision=person.birth_date_precision,
+        is_official_or_military=person.is_official_or_military,
+    )
+
+
+def law_facts(jurisdiction: Jurisdiction) -> risk.LawFacts:
+    entries = tuple(
+        risk.WatchEntry(
+            article_number=e.article_number,
+            part=e.part,
+            condition=e.condition,
+            reason=e.reason,
+            effective_from=e.effective_from,
+            effective_to=e.effective_to,
+        )
+        for e in WatchListEntry.objects.filter(jurisdiction=jurisdiction).order_by("article_number", "part")
+    )
+    return risk.LawFacts(
+        code=jurisdiction.code,
+        name=jurisdiction.name,
+        death_penalty=jurisdiction.death_penalty,
+        exemptions=tuple(jurisdiction.exemptions),
+        watch_list=entries,
+    )
+
+
+def law_version(jurisdiction: Jurisdiction, law: risk.LawFacts, articles: dict) -> str:
+    """A checksum of every rule-relevant datum, so a staff edit in the admin changes it too."""
+    payload = [asdict(law), sorted((k, asdict(v)) for k, v in articles.items())]
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def digest(level: str, reasons: list[dict], rules_version: str, law_checksum: str) -> str:
+    payload = [level, reasons, rules_version, law_checksum]
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+@dataclass
+class LawContext:
+    """The law data of one jurisdiction, loaded once per pass."""
+
+    law: risk.LawFacts
+    articles: dict[int, risk.ArticleFacts]
+    checksum: str
+
+    @classmethod
+    def load(cls, jurisdiction: Jurisdiction) -> "LawContext":
+        law = law_facts(jurisdiction)
+        articles = {a.pk: article_facts(a) for a in Article.objects.filter(jurisdiction=jurisdiction)}
+        return cls(law=law, articles=articles, checksum=law_version(jurisdiction, law, articles))
+
+
+# One case --------------------------------------------------------------------------------------
+
+
+def _charge_rows(case_ids):
+    """Counted charges of the cases, with the reclassification that created each (if any)."""
+    return (
+        Charge.objects.filter(case_id__in=case_ids, state__in=COUNTED_STATES)
+        .order_by("case_id", "id")
+        .values_list(
+            "case_id",
+            "id",
+            "article_id",
+            "stage",
+            "state",
+            "offence_date",
+            "reclassified_by__date",
+            "reclassified_by__from_charge__article_id",
+        )
+    )
+
+
+def _charge_facts(row, articles) -> risk.ChargeFacts:
+    _case_id, charge_id, article_id, stage, state, offence_date, reclassified_on, from_article_id = row
+    return risk.ChargeFacts(
+        id=charge_id,
+        article=articles[article_id],
+        stage=stage,
+        state=state,
+        offence_date=offence_date,
+        reclassified_on=reclassified_on,
+        reclassified_from=articles.get(from_article_id) if from_article_id else None,
+    )
+
+
+def assess_case(*, case_id: int, on=None) -> RiskAssessment | None:
+    """Assess one case now and store the result if it differs from the last one.
+
+    Returns the stored assessment when the result changed, else None. Side effects when the
+    level changes: a 'risk changed' timeline event and an alert (cases.alerts).
+    """
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        case = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("person", "jurisdiction")
+            .filter(pk=case_id)
+            .first()
+        )
+        if case is None:
+            return None
+        context = LawContext.load(case.jurisdiction)
+        charges = [_charge_facts(row, context.articles) for row in _charge_rows([case.pk])]
+        result = risk.assess(
+            person=person_facts(case.person),
+            case=risk.CaseFacts(sentence_kind=case.sentence_kind, verdict_date=case.verdict_date),
+            charges=charges,
+            law=context.law,
+            on=on,
+        )
+        return store_result(case=case, result=result, law_checksum=context.checksum, on=on)
+
+
+def store_result(*, case: Case, result: risk.Assessment, law_checksum: str, on) -> RiskAssessment | None:
+    """Write a result for a case whose row is locked by the caller's transaction."""
+    reasons = [asdict(reason) for reason in result.reasons]
+    new_digest = digest(result.level, reasons, risk.RULES_VERSION, law_checksum)
+    now = timezone.now()
+    stored = None
+    previous_level = case.risk_level if case.risk_digest else ""
+    if new_digest != case.risk_digest:
+        stored = RiskAssessment.objects.create(
+            case=case,
+            level=result.level,
+            previous_level=previous_level,
+            reasons=reasons,
+            rules_version=risk.RULES_VERSION,
+            law_checksum=law_checksum,
+            generation=case.risk_generation,
+            assessed_on=on,
+        )
+        if result.level != (previous_level or RiskLevel.NONE):
+            _level_changed(case=case, assessment=stored, old=previous_level or RiskLevel.NONE)
+    Case.objects.filter(pk=case.pk).update(
+        risk_level=result.level,
+        risk_digest=new_digest,
+        risk_stale=False,
+        risk_assessed_generation=case.risk_generation,
+        risk_assessed_at=now,
+    )
+    return stored
+
+
+def _level_changed(*, case: Case, assessment: RiskAssessment, old: str) -> None:
+    from cases import alerts
+
+    new_label = RiskLevel(assessment.level).label
+    CaseEvent.objects.create(
+        case=case,
+        kind=EventKind.RISK_CHANGED,
+        date=assessment.assessed_on,
+        is_public=True,
+        text=f"Risk of the death penalty: {RiskLevel(old).label} → {new_label}.",
+    )
+    alerts.raise_alert(case=case, assessment=assessment, old_level=old)
+
+
+# Many cases ------------------------------------------------------------------------------------
+
+
+@dataclass
+class PassReport:
+    assessed: int = 0
+    changed: int = 0
+    changes: list = None
+
+    def __post_init__(self):
+        self.changes = self.changes or []
+
+
+def assess_stale_cases(limit: int | None = None) -> int:
+    """Assess the cases marked stale, oldest change first; returns how many were assessed."""
+    ids = Case.objects.filter(risk_stale=True).order_by("updated_at").values_list("id", flat=True)
+    ids = list(ids[:limit] if limit else ids)
+    for case_id in ids:
+        assess_case(case_id=case_id)
+    return len(ids)
+
+
+def _relevant_article_ids(context: LawContext) -> set[int]:
+    """Articles that can give a reason at all: capital, terrorism or treason, or on the watch list.
+
+    A case none of whose counted charges is under one of these can only be 'none' (or
+    sentenced to death, which is read from the case), which lets the full pass skip it.
+    """
+    watched = {(e.article_number, e.part) for e in context.law.watch_list}
+    ids = set()
+    for pk, art in context.articles.items():
+        if art.capital or art.category or (art.number, "") in watched or (art.number, art.part) in watched:
+            ids.add(pk)
+    return ids
+
+
+def assess_all_cases(*, on=None, case_ids=None) -> PassReport:
+    """The full pass: every case is re-assessed with today's date and the current law data.
+
+    Set-based: the facts of all cases are read in a few queries and assessed in memory; only
+    cases whose result differs from the stored one (or that are stale) are then re-assessed one
+    by one under a lock and written, which also sets off events and alerts. A case none of whose
+    counted charges can give a reason is known to be 'none' without running the rules.
+    """
+    on = on or timezone.localdate()
+    report = PassReport()
+    to_write: list[int] = []
+    for jurisdiction in Jurisdiction.objects.all():
+        context = LawContext.load(jurisdiction)
+        cases = Case.objects.filter(jurisdiction=jurisdiction)
+        if case_ids is not None:
+            cases = cases.filter(pk__in=case_ids)
+        has_relevant_charge = Exists(
+            Charge.objects.filter(
+                case_id=OuterRef("pk"),
+                state__in=COUNTED_STATES,
+                article_id__in=_relevant_article_ids(context),
+            )
+        )
+        cases = cases.annotate(candidate=has_relevant_charge | Q(sentence_kind="death"))
+        candidates = cases.filter(candidate=True)
+        plain = cases.filter(candidate=False)
+
+        none_digest = digest(RiskLevel.NONE, [], risk.RULES_VERSION, context.checksum)
+        to_write += plain.filter(~Q(risk_digest=none_digest) | Q(risk_stale=True)).values_list(
+            "id", flat=True
+        )
+        report.assessed += plain.count()
+
+        charges_by_case = defaultdict(list)
+        for row in _charge_rows(candidates.values("pk")):
+            charges_by_case[row[0]].append(_charge_facts(row, context.articles))
+        rows = candidates.values_list(
+            "id",
+            "sentence_kind",
+            "verdict_date",
+            "risk_digest",
+            "risk_stale",
+            "person__sex",
+            "person__birth_date",
+            "person__birth_date_precision",
+            "person__is_official_or_military",
+        )
+        for case_id, sentence_kind, verdict_date, old_digest, stale, sex, birth, precision, official in rows:
+            result = risk.assess(
+                person=risk.PersonFacts(
+                    sex=sex,
+                    birth_date=birth,
+                    birth_date_precision=precision,
+                    is_official_or_military=official,
+                ),
+                case=risk.CaseFacts(sentence_kind=sentence_kind, verdict_date=verdict_date),
+                charges=charges_by_case.get(case_id, ()),
+                law=context.law,
+                on=on,
+            )
+            report.assessed += 1
+            reasons = [asdict(r) for r in result.reasons]
+            if stale or digest(result.level, reasons, risk.RULES_VERSION, context.checksum) != old_digest:
+                to_write.append(case_id)
+    for case_id in to_write:
+        before = Case.objects.filter(pk=case_id).values_list("risk_level", flat=True).first()
+        stored = assess_case(case_id=case_id, on=on)
+        if stored is not None:
+            report.changed += 1
+            report.changes.append((case_id, before, stored.level))
+    return report

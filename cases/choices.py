@@ -1,0 +1,180 @@
+"""Vocabularies of the domain, as TextChoices so the database stores stable codes."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", _("female")
+    MALE = "male", _("male")
+    UNKNOWN = "unknown", _("unknown")
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", _("day")
+    MONTH = "month", _("month")
+    YEAR = "year", _("year")
+    UNKNOWN = "unknown", _("unknown")
+
+
+class PublicationState(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    PUBLISHED = "published", _("published")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class Script(models.TextChoices):
+    BE_CYRILLIC = "be_cyrl", _("Belarusian Cyrillic")
+    RU_CYRILLIC = "ru_cyrl", _("Russian Cyrillic")
+    LATIN = "latin", _("Latin")
+
+
+class NameKind(models.TextChoices):
+    OFFICIAL_BE = "official_be", _("official Belarusian")
+    OFFICIAL_RU = "official_ru", _("official Russian")
+    PASSPORT_LATIN = "passport_latin", _("passport Latin")
+    OTHER_LATIN = "other_latin", _("other Latin transliteration")
+    ALIAS = "alias", _("alias or nickname")
+
+
+class DeathPenaltyStatus(models.TextChoices):
+    ACTIVE = "active", _("active")
+    MORATORIUM = "moratorium", _("moratorium")
+    ABOLISHED = "abolished", _("abolished")
+
+
+class SubjectRestriction(models.TextChoices):
+    NONE = "", _("anyone")
+    OFFICIAL_OR_MILITARY = "official_or_military", _("officials and military only")
+
+
+class ArticleCategory(models.TextChoices):
+    NONE = "", _("other")
+    TERRORISM = "terrorism", _("terrorism")
+    TREASON = "treason", _("treason")
+
+
+class CaseStatus(models.TextChoices):
+    DETAINED = "detained", _("detained (pre-trial)")
+    HOUSE_ARREST = "house_arrest", _("house arrest")
+    ON_TRIAL = "on_trial", _("on trial")
+    CONVICTED = "convicted", _("convicted, serving sentence")
+    RELEASED = "released", _("released")
+    PARDONED = "pardoned", _("pardoned")
+    DEPORTED = "deported", _("released and expelled")
+    DIED_IN_CUSTODY = "died_in_custody", _("died in custody")
+    SENTENCED_IN_ABSENTIA = "in_absentia", _("sentenced in absentia")
+    WANTED = "wanted", _("wanted, not detained")
+
+
+# Statuses in which the person is held by the state right now.
+HELD_STATUSES = (CaseStatus.DETAINED, CaseStatus.HOUSE_ARREST, CaseStatus.ON_TRIAL, CaseStatus.CONVICTED)
+
+
+class SentenceKind(models.TextChoices):
+    NONE = "", _("no sentence yet")
+    DEPRIVATION_OF_LIBERTY = "deprivation_of_liberty", _("deprivation of liberty")
+    RESTRICTION_OF_FREEDOM = "restriction_of_freedom", _("restriction of freedom")
+    ARREST = "arrest", _("arrest")
+    FINE = "fine", _("fine")
+    CORRECTIONAL_LABOUR = "correctional_labour", _("correctional labour")
+    LIFE = "life", _("life imprisonment")
+    DEATH = "death", _("death penalty")
+
+
+# Sentences measured as a term of years and months, from which a release date follows.
+TERM_SENTENCES = (
+    SentenceKind.DEPRIVATION_OF_LIBERTY,
+    SentenceKind.RESTRICTION_OF_FREEDOM,
+    SentenceKind.ARREST,
+    SentenceKind.CORRECTIONAL_LABOUR,
+)
+
+
+class Regime(models.TextChoices):
+    NONE = "", _("not set")
+    GENERAL = "general", _("general regime colony")
+    REINFORCED = "reinforced", _("reinforced regime colony")
+    STRICT = "strict", _("strict regime colony")
+    SPECIAL = "special", _("special regime colony")
+    SETTLEMENT = "settlement", _("colony-settlement")
+    PRISON = "prison", _("prison")
+    OPEN_TYPE = "open_type", _("open-type correctional institution")
+    HOME = "home", _("at home")
+
+
+class FacilityKind(models.TextChoices):
+    TEMPORARY = "ivs", _("temporary detention facility (IVS)")
+    PRE_TRIAL = "sizo", _("pre-trial detention centre (SIZO)")
+    COLONY = "colony", _("correctional colony")
+    PRISON = "prison", _("prison")
+    OPEN_TYPE = "open_type", _("open-type correctional institution")
+    MEDICAL = "medical", _("medical correctional facility")
+    OTHER = "other", _("other")
+
+
+class ChargeStage(models.TextChoices):
+    COMPLETED = "completed", _("completed offence")
+    ATTEMPT = "attempt", _("attempt")
+    PREPARATION = "preparation", _("preparation")
+    UNKNOWN = "unknown", _("not known")
+
+
+class ChargeState(models.TextChoices):
+    ACTIVE = "active", _("active")
+    DROPPED = "dropped", _("dropped")
+    RECLASSIFIED = "reclassified", _("reclassified")
+    CONVICTED = "convicted", _("convicted")
+    ACQUITTED = "acquitted", _("acquitted")
+
+
+class EventKind(models.TextChoices):
+    DETAINED = "detained", _("detained")
+    CHARGED = "charged", _("charged")
+    CHARGE_DROPPED = "charge_dropped", _("charge dropped")
+    RECLASSIFIED = "reclassified", _("charge reclassified")
+    TRANSFERRED = "transferred", _("transferred")
+    INDICTED = "indicted", _("case sent to court")
+    TRIAL = "trial", _("trial")
+    VERDICT = "verdict", _("verdict")
+    APPEAL = "appeal", _("appeal")
+    RELEASED = "released", _("released")
+    PARDONED = "pardoned", _("pardoned")
+    DEPORTED = "deported", _("expelled from the country")
+    DIED = "died", _("died")
+    RECOGNISED = "recognised", _("recognised as a political prisoner")
+    RISK_CHANGED = "risk_changed", _("risk level changed")
+    OTHER = "other", _("other")
+
+
+class SourceKind(models.TextChoices):
+    PUBLICATION = "publication", _("publication")
+    COURT = "court", _("court or official document")
+    HUMAN_RIGHTS = "human_rights", _("human-rights organisation")
+    RELATIVE = "relative", _("relative")
+    LAWYER = "lawyer", _("lawyer")
+    WITNESS = "witness", _("witness or own reporter")
+    OTHER = "other", _("other")
+
+
+class RecognitionCriterion(models.TextChoices):
+    """Grounds of the 2013 Guidelines on the Definition of Political Prisoners (PACE 1900)."""
+
+    FUNDAMENTAL_FREEDOMS = "fundamental_freedoms", _("detention violating fundamental freedoms")
+    POLITICAL_NO_OFFENCE = "political_no_offence", _("purely political reasons, no offence")
+    DISPROPORTIONATE = "disproportionate", _("disproportionate term or conditions")
+    DISCRIMINATORY = "discriminatory", _("discriminatory detention")
+    UNFAIR_PROCEEDINGS = "unfair_proceedings", _("clearly unfair proceedings")
+
+
+class RiskLevel(models.TextChoices):
+    """Levels of risk of the death penalty, lowest first (see docs/risk.md)."""
+
+    NONE = "none", _("no identified risk")
+    WATCH = "watch", _("watch")
+    ELEVATED = "elevated", _("elevated")
+    CRITICAL = "critical", _("critical")
+    SENTENCED_TO_DEATH = "sentenced_to_death", _("sentenced to death")
+
+
+RISK_ORDER = [level.value for level in RiskLevel]

@@ -1,0 +1,68 @@
+"""Staff forms that call services rather than saving models directly."""
+
+from django import forms
+from django.utils import timezone
+
+from cases import choices
+from cases.models import Article, Charge, Source
+
+
+class ReclassifyChargeForm(forms.Form):
+    to_article = forms.ModelChoiceField(
+        queryset=Article.objects.none(),
+        label="New article part",
+        help_text="The charge as it is worded after the reclassification",
+    )
+    stage = forms.ChoiceField(choices=choices.ChargeStage.choices, label="Stage")
+    on = forms.DateField(label="Date of the reclassification", widget=forms.DateInput(attrs={"type": "date"}))
+    offence_date = forms.DateField(
+        required=False,
+        label="Date of the alleged act",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Leave empty to keep the date of the charge it replaces",
+    )
+    source = forms.ModelChoiceField(queryset=Source.objects.all(), required=False)
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, charge: Charge, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.charge = charge
+        self.fields["to_article"].queryset = Article.objects.filter(
+            jurisdiction_id=charge.case.jurisdiction_id
+        ).exclude(pk=charge.article_id)
+        self.fields["stage"].initial = charge.stage
+        self.fields["on"].initial = timezone.localdate()
+
+
+class EndChargeForm(forms.Form):
+    state = forms.ChoiceField(
+        choices=[
+            (s.value, s.label)
+            for s in (
+                choices.ChargeState.DROPPED,
+                choices.ChargeState.CONVICTED,
+                choices.ChargeState.ACQUITTED,
+            )
+        ],
+        label="Outcome",
+    )
+    on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ChargeInlineForm(forms.ModelForm):
+    """A charge row on the case page: new charges, and corrections that keep the article."""
+
+    class Meta:
+        model = Charge
+        fields = ["article", "stage", "offence_date", "charged_on", "source"]
+
+    def clean_article(self):
+        article = self.cleaned_data["article"]
+        if self.instance.pk and article != self.instance.article:
+            raise forms.ValidationError(
+                "The article of a charge changes only by Reclassify, so its history stays."
+            )
+        case = getattr(self.instance, "case", None) if self.instance.case_id else None
+        if case is not None and article.jurisdiction_id != case.jurisdiction_id:
+            raise forms.ValidationError("This article belongs to another jurisdiction's code than the case.")
+        return article

@@ -1,0 +1,683 @@
+"""The registry's data: people, their cases, charges and how they change, and the law."""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
+
+from cases import choices
+from cases.sentences import expected_release_date
+
+
+class Jurisdiction(models.Model):
+    """A state whose criminal code the registry applies, loaded from the shipped law data."""
+
+    code = models.CharField(max_length=8, unique=True, help_text="ISO 3166 alpha-2, e.g. BY")
+    name = models.CharField(max_length=100)
+    code_title = models.CharField("criminal code", max_length=300)
+    death_penalty = models.CharField(max_length=20, choices=choices.DeathPenaltyStatus.choices)
+    exemptions = models.JSONField(
+        default=list, blank=True, help_text="Exemption rules from the death penalty, e.g. female"
+    )
+    preparation_article = models.CharField(max_length=16, blank=True)
+    attempt_article = models.CharField(max_length=16, blank=True)
+    capital_attempt_since = models.DateField(
+        null=True, blank=True, help_text="From this date an attempt on the listed parts can carry death"
+    )
+    data_checksum = models.CharField(
+        max_length=64, blank=True, editable=False, help_text="Checksum of the law data last loaded"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code}: {self.name}"
+
+
+class Region(models.Model):
+    """An administrative region of a jurisdiction (Belarus: six oblasts and Minsk city)."""
+
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="regions")
+    code = models.SlugField(max_length=40)
+    name_en = models.CharField(max_length=100)
+    name_be = models.CharField(max_length=100, blank=True)
+    name_ru = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["jurisdiction__code", "name_en"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "code"],
+                name="region_unique_code",
+                violation_error_message="This region code is already used in this jurisdiction.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name_en
+
+
+class Article(models.Model):
+    """One part of an article of a criminal code, with the facts that decide capital exposure."""
+
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="articles")
+    number = models.CharField(max_length=16, help_text="e.g. 289 or 361-1")
+    part = models.CharField(max_length=8, blank=True, help_text="empty when the article has no parts")
+    title_en = models.CharField(max_length=300)
+    title_ru = models.CharField(max_length=300, blank=True)
+    title_be = models.CharField(max_length=300, blank=True)
+    capital = models.BooleanField(default=False, help_text="The sanction includes the death penalty")
+    capital_since = models.DateField(
+        null=True, blank=True, help_text="Acts before this date cannot carry death; empty means always"
+    )
+    capital_for_attempt_since = models.DateField(
+        null=True, blank=True, help_text="From this date an attempt on this part can carry death"
+    )
+    subject_restriction = models.CharField(
+        max_length=40, blank=True, choices=choices.SubjectRestriction.choices
+    )
+    subject_restriction_text = models.CharField(max_length=300, blank=True)
+    category = models.CharField(
+        max_length=20,
+        choices=choices.ArticleCategory.choices,
+        blank=True,
+        help_text="Terrorism and treason articles count for the 90-day reclassification rule",
+    )
+    penalty = models.TextField(blank=True)
+    sources = models.JSONField(default=list, blank=True)
+    verified = models.BooleanField(
+        default=False, help_text="The statutory text or two independent reputable sources agree"
+    )
+    note = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["jurisdiction__code", "number", "part"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "number", "part"],
+                name="article_unique_part",
+                violation_error_message="This article part already exists in this jurisdiction.",
+            ),
+            models.CheckConstraint(
+                condition=Q(capital=True)
+                | Q(capital_since__isnull=True, capital_for_attempt_since__isnull=True),
+                name="article_capital_dates_only_when_capital",
+                violation_error_message="Only a capital article part can have capital dates.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.notation
+
+    @property
+    def notation(self) -> str:
+        """The way lawyers write it: 'art. 289 part 3' (jurisdiction prefix left to the caller)."""
+        return f"art. {self.number} part {self.part}" if self.part else f"art. {self.number}"
+
+    def title(self, language: str = "en") -> str:
+        return getattr(self, f"title_{language}", "") or self.title_en
+
+
+class WatchListEntry(models.Model):
+    """A charge that is routinely escalated to a capital one, so a case under it is watched."""
+
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="watch_list")
+    article_number = models.CharField(max_length=16)
+    part = models.CharField(max_length=8, blank=True, help_text="empty: every part of the article")
+    condition = models.CharField(
+        max_length=40,
+        blank=True,
+        choices=choices.SubjectRestriction.choices,
+        help_text="Only for people who meet this condition",
+    )
+    reason = models.CharField(max_length=300)
+    effective_from = models.DateField(null=True, blank=True)
+    effective_to = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "watch list entries"
+        ordering = ["jurisdiction__code", "article_number", "part"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "article_number", "part"],
+                name="watchlist_unique_part",
+                violation_error_message="This article part is already on the watch list.",
+            ),
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True)
+                | Q(effective_from__isnull=True)
+                | Q(effective_to__gte=F("effective_from")),
+                name="watchlist_dates_ordered",
+                violation_error_message="The end of the effective period cannot be before its start.",
+            ),
+        ]
+
+    def __str__(self):
+        part = f" part {self.part}" if self.part else ""
+        return f"{self.jurisdiction.code} art. {self.article_number}{part}"
+
+
+class Source(models.Model):
+    """Where a fact came from. A confidential source is never shown outside the staff area."""
+
+    kind = models.CharField(max_length=20, choices=choices.SourceKind.choices)
+    title = models.CharField(max_length=300, help_text="Publication or document title")
+    url = models.URLField(max_length=1000, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+    confidential = models.BooleanField(
+        default=True, help_text="Confidential sources are visible to staff only"
+    )
+    contact = models.TextField(
+        blank=True, help_text="Confidential: who gave the information and how to reach them"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(confidential=True) | Q(contact=""),
+                name="source_contact_only_when_confidential",
+                violation_error_message="A contact may only be recorded on a confidential source.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class PersonQuerySet(models.QuerySet):
+    def published(self):
+        """The one definition of what the public may see."""
+        return self.filter(publication_state=choices.PublicationState.PUBLISHED)
+
+
+def _new_slug_suffix() -> str:
+    return secrets.token_hex(3)
+
+
+class Person(models.Model):
+    """Someone persecuted, with the facts the risk rules depend on."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    slug = models.SlugField(max_length=120, unique=True, editable=False)
+    sex = models.CharField(max_length=10, choices=choices.Sex.choices, default=choices.Sex.UNKNOWN)
+    birth_date = models.DateField(
+        null=True, blank=True, help_text="With month or year precision, the first day of the period"
+    )
+    birth_date_precision = models.CharField(
+        max_length=10, choices=choices.DatePrecision.choices, default=choices.DatePrecision.UNKNOWN
+    )
+    is_official_or_military = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="Official in a responsible position or military (Belarus art. 356 part 2); "
+        "empty when unknown",
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    citizenship = models.CharField(max_length=2, blank=True, help_text="ISO 3166 alpha-2")
+    occupation = models.CharField(max_length=200, blank=True)
+    biography = models.TextField(blank=True, help_text="Public")
+    internal_notes = models.TextField(blank=True, help_text="Confidential: staff only")
+    publication_state = models.CharField(
+        max_length=10, choices=choices.PublicationState.choices, default=choices.PublicationState.DRAFT
+    )
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name_plural = "people"
+        ordering = ["-created_at"]
+        permissions = [("publish_person", "Can publish or withdraw a person")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(birth_date__isnull=True, birth_date_precision=choices.DatePrecision.UNKNOWN)
+                | (Q(birth_date__isnull=False) & ~Q(birth_date_precision=choices.DatePrecision.UNKNOWN)),
+                name="person_birth_date_matches_precision",
+                violation_error_message="Give a birth date with its precision, or neither.",
+            ),
+            models.CheckConstraint(
+                condition=Q(sex__in=choices.Sex.values),
+                name="person_sex_valid",
+                violation_error_message="Unknown sex code.",
+            ),
+            models.CheckConstraint(
+                condition=Q(publication_state__in=choices.PublicationState.values),
+                name="person_publication_state_valid",
+                violation_error_message="Unknown publication state.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(publication_state=choices.PublicationState.PUBLISHED)
+                | Q(published_at__isnull=False),
+                name="person_published_has_date",
+                violation_error_message="A published person needs a publication date.",
+            ),
+        ]
+
+    def __str__(self):
+        name = self.primary_name
+        return name.text if name else f"person {self.slug}"
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = f"p-{_new_slug_suffix()}"
+        super().save(*args, **kwargs)
+
+    @property
+    def primary_name(self):
+        # Iterate the prefetched names when there are some, to keep list pages at one query.
+        for name in self.names.all():
+            if name.is_primary:
+                return name
+        return None
+
+    def name_for_language(self, language: str):
+        """The recorded name that fits a page's language, falling back to the primary one."""
+        wanted = {
+            "be": [choices.NameKind.OFFICIAL_BE],
+            "ru": [choices.NameKind.OFFICIAL_RU],
+            "en": [choices.NameKind.PASSPORT_LATIN, choices.NameKind.OTHER_LATIN],
+        }.get(language, [])
+        names = list(self.names.all())
+        for kind in wanted:
+            for name in names:
+                if name.kind == kind:
+                    return name
+        return self.primary_name
+
+    def assign_slug_from(self, latin_name: str) -> None:
+        """Give a new person a readable slug; never called again once the person exists."""
+        base = slugify(latin_name)[:100] or "p"
+        self.slug = f"{base}-{_new_slug_suffix()}"
+
+
+class PersonName(models.Model):
+    """One spelling of a person's name in one script; exactly one per person is primary."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="names")
+    text = models.CharField(max_length=300)
+    script = models.CharField(max_length=10, choices=choices.Script.choices)
+    kind = models.CharField(max_length=20, choices=choices.NameKind.choices)
+    is_primary = models.BooleanField(default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-is_primary", "kind", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(is_primary=True),
+                name="personname_one_primary",
+                violation_error_message="A person has exactly one primary name.",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "text", "kind"],
+                name="personname_unique_spelling",
+                violation_error_message="This person already has this spelling of this kind.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(text=""),
+                name="personname_not_empty",
+                violation_error_message="A name cannot be empty.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class Facility(models.Model):
+    """A place of detention, with the postal address letters must use."""
+
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="facilities")
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=20, choices=choices.FacilityKind.choices)
+    regime = models.CharField(max_length=20, choices=choices.Regime.choices, blank=True)
+    name_en = models.CharField(max_length=200)
+    name_be = models.CharField(max_length=200, blank=True)
+    name_ru = models.CharField(max_length=200, blank=True)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    postal_address = models.TextField(blank=True, help_text="In Cyrillic, as letters must be addressed")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "facilities"
+        ordering = ["name_en"]
+
+    def __str__(self):
+        return self.name_en
+
+    def name(self, language: str = "en") -> str:
+        return getattr(self, f"name_{language}", "") or self.name_en
+
+
+class CaseQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(person__publication_state=choices.PublicationState.PUBLISHED)
+
+
+class Case(models.Model):
+    """One criminal case against one person, in one jurisdiction."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases")
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="cases")
+    case_number = models.CharField(max_length=100, blank=True)
+    investigating_body = models.CharField(max_length=200, blank=True)
+    detention_date = models.DateField(null=True, blank=True)
+    detention_place = models.CharField(max_length=200, blank=True)
+    status = models.CharField(
+        max_length=20, choices=choices.CaseStatus.choices, default=choices.CaseStatus.DETAINED
+    )
+    court = models.CharField(max_length=200, blank=True)
+    verdict_date = models.DateField(null=True, blank=True)
+    sentence_kind = models.CharField(
+        max_length=30, choices=choices.SentenceKind.choices, blank=True, default=""
+    )
+    sentence_years = models.PositiveSmallIntegerField(null=True, blank=True)
+    sentence_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    sentence_regime = models.CharField(max_length=20, choices=choices.Regime.choices, blank=True)
+    expected_release_date = models.DateField(
+        null=True, blank=True, editable=False, help_text="Computed from the detention date and the term"
+    )
+    recognised_on = models.DateField("recognised as a political prisoner on", null=True, blank=True)
+    recognised_by = models.CharField(max_length=200, blank=True)
+    recognition_criteria = models.JSONField(default=list, blank=True)
+    # The current risk, kept on the case for filtering; the history is in RiskAssessment.
+    # risk_generation counts the changes that may move the level; a case is stale until an
+    # assessment has seen the latest generation, and a stale case is shown as "under review".
+    risk_level = models.CharField(
+        max_length=20, choices=choices.RiskLevel.choices, default=choices.RiskLevel.NONE, editable=False
+    )
+    risk_stale = models.BooleanField(default=True, editable=False, db_index=True)
+    risk_generation = models.PositiveBigIntegerField(default=1, editable=False)
+    risk_assessed_generation = models.PositiveBigIntegerField(default=0, editable=False)
+    risk_assessed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    risk_digest = models.CharField(
+        max_length=64, blank=True, editable=False, help_text="Digest of the last stored assessment"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=[
+            "updated_at",
+            "risk_stale",
+            "risk_generation",
+            "risk_assessed_generation",
+            "risk_assessed_at",
+            "risk_digest",
+        ]
+    )
+
+    class Meta:
+        ordering = ["-detention_date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(verdict_date__isnull=True)
+                | Q(detention_date__isnull=True)
+                | Q(verdict_date__gte=F("detention_date")),
+                name="case_verdict_not_before_detention",
+                violation_error_message="The verdict date cannot be before the detention date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(sentence_kind__in=[k.value for k in choices.TERM_SENTENCES])
+                | Q(sentence_years__isnull=True, sentence_months__isnull=True),
+                name="case_term_only_for_term_sentences",
+                violation_error_message="Years and months belong only to a term sentence.",
+            ),
+            models.CheckConstraint(
+                condition=Q(sentence_months__isnull=True) | Q(sentence_months__lt=12),
+                name="case_sentence_months_below_12",
+                violation_error_message="Months must be below 12; give whole years in years.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=choices.CaseStatus.values),
+                name="case_status_valid",
+                violation_error_message="Unknown case status.",
+            ),
+            models.CheckConstraint(
+                condition=Q(sentence_kind="") | Q(verdict_date__isnull=False),
+                name="case_sentence_needs_verdict_date",
+                violation_error_message="A sentence needs the verdict date.",
+            ),
+        ]
+
+    def __str__(self):
+        number = self.case_number or str(self.public_id)[:8]
+        return f"{self.person} — case {number}"
+
+    def save(self, *args, **kwargs):
+        self.expected_release_date = expected_release_date(
+            sentence_kind=self.sentence_kind,
+            years=self.sentence_years,
+            months=self.sentence_months,
+            detention_date=self.detention_date,
+        )
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("admin:cases_case_change", args=[self.pk])
+
+    def charge_history(self):
+        """Every charge of the case, oldest first, each reclassification after what it replaced."""
+        return self.charges.select_related("article", "reclassified_into__article").order_by(
+            F("charged_on").asc(nulls_first=True), "id"
+        )
+
+    @property
+    def current_stay(self):
+        for stay in self.stays.all():
+            if stay.end_date is None:
+                return stay
+        return None
+
+
+class FacilityStay(models.Model):
+    """A period a person spent in one facility; a transfer closes one stay and opens the next."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="stays")
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="stays")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["start_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="stay_ends_after_start",
+                violation_error_message="A stay cannot end before it starts.",
+            ),
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(end_date__isnull=True),
+                name="stay_one_open_per_case",
+                violation_error_message="The person is already held elsewhere in this case; end that stay first.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.facility} from {self.start_date}"
+
+
+class Charge(models.Model):
+    """An article part brought against the person in a case; never edited into another article."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="charges")
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="charges")
+    stage = models.CharField(
+        max_length=12, choices=choices.ChargeStage.choices, default=choices.ChargeStage.COMPLETED
+    )
+    offence_date = models.DateField(null=True, blank=True, help_text="Date of the alleged act")
+    state = models.CharField(
+        max_length=12, choices=choices.ChargeState.choices, default=choices.ChargeState.ACTIVE
+    )
+    charged_on = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(
+        null=True, blank=True, help_text="When it was dropped, reclassified or decided"
+    )
+    reclassified_into = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reclassified_from"
+    )
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["charged_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(state=choices.ChargeState.RECLASSIFIED) & Q(reclassified_into__isnull=False))
+                | (~Q(state=choices.ChargeState.RECLASSIFIED) & Q(reclassified_into__isnull=True)),
+                name="charge_reclassified_has_successor",
+                violation_error_message="A charge is reclassified exactly when it points to its successor.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reclassified_into=F("id")),
+                name="charge_not_its_own_successor",
+                violation_error_message="A charge cannot be reclassified into itself.",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(charged_on__isnull=True)
+                | Q(ended_on__gte=F("charged_on")),
+                name="charge_ends_after_charged",
+                violation_error_message="A charge cannot end before it was brought.",
+            ),
+            models.CheckConstraint(
+                condition=Q(state=choices.ChargeState.ACTIVE) | Q(ended_on__isnull=False),
+                name="charge_ended_has_date",
+                violation_error_message="A dropped, reclassified or decided charge needs the date it ended.",
+            ),
+            models.CheckConstraint(
+                condition=Q(stage__in=choices.ChargeStage.values),
+                name="charge_stage_valid",
+                violation_error_message="Unknown charge stage.",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=choices.ChargeState.values),
+                name="charge_state_valid",
+                violation_error_message="Unknown charge state.",
+            ),
+        ]
+
+    def __str__(self):
+        stage = "" if self.stage == choices.ChargeStage.COMPLETED else f" ({self.get_stage_display()})"
+        return f"{self.article.notation}{stage}"
+
+
+class Reclassification(models.Model):
+    """The record that one charge replaced another, with its date and source."""
+
+    from_charge = models.OneToOneField(Charge, on_delete=models.PROTECT, related_name="reclassification")
+    to_charge = models.OneToOneField(Charge, on_delete=models.PROTECT, related_name="reclassified_by")
+    date = models.DateField()
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_charge=F("to_charge")),
+                name="reclassification_distinct_charges",
+                violation_error_message="A charge cannot be reclassified into itself.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.from_charge.article.notation} → {self.to_charge.article.notation} on {self.date}"
+
+
+class CaseEvent(models.Model):
+    """One entry of a case's timeline; internal entries never leave the staff area."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=choices.EventKind.choices)
+    date = models.DateField()
+    text = models.TextField(blank=True)
+    is_public = models.BooleanField(default=False)
+    charge = models.ForeignKey(
+        Charge, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
+    )
+    sources = models.ManyToManyField(Source, blank=True, related_name="events")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(m2m_fields=[sources])
+
+    class Meta:
+        ordering = ["date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=choices.EventKind.values),
+                name="caseevent_kind_valid",
+                violation_error_message="Unknown event kind.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.date}: {self.get_kind_display()}"
+
+
+class RiskAssessment(models.Model):
+    """One result of the risk rules for a case, kept as history; written when the result changes."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assessments")
+    level = models.CharField(max_length=20, choices=choices.RiskLevel.choices)
+    previous_level = models.CharField(max_length=20, choices=choices.RiskLevel.choices, blank=True)
+    reasons = models.JSONField(default=list, blank=True)
+    rules_version = models.CharField(max_length=40)
+    law_checksum = models.CharField(max_length=64)
+    generation = models.PositiveBigIntegerField(help_text="The case's change counter this result saw")
+    assessed_on = models.DateField(help_text="The date the rules were applied for")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        get_latest_by = "created_at"
+        indexes = [models.Index(fields=["case", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level__in=choices.RiskLevel.values),
+                name="assessment_level_valid",
+                violation_error_message="Unknown risk level.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case}: {self.level} ({self.created_at:%Y-%m-%d})"
+
+    @property
+    def level_changed(self) -> bool:
+        return self.level != self.previous_level

@@ -1,0 +1,69 @@
+"""Shared test set-up: the law data, the cast of users, and services that may be missing.
+
+A test that needs PostgreSQL, Redis or Chromium is marked (`postgres`, `redis`, `chromium`) and
+skips with the reason on a machine without it. With REQUIRE_SERVICES=1 (as .ci/run sets) a
+missing service fails the test instead: CI never passes by skipping.
+"""
+
+import os
+import shutil
+
+import pytest
+from django.db import connection
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _missing(reason: str):
+    if REQUIRE_SERVICES:
+        pytest.fail(f"REQUIRE_SERVICES=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def redis_available() -> bool:
+    try:
+        import redis
+
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
+    except Exception:
+        return False
+
+
+def chromium_available() -> bool:
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return False
+    return shutil.which("chromium") is not None or os.path.exists("/usr/bin/chromium")
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        _missing(
+            f"this test needs PostgreSQL: set DATABASE_URL=postgres://... (this run uses {connection.vendor})"
+        )
+    if item.get_closest_marker("redis") and not redis_available():
+        _missing(f"this test needs Redis at {REDIS_URL}, which does not answer")
+    if item.get_closest_marker("chromium") and not chromium_available():
+        _missing("this test needs Debian's chromium (apt-get install chromium) and the playwright package")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the real law data once into the test database."""
+    from cases.law_loader import load_law
+
+    with django_db_blocker.unblock():
+        load_law()
+
+
+@pytest.fixture
+def law(db):
+    """The law data, reloaded when a transactional test flushed it."""
+    from cases.law_loader import load_law
+    from cases.models import Jurisdiction
+
+    if not Jurisdiction.objects.exists():
+        load_law()
+    return Jurisdiction.objects.get(code="BY")
