@@ -3,14 +3,15 @@ as the API, imports and tasks."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Case as SqlCase
+from django.db.models import Prefetch, Value, When
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
-from cases import services
+from cases import alerts, services
 from cases.choices import ChargeState
 from cases.forms import ChargeInlineForm, EndChargeForm, ReclassifyChargeForm
 from cases.models import (
@@ -25,8 +26,12 @@ from cases.models import (
     PersonName,
     Reclassification,
     Region,
+    RiskAlert,
+    RiskAssessment,
     Source,
     WatchListEntry,
+    WebhookDelivery,
+    WebhookSubscription,
 )
 
 
@@ -245,7 +250,14 @@ class CaseAdmin(SimpleHistoryAdmin):
     ]
     search_fields = ["person__names__text", "case_number"]
     autocomplete_fields = ["person"]
-    readonly_fields = ["public_id", "expected_release_date", "risk_level", "risk_stale", "risk_assessed_at"]
+    readonly_fields = [
+        "public_id",
+        "expected_release_date",
+        "risk_level",
+        "risk_stale",
+        "risk_assessed_at",
+        "risk_history",
+    ]
     fieldsets = [
         (None, {"fields": ["person", "jurisdiction", "case_number", "investigating_body", "status"]}),
         ("Detention", {"fields": ["detention_date", "detention_place"]}),
@@ -266,7 +278,10 @@ class CaseAdmin(SimpleHistoryAdmin):
             "Recognition as a political prisoner",
             {"fields": ["recognised_on", "recognised_by", "recognition_criteria"]},
         ),
-        ("Risk of the death penalty", {"fields": ["risk_level", "risk_stale", "risk_assessed_at"]}),
+        (
+            "Risk of the death penalty",
+            {"fields": ["risk_level", "risk_stale", "risk_assessed_at", "risk_history"]},
+        ),
         (None, {"fields": ["public_id"]}),
     ]
     inlines = [ChargeInline, FacilityStayInline, CaseEventInline]
@@ -284,6 +299,21 @@ class CaseAdmin(SimpleHistoryAdmin):
         if obj is not None:
             fields += ["person", "jurisdiction"]  # a case does not move to another person or code
         return fields
+
+    @admin.display(description="assessment history (latest 10)")
+    def risk_history(self, case):
+        rows = [
+            (
+                a.created_at.strftime("%Y-%m-%d %H:%M"),
+                a.get_previous_level_display() or "—",
+                a.get_level_display(),
+                "; ".join(r["text"] for r in a.reasons) or "no reasons",
+            )
+            for a in case.assessments.all()[:10]
+        ]
+        if not rows:
+            return "not assessed yet"
+        return format_html_join("", "<p>{}: {} → <strong>{}</strong>. {}</p>", rows)
 
     @admin.display(description="risk", ordering="risk_level")
     def risk_display(self, case):
@@ -448,8 +478,15 @@ class ReclassificationAdmin(SimpleHistoryAdmin):
 # Law data and reference records --------------------------------------------------------------
 
 
+class LawDataAdmin(SimpleHistoryAdmin):
+    """An edit of the law data re-assesses every case of the jurisdiction."""
+
+    def save_model(self, request, obj, form, change):
+        services.save_law_data(instance=obj, by=request.user)
+
+
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(LawDataAdmin):
     list_display = ["__str__", "jurisdiction", "title_en", "capital", "capital_since", "verified"]
     list_filter = ["jurisdiction", "capital", "verified", "category"]
     search_fields = ["number", "title_en", "title_ru", "title_be"]
@@ -460,13 +497,13 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(WatchListEntry)
-class WatchListEntryAdmin(SimpleHistoryAdmin):
+class WatchListEntryAdmin(LawDataAdmin):
     list_display = ["__str__", "condition", "reason", "effective_from", "effective_to"]
     list_filter = ["jurisdiction"]
 
 
 @admin.register(Jurisdiction)
-class JurisdictionAdmin(SimpleHistoryAdmin):
+class JurisdictionAdmin(LawDataAdmin):
     list_display = ["code", "name", "death_penalty"]
     readonly_fields = ["data_checksum"]
 
@@ -495,3 +532,150 @@ class SourceAdmin(DetailAdmin):
     list_display = ["title", "kind", "published_on", "confidential"]
     list_filter = ["kind", "confidential"]
     search_fields = ["title", "url"]
+
+
+# Risk ------------------------------------------------------------------------------------------
+
+
+@admin.register(RiskAlert)
+class RiskAlertAdmin(SimpleHistoryAdmin):
+    """The triage queue: open alerts first, rises before falls."""
+
+    list_display = ["created_at", "case", "change_display", "state", "acknowledged_by", "resolved_by"]
+    list_filter = ["state", "new_level", "old_level"]
+    search_fields = ["case__person__names__text", "case__case_number"]
+    readonly_fields = [
+        "case",
+        "old_level",
+        "new_level",
+        "reasons_display",
+        "state",
+        "created_at",
+        "acknowledged_at",
+        "acknowledged_by",
+        "resolved_at",
+        "resolved_by",
+    ]
+    fields = readonly_fields + ["resolution_note"]
+    actions = ["acknowledge_selected"]
+
+    def get_queryset(self, request):
+        # Open alerts on top, then acknowledged, then resolved; newest first within each.
+        rank = SqlCase(
+            When(state=RiskAlert.State.OPEN, then=Value(0)),
+            When(state=RiskAlert.State.ACKNOWLEDGED, then=Value(1)),
+            default=Value(2),
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("case__person", "assessment", "acknowledged_by", "resolved_by")
+            .prefetch_related("case__person__names")
+            .annotate(triage_rank=rank)
+            .order_by("triage_rank", "-created_at")
+        )
+
+    def get_ordering(self, request):
+        return ["triage_rank", "-created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.state == RiskAlert.State.RESOLVED:
+            return False
+        return request.user.has_perm("cases.triage_riskalert")
+
+    @admin.display(description="change")
+    def change_display(self, alert):
+        arrow = "▲" if alert.is_rise else "▼"
+        return f"{arrow} {alert.get_old_level_display()} → {alert.get_new_level_display()}"
+
+    @admin.display(description="reasons")
+    def reasons_display(self, alert):
+        return format_html_join("", "<p>{}</p>", ((r["text"],) for r in alert.assessment.reasons)) or "—"
+
+    def save_model(self, request, obj, form, change):
+        note = form.cleaned_data.get("resolution_note", "")
+        if note.strip():
+            alerts.resolve_alert(alert=obj, note=note, by=request.user)
+        elif obj.state == RiskAlert.State.OPEN:
+            alerts.acknowledge_alert(alert=obj, by=request.user)
+
+    @admin.action(description="Acknowledge selected alerts", permissions=["triage"])
+    def acknowledge_selected(self, request, queryset):
+        done = 0
+        for alert in queryset.filter(state=RiskAlert.State.OPEN):
+            alerts.acknowledge_alert(alert=alert, by=request.user)
+            done += 1
+        self.message_user(request, f"Acknowledged {done} alert(s).")
+
+    def has_triage_permission(self, request):
+        return request.user.has_perm("cases.triage_riskalert")
+
+
+@admin.register(RiskAssessment)
+class RiskAssessmentAdmin(admin.ModelAdmin):
+    """The assessment history: read only, written by the rules."""
+
+    list_display = ["created_at", "case", "previous_level", "level", "rules_version", "assessed_on"]
+    list_filter = ["level", "rules_version"]
+    readonly_fields = [
+        "case",
+        "level",
+        "previous_level",
+        "reasons_display",
+        "rules_version",
+        "law_checksum",
+        "generation",
+        "assessed_on",
+        "created_at",
+    ]
+    exclude = ["reasons"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="reasons")
+    def reasons_display(self, assessment):
+        return format_html_join("", "<p>{}</p>", ((r["text"],) for r in assessment.reasons)) or "—"
+
+
+@admin.register(WebhookSubscription)
+class WebhookSubscriptionAdmin(SimpleHistoryAdmin):
+    list_display = ["organisation", "url", "active", "created_at"]
+    list_filter = ["active"]
+    readonly_fields = ["secret", "created_at"]
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    """The delivery log."""
+
+    list_display = [
+        "created_at",
+        "subscription",
+        "alert",
+        "state",
+        "attempts",
+        "last_status_code",
+        "last_error",
+        "next_attempt_at",
+    ]
+    list_filter = ["state", "subscription"]
+    readonly_fields = [f.name for f in WebhookDelivery._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

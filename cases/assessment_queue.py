@@ -13,6 +13,10 @@ from django.db.models import F
 logger = logging.getLogger(__name__)
 
 
+# Above this many cases one sweep task does the work, rather than a message per case.
+BULK_THRESHOLD = 100
+
+
 def request_assessment(case_ids) -> None:
     """Mark the cases stale now and queue their assessment once the transaction commits."""
     from cases.models import Case
@@ -21,7 +25,31 @@ def request_assessment(case_ids) -> None:
     if not case_ids:
         return
     Case.objects.filter(id__in=case_ids).update(risk_stale=True, risk_generation=F("risk_generation") + 1)
-    transaction.on_commit(lambda: enqueue_assessments(case_ids))
+    if len(case_ids) > BULK_THRESHOLD:
+        transaction.on_commit(enqueue_sweep)
+    else:
+        transaction.on_commit(lambda: enqueue_assessments(case_ids))
+
+
+def request_jurisdiction_assessment(jurisdiction_id: int) -> int:
+    """The law data of a jurisdiction changed: every case in it is stale until re-assessed."""
+    from cases.models import Case
+
+    count = Case.objects.filter(jurisdiction_id=jurisdiction_id).update(
+        risk_stale=True, risk_generation=F("risk_generation") + 1
+    )
+    if count:
+        transaction.on_commit(enqueue_sweep)
+    return count
+
+
+def enqueue_sweep() -> None:
+    from cases.tasks import task_sweep_stale_cases
+
+    try:
+        task_sweep_stale_cases.delay()
+    except Exception as exc:  # the periodic sweep runs anyway
+        _log_enqueue_failure("a sweep", exc)
 
 
 def enqueue_assessments(case_ids) -> int:
@@ -34,5 +62,15 @@ def enqueue_assessments(case_ids) -> int:
             task_assess_case.delay(case_id=case_id)
             sent += 1
         except Exception as exc:  # the broker is down: the case stays stale for the sweep
-            logger.warning("could not queue assessment of case %s: %s", case_id, type(exc).__name__)
+            _log_enqueue_failure(f"assessment of case {case_id}", exc)
     return sent
+
+
+def _log_enqueue_failure(what: str, exc: Exception) -> None:
+    """A broker outage is expected and recovered by the sweep; in-process, a failure is a bug."""
+    from registry.celery import app
+
+    if app.conf.task_always_eager:
+        logger.error("in-process task for %s failed; the case stays stale for the sweep", what, exc_info=exc)
+    else:
+        logger.warning("could not queue %s: %s", what, type(exc).__name__)

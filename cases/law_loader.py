@@ -189,10 +189,12 @@ def _diff(instance, values: dict, fields) -> list[str]:
 @transaction.atomic
 def load_law(codes=None, data_dir: Path = DATA_DIR) -> LoadReport:
     """Create or update the jurisdictions' law data; idempotent. Never deletes an article."""
+    from cases.assessment_queue import request_jurisdiction_assessment
     from cases.models import Article, Jurisdiction, Region, WatchListEntry
 
     report = LoadReport()
     for code in codes or available_codes(data_dir):
+        before = len(report.created) + len(report.changed)
         data = read_jurisdiction(code, data_dir)
         values = data["jurisdiction"]
         jurisdiction = Jurisdiction.objects.filter(code=code).first()
@@ -249,4 +251,6 @@ def load_law(codes=None, data_dir: Path = DATA_DIR) -> LoadReport:
                 if changes:
                     entry.save()
                     report.changed.append(f"watch-list entry {entry}: " + "; ".join(changes))
+        if len(report.created) + len(report.changed) > before:
+            request_jurisdiction_assessment(jurisdiction.pk)
     return report

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases import choices
@@ -204,6 +205,10 @@ class PersonQuerySet(models.QuerySet):
     def published(self):
         """The one definition of what the public may see."""
         return self.filter(publication_state=choices.PublicationState.PUBLISHED)
+
+
+def _new_webhook_secret() -> str:
+    return secrets.token_urlsafe(32)
 
 
 def _new_slug_suffix() -> str:
@@ -516,7 +521,7 @@ class FacilityStay(models.Model):
                 fields=["case"],
                 condition=Q(end_date__isnull=True),
                 name="stay_one_open_per_case",
-                violation_error_message="The person is already held elsewhere in this case; end that stay first.",
+                violation_error_message="The person is already held elsewhere in this case; end that stay.",
             ),
         ]
 
@@ -681,3 +686,115 @@ class RiskAssessment(models.Model):
     @property
     def level_changed(self) -> bool:
         return self.level != self.previous_level
+
+
+class RiskAlert(models.Model):
+    """A change of a case's risk level, waiting in the staff triage queue."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("open")
+        ACKNOWLEDGED = "acknowledged", _("acknowledged")
+        RESOLVED = "resolved", _("resolved")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="alerts")
+    assessment = models.OneToOneField(RiskAssessment, on_delete=models.CASCADE, related_name="alert")
+    old_level = models.CharField(max_length=20, choices=choices.RiskLevel.choices)
+    new_level = models.CharField(max_length=20, choices=choices.RiskLevel.choices)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolution_note = models.TextField(blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["emailed_at"])
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        permissions = [("triage_riskalert", "Can acknowledge and resolve risk alerts")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(old_level=F("new_level")),
+                name="alert_level_changed",
+                violation_error_message="An alert is for a change of level.",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="open") | Q(acknowledged_at__isnull=False, acknowledged_by__isnull=False),
+                name="alert_acknowledged_has_who_and_when",
+                violation_error_message="An acknowledged alert records who and when.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="resolved")
+                | (Q(resolved_at__isnull=False, resolved_by__isnull=False) & ~Q(resolution_note="")),
+                name="alert_resolved_has_who_when_and_note",
+                violation_error_message="A resolved alert records who, when and a note.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case}: {self.old_level} → {self.new_level}"
+
+    @property
+    def is_rise(self) -> bool:
+        return choices.RISK_ORDER.index(self.new_level) > choices.RISK_ORDER.index(self.old_level)
+
+
+class WebhookSubscription(models.Model):
+    """A partner organisation's URL that receives signed POSTs when a risk level changes."""
+
+    organisation = models.CharField(max_length=200)
+    url = models.URLField(max_length=500)
+    secret = models.CharField(
+        max_length=128, default=_new_webhook_secret, help_text="Shared with the partner to verify signatures"
+    )
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["secret"])
+
+    class Meta:
+        ordering = ["organisation"]
+
+    def __str__(self):
+        return f"{self.organisation} ({self.url})"
+
+
+class WebhookDelivery(models.Model):
+    """One alert to one subscriber, with every attempt's outcome: the delivery log."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("pending")
+        DELIVERED = "delivered", _("delivered")
+        FAILED = "failed", _("failed after all retries")
+
+    subscription = models.ForeignKey(WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries")
+    alert = models.ForeignKey(RiskAlert, on_delete=models.CASCADE, related_name="deliveries")
+    payload = models.JSONField()
+    state = models.CharField(max_length=12, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "webhook deliveries"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "alert"],
+                name="delivery_once_per_alert",
+                violation_error_message="This alert is already queued for this subscriber.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.alert} → {self.subscription.organisation}: {self.state}"

@@ -468,3 +468,21 @@ def save_detail(*, instance, by=None):
             old.is_primary = False
             _save(old, by)
     return _save(instance, by)
+
+
+@transaction.atomic
+def save_law_data(*, instance, by=None):
+    """Save a staff edit of the law data (an article part, a watch-list entry, a jurisdiction).
+
+    Side effects: every case of the jurisdiction is marked stale and re-assessed, so a new
+    law is a data change that reaches every case.
+    """
+    from cases.assessment_queue import request_jurisdiction_assessment
+    from cases.models import Jurisdiction as JurisdictionModel
+
+    if type(instance).__name__ not in ("Article", "WatchListEntry", "Jurisdiction"):
+        raise RefusedChange(f"{type(instance).__name__} is not law data.")
+    _save(instance, by)
+    jurisdiction_id = instance.pk if isinstance(instance, JurisdictionModel) else instance.jurisdiction_id
+    request_jurisdiction_assessment(jurisdiction_id)
+    return instance

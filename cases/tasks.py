@@ -2,14 +2,14 @@
 
 from celery import shared_task
 
-from cases import assessment
+from cases import alerts, assessment
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def task_assess_case(*, case_id: int) -> str | None:
     """Assess one case from the data as it is now (so duplicate and late messages are harmless)."""
-    result = assessment.assess_case(case_id=case_id)
-    return result.level if result else None
+    stored = assessment.assess_case(case_id=case_id)
+    return stored.level if stored else None
 
 
 @shared_task
@@ -22,3 +22,33 @@ def task_sweep_stale_cases() -> int:
 def task_full_pass() -> int:
     """Re-assess every case: catches passing dates (a 90-day window, a 65th birthday) and rule changes."""
     return assessment.assess_all_cases().changed
+
+
+@shared_task(acks_late=True)
+def task_send_alert_email(*, alert_id: int) -> int:
+    return alerts.send_alert_email(alert_id=alert_id)
+
+
+@shared_task(acks_late=True)
+def task_deliver_webhook(*, delivery_id: int) -> str:
+    return alerts.deliver_webhook(delivery_id=delivery_id)
+
+
+@shared_task
+def task_retry_due_webhooks() -> int:
+    """Retry every pending delivery whose backoff has passed (also catches lost messages)."""
+    due = alerts.due_deliveries()
+    for delivery_id in due:
+        alerts.deliver_webhook(delivery_id=delivery_id)
+    return len(due)
+
+
+@shared_task
+def task_email_unsent_alerts() -> int:
+    """Send alert e-mails whose task was lost (broker down when the alert was raised)."""
+    from cases.models import RiskAlert
+
+    ids = list(RiskAlert.objects.filter(emailed_at__isnull=True).values_list("id", flat=True)[:500])
+    for alert_id in ids:
+        alerts.send_alert_email(alert_id=alert_id)
+    return len(ids)

@@ -164,5 +164,25 @@ if IS_PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+from celery.schedules import crontab  # noqa: E402
+
+# Periodic work (celery beat). The sweep and the retries make up for any message the broker lost.
+CELERY_BEAT_SCHEDULE = {
+    "sweep-stale-cases": {"task": "cases.tasks.task_sweep_stale_cases", "schedule": 60.0},
+    "retry-due-webhooks": {"task": "cases.tasks.task_retry_due_webhooks", "schedule": 60.0},
+    "email-unsent-alerts": {"task": "cases.tasks.task_email_unsent_alerts", "schedule": 300.0},
+    "nightly-full-pass": {
+        "task": "cases.tasks.task_full_pass",
+        "schedule": crontab(hour=env_int("FULL_PASS_HOUR", 2, minimum=0), minute=15),
+    },
+}
+# A broker that does not answer must not hold up a staff member's edit: fail fast, the sweep
+# catches the case up.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5, "max_retries": 1}
+CELERY_TASK_PUBLISH_RETRY = False
+
+# The address staff use to reach the staff area, for links in e-mails.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+
 # The staff group that is told by e-mail when a case's risk level changes.
 RISK_ALERT_GROUP = env_str("RISK_ALERT_GROUP", "Risk alerts")

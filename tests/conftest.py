@@ -60,10 +60,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def law(db):
-    """The law data, reloaded when a transactional test flushed it."""
+    """The law data and staff groups, restored when a transactional test flushed them."""
+    from django.contrib.auth.models import Group
+
     from cases.law_loader import load_law
     from cases.models import Jurisdiction
+    from cases.permissions import sync_groups
 
     if not Jurisdiction.objects.exists():
         load_law()
+    if not Group.objects.exists():
+        sync_groups()
     return Jurisdiction.objects.get(code="BY")

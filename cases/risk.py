@@ -1,0 +1,573 @@
+"""The rules that assess a case's risk of the death penalty (see RISK_RULES.md).
+
+Everything here is a pure function of plain, frozen facts: no ORM, no database, no clock.
+The caller loads the person, the case, its charges and the jurisdiction's law into the
+dataclasses below, passes the day of the assessment, and stores the `Assessment` it gets back
+together with `RULES_VERSION`. The same facts on the same day always give the same assessment,
+reasons in the same order.
+
+Every condition of the rules is read as satisfied, ruled out by a recorded fact, or unknown.
+Unknown facts never lower a level: an exemption or a date counts only when it is recorded.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+# Bump whenever the code of the rules changes, so stored assessments say which rules made them.
+RULES_VERSION = "2026-11-24.1"
+
+LEVELS = ("none", "watch", "elevated", "critical", "sentenced_to_death")  # lowest first
+
+SEXES = ("female", "male", "unknown")
+PRECISIONS = ("day", "month", "year", "unknown")
+STAGES = ("completed", "attempt", "preparation", "unknown")
+STATES = ("active", "dropped", "reclassified", "convicted", "acquitted")
+DEATH_PENALTY_STATUSES = ("active", "moratorium", "abolished")
+SUBJECT_RESTRICTIONS = ("", "official_or_military")
+CATEGORIES = ("", "terrorism", "treason")
+# In the order reasons name them.
+EXEMPTIONS = ("female", "under_18_at_offence", "male_65_or_older_at_sentencing")
+
+# Only these charges can lead to a sentence (RISK_RULES.md, condition 4).
+COUNTED_STATES = ("active", "convicted")
+RECLASSIFICATION_WINDOW_DAYS = 90
+
+# Facts whose absence can keep a risk from being ruled out, in the order a reason names them.
+SEX = "sex"
+BIRTH_DATE = "birth date"
+EXACT_BIRTH_DATE = "exact birth date"
+OFFENCE_DATE = "offence date"
+STAGE = "stage"
+SUBJECT_STATUS = "official or military status"
+FACTS = (SEX, BIRTH_DATE, EXACT_BIRTH_DATE, OFFENCE_DATE, STAGE, SUBJECT_STATUS)
+_FACT_WORDS = {
+    SEX: "the person's sex",
+    BIRTH_DATE: "the person's birth date",
+    EXACT_BIRTH_DATE: "the person's exact birth date",
+    OFFENCE_DATE: "the date of the act",
+    STAGE: "the stage of the offence",
+    SUBJECT_STATUS: "whether the person is an official or military",
+}
+
+
+def _check_choice(value: str, allowed: Iterable[str], name: str) -> None:
+    # Bad data must fail loudly here rather than quietly assess as "unknown" or "none".
+    allowed = tuple(allowed)
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {allowed}, not {value!r}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Facts in
+
+
+@dataclass(frozen=True)
+class PersonFacts:
+    """What the rules need to know about the person; `None` and "unknown" mean not recorded."""
+
+    sex: str
+    birth_date: date | None  # for month or year precision, the first day of the period
+    birth_date_precision: str
+    is_official_or_military: bool | None
+
+    def __post_init__(self):
+        _check_choice(self.sex, SEXES, "sex")
+        _check_choice(self.birth_date_precision, PRECISIONS, "birth_date_precision")
+
+
+@dataclass(frozen=True)
+class ArticleFacts:
+    """One part of an article of a criminal code ("" part: an article without parts)."""
+
+    number: str
+    part: str
+    capital: bool
+    capital_since: date | None  # None: capital for as long as the code has existed
+    capital_for_attempt_since: date | None  # None: an attempt is never capital
+    subject_restriction: str = ""
+    category: str = ""
+    title_en: str = ""
+
+    def __post_init__(self):
+        _check_choice(self.subject_restriction, SUBJECT_RESTRICTIONS, "subject_restriction")
+        _check_choice(self.category, CATEGORIES, "category")
+
+    @property
+    def notation(self) -> str:
+        """The way lawyers write it: 'art. 289 part 3', or 'art. 127' for an article without parts."""
+        return f"art. {self.number} part {self.part}" if self.part else f"art. {self.number}"
+
+
+@dataclass(frozen=True)
+class ChargeFacts:
+    """One charge of the case; `reclassified_*` are set on a charge that replaced another."""
+
+    id: int
+    article: ArticleFacts
+    stage: str
+    state: str
+    offence_date: date | None
+    reclassified_on: date | None = None
+    reclassified_from: ArticleFacts | None = None
+
+    def __post_init__(self):
+        _check_choice(self.stage, STAGES, "stage")
+        _check_choice(self.state, STATES, "state")
+
+
+@dataclass(frozen=True)
+class WatchEntry:
+    """A charge routinely escalated to a capital one; `part` "" covers every part."""
+
+    article_number: str
+    part: str
+    condition: str
+    reason: str
+    effective_from: date | None = None
+    effective_to: date | None = None
+
+    def __post_init__(self):
+        _check_choice(self.condition, SUBJECT_RESTRICTIONS, "condition")
+
+
+@dataclass(frozen=True)
+class LawFacts:
+    """The jurisdiction: whether it executes, who is exempt, and its watch list."""
+
+    code: str
+    name: str
+    death_penalty: str
+    exemptions: tuple[str, ...]
+    watch_list: tuple[WatchEntry, ...] = ()
+
+    def __post_init__(self):
+        _check_choice(self.death_penalty, DEATH_PENALTY_STATUSES, "death_penalty")
+        for rule in self.exemptions:
+            _check_choice(rule, EXEMPTIONS, "exemption")
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """`sentence_kind` "death" means a death sentence that has not been commuted."""
+
+    sentence_kind: str
+    verdict_date: date | None
+
+
+# ---------------------------------------------------------------------------------------------
+# Assessment out
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One finding: the rule, the level it supports, the charge it is about, and one sentence."""
+
+    rule: str
+    level: str
+    charge_id: int | None
+    article: str  # notation; "" when the reason is not about a charge
+    text: str
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The highest level of any reason ("none" without reasons), and every reason, highest first."""
+
+    level: str
+    reasons: tuple[Reason, ...]
+
+
+# ---------------------------------------------------------------------------------------------
+# Ages
+
+
+def age_on(birth: date, day: date) -> int:
+    """Full years between `birth` and `day`; the birthday itself counts.
+
+    Someone born on 29 February has their birthday on 1 March in a year without 29 February.
+    """
+    if birth.month == 2 and birth.day == 29 and not calendar.isleap(day.year):
+        birthday = (3, 1)
+    else:
+        birthday = (birth.month, birth.day)
+    years = day.year - birth.year
+    return years - 1 if (day.month, day.day) < birthday else years
+
+
+def birth_date_range(birth_date: date | None, precision: str) -> tuple[date, date] | None:
+    """The earliest and the latest possible birth date, or None when it is not recorded."""
+    if birth_date is None or precision == "unknown":
+        return None
+    if precision == "day":
+        return birth_date, birth_date
+    if precision == "month":
+        last_day = calendar.monthrange(birth_date.year, birth_date.month)[1]
+        return birth_date.replace(day=1), birth_date.replace(day=last_day)
+    if precision == "year":
+        return date(birth_date.year, 1, 1), date(birth_date.year, 12, 31)
+    raise ValueError(f"unknown birth date precision {precision!r}")
+
+
+def age_bounds(birth_date: date | None, precision: str, day: date) -> tuple[int, int] | None:
+    """(youngest, oldest) age the person can be on `day`, or None when the birth date is unknown."""
+    period = birth_date_range(birth_date, precision)
+    if period is None:
+        return None
+    earliest, latest = period
+    return age_on(latest, day), age_on(earliest, day)
+
+
+def sentencing_day(case: CaseFacts, on: date) -> date:
+    """The day the 65-or-older exemption is judged on: the verdict, or before it the assessment."""
+    return case.verdict_date or on
+
+
+# ---------------------------------------------------------------------------------------------
+# Capital exposure of one charge
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """Whether a charge can carry the death penalty, before any exemption.
+
+    `status` is "not_capital", "exposed", "ruled_out" (a recorded fact rules it out) or
+    "unknown" (nothing rules it out but some fact is missing). `ruled_out_by` holds the causes,
+    each of "date", "stage", "subject", with `explanations`, one clause per cause;
+    `unknown_facts` names the missing facts (see FACTS).
+    """
+
+    status: str
+    ruled_out_by: tuple[str, ...] = ()
+    explanations: tuple[str, ...] = ()
+    unknown_facts: tuple[str, ...] = ()
+
+
+def is_counted(charge: ChargeFacts) -> bool:
+    """Only active and convicted charges can lead to a sentence; the others never count."""
+    return charge.state in COUNTED_STATES
+
+
+def charge_exposure(charge: ChargeFacts, person: PersonFacts) -> Exposure:
+    """Check the conditions of RISK_RULES.md under which a charge carries the death penalty.
+
+    Does not look at the charge's state (see `is_counted`) nor at exemptions.
+    """
+    article = charge.article
+    if not article.capital:
+        return Exposure("not_capital")
+    offence = charge.offence_date
+    ruled_out: list[tuple[str, str]] = []
+    unknown: list[str] = []
+
+    # A law is not applied to acts before it came into force.
+    if article.capital_since is not None:
+        if offence is None:
+            unknown.append(OFFENCE_DATE)
+        elif offence < article.capital_since:
+            clause = f"the act ({offence}) predates the day the part became capital ({article.capital_since})"
+            ruled_out.append(("date", clause))
+
+    if charge.stage == "attempt":
+        attempt_since = article.capital_for_attempt_since
+        if attempt_since is None:
+            ruled_out.append(("stage", "an attempt under this part never carries it"))
+        elif offence is None:
+            unknown.append(OFFENCE_DATE)
+        elif offence < attempt_since:
+            became = f"the day attempts on the part became capital ({attempt_since})"
+            clause = f"the attempt ({offence}) predates {became}"
+            ruled_out.append(("date", clause))
+    elif charge.stage == "preparation":
+        ruled_out.append(("stage", "preparation never carries it"))
+    elif charge.stage == "unknown":
+        unknown.append(STAGE)
+
+    if article.subject_restriction == "official_or_military":
+        if person.is_official_or_military is None:
+            unknown.append(SUBJECT_STATUS)
+        elif not person.is_official_or_military:
+            clause = "the part applies only to officials and military, and the person is neither"
+            ruled_out.append(("subject", clause))
+
+    if ruled_out:
+        return Exposure(
+            "ruled_out",
+            ruled_out_by=tuple(cause for cause, _ in ruled_out),
+            explanations=tuple(clause for _, clause in ruled_out),
+        )
+    if unknown:
+        return Exposure("unknown", unknown_facts=_ordered_facts(unknown))
+    return Exposure("exposed")
+
+
+# ---------------------------------------------------------------------------------------------
+# Exemptions
+
+
+@dataclass(frozen=True)
+class ExemptionCheck:
+    """One exemption for one charge: "proven", "disproven" or "undetermined" (facts missing)."""
+
+    rule: str
+    outcome: str
+    unknown_facts: tuple[str, ...] = ()
+
+
+def check_exemption(
+    rule: str, *, person: PersonFacts, charge: ChargeFacts, case: CaseFacts, on: date
+) -> ExemptionCheck:
+    """Decide one exemption of Art. 59(2) from the recorded facts.
+
+    An imprecise birth date is a range of possible dates: the exemption is proven only if every
+    date in the range proves it, and disproven only if every date disproves it.
+    """
+    if rule == "female":
+        if person.sex == "unknown":
+            return ExemptionCheck(rule, "undetermined", (SEX,))
+        return ExemptionCheck(rule, "proven" if person.sex == "female" else "disproven")
+
+    if rule == "under_18_at_offence":
+        missing = []
+        if birth_date_range(person.birth_date, person.birth_date_precision) is None:
+            missing.append(BIRTH_DATE)
+        if charge.offence_date is None:
+            missing.append(OFFENCE_DATE)
+        if missing:
+            return ExemptionCheck(rule, "undetermined", tuple(missing))
+        youngest, oldest = age_bounds(person.birth_date, person.birth_date_precision, charge.offence_date)
+        if oldest < 18:
+            return ExemptionCheck(rule, "proven")
+        if youngest >= 18:
+            return ExemptionCheck(rule, "disproven")
+        return ExemptionCheck(rule, "undetermined", (EXACT_BIRTH_DATE,))
+
+    if rule == "male_65_or_older_at_sentencing":
+        if person.sex == "female":
+            return ExemptionCheck(rule, "disproven")
+        bounds = age_bounds(person.birth_date, person.birth_date_precision, sentencing_day(case, on))
+        # Someone certainly younger than 65 is not exempt whatever their sex, so an unknown sex
+        # only matters for a person who may be 65 or older.
+        if bounds is not None and bounds[1] < 65:
+            return ExemptionCheck(rule, "disproven")
+        missing = [SEX] if person.sex == "unknown" else []
+        if bounds is None:
+            missing.append(BIRTH_DATE)
+        elif bounds[0] < 65:
+            missing.append(EXACT_BIRTH_DATE)
+        if missing:
+            return ExemptionCheck(rule, "undetermined", _ordered_facts(missing))
+        return ExemptionCheck(rule, "proven")
+
+    raise ValueError(f"unknown exemption {rule!r}")
+
+
+def check_exemptions(
+    *, person: PersonFacts, charge: ChargeFacts, case: CaseFacts, law: LawFacts, on: date
+) -> tuple[ExemptionCheck, ...]:
+    """Every exemption the jurisdiction grants, in the order of EXEMPTIONS."""
+    return tuple(
+        check_exemption(rule, person=person, charge=charge, case=case, on=on)
+        for rule in EXEMPTIONS
+        if rule in law.exemptions
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Reclassification and watch list
+
+
+def days_since_reclassification(charge: ChargeFacts, on: date) -> int | None:
+    """Days from the reclassification that created this charge to `on`; None if it was not one."""
+    return None if charge.reclassified_on is None else (on - charge.reclassified_on).days
+
+
+def is_recent_reclassification(charge: ChargeFacts, on: date) -> bool:
+    """Created by a reclassification 0 to 90 days ago, both ends included."""
+    days = days_since_reclassification(charge, on)
+    return days is not None and 0 <= days <= RECLASSIFICATION_WINDOW_DAYS
+
+
+def watch_entry_applies(entry: WatchEntry, *, charge: ChargeFacts, person: PersonFacts, on: date) -> bool:
+    """Whether a watch-list entry covers this charge of this person on `on`.
+
+    Does not look at the charge's state (see `is_counted`). An unknown official or military
+    status meets the condition, because an unknown fact never lowers a level.
+    """
+    article = charge.article
+    if article.number != entry.article_number or entry.part not in ("", article.part):
+        return False
+    if entry.effective_from is not None and on < entry.effective_from:
+        return False
+    if entry.effective_to is not None and on > entry.effective_to:
+        return False
+    if entry.condition == "official_or_military":
+        return person.is_official_or_military is not False
+    return True
+
+
+# ---------------------------------------------------------------------------------------------
+# The assessment
+
+
+def level_of(reasons: Iterable[Reason]) -> str:
+    """The highest level any reason supports; "none" without reasons."""
+    return max((reason.level for reason in reasons), key=LEVELS.index, default="none")
+
+
+def assess(
+    *, person: PersonFacts, case: CaseFacts, charges: Sequence[ChargeFacts], law: LawFacts, on: date
+) -> Assessment:
+    """Assess the case on the day `on` and return its level with every reason found.
+
+    Reasons are ordered by level (highest first), then charge id, then rule, so the same facts
+    always read back the same way whatever order the charges came in.
+    """
+    reasons: list[Reason] = []
+    if case.sentence_kind == "death":
+        reasons.append(_death_sentence_reason(case))
+    for charge in charges:
+        if not is_counted(charge):
+            continue
+        reasons += _capital_reasons(person=person, case=case, charge=charge, law=law, on=on)
+        reasons += _reclassification_reasons(charge=charge, law=law, on=on)
+        reasons += _watch_list_reasons(person=person, charge=charge, law=law, on=on)
+    reasons.sort(
+        key=lambda r: (
+            -LEVELS.index(r.level),
+            -1 if r.charge_id is None else r.charge_id,
+            r.rule,
+            r.article,
+            r.text,
+        )
+    )
+    return Assessment(level=level_of(reasons), reasons=tuple(reasons))
+
+
+def _death_sentence_reason(case: CaseFacts) -> Reason:
+    when = f" on {case.verdict_date}" if case.verdict_date else ""
+    return Reason(
+        rule="death_sentence",
+        level="sentenced_to_death",
+        charge_id=None,
+        article="",
+        text=f"A death sentence was handed down{when} and has not been commuted.",
+    )
+
+
+def _capital_reasons(
+    *, person: PersonFacts, case: CaseFacts, charge: ChargeFacts, law: LawFacts, on: date
+) -> list[Reason]:
+    # Without the death penalty in the law, a capital article is no risk at all.
+    if law.death_penalty == "abolished":
+        return []
+    exposure = charge_exposure(charge, person)
+    if exposure.status == "not_capital":
+        return []
+    subject = _subject(charge)
+    if exposure.status == "ruled_out":
+        # A subject restriction that the person does not meet means the part cannot apply to
+        # them at all; only a date or stage leaves a capital article worth watching.
+        if "subject" in exposure.ruled_out_by:
+            return []
+        rule = f"ruled_out_by_{exposure.ruled_out_by[0]}"
+        because = _join(exposure.explanations)
+        text = f"{subject} is under a capital article, but cannot carry the death penalty because {because}."
+        return [_reason(rule, "watch", charge, text)]
+
+    # The charge may carry death ("unknown") or does ("exposed"). A proven exemption settles it
+    # either way, because the death penalty cannot then be imposed whatever the missing facts.
+    checks = check_exemptions(person=person, charge=charge, case=case, law=law, on=on)
+    proven = [check.rule for check in checks if check.outcome == "proven"]
+    if proven:
+        because = _join(_exemption_words(rule, case) for rule in proven)
+        text = (
+            f"{subject} carries the death penalty in {law.name}, but it cannot be imposed because {because}."
+        )
+        return [_reason("exempt", "watch", charge, text)]
+    if law.death_penalty == "moratorium":
+        text = f"{subject} in {law.name} is a capital article under moratorium: not a risk of execution."
+        return [_reason("moratorium", "watch", charge, text)]
+    unknown = _ordered_facts(
+        list(exposure.unknown_facts) + [fact for check in checks for fact in check.unknown_facts]
+    )
+    if unknown:
+        facts = _join(_FACT_WORDS[fact] for fact in unknown)
+        verb = "is" if len(unknown) == 1 else "are"
+        text = (
+            f"{subject} may carry the death penalty in {law.name}, "
+            f"and it cannot be ruled out while {facts} {verb} not recorded."
+        )
+        return [_reason("capital_unknown_fact", "elevated", charge, text)]
+    text = f"{subject} carries the death penalty in {law.name} and no exemption applies."
+    return [_reason("capital_charge", "critical", charge, text)]
+
+
+def _reclassification_reasons(*, charge: ChargeFacts, law: LawFacts, on: date) -> list[Reason]:
+    if not is_recent_reclassification(charge, on):
+        return []
+    article = charge.article
+    into = []
+    # With the death penalty abolished, only the terrorism or treason label is worth watching.
+    if article.capital and law.death_penalty != "abolished":
+        into.append("a capital part")
+    if article.category:
+        into.append(f"a {article.category} article")
+    if not into:
+        return []
+    level = "elevated" if law.death_penalty == "active" else "watch"
+    source = f" from {charge.reclassified_from.notation}" if charge.reclassified_from else ""
+    # The text names the last day of the window rather than "N days ago", so the reason (and the
+    # stored assessment) stays the same from one day to the next.
+    lapses = charge.reclassified_on + timedelta(days=RECLASSIFICATION_WINDOW_DAYS)
+    text = (
+        f"The charge was reclassified{source} to {_describe(article)}, {' and '.join(into)}, "
+        f"on {charge.reclassified_on}, within the last {RECLASSIFICATION_WINDOW_DAYS} days "
+        f"(this flag lapses after {lapses})"
+    )
+    if law.death_penalty == "moratorium" and article.capital:
+        text += "; capital article under moratorium: not a risk of execution"
+    return [_reason("recent_reclassification", level, charge, text + ".")]
+
+
+def _watch_list_reasons(*, person: PersonFacts, charge: ChargeFacts, law: LawFacts, on: date) -> list[Reason]:
+    return [
+        _reason("watch_list", "watch", charge, f"{_subject(charge)} is on the watch list: {entry.reason}.")
+        for entry in law.watch_list
+        if watch_entry_applies(entry, charge=charge, person=person, on=on)
+    ]
+
+
+def _reason(rule: str, level: str, charge: ChargeFacts, text: str) -> Reason:
+    return Reason(rule=rule, level=level, charge_id=charge.id, article=charge.article.notation, text=text)
+
+
+def _describe(article: ArticleFacts) -> str:
+    return f"{article.notation} ({article.title_en})" if article.title_en else article.notation
+
+
+def _subject(charge: ChargeFacts) -> str:
+    stage = {"attempt": " of attempt", "preparation": " of preparation"}.get(charge.stage, "")
+    return f"The charge{stage} under {_describe(charge.article)}"
+
+
+def _exemption_words(rule: str, case: CaseFacts) -> str:
+    if rule == "female":
+        return "the person is a woman"
+    if rule == "under_18_at_offence":
+        return "the person was under 18 on the date of the act"
+    day = "the day of sentencing" if case.verdict_date else "the day of this assessment, before sentencing"
+    return f"the person is a man aged 65 or older on {day}"
+
+
+def _ordered_facts(facts: Iterable[str]) -> tuple[str, ...]:
+    found = set(facts)
+    return tuple(fact for fact in FACTS if fact in found)
+
+
+def _join(words: Iterable[str]) -> str:
+    words = list(words)
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
