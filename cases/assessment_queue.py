@@ -18,17 +18,48 @@ BULK_THRESHOLD = 100
 
 
 def request_assessment(case_ids) -> None:
-    """Mark the cases stale now and queue their assessment once the transaction commits."""
+    """Mark the cases stale now and queue their assessment once the transaction commits.
+
+    Within one transaction the requests are gathered, so a case edited twenty times in one
+    atomic block (an import, the demo data) is queued once.
+    """
     from cases.models import Case
 
-    case_ids = sorted(set(case_ids))
+    case_ids = set(case_ids)
     if not case_ids:
         return
     Case.objects.filter(id__in=case_ids).update(risk_stale=True, risk_generation=F("risk_generation") + 1)
-    if len(case_ids) > BULK_THRESHOLD:
-        transaction.on_commit(enqueue_sweep)
-    else:
-        transaction.on_commit(lambda: enqueue_assessments(case_ids))
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:  # autocommit: the change is already committed
+        _Batch(connection, case_ids).flush()
+        return
+    batch = getattr(connection, "_risk_assessment_batch", None)
+    # A batch lives as long as its on-commit callback is registered: a rollback discards the
+    # callback, and the next request then starts a new batch. (Anything lost that way was
+    # rolled back too, or is still marked stale for the sweep.)
+    registered = batch is not None and any(item[1] is batch.flush for item in connection.run_on_commit)
+    if not registered:
+        batch = _Batch(connection)
+        connection._risk_assessment_batch = batch
+        transaction.on_commit(batch.flush)
+    batch.case_ids |= case_ids
+
+
+class _Batch:
+    """The cases one transaction asked to assess, sent once it commits."""
+
+    def __init__(self, connection, case_ids=()):
+        self.connection = connection
+        self.case_ids: set[int] = set(case_ids)
+
+    def flush(self) -> None:
+        if getattr(self.connection, "_risk_assessment_batch", None) is self:
+            self.connection._risk_assessment_batch = None
+        case_ids = sorted(self.case_ids)
+        if len(case_ids) > BULK_THRESHOLD:
+            enqueue_sweep()
+        else:
+            enqueue_assessments(case_ids)
 
 
 def request_jurisdiction_assessment(jurisdiction_id: int) -> int:

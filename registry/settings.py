@@ -168,7 +168,10 @@ from celery.schedules import crontab  # noqa: E402
 
 # Periodic work (celery beat). The sweep and the retries make up for any message the broker lost.
 CELERY_BEAT_SCHEDULE = {
-    "sweep-stale-cases": {"task": "cases.tasks.task_sweep_stale_cases", "schedule": 60.0},
+    "sweep-stale-cases": {
+        "task": "cases.tasks.task_sweep_stale_cases",
+        "schedule": float(env_int("RISK_SWEEP_SECONDS", 60, minimum=1)),
+    },
     "retry-due-webhooks": {"task": "cases.tasks.task_retry_due_webhooks", "schedule": 60.0},
     "email-unsent-alerts": {"task": "cases.tasks.task_email_unsent_alerts", "schedule": 300.0},
     "nightly-full-pass": {

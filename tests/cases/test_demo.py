@@ -1,0 +1,335 @@
+"""The synthetic demo data: invented, deterministic, and following the documented patterns."""
+
+import datetime
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+
+from cases import assessment, choices
+from cases.demo import LATEST_DATE, MIN_PEOPLE, DemoDataError, all_surnames, build_demo
+from cases.law_loader import load_law, read_jurisdiction
+from cases.models import (
+    Article,
+    Case,
+    CaseEvent,
+    Charge,
+    Facility,
+    FacilityStay,
+    Jurisdiction,
+    Person,
+    Reclassification,
+    Region,
+    Source,
+    WatchListEntry,
+)
+from tests.factories import PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+# Well-known real Belarusian political prisoners: no demo surname may be theirs, in any form.
+REAL_SURNAMES = {
+    "Бяляцкі", "Беляцкий", "Bialiatski", "Byalyatski",
+    "Калеснікава", "Колесникова", "Kalesnikava", "Kolesnikova",
+    "Статкевіч", "Статкевич", "Statkevich",
+    "Лосік", "Лосик", "Losik",
+    "Ціханоўскі", "Тихановский", "Tsikhanouski", "Tikhanovsky",
+    "Бабарыка", "Бабарико", "Babaryka", "Babariko",
+    "Знак", "Znak", "Пратасевіч", "Протасевич", "Pratasevich", "Protasevich",
+}  # fmt: skip
+REAL_FULL_NAMES = {
+    "Ales Bialiatski", "Алесь Бяляцкі", "Maria Kalesnikava", "Марыя Калеснікава", "Mikalai Statkevich",
+    "Ihar Losik", "Siarhei Tsikhanouski", "Viktar Babaryka",
+}  # fmt: skip
+
+
+class _Rollback(Exception):
+    pass
+
+
+CHARGE_FIELDS = ("article__jurisdiction__code", "article__number", "article__part", "stage", "state",
+                 "offence_date", "charged_on", "ended_on", "reclassified_into__article__number",
+                 "reclassified_into__article__part")  # fmt: skip
+CASE_FIELDS = ("jurisdiction__code", "case_number", "detention_date", "status", "court", "verdict_date",
+               "sentence_kind", "sentence_years", "sentence_months", "sentence_regime", "recognised_on",
+               "recognition_criteria")  # fmt: skip
+PERSON_FIELDS = ("sex", "birth_date", "birth_date_precision", "is_official_or_military", "region__code",
+                 "occupation", "biography", "internal_notes", "publication_state")  # fmt: skip
+
+
+def summary():
+    """Everything the demo decides, in creation order, without slugs, UUIDs or timestamps."""
+    people = []
+    for person in Person.objects.order_by("id"):
+        cases = []
+        for case in person.cases.order_by("id"):
+            cases.append(
+                (
+                    Case.objects.filter(pk=case.pk).values_list(*CASE_FIELDS).get(),
+                    list(case.charges.order_by("id").values_list(*CHARGE_FIELDS)),
+                    list(case.stays.order_by("id").values_list("facility__slug", "start_date", "end_date")),
+                    list(case.events.order_by("id").values_list("kind", "date", "text", "is_public")),
+                )
+            )
+        names = sorted(person.names.values_list("kind", "text", "is_primary"))
+        people.append((names, Person.objects.filter(pk=person.pk).values_list(*PERSON_FIELDS).get(), cases))
+    facilities = list(
+        Facility.objects.order_by("slug").values_list("slug", "kind", "regime", "postal_address")
+    )
+    sources = list(Source.objects.order_by("id").values_list("title", "url", "confidential", "contact"))
+    return people, facilities, sources
+
+
+def build_and_summarise(**kwargs):
+    """Build in a transaction that is rolled back, so the next build starts from an empty registry."""
+    try:
+        with transaction.atomic():
+            build_demo(**kwargs)
+            result = summary()
+            raise _Rollback
+    except _Rollback:
+        pass
+    assert not Person.objects.exists()
+    return result
+
+
+def charge_path(charge):
+    """The notations from the charge back through the charges it replaced, oldest first."""
+    path = [charge.article.notation]
+    while hasattr(charge, "reclassified_by"):
+        charge = charge.reclassified_by.from_charge
+        path.insert(0, charge.article.notation)
+    return path
+
+
+@pytest.fixture(scope="class")
+def demo(django_db_setup, django_db_blocker):
+    """One build of 30 people shared by the read-only tests of a class, rolled back after them."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        if not Jurisdiction.objects.exists():
+            load_law()
+        yield build_demo(people=30)
+        transaction.set_rollback(True)
+
+
+def test_load_demo_creates_people_with_names_in_three_forms(law):
+    out = io.StringIO()
+
+    call_command("load_demo", people=30, stdout=out)
+
+    assert Person.objects.count() == 30
+    for person in Person.objects.prefetch_related("names"):
+        kinds = {name.kind: name for name in person.names.all()}
+        assert kinds[choices.NameKind.OFFICIAL_BE].is_primary
+        assert kinds[choices.NameKind.OFFICIAL_BE].script == choices.Script.BE_CYRILLIC
+        assert kinds[choices.NameKind.OFFICIAL_RU].script == choices.Script.RU_CYRILLIC
+        assert re.fullmatch(r"[A-Za-z ]+", kinds[choices.NameKind.PASSPORT_LATIN].text)
+        assert person.cases.exists()
+    assert "people: 30" in out.getvalue()
+    assert f"cases: {Case.objects.count()}" in out.getvalue()
+    assert "facilities: 8" in out.getvalue()
+
+
+def test_build_demo_same_seed_gives_same_data(law):
+    first = build_and_summarise(seed=7, people=30)
+    second = build_and_summarise(seed=7, people=30)
+
+    assert first == second
+    assert len(first[0]) == 30
+
+
+def test_build_demo_other_seed_gives_other_data(law):
+    first_people, _, _ = build_and_summarise(seed=7, people=30)
+    other_people, _, _ = build_and_summarise(seed=8, people=30)
+
+    assert [p[0] for p in first_people] != [p[0] for p in other_people]
+
+
+class TestBuiltDemo:
+    """Read-only checks of one build of 30 people."""
+
+    def test_build_demo_follows_the_hrodna_pattern_218_289_1_289_3(self, demo):
+        last_steps = Reclassification.objects.filter(
+            from_charge__article__number="289", from_charge__article__part="1",
+            to_charge__article__number="289", to_charge__article__part="3",
+        ).select_related("to_charge__case__person__region")  # fmt: skip
+        hrodna = [
+            r
+            for r in last_steps
+            if charge_path(r.to_charge) == ["art. 218 part 2", "art. 289 part 1", "art. 289 part 3"]
+        ]
+
+        assert len(hrodna) == 3
+        assert {r.to_charge.case.person.region.code for r in hrodna} == {"grodno"}
+        assert {r.date.year for r in hrodna} == {2022}
+        assert len({r.to_charge.case.case_number for r in hrodna}) == 1  # co-defendants in one case
+        assert all("organised group" in r.note for r in hrodna)
+
+    def test_build_demo_follows_the_railway_arson_pattern(self, demo):
+        wanted = {"art. 289 part 3", "art. 309 part 2", "art. 356 part 1", "art. 361-1 part 3"}
+        railway = [
+            case for case in Case.objects.prefetch_related("charges__article")
+            if {c.article.notation for c in case.charges.all()} == wanted
+        ]  # fmt: skip
+
+        assert sorted(case.sentence_years for case in railway) == [21, 22, 23]
+        for case in railway:
+            assert {c.offence_date.replace(day=1) for c in case.charges.all()} == {datetime.date(2022, 2, 1)}
+            assert {c.state for c in case.charges.all()} == {choices.ChargeState.CONVICTED}
+            assert case.events.filter(kind=choices.EventKind.OTHER, text__contains="death penalty").exists()
+
+    def test_build_demo_follows_the_escalation_without_terrorism_pattern(self, demo):
+        wanted = {"art. 361 part 3", "art. 357 part 1", "art. 361-1 part 1"}
+        escalated = [
+            case for case in Case.objects.prefetch_related("charges__article")
+            if {c.article.notation for c in case.charges.all()} == wanted
+        ]  # fmt: skip
+
+        assert len(escalated) == 2
+        for case in escalated:
+            first = case.charges.get(article__number="361", article__part="3")
+            added = case.charges.exclude(pk=first.pk)
+            assert first.charged_on.year == 2020
+            assert {c.charged_on.year for c in added} == {2021}
+            assert not Reclassification.objects.filter(to_charge__case=case).exists()
+
+    def test_build_demo_recent_reclassifications_raise_the_risk(self, demo):
+        recent = Reclassification.objects.filter(date__year=2026).select_related("to_charge__article")
+
+        assert len(recent) >= 2
+        assert all(r.to_charge.article.category in ("terrorism", "treason") for r in recent)
+        for reclassification in recent:
+            stored = assessment.assess_case(case_id=reclassification.to_charge.case_id, on=LATEST_DATE)
+            assert stored is not None
+            assert stored.level in ("elevated", "critical")
+            assert "recent_reclassification" in {reason["rule"] for reason in stored.reasons}
+
+    def test_build_demo_has_one_death_sentence_and_every_status(self, demo):
+        assert Case.objects.filter(sentence_kind=choices.SentenceKind.DEATH).count() == 1
+        assert set(Case.objects.values_list("status", flat=True)) == set(choices.CaseStatus.values)
+        assert Case.objects.filter(jurisdiction__code="RU").exists()
+        convicted = Case.objects.filter(
+            status=choices.CaseStatus.CONVICTED, sentence_kind="deprivation_of_liberty"
+        )
+        assert convicted.exists()
+        assert all(case.sentence_years and case.sentence_regime for case in convicted)
+
+    def test_build_demo_charges_use_the_loaded_law_data(self, demo):
+        shipped = {
+            code: {(a["number"], a["part"]) for a in read_jurisdiction(code)["articles"]}
+            for code in Jurisdiction.objects.values_list("code", flat=True)
+        }
+        charges = Charge.objects.select_related("article__jurisdiction", "case")
+
+        assert charges.exists()
+        for charge in charges:
+            assert charge.article.jurisdiction_id == charge.case.jurisdiction_id
+            assert (charge.article.number, charge.article.part) in shipped[charge.article.jurisdiction.code]
+
+    def test_build_demo_dates_are_fixed_and_ordered(self, demo):
+        charges = Charge.objects.all()
+
+        assert all(c.offence_date <= c.charged_on <= LATEST_DATE for c in charges)
+        assert all(c.ended_on is None or c.charged_on <= c.ended_on <= LATEST_DATE for c in charges)
+        assert max(CaseEvent.objects.values_list("date", flat=True)) <= LATEST_DATE
+        assert max(FacilityStay.objects.values_list("start_date", flat=True)) <= LATEST_DATE
+        detentions = [d for d in Case.objects.values_list("detention_date", flat=True) if d]
+        assert {d.year for d in detentions} <= {2020, 2021, 2022, 2023, 2024, 2025}
+        assert Charge.objects.exclude(stage=choices.ChargeStage.COMPLETED).exists()
+
+    def test_build_demo_held_people_have_one_open_stay_and_released_none(self, demo):
+        held = Case.objects.filter(
+            jurisdiction__code="BY", status__in=[choices.CaseStatus.DETAINED, choices.CaseStatus.CONVICTED]
+        )
+        released = Case.objects.filter(status__in=[choices.CaseStatus.RELEASED, choices.CaseStatus.PARDONED])
+
+        assert all(case.stays.filter(end_date__isnull=True).count() == 1 for case in held)
+        assert released.exists()
+        assert not FacilityStay.objects.filter(case__in=released, end_date__isnull=True).exists()
+
+    def test_build_demo_names_are_not_real_political_prisoners(self, demo):
+        invented = set(all_surnames())
+        recorded = set(Person.objects.values_list("names__text", flat=True))
+        recorded_words = {word for text in recorded for word in text.split()}
+
+        assert not invented & REAL_SURNAMES
+        assert not recorded_words & REAL_SURNAMES
+        assert not recorded & REAL_FULL_NAMES
+
+    def test_build_demo_uses_feminine_surnames_for_women(self, demo):
+        women = Person.objects.filter(sex=choices.Sex.FEMALE).prefetch_related("names")
+
+        assert women.exists()
+        for woman in women:
+            surname = woman.names.get(kind=choices.NameKind.OFFICIAL_BE).text.split()[0]
+            assert not surname.endswith(("скі", "цкі", "аў", "ін"))
+
+    def test_build_demo_publishes_about_85_percent(self, demo):
+        states = list(Person.objects.values_list("publication_state", flat=True))
+
+        assert demo.published == states.count(choices.PublicationState.PUBLISHED) == round(0.85 * 30)
+        assert choices.PublicationState.DRAFT in states
+        assert choices.PublicationState.WITHDRAWN in states
+
+    def test_build_demo_sources_are_synthetic(self, demo):
+        public = Source.objects.filter(confidential=False)
+        confidential = Source.objects.filter(confidential=True)
+
+        assert public.exists() and confidential.exists()
+        assert all(s.url.startswith("https://example.org/") for s in public)
+        assert all("example.org" in s.contact for s in confidential)
+        assert Facility.objects.count() == demo.facilities == 8
+
+
+def test_build_demo_refuses_too_few_people(law):
+    with pytest.raises(DemoDataError):
+        build_demo(people=MIN_PEOPLE - 1)
+
+
+def test_load_demo_if_empty_does_nothing_on_a_non_empty_registry(law):
+    PersonFactory()
+    out = io.StringIO()
+
+    call_command("load_demo", if_empty=True, people=30, stdout=out)
+
+    assert Person.objects.count() == 1
+    assert not Case.objects.exists()
+    assert out.getvalue() == ""
+
+
+def test_load_demo_refuses_a_non_empty_registry(law):
+    PersonFactory()
+
+    with pytest.raises(CommandError, match="already holds 1 people"):
+        call_command("load_demo", people=30, stdout=io.StringIO())
+
+    assert Person.objects.count() == 1
+
+
+def test_load_demo_loads_the_law_data_when_missing(law):
+    WatchListEntry.objects.all().delete()
+    Article.objects.all().delete()
+    Region.objects.all().delete()
+    Jurisdiction.objects.all().delete()
+    out = io.StringIO()
+
+    call_command("load_demo", people=MIN_PEOPLE, stdout=out)
+
+    assert Jurisdiction.objects.filter(code="BY").exists()
+    assert "Loaded the law data" in out.getvalue()
+    assert Person.objects.count() == MIN_PEOPLE
+
+
+@pytest.mark.slow
+def test_load_demo_default_size(law):
+    out = io.StringIO()
+
+    call_command("load_demo", stdout=out)
+
+    assert Person.objects.count() == 200
+    assert Case.objects.filter(sentence_kind=choices.SentenceKind.DEATH).count() == 1
+    assert 160 <= Person.objects.published().count() <= 180
+    assert "people: 200" in out.getvalue()
