@@ -317,7 +317,8 @@ class CaseAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="risk", ordering="risk_level")
     def risk_display(self, case):
-        return "under review" if case.risk_stale else case.get_risk_level_display()
+        status = case.risk_status
+        return "under review" if status == "under_review" else case.get_risk_level_display()
 
     def save_model(self, request, obj, form, change):
         fields = {f: form.cleaned_data[f] for f in form.changed_data if f in services.CASE_FIELDS}

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from cases import risk
@@ -95,6 +95,7 @@ def digest(level: str, reasons: list[dict], rules_version: str, law_checksum: st
 class LawContext:
     """The law data of one jurisdiction, loaded once per pass."""
 
+    jurisdiction_id: int
     law: risk.LawFacts
     articles: dict[int, risk.ArticleFacts]
     checksum: str
@@ -103,7 +104,7 @@ class LawContext:
     def load(cls, jurisdiction: Jurisdiction) -> "LawContext":
         law = law_facts(jurisdiction)
         articles = {a.pk: article_facts(a) for a in Article.objects.filter(jurisdiction=jurisdiction)}
-        return cls(law=law, articles=articles, checksum=law_version(jurisdiction, law, articles))
+        return cls(jurisdiction.pk, law, articles, law_version(jurisdiction, law, articles))
 
 
 # One case --------------------------------------------------------------------------------------
@@ -140,7 +141,7 @@ def _charge_facts(row, articles) -> risk.ChargeFacts:
     )
 
 
-def assess_case(*, case_id: int, on=None) -> RiskAssessment | None:
+def assess_case(*, case_id: int, on=None, context: "LawContext | None" = None) -> RiskAssessment | None:
     """Assess one case now and store the result if it differs from the last one.
 
     Returns the stored assessment when the result changed, else None. Side effects when the
@@ -156,7 +157,8 @@ def assess_case(*, case_id: int, on=None) -> RiskAssessment | None:
         )
         if case is None:
             return None
-        context = LawContext.load(case.jurisdiction)
+        if context is None or context.jurisdiction_id != case.jurisdiction_id:
+            context = LawContext.load(case.jurisdiction)
         charges = [_charge_facts(row, context.articles) for row in _charge_rows([case.pk])]
         result = risk.assess(
             person=person_facts(case.person),
@@ -248,17 +250,34 @@ def _relevant_article_ids(context: LawContext) -> set[int]:
     return ids
 
 
-def assess_all_cases(*, on=None, case_ids=None) -> PassReport:
+@dataclass(frozen=True)
+class _Pending:
+    """A result of the full pass that differs from what the case stores."""
+
+    case_id: int
+    generation: int
+    old_level: str
+    old_digest: str
+    level: str
+    reasons: list
+    digest: str
+
+    @property
+    def level_moves(self) -> bool:
+        before = self.old_level if self.old_digest else RiskLevel.NONE
+        return before != self.level
+
+
+def assess_all_cases(*, on=None, case_ids=None, chunk_size=2000) -> PassReport:
     """The full pass: every case is re-assessed with today's date and the current law data.
 
-    Set-based: the facts of all cases are read in a few queries and assessed in memory; only
-    cases whose result differs from the stored one (or that are stale) are then re-assessed one
-    by one under a lock and written, which also sets off events and alerts. A case none of whose
-    counted charges can give a reason is known to be 'none' without running the rules.
+    Set-based: the facts of all cases are read in a few queries and assessed in memory. A case
+    none of whose counted charges can give a reason is 'none' without running the rules. Only
+    results that differ from the stored one are written: those that keep the level in bulk,
+    those that move it one by one through `assess_case` (which raises the event and the alert).
     """
     on = on or timezone.localdate()
     report = PassReport()
-    to_write: list[int] = []
     for jurisdiction in Jurisdiction.objects.all():
         context = LawContext.load(jurisdiction)
         cases = Case.objects.filter(jurisdiction=jurisdiction)
@@ -272,30 +291,38 @@ def assess_all_cases(*, on=None, case_ids=None) -> PassReport:
             )
         )
         cases = cases.annotate(candidate=has_relevant_charge | Q(sentence_kind="death"))
-        candidates = cases.filter(candidate=True)
-        plain = cases.filter(candidate=False)
+        candidates, plain = cases.filter(candidate=True), cases.filter(candidate=False)
+        pending: list[_Pending] = []
 
         none_digest = digest(RiskLevel.NONE, [], risk.RULES_VERSION, context.checksum)
-        to_write += plain.filter(~Q(risk_digest=none_digest) | Q(risk_stale=True)).values_list(
-            "id", flat=True
-        )
         report.assessed += plain.count()
+        off = plain.filter(~Q(risk_digest=none_digest) | Q(risk_stale=True))
+        for case_id, generation, old_level, old_digest in off.values_list(
+            "id", "risk_generation", "risk_level", "risk_digest"
+        ):
+            pending.append(
+                _Pending(case_id, generation, old_level, old_digest, RiskLevel.NONE, [], none_digest)
+            )
 
         charges_by_case = defaultdict(list)
         for row in _charge_rows(candidates.values("pk")):
             charges_by_case[row[0]].append(_charge_facts(row, context.articles))
         rows = candidates.values_list(
             "id",
-            "sentence_kind",
-            "verdict_date",
+            "risk_generation",
+            "risk_level",
             "risk_digest",
             "risk_stale",
+            "sentence_kind",
+            "verdict_date",
             "person__sex",
             "person__birth_date",
             "person__birth_date_precision",
             "person__is_official_or_military",
         )
-        for case_id, sentence_kind, verdict_date, old_digest, stale, sex, birth, precision, official in rows:
+        for row in rows:
+            case_id, generation, old_level, old_digest, stale, sentence_kind, verdict_date = row[:7]
+            sex, birth, precision, official = row[7:]
             result = risk.assess(
                 person=risk.PersonFacts(
                     sex=sex,
@@ -310,12 +337,63 @@ def assess_all_cases(*, on=None, case_ids=None) -> PassReport:
             )
             report.assessed += 1
             reasons = [asdict(r) for r in result.reasons]
-            if stale or digest(result.level, reasons, risk.RULES_VERSION, context.checksum) != old_digest:
-                to_write.append(case_id)
-    for case_id in to_write:
-        before = Case.objects.filter(pk=case_id).values_list("risk_level", flat=True).first()
-        stored = assess_case(case_id=case_id, on=on)
-        if stored is not None:
-            report.changed += 1
-            report.changes.append((case_id, before, stored.level))
+            new_digest = digest(result.level, reasons, risk.RULES_VERSION, context.checksum)
+            if stale or new_digest != old_digest:
+                pending.append(
+                    _Pending(case_id, generation, old_level, old_digest, result.level, reasons, new_digest)
+                )
+
+        same_level = [p for p in pending if not p.level_moves]
+        for start in range(0, len(same_level), chunk_size):
+            report.changed += _store_same_level(same_level[start : start + chunk_size], context.checksum, on)
+        for item in pending:
+            if item.level_moves:
+                stored = assess_case(case_id=item.case_id, on=on, context=context)
+                if stored is not None:
+                    report.changed += 1
+                    report.changes.append((item.case_id, item.old_level, stored.level))
     return report
+
+
+def _store_same_level(items: list[_Pending], law_checksum: str, on) -> int:
+    """Write results that keep each case's level, in bulk; no event or alert is due for them.
+
+    The rows are locked and a result is written only if its case has not changed since it was
+    read (same generation); a case changed meanwhile is stale and its own task re-assesses it.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        current = dict(
+            Case.objects.select_for_update()
+            .filter(pk__in=[i.case_id for i in items])
+            .values_list("id", "risk_generation")
+        )
+        valid = [i for i in items if current.get(i.case_id) == i.generation]
+        RiskAssessment.objects.bulk_create(
+            [
+                RiskAssessment(
+                    case_id=i.case_id,
+                    level=i.level,
+                    previous_level=i.old_level if i.old_digest else "",
+                    reasons=i.reasons,
+                    rules_version=risk.RULES_VERSION,
+                    law_checksum=law_checksum,
+                    generation=i.generation,
+                    assessed_on=on,
+                )
+                for i in valid
+            ],
+            batch_size=1000,
+        )
+        by_digest = defaultdict(list)
+        for i in valid:
+            by_digest[(i.digest, i.level)].append(i.case_id)
+        for (new_digest, level), ids in by_digest.items():
+            Case.objects.filter(pk__in=ids).update(
+                risk_level=level,
+                risk_digest=new_digest,
+                risk_stale=False,
+                risk_assessed_generation=F("risk_generation"),
+                risk_assessed_at=now,
+            )
+    return len(valid)

@@ -492,6 +492,12 @@ class Case(models.Model):
         )
 
     @property
+    def risk_status(self) -> str:
+        """What every page shows: 'under_review' while a change has not been assessed yet, never
+        an outdated level (and never 'no risk' for a case nobody has assessed)."""
+        return "under_review" if self.risk_stale else self.risk_level
+
+    @property
     def current_stay(self):
         for stay in self.stays.all():
             if stay.end_date is None:

@@ -241,3 +241,48 @@ def test_triage_acknowledge_and_resolve_record_who_and_when(charged_case):
     assert alert.resolution_note == "Lawyer informed; partners notified."
     with pytest.raises(RefusedChange, match="already resolved"):
         alerts.resolve_alert(alert=alert, note="again", by=lead)
+
+
+def test_full_pass_bulk_write_skips_a_case_changed_after_it_was_read(charged_case):
+    """The pass reads, assesses, then writes; a case edited in between keeps its stale mark."""
+    from cases.assessment import _Pending, _store_same_level
+
+    case = _reload(charged_case)
+    outdated = _Pending(
+        case.pk, case.risk_generation - 1, case.risk_level, case.risk_digest, case.risk_level, [], "0" * 64
+    )
+    assert _store_same_level([outdated], "law", D(2026, 1, 1)) == 0
+    assert _reload(case).risk_digest == case.risk_digest
+
+
+def test_assess_command_prints_what_changed(charged_case, capsys):
+    from django.core.management import call_command
+
+    Case.objects.filter(pk=charged_case.pk).update(risk_level="none", risk_digest="outdated")
+    call_command("assess", str(charged_case.pk))
+    out = capsys.readouterr().out
+    assert f"case {charged_case.pk}: none → watch" in out
+    assert "assessed 1 case(s); 1 changed level" in out
+
+    call_command("assess", "--all")
+    assert "0 changed level, 0 stored a new result" in capsys.readouterr().out
+
+
+def test_assess_command_refuses_an_unknown_case(law):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="No case with id 999999"):
+        call_command("assess", "999999")
+
+
+@pytest.mark.django_db
+def test_stale_case_shows_under_review_never_no_risk(law, django_capture_on_commit_callbacks):
+    case = CaseFactory()
+    assert _reload(case).risk_status == "under_review"  # never assessed: not "none"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.add_charge(case=case, article=article("342.1"), charged_on=D(2022, 3, 2))
+    assert _reload(case).risk_status == "none"
+    with django_capture_on_commit_callbacks(execute=False):
+        services.add_charge(case=case, article=article("289.3"), offence_date=D(2022, 2, 1),
+                            charged_on=D(2022, 3, 3))
+    assert _reload(case).risk_status == "under_review"  # the new charge is not assessed yet

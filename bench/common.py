@@ -1,0 +1,47 @@
+"""Shared set-up for the benchmarks: a PostgreSQL database of their own, filled synthetically."""
+
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+BENCH_DB_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/registry_bench")
+
+
+def setup_django(broker_url: str | None = None) -> None:
+    os.environ["DATABASE_URL"] = BENCH_DB_URL
+    os.environ.setdefault("REGISTRY_ENV", "development")
+    os.environ["DEBUG"] = "0"
+    if broker_url:
+        os.environ["CELERY_BROKER_URL"] = broker_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registry.settings")
+    import psycopg
+
+    name = BENCH_DB_URL.rsplit("/", 1)[1]
+    admin_url = BENCH_DB_URL.rsplit("/", 1)[0].replace("postgres://", "postgresql://") + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("load_law", verbosity=0, stdout=open(os.devnull, "w"))
+
+
+class Timer:
+    def __init__(self, label):
+        self.label = label
+
+    def __enter__(self):
+        self.start = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self.start
+        print(f"{self.label}: {self.seconds:.3f} s", flush=True)
