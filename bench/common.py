@@ -31,7 +31,8 @@ def setup_django(broker_url: str | None = None) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    call_command("load_law", verbosity=0, stdout=open(os.devnull, "w"))
+    with open(os.devnull, "w") as quiet:
+        call_command("load_law", verbosity=0, stdout=quiet)
 
 
 class Timer:
