@@ -2,6 +2,7 @@
 as the API, imports and tasks."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case as SqlCase
 from django.db.models import Prefetch, Value, When
@@ -538,6 +539,13 @@ class SourceAdmin(DetailAdmin):
 # Risk ------------------------------------------------------------------------------------------
 
 
+class TriageChangeList(ChangeList):
+    def get_ordering(self, request, queryset):
+        if ORDER_VAR in self.params:  # a column header was clicked
+            return super().get_ordering(request, queryset)
+        return ["triage_rank", "-created_at", "-pk"]
+
+
 @admin.register(RiskAlert)
 class RiskAlertAdmin(SimpleHistoryAdmin):
     """The triage queue: open alerts first, rises before falls."""
@@ -573,11 +581,10 @@ class RiskAlertAdmin(SimpleHistoryAdmin):
             .select_related("case__person", "assessment", "acknowledged_by", "resolved_by")
             .prefetch_related("case__person__names")
             .annotate(triage_rank=rank)
-            .order_by("triage_rank", "-created_at")
         )
 
-    def get_ordering(self, request):
-        return ["triage_rank", "-created_at"]
+    def get_changelist(self, request, **kwargs):
+        return TriageChangeList
 
     def has_add_permission(self, request):
         return False

@@ -314,3 +314,64 @@ def test_case_page_refuses_changing_the_article_of_an_existing_charge(client_for
     assert "changes only by Reclassify" in response.content.decode()
     existing.refresh_from_db()
     assert existing.article == article("218.2")
+
+
+@pytest.fixture
+def raised_alert(law, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        charge = ChargeFactory(
+            article=article("342.1"),
+            offence_date=datetime.date(2022, 2, 20),
+            charged_on=datetime.date(2022, 3, 2),
+        )
+        services.reclassify_charge(charge=charge, to_article=article("289.3"), on=datetime.date(2022, 6, 1))
+    from cases.models import RiskAlert
+
+    return RiskAlert.objects.get(new_level="critical")
+
+
+def test_triage_queue_lists_open_alerts_with_their_reasons(client_for, raised_alert):
+    client = client_for(VIEWER)
+    content = client.get(reverse("admin:cases_riskalert_changelist")).content.decode()
+    assert "→ critical" in content
+    detail = client.get(reverse("admin:cases_riskalert_change", args=[raised_alert.pk])).content.decode()
+    assert "carries the death penalty" in detail
+    assert 'name="_save"' not in detail  # viewers do not triage
+
+
+def test_editor_acknowledges_and_resolves_an_alert_in_the_admin(client_for, raised_alert):
+    client = client_for(EDITOR)
+    client.post(
+        reverse("admin:cases_riskalert_changelist"),
+        {"action": "acknowledge_selected", "_selected_action": [raised_alert.pk]},
+    )
+    raised_alert.refresh_from_db()
+    assert raised_alert.state == "acknowledged" and raised_alert.acknowledged_by.groups.get().name == EDITOR
+
+    response = client.post(
+        reverse("admin:cases_riskalert_change", args=[raised_alert.pk]),
+        {"resolution_note": "Family and lawyer informed."},
+    )
+    assert response.status_code == 302
+    raised_alert.refresh_from_db()
+    assert (raised_alert.state, raised_alert.resolution_note) == ("resolved", "Family and lawyer informed.")
+    assert raised_alert.resolved_at is not None
+
+
+def test_triage_queue_puts_open_alerts_above_resolved_ones(client_for, raised_alert):
+    from cases import alerts
+
+    resolver = UserFactory()
+    older_open = raised_alert
+    with_fall = services.end_charge(
+        charge=older_open.case.charges.get(state="active"), state="dropped", on=datetime.date(2022, 9, 1)
+    )
+    from cases.assessment import assess_case
+    from cases.models import RiskAlert
+
+    assess_case(case_id=with_fall.case_id)
+    newer = RiskAlert.objects.exclude(pk=older_open.pk).latest("created_at")
+    alerts.resolve_alert(alert=newer, note="Charge dropped; checked.", by=resolver)
+
+    content = client_for(VIEWER).get(reverse("admin:cases_riskalert_changelist")).content.decode()
+    assert content.index("→ critical") < content.index("→ no identified risk")

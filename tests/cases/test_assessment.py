@@ -283,6 +283,7 @@ def test_stale_case_shows_under_review_never_no_risk(law, django_capture_on_comm
         services.add_charge(case=case, article=article("342.1"), charged_on=D(2022, 3, 2))
     assert _reload(case).risk_status == "none"
     with django_capture_on_commit_callbacks(execute=False):
-        services.add_charge(case=case, article=article("289.3"), offence_date=D(2022, 2, 1),
-                            charged_on=D(2022, 3, 3))
+        services.add_charge(
+            case=case, article=article("289.3"), offence_date=D(2022, 2, 1), charged_on=D(2022, 3, 3)
+        )
     assert _reload(case).risk_status == "under_review"  # the new charge is not assessed yet
