@@ -17,11 +17,13 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from cases import risk
+from cases.changes import record_change
 from cases.choices import ChargeState, EventKind, RiskLevel
 from cases.models import (
     Article,
     Case,
     CaseEvent,
+    ChangeRecord,
     Charge,
     Jurisdiction,
     Person,
@@ -212,6 +214,12 @@ def _level_changed(*, case: Case, assessment: RiskAssessment, old: str) -> None:
         text=f"Risk of the death penalty: {RiskLevel(old).label} → {new_label}.",
     )
     alerts.raise_alert(case=case, assessment=assessment, old_level=old)
+    record_change(
+        person=case.person,
+        object_type="case",
+        object_id=case.public_id,
+        action=ChangeRecord.Action.LEVEL_CHANGED,
+    )
 
 
 # Many cases ------------------------------------------------------------------------------------
@@ -387,13 +395,32 @@ def _store_same_level(items: list[_Pending], law_checksum: str, on) -> int:
         )
         by_digest = defaultdict(list)
         for i in valid:
-            by_digest[(i.digest, i.level)].append(i.case_id)
-        for (new_digest, level), ids in by_digest.items():
-            Case.objects.filter(pk__in=ids).update(
+            by_digest[(i.digest, i.level)].append(i)
+        singles = []
+        for (new_digest, level), group in by_digest.items():
+            if len(group) < 20:  # reasons name the charges, so most digests are one case's own
+                singles += group
+                continue
+            Case.objects.filter(pk__in=[i.case_id for i in group]).update(
                 risk_level=level,
                 risk_digest=new_digest,
                 risk_stale=False,
                 risk_assessed_generation=F("risk_generation"),
                 risk_assessed_at=now,
             )
+        Case.objects.bulk_update(
+            [
+                Case(
+                    pk=i.case_id,
+                    risk_level=i.level,
+                    risk_digest=i.digest,
+                    risk_stale=False,
+                    risk_assessed_generation=i.generation,
+                    risk_assessed_at=now,
+                )
+                for i in singles
+            ],
+            ["risk_level", "risk_digest", "risk_stale", "risk_assessed_generation", "risk_assessed_at"],
+            batch_size=500,
+        )
     return len(valid)

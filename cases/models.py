@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from rest_framework_api_key.models import AbstractAPIKey
 from simple_history.models import HistoricalRecords
 
 from cases import choices
@@ -173,6 +174,7 @@ class WatchListEntry(models.Model):
 class Source(models.Model):
     """Where a fact came from. A confidential source is never shown outside the staff area."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     kind = models.CharField(max_length=20, choices=choices.SourceKind.choices)
     title = models.CharField(max_length=300, help_text="Publication or document title")
     url = models.URLField(max_length=1000, blank=True)
@@ -538,6 +540,7 @@ class FacilityStay(models.Model):
 class Charge(models.Model):
     """An article part brought against the person in a case; never edited into another article."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="charges")
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="charges")
     stage = models.CharField(
@@ -634,6 +637,7 @@ class Reclassification(models.Model):
 class CaseEvent(models.Model):
     """One entry of a case's timeline; internal entries never leave the staff area."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=choices.EventKind.choices)
     date = models.DateField()
@@ -664,6 +668,7 @@ class CaseEvent(models.Model):
 class RiskAssessment(models.Model):
     """One result of the risk rules for a case, kept as history; written when the result changes."""
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assessments")
     level = models.CharField(max_length=20, choices=choices.RiskLevel.choices)
     previous_level = models.CharField(max_length=20, choices=choices.RiskLevel.choices, blank=True)
@@ -804,3 +809,114 @@ class WebhookDelivery(models.Model):
 
     def __str__(self):
         return f"{self.alert} → {self.subscription.organisation}: {self.state}"
+
+
+# Partners and the API ----------------------------------------------------------------------------
+
+
+class Organisation(models.Model):
+    """A partner organisation (an advocacy group) that holds API keys."""
+
+    name = models.CharField(max_length=200, unique=True)
+    contact_email = models.EmailField(blank=True)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class PartnerAPIKey(AbstractAPIKey):
+    """A hashed, revocable, expiring key of one organisation, with the scopes it grants."""
+
+    class Scope(models.TextChoices):
+        READ_PUBLIC = "read:public", _("read published records, public fields")
+        READ_RESTRICTED = "read:restricted", _("also read confidential fields of published records")
+        WRITE_SUBMISSIONS = "write:submissions", _("report new detentions")
+        WEBHOOKS = "webhooks", _("manage webhook subscriptions")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="api_keys")
+    scopes = models.JSONField(default=list, help_text="Any of: " + ", ".join(Scope.values))
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta(AbstractAPIKey.Meta):
+        verbose_name = "partner API key"
+        verbose_name_plural = "partner API keys"
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        unknown = set(self.scopes or []) - set(self.Scope.values)
+        if unknown:
+            raise ValidationError({"scopes": f"Unknown scopes: {', '.join(sorted(unknown))}"})
+
+
+class ChangeRecord(models.Model):
+    """One entry of the change feed: what changed, never its content (fetched from `object_url`)."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("created")
+        UPDATED = "updated", _("updated")
+        RECLASSIFIED = "reclassified", _("reclassified")
+        LEVEL_CHANGED = "level_changed", _("risk level changed")
+        REMOVED = "removed", _("removed from public view")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    object_type = models.CharField(max_length=20)
+    object_id = models.CharField(max_length=64, help_text="The object's public identifier")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    is_public = models.BooleanField(
+        default=True, help_text="False for objects that are never public (internal events)"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["person", "id"])]
+
+    def __str__(self):
+        return f"{self.id}: {self.action} {self.object_type} {self.object_id}"
+
+
+class Submission(models.Model):
+    """A partner's report of a new detention, waiting for moderation. Never public as it is."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("pending moderation")
+        ACCEPTED = "accepted", _("accepted")
+        REJECTED = "rejected", _("rejected")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="submissions")
+    payload = models.JSONField(help_text="The report as sent; deleted after the retention period")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    received_at = models.DateTimeField(auto_now_add=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    moderation_note = models.TextField(blank=True)
+    person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    payload_deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        permissions = [("moderate_submission", "Can accept or reject partner submissions")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state="pending") | Q(handled_at__isnull=False),
+                name="submission_handled_has_date",
+                violation_error_message="A handled submission records when.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"submission {str(self.public_id)[:8]} from {self.organisation} ({self.state})"

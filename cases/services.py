@@ -18,6 +18,7 @@ from cases.models import (
     Article,
     Case,
     CaseEvent,
+    ChangeRecord,
     Charge,
     Facility,
     FacilityStay,
@@ -27,6 +28,8 @@ from cases.models import (
     Reclassification,
     Source,
 )
+
+Action = ChangeRecord.Action
 
 PERSON_FIELDS = {
     "sex",
@@ -80,6 +83,26 @@ def _save(instance, by, **kwargs):
     return instance
 
 
+def _changed(person, object_type, object_id, action, is_public=True):
+    from cases.changes import record_change
+
+    record_change(
+        person=person, object_type=object_type, object_id=object_id, action=action, is_public=is_public
+    )
+
+
+def _detail_changed(instance):
+    """A name, event or stay belongs to a person's record; sources and facilities do not."""
+    if isinstance(instance, PersonName):
+        _changed(instance.person, "person", instance.person.slug, Action.UPDATED)
+    elif isinstance(instance, CaseEvent):
+        _changed(
+            instance.case.person, "event", instance.public_id, Action.UPDATED, is_public=instance.is_public
+        )
+    elif isinstance(instance, FacilityStay):
+        _changed(instance.case.person, "case", instance.case.public_id, Action.UPDATED)
+
+
 def _after_commit_assess(case_ids):
     """Hook for work that must follow a change that can move a risk level (see cases.risk)."""
     from cases import assessment_queue
@@ -114,6 +137,7 @@ def create_person(*, names: list[NameSpec], by=None, **fields) -> Person:
             is_primary=spec.is_primary,
             by=by,
         )
+    _changed(person, "person", person.slug, Action.CREATED)
     return person
 
 
@@ -132,6 +156,7 @@ def update_person(*, person: Person, by=None, **changes) -> Person:
     for field, value in changes.items():
         setattr(person, field, value)
     _save(person, by)
+    _changed(person, "person", person.slug, Action.UPDATED)
     if moved:
         _after_commit_assess(list(person.cases.values_list("id", flat=True)))
     return person
@@ -145,7 +170,9 @@ def add_person_name(*, person: Person, text: str, script: str, kind: str, is_pri
         for old in person.names.filter(is_primary=True):
             old.is_primary = False
             _save(old, by)
-    return _save(PersonName(person=person, text=text, script=script, kind=kind, is_primary=is_primary), by)
+    name = _save(PersonName(person=person, text=text, script=script, kind=kind, is_primary=is_primary), by)
+    _changed(person, "person", person.slug, Action.UPDATED)
+    return name
 
 
 @transaction.atomic
@@ -163,7 +190,10 @@ def publish_person(*, person: Person, by=None) -> Person:
         raise PublicationRefused("A person without a case cannot be published.")
     person.publication_state = choices.PublicationState.PUBLISHED
     person.published_at = timezone.now()
-    return _save(person, by)
+    _save(person, by)
+    # To a mirror, a newly published person is new, whatever their history in the registry.
+    _changed(person, "person", person.slug, Action.CREATED)
+    return person
 
 
 @transaction.atomic
@@ -176,7 +206,10 @@ def withdraw_person(*, person: Person, by=None) -> Person:
     if person.publication_state != choices.PublicationState.PUBLISHED:
         raise PublicationRefused("Only a published person can be withdrawn.")
     person.publication_state = choices.PublicationState.WITHDRAWN
-    return _save(person, by)
+    _save(person, by)
+    # Mirrors must drop the record; the feed carries the removal, never the old content.
+    _changed(person, "person", person.slug, Action.REMOVED)
+    return person
 
 
 # Cases ----------------------------------------------------------------------------------------
@@ -202,6 +235,7 @@ def create_case(*, person: Person, jurisdiction: Jurisdiction, by=None, **fields
             is_public=True,
             by=by,
         )
+    _changed(person, "case", case.public_id, Action.CREATED)
     _after_commit_assess([case.id])
     return case
 
@@ -218,6 +252,7 @@ def update_case(*, case: Case, by=None, **changes) -> Case:
     for field, value in changes.items():
         setattr(case, field, value)
     _save(case, by)
+    _changed(case.person, "case", case.public_id, Action.UPDATED)
     _after_commit_assess([case.id])
     return case
 
@@ -240,6 +275,7 @@ def record_event(
     )
     if sources:
         event.sources.set(sources)
+    _changed(case.person, "event", event.public_id, Action.CREATED, is_public=is_public)
     return event
 
 
@@ -263,6 +299,7 @@ def transfer_person(*, case: Case, facility: Facility, on: datetime.date, by=Non
     record_event(
         case=case, kind=choices.EventKind.TRANSFERRED, date=on, text=facility.name_en, is_public=True, by=by
     )
+    _changed(case.person, "case", case.public_id, Action.UPDATED)
     return stay
 
 
@@ -313,6 +350,7 @@ def add_charge(
             by=by,
         )
     _after_commit_assess([case.id])
+    _changed(case.person, "charge", charge.public_id, Action.CREATED)
     return charge
 
 
@@ -391,6 +429,8 @@ def reclassify_charge(
         by=by,
     )
     _after_commit_assess([charge.case_id])
+    _changed(charge.case.person, "charge", charge.public_id, Action.RECLASSIFIED)
+    _changed(charge.case.person, "charge", successor.public_id, Action.CREATED)
     return successor
 
 
@@ -429,6 +469,7 @@ def end_charge(*, charge: Charge, state: str, on: datetime.date, by=None) -> Cha
             by=by,
         )
     _after_commit_assess([charge.case_id])
+    _changed(charge.case.person, "charge", charge.public_id, Action.UPDATED)
     return charge
 
 
@@ -446,6 +487,7 @@ def update_charge_facts(*, charge: Charge, by=None, **changes) -> Charge:
         setattr(charge, field, value)
     _save(charge, by)
     _after_commit_assess([charge.case_id])
+    _changed(charge.case.person, "charge", charge.public_id, Action.UPDATED)
     return charge
 
 
@@ -467,7 +509,9 @@ def save_detail(*, instance, by=None):
         for old in instance.person.names.filter(is_primary=True).exclude(pk=instance.pk):
             old.is_primary = False
             _save(old, by)
-    return _save(instance, by)
+    _save(instance, by)
+    _detail_changed(instance)
+    return instance
 
 
 @transaction.atomic

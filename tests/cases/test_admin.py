@@ -375,3 +375,13 @@ def test_triage_queue_puts_open_alerts_above_resolved_ones(client_for, raised_al
 
     content = client_for(VIEWER).get(reverse("admin:cases_riskalert_changelist")).content.decode()
     assert content.index("→ critical") < content.index("→ no identified risk")
+
+
+def test_migrated_groups_hold_exactly_the_declared_permissions(law):
+    from django.contrib.auth.models import Group
+
+    from cases.permissions import group_permissions
+
+    for name, codenames in group_permissions().items():
+        granted = set(Group.objects.get(name=name).permissions.values_list("codename", flat=True))
+        assert granted == codenames, name
