@@ -363,6 +363,34 @@ def assess_all_cases(*, on=None, case_ids=None, chunk_size=2000) -> PassReport:
     return report
 
 
+def _write_case_results(items: list[_Pending], now) -> None:
+    """Write each case's own result; on PostgreSQL in one UPDATE ... FROM (VALUES ...) per batch."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        for i in items:
+            Case.objects.filter(pk=i.case_id).update(
+                risk_level=i.level,
+                risk_digest=i.digest,
+                risk_stale=False,
+                risk_assessed_generation=i.generation,
+                risk_assessed_at=now,
+            )
+        return
+    table = Case._meta.db_table
+    for start in range(0, len(items), 5000):
+        batch = items[start : start + 5000]
+        values = ", ".join(["(%s, %s, %s, %s)"] * len(batch))
+        params = [x for i in batch for x in (i.case_id, i.level, i.digest, i.generation)]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} AS c SET risk_level = v.level, risk_digest = v.digest, risk_stale = false, "  # noqa: S608
+                f"risk_assessed_generation = v.generation, risk_assessed_at = %s "
+                f"FROM (VALUES {values}) AS v(id, level, digest, generation) WHERE c.id = v.id",
+                [now, *params],
+            )
+
+
 def _store_same_level(items: list[_Pending], law_checksum: str, on) -> int:
     """Write results that keep each case's level, in bulk; no event or alert is due for them.
 
@@ -408,19 +436,5 @@ def _store_same_level(items: list[_Pending], law_checksum: str, on) -> int:
                 risk_assessed_generation=F("risk_generation"),
                 risk_assessed_at=now,
             )
-        Case.objects.bulk_update(
-            [
-                Case(
-                    pk=i.case_id,
-                    risk_level=i.level,
-                    risk_digest=i.digest,
-                    risk_stale=False,
-                    risk_assessed_generation=i.generation,
-                    risk_assessed_at=now,
-                )
-                for i in singles
-            ],
-            ["risk_level", "risk_digest", "risk_stale", "risk_assessed_generation", "risk_assessed_at"],
-            batch_size=500,
-        )
+        _write_case_results(singles, now)
     return len(valid)

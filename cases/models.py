@@ -324,8 +324,15 @@ class PersonName(models.Model):
     script = models.CharField(max_length=10, choices=choices.Script.choices)
     kind = models.CharField(max_length=20, choices=choices.NameKind.choices)
     is_primary = models.BooleanField(default=False)
+    search_key = models.CharField(
+        max_length=300,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text="The name folded to one skeleton for every script and spelling (cases.names)",
+    )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_key"])
 
     class Meta:
         ordering = ["-is_primary", "kind", "id"]
@@ -350,6 +357,12 @@ class PersonName(models.Model):
 
     def __str__(self):
         return self.text
+
+    def save(self, *args, **kwargs):
+        from cases.names import name_key
+
+        self.search_key = name_key(self.text)
+        super().save(*args, **kwargs)
 
 
 class Facility(models.Model):
@@ -896,7 +909,7 @@ class Submission(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="submissions")
-    payload = models.JSONField(help_text="The report as sent; deleted after the retention period")
+    payload = models.JSONField(null=True, help_text="The report as sent; deleted after the retention period")
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     received_at = models.DateTimeField(auto_now_add=True)
     handled_at = models.DateTimeField(null=True, blank=True)

@@ -151,6 +151,8 @@ def update_person(*, person: Person, by=None, **changes) -> Person:
     unknown = set(changes) - PERSON_FIELDS
     if unknown:
         raise RefusedChange(f"Unknown person fields: {', '.join(sorted(unknown))}")
+    # Work on the row as it is now, so a stale copy in the caller's hands cannot undo other changes.
+    person = Person.objects.select_for_update().get(pk=person.pk)
     risk_relevant = {"sex", "birth_date", "birth_date_precision", "is_official_or_military"}
     moved = any(getattr(person, f) != v for f, v in changes.items() if f in risk_relevant)
     for field, value in changes.items():
@@ -249,6 +251,7 @@ def update_case(*, case: Case, by=None, **changes) -> Case:
     unknown = set(changes) - CASE_FIELDS
     if unknown:
         raise RefusedChange(f"Unknown case fields: {', '.join(sorted(unknown))}")
+    case = Case.objects.select_for_update().select_related("person").get(pk=case.pk)
     for field, value in changes.items():
         setattr(case, field, value)
     _save(case, by)
@@ -483,6 +486,7 @@ def update_charge_facts(*, charge: Charge, by=None, **changes) -> Charge:
             f"These charge fields cannot be edited directly: {', '.join(sorted(unknown))}. "
             "Use reclassify to change the article and end_charge to close it."
         )
+    charge = Charge.objects.select_for_update().select_related("case__person").get(pk=charge.pk)
     for field, value in changes.items():
         setattr(charge, field, value)
     _save(charge, by)

@@ -52,3 +52,11 @@ def task_email_unsent_alerts() -> int:
     for alert_id in ids:
         alerts.send_alert_email(alert_id=alert_id)
     return len(ids)
+
+
+@shared_task
+def task_delete_expired_submissions() -> int:
+    """Data minimisation: raw partner submissions go once their retention period has passed."""
+    from cases import intake
+
+    return intake.delete_expired_payloads()

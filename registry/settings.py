@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django.contrib.sitemaps",
     "cases",
     "api",
 ]
@@ -151,8 +152,36 @@ LOGGING = {
 }
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.RegistryAutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.PartnerAPIKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.ReadAccess"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Political-prisoner case registry API",
+    "DESCRIPTION": "Read the published registry; partners with keys read more and report detentions. "
+    "Send keys as `Authorization: Api-Key <key>`.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Served from the app itself: no CDN sees who reads the docs.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "APPEND_COMPONENTS": {
+        "securitySchemes": {"ApiKey": {"type": "apiKey", "in": "header", "name": "Authorization"}}
+    },
+    "SECURITY": [{"ApiKey": []}, {}],
+}
+# Seconds a change waits before the feed serves it, so a transaction still committing with a
+# lower id cannot be skipped by a partner's cursor.
+CHANGE_FEED_SETTLE_SECONDS = env_int("CHANGE_FEED_SETTLE_SECONDS", 2, minimum=0)
+# Days after moderation that a partner submission's raw content is kept.
+SUBMISSION_RETENTION_DAYS = env_int("SUBMISSION_RETENTION_DAYS", 30, minimum=1)
 
 SESSION_COOKIE_SECURE = IS_PRODUCTION
 CSRF_COOKIE_SECURE = IS_PRODUCTION
@@ -177,6 +206,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "retry-due-webhooks": {"task": "cases.tasks.task_retry_due_webhooks", "schedule": 60.0},
     "email-unsent-alerts": {"task": "cases.tasks.task_email_unsent_alerts", "schedule": 300.0},
+    "delete-expired-submissions": {"task": "cases.tasks.task_delete_expired_submissions", "schedule": 3600.0},
     "nightly-full-pass": {
         "task": "cases.tasks.task_full_pass",
         "schedule": crontab(hour=env_int("FULL_PASS_HOUR", 2, minimum=0), minute=15),

@@ -322,3 +322,12 @@ def test_risk_irrelevant_person_change_does_not_requeue(law, django_capture_on_c
 def test_save_detail_refuses_models_with_their_own_service(law):
     with pytest.raises(RefusedChange, match="has its own service"):
         services.save_detail(instance=ChargeFactory())
+
+
+def test_update_with_a_stale_copy_does_not_undo_other_changes(law):
+    case = CaseFactory()
+    stale_person = case.person  # read before it was published
+    services.publish_person(person=case.person)
+    services.update_person(person=stale_person, occupation="engineer")
+    stale_person.refresh_from_db()
+    assert (stale_person.publication_state, stale_person.occupation) == ("published", "engineer")

@@ -1,0 +1,54 @@
+"""Who may see what through the API, declared in one place.
+
+| caller                         | records                 | fields                         | writes      |
+|--------------------------------|-------------------------|--------------------------------|-------------|
+| anonymous                      | published only          | public only                    | none        |
+| key with read:public           | published only          | public only                    | none        |
+| key with read:restricted       | published only          | public + confidential          | none        |
+| key with write:submissions     | (as its read scope)     |                                | submissions |
+| staff session with view perms  | every record (drafts)   | public + confidential          | none here   |
+
+Everything else (serializers, filters, the change feed, exports) asks `access_for(request)`.
+"""
+
+from dataclasses import dataclass
+
+from cases.models import PartnerAPIKey
+
+Scope = PartnerAPIKey.Scope
+
+
+@dataclass(frozen=True)
+class Access:
+    label: str
+    sees_unpublished: bool = False
+    sees_confidential: bool = False
+    can_submit: bool = False
+    is_staff: bool = False
+
+
+ANONYMOUS = Access("anonymous")
+
+
+def access_for(request) -> Access:
+    cached = getattr(request, "_registry_access", None)
+    if cached is not None:
+        return cached
+    access = _compute(request)
+    request._registry_access = access
+    return access
+
+
+def _compute(request) -> Access:
+    key = getattr(request, "auth", None)
+    if isinstance(key, PartnerAPIKey):
+        return Access(
+            f"key:{key.prefix}",
+            sees_confidential=key.has_scope(Scope.READ_RESTRICTED),
+            can_submit=key.has_scope(Scope.WRITE_SUBMISSIONS),
+        )
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.is_active and user.is_staff:
+        sees = user.has_perm("cases.view_person")
+        return Access(f"staff:{user.pk}", sees_unpublished=sees, sees_confidential=sees, is_staff=True)
+    return ANONYMOUS

@@ -1,0 +1,36 @@
+"""Partner API keys: `Authorization: Api-Key <key>`. A bad, revoked or expired key is refused
+(401), never quietly treated as anonymous, so a partner notices."""
+
+from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
+from rest_framework import authentication, exceptions
+
+from cases.models import PartnerAPIKey
+
+KEYWORD = "Api-Key"
+LAST_USED_RESOLUTION_SECONDS = 60
+
+
+class PartnerAPIKeyAuthentication(authentication.BaseAuthentication):
+    def authenticate(self, request):
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        if not header.startswith(KEYWORD + " "):
+            return None
+        raw = header[len(KEYWORD) + 1 :].strip()
+        try:
+            key = PartnerAPIKey.objects.get_from_key(raw)
+        except PartnerAPIKey.DoesNotExist:
+            raise exceptions.AuthenticationFailed("Unknown API key.") from None
+        if key.revoked or key.has_expired or not key.organisation.active:
+            raise exceptions.AuthenticationFailed("This API key is revoked or expired.")
+        now = timezone.now()
+        # Record use, but not on every request: a partner syncing a mirror makes many.
+        if (
+            key.last_used_at is None
+            or (now - key.last_used_at).total_seconds() > LAST_USED_RESOLUTION_SECONDS
+        ):
+            PartnerAPIKey.objects.filter(pk=key.pk).update(last_used_at=now)
+        return AnonymousUser(), key
+
+    def authenticate_header(self, request):
+        return KEYWORD

@@ -1,0 +1,35 @@
+"""OpenAPI: every operation also documents the errors it can answer with."""
+
+from drf_spectacular.openapi import AutoSchema
+from rest_framework import serializers
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="What went wrong, in words")
+
+
+class FieldErrorsSerializer(serializers.Serializer):
+    """A 400 names each bad parameter or field with its messages."""
+
+    field_name = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="One entry per parameter or field that was refused",
+    )
+
+
+class RegistryAutoSchema(AutoSchema):
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        errors = {
+            "400": (FieldErrorsSerializer, "A parameter or field is invalid"),
+            "401": (ErrorSerializer, "The API key is unknown, revoked or expired"),
+            "403": (ErrorSerializer, "The caller may not do this (e.g. the key lacks the scope)"),
+            "404": (ErrorSerializer, "No such record, or not visible to this caller"),
+        }
+        for code, (serializer, description) in errors.items():
+            if code not in responses:
+                response = self._get_response_for_code(serializer, code, direction=direction)
+                response["description"] = description
+                responses[code] = response
+        return responses

@@ -1,0 +1,330 @@
+"""What each audience receives. Public serializers list their fields explicitly; the restricted
+ones add confidential fields for callers that `api.access` allows to see them.
+
+No database id leaves the API: people are known by slug, everything else by a public UUID, and
+articles by "<jurisdiction>-<number>[.<part>]".
+"""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from cases.models import (
+    Article,
+    Case,
+    CaseEvent,
+    Charge,
+    Facility,
+    Person,
+    PersonName,
+    RiskAssessment,
+    Source,
+)
+
+
+def article_id(article: Article) -> str:
+    return f"{article.jurisdiction.code}-{article.number}" + (f".{article.part}" if article.part else "")
+
+
+class NameSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PersonName
+        fields = ["text", "script", "kind", "is_primary"]
+
+
+class PublicSourceSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+
+    class Meta:
+        model = Source
+        fields = ["id", "kind", "title", "url", "published_on"]
+
+
+class RestrictedSourceSerializer(PublicSourceSerializer):
+    class Meta(PublicSourceSerializer.Meta):
+        fields = PublicSourceSerializer.Meta.fields + ["confidential", "contact"]
+
+
+class ArticleSummarySerializer(serializers.ModelSerializer):
+    id = serializers.SerializerMethodField()
+    jurisdiction = serializers.CharField(source="jurisdiction.code")
+
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            "jurisdiction",
+            "number",
+            "part",
+            "notation",
+            "title_en",
+            "title_ru",
+            "title_be",
+            "capital",
+            "verified",
+        ]
+
+    def get_id(self, article) -> str:
+        return article_id(article)
+
+
+class ArticleSerializer(ArticleSummarySerializer):
+    class Meta(ArticleSummarySerializer.Meta):
+        fields = ArticleSummarySerializer.Meta.fields + [
+            "capital_since",
+            "capital_for_attempt_since",
+            "subject_restriction",
+            "subject_restriction_text",
+            "category",
+            "penalty",
+            "sources",
+            "note",
+        ]
+
+
+class FacilitySerializer(serializers.ModelSerializer):
+    id = serializers.SlugField(source="slug", read_only=True)
+    region = serializers.CharField(source="region.code", default=None)
+    jurisdiction = serializers.CharField(source="jurisdiction.code")
+
+    class Meta:
+        model = Facility
+        fields = [
+            "id",
+            "jurisdiction",
+            "kind",
+            "regime",
+            "name_en",
+            "name_be",
+            "name_ru",
+            "region",
+            "postal_address",
+        ]
+
+
+class ChargeSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    case = serializers.UUIDField(source="case.public_id", read_only=True)
+    article = ArticleSummarySerializer()
+    reclassified_into = serializers.UUIDField(source="reclassified_into.public_id", default=None)
+    reclassified_from = serializers.SerializerMethodField()
+    reclassification_date = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Charge
+        fields = [
+            "id",
+            "case",
+            "article",
+            "stage",
+            "state",
+            "offence_date",
+            "charged_on",
+            "ended_on",
+            "reclassified_into",
+            "reclassified_from",
+            "reclassification_date",
+        ]
+
+    def _predecessor(self, charge):
+        try:
+            return charge.reclassified_from
+        except Charge.DoesNotExist:
+            return None
+
+    @extend_schema_field(serializers.UUIDField(allow_null=True))
+    def get_reclassified_from(self, charge):
+        previous = self._predecessor(charge)
+        return previous.public_id if previous else None
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_reclassification_date(self, charge):
+        return charge.charged_on if self._predecessor(charge) else None
+
+
+class EventSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    case = serializers.UUIDField(source="case.public_id", read_only=True)
+    sources = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CaseEvent
+        fields = ["id", "case", "kind", "date", "text", "sources"]
+
+    @extend_schema_field(PublicSourceSerializer(many=True))
+    def get_sources(self, event):
+        visible = [s for s in event.sources.all() if not s.confidential]
+        return PublicSourceSerializer(visible, many=True).data
+
+
+class RestrictedEventSerializer(EventSerializer):
+    class Meta(EventSerializer.Meta):
+        fields = EventSerializer.Meta.fields + ["is_public"]
+
+    @extend_schema_field(RestrictedSourceSerializer(many=True))
+    def get_sources(self, event):
+        return RestrictedSourceSerializer(event.sources.all(), many=True).data
+
+
+class ReasonSerializer(serializers.Serializer):
+    rule = serializers.CharField()
+    level = serializers.CharField()
+    article = serializers.CharField()
+    text = serializers.CharField()
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    case = serializers.UUIDField(source="case.public_id", read_only=True)
+    reasons = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RiskAssessment
+        fields = [
+            "id",
+            "case",
+            "level",
+            "previous_level",
+            "reasons",
+            "rules_version",
+            "assessed_on",
+            "created_at",
+        ]
+
+    @extend_schema_field(ReasonSerializer(many=True))
+    def get_reasons(self, assessment):
+        # Reasons are stored with database charge ids; those stay inside.
+        return [{k: r[k] for k in ("rule", "level", "article", "text")} for r in assessment.reasons]
+
+
+class RiskSerializer(serializers.Serializer):
+    status = serializers.CharField(help_text="The level, or 'under_review' while a change is being assessed")
+    level = serializers.CharField()
+    assessed_at = serializers.DateTimeField(allow_null=True)
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    person = serializers.SlugField(source="person.slug", read_only=True)
+    jurisdiction = serializers.CharField(source="jurisdiction.code")
+    risk = serializers.SerializerMethodField()
+    current_facility = serializers.SerializerMethodField()
+    charges = ChargeSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "person",
+            "jurisdiction",
+            "case_number",
+            "investigating_body",
+            "detention_date",
+            "detention_place",
+            "status",
+            "court",
+            "verdict_date",
+            "sentence_kind",
+            "sentence_years",
+            "sentence_months",
+            "sentence_regime",
+            "expected_release_date",
+            "recognised_on",
+            "recognised_by",
+            "recognition_criteria",
+            "risk",
+            "current_facility",
+            "charges",
+            "updated_at",
+        ]
+
+    @extend_schema_field(RiskSerializer)
+    def get_risk(self, case):
+        return {"status": case.risk_status, "level": case.risk_level, "assessed_at": case.risk_assessed_at}
+
+    @extend_schema_field(serializers.SlugField(allow_null=True))
+    def get_current_facility(self, case):
+        stay = case.current_stay
+        return stay.facility.slug if stay else None
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    id = serializers.SlugField(source="slug", read_only=True)
+    names = NameSerializer(many=True, read_only=True)
+    region = serializers.CharField(source="region.code", default=None)
+    birth_year = serializers.SerializerMethodField()
+    cases = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Person
+        fields = [
+            "id",
+            "names",
+            "sex",
+            "birth_year",
+            "region",
+            "citizenship",
+            "occupation",
+            "biography",
+            "cases",
+            "updated_at",
+        ]
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_birth_year(self, person):
+        return person.birth_date.year if person.birth_date else None
+
+    @extend_schema_field(serializers.ListField(child=serializers.UUIDField()))
+    def get_cases(self, person):
+        return [case.public_id for case in person.cases.all()]
+
+
+class RestrictedPersonSerializer(PersonSerializer):
+    class Meta(PersonSerializer.Meta):
+        fields = PersonSerializer.Meta.fields + [
+            "birth_date",
+            "birth_date_precision",
+            "is_official_or_military",
+            "internal_notes",
+            "publication_state",
+        ]
+
+
+class SubmissionSerializer(serializers.Serializer):
+    """A report of a new detention; staff review it before anything becomes public."""
+
+    name = serializers.CharField(max_length=300, help_text="The detained person's name, in any script")
+    other_names = serializers.ListField(
+        child=serializers.CharField(max_length=300), required=False, max_length=10
+    )
+    detention_date = serializers.DateField(required=False)
+    detention_place = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    region = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    articles = serializers.ListField(
+        child=serializers.CharField(max_length=40),
+        required=False,
+        max_length=20,
+        help_text="Articles as written in the source, e.g. 'ч.1 ст.342'",
+    )
+    description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    source_url = serializers.URLField(required=False, allow_blank=True)
+    contact = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        help_text="Confidential: how staff can reach the reporter",
+    )
+
+
+class SubmissionReceiptSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    state = serializers.CharField()
+    received_at = serializers.DateTimeField()
+
+
+class ChangeSerializer(serializers.Serializer):
+    cursor = serializers.IntegerField(source="id")
+    action = serializers.CharField()
+    object_type = serializers.CharField()
+    object_id = serializers.CharField()
+    person = serializers.SlugField(source="person.slug")
+    at = serializers.DateTimeField(source="created_at")

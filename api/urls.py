@@ -1,0 +1,21 @@
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from api import views
+
+router = DefaultRouter()
+router.register("people", views.PersonViewSet, basename="person")
+router.register("cases", views.CaseViewSet, basename="case")
+router.register("charges", views.ChargeViewSet, basename="charge")
+router.register("events", views.EventViewSet, basename="event")
+router.register("assessments", views.AssessmentViewSet, basename="assessment")
+router.register("articles", views.ArticleViewSet, basename="article")
+router.register("facilities", views.FacilityViewSet, basename="facility")
+router.register("submissions", views.SubmissionViewSet, basename="submission")
+
+app_name = "api"
+urlpatterns = [
+    path("statistics/", views.StatisticsView.as_view(), name="statistics"),
+    path("changes/", views.ChangeFeedView.as_view(), name="changes"),
+    path("", include(router.urls)),
+]

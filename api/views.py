@@ -1,0 +1,503 @@
+"""The REST API for advocacy groups. Views are thin: visibility comes from `api.access`, filters
+from `cases.filtersets`, writes from `cases.services`."""
+
+from django.conf import settings
+from django.core.paginator import Page
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api import exports
+from api.access import access_for
+from api.permissions import CanSubmit, ReadAccess
+from api.serializers import (
+    ArticleSerializer,
+    AssessmentSerializer,
+    CaseSerializer,
+    ChangeSerializer,
+    ChargeSerializer,
+    EventSerializer,
+    FacilitySerializer,
+    PersonSerializer,
+    RestrictedEventSerializer,
+    RestrictedPersonSerializer,
+    SubmissionReceiptSerializer,
+    SubmissionSerializer,
+)
+from cases import choices, intake
+from cases.filtersets import STAFF_ONLY_FILTERS, CaseFilterSet, PersonFilterSet
+from cases.models import (
+    Article,
+    Case,
+    CaseEvent,
+    ChangeRecord,
+    Charge,
+    Facility,
+    Person,
+    PersonName,
+    RiskAssessment,
+    Source,
+)
+
+
+class Pagination(PageNumberPagination):
+    """50 a page; `page_size` up to 200 (a larger one is capped); anything else is a clear 400."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+    def get_page_size(self, request):
+        raw = request.query_params.getlist(self.page_size_query_param)
+        if raw and not all(value.isdigit() and int(value) > 0 for value in raw):
+            raise ValidationError({"page_size": "Must be a whole number from 1 (at most 200 are returned)."})
+        return super().get_page_size(request)
+
+    def paginate_queryset(self, queryset, request, view=None):
+        raw = request.query_params.get(self.page_query_param, "1")
+        if not raw.isdigit() or int(raw) < 1:
+            raise ValidationError({self.page_query_param: "Must be a whole number from 1."})
+        self.past_the_end = False
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except NotFound:
+            # Past the last page: an empty page (200), so a client walking the pages just stops.
+            self.request, self.past_the_end = request, True
+            paginator = self.django_paginator_class(queryset, self.get_page_size(request))
+            self.page = Page([], int(raw), paginator)
+            return []
+
+    def get_next_link(self):
+        return None if self.past_the_end else super().get_next_link()
+
+    def get_previous_link(self):
+        return None if self.past_the_end else super().get_previous_link()
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"] = {"type": "integer", "minimum": 1}
+            if parameter["name"] == self.page_size_query_param:
+                parameter["description"] = f"Results per page, 1 to {self.max_page_size} (larger is capped)"
+        return parameters
+
+
+class AudienceFilterBackend(DjangoFilterBackend):
+    """django-filter, with the filters on hidden fields removed for callers who cannot see them."""
+
+    def get_filterset_kwargs(self, request, queryset, view):
+        kwargs = super().get_filterset_kwargs(request, queryset, view)
+        # PostgreSQL refuses NUL in text; say so rather than fail with a server error.
+        with_nul = sorted(k for k, values in request.query_params.lists() if any("\x00" in v for v in values))
+        if with_nul:
+            raise ValidationError({name: "Must not contain a NUL character." for name in with_nul})
+        # An empty text filter means "no filter"; an empty date, choice or id is an error.
+        empty = sorted(
+            name
+            for name, field in view.filterset_class.base_filters.items()
+            if request.query_params.get(name, None) == ""
+            and type(field).__name__ not in ("CharFilter", "OrderingFilter")
+        )
+        if empty:
+            raise ValidationError(
+                {name: "Must not be empty; leave the parameter out instead." for name in empty}
+            )
+        if not access_for(request).sees_unpublished:
+            data = kwargs["data"].copy()
+            for name in STAFF_ONLY_FILTERS:
+                value = data.pop(name, None)
+                # Checked like any parameter (the schema lists its values), then ignored.
+                field = view.filterset_class.base_filters.get(name)
+                allowed = {str(choice) for choice, _ in getattr(field, "extra", {}).get("choices", [])}
+                if value and allowed and any(v not in allowed for v in value):
+                    raise ValidationError({name: f"Must be one of: {', '.join(sorted(allowed))}."})
+            kwargs["data"] = data
+        return kwargs
+
+
+class AudienceViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [ReadAccess]
+    pagination_class = Pagination
+    filter_backends = [AudienceFilterBackend]
+    restricted_serializer_class = None
+    export_name = "export"
+
+    @property
+    def access(self):
+        return access_for(self.request)
+
+    def get_serializer_class(self):
+        if self.access.sees_confidential and self.restricted_serializer_class:
+            return self.restricted_serializer_class
+        return self.serializer_class
+
+    @extend_schema(
+        parameters=[OpenApiParameter("filetype", str, OpenApiParameter.PATH, enum=["csv", "json"])],
+        responses={
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, "application/json"): {"type": "array", "items": {"type": "object"}},
+        },
+    )
+    @action(detail=False, url_path=r"export\.(?P<filetype>csv|json)", pagination_class=None)
+    def export(self, request, filetype, *args, **kwargs):
+        """The whole filtered list as a streamed CSV or JSON file (same filters as the list)."""
+        queryset = self.filter_queryset(self.get_queryset())
+        serializer_class = self.get_serializer_class()
+        context = self.get_serializer_context()
+
+        def factory(batch):
+            return serializer_class(batch, many=True, context=context)
+
+        if filetype == "json":
+            return exports.stream_json(queryset, factory, self.export_name)
+        return exports.stream_csv(queryset, factory, self.export_name)
+
+
+def _public_sources():
+    return Prefetch("sources", queryset=Source.objects.order_by("published_on", "pk"))
+
+
+def _charges_prefetch():
+    return Prefetch(
+        "charges",
+        queryset=Charge.objects.select_related(
+            "case", "article__jurisdiction", "reclassified_into", "reclassified_from"
+        ).order_by("charged_on", "pk"),
+    )
+
+
+@extend_schema_view(list=extend_schema(summary="People"), retrieve=extend_schema(summary="One person"))
+class PersonViewSet(AudienceViewSet):
+    """People in the registry. Anonymous callers and read:public keys see published people only."""
+
+    serializer_class = PersonSerializer
+    restricted_serializer_class = RestrictedPersonSerializer
+    filterset_class = PersonFilterSet
+    lookup_field = "slug"
+    export_name = "people"
+
+    def get_queryset(self):
+        people = Person.objects.all() if self.access.sees_unpublished else Person.objects.published()
+        return (
+            people.select_related("region")
+            .prefetch_related(
+                Prefetch("names", queryset=PersonName.objects.order_by("-is_primary", "kind", "pk")),
+                Prefetch("cases", queryset=Case.objects.order_by("pk").only("pk", "public_id", "person_id")),
+            )
+            .order_by("-updated_at", "-pk")
+        )
+
+
+@extend_schema_view(list=extend_schema(summary="Cases"), retrieve=extend_schema(summary="One case"))
+class CaseViewSet(AudienceViewSet):
+    """Cases with their charges, risk and place of detention."""
+
+    serializer_class = CaseSerializer
+    filterset_class = CaseFilterSet
+    lookup_field = "public_id"
+    export_name = "cases"
+
+    def get_queryset(self):
+        cases = Case.objects.all() if self.access.sees_unpublished else Case.objects.published()
+        return (
+            cases.select_related("person", "jurisdiction")
+            .prefetch_related(_charges_prefetch(), Prefetch("stays", queryset=_stays()))
+            .order_by("-detention_date", "-pk")
+        )
+
+
+def _stays():
+    from cases.models import FacilityStay
+
+    return FacilityStay.objects.select_related("facility").order_by("start_date", "pk")
+
+
+CASE_PARAMETER = OpenApiParameter("case", OpenApiTypes.UUID, description="Only this case (its public id)")
+
+
+@extend_schema_view(list=extend_schema(parameters=[CASE_PARAMETER]))
+class ChargeViewSet(AudienceViewSet):
+    """Charges, each with the reclassification that created it and the one that replaced it."""
+
+    serializer_class = ChargeSerializer
+    lookup_field = "public_id"
+    filter_backends = []
+    export_name = "charges"
+
+    def get_queryset(self):
+        charges = Charge.objects.select_related(
+            "case", "article__jurisdiction", "reclassified_into", "reclassified_from"
+        )
+        if not self.access.sees_unpublished:
+            charges = charges.filter(case__person__publication_state=choices.PublicationState.PUBLISHED)
+        case = self.request.query_params.get("case")
+        if case is not None:
+            charges = charges.filter(case__public_id=_uuid(case, "case"))
+        return charges.order_by("case_id", "charged_on", "pk")
+
+    @extend_schema(responses=ChargeSerializer(many=True))
+    @action(detail=True)
+    def chain(self, request, public_id=None):
+        """Every charge of this charge's reclassification chain, first to last."""
+        charge = self.get_object()
+        while True:
+            try:
+                charge = charge.reclassified_from
+            except Charge.DoesNotExist:
+                break
+        chain = [charge]
+        while chain[-1].reclassified_into_id:
+            chain.append(self.get_queryset().get(pk=chain[-1].reclassified_into_id))
+        return Response(ChargeSerializer(chain, many=True).data)
+
+
+def _uuid(value, name):
+    import uuid
+
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise ValidationError({name: "Not a valid public id."}) from None
+
+
+@extend_schema_view(list=extend_schema(parameters=[CASE_PARAMETER]))
+class EventViewSet(AudienceViewSet):
+    """Timeline entries of cases. Internal entries are for staff and read:restricted keys."""
+
+    serializer_class = EventSerializer
+    restricted_serializer_class = RestrictedEventSerializer
+    lookup_field = "public_id"
+    filter_backends = []
+    export_name = "events"
+
+    def get_queryset(self):
+        events = CaseEvent.objects.select_related("case").prefetch_related(_public_sources())
+        if not self.access.sees_unpublished:
+            events = events.filter(case__person__publication_state=choices.PublicationState.PUBLISHED)
+        if not self.access.sees_confidential:
+            events = events.filter(is_public=True)
+        case = self.request.query_params.get("case")
+        if case is not None:
+            events = events.filter(case__public_id=_uuid(case, "case"))
+        return events.order_by("case_id", "date", "pk")
+
+
+@extend_schema_view(list=extend_schema(parameters=[CASE_PARAMETER]))
+class AssessmentViewSet(AudienceViewSet):
+    """The risk assessment history of cases, newest first, with every reason."""
+
+    serializer_class = AssessmentSerializer
+    lookup_field = "public_id"
+    filter_backends = []
+    export_name = "assessments"
+
+    def get_queryset(self):
+        assessments = RiskAssessment.objects.select_related("case")
+        if not self.access.sees_unpublished:
+            assessments = assessments.filter(
+                case__person__publication_state=choices.PublicationState.PUBLISHED
+            )
+        case = self.request.query_params.get("case")
+        if case is not None:
+            assessments = assessments.filter(case__public_id=_uuid(case, "case"))
+        return assessments.order_by("-created_at", "-pk")
+
+
+class ArticleViewSet(AudienceViewSet):
+    """Articles of the criminal codes, with their facts, sources and whether they are verified."""
+
+    serializer_class = ArticleSerializer
+    filter_backends = []
+    lookup_value_regex = r"[A-Z]{2}-[0-9]+(-[0-9]+)?(\.[0-9]+)?"
+    lookup_field = "article_id"
+    export_name = "articles"
+
+    def get_queryset(self):
+        return Article.objects.select_related("jurisdiction").order_by("jurisdiction__code", "number", "part")
+
+    def get_object(self):
+        code, _, rest = self.kwargs["article_id"].partition("-")
+        number, _, part = rest.partition(".")
+        article = self.get_queryset().filter(jurisdiction__code=code, number=number, part=part).first()
+        if article is None:
+            raise NotFound("No such article part.")
+        return article
+
+
+class FacilityViewSet(AudienceViewSet):
+    """Places of detention with the postal address letters must use."""
+
+    serializer_class = FacilitySerializer
+    filter_backends = []
+    lookup_field = "slug"
+    export_name = "facilities"
+
+    def get_queryset(self):
+        return Facility.objects.select_related("region", "jurisdiction").order_by("name_en", "pk")
+
+
+SMALL_COUNT = 5
+
+
+def _suppress(count: int, access) -> int | str:
+    """Counts under 5 are shown as 'fewer than 5' to the public, so no small group stands out."""
+    if access.sees_unpublished or count == 0 or count >= SMALL_COUNT:
+        return count
+    return "fewer than 5"
+
+
+class StatisticsView(APIView):
+    """Counts over the published registry: held now, at risk, by region, article and risk level."""
+
+    permission_classes = [ReadAccess]
+
+    @extend_schema(
+        responses=inline_serializer(
+            "Statistics",
+            {
+                "people": serializers.IntegerField(),
+                "held_now": serializers.IntegerField(),
+                "at_risk_of_death_penalty": serializers.IntegerField(),
+                "by_region": serializers.DictField(),
+                "by_risk_level": serializers.DictField(),
+                "by_article": serializers.DictField(),
+            },
+        )
+    )
+    def get(self, request):
+        access = access_for(request)
+        cases = Case.objects.all() if access.sees_unpublished else Case.objects.published()
+        held = cases.filter(status__in=choices.HELD_STATUSES)
+        at_risk = cases.filter(
+            risk_stale=False,
+            risk_level__in=[
+                choices.RiskLevel.ELEVATED,
+                choices.RiskLevel.CRITICAL,
+                choices.RiskLevel.SENTENCED_TO_DEATH,
+            ],
+        )
+        by_region = dict(held.values_list("person__region__code").annotate(n=Count("pk")).order_by())
+        by_level = dict(
+            cases.filter(risk_stale=False).values_list("risk_level").annotate(n=Count("pk")).order_by()
+        )
+        by_article = dict(
+            Charge.objects.filter(case__in=held, state__in=("active", "convicted"))
+            .values_list("article__number")
+            .annotate(n=Count("case", distinct=True))
+            .order_by()
+        )
+        people = Person.objects.all() if access.sees_unpublished else Person.objects.published()
+        return Response(
+            {
+                "people": people.count(),
+                "held_now": held.values("person").distinct().count(),
+                "at_risk_of_death_penalty": at_risk.values("person").distinct().count(),
+                "by_region": {
+                    k or "unknown": _suppress(v, access) for k, v in sorted(by_region.items(), key=str)
+                },
+                "by_risk_level": {k: _suppress(v, access) for k, v in sorted(by_level.items())},
+                "by_article": {k: _suppress(v, access) for k, v in sorted(by_article.items())},
+            }
+        )
+
+
+class ChangeFeedPagination:
+    max_page_size = 500
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "since",
+            {"type": "integer", "minimum": 0},
+            description="The cursor of the last change you have (0 for all)",
+        ),
+        OpenApiParameter(
+            "limit",
+            {"type": "integer", "minimum": 1, "maximum": 500},
+            description="How many changes at most (1-500, default 200)",
+        ),
+    ],
+    responses=inline_serializer(
+        "ChangePage",
+        {
+            "results": ChangeSerializer(many=True),
+            "next_cursor": serializers.IntegerField(),
+            "has_more": serializers.BooleanField(),
+        },
+    ),
+)
+class ChangeFeedView(APIView):
+    """Every change visible to the caller, in order. Keep `next_cursor` and ask again with it.
+
+    A person who is withdrawn or unpublished appears as a `removed` change and nothing more:
+    drop the record from your mirror. Changes show up a few seconds after they are made, so that
+    a transaction still committing cannot be skipped.
+    """
+
+    permission_classes = [ReadAccess]
+
+    def get(self, request):
+        access = access_for(request)
+        since = _int_param(request, "since", 0, minimum=0)
+        limit = _int_param(request, "limit", 200, minimum=1, maximum=ChangeFeedPagination.max_page_size)
+        settled = timezone.now() - timezone.timedelta(seconds=settings.CHANGE_FEED_SETTLE_SECONDS)
+        changes = ChangeRecord.objects.filter(id__gt=since, created_at__lte=settled).select_related("person")
+        if not access.sees_unpublished:
+            visible = Q(person__publication_state=choices.PublicationState.PUBLISHED)
+            if not access.sees_confidential:
+                visible &= Q(is_public=True)
+            changes = changes.filter(visible | Q(action=ChangeRecord.Action.REMOVED, object_type="person"))
+        page = list(changes.order_by("id")[: limit + 1])
+        has_more = len(page) > limit
+        page = page[:limit]
+        return Response(
+            {
+                "results": ChangeSerializer(page, many=True).data,
+                "next_cursor": page[-1].id if page else since,
+                "has_more": has_more,
+            }
+        )
+
+
+def _int_param(request, name, default, *, minimum=None, maximum=None):
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValidationError({name: "Must be a whole number."}) from None
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        raise ValidationError({name: f"Must be between {minimum} and {maximum}."})
+    return value
+
+
+class SubmissionViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Report a new detention (key scope `write:submissions`). It waits in the staff moderation
+    queue and is never public as sent."""
+
+    permission_classes = [CanSubmit]
+    serializer_class = SubmissionSerializer
+
+    @extend_schema(responses={201: SubmissionReceiptSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        submission = intake.receive_submission(
+            organisation=request.auth.organisation, payload=serializer.validated_data
+        )
+        receipt = {
+            "id": submission.public_id,
+            "state": submission.state,
+            "received_at": submission.received_at,
+        }
+        return Response(SubmissionReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,127 @@
+"""One FilterSet per model, shared by the API and the public list pages.
+
+Filters join through Exists subqueries rather than joins, so a person with many matching
+charges appears once and no DISTINCT is needed. Filters on fields a caller may not see are
+removed by the caller (`without_hidden`), so using them changes nothing.
+"""
+
+import django_filters as filters
+from django.db.models import Exists, OuterRef, Q
+
+from cases.choices import CaseStatus, ChargeState, PublicationState, RiskLevel
+from cases.models import Case, Charge, Person, PersonName
+
+CURRENT_CHARGE_STATES = (ChargeState.ACTIVE, ChargeState.CONVICTED)
+
+
+def _article_q(value: str, prefix: str = "") -> Q:
+    """'289' matches every part of art. 289; '289.3' (or '289-3'? no: 361-1 is a number) one part."""
+    number, _, part = value.strip().partition(".")
+    q = Q(**{f"{prefix}article__number": number})
+    if part:
+        q &= Q(**{f"{prefix}article__part": part})
+    return q
+
+
+def name_search_q(query: str, person_ref: str = "pk") -> Q | None:
+    """Every word of the query must begin a word of one of the person's names, in any script."""
+    from cases.names import word_keys
+
+    keys = [k for k in word_keys(query) if k]
+    if not keys:
+        return None
+    names = PersonName.objects.filter(person_id=OuterRef(person_ref))
+    for key in keys:
+        names = names.filter(Q(search_key__startswith=key) | Q(search_key__contains=" " + key))
+    return Q(Exists(names))
+
+
+class PersonFilterSet(filters.FilterSet):
+    q = filters.CharFilter(method="filter_q", label="Name in any script or spelling")
+    jurisdiction = filters.CharFilter(method="filter_jurisdiction", label="Jurisdiction code, e.g. BY")
+    article = filters.CharFilter(
+        method="filter_article", label="Article, e.g. 342 or 289.3 (current charges)"
+    )
+    region = filters.CharFilter(field_name="region__code", label="Region code, e.g. grodno")
+    status = filters.ChoiceFilter(choices=CaseStatus.choices, method="filter_status")
+    risk_level = filters.ChoiceFilter(choices=RiskLevel.choices, method="filter_risk_level")
+    publication_state = filters.ChoiceFilter(choices=PublicationState.choices)
+    detained_after = filters.DateFilter(method="filter_detained_after", label="Detained on or after")
+    detained_before = filters.DateFilter(method="filter_detained_before", label="Detained on or before")
+    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    ordering = filters.OrderingFilter(
+        fields=(("updated_at", "updated"), ("created_at", "created"), ("slug", "slug")),
+    )
+
+    class Meta:
+        model = Person
+        fields = []
+
+    def _with_case(self, queryset, q: Q):
+        return queryset.filter(Exists(Case.objects.filter(q, person_id=OuterRef("pk"))))
+
+    def filter_q(self, queryset, name, value):
+        q = name_search_q(value)
+        return queryset.filter(q) if q is not None else queryset
+
+    def filter_jurisdiction(self, queryset, name, value):
+        return self._with_case(queryset, Q(jurisdiction__code=value.upper()))
+
+    def filter_article(self, queryset, name, value):
+        charges = Charge.objects.filter(
+            _article_q(value), case__person_id=OuterRef("pk"), state__in=CURRENT_CHARGE_STATES
+        )
+        return queryset.filter(Exists(charges))
+
+    def filter_status(self, queryset, name, value):
+        return self._with_case(queryset, Q(status=value))
+
+    def filter_risk_level(self, queryset, name, value):
+        return self._with_case(queryset, Q(risk_level=value, risk_stale=False))
+
+    def filter_detained_after(self, queryset, name, value):
+        return self._with_case(queryset, Q(detention_date__gte=value))
+
+    def filter_detained_before(self, queryset, name, value):
+        return self._with_case(queryset, Q(detention_date__lte=value))
+
+
+class CaseFilterSet(filters.FilterSet):
+    q = filters.CharFilter(method="filter_q", label="Name of the person in any script or spelling")
+    jurisdiction = filters.CharFilter(field_name="jurisdiction__code", lookup_expr="iexact")
+    article = filters.CharFilter(
+        method="filter_article", label="Article, e.g. 342 or 289.3 (current charges)"
+    )
+    region = filters.CharFilter(field_name="person__region__code")
+    status = filters.ChoiceFilter(choices=CaseStatus.choices)
+    risk_level = filters.ChoiceFilter(choices=RiskLevel.choices, method="filter_risk_level")
+    publication_state = filters.ChoiceFilter(
+        field_name="person__publication_state", choices=PublicationState.choices
+    )
+    detained_after = filters.DateFilter(field_name="detention_date", lookup_expr="gte")
+    detained_before = filters.DateFilter(field_name="detention_date", lookup_expr="lte")
+    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    ordering = filters.OrderingFilter(
+        fields=(("detention_date", "detained"), ("updated_at", "updated"), ("verdict_date", "verdict")),
+    )
+
+    class Meta:
+        model = Case
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        q = name_search_q(value, person_ref="person_id")
+        return queryset.filter(q) if q is not None else queryset
+
+    def filter_article(self, queryset, name, value):
+        charges = Charge.objects.filter(
+            _article_q(value), case_id=OuterRef("pk"), state__in=CURRENT_CHARGE_STATES
+        )
+        return queryset.filter(Exists(charges))
+
+    def filter_risk_level(self, queryset, name, value):
+        return queryset.filter(risk_level=value, risk_stale=False)
+
+
+# Filters that only staff may use: for anyone else they are dropped before filtering.
+STAFF_ONLY_FILTERS = {"publication_state"}

@@ -1,0 +1,176 @@
+"""Who may do what through the API, as one table; and nothing confidential leaks to the public."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from cases.models import Submission
+from tests.api.conftest import CALLERS, make_published_case
+
+pytestmark = pytest.mark.django_db
+
+READ_ENDPOINTS = [
+    "api:person-list",
+    "api:case-list",
+    "api:charge-list",
+    "api:event-list",
+    "api:assessment-list",
+    "api:article-list",
+    "api:facility-list",
+    "api:statistics",
+    "api:changes",
+]
+READERS = {
+    "anonymous",
+    "key:read:public",
+    "key:read:restricted",
+    "staff:viewer",
+    "staff:editor",
+    "staff:publisher",
+}
+SUBMITTERS = {"key:write:submissions"}
+
+# (endpoint, method) -> the callers allowed; everyone else is refused.
+MATRIX = {(endpoint, "read"): READERS for endpoint in READ_ENDPOINTS}
+MATRIX |= {(endpoint, "write"): set() for endpoint in READ_ENDPOINTS}
+MATRIX |= {("api:submission-list", "write"): SUBMITTERS, ("api:submission-list", "read"): set()}
+
+SUBMISSION = {"name": "Вымыслаў Тэст", "detention_date": "2026-11-01", "articles": ["ч.1 ст.342"]}
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+@pytest.mark.parametrize(("endpoint", "method"), sorted(MATRIX))
+def test_authorisation_matrix(api_client_for, caller, endpoint, method):
+    client = api_client_for(caller)
+    url = reverse(endpoint)
+    submissions_before = Submission.objects.count()
+
+    response = client.get(url) if method == "read" else client.post(url, SUBMISSION, format="json")
+
+    allowed = caller in MATRIX[(endpoint, method)]
+    if allowed:
+        assert response.status_code in (200, 201), response.content[:300]
+    else:
+        assert response.status_code in (401, 403, 405), (response.status_code, response.content[:300])
+        assert Submission.objects.count() == submissions_before
+
+
+CANARY = "CANARY7f3e9b"
+
+
+@pytest.fixture
+def leaky_registry(law):
+    """Data that could leak: a canary in every confidential field, plus a draft person."""
+    published = make_published_case(confidential_text=CANARY, charges=("342.1", "289.3"))
+    make_published_case(confidential_text=CANARY + "draft", publish=False, name_suffix=CANARY + "draftname")
+    return published
+
+
+def _every_public_url(case):
+    """(url, the status it must answer with): a leak test that only sees errors proves nothing."""
+    charge = case.charges.first()
+    ok = [
+        reverse("api:person-list"),
+        reverse("api:person-detail", args=[case.person.slug]),
+        reverse("api:person-export", args=["csv"]),
+        reverse("api:person-export", args=["json"]),
+        reverse("api:case-list"),
+        reverse("api:case-detail", args=[case.public_id]),
+        reverse("api:case-export", args=["csv"]),
+        reverse("api:charge-list"),
+        reverse("api:charge-detail", args=[charge.public_id]),
+        reverse("api:charge-chain", args=[charge.public_id]),
+        reverse("api:event-list"),
+        reverse("api:event-export", args=["json"]),
+        reverse("api:assessment-list"),
+        reverse("api:article-list"),
+        reverse("api:facility-list"),
+        reverse("api:statistics"),
+        reverse("api:changes"),
+        reverse("schema"),
+        reverse("api:person-list") + f"?q={CANARY}&ordering=internal_notes",
+    ]
+    errors = [
+        (reverse("api:person-detail", args=["no-such-person"]), 404),
+        (reverse("api:changes") + "?since=x", 400),
+        (reverse("api:person-list") + "?ordering=internal_notes", 400),
+    ]
+    return [(url, 200) for url in ok[:-1]] + [(ok[-1], 400)] + errors
+
+
+@pytest.mark.parametrize("caller", ["anonymous", "key:read:public"])
+def test_confidential_fields_never_reach_public_callers(api_client_for, leaky_registry, caller):
+    client = api_client_for(caller)
+    for url, expected_status in _every_public_url(leaky_registry):
+        response = client.get(url)
+        assert response.status_code == expected_status, url
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert CANARY.encode() not in body, url
+        assert b"draftname" not in body, url
+
+
+def test_restricted_key_sees_confidential_fields_of_published_records_only(api_client_for, leaky_registry):
+    client = api_client_for("key:read:restricted")
+    person = client.get(reverse("api:person-detail", args=[leaky_registry.person.slug])).json()
+    assert person["internal_notes"] == f"notes {CANARY}"
+    events = json.dumps(client.get(reverse("api:event-list")).json())
+    assert f"internal {CANARY}" in events and f"contact {CANARY}" in events
+    assert "draft" not in json.dumps(client.get(reverse("api:person-list")).json())
+
+
+def test_staff_viewer_sees_drafts(api_client_for, leaky_registry):
+    people = api_client_for("staff:viewer").get(reverse("api:person-list")).json()
+    assert people["count"] == 2
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"publication_state": "draft"},
+        {"internal_notes": CANARY},
+        {"ordering": "internal_notes"},
+        {"ordering": "-publication_state"},
+        {"internal_notes__icontains": "notes"},
+    ],
+)
+def test_filtering_or_ordering_by_a_hidden_field_changes_nothing(api_client_for, leaky_registry, params):
+    client = api_client_for("anonymous")
+    plain = client.get(reverse("api:person-list")).json()
+    filtered = client.get(reverse("api:person-list"), params)
+    assert filtered.status_code in (200, 400)
+    if filtered.status_code == 200:
+        assert filtered.json()["results"] == plain["results"]
+    assert CANARY.encode() not in filtered.content
+
+
+def test_unpublished_person_is_404_like_a_missing_one(api_client_for, law):
+    draft = make_published_case(publish=False)
+    client = api_client_for("anonymous")
+    hidden = client.get(reverse("api:person-detail", args=[draft.person.slug]))
+    missing = client.get(reverse("api:person-detail", args=["never-existed-000"]))
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.content == missing.content
+
+
+def test_revoked_and_expired_keys_are_refused(api_client_for, organisation):
+    import datetime
+
+    from django.utils import timezone
+    from rest_framework.test import APIClient
+
+    from cases.models import PartnerAPIKey
+
+    key, raw = PartnerAPIKey.objects.create_key(name="k", organisation=organisation, scopes=["read:public"])
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {raw}")
+    assert client.get(reverse("api:person-list")).status_code == 200
+    key.refresh_from_db()
+    assert key.last_used_at is not None
+
+    PartnerAPIKey.objects.filter(pk=key.pk).update(expiry_date=timezone.now() - datetime.timedelta(days=1))
+    assert client.get(reverse("api:person-list")).status_code == 401
+    PartnerAPIKey.objects.filter(pk=key.pk).update(expiry_date=None, revoked=True)
+    assert client.get(reverse("api:person-list")).status_code == 401
+    client.credentials(HTTP_AUTHORIZATION="Api-Key not.a-key")
+    assert client.get(reverse("api:person-list")).status_code == 401
