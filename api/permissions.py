@@ -31,3 +31,11 @@ class CanSubmit(BasePermission):
     def has_permission(self, request, view):
         key = request.auth
         return isinstance(key, PartnerAPIKey) and key.has_scope(Scope.WRITE_SUBMISSIONS)
+
+
+class ManagesWebhooks(BasePermission):
+    message = "Managing webhooks needs an API key with the webhooks scope."
+
+    def has_permission(self, request, view):
+        key = request.auth
+        return isinstance(key, PartnerAPIKey) and key.has_scope(Scope.WEBHOOKS)

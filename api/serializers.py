@@ -18,6 +18,7 @@ from cases.models import (
     PersonName,
     RiskAssessment,
     Source,
+    WebhookSubscription,
 )
 
 
@@ -328,3 +329,29 @@ class ChangeSerializer(serializers.Serializer):
     object_id = serializers.CharField()
     person = serializers.SlugField(source="person.slug")
     at = serializers.DateTimeField(source="created_at")
+
+
+class WebhookSubscriptionSerializer(serializers.ModelSerializer):
+    """A partner's own webhook: the secret is shown once, when it is created."""
+
+    id = serializers.IntegerField(read_only=True, help_text="Identifier of this subscription")
+
+    class Meta:
+        model = WebhookSubscription
+        fields = ["id", "url", "active", "created_at"]
+        read_only_fields = ["created_at"]
+
+    def validate_url(self, url):
+        from cases.webhook_urls import UnsafeWebhookURL, check_partner_webhook_url
+
+        try:
+            check_partner_webhook_url(url)
+        except UnsafeWebhookURL as error:
+            raise serializers.ValidationError(str(error)) from None
+        return url
+
+
+class NewWebhookSubscriptionSerializer(WebhookSubscriptionSerializer):
+    class Meta(WebhookSubscriptionSerializer.Meta):
+        fields = WebhookSubscriptionSerializer.Meta.fields + ["secret"]
+        read_only_fields = ["created_at", "secret"]

@@ -12,6 +12,7 @@ router.register("assessments", views.AssessmentViewSet, basename="assessment")
 router.register("articles", views.ArticleViewSet, basename="article")
 router.register("facilities", views.FacilityViewSet, basename="facility")
 router.register("submissions", views.SubmissionViewSet, basename="submission")
+router.register("webhooks", views.WebhookSubscriptionViewSet, basename="webhook")
 
 app_name = "api"
 urlpatterns = [

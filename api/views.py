@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from api import exports
 from api.access import access_for
-from api.permissions import CanSubmit, ReadAccess
+from api.permissions import CanSubmit, ManagesWebhooks, ReadAccess
 from api.serializers import (
     ArticleSerializer,
     AssessmentSerializer,
@@ -26,11 +26,13 @@ from api.serializers import (
     ChargeSerializer,
     EventSerializer,
     FacilitySerializer,
+    NewWebhookSubscriptionSerializer,
     PersonSerializer,
     RestrictedEventSerializer,
     RestrictedPersonSerializer,
     SubmissionReceiptSerializer,
     SubmissionSerializer,
+    WebhookSubscriptionSerializer,
 )
 from cases import choices, intake
 from cases.filtersets import STAFF_ONLY_FILTERS, CaseFilterSet, PersonFilterSet
@@ -45,6 +47,7 @@ from cases.models import (
     PersonName,
     RiskAssessment,
     Source,
+    WebhookSubscription,
 )
 
 
@@ -501,3 +504,24 @@ class SubmissionViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
             "received_at": submission.received_at,
         }
         return Response(SubmissionReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED)
+
+
+class WebhookSubscriptionViewSet(
+    mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
+    """A partner's webhook subscriptions (key scope `webhooks`): list, add (https, public hosts
+    only; the signing secret is returned once) and remove. See docs/webhooks.md for the payload."""
+
+    permission_classes = [ManagesWebhooks]
+    serializer_class = WebhookSubscriptionSerializer
+    pagination_class = Pagination
+
+    def get_queryset(self):
+        return WebhookSubscription.objects.filter(partner=self.request.auth.organisation).order_by("pk")
+
+    def get_serializer_class(self):
+        return NewWebhookSubscriptionSerializer if self.action == "create" else WebhookSubscriptionSerializer
+
+    def perform_create(self, serializer):
+        organisation = self.request.auth.organisation
+        serializer.save(partner=organisation, organisation=organisation.name)

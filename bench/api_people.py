@@ -61,7 +61,8 @@ def main() -> None:
             raw_times.append(time.perf_counter() - start)
     median, raw = statistics.median(times), statistics.median(raw_times)
     print(
-        f"RESULT api_median={median * 1000:.1f}ms raw_sql_median={raw * 1000:.1f}ms ratio={median / raw:.2f}x "
+        f"RESULT api_median={median * 1000:.1f}ms raw_sql_median={raw * 1000:.1f}ms "
+        f"ratio={median / raw:.2f}x "
         f"p95={sorted(times)[47] * 1000:.1f}ms"
     )
 

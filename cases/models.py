@@ -773,6 +773,14 @@ class WebhookSubscription(models.Model):
     """A partner organisation's URL that receives signed POSTs when a risk level changes."""
 
     organisation = models.CharField(max_length=200)
+    partner = models.ForeignKey(
+        "Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="webhooks",
+        help_text="Set when the partner registered it through the API with the webhooks scope",
+    )
     url = models.URLField(max_length=500)
     secret = models.CharField(
         max_length=128, default=_new_webhook_secret, help_text="Shared with the partner to verify signatures"

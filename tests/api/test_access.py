@@ -10,17 +10,6 @@ from tests.api.conftest import CALLERS, make_published_case
 
 pytestmark = pytest.mark.django_db
 
-READ_ENDPOINTS = [
-    "api:person-list",
-    "api:case-list",
-    "api:charge-list",
-    "api:event-list",
-    "api:assessment-list",
-    "api:article-list",
-    "api:facility-list",
-    "api:statistics",
-    "api:changes",
-]
 READERS = {
     "anonymous",
     "key:read:public",
@@ -29,31 +18,95 @@ READERS = {
     "staff:editor",
     "staff:publisher",
 }
-SUBMITTERS = {"key:write:submissions"}
+NOBODY: set = set()
 
-# (endpoint, method) -> the callers allowed; everyone else is refused.
-MATRIX = {(endpoint, "read"): READERS for endpoint in READ_ENDPOINTS}
-MATRIX |= {(endpoint, "write"): set() for endpoint in READ_ENDPOINTS}
-MATRIX |= {("api:submission-list", "write"): SUBMITTERS, ("api:submission-list", "read"): set()}
 
-SUBMISSION = {"name": "Вымыслаў Тэст", "detention_date": "2026-11-01", "articles": ["ч.1 ст.342"]}
+def _urls(case):
+    """Every endpoint of the API, as (name, url) with real objects behind the detail ones."""
+    charge, event = case.charges.first(), case.events.filter(is_public=True).first()
+    return {
+        "people": reverse("api:person-list"),
+        "person": reverse("api:person-detail", args=[case.person.slug]),
+        "people export": reverse("api:person-export", args=["csv"]),
+        "cases": reverse("api:case-list"),
+        "case": reverse("api:case-detail", args=[case.public_id]),
+        "cases export": reverse("api:case-export", args=["json"]),
+        "charges": reverse("api:charge-list"),
+        "charge": reverse("api:charge-detail", args=[charge.public_id]),
+        "charge chain": reverse("api:charge-chain", args=[charge.public_id]),
+        "events": reverse("api:event-list"),
+        "event": reverse("api:event-detail", args=[event.public_id]),
+        "assessments": reverse("api:assessment-list"),
+        "articles": reverse("api:article-list"),
+        "article": reverse("api:article-detail", args=["BY-289.3"]),
+        "facilities": reverse("api:facility-list"),
+        "facility": reverse("api:facility-detail", args=[case.stays.first().facility.slug]),
+        "statistics": reverse("api:statistics"),
+        "changes": reverse("api:changes"),
+        "submissions": reverse("api:submission-list"),
+        "webhooks": reverse("api:webhook-list"),
+    }
+
+
+READ_ONLY = [
+    "people",
+    "person",
+    "people export",
+    "cases",
+    "case",
+    "cases export",
+    "charges",
+    "charge",
+    "charge chain",
+    "events",
+    "event",
+    "assessments",
+    "articles",
+    "article",
+    "facilities",
+    "facility",
+    "statistics",
+    "changes",
+]
+# (endpoint, read or write) -> the callers allowed; everyone else is refused. One table.
+MATRIX = {(name, "read"): READERS for name in READ_ONLY}
+MATRIX |= {(name, "write"): NOBODY for name in READ_ONLY}
+MATRIX |= {
+    ("submissions", "read"): NOBODY,
+    ("submissions", "write"): {"key:write:submissions"},
+    ("webhooks", "read"): {"key:webhooks"},
+    ("webhooks", "write"): {"key:webhooks"},
+}
+WRITE_BODIES = {
+    "submissions": {"name": "Вымыслаў Тэст", "detention_date": "2026-11-01", "articles": ["ч.1 ст.342"]},
+    "webhooks": {"url": "https://93.184.215.14/hook"},
+}
+
+
+@pytest.fixture
+def published_case(law):
+    return make_published_case()
 
 
 @pytest.mark.parametrize("caller", CALLERS)
 @pytest.mark.parametrize(("endpoint", "method"), sorted(MATRIX))
-def test_authorisation_matrix(api_client_for, caller, endpoint, method):
+def test_authorisation_matrix(api_client_for, published_case, caller, endpoint, method):
+    from cases.models import WebhookSubscription
+
     client = api_client_for(caller)
-    url = reverse(endpoint)
-    submissions_before = Submission.objects.count()
+    url = _urls(published_case)[endpoint]
+    before = Submission.objects.count(), WebhookSubscription.objects.count()
 
-    response = client.get(url) if method == "read" else client.post(url, SUBMISSION, format="json")
+    if method == "read":
+        response = client.get(url)
+    else:
+        response = client.post(url, WRITE_BODIES.get(endpoint, {"name": "x"}), format="json")
 
-    allowed = caller in MATRIX[(endpoint, method)]
-    if allowed:
+    if caller in MATRIX[(endpoint, method)]:
         assert response.status_code in (200, 201), response.content[:300]
     else:
         assert response.status_code in (401, 403, 405), (response.status_code, response.content[:300])
-        assert Submission.objects.count() == submissions_before
+        assert (Submission.objects.count(), WebhookSubscription.objects.count()) == before
 
 
 CANARY = "CANARY7f3e9b"

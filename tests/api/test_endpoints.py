@@ -356,3 +356,39 @@ def test_api_docs_are_served_from_the_app_without_a_cdn(client, law):
     assert response.status_code == 200
     assert "swagger-ui" in content
     assert "cdn" not in content.lower() and "unpkg" not in content and "jsdelivr" not in content
+
+
+# Webhooks (scope `webhooks`) -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("http://93.184.215.14/hook", "https"),
+        ("https://127.0.0.1/hook", "public address"),
+        ("https://10.0.0.5/hook", "public address"),
+        ("https://[::1]/hook", "public address"),
+        ("https://user:pw@93.184.215.14/hook", "credentials"),
+    ],
+)
+def test_webhook_urls_that_point_inside_are_refused(api_client_for, law, url, message):
+    response = api_client_for("key:webhooks").post(reverse("api:webhook-list"), {"url": url}, format="json")
+    assert response.status_code == 400
+    assert message in response.json()["url"][0]
+
+
+def test_webhook_secret_is_shown_once_and_subscriptions_are_per_organisation(api_client_for, law):
+    from cases.models import Organisation, WebhookSubscription
+
+    client = api_client_for("key:webhooks")
+    created = client.post(
+        reverse("api:webhook-list"), {"url": "https://93.184.215.14/hook"}, format="json"
+    ).json()
+    assert len(created["secret"]) > 30
+    listed = client.get(reverse("api:webhook-list")).json()["results"]
+    assert [w["url"] for w in listed] == ["https://93.184.215.14/hook"] and "secret" not in listed[0]
+    other = Organisation.objects.create(name="Another group")
+    WebhookSubscription.objects.create(organisation=other.name, partner=other, url="https://93.184.215.15/x")
+    assert len(client.get(reverse("api:webhook-list")).json()["results"]) == 1
+    assert client.delete(reverse("api:webhook-detail", args=[created["id"]])).status_code == 204
+    assert not WebhookSubscription.objects.filter(partner__name="Synthetic Advocacy Group").exists()
