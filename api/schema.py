@@ -33,3 +33,13 @@ class RegistryAutoSchema(AutoSchema):
                 response["description"] = description
                 responses[code] = response
         return responses
+
+
+def tighten_ordering_parameters(result, generator, request, public):
+    """`ordering=` (empty) is refused with a 400, so say in the schema that it needs an item."""
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                if parameter.get("name") == "ordering" and parameter["schema"].get("type") == "array":
+                    parameter["schema"]["minItems"] = 1
+    return result

@@ -107,7 +107,7 @@ class AudienceFilterBackend(DjangoFilterBackend):
             name
             for name, field in view.filterset_class.base_filters.items()
             if request.query_params.get(name, None) == ""
-            and type(field).__name__ not in ("CharFilter", "OrderingFilter")
+            and type(field).__name__ != "CharFilter"
         )
         if empty:
             raise ValidationError(
@@ -473,7 +473,7 @@ class ChangeFeedView(APIView):
 
 def _int_param(request, name, default, *, minimum=None, maximum=None):
     raw = request.query_params.get(name)
-    if raw in (None, ""):
+    if raw is None:
         return default
     try:
         value = int(raw)

@@ -20,7 +20,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases.choices import PublicationState, RiskLevel
 from cases.exceptions import RefusedChange
@@ -127,6 +127,11 @@ def resolve_alert(*, alert: RiskAlert, note: str, by) -> RiskAlert:
 
 
 def send_alert_email(*, alert_id: int) -> int:
+    with translation.override("en"):  # staff mail in one language, whatever request triggered it
+        return _send_alert_email(alert_id=alert_id)
+
+
+def _send_alert_email(*, alert_id: int) -> int:
     """E-mail the members of the alert group once; returns how many addresses were sent to.
 
     The mail names the case by its number and admin link, not the person: mail travels through

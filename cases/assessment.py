@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases import risk
 from cases.changes import record_change
@@ -205,13 +205,12 @@ def store_result(*, case: Case, result: risk.Assessment, law_checksum: str, on) 
 def _level_changed(*, case: Case, assessment: RiskAssessment, old: str) -> None:
     from cases import alerts
 
-    new_label = RiskLevel(assessment.level).label
+    # Stored text is in English whatever language the request that caused it was in; the
+    # public pages translate the event kind when they show it.
+    with translation.override("en"):
+        text = f"Risk of the death penalty: {RiskLevel(old).label} → {RiskLevel(assessment.level).label}."
     CaseEvent.objects.create(
-        case=case,
-        kind=EventKind.RISK_CHANGED,
-        date=assessment.assessed_on,
-        is_public=True,
-        text=f"Risk of the death penalty: {RiskLevel(old).label} → {new_label}.",
+        case=case, kind=EventKind.RISK_CHANGED, date=assessment.assessed_on, is_public=True, text=text
     )
     alerts.raise_alert(case=case, assessment=assessment, old_level=old)
     record_change(

@@ -7,7 +7,11 @@ from django.views import defaults
 def not_found(request, exception=None):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Not found."}, status=404)
-    return defaults.page_not_found(request, exception)
+    if request.path.startswith("/admin/"):
+        return defaults.page_not_found(request, exception)
+    from public.views import not_found as public_not_found
+
+    return public_not_found(request)
 
 
 def server_error(request):

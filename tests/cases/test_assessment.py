@@ -287,3 +287,14 @@ def test_stale_case_shows_under_review_never_no_risk(law, django_capture_on_comm
             case=case, article=article("289.3"), offence_date=D(2022, 2, 1), charged_on=D(2022, 3, 3)
         )
     assert _reload(case).risk_status == "under_review"  # the new charge is not assessed yet
+
+
+def test_stored_risk_text_is_english_whatever_the_request_language(charged_case):
+    from django.utils import translation
+
+    with translation.override("ru"):
+        services.reclassify_charge(
+            charge=charged_case.charges.get(), to_article=article("289.3"), on=D(2022, 6, 1)
+        )
+    event = CaseEvent.objects.filter(case=charged_case, kind="risk_changed").latest("id")
+    assert event.text == "Risk of the death penalty: watch → critical."

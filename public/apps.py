@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class PublicConfig(AppConfig):
+    """The public read-only pages: a view app over `cases`, with no models of its own."""
+
+    name = "public"
+    verbose_name = "Public pages"
+
+    def ready(self):
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from public import cache
+
+        for signal in (post_save, post_delete, m2m_changed):
+            signal.connect(cache.data_changed, dispatch_uid=f"public-cache-{signal!r}")

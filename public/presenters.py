@@ -1,0 +1,307 @@
+"""Display logic of the public pages as small plain functions: what a page shows, and how.
+
+Nothing here queries the database: the views load the rows (with the prefetching that keeps the
+query count flat) and hand them over. Every string a reader sees goes through gettext.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils.formats import date_format
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
+
+from cases import choices
+
+CURRENT_CHARGE_STATES = (choices.ChargeState.ACTIVE, choices.ChargeState.CONVICTED)
+DEATH_RISK_LEVELS = (
+    choices.RiskLevel.ELEVATED,
+    choices.RiskLevel.CRITICAL,
+    choices.RiskLevel.SENTENCED_TO_DEATH,
+)
+# Events that count as "changes" on the home page and in the feed.
+CHANGE_KINDS = (
+    choices.EventKind.DETAINED,
+    choices.EventKind.RECLASSIFIED,
+    choices.EventKind.VERDICT,
+    choices.EventKind.RELEASED,
+    choices.EventKind.PARDONED,
+    choices.EventKind.DEPORTED,
+)
+SMALL_COUNT = 5
+
+
+# Names, ages, dates ---------------------------------------------------------------------------
+
+
+def display_name(person, language: str) -> str:
+    name = person.name_for_language(language)
+    return name.text if name else person.slug
+
+
+def other_names(person, shown: str) -> list[str]:
+    """Every other recorded spelling, so a reader can match the name they know."""
+    seen = {shown}
+    result = []
+    for name in person.names.all():
+        if name.text not in seen:
+            seen.add(name.text)
+            result.append(name.text)
+    return result
+
+
+@dataclass(frozen=True)
+class Age:
+    low: int
+    high: int
+
+    def __str__(self) -> str:
+        if self.low == self.high:
+            return str(self.low)
+        return _("%(low)s or %(high)s") % {"low": self.low, "high": self.high}
+
+
+def age_on(birth_date: datetime.date | None, precision: str, today: datetime.date) -> Age | None:
+    """The age on `today`; a birth date known to the month or year gives a range of two ages."""
+    if birth_date is None or precision == choices.DatePrecision.UNKNOWN:
+        return None
+
+    def years_since(born: datetime.date) -> int:
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+    if precision == choices.DatePrecision.DAY:
+        latest = birth_date
+    elif precision == choices.DatePrecision.MONTH:
+        next_month = (birth_date.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        latest = next_month - datetime.timedelta(days=1)
+    else:
+        latest = birth_date.replace(month=12, day=31)
+    high = years_since(birth_date)
+    return Age(low=max(0, years_since(latest)), high=high)
+
+
+# Russian writes the month in the genitive ("1 марта 2022"); Django's Belarusian locale has no
+# genitive month names, so Belarusian pages use the numeric form usual there ("01.03.2022").
+DATE_FORMATS = {"ru": "j E Y", "be": "d.m.Y"}
+
+
+def format_date(value: datetime.date | None) -> str:
+    if not value:
+        return ""
+    return date_format(value, DATE_FORMATS.get((get_language() or "en").split("-")[0], "DATE_FORMAT"))
+
+
+# Law ------------------------------------------------------------------------------------------
+
+
+def article_notation(article, stage: str = choices.ChargeStage.COMPLETED) -> str:
+    """'art. 289 part 3' in the page's language, with an attempt or preparation named."""
+    if article.part:
+        text = _("art. %(number)s part %(part)s") % {"number": article.number, "part": article.part}
+    else:
+        text = _("art. %(number)s") % {"number": article.number}
+    if stage == choices.ChargeStage.ATTEMPT:
+        return _("attempt, %(article)s") % {"article": text}
+    if stage == choices.ChargeStage.PREPARATION:
+        return _("preparation, %(article)s") % {"article": text}
+    return text
+
+
+def article_ref(article, jurisdiction_code: str) -> str:
+    """The article's address on the site: 'by-289.3', 'by-361-1', 'by-127'."""
+    ref = f"{jurisdiction_code.lower()}-{article.number}"
+    return f"{ref}.{article.part}" if article.part else ref
+
+
+def parse_article_ref(ref: str) -> tuple[str, str, str] | None:
+    code, sep, rest = ref.partition("-")
+    number, _sep, part = rest.partition(".")
+    if not sep or not code or not number:
+        return None
+    return code.upper(), number, part
+
+
+def article_title(article, language: str) -> str:
+    """The title in the page's language; Belarusian falls back to Russian, then English."""
+    if language == "be":
+        return article.title_be or article.title_ru or article.title_en
+    return article.title(language)
+
+
+@dataclass(frozen=True)
+class ChargeRow:
+    notation: str
+    title: str
+    verified: bool
+    state: str
+    ref: str
+
+
+def current_charges(charges, jurisdiction_code: str, language: str) -> list[ChargeRow]:
+    return [
+        ChargeRow(
+            notation=article_notation(charge.article, charge.stage),
+            title=article_title(charge.article, language),
+            verified=charge.article.verified,
+            state=charge.get_state_display(),
+            ref=article_ref(charge.article, jurisdiction_code),
+        )
+        for charge in charges
+        if charge.state in CURRENT_CHARGE_STATES
+    ]
+
+
+def sentence_text(case) -> str:
+    if not case.sentence_kind:
+        return ""
+    kind = case.get_sentence_kind_display()
+    parts = []
+    if case.sentence_years:
+        parts.append(ngettext("%(n)d year", "%(n)d years", case.sentence_years) % {"n": case.sentence_years})
+    if case.sentence_months:
+        parts.append(
+            ngettext("%(n)d month", "%(n)d months", case.sentence_months) % {"n": case.sentence_months}
+        )
+    text = f"{kind}, {' '.join(parts)}" if parts else kind
+    if case.sentence_regime:
+        text = f"{text} ({case.get_sentence_regime_display()})"
+    return text
+
+
+# Timeline -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    date: datetime.date
+    kind: str
+    label: str
+    text: str
+    anchor: str = ""
+
+
+def reclassification_text(reclassification) -> str:
+    return _("from %(from)s to %(to)s on %(date)s") % {
+        "from": article_notation(reclassification.from_charge.article, reclassification.from_charge.stage),
+        "to": article_notation(reclassification.to_charge.article, reclassification.to_charge.stage),
+        "date": format_date(reclassification.date),
+    }
+
+
+def event_text(event) -> str:
+    """What a public event says; a charge event names its article in the page's language."""
+    if event.kind == choices.EventKind.CHARGED and event.charge_id and event.charge:
+        return article_notation(event.charge.article, event.charge.stage)
+    if event.kind == choices.EventKind.CHARGE_DROPPED and event.charge_id and event.charge:
+        return article_notation(event.charge.article, event.charge.stage)
+    return event.text
+
+
+def timeline(events, reclassifications) -> list[TimelineEntry]:
+    """The case's public events in date order, each reclassification as 'from X to Y on Z'.
+
+    `events` must be public events only. A reclassification event is replaced by the
+    Reclassification row it records, which knows both articles.
+    """
+    by_successor = {r.to_charge_id: r for r in reclassifications}
+    entries = []
+    for event in events:
+        if event.kind == choices.EventKind.RECLASSIFIED and event.charge_id in by_successor:
+            continue
+        entries.append(
+            TimelineEntry(
+                date=event.date,
+                kind=event.kind,
+                label=event.get_kind_display(),
+                text=event_text(event),
+                anchor=f"event-{event.public_id}",
+            )
+        )
+    for r in reclassifications:
+        entries.append(
+            TimelineEntry(
+                date=r.date,
+                kind=choices.EventKind.RECLASSIFIED,
+                label=choices.EventKind.RECLASSIFIED.label,
+                text=reclassification_text(r),
+            )
+        )
+    entries.sort(key=lambda e: e.date)
+    return entries
+
+
+# Risk -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RiskNotice:
+    kind: str  # "danger" or "review"
+    title: str
+    reasons: list[str] = field(default_factory=list)
+
+
+def risk_notice(case, assessment) -> RiskNotice | None:
+    """The banner of a case: at risk of death with the reasons, under review, or nothing.
+
+    A stale case is under review whatever its last level was: never 'no risk' for it.
+    """
+    status = case.risk_status
+    if status == "under_review":
+        return RiskNotice(
+            kind="review",
+            title=_("The risk of the death penalty in this case is under review after a recent change."),
+        )
+    titles = {
+        choices.RiskLevel.ELEVATED: _("Elevated risk of the death penalty"),
+        choices.RiskLevel.CRITICAL: _("Critical risk of the death penalty"),
+        choices.RiskLevel.SENTENCED_TO_DEATH: _("Sentenced to death"),
+    }
+    if status not in titles:
+        return None
+    reasons = []
+    if assessment is not None:
+        reasons = [
+            r["text"] for r in assessment.reasons if r.get("text") and r.get("level") in DEATH_RISK_LEVELS
+        ]
+    return RiskNotice(kind="danger", title=titles[status], reasons=reasons)
+
+
+# Counts ---------------------------------------------------------------------------------------
+
+
+def shown_count(count: int) -> str:
+    """Counts under 5 are shown as 'fewer than 5', so that no small group can be singled out."""
+    if 0 < count < SMALL_COUNT:
+        return _("fewer than 5")
+    return str(count)
+
+
+# Changes --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChangeEntry:
+    date: datetime.date
+    person_name: str
+    person_slug: str
+    label: str
+    text: str
+    guid: str
+
+
+def change_entry(event, language: str) -> ChangeEntry:
+    """One line of 'latest changes': the event of a published person, as the public sees it."""
+    text = event_text(event)
+    if event.kind == choices.EventKind.RECLASSIFIED and event.charge_id:
+        reclassification = getattr(event.charge, "reclassified_by", None)
+        if reclassification is not None:
+            text = reclassification_text(reclassification)
+    person = event.case.person
+    return ChangeEntry(
+        date=event.date,
+        person_name=display_name(person, language),
+        person_slug=person.slug,
+        label=event.get_kind_display(),
+        text=text,
+        guid=str(event.public_id),
+    )

@@ -1,0 +1,24 @@
+from django.contrib.sitemaps.views import sitemap
+from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
+
+from public import views
+from public.feeds import ChangesFeed
+from public.sitemaps import SITEMAPS
+
+app_name = "public"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("people/", views.person_list, name="person-list"),
+    path("people/<slug:slug>/", views.person_detail, name="person-detail"),
+    path("articles/<str:ref>/", views.article_detail, name="article-detail"),
+    path("facilities/<slug:slug>/", views.facility_detail, name="facility-detail"),
+    path("statistics/", views.statistics, name="statistics"),
+    path("changes.atom", ChangesFeed(), name="feed"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # Choosing a language is the only thing a reader can post. It carries no CSRF token so
+    # that public pages hold no per-visitor secret (the 404 page must be the same bytes for
+    # every reader); forging it could at worst switch someone's interface language.
+    path("language/", csrf_exempt(set_language), name="set-language"),
+]

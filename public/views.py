@@ -1,0 +1,387 @@
+"""The public pages: read-only, published people only, public fields only.
+
+Views load rows and hand them to `public.presenters`; what the public may see is decided by
+`Person.objects.published()` and by the explicit lists of fields the templates show.
+"""
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models.functions import ExtractYear, TruncMonth
+from django.http import QueryDict
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from cases import choices
+from cases.filtersets import STAFF_ONLY_FILTERS, PersonFilterSet
+from cases.models import (
+    Article,
+    Case,
+    CaseEvent,
+    Charge,
+    Facility,
+    FacilityStay,
+    Person,
+    Reclassification,
+    Region,
+    RiskAssessment,
+    Source,
+)
+from public import charts, presenters
+from public.cache import cached
+
+PAGE_SIZE = 50
+LATEST_CHANGES = 15
+PUBLISHED = choices.PublicationState.PUBLISHED
+# Filters the public list offers besides the search box; the rest of PersonFilterSet is the API's.
+PUBLIC_FILTERS = ("q", "region", "article", "status", "risk_level", "detained_after", "detained_before")
+
+
+def _language() -> str:
+    return (get_language() or "en").split("-")[0]
+
+
+def not_found(request):
+    """The one answer for a person, article or facility the public may not see or that does not
+    exist: the same bytes whatever the reason, and nothing of the address echoed."""
+    return render(request, "public/not_found.html", status=404)
+
+
+def latest_changes(limit: int):
+    """Public events of published people that count as changes, newest first."""
+    return (
+        CaseEvent.objects.filter(
+            is_public=True,
+            case__person__publication_state=PUBLISHED,
+            kind__in=presenters.CHANGE_KINDS,
+        )
+        .select_related(
+            "case__person",
+            "charge__article",
+            "charge__reclassified_by__from_charge__article",
+            "charge__reclassified_by__to_charge__article",
+        )
+        .prefetch_related("case__person__names")
+        .order_by("-date", "-id")[:limit]
+    )
+
+
+def home(request):
+    cases = Case.objects.published()
+    held = cases.filter(status__in=choices.HELD_STATUSES).values("person").distinct().count()
+    at_risk = (
+        cases.filter(risk_stale=False, risk_level__in=presenters.DEATH_RISK_LEVELS)
+        .values("person")
+        .distinct()
+        .count()
+    )
+    language = _language()
+    changes = [presenters.change_entry(e, language) for e in latest_changes(LATEST_CHANGES)]
+    return render(request, "public/home.html", {"held": held, "at_risk": at_risk, "changes": changes})
+
+
+def _public_filter_data(query: QueryDict) -> QueryDict:
+    data = query.copy()
+    for name in list(data):
+        # Empty fields of a submitted form are dropped too: the CSV link repeats the query to
+        # the API, which refuses some empty parameters.
+        if name in STAFF_ONLY_FILTERS or name not in (*PUBLIC_FILTERS, "page") or not data.get(name):
+            data.pop(name)
+    return data
+
+
+def person_list(request):
+    data = _public_filter_data(request.GET)
+    people = (
+        Person.objects.published()
+        .select_related("region")
+        .prefetch_related(
+            "names", Prefetch("cases", queryset=Case.objects.order_by("-detention_date", "-id"))
+        )
+        .order_by("-published_at", "-id")
+    )
+    filterset = PersonFilterSet(data, queryset=people)
+    valid = filterset.is_valid()
+    results = filterset.qs if valid else people.none()
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    language = _language()
+    rows = []
+    for person in page.object_list:
+        case = next(iter(person.cases.all()), None)
+        rows.append(
+            {
+                "slug": person.slug,
+                "name": presenters.display_name(person, language),
+                "region": _region_name(person.region, language) if person.region else "",
+                "status": case.get_status_display() if case else "",
+                "detained": case.detention_date if case else None,
+                "at_risk": bool(case) and case.risk_status in presenters.DEATH_RISK_LEVELS,
+            }
+        )
+    filters_only = data.copy()
+    filters_only.pop("page", None)
+    return render(
+        request,
+        "public/person_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "form": filterset.form,
+            "errors": not valid,
+            "query": filters_only.urlencode(),
+            "regions": Region.objects.filter(jurisdiction__code="BY").order_by("name_en"),
+            "statuses": choices.CaseStatus.choices,
+            "risk_levels": [(v, lbl) for v, lbl in choices.RiskLevel.choices if v != choices.RiskLevel.NONE],
+            "values": {name: filters_only.get(name, "") for name in PUBLIC_FILTERS},
+            "language": language,
+        },
+    )
+
+
+def _region_name(region, language: str) -> str:
+    return getattr(region, f"name_{language}", "") or region.name_en
+
+
+def person_detail(request, slug):
+    person = (
+        Person.objects.published()
+        .select_related("region")
+        .prefetch_related("names")
+        .filter(slug=slug)
+        .first()
+    )
+    if person is None:
+        return not_found(request)
+    language = _language()
+    cases = list(
+        person.cases.select_related("jurisdiction")
+        .prefetch_related(
+            Prefetch(
+                "charges", queryset=Charge.objects.select_related("article").order_by("charged_on", "id")
+            ),
+            Prefetch(
+                "events",
+                queryset=CaseEvent.objects.filter(is_public=True).select_related("charge__article"),
+                to_attr="public_events",
+            ),
+            Prefetch("stays", queryset=FacilityStay.objects.select_related("facility", "facility__region")),
+            Prefetch(
+                "assessments",
+                queryset=RiskAssessment.objects.order_by("-created_at", "-id")[:1],
+                to_attr="latest_assessments",
+            ),
+        )
+        .order_by("-detention_date", "-id")
+    )
+    reclassifications = list(
+        Reclassification.objects.filter(to_charge__case__in=cases)
+        .select_related("from_charge__article", "to_charge__article")
+        .order_by("date", "id")
+    )
+    case_views = []
+    source_ids = set()
+    for case in cases:
+        case_reclassifications = [r for r in reclassifications if r.to_charge.case_id == case.pk]
+        charges = list(case.charges.all())
+        source_ids |= {c.source_id for c in charges if c.source_id}
+        source_ids |= {r.source_id for r in case_reclassifications if r.source_id}
+        stay = case.current_stay
+        assessment = case.latest_assessments[0] if case.latest_assessments else None
+        case_views.append(
+            {
+                "case": case,
+                "timeline": presenters.timeline(case.public_events, case_reclassifications),
+                "charges": presenters.current_charges(charges, case.jurisdiction.code, language),
+                "sentence": presenters.sentence_text(case),
+                "stay": stay,
+                "facility_name": stay.facility.name(language) if stay else "",
+                "risk": presenters.risk_notice(case, assessment),
+            }
+        )
+    sources = (
+        Source.objects.filter(confidential=False)
+        .filter(
+            Q(pk__in=source_ids)
+            | Q(
+                Exists(
+                    CaseEvent.sources.through.objects.filter(
+                        source_id=OuterRef("pk"), caseevent__is_public=True, caseevent__case__person=person
+                    )
+                )
+            )
+        )
+        .order_by("-published_on", "title")
+    )
+    name = presenters.display_name(person, language)
+    return render(
+        request,
+        "public/person_detail.html",
+        {
+            "person": person,
+            "name": name,
+            "other_names": presenters.other_names(person, name),
+            "letter_name": presenters.display_name(person, "ru"),
+            "age": presenters.age_on(person.birth_date, person.birth_date_precision, timezone.localdate()),
+            "region": _region_name(person.region, language) if person.region else "",
+            "cases": case_views,
+            "sources": sources,
+        },
+    )
+
+
+def _people_rows(people, language):
+    return [
+        {"slug": p.slug, "name": presenters.display_name(p, language)}
+        for p in people.prefetch_related("names").order_by("slug")
+    ]
+
+
+def article_detail(request, ref):
+    parsed = presenters.parse_article_ref(ref)
+    if parsed is None:
+        return not_found(request)
+    code, number, part = parsed
+    article = (
+        Article.objects.select_related("jurisdiction")
+        .filter(jurisdiction__code=code, number=number, part=part)
+        .first()
+    )
+    if article is None:
+        return not_found(request)
+    language = _language()
+
+    def build():
+        charged = Person.objects.published().filter(
+            Exists(
+                Charge.objects.filter(
+                    case__person_id=OuterRef("pk"),
+                    article=article,
+                    state__in=presenters.CURRENT_CHARGE_STATES,
+                )
+            )
+        )
+        reclassified_into = Reclassification.objects.filter(
+            to_charge__article=article, to_charge__case__person__publication_state=PUBLISHED
+        ).count()
+        return {
+            "people": _people_rows(charged, language),
+            "reclassified_into": reclassified_into,
+        }
+
+    data = cached("article", article.pk, build=build)
+    return render(
+        request,
+        "public/article_detail.html",
+        {
+            "article": article,
+            "notation": presenters.article_notation(article),
+            "title": presenters.article_title(article, language),
+            **data,
+        },
+    )
+
+
+def facility_detail(request, slug):
+    facility = Facility.objects.select_related("region").filter(slug=slug).first()
+    if facility is None:
+        return not_found(request)
+    language = _language()
+
+    def build():
+        held = Person.objects.published().filter(
+            Exists(
+                FacilityStay.objects.filter(case__person_id=OuterRef("pk"), facility=facility, end_date=None)
+            )
+        )
+        return {"people": _people_rows(held, language)}
+
+    data = cached("facility", facility.pk, build=build)
+    return render(
+        request,
+        "public/facility_detail.html",
+        {"facility": facility, "name": facility.name(language), **data},
+    )
+
+
+def statistics(request):
+    language = _language()
+    return render(
+        request, "public/statistics.html", {"charts": cached("statistics", build=lambda: _charts(language))}
+    )
+
+
+def _charts(language: str) -> list[charts.Chart]:
+    cases = Case.objects.published()
+    held = cases.filter(status__in=choices.HELD_STATUSES)
+    by_year = (
+        cases.filter(detention_date__isnull=False)
+        .annotate(year=ExtractYear("detention_date"))
+        .values_list("year")
+        .annotate(n=Count("person", distinct=True))
+        .order_by("year")
+    )
+    by_article = (
+        Charge.objects.filter(case__in=held, state__in=presenters.CURRENT_CHARGE_STATES)
+        .values_list("article__number")
+        .annotate(n=Count("case__person", distinct=True))
+        .order_by("-n", "article__number")[:20]
+    )
+    by_region = (
+        held.values_list("person__region__name_en", "person__region__name_be", "person__region__name_ru")
+        .annotate(n=Count("person", distinct=True))
+        .order_by("-n", "person__region__name_en")
+    )
+    by_month = (
+        Reclassification.objects.filter(to_charge__case__person__publication_state=PUBLISHED)
+        .annotate(month=TruncMonth("date"))
+        .values_list("month")
+        .annotate(n=Count("id"))
+        .order_by("month")
+    )
+    levels = dict(cases.filter(risk_stale=False).values_list("risk_level").annotate(n=Count("id")).order_by())
+    under_review = cases.filter(risk_stale=True).count()
+    level_rows = [(label, levels.get(value, 0)) for value, label in choices.RiskLevel.choices]
+    level_rows.append((_("under review"), under_review))
+    return [
+        charts.bar_chart(
+            slug="by-year",
+            title=_("People detained, by year of detention"),
+            description=_("How many people now in the registry were detained in each year."),
+            label_heading=_("Year"),
+            rows=[(str(year), n) for year, n in by_year],
+        ),
+        charts.bar_chart(
+            slug="by-article",
+            title=_("People held now, by article"),
+            description=_(
+                "Current charges and convictions of people held now; "
+                "one person can count under several articles."
+            ),
+            label_heading=_("Article"),
+            rows=[(_("art. %(number)s") % {"number": number}, n) for number, n in by_article],
+        ),
+        charts.bar_chart(
+            slug="by-region",
+            title=_("People held now, by region"),
+            description=_("The region each person is from."),
+            label_heading=_("Region"),
+            rows=[
+                ({"be": be, "ru": ru}.get(language) or en or _("unknown"), n) for en, be, ru, n in by_region
+            ],
+        ),
+        charts.bar_chart(
+            slug="reclassifications",
+            title=_("Reclassifications of charges, by month"),
+            description=_("How many charges were replaced by a charge under another article each month."),
+            label_heading=_("Month"),
+            rows=[(month.strftime("%Y-%m"), n) for month, n in by_month],
+        ),
+        charts.bar_chart(
+            slug="risk",
+            title=_("Cases by risk of the death penalty"),
+            description=_("The current assessment of each case; a case changed recently is under review."),
+            label_heading=_("Risk level"),
+            rows=[(str(label), n) for label, n in level_rows],
+        ),
+    ]

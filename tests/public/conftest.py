@@ -1,0 +1,59 @@
+"""Helpers for the public pages: an anonymous browser's view of the registry."""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.utils import translation
+
+from cases import choices, services
+from cases.services import NameSpec
+from tests.factories import FacilityFactory, jurisdiction
+
+D = datetime.date
+DETENTION_DATE = D(2022, 3, 1)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """LocaleMiddleware leaves the last request's language active in the thread; a later test
+    (anywhere in the suite) must not run in Belarusian because a page test asked for it."""
+    yield
+    translation.deactivate()
+
+
+def make_person(
+    *, names, publish=True, detention_date=DETENTION_DATE, status="detained", region=None, **fields
+):
+    """A person with the given (text, script, kind) names, the first primary, and one case."""
+    person = services.create_person(
+        names=[
+            NameSpec(text, script, kind, is_primary=i == 0) for i, (text, script, kind) in enumerate(names)
+        ],
+        region=region,
+        **fields,
+    )
+    case = services.create_case(
+        person=person, jurisdiction=jurisdiction(), detention_date=detention_date, status=status
+    )
+    if publish:
+        services.publish_person(person=person)
+    return case
+
+
+ALIAKSANDR = [
+    ("Аляксандр Вымыслаў", choices.Script.BE_CYRILLIC, choices.NameKind.OFFICIAL_BE),
+    ("Александр Вымыслов", choices.Script.RU_CYRILLIC, choices.NameKind.OFFICIAL_RU),
+    ("Aliaksandr Vymyslau", choices.Script.LATIN, choices.NameKind.PASSPORT_LATIN),
+]
+
+
+def facility():
+    return FacilityFactory()
