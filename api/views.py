@@ -106,8 +106,7 @@ class AudienceFilterBackend(DjangoFilterBackend):
         empty = sorted(
             name
             for name, field in view.filterset_class.base_filters.items()
-            if request.query_params.get(name, None) == ""
-            and type(field).__name__ != "CharFilter"
+            if request.query_params.get(name, None) == "" and type(field).__name__ != "CharFilter"
         )
         if empty:
             raise ValidationError(
