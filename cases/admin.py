@@ -15,6 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from cases import alerts, intake, services
 from cases.choices import ChargeState
+from cases.filtersets import name_search_q
 from cases.forms import ChargeInlineForm, EndChargeForm, ReclassifyChargeForm
 from cases.models import (
     Article,
@@ -134,6 +135,14 @@ class PersonAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("region").prefetch_related("names")
+
+    def get_search_results(self, request, queryset, search_term):
+        """Any spelling in any script: 'Aliaksandr' also finds 'Аляксандр' (cases.names)."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        by_key = name_search_q(search_term)
+        if by_key is not None:
+            results = results | queryset.filter(by_key)
+        return results, may_have_duplicates
 
     @admin.display(description="name")
     def display_name(self, person):
