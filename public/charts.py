@@ -8,20 +8,25 @@ from dataclasses import dataclass
 
 from public.presenters import SMALL_COUNT, shown_count
 
-WIDTH = 640
-LABEL_WIDTH = 200
-VALUE_WIDTH = 110
-ROW_HEIGHT = 28
-BAR_HEIGHT = 18
-TOP = 8
+# Phone first: the chart is drawn 360 units wide with each label on its own line above its bar,
+# so it shows at about its drawn size on a phone (13-unit text stays ~13 px) and the stylesheet
+# caps it at 28rem on a desktop rather than scaling the text up.
+WIDTH = 360
+LABEL_WIDTH = 0
+VALUE_WIDTH = 96
+LABEL_HEIGHT = 18
+BAR_HEIGHT = 14
+ROW_HEIGHT = LABEL_HEIGHT + BAR_HEIGHT + 12
+TOP = 4
 
 
 @dataclass(frozen=True)
 class Bar:
     label: str
     display: str
-    y: int
-    text_y: int
+    y: int  # top of the bar
+    label_y: int  # baseline of the label above the bar
+    text_y: int  # baseline of the value beside the bar
     width: int  # 0 when suppressed
     value_x: int
 
@@ -50,14 +55,16 @@ def bar_chart(*, slug: str, title: str, description: str, label_heading: str, ro
     span = WIDTH - LABEL_WIDTH - VALUE_WIDTH
     bars = []
     for index, (label, count) in enumerate(rows):
-        y = TOP + index * ROW_HEIGHT
+        top = TOP + index * ROW_HEIGHT
+        y = top + LABEL_HEIGHT
         width = round(span * count / longest) if count >= SMALL_COUNT else 0
         bars.append(
             Bar(
                 label=label,
                 display=shown_count(count),
                 y=y,
-                text_y=y + BAR_HEIGHT - 4,
+                label_y=top + LABEL_HEIGHT - 5,
+                text_y=y + BAR_HEIGHT - 2,
                 width=max(width, 1) if width else 0,
                 value_x=LABEL_WIDTH + width + 6,
             )

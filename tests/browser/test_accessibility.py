@@ -1,0 +1,56 @@
+"""axe-core, injected into the rendered pages, finds no serious or critical violation."""
+
+import json
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+pytestmark = [pytest.mark.chromium, pytest.mark.django_db(transaction=True)]
+
+BLOCKING_IMPACTS = {"serious", "critical"}
+PAGES = {
+    "home": "/",
+    "list": "/people/",
+    "list with results of a search": "/people/?q=Aliaksandr&region=grodno",
+    "person": "/people/{slug}/",
+    "article": "/articles/by-289.3/",
+    "facility": "/facilities/{facility_slug}/",
+    "statistics": "/statistics/",
+}
+
+
+def _blocking_violations(page) -> list[dict]:
+    """Serious and critical violations, each with its rule, impact and the elements it names."""
+    results = Axe().run(page)
+    assert results.response["passes"], "axe-core checked nothing: was it injected into the page?"
+    return [
+        {
+            "rule": violation["id"],
+            "impact": violation["impact"],
+            "help": violation["help"],
+            "targets": [node["target"] for node in violation["nodes"]],
+            "html": [node["html"][:200] for node in violation["nodes"]],
+        }
+        for violation in results.response["violations"]
+        if violation["impact"] in BLOCKING_IMPACTS
+    ]
+
+
+@pytest.mark.parametrize("language", ["en", "be", "ru"])
+def test_pages_have_no_serious_or_critical_accessibility_violations(
+    live_server, registry, new_page, language
+):
+    page = new_page()
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    found = {}
+    for name, path in PAGES.items():
+        response = page.goto(
+            live_server.url + path.format(slug=registry.slug, facility_slug=registry.facility_slug)
+        )
+        assert response.ok, f"{name}: {response.status}"
+        assert page.locator("html").get_attribute("lang") == language
+        violations = _blocking_violations(page)
+        if violations:
+            found[name] = violations
+
+    assert not found, f"axe-core violations ({language}):\n{json.dumps(found, ensure_ascii=False, indent=2)}"
