@@ -392,3 +392,24 @@ def test_webhook_secret_is_shown_once_and_subscriptions_are_per_organisation(api
     assert len(client.get(reverse("api:webhook-list")).json()["results"]) == 1
     assert client.delete(reverse("api:webhook-detail", args=[created["id"]])).status_code == 204
     assert not WebhookSubscription.objects.filter(partner__name="Synthetic Advocacy Group").exists()
+
+
+def test_article_list_uses_the_same_number_of_queries_however_many_articles(api_client_for, law):
+    from cases.models import Article, Jurisdiction
+
+    client = api_client_for("anonymous")
+    url = reverse("api:article-list") + "?page_size=200"
+
+    def count_queries():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    before = count_queries()
+    extra = Jurisdiction.objects.create(
+        code="XX", name="Synthetic", code_title="t", death_penalty="abolished"
+    )
+    Article.objects.bulk_create(
+        [Article(jurisdiction=extra, number=str(900 + n), title_en="t") for n in range(50)]
+    )
+    assert count_queries() == before

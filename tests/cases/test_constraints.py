@@ -220,3 +220,94 @@ def test_charge_and_event_choices_cover_the_glossary():
         "released",
         "pardoned",
     } <= set(choices.EventKind.values)
+
+
+def _alert(case):
+    from cases.models import RiskAlert, RiskAssessment
+
+    assessment = RiskAssessment.objects.create(
+        case=case,
+        level="critical",
+        previous_level="watch",
+        reasons=[],
+        rules_version="t",
+        law_checksum="t",
+        generation=1,
+        assessed_on=datetime.date(2026, 1, 1),
+    )
+    return RiskAlert.objects.create(case=case, assessment=assessment, old_level="watch", new_level="critical")
+
+
+def test_alert_without_a_change_of_level_is_refused(law):
+    from cases.models import RiskAlert
+
+    alert = _alert(CaseFactory())
+    _refused(lambda: RiskAlert.objects.filter(pk=alert.pk).update(new_level="watch"))
+
+
+def test_alert_acknowledged_without_who_and_when_is_refused(law):
+    from cases.models import RiskAlert
+
+    alert = _alert(CaseFactory())
+    _refused(lambda: RiskAlert.objects.filter(pk=alert.pk).update(state="acknowledged"))
+
+
+def test_alert_resolved_without_a_note_is_refused(law):
+    from django.utils import timezone
+
+    from cases.models import RiskAlert
+    from tests.factories import UserFactory
+
+    alert = _alert(CaseFactory())
+    user, now = UserFactory(), timezone.now()
+    _refused(
+        lambda: RiskAlert.objects.filter(pk=alert.pk).update(
+            state="resolved", acknowledged_at=now, acknowledged_by=user, resolved_at=now, resolved_by=user
+        )
+    )
+
+
+def test_webhook_delivery_twice_for_one_alert_is_refused(law):
+    from cases.models import WebhookDelivery, WebhookSubscription
+
+    alert = _alert(CaseFactory())
+    subscription = WebhookSubscription.objects.create(organisation="Synthetic", url="https://example.org/h")
+    WebhookDelivery.objects.create(subscription=subscription, alert=alert, payload={})
+    _refused(lambda: WebhookDelivery.objects.create(subscription=subscription, alert=alert, payload={}))
+
+
+def test_submission_handled_without_a_date_is_refused(law):
+    from cases.models import Organisation, Submission
+
+    submission = Submission.objects.create(
+        organisation=Organisation.objects.create(name="Synthetic"), payload={"name": "x"}
+    )
+    _refused(lambda: Submission.objects.filter(pk=submission.pk).update(state="accepted"))
+
+
+def test_assessment_with_an_unknown_level_is_refused(law):
+    from cases.models import RiskAssessment
+
+    _refused(
+        lambda: RiskAssessment.objects.create(
+            case=CaseFactory(),
+            level="apocalyptic",
+            reasons=[],
+            rules_version="t",
+            law_checksum="t",
+            generation=1,
+            assessed_on=datetime.date(2026, 1, 1),
+        )
+    )
+
+
+def test_partner_key_with_an_unknown_scope_is_refused_by_validation(law):
+    from django.core.exceptions import ValidationError
+
+    from cases.models import Organisation, PartnerAPIKey
+
+    key = PartnerAPIKey(
+        name="k", organisation=Organisation.objects.create(name="Synthetic"), scopes=["read:all"]
+    )
+    with pytest.raises(ValidationError, match="Unknown scopes: read:all"):
+        key.full_clean()
