@@ -235,12 +235,23 @@ class PassReport:
 
 
 def assess_stale_cases(limit: int | None = None) -> int:
-    """Assess the cases marked stale, oldest change first; returns how many were assessed."""
-    ids = Case.objects.filter(risk_stale=True).order_by("updated_at").values_list("id", flat=True)
-    ids = list(ids[:limit] if limit else ids)
+    """Assess the cases marked stale; returns how many there were.
+
+    A few are assessed one by one; many (a law change, a long broker outage) go through the
+    set-based pass, which writes in bulk.
+    """
+    stale = Case.objects.filter(risk_stale=True)
+    count = stale.count()
+    if count > BULK_STALE:
+        assess_all_cases(case_ids=stale.values("pk"))
+        return count
+    ids = list(stale.order_by("updated_at").values_list("id", flat=True)[: limit or count])
     for case_id in ids:
         assess_case(case_id=case_id)
     return len(ids)
+
+
+BULK_STALE = 100
 
 
 def _relevant_article_ids(context: LawContext) -> set[int]:

@@ -298,3 +298,18 @@ def test_stored_risk_text_is_english_whatever_the_request_language(charged_case)
         )
     event = CaseEvent.objects.filter(case=charged_case, kind="risk_changed").latest("id")
     assert event.text == "Risk of the death penalty: watch → critical."
+
+
+def test_sweep_of_many_stale_cases_uses_the_set_based_pass(law, monkeypatch):
+    from cases import assessment as assessment_module
+
+    monkeypatch.setattr(assessment_module, "BULK_STALE", 1)
+    cases = [CaseFactory() for _ in range(3)]  # created without the services: stale, never assessed
+    called = []
+    real = assessment_module.assess_all_cases
+    monkeypatch.setattr(assessment_module, "assess_all_cases", lambda **kw: called.append(kw) or real(**kw))
+
+    assert assessment.assess_stale_cases() == 3
+
+    assert len(called) == 1
+    assert all(_reload(c).risk_stale is False for c in cases)
