@@ -31,6 +31,11 @@ def setup_django(broker_url: str | None = None) -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    # Bulk-filled tables need fresh planner statistics, as autovacuum would give them in production.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     with open(os.devnull, "w") as quiet:
         call_command("load_law", verbosity=0, stdout=quiet)
 

@@ -169,6 +169,10 @@ def main() -> None:
     if args.refill or Case.objects.count() != args.people:
         with Timer("fill"):
             fill(args.people)
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     floors = [floor_fetch() for _ in range(3)]
     floor = min(floors)
     on = datetime.date(2026, 11, 24)

@@ -30,7 +30,7 @@ def main() -> None:
 
     from cases import services
     from cases.models import Case, Jurisdiction
-    from tests.factories import PersonFactory, article
+    from tests.factories import article
 
     redis.Redis.from_url(BROKER).flushdb()
     env = dict(os.environ) | {
@@ -62,8 +62,15 @@ def main() -> None:
         by = Jurisdiction.objects.get(code="BY")
         charges = []
         for _ in range(args.samples):
+            person = services.create_person(
+                names=[services.NameSpec("Латэнсі Бенч", "be_cyrl", "official_be", is_primary=True)],
+                sex="male",
+                birth_date=datetime.date(1990, 1, 1),
+                birth_date_precision="day",
+                is_official_or_military=False,
+            )
             case = services.create_case(
-                person=PersonFactory(), jurisdiction=by, detention_date=datetime.date(2022, 3, 1)
+                person=person, jurisdiction=by, detention_date=datetime.date(2022, 3, 1)
             )
             charges.append(
                 services.add_charge(
