@@ -88,6 +88,17 @@ def law_version(jurisdiction: Jurisdiction, law: risk.LawFacts, articles: dict) 
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
+def reason_dict(reason: risk.Reason) -> dict:
+    """The stored form of a reason (what `dataclasses.asdict` gives, without its deep-copy cost)."""
+    return {
+        "rule": reason.rule,
+        "level": reason.level,
+        "charge_id": reason.charge_id,
+        "article": reason.article,
+        "text": reason.text,
+    }
+
+
 def digest(level: str, reasons: list[dict], rules_version: str, law_checksum: str) -> str:
     payload = [level, reasons, rules_version, law_checksum]
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
@@ -174,7 +185,7 @@ def assess_case(*, case_id: int, on=None, context: "LawContext | None" = None) -
 
 def store_result(*, case: Case, result: risk.Assessment, law_checksum: str, on) -> RiskAssessment | None:
     """Write a result for a case whose row is locked by the caller's transaction."""
-    reasons = [asdict(reason) for reason in result.reasons]
+    reasons = [reason_dict(reason) for reason in result.reasons]
     new_digest = digest(result.level, reasons, risk.RULES_VERSION, law_checksum)
     now = timezone.now()
     stored = None
@@ -308,12 +319,13 @@ def assess_all_cases(*, on=None, case_ids=None, chunk_size=2000) -> PassReport:
                 article_id__in=_relevant_article_ids(context),
             )
         )
+        report.assessed += cases.count()  # every case is assessed, with or without running the rules
         cases = cases.annotate(candidate=has_relevant_charge | Q(sentence_kind="death"))
         candidates, plain = cases.filter(candidate=True), cases.filter(candidate=False)
         pending: list[_Pending] = []
 
         none_digest = digest(RiskLevel.NONE, [], risk.RULES_VERSION, context.checksum)
-        report.assessed += plain.count()
+
         off = plain.filter(~Q(risk_digest=none_digest) | Q(risk_stale=True))
         for case_id, generation, old_level, old_digest in off.values_list(
             "id", "risk_generation", "risk_level", "risk_digest"
@@ -353,8 +365,7 @@ def assess_all_cases(*, on=None, case_ids=None, chunk_size=2000) -> PassReport:
                 law=context.law,
                 on=on,
             )
-            report.assessed += 1
-            reasons = [asdict(r) for r in result.reasons]
+            reasons = [reason_dict(r) for r in result.reasons]
             new_digest = digest(result.level, reasons, risk.RULES_VERSION, context.checksum)
             if stale or new_digest != old_digest:
                 pending.append(
