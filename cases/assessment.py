@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from django.utils import timezone, translation
 
 from cases import risk
@@ -312,44 +312,47 @@ def assess_all_cases(*, on=None, case_ids=None, chunk_size=2000) -> PassReport:
         cases = Case.objects.filter(jurisdiction=jurisdiction)
         if case_ids is not None:
             cases = cases.filter(pk__in=case_ids)
-        has_relevant_charge = Exists(
-            Charge.objects.filter(
-                case_id=OuterRef("pk"),
-                state__in=COUNTED_STATES,
-                article_id__in=_relevant_article_ids(context),
-            )
-        )
         report.assessed += cases.count()  # every case is assessed, with or without running the rules
-        cases = cases.annotate(candidate=has_relevant_charge | Q(sentence_kind="death"))
-        candidates, plain = cases.filter(candidate=True), cases.filter(candidate=False)
+        # The candidates (cases the rules must run on) come from one indexed query on charges;
+        # every other case is 'none'. Sets and chunks, not correlated subqueries over every case.
+        candidate_ids = set(
+            Charge.objects.filter(
+                case__in=cases, state__in=COUNTED_STATES, article_id__in=_relevant_article_ids(context)
+            ).values_list("case_id", flat=True)
+        ) | set(cases.filter(sentence_kind="death").values_list("id", flat=True))
         pending: list[_Pending] = []
 
         none_digest = digest(RiskLevel.NONE, [], risk.RULES_VERSION, context.checksum)
-
-        off = plain.filter(~Q(risk_digest=none_digest) | Q(risk_stale=True))
+        # A plain case needs writing only if it does not already carry 'none' under this law.
+        off = cases.filter(~Q(risk_digest=none_digest) | Q(risk_stale=True))
         for case_id, generation, old_level, old_digest in off.values_list(
             "id", "risk_generation", "risk_level", "risk_digest"
         ):
-            pending.append(
-                _Pending(case_id, generation, old_level, old_digest, RiskLevel.NONE, [], none_digest)
-            )
+            if case_id not in candidate_ids:
+                pending.append(
+                    _Pending(case_id, generation, old_level, old_digest, RiskLevel.NONE, [], none_digest)
+                )
 
+        ordered = sorted(candidate_ids)
         charges_by_case = defaultdict(list)
-        for row in _charge_rows(candidates.values("pk")):
-            charges_by_case[row[0]].append(_charge_facts(row, context.articles))
-        rows = candidates.values_list(
-            "id",
-            "risk_generation",
-            "risk_level",
-            "risk_digest",
-            "risk_stale",
-            "sentence_kind",
-            "verdict_date",
-            "person__sex",
-            "person__birth_date",
-            "person__birth_date_precision",
-            "person__is_official_or_military",
-        )
+        rows = []
+        for start in range(0, len(ordered), 10_000):
+            chunk = ordered[start : start + 10_000]
+            for row in _charge_rows(chunk):
+                charges_by_case[row[0]].append(_charge_facts(row, context.articles))
+            rows += Case.objects.filter(pk__in=chunk).values_list(
+                "id",
+                "risk_generation",
+                "risk_level",
+                "risk_digest",
+                "risk_stale",
+                "sentence_kind",
+                "verdict_date",
+                "person__sex",
+                "person__birth_date",
+                "person__birth_date_precision",
+                "person__is_official_or_military",
+            )
         for row in rows:
             case_id, generation, old_level, old_digest, stale, sentence_kind, verdict_date = row[:7]
             sex, birth, precision, official = row[7:]
