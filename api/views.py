@@ -136,6 +136,16 @@ class AudienceViewSet(viewsets.ReadOnlyModelViewSet):
     def access(self):
         return access_for(self.request)
 
+    def of_visible_cases(self, queryset):
+        """Records that belong to a case: only published people's for the public, and the one
+        case named by `?case=<public id>` if given."""
+        if not self.access.sees_unpublished:
+            queryset = queryset.filter(case__person__publication_state=choices.PublicationState.PUBLISHED)
+        case = self.request.query_params.get("case")
+        if case is not None:
+            queryset = queryset.filter(case__public_id=_uuid(case, "case"))
+        return queryset
+
     def get_serializer_class(self):
         if self.access.sees_confidential and self.restricted_serializer_class:
             return self.restricted_serializer_class
@@ -238,12 +248,7 @@ class ChargeViewSet(AudienceViewSet):
         charges = Charge.objects.select_related(
             "case", "article__jurisdiction", "reclassified_into", "reclassified_from"
         )
-        if not self.access.sees_unpublished:
-            charges = charges.filter(case__person__publication_state=choices.PublicationState.PUBLISHED)
-        case = self.request.query_params.get("case")
-        if case is not None:
-            charges = charges.filter(case__public_id=_uuid(case, "case"))
-        return charges.order_by("case_id", "charged_on", "pk")
+        return self.of_visible_cases(charges).order_by("case_id", "charged_on", "pk")
 
     @extend_schema(responses=ChargeSerializer(many=True))
     @action(detail=True)
@@ -282,14 +287,9 @@ class EventViewSet(AudienceViewSet):
 
     def get_queryset(self):
         events = CaseEvent.objects.select_related("case").prefetch_related(_public_sources())
-        if not self.access.sees_unpublished:
-            events = events.filter(case__person__publication_state=choices.PublicationState.PUBLISHED)
         if not self.access.sees_confidential:
             events = events.filter(is_public=True)
-        case = self.request.query_params.get("case")
-        if case is not None:
-            events = events.filter(case__public_id=_uuid(case, "case"))
-        return events.order_by("case_id", "date", "pk")
+        return self.of_visible_cases(events).order_by("case_id", "date", "pk")
 
 
 @extend_schema_view(list=extend_schema(parameters=[CASE_PARAMETER]))
@@ -303,14 +303,7 @@ class AssessmentViewSet(AudienceViewSet):
 
     def get_queryset(self):
         assessments = RiskAssessment.objects.select_related("case")
-        if not self.access.sees_unpublished:
-            assessments = assessments.filter(
-                case__person__publication_state=choices.PublicationState.PUBLISHED
-            )
-        case = self.request.query_params.get("case")
-        if case is not None:
-            assessments = assessments.filter(case__public_id=_uuid(case, "case"))
-        return assessments.order_by("-created_at", "-pk")
+        return self.of_visible_cases(assessments).order_by("-created_at", "-pk")
 
 
 class ArticleViewSet(AudienceViewSet):
