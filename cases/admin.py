@@ -41,6 +41,11 @@ from cases.models import (
 )
 
 
+def _reasons_html(reasons) -> str:
+    """An assessment's reasons as paragraphs, each escaped."""
+    return format_html_join("", "<p>{}</p>", ((r["text"],) for r in reasons)) or "—"
+
+
 def _message_for(error: ValidationError) -> str:
     return " ".join(error.messages)
 
@@ -617,7 +622,7 @@ class RiskAlertAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="reasons")
     def reasons_display(self, alert):
-        return format_html_join("", "<p>{}</p>", ((r["text"],) for r in alert.assessment.reasons)) or "—"
+        return _reasons_html(alert.assessment.reasons)
 
     def save_model(self, request, obj, form, change):
         note = form.cleaned_data.get("resolution_note", "")
@@ -668,7 +673,7 @@ class RiskAssessmentAdmin(admin.ModelAdmin):
 
     @admin.display(description="reasons")
     def reasons_display(self, assessment):
-        return format_html_join("", "<p>{}</p>", ((r["text"],) for r in assessment.reasons)) or "—"
+        return _reasons_html(assessment.reasons)
 
 
 @admin.register(WebhookSubscription)
