@@ -98,6 +98,7 @@ def fill(n: int) -> None:
                 charges.append(
                     Charge(
                         case=case,
+                        person_id=case.person_id,
                         article_id=articles[rng.choice(pool)],
                         offence_date=offence,
                         charged_on=case.detention_date,
@@ -112,6 +113,7 @@ def fill(n: int) -> None:
             successors.append(
                 Charge(
                     case_id=old.case_id,
+                    person_id=old.person_id,
                     article_id=articles[rng.choice(relevant)],
                     offence_date=old.offence_date,
                     stage="completed",

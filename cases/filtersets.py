@@ -9,18 +9,21 @@ import django_filters as filters
 from django.db.models import Exists, OuterRef, Q
 
 from cases.choices import CaseStatus, ChargeState, PublicationState, RiskLevel
-from cases.models import Case, Charge, Person, PersonName
+from cases.models import Article, Case, Charge, Person, PersonName
 
 CURRENT_CHARGE_STATES = (ChargeState.ACTIVE, ChargeState.CONVICTED)
 
 
-def _article_q(value: str, prefix: str = "") -> Q:
-    """'289' matches every part of art. 289; '289.3' (or '289-3'? no: 361-1 is a number) one part."""
+def _article_ids(value: str) -> list[int]:
+    """'289' names every part of art. 289, '289.3' one part ('361-1' is a number, not a part).
+
+    Looked up first, so the charge filter is a plain index lookup on (article, person) rather
+    than a join whose size the planner must guess."""
     number, _, part = value.strip().partition(".")
-    q = Q(**{f"{prefix}article__number": number})
+    articles = Article.objects.filter(number=number)
     if part:
-        q &= Q(**{f"{prefix}article__part": part})
-    return q
+        articles = articles.filter(part=part)
+    return list(articles.values_list("pk", flat=True))
 
 
 def name_search_q(query: str, person_ref: str = "pk") -> Q | None:
@@ -69,7 +72,7 @@ class PersonFilterSet(filters.FilterSet):
 
     def filter_article(self, queryset, name, value):
         charges = Charge.objects.filter(
-            _article_q(value), case__person_id=OuterRef("pk"), state__in=CURRENT_CHARGE_STATES
+            article_id__in=_article_ids(value), person_id=OuterRef("pk"), state__in=CURRENT_CHARGE_STATES
         )
         return queryset.filter(Exists(charges))
 
@@ -115,7 +118,7 @@ class CaseFilterSet(filters.FilterSet):
 
     def filter_article(self, queryset, name, value):
         charges = Charge.objects.filter(
-            _article_q(value), case_id=OuterRef("pk"), state__in=CURRENT_CHARGE_STATES
+            article_id__in=_article_ids(value), case_id=OuterRef("pk"), state__in=CURRENT_CHARGE_STATES
         )
         return queryset.filter(Exists(charges))
 

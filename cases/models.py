@@ -204,9 +204,13 @@ class Source(models.Model):
 
 
 class PersonQuerySet(models.QuerySet):
+    def current(self):
+        """People not merged into another record (a merged record is kept only so a merge can be undone)."""
+        return self.filter(merged_into__isnull=True)
+
     def published(self):
         """The one definition of what the public may see."""
-        return self.filter(publication_state=choices.PublicationState.PUBLISHED)
+        return self.current().filter(publication_state=choices.PublicationState.PUBLISHED)
 
 
 def _new_webhook_secret() -> str:
@@ -244,6 +248,15 @@ class Person(models.Model):
         max_length=10, choices=choices.PublicationState.choices, default=choices.PublicationState.DRAFT
     )
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="Set when this record was merged into another; it then holds nothing and shows nowhere",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -254,6 +267,8 @@ class Person(models.Model):
         verbose_name_plural = "people"
         ordering = ["-created_at"]
         permissions = [("publish_person", "Can publish or withdraw a person")]
+        # The API lists and the change-ordered public list walk people newest change first.
+        indexes = [models.Index(fields=["-updated_at", "-id"], name="person_updated_desc")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(birth_date__isnull=True, birth_date_precision=choices.DatePrecision.UNKNOWN)
@@ -410,6 +425,8 @@ class Case(models.Model):
         max_length=20, choices=choices.CaseStatus.choices, default=choices.CaseStatus.DETAINED
     )
     court = models.CharField(max_length=200, blank=True)
+    judge = models.CharField(max_length=200, blank=True, help_text="Public, as the lists publish it")
+    prosecutor = models.CharField(max_length=200, blank=True, help_text="Public, as the lists publish it")
     verdict_date = models.DateField(null=True, blank=True)
     sentence_kind = models.CharField(
         max_length=30, choices=choices.SentenceKind.choices, blank=True, default=""
@@ -555,6 +572,12 @@ class Charge(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="charges")
+    # The case's person, copied so "people charged under article X" is one index lookup instead
+    # of a join through every case (the API's article filter at 100,000 people). Kept equal to
+    # case.person by save() and, on PostgreSQL, by a composite foreign key that follows any change.
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="+", editable=False, db_index=False
+    )
     article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="charges")
     stage = models.CharField(
         max_length=12, choices=choices.ChargeStage.choices, default=choices.ChargeStage.COMPLETED
@@ -577,6 +600,13 @@ class Charge(models.Model):
 
     class Meta:
         ordering = ["charged_on", "id"]
+        indexes = [
+            models.Index(
+                fields=["article", "person"],
+                condition=Q(state__in=[choices.ChargeState.ACTIVE, choices.ChargeState.CONVICTED]),
+                name="charge_current_article_person",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(state=choices.ChargeState.RECLASSIFIED) & Q(reclassified_into__isnull=False))
@@ -612,6 +642,11 @@ class Charge(models.Model):
                 violation_error_message="Unknown charge state.",
             ),
         ]
+
+    def save(self, *args, **kwargs):
+        if self.person_id is None and self.case_id is not None:
+            self.person_id = self.case.person_id
+        super().save(*args, **kwargs)
 
     def __str__(self):
         stage = "" if self.stage == choices.ChargeStage.COMPLETED else f" ({self.get_stage_display()})"
@@ -941,3 +976,173 @@ class Submission(models.Model):
 
     def __str__(self):
         return f"submission {str(self.public_id)[:8]} from {self.organisation} ({self.state})"
+
+
+class ExternalIdentifier(models.Model):
+    """An id another registry gives a person (a list's row id, a page URL); re-imports match on it."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="external_ids")
+    scheme = models.SlugField(max_length=40, help_text="Whose id this is, e.g. prisoners-list or url")
+    value = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["scheme", "value"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme", "value"],
+                name="external_id_unique",
+                violation_error_message="Another person already carries this identifier.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(value="") & ~Q(scheme=""),
+                name="external_id_not_empty",
+                violation_error_message="An external identifier needs a scheme and a value.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.scheme}:{self.value}"
+
+
+class ImportRun(models.Model):
+    """One import of a spreadsheet, dry or real, with its report: the record of who brought what in."""
+
+    class State(models.TextChoices):
+        DRY_RUN = "dry_run", _("dry run")
+        IMPORTED = "imported", _("imported")
+        REFUSED = "refused", _("refused: problems found, nothing imported")
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    file_name = models.CharField(max_length=255)
+    file_sha256 = models.CharField(max_length=64)
+    mapping = models.CharField(max_length=40)
+    state = models.CharField(max_length=10, choices=State.choices)
+    rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    report = models.JSONField(
+        default=dict, blank=True, help_text="Problems by row and column, and what changed"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [("run_import", "Can import people, cases and charges from a spreadsheet")]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_state_display()}, {self.created_at:%Y-%m-%d %H:%M})"
+
+
+class ChargeToReview(models.Model):
+    """A charge read from a list whose article the law data does not know: kept for a person to resolve,
+    never dropped and never guessed into a real charge."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="charges_to_review")
+    text = models.CharField(max_length=300, help_text="The notation as the list wrote it")
+    article_number = models.CharField(max_length=16, blank=True)
+    part = models.CharField(max_length=8, blank=True)
+    stage = models.CharField(
+        max_length=12, choices=choices.ChargeStage.choices, default=choices.ChargeStage.COMPLETED
+    )
+    reason = models.CharField(max_length=300)
+    import_run = models.ForeignKey(
+        ImportRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolution_note = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = "charge to review"
+
+    def __str__(self):
+        return f"{self.text} (needs review)"
+
+
+class DuplicateCandidate(models.Model):
+    """Two person records that may be the same person, found by the duplicate task, for staff to review."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("to review")
+        NOT_DUPLICATE = "not_duplicate", _("not the same person")
+        MERGED = "merged", _("merged")
+
+    person_a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    person_b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(help_text="0 to 1: how alike the two records are")
+    reasons = models.JSONField(default=list, blank=True)
+    state = models.CharField(max_length=14, choices=State.choices, default=State.OPEN)
+    found_at = models.DateTimeField(auto_now_add=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-score", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person_a", "person_b"],
+                name="duplicate_pair_unique",
+                violation_error_message="This pair is already listed.",
+            ),
+            models.CheckConstraint(
+                condition=Q(person_a__lt=F("person_b")),
+                name="duplicate_pair_ordered",
+                violation_error_message="A pair is stored once, lower id first.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person_a} / {self.person_b} ({self.score:.2f})"
+
+
+class PersonMerge(models.Model):
+    """One record merged into another: what moved, who did it, and whether it was undone."""
+
+    kept = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="merges")
+    merged = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    merged_at = models.DateTimeField(auto_now_add=True)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    moved = models.JSONField(
+        default=dict,
+        help_text="The ids of every record moved to the kept person, by model, so undo can move them back",
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-merged_at"]
+        permissions = [("merge_person", "Can merge duplicate people and undo a merge")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kept=F("merged")),
+                name="merge_two_people",
+                violation_error_message="A person cannot be merged into themselves.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.merged} into {self.kept}"

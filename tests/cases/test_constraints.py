@@ -311,3 +311,32 @@ def test_partner_key_with_an_unknown_scope_is_refused_by_validation(law):
     )
     with pytest.raises(ValidationError, match="Unknown scopes: read:all"):
         key.full_clean()
+
+
+def test_charge_carries_its_case_person(law):
+    """The copy of the person on a charge (the article filter's index) is the case's person."""
+    charge = ChargeFactory()
+    assert charge.person_id == charge.case.person_id
+
+
+@pytest.mark.postgres
+def test_charge_naming_another_person_than_its_case_is_refused(law):
+    charge = ChargeFactory()
+    stranger = PersonFactory()
+
+    def write():
+        Charge.objects.filter(pk=charge.pk).update(person=stranger)
+        with transaction.get_connection().cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+    _refused(write)
+
+
+@pytest.mark.postgres
+def test_case_moved_to_another_person_carries_its_charges(law):
+    """A raw move of a case (as a merge does) cannot leave its charges filed under the old person."""
+    charge = ChargeFactory()
+    other = PersonFactory()
+    Case.objects.filter(pk=charge.case_id).update(person=other)
+    charge.refresh_from_db()
+    assert charge.person_id == other.pk
