@@ -1,7 +1,8 @@
 """The staff groups and what each may do, declared in one place.
 
-Viewers read; Editors record people, cases, charges and events; Publishers also decide what
-the public sees and maintain the law data. Nobody but a superuser deletes: records end by a
+Viewers read; Editors record people, cases, charges and events and review likely duplicates;
+Publishers also decide what the public sees, maintain the law data, import spreadsheets and
+merge duplicates. Nobody but a superuser deletes: records end by a
 state change (withdrawn, dropped), so nothing is lost.
 """
 
@@ -15,6 +16,8 @@ CASE_DATA_MODELS = [
     "source",
     "facility",
     "facilitystay",
+    "externalidentifier",
+    "chargetoreview",
 ]
 LAW_DATA_MODELS = ["jurisdiction", "region", "article", "watchlistentry"]
 ALL_MODELS = CASE_DATA_MODELS + LAW_DATA_MODELS
@@ -27,13 +30,16 @@ RISK_ALERTS = "Risk alerts"
 
 
 RISK_MODELS = ["riskassessment", "riskalert"]
+# Imports and merges touch many records at once: Publishers run them, everyone may read their record.
+IDENTITY_MODELS = ["importrun", "duplicatecandidate", "personmerge"]
 
 
 def group_permissions() -> dict[str, set[str]]:
     """Group name -> permission codenames of the cases app."""
-    view = {f"view_{m}" for m in ALL_MODELS + RISK_MODELS}
+    view = {f"view_{m}" for m in ALL_MODELS + RISK_MODELS + IDENTITY_MODELS}
     edit = {f"{verb}_{m}" for m in CASE_DATA_MODELS for verb in ("add", "change")}
-    triage = {"change_riskalert", "triage_riskalert"}
+    triage = {"change_riskalert", "triage_riskalert", "change_duplicatecandidate"}
+    bulk = {"run_import", "merge_person"}
     law = {f"change_{m}" for m in ("article", "watchlistentry")}
     webhooks = {f"{verb}_webhooksubscription" for verb in ("view", "add", "change")} | {
         "view_webhookdelivery"
@@ -41,7 +47,7 @@ def group_permissions() -> dict[str, set[str]]:
     return {
         VIEWER: view,
         EDITOR: view | edit | triage,
-        PUBLISHER: view | edit | triage | law | webhooks | {"publish_person"},
+        PUBLISHER: view | edit | triage | law | webhooks | bulk | {"publish_person"},
         RISK_ALERTS: set(),
     }
 
