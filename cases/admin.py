@@ -777,3 +777,7 @@ class SubmissionAdmin(admin.ModelAdmin):
     @admin.action(description="Reject")
     def reject_selected(self, request, queryset):
         self._moderate(request, queryset, "reject")
+
+
+# The screens for imports, duplicates and merges, and exports live in modules of their own.
+from cases import admin_export, admin_identity, admin_import  # noqa: E402, F401
