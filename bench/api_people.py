@@ -21,14 +21,13 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from cases.models import Person, PersonName
+    from cases.models import Person
 
     if Person.objects.count() < 100_000:
         raise SystemExit("run bench/full_pass.py first: it fills the benchmark database")
-    if not PersonName.objects.exists():
-        from bench_names import add_names
+    from bench_names import add_names
 
-        add_names()
+    add_names()
     Person.objects.filter(publication_state="draft").update(
         publication_state="published", published_at="2026-01-01T00:00:00Z"
     )
