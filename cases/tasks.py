@@ -60,3 +60,11 @@ def task_delete_expired_submissions() -> int:
     from cases import intake
 
     return intake.delete_expired_payloads()
+
+
+@shared_task
+def task_find_duplicates() -> int:
+    """List likely duplicate people for staff review (nightly); returns how many pairs are new."""
+    from cases.duplicates import find_duplicates
+
+    return find_duplicates().created

@@ -186,6 +186,15 @@ SPECTACULAR_SETTINGS = {
 # Seconds a change waits before the feed serves it, so a transaction still committing with a
 # lower id cannot be skipped by a partner's cursor.
 CHANGE_FEED_SETTLE_SECONDS = env_int("CHANGE_FEED_SETTLE_SECONDS", 2, minimum=0)
+# Pairs of people scoring at least this (0 to 1, cases.duplicates) are listed for staff review.
+try:
+    DUPLICATE_THRESHOLD = float(env_str("DUPLICATE_THRESHOLD") or "0.85")
+except ValueError:
+    raise ImproperlyConfigured("DUPLICATE_THRESHOLD must be a number between 0 and 1") from None
+if not 0 < DUPLICATE_THRESHOLD <= 1:
+    raise ImproperlyConfigured(
+        f"DUPLICATE_THRESHOLD must be above 0 and at most 1; got {DUPLICATE_THRESHOLD}"
+    )
 # Days after moderation that a partner submission's raw content is kept.
 SUBMISSION_RETENTION_DAYS = env_int("SUBMISSION_RETENTION_DAYS", 30, minimum=1)
 
@@ -216,6 +225,10 @@ CELERY_BEAT_SCHEDULE = {
     "nightly-full-pass": {
         "task": "cases.tasks.task_full_pass",
         "schedule": crontab(hour=env_int("FULL_PASS_HOUR", 2, minimum=0), minute=15),
+    },
+    "nightly-find-duplicates": {
+        "task": "cases.tasks.task_find_duplicates",
+        "schedule": crontab(hour=env_int("DUPLICATE_SEARCH_HOUR", 3, minimum=0), minute=30),
     },
 }
 # A broker that does not answer must not hold up a staff member's edit: fail fast, the sweep
