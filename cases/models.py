@@ -897,6 +897,14 @@ class PartnerAPIKey(AbstractAPIKey):
         WEBHOOKS = "webhooks", _("manage webhook subscriptions")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="api_keys")
+    issued_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="api_keys",
+        help_text="The person the key was handed to: ending their access revokes it",
+    )
     scopes = models.JSONField(default=list, help_text="Any of: " + ", ".join(Scope.values))
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
 
