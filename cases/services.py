@@ -20,6 +20,8 @@ from cases.models import (
     CaseEvent,
     ChangeRecord,
     Charge,
+    ChargeToReview,
+    ExternalIdentifier,
     Facility,
     FacilityStay,
     Jurisdiction,
@@ -41,6 +43,7 @@ PERSON_FIELDS = {
     "occupation",
     "biography",
     "internal_notes",
+    "contacts",
 }
 CASE_FIELDS = {
     "case_number",
@@ -49,6 +52,8 @@ CASE_FIELDS = {
     "detention_place",
     "status",
     "court",
+    "judge",
+    "prosecutor",
     "verdict_date",
     "sentence_kind",
     "sentence_years",
@@ -534,3 +539,70 @@ def save_law_data(*, instance, by=None):
     jurisdiction_id = instance.pk if isinstance(instance, JurisdictionModel) else instance.jurisdiction_id
     request_jurisdiction_assessment(jurisdiction_id)
     return instance
+
+
+# Identity and imports -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_external_identifier(*, person: Person, scheme: str, value: str, by=None) -> ExternalIdentifier:
+    """Record the id another registry gives `person` (a list's row id, a page URL).
+
+    Refused when the value is empty or another person already carries it. Adding an identifier
+    the person already has returns it unchanged. Side effects: a history row; no change-feed
+    entry, because identifiers are internal to the registry.
+    """
+    value = value.strip()
+    existing = ExternalIdentifier.objects.filter(scheme=scheme, value=value).first()
+    if existing is not None:
+        if existing.person_id != person.pk:
+            raise RefusedChange(f"Another person already carries the {scheme} identifier {value}.")
+        return existing
+    return _save(ExternalIdentifier(person=person, scheme=scheme, value=value), by)
+
+
+@transaction.atomic
+def record_charge_to_review(
+    *,
+    case: Case,
+    text: str,
+    reason: str,
+    article_number: str = "",
+    part: str = "",
+    stage: str = choices.ChargeStage.UNKNOWN,
+    import_run=None,
+    by=None,
+) -> ChargeToReview:
+    """Keep a charge the law data does not know (or that could not be read) on the case for staff
+    to resolve, instead of dropping it or guessing a real charge.
+
+    Side effects: a history row. The risk rules do not read it: a resolved review that turns
+    out to be a real charge is added with `add_charge`.
+    """
+    return _save(
+        ChargeToReview(
+            case=case,
+            text=text[:300],
+            reason=reason[:300],
+            article_number=article_number,
+            part=part,
+            stage=stage,
+            import_run=import_run,
+        ),
+        by,
+    )
+
+
+@transaction.atomic
+def resolve_charge_to_review(*, item: ChargeToReview, by, note: str = "") -> ChargeToReview:
+    """Mark a charge to review as dealt with, recording who and when.
+
+    Refused when it is already resolved. Side effects: a history row.
+    """
+    item = ChargeToReview.objects.select_for_update().get(pk=item.pk)
+    if item.resolved_at is not None:
+        raise RefusedChange("This charge was already reviewed.")
+    item.resolved_at = timezone.now()
+    item.resolved_by = by if getattr(by, "pk", None) else None
+    item.resolution_note = note
+    return _save(item, by)
