@@ -1,0 +1,43 @@
+import logging
+
+from django.core.management.base import BaseCommand
+
+from cases.exporting import AUDIENCES, STAFF, export_registry_csv, export_registry_json
+
+audit = logging.getLogger("registry.audit")
+
+
+class _Unterminated:
+    """The command's stdout without the newline Django adds to every write."""
+
+    def __init__(self, out):
+        self.out = out
+
+    def write(self, text):
+        self.out.write(text, ending="")
+
+
+class Command(BaseCommand):
+    help = (
+        "Export the whole registry as JSON or CSV: the staff audience gets everything but secrets, "
+        "the public audience the published subset. See docs/export.md."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--format", choices=["json", "csv"], default="json")
+        parser.add_argument("--audience", choices=AUDIENCES, default=STAFF)
+        parser.add_argument("--output", help="file to write (default: standard output)")
+
+    def handle(self, *args, format, audience, output, **options):
+        export = export_registry_json if format == "json" else export_registry_csv
+        if audience == STAFF:
+            audit.info(
+                "registry export: format=%s audience=staff by=command-line output=%s", format, output or "-"
+            )
+        if output:
+            # newline="" so that the CSV writer's own line endings are kept as they are.
+            with open(output, "w", encoding="utf-8", newline="") as stream:
+                export(stream, audience)
+            self.stderr.write(f"Wrote the {audience} {format.upper()} export to {output}")
+        else:
+            export(_Unterminated(self.stdout), audience)

@@ -1,0 +1,420 @@
+"""The whole-registry export (staff and public, JSON and CSV) and the lossless import."""
+
+import csv
+import datetime
+import io
+import json
+import re
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from cases import choices, services
+from cases.assessment import assess_all_cases
+from cases.exporting import (
+    ImportRefused,
+    export_registry_csv,
+    export_registry_json,
+    import_registry_json,
+)
+from cases.models import (
+    Case,
+    CaseEvent,
+    ChangeRecord,
+    Charge,
+    ChargeToReview,
+    ExternalIdentifier,
+    Facility,
+    FacilityStay,
+    Organisation,
+    PartnerAPIKey,
+    Person,
+    PersonMerge,
+    PersonName,
+    Reclassification,
+    Region,
+    RiskAlert,
+    RiskAssessment,
+    Source,
+    WebhookDelivery,
+    WebhookSubscription,
+)
+from cases.services import NameSpec
+from tests.factories import FacilityFactory, UserFactory, article, jurisdiction
+
+D = datetime.date
+MARK = "MARKER9c2e"
+
+
+def _source(title, *, confidential=False, contact=""):
+    return services.save_detail(
+        instance=Source(
+            kind="relative" if confidential else "publication",
+            title=title,
+            url="https://example.org/" + title.replace(" ", "-"),
+            published_on=D(2022, 5, 1),
+            confidential=confidential,
+            contact=contact,
+        )
+    )
+
+
+@pytest.fixture
+def registry(law):
+    """Three people in every state, in three scripts, with every kind of record an export carries,
+    and a distinctive marker in every confidential field."""
+    public = _source("Synthetic public report")
+    secret = _source(f"Confidential informant {MARK}", confidential=True, contact=f"phone {MARK}")
+    minsk = Region.objects.get(jurisdiction__code="BY", code="minsk")
+    pre_trial, colony = FacilityFactory(region=minsk), FacilityFactory(kind="colony")
+
+    ales = services.create_person(
+        names=[
+            NameSpec("Алесь Выдуманы", "be_cyrl", "official_be", is_primary=True),
+            NameSpec("Алесь Выдуманный", "ru_cyrl", "official_ru"),
+            NameSpec("Ales Vydumany", "latin", "passport_latin"),
+        ],
+        sex="male",
+        birth_date=D(1985, 6, 1),
+        birth_date_precision="month",
+        region=minsk,
+        occupation='=HYPERLINK("http://evil.example")',
+        biography="A synthetic biography.",
+        internal_notes=f"notes {MARK}",
+    )
+    ExternalIdentifier.objects.create(person=ales, scheme="prisoners-list", value="1234")
+    ExternalIdentifier.objects.create(person=ales, scheme="url", value="https://example.org/p/1234")
+    case = services.create_case(
+        person=ales,
+        jurisdiction=jurisdiction(),
+        case_number="SYN-1",
+        detention_date=D(2022, 3, 1),
+        detention_place="Minsk",
+        status="on_trial",
+        recognised_on=D(2022, 4, 1),
+        recognition_criteria=["1.2", "1.3"],
+    )
+    services.update_case(case=case, investigating_body="+7 Investigative Committee")
+    Case.objects.filter(pk=case.pk).update(judge="Synthetic Judge", prosecutor="Synthetic Prosecutor")
+    kept = services.add_charge(
+        case=case,
+        article=article("342.1"),
+        offence_date=D(2022, 2, 20),
+        charged_on=D(2022, 3, 2),
+        source=public,
+    )
+    moved = services.add_charge(case=case, article=article("218.2"), charged_on=D(2022, 3, 2), source=secret)
+    middle = services.reclassify_charge(
+        charge=moved, to_article=article("289.1"), on=D(2022, 6, 1), source=public, note=f"why {MARK}"
+    )
+    services.reclassify_charge(charge=middle, to_article=article("289.3"), on=D(2022, 9, 1), stage="attempt")
+    services.end_charge(charge=kept, state="dropped", on=D(2022, 10, 1))
+    services.record_event(
+        case=case,
+        kind="other",
+        date=D(2022, 4, 2),
+        text=f"internal {MARK}",
+        is_public=False,
+        sources=[secret],
+    )
+    services.record_event(
+        case=case,
+        kind="trial",
+        date=D(2022, 11, 1),
+        text="Trial began.",
+        is_public=True,
+        sources=[public, secret],
+    )
+    services.transfer_person(case=case, facility=pre_trial, on=D(2022, 3, 2))
+    services.transfer_person(case=case, facility=colony, on=D(2023, 1, 10))
+    ChargeToReview.objects.create(
+        case=case, text="ст. 999", article_number="999", reason="not in the law data"
+    )
+    services.publish_person(person=ales)
+
+    draft = services.create_person(
+        names=[
+            NameSpec(f"Unpublished {MARK}", "latin", "passport_latin", is_primary=True),
+            NameSpec("Непубликаваны Тэст", "be_cyrl", "official_be"),
+        ],
+        sex="female",
+        birth_date=D(1970, 1, 1),
+        birth_date_precision="year",
+        internal_notes=f"draft {MARK}",
+    )
+    ru_case = services.create_case(person=draft, jurisdiction=jurisdiction("RU"), status="detained")
+    services.add_charge(case=ru_case, article=article("357", "RU"), charged_on=D(2023, 2, 1))
+
+    withdrawn = services.create_person(
+        names=[NameSpec(f"Withdrawn {MARK}", "latin", "passport_latin", is_primary=True)]
+    )
+    services.create_case(person=withdrawn, jurisdiction=jurisdiction(), detention_date=D(2021, 8, 9))
+    services.publish_person(person=withdrawn)
+    services.withdraw_person(person=withdrawn)
+
+    assess_all_cases(on=D(2024, 1, 1))
+    return {"ales": ales, "case": case, "draft": draft, "withdrawn": withdrawn}
+
+
+def _json(audience: str) -> str:
+    out = io.StringIO()
+    export_registry_json(out, audience)
+    return out.getvalue()
+
+
+def _csv(audience: str) -> str:
+    out = io.StringIO()
+    export_registry_csv(out, audience)
+    return out.getvalue()
+
+
+def _without_exported_at(text: str) -> str:
+    return re.sub(r'"exported_at": "[^"]*"', '"exported_at": ""', text, count=1)
+
+
+def _empty_registry():
+    """What a fresh installation with the same law data holds: no people, sources or facilities."""
+    Submission = Organisation.submissions.rel.related_model
+    Submission.objects.update(person=None)
+    for model in (
+        WebhookDelivery,
+        RiskAlert,
+        RiskAssessment,
+        ChangeRecord,
+        CaseEvent.sources.through,
+        CaseEvent,
+        Reclassification,
+        FacilityStay,
+        ChargeToReview,
+        Charge,
+        Case,
+        ExternalIdentifier,
+        PersonName,
+        PersonMerge,
+        Person,
+        Source,
+        Facility,
+    ):
+        model.objects.all()._raw_delete(model.objects.db)
+
+
+# The round trip -------------------------------------------------------------------------------
+
+
+def test_staff_json_export_imports_into_an_empty_registry_and_exports_byte_identical(registry):
+    first = _json("staff")
+    user = UserFactory()
+    _empty_registry()
+
+    report = import_registry_json(io.StringIO(first), by=user)
+    second = _json("staff")
+
+    assert report.people == 3 and report.charges == 5
+    assert _without_exported_at(second) == _without_exported_at(first)
+
+
+def test_import_keeps_invariants_search_keys_and_history_by_the_importing_user(registry):
+    exported = _json("staff")
+    level = Case.objects.get(pk=registry["case"].pk).risk_level
+    user = UserFactory()
+    _empty_registry()
+
+    import_registry_json(io.StringIO(exported), by=user)
+
+    ales = Person.objects.get(slug=registry["ales"].slug)
+    assert all(n.search_key for n in ales.names.all())
+    assert set(PersonName.objects.filter(text="Ales Vydumany").values_list("search_key", flat=True)) == {
+        PersonName.objects.get(text="Алесь Выдуманы").search_key
+    }
+    assert not Charge.objects.exclude(person=ales).filter(case__person=ales).exists()
+    chain = Charge.objects.get(article=article("218.2"))
+    assert chain.reclassified_into.reclassified_into.article == article("289.3")
+    assert ales.history.get().history_user == user
+    case = ales.cases.get()
+    assert case.risk_level == level == "elevated" and not case.risk_stale
+    assert case.expected_release_date is None
+
+
+def test_imported_risk_digest_matches_a_fresh_assessment_so_no_new_history_is_written(registry):
+    exported = _json("staff")
+    _empty_registry()
+    import_registry_json(io.StringIO(exported), by=UserFactory())
+    before = RiskAssessment.objects.count()
+
+    assess_all_cases(on=D(2024, 1, 1))
+
+    assert RiskAssessment.objects.count() == before
+
+
+# What each audience receives ------------------------------------------------------------------
+
+
+def test_staff_export_carries_confidential_values_and_unpublished_people(registry):
+    body = _json("staff")
+
+    assert f"notes {MARK}" in body and f"phone {MARK}" in body and f"internal {MARK}" in body
+    assert f"Unpublished {MARK}" in body and f"Withdrawn {MARK}" in body
+    assert '"confidential": true' in body
+
+
+def test_staff_export_never_holds_secrets(registry):
+    organisation = Organisation.objects.create(name="Synthetic partner")
+    key, raw_key = PartnerAPIKey.objects.create_key(
+        name="k", organisation=organisation, scopes=["read:public"]
+    )
+    webhook = WebhookSubscription.objects.create(
+        organisation="Synthetic partner", url="https://example.org/h"
+    )
+    user = UserFactory()
+
+    for body in (_json("staff"), _csv("staff")):
+        assert raw_key not in body and key.hashed_key not in body and key.prefix not in body
+        assert webhook.secret not in body
+        assert user.password not in body
+
+
+def test_export_names_nothing_by_database_id(registry):
+    document = json.loads(_json("staff"))
+
+    person = next(p for p in document["people"] if p["slug"] == registry["ales"].slug)
+    assert "id" not in person and "pk" not in person
+    reasons = [r for a in person["cases"][0]["risk_assessments"] for r in a["reasons"]]
+    assert reasons and all("charge_id" not in r for r in reasons)
+
+
+def test_public_export_leaks_nothing_confidential_or_unpublished(registry):
+    for body in (_json("public"), _csv("public")):
+        assert MARK not in body
+        assert "Confidential informant" not in body
+        assert "Непубликаваны" not in body
+        assert "Synthetic Judge" not in body
+
+
+def test_public_export_holds_the_published_people_as_the_anonymous_api_shows_them(registry, client):
+    document = json.loads(_json("public"))
+    api_person = client.get(f"/api/v1/people/{registry['ales'].slug}/").json()
+
+    assert [p["id"] for p in document["people"]] == [registry["ales"].slug]
+    person = document["people"][0]
+    assert set(person) == set(api_person)
+    events = person["cases"][0]["events"]
+    assert "trial" in {e["kind"] for e in events} and "other" not in {e["kind"] for e in events}
+    titles = {s["title"] for e in events for s in e["sources"]}
+    assert titles == {"Synthetic public report"}
+
+
+def test_csv_has_one_row_per_person_with_charges_in_canonical_notation(registry):
+    rows = list(csv.DictReader(io.StringIO(_csv("staff"))))
+
+    assert len(rows) == 3
+    ales = next(r for r in rows if r["slug"] == registry["ales"].slug)
+    assert ales["current_charges"] == "ст. 14, ч. 3 ст. 289"
+    assert "ч. 2 ст. 218 (reclassified)" in ales["charge_history"]
+    assert ales["names"] == "Алесь Выдуманы | Алесь Выдуманный | Ales Vydumany"
+    assert ales["external_ids"] == "prisoners-list:1234 | url:https://example.org/p/1234"
+    assert ales["current_facility"] == Facility.objects.get(kind="colony").slug
+
+
+def test_csv_neutralises_cells_a_spreadsheet_would_run_as_formulas(registry):
+    for audience in ("staff", "public"):
+        rows = list(csv.DictReader(io.StringIO(_csv(audience))))
+        occupations = [r["occupation"] for r in rows if r["occupation"]]
+        assert occupations == ['\'=HYPERLINK("http://evil.example")']
+    staff = list(csv.DictReader(io.StringIO(_csv("staff"))))
+    assert all(not cell.startswith(("=", "+", "-", "@")) for row in staff for cell in row.values())
+
+
+# Refusals -------------------------------------------------------------------------------------
+
+
+def test_import_refuses_a_registry_that_already_holds_people(registry):
+    exported = _json("staff")
+
+    with pytest.raises(ImportRefused, match="already holds 3 people"):
+        import_registry_json(io.StringIO(exported), by=UserFactory())
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("not json", "not valid JSON"),
+        ('{"format": "something-else", "version": 1}', "not a registry export"),
+        ('{"format": "registry-export", "version": 2, "audience": "staff"}', "version 2"),
+        ('{"format": "registry-export", "version": 1, "audience": "public"}', "Only a staff export"),
+        ('{"format": "registry-export", "version": 1, "audience": "staff"}', "incomplete or damaged"),
+    ],
+)
+def test_import_refuses_a_bad_file_with_a_clear_message(law, content, message):
+    with pytest.raises(ImportRefused, match=message):
+        import_registry_json(io.StringIO(content), by=UserFactory())
+
+    assert not Person.objects.exists()
+
+
+def test_import_refuses_an_article_this_installation_does_not_know_and_writes_nothing(registry):
+    document = json.loads(_json("staff"))
+    _empty_registry()
+    document["people"][0]["cases"][0]["charges"][0]["article"] = ["BY", "999", "7"]
+
+    with pytest.raises(ImportRefused, match=r"not in this installation's law data: BY art\. 999 part 7"):
+        import_registry_json(io.StringIO(json.dumps(document)), by=UserFactory())
+
+    assert not Person.objects.exists() and not Source.objects.exists()
+
+
+def test_import_refuses_a_row_that_breaks_a_rule_and_rolls_everything_back(registry):
+    document = json.loads(_json("staff"))
+    _empty_registry()
+    person = next(p for p in document["people"] if p["cases"] and p["cases"][0]["charges"])
+    person["cases"][0]["charges"][0]["stage"] = "rumoured"
+
+    with pytest.raises(ImportRefused, match="stage"):
+        import_registry_json(io.StringIO(json.dumps(document)), by=UserFactory())
+
+    assert not Person.objects.exists() and not Source.objects.exists() and not Facility.objects.exists()
+
+
+# Commands -------------------------------------------------------------------------------------
+
+
+def test_export_command_writes_json_and_csv_to_a_file_or_stdout(registry, tmp_path):
+    target = tmp_path / "registry.json"
+    call_command("export_registry", "--format", "json", "--audience", "staff", "--output", str(target))
+    out = io.StringIO()
+    call_command("export_registry", "--format", "csv", "--audience", "public", stdout=out)
+
+    assert json.loads(target.read_text(encoding="utf-8"))["audience"] == "staff"
+    assert out.getvalue().startswith("id,sex,birth_year")
+    assert MARK not in out.getvalue()
+
+
+def test_import_command_loads_a_file_as_the_named_user(registry, tmp_path):
+    target = tmp_path / "registry.json"
+    call_command("export_registry", "--format", "json", "--audience", "staff", "--output", str(target))
+    user = UserFactory(username="importer")
+    _empty_registry()
+    out = io.StringIO()
+
+    call_command("import_registry", str(target), "--user", "importer", stdout=out)
+
+    assert "Imported 3 people" in out.getvalue()
+    assert Person.objects.get(slug=registry["ales"].slug).history.get().history_user == user
+
+
+def test_import_command_refuses_with_the_reason_and_an_unknown_user(registry, tmp_path):
+    target = tmp_path / "registry.json"
+    call_command("export_registry", "--output", str(target))
+    UserFactory(username="importer")
+
+    with pytest.raises(CommandError, match="already holds"):
+        call_command("import_registry", str(target), "--user", "importer")
+    with pytest.raises(CommandError, match="No user"):
+        call_command("import_registry", str(target), "--user", "nobody")
+
+
+def test_export_of_an_empty_registry_is_a_valid_document(law):
+    document = json.loads(_json("staff"))
+
+    assert document["people"] == [] and document["format"] == "registry-export" and document["version"] == 1
+    assert choices.PublicationState.PUBLISHED not in _json("public")
