@@ -197,7 +197,7 @@ class PersonViewSet(AudienceViewSet):
     export_name = "people"
 
     def get_queryset(self):
-        people = Person.objects.all() if self.access.sees_unpublished else Person.objects.published()
+        people = Person.objects.current() if self.access.sees_unpublished else Person.objects.published()
         return (
             people.select_related("region")
             .prefetch_related(

@@ -139,7 +139,8 @@ class PersonAdmin(SimpleHistoryAdmin):
     actions = ["publish_selected", "withdraw_selected"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("region").prefetch_related("names")
+        # A merged record holds nothing and is reached from its merge, not from the people list.
+        return super().get_queryset(request).current().select_related("region").prefetch_related("names")
 
     def get_search_results(self, request, queryset, search_term):
         """Any spelling in any script: 'Aliaksandr' also finds 'Аляксандр' (cases.names)."""

@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import ExtractYear, TruncMonth
 from django.http import QueryDict
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -143,6 +143,18 @@ def _region_name(region, language: str) -> str:
     return getattr(region, f"name_{language}", "") or region.name_en
 
 
+def _kept_for_merged(slug):
+    """The published person a once-published record was merged into, following later merges."""
+    person = Person.objects.filter(slug=slug, published_at__isnull=False, merged_into__isnull=False).first()
+    for _hop in range(10):  # merges form a chain, never a cycle; the bound is only a guard
+        if person is None or person.merged_into_id is None:
+            break
+        person = Person.objects.filter(pk=person.merged_into_id).first()
+    if person is None or person.publication_state != choices.PublicationState.PUBLISHED:
+        return None
+    return person
+
+
 def person_detail(request, slug):
     person = (
         Person.objects.published()
@@ -152,6 +164,9 @@ def person_detail(request, slug):
         .first()
     )
     if person is None:
+        kept = _kept_for_merged(slug)
+        if kept is not None:
+            return redirect("public:person-detail", slug=kept.slug, permanent=True)
         return not_found(request)
     language = _language()
     cases = list(

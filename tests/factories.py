@@ -104,3 +104,12 @@ class FacilityFactory(factory.django.DjangoModelFactory):
     name_en = factory.Sequence(lambda n: f"Test pre-trial centre no. {n}")
     name_ru = factory.Sequence(lambda n: f"Тестовый СИЗО № {n}")
     postal_address = "ул. Тестовая, 1, 220000, г. Минск"
+
+
+class ExternalIdentifierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cases.ExternalIdentifier"
+
+    person = factory.SubFactory(PersonFactory)
+    scheme = "prisoners-list"
+    value = factory.Sequence(lambda n: f"row-{n}")
