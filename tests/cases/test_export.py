@@ -4,11 +4,13 @@ import csv
 import datetime
 import io
 import json
+import logging
 import re
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from cases import choices, services
 from cases.assessment import assess_all_cases
@@ -40,6 +42,7 @@ from cases.models import (
     WebhookDelivery,
     WebhookSubscription,
 )
+from cases.permissions import VIEWER
 from cases.services import NameSpec
 from tests.factories import FacilityFactory, UserFactory, article, jurisdiction
 
@@ -418,3 +421,53 @@ def test_export_of_an_empty_registry_is_a_valid_document(law):
 
     assert document["people"] == [] and document["format"] == "registry-export" and document["version"] == 1
     assert choices.PublicationState.PUBLISHED not in _json("public")
+
+
+# The admin download ---------------------------------------------------------------------------
+
+
+def _content(response) -> str:
+    return b"".join(response.streaming_content).decode()
+
+
+def test_admin_index_links_to_the_export_for_staff_who_view_people(client, law):
+    client.force_login(UserFactory(groups=[VIEWER]))
+
+    html = client.get(reverse("admin:index")).content.decode()
+
+    assert reverse("admin:registry_export") in html and "Export the registry" in html
+
+
+def test_admin_export_streams_the_staff_json_and_logs_who_and_when(client, registry, caplog):
+    user = UserFactory(groups=[VIEWER])
+    client.force_login(user)
+
+    page = client.get(reverse("admin:registry_export"))
+    with caplog.at_level(logging.INFO, logger="registry.audit"):
+        response = client.get(reverse("admin:registry_export") + "?format=json")
+
+    assert "Download JSON" in page.content.decode()
+    document = json.loads(_content(response))
+    assert document["audience"] == "staff" and len(document["people"]) == 3
+    assert "no-store" in response["Cache-Control"]
+    assert 'filename="registry-staff-' in response["Content-Disposition"]
+    [record] = [r for r in caplog.records if r.name == "registry.audit"]
+    assert f"by={user.username}" in record.getMessage() and "format=json" in record.getMessage()
+
+
+def test_admin_export_csv_has_one_row_per_person(client, registry):
+    client.force_login(UserFactory(groups=[VIEWER]))
+
+    response = client.get(reverse("admin:registry_export") + "?format=csv")
+
+    assert len(list(csv.DictReader(io.StringIO(_content(response))))) == 3
+
+
+def test_admin_export_is_refused_to_staff_without_view_person(client, registry, caplog):
+    client.force_login(UserFactory())
+
+    with caplog.at_level(logging.INFO, logger="registry.audit"):
+        response = client.get(reverse("admin:registry_export") + "?format=json")
+
+    assert response.status_code == 403 and MARK not in response.content.decode()
+    assert not [r for r in caplog.records if r.name == "registry.audit"]
