@@ -3,7 +3,7 @@ from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
-from public import views
+from public import downloads, views
 from public.feeds import ChangesFeed
 from public.sitemaps import SITEMAPS
 
@@ -17,6 +17,8 @@ urlpatterns = [
     path("statistics/", views.statistics, name="statistics"),
     path("changes.atom", ChangesFeed(), name="feed"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("data/registry.json", downloads.registry_json, name="download-json"),
+    path("data/registry.csv", downloads.registry_csv, name="download-csv"),
     # Choosing a language is the only thing a reader can post. It carries no CSRF token so
     # that public pages hold no per-visitor secret (the 404 page must be the same bytes for
     # every reader); forging it could at worst switch someone's interface language.
