@@ -114,13 +114,15 @@ def _jurisdiction_records(refs: _References) -> list[dict]:
 
 
 def _used_articles(refs: _References, people) -> list[list[str]]:
-    ids = Charge.objects.filter(person__in=people).values_list("article_id", flat=True).distinct()
+    ids = Charge.objects.filter(person__in=people).order_by().values_list("article_id", flat=True).distinct()
     return sorted(refs.articles[pk] for pk in ids)
 
 
 def _used_regions(refs: _References, people) -> list[list[str]]:
-    ids = set(people.exclude(region=None).values_list("region_id", flat=True).distinct())
-    ids |= set(Facility.objects.exclude(region=None).values_list("region_id", flat=True))
+    ids = set(people.exclude(region=None).order_by().values_list("region_id", flat=True).distinct())
+    ids |= set(
+        Facility.objects.exclude(region=None).order_by().values_list("region_id", flat=True).distinct()
+    )
     return sorted(refs.regions[pk] for pk in ids)
 
 

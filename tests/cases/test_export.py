@@ -280,6 +280,14 @@ def test_staff_export_never_holds_secrets(registry):
 def test_export_names_nothing_by_database_id(registry):
     document = json.loads(_json("staff"))
 
+    assert document["articles"] == [
+        ["BY", "218", "2"],
+        ["BY", "289", "1"],
+        ["BY", "289", "3"],
+        ["BY", "342", "1"],
+        ["RU", "357", ""],
+    ]
+    assert document["regions"] == [["BY", "minsk"]]
     person = next(p for p in document["people"] if p["slug"] == registry["ales"].slug)
     assert "id" not in person and "pk" not in person
     reasons = [r for a in person["cases"][0]["risk_assessments"] for r in a["reasons"]]
