@@ -7,6 +7,11 @@
 | key with read:restricted       | published only          | public + confidential          | none        |
 | key with write:submissions     | (as its read scope)     |                                | submissions |
 | staff session with view perms  | every record (drafts)   | public + confidential          | none here   |
+| ... and in the Sources group   | (as above)              | + confidential sources, contacts | none here |
+
+Confidential sources and contacts (who told us, how to reach relatives) are the most dangerous
+data here: no API key ever receives them, only staff sessions with
+`cases.view_confidential_source` (the Sources group), as in the admin and exports.
 
 Everything else (serializers, filters, the change feed, exports) asks `access_for(request)`.
 """
@@ -14,6 +19,7 @@ Everything else (serializers, filters, the change feed, exports) asks `access_fo
 from dataclasses import dataclass
 
 from cases.models import PartnerAPIKey
+from cases.permissions import CONFIDENTIAL_SOURCES_PERMISSION
 
 Scope = PartnerAPIKey.Scope
 
@@ -23,6 +29,7 @@ class Access:
     label: str
     sees_unpublished: bool = False
     sees_confidential: bool = False
+    sees_sources: bool = False
     can_submit: bool = False
     is_staff: bool = False
 
@@ -50,5 +57,11 @@ def _compute(request) -> Access:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated and user.is_active and user.is_staff:
         sees = user.has_perm("cases.view_person")
-        return Access(f"staff:{user.pk}", sees_unpublished=sees, sees_confidential=sees, is_staff=True)
+        return Access(
+            f"staff:{user.pk}",
+            sees_unpublished=sees,
+            sees_confidential=sees,
+            sees_sources=sees and user.has_perm(CONFIDENTIAL_SOURCES_PERMISSION),
+            is_staff=True,
+        )
     return ANONYMOUS

@@ -42,7 +42,14 @@ class PublicSourceSerializer(serializers.ModelSerializer):
 
 class RestrictedSourceSerializer(PublicSourceSerializer):
     class Meta(PublicSourceSerializer.Meta):
-        fields = PublicSourceSerializer.Meta.fields + ["confidential", "contact"]
+        fields = PublicSourceSerializer.Meta.fields + ["confidential"]
+
+
+class SourcesGroupSourceSerializer(RestrictedSourceSerializer):
+    """For the Sources group only (api.access: sees_sources)."""
+
+    class Meta(RestrictedSourceSerializer.Meta):
+        fields = RestrictedSourceSerializer.Meta.fields + ["contact"]
 
 
 class ArticleSummarySerializer(serializers.ModelSerializer):
@@ -161,9 +168,14 @@ class RestrictedEventSerializer(EventSerializer):
     class Meta(EventSerializer.Meta):
         fields = EventSerializer.Meta.fields + ["is_public"]
 
-    @extend_schema_field(RestrictedSourceSerializer(many=True))
+    @extend_schema_field(SourcesGroupSourceSerializer(many=True))
     def get_sources(self, event):
-        return RestrictedSourceSerializer(event.sources.all(), many=True).data
+        from api.access import access_for
+
+        if access_for(self.context["request"]).sees_sources:
+            return SourcesGroupSourceSerializer(event.sources.all(), many=True).data
+        visible = [s for s in event.sources.all() if not s.confidential]
+        return RestrictedSourceSerializer(visible, many=True).data
 
 
 class ReasonSerializer(serializers.Serializer):

@@ -43,7 +43,13 @@ def accept_submission(
     ]
     jurisdiction = Jurisdiction.objects.get(code=jurisdiction_code)
     region = Region.objects.filter(jurisdiction=jurisdiction, code=data.get("region") or "").first()
-    person = services.create_person(names=names, region=region, by=by, internal_notes=_notes(submission))
+    person = services.create_person(
+        names=names,
+        region=region,
+        by=by,
+        internal_notes=_notes(submission),
+        contacts=_reporter_contact(submission),
+    )
     detention = data.get("detention_date")
     services.create_case(
         person=person,
@@ -99,6 +105,12 @@ def _kind(text: str) -> str:
     }.get(_script(text), choices.NameKind.OTHER_LATIN)
 
 
+def _reporter_contact(submission: Submission) -> str:
+    """Who reported it and how to reach them: a contact, so for the Sources group only."""
+    contact = (submission.payload.get("contact") or "").strip()
+    return f"Reporter (partner submission {submission.public_id}): {contact}" if contact else ""
+
+
 def _notes(submission: Submission) -> str:
     data = submission.payload
     lines = [f"From partner submission {submission.public_id} ({submission.organisation})."]
@@ -106,7 +118,6 @@ def _notes(submission: Submission) -> str:
         ("Articles as reported", "articles"),
         ("Description", "description"),
         ("Source", "source_url"),
-        ("Reporter contact", "contact"),
     ):
         value = data.get(key)
         if value:

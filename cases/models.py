@@ -13,6 +13,7 @@ from rest_framework_api_key.models import AbstractAPIKey
 from simple_history.models import HistoricalRecords
 
 from cases import choices
+from cases.fields import EncryptedTextField
 from cases.sentences import expected_release_date
 
 
@@ -182,8 +183,10 @@ class Source(models.Model):
     confidential = models.BooleanField(
         default=True, help_text="Confidential sources are visible to staff only"
     )
-    contact = models.TextField(
-        blank=True, help_text="Confidential: who gave the information and how to reach them"
+    contact = EncryptedTextField(
+        blank=True,
+        help_text="Confidential, Sources group only, encrypted: who gave the information and how to "
+        "reach them",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -191,6 +194,9 @@ class Source(models.Model):
 
     class Meta:
         ordering = ["-published_on", "title"]
+        permissions = [
+            ("view_confidential_source", "Can see confidential sources and every contact (Sources group)")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(confidential=True) | Q(contact=""),
@@ -243,7 +249,12 @@ class Person(models.Model):
     citizenship = models.CharField(max_length=2, blank=True, help_text="ISO 3166 alpha-2")
     occupation = models.CharField(max_length=200, blank=True)
     biography = models.TextField(blank=True, help_text="Public")
-    internal_notes = models.TextField(blank=True, help_text="Confidential: staff only")
+    internal_notes = EncryptedTextField(blank=True, help_text="Confidential, staff only, encrypted")
+    contacts = EncryptedTextField(
+        blank=True,
+        help_text="Confidential, Sources group only, encrypted: relatives, lawyers and reporters, and "
+        "how to reach them",
+    )
     publication_state = models.CharField(
         max_length=10, choices=choices.PublicationState.choices, default=choices.PublicationState.DRAFT
     )

@@ -25,6 +25,10 @@ ALL_MODELS = CASE_DATA_MODELS + LAW_DATA_MODELS
 VIEWER = "Viewer"
 EDITOR = "Editor"
 PUBLISHER = "Publisher"
+# A small group on top of a role: only its members see confidential sources and any contact
+# (sources' contacts, people's contacts), in the admin, the API, exports and tasks alike.
+SOURCES = "Sources"
+CONFIDENTIAL_SOURCES_PERMISSION = "cases.view_confidential_source"
 # Not a role: its members get an e-mail when a case's risk level changes (settings.RISK_ALERT_GROUP).
 RISK_ALERTS = "Risk alerts"
 
@@ -48,6 +52,7 @@ def group_permissions() -> dict[str, set[str]]:
         VIEWER: view,
         EDITOR: view | edit | triage,
         PUBLISHER: view | edit | triage | law | webhooks | bulk | {"publish_person"},
+        SOURCES: {"view_confidential_source"},
         RISK_ALERTS: set(),
     }
 
@@ -75,3 +80,16 @@ def sync_groups(apps=None, *, strict=True) -> None:
             raise RuntimeError(f"permissions missing for group {name}: {sorted(missing)}")
         keep_other_apps = group.permissions.exclude(content_type__app_label="cases")
         group.permissions.set(list(perms) + list(keep_other_apps))
+
+
+def sees_sources(user) -> bool:
+    """May this user see confidential sources and contacts? The one predicate for every surface."""
+    return bool(user and user.is_active and user.has_perm(CONFIDENTIAL_SOURCES_PERMISSION))
+
+
+def source_label(source, user) -> str:
+    """How a source is named to a user: a confidential one is masked outside the Sources group, so
+    an editor can keep a charge's source without learning who it is."""
+    if source.confidential and not sees_sources(user):
+        return f"Confidential source {str(source.public_id)[:8]} (Sources group only)"
+    return str(source)

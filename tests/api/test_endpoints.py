@@ -242,7 +242,8 @@ def test_submission_lands_in_moderation_and_is_never_public(api_client_for, law)
 
     person = intake.accept_submission(submission=submission, by=UserFactory()).person
     assert person.publication_state == "draft"
-    assert person.primary_name.text == "Вымыслаў Новы" and "CANARYreporter" in person.internal_notes
+    assert person.primary_name.text == "Вымыслаў Новы" and "CANARYreporter" in person.contacts
+    assert "CANARYreporter" not in person.internal_notes  # a contact: for the Sources group only
     assert person.cases.get().detention_date.isoformat() == "2026-11-01"
     assert public.get(reverse("api:person-detail", args=[person.slug])).status_code == 404
 
