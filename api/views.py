@@ -34,10 +34,11 @@ from api.serializers import (
     SubmissionSerializer,
     WebhookSubscriptionSerializer,
 )
-from cases import choices, intake
+from cases import audit, choices, intake
 from cases.filtersets import STAFF_ONLY_FILTERS, CaseFilterSet, PersonFilterSet
 from cases.models import (
     Article,
+    AuditEntry,
     Case,
     CaseEvent,
     ChangeRecord,
@@ -151,6 +152,23 @@ class AudienceViewSet(viewsets.ReadOnlyModelViewSet):
             return self.restricted_serializer_class
         return self.serializer_class
 
+    def confidential_fields(self) -> list[str]:
+        """What the restricted serializer adds to the public one: the fields an audit entry names."""
+        if not (self.access.sees_confidential and self.restricted_serializer_class):
+            return []
+        public = set(self.serializer_class.Meta.fields)
+        fields = [f for f in self.restricted_serializer_class.Meta.fields if f not in public]
+        return fields + (["confidential sources and contacts"] if self.access.sees_sources else [])
+
+    def get_serializer(self, *args, **kwargs):
+        # list() and retrieve() hand the page or the object here: the one place to audit reads.
+        if args and self.confidential_fields():
+            instances = args[0] if kwargs.get("many") else [args[0]]
+            audit.record_request_read(
+                self.request, instances, object_type=self.export_name, fields=self.confidential_fields()
+            )
+        return super().get_serializer(*args, **kwargs)
+
     @extend_schema(
         parameters=[OpenApiParameter("filetype", str, OpenApiParameter.PATH, enum=["csv", "json"])],
         responses={
@@ -164,6 +182,17 @@ class AudienceViewSet(viewsets.ReadOnlyModelViewSet):
         queryset = self.filter_queryset(self.get_queryset())
         serializer_class = self.get_serializer_class()
         context = self.get_serializer_context()
+        actor, user = audit.actor_for(request)
+        if actor != "anonymous":  # every export by a key or staff member is on record
+            audit.record(
+                actor=actor,
+                user=user,
+                action=AuditEntry.Action.EXPORT,
+                object_type=self.export_name,
+                count=queryset.count(),
+                fields=self.confidential_fields(),
+                via=f"{request.method} {request.get_full_path()}"[:200],
+            )
 
         def factory(batch):
             return serializer_class(batch, many=True, context=context)

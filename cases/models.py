@@ -1165,3 +1165,33 @@ class PersonMerge(models.Model):
 
     def __str__(self):
         return f"{self.merged} into {self.kept}"
+
+
+class AuditEntry(models.Model):
+    """A read of confidential data or a bulk read: who, what, when. Never the data itself."""
+
+    class Action(models.TextChoices):
+        READ = "read", _("read confidential fields")
+        BULK_READ = "bulk_read", _("bulk read")
+        EXPORT = "export", _("export")
+        ALERT = "alert", _("administrators alerted")
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor = models.CharField(max_length=100, help_text="staff:<id>, key:<prefix> or command-line")
+    action = models.CharField(max_length=12, choices=Action.choices)
+    object_type = models.CharField(max_length=40)
+    object_ids = models.JSONField(default=list, help_text="Public ids of the records read")
+    record_count = models.PositiveIntegerField(default=1)
+    fields = models.JSONField(default=list, help_text="Names of the confidential fields read")
+    via = models.CharField(max_length=200, help_text="The page, API path or command")
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["actor", "at"])]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.record_count} {self.object_type}"
