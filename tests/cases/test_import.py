@@ -524,3 +524,17 @@ def test_admin_charge_to_review_can_be_resolved_by_an_editor(client, law):
 def test_status_choices_cover_every_case_status():
     for status in choices.CaseStatus:
         assert read_status(status.value, has_verdict=False) == status
+
+
+def test_admin_import_run_list_links_the_import_page_only_for_publishers(client, publisher_client):
+    do_import(csv_bytes([row()]))
+    changelist = reverse("admin:cases_importrun_changelist")
+    content = publisher_client.get(changelist).content.decode()
+    assert "list.csv" in content and reverse("admin:cases_importrun_import") in content
+    assert (
+        "Check the file (dry run)"
+        in publisher_client.get(reverse("admin:cases_importrun_import")).content.decode()
+    )
+    client.force_login(UserFactory(groups=[VIEWER]))
+    content = client.get(changelist).content.decode()
+    assert "list.csv" in content and reverse("admin:cases_importrun_import") not in content
