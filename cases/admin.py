@@ -782,3 +782,4 @@ class SubmissionAdmin(admin.ModelAdmin):
 
 # The screens for imports, duplicates and merges, and exports live in modules of their own.
 from cases import admin_export, admin_identity, admin_import  # noqa: E402, F401
+from cases import admin_accounts  # noqa: E402, F401

@@ -13,8 +13,10 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
+from cases.audit import record as audit_record
 from cases.exporting import STAFF, iter_registry_csv, iter_registry_json
-from cases.models import Person
+from cases.models import AuditEntry, Person
+from cases.permissions import sees_sources
 
 audit = logging.getLogger("registry.audit")
 
@@ -46,7 +48,17 @@ def export_view(request):
         request.user.pk,
         now.isoformat(),
     )
-    response = StreamingHttpResponse(generate(STAFF), content_type=content_type)
+    with_sources = sees_sources(request.user)
+    audit_record(
+        actor=f"staff:{request.user.pk}",
+        user=request.user,
+        action=AuditEntry.Action.EXPORT,
+        object_type="registry",
+        count=Person.objects.current().count(),
+        fields=["internal_notes"] + (["contacts", "confidential sources"] if with_sources else []),
+        via=f"{request.method} {request.get_full_path()}",
+    )
+    response = StreamingHttpResponse(generate(STAFF, with_sources=with_sources), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="registry-staff-{now:%Y%m%d-%H%M}.{filetype}"'
     # admin_view marks the response never_cache (no-store included): the file is never kept.
     return response

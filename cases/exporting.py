@@ -164,11 +164,15 @@ PERSON_FIELDS = (
     "occupation",
     "biography",
     "internal_notes",
+    "contacts",
     "publication_state",
     "published_at",
     "created_at",
     "updated_at",
 )
+# What only the Sources group may see (cases.permissions): a staff export for anyone else leaves
+# out confidential sources and every contact, and cannot be imported (it is not lossless).
+SOURCES_GROUP_PERSON_FIELDS = ("contacts",)
 CASE_FIELDS = (
     "public_id",
     "case_number",
@@ -316,9 +320,10 @@ def _case_record(case: Case, refs: _References) -> dict:
     }
 
 
-def staff_person_record(person: Person, refs: _References) -> dict:
+def staff_person_record(person: Person, refs: _References, *, with_sources: bool = True) -> dict:
+    fields = [f for f in PERSON_FIELDS if with_sources or f not in SOURCES_GROUP_PERSON_FIELDS]
     return {
-        **{name: getattr(person, name) for name in PERSON_FIELDS},
+        **{name: getattr(person, name) for name in fields},
         "region": refs.regions.get(person.region_id),
         "names": [
             {"text": n.text, "script": n.script, "kind": n.kind, "is_primary": n.is_primary}
@@ -397,20 +402,23 @@ def _people(audience: str):
     return people.order_by("slug").iterator(chunk_size=CHUNK)
 
 
-def iter_person_records(audience: str) -> Iterator[dict]:
+def iter_person_records(audience: str, *, with_sources: bool = True) -> Iterator[dict]:
     """Every person the audience may see, as their export record, a chunk at a time."""
     _check_audience(audience)
     if audience == STAFF:
         refs = _References()
         for person in _people(STAFF):
-            yield staff_person_record(person, refs)
+            yield staff_person_record(person, refs, with_sources=with_sources)
     else:
         for person in _people(PUBLIC):
             yield public_person_record(person)
 
 
-def iter_registry_json(audience: str, *, now=None) -> Iterator[str]:
-    """The JSON document in pieces: the header and reference data, then one person per line."""
+def iter_registry_json(audience: str, *, now=None, with_sources: bool = True) -> Iterator[str]:
+    """The JSON document in pieces: the header and reference data, then one person per line.
+
+    with_sources=False (a staff member outside the Sources group) leaves out confidential
+    sources and every contact."""
     _check_audience(audience)
     header = {
         "format": FORMAT,
@@ -418,7 +426,12 @@ def iter_registry_json(audience: str, *, now=None) -> Iterator[str]:
         "exported_at": now or timezone.now(),
         "audience": audience,
     }
+    if audience == STAFF and not with_sources:
+        header["sources_group_data"] = "left out"
     if audience == STAFF:
+        sources = Source.objects.order_by("public_id")
+        if not with_sources:
+            sources = sources.filter(confidential=False)
         refs = _References()
         people = Person.objects.current()
         header |= {
@@ -426,9 +439,7 @@ def iter_registry_json(audience: str, *, now=None) -> Iterator[str]:
             "articles": _used_articles(refs, people),
             "regions": _used_regions(refs, people),
             "facilities": [_facility_record(f, refs) for f in Facility.objects.order_by("slug")],
-            "sources": [
-                _source_record(s) for s in Source.objects.order_by("public_id").iterator(chunk_size=2000)
-            ],
+            "sources": [_source_record(s) for s in sources.iterator(chunk_size=2000)],
         }
     else:
         header |= {
@@ -441,7 +452,7 @@ def iter_registry_json(audience: str, *, now=None) -> Iterator[str]:
     text = _dumps(header)
     yield text[:-1] + ', "people": [\n'
     first = True
-    for record in iter_person_records(audience):
+    for record in iter_person_records(audience, with_sources=with_sources):
         yield ("" if first else ",\n") + _dumps(record)
         first = False
     yield "\n]}\n"
@@ -467,6 +478,7 @@ STAFF_CSV_PERSON = (
     "occupation",
     "biography",
     "internal_notes",
+    "contacts",
     "publication_state",
     "published_at",
 )
@@ -543,19 +555,30 @@ def _case_cells(cases: list[dict], inchoate: dict, *, staff: bool) -> dict:
     return {column: _join(cells[column]) for column in CASE_COLUMNS}
 
 
-def csv_header(audience: str) -> list[str]:
+def _staff_csv_person(with_sources: bool) -> list[str]:
+    return [f for f in STAFF_CSV_PERSON if with_sources or f not in SOURCES_GROUP_PERSON_FIELDS]
+
+
+def csv_header(audience: str, *, with_sources: bool = True) -> list[str]:
     _check_audience(audience)
     if audience == STAFF:
-        return [*STAFF_CSV_PERSON, "region", "primary_name", "names", "external_ids", *CASE_COLUMNS]
+        return [
+            *_staff_csv_person(with_sources),
+            "region",
+            "primary_name",
+            "names",
+            "external_ids",
+            *CASE_COLUMNS,
+        ]
     return [*PUBLIC_CSV_PERSON, "region", "primary_name", "names", *CASE_COLUMNS]
 
 
-def csv_row(record: dict, audience: str, inchoate: dict) -> list[str]:
+def csv_row(record: dict, audience: str, inchoate: dict, *, with_sources: bool = True) -> list[str]:
     """A person's export record (the JSON one) flattened, so the CSV never holds more than it."""
     staff = audience == STAFF
     primary = next((n["text"] for n in record["names"] if n["is_primary"]), "")
     if staff:
-        values = [record[name] for name in STAFF_CSV_PERSON]
+        values = [record[name] for name in _staff_csv_person(with_sources)]
         region = ":".join(record["region"]) if record["region"] else ""
         extra = [_join(f"{e['scheme']}:{e['value']}" for e in record["external_ids"])]
     else:
@@ -578,7 +601,7 @@ def _csv_cell(value) -> str:
     return neutralise(str(value))
 
 
-def iter_registry_csv(audience: str) -> Iterator[str]:
+def iter_registry_csv(audience: str, *, with_sources: bool = True) -> Iterator[str]:
     """The CSV in pieces: a header, then one row per person the audience may see."""
     _check_audience(audience)
     writer = csv.writer(_Echo())
@@ -588,9 +611,9 @@ def iter_registry_csv(audience: str) -> Iterator[str]:
             "code", "attempt_article", "preparation_article"
         )
     }
-    yield writer.writerow(csv_header(audience))
-    for record in iter_person_records(audience):
-        yield writer.writerow(csv_row(record, audience, inchoate))
+    yield writer.writerow(csv_header(audience, with_sources=with_sources))
+    for record in iter_person_records(audience, with_sources=with_sources):
+        yield writer.writerow(csv_row(record, audience, inchoate, with_sources=with_sources))
 
 
 def export_registry_csv(stream, audience: str) -> None:
@@ -639,6 +662,11 @@ def _read(stream) -> dict:
         raise ImportRefused(
             "Only a staff export can be imported: a public export leaves out unpublished people and "
             "confidential fields. Nothing was imported."
+        )
+    if "sources_group_data" in document:
+        raise ImportRefused(
+            "This staff export was made by someone outside the Sources group: it leaves out "
+            "confidential sources and contacts. Only a complete export can be imported. Nothing was imported."
         )
     return document
 

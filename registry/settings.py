@@ -5,6 +5,7 @@
 production: no SECRET_KEY, no start.
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -31,7 +32,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if IS_PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with the admin site that requires a second factor (registry.admin_site)
+    "registry.admin_site.RegistryAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -47,6 +49,13 @@ INSTALLED_APPS = [
     "cases",
     "api",
     "public",
+    # Staff logins: TOTP devices and recovery codes, the two-step login, lockout after failures.
+    # After `cases`, whose templates/two_factor/ give these pages the admin's look.
+    "django_otp",
+    "django_otp.plugins.otp_static",
+    "django_otp.plugins.otp_totp",
+    "two_factor",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -56,10 +65,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "public.middleware.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "registry.urls"
@@ -102,6 +114,34 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Staff logins (docs/security.md, "Staff accounts"). Every admin page needs a password and a TOTP
+# code or a recovery code; the login lives at /admin/account/login/ (registry/urls.py).
+LOGIN_URL = "two_factor:login"
+LOGIN_REDIRECT_URL = "admin:index"
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out username or address is refused before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# registry.admin_site replaces the admin's login; two_factor need not patch it.
+TWO_FACTOR_PATCH_ADMIN = False
+# No "remember this browser": a seized laptop must not skip the second factor.
+TWO_FACTOR_REMEMBER_COOKIE_AGE = None
+# A reset link mailed to a staff member is good for two hours, not Django's three days.
+PASSWORD_RESET_TIMEOUT = 2 * 3600
+# Failed logins lock out a username (from any address) and an address (for any username), so
+# neither rotating addresses nor rotating usernames gets more guesses.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 30, minimum=1))
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Successful logins are not kept with their address: a seized database must not map staff.
+AXES_DISABLE_ACCESS_LOG = True
+# The client address: REMOTE_ADDR, unless TRUSTED_PROXY_COUNT reverse proxies in front of the
+# registry append to X-Forwarded-For (cases.accounts.client_ip_address).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "cases.accounts.client_ip_address"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("be", "Беларуская"), ("ru", "Русский")]

@@ -10,6 +10,7 @@ import shutil
 
 import pytest
 from django.db import connection
+from django.test import Client
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -72,3 +73,39 @@ def law(db):
     if not Group.objects.exists():
         sync_groups()
     return Jurisdiction.objects.get(code="BY")
+
+
+_password_only_force_login = Client.force_login
+
+
+def _force_login_with_second_factor(self, user, backend=None):
+    """Client.force_login, and the session also passed the OTP step: every admin page needs it
+    (registry.admin_site). The user gets a confirmed TOTP device if they have none."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    _password_only_force_login(self, user, backend)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="default", confirmed=True
+    )
+    session = self.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def force_login_passes_the_second_factor(monkeypatch):
+    """`client.force_login(user)` gives a session verified by a second factor, as after the real
+    two-step login; `unverified_login` gives one that stopped after the password."""
+    monkeypatch.setattr(Client, "force_login", _force_login_with_second_factor)
+
+
+@pytest.fixture
+def unverified_login():
+    """Log a client in with a password-only session, which the staff area must not accept."""
+
+    def login(client, user):
+        _password_only_force_login(client, user)
+        return client
+
+    return login

@@ -16,11 +16,13 @@ from cases import choices, services
 from cases.assessment import assess_all_cases
 from cases.exporting import (
     ImportRefused,
+    _read,
     export_registry_csv,
     export_registry_json,
     import_registry_json,
 )
 from cases.models import (
+    AuditEntry,
     Case,
     CaseEvent,
     ChangeRecord,
@@ -42,7 +44,7 @@ from cases.models import (
     WebhookDelivery,
     WebhookSubscription,
 )
-from cases.permissions import VIEWER
+from cases.permissions import SOURCES, VIEWER
 from cases.services import NameSpec
 from tests.factories import FacilityFactory, UserFactory, article, jurisdiction
 
@@ -85,6 +87,7 @@ def registry(law):
         occupation='=HYPERLINK("http://evil.example")',
         biography="A synthetic biography.",
         internal_notes=f"notes {MARK}",
+        contacts=f"family {MARK}",
     )
     ExternalIdentifier.objects.create(person=ales, scheme="prisoners-list", value="1234")
     ExternalIdentifier.objects.create(person=ales, scheme="url", value="https://example.org/p/1234")
@@ -459,8 +462,25 @@ def test_admin_export_streams_the_staff_json_and_logs_who_and_when(client, regis
     assert document["audience"] == "staff" and len(document["people"]) == 3
     assert "no-store" in response["Cache-Control"]
     assert 'filename="registry-staff-' in response["Content-Disposition"]
-    [record] = [r for r in caplog.records if r.name == "registry.audit"]
+    [record] = [r for r in caplog.records if r.getMessage().startswith("registry export")]
     assert f"by={user.username}" in record.getMessage() and "format=json" in record.getMessage()
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.EXPORT)
+    assert entry.user == user and entry.record_count == 3
+
+
+def test_admin_export_by_staff_outside_the_sources_group_leaves_out_sources_and_contacts(client, registry):
+    """An insider with an ordinary role exports the registry to learn who the informants are."""
+    client.force_login(UserFactory(groups=[VIEWER]))
+    body = _content(client.get(reverse("admin:registry_export") + "?format=json"))
+    assert "Confidential informant" not in body and f"phone {MARK}" not in body
+    assert f"family {MARK}" not in body
+    assert f"notes {MARK}" in body  # internal notes are for every staff member
+    with pytest.raises(ImportRefused, match="Sources group"):
+        _read(io.StringIO(body))
+
+    client.force_login(UserFactory(groups=[VIEWER, SOURCES]))
+    full = _content(client.get(reverse("admin:registry_export") + "?format=json"))
+    assert "Confidential informant" in full and f"phone {MARK}" in full
 
 
 def test_admin_export_csv_has_one_row_per_person(client, registry):

@@ -1,10 +1,6 @@
-import logging
-
 from django.core.management.base import BaseCommand
 
 from cases.exporting import AUDIENCES, STAFF, export_registry_csv, export_registry_json
-
-audit = logging.getLogger("registry.audit")
 
 
 class _Unterminated:
@@ -31,8 +27,16 @@ class Command(BaseCommand):
     def handle(self, *args, format, audience, output, **options):
         export = export_registry_json if format == "json" else export_registry_csv
         if audience == STAFF:
-            audit.info(
-                "registry export: format=%s audience=staff by=command-line output=%s", format, output or "-"
+            from cases.audit import record
+            from cases.models import AuditEntry, Person
+
+            record(
+                actor="command-line",
+                action=AuditEntry.Action.EXPORT,
+                object_type="registry",
+                count=Person.objects.current().count(),
+                fields=["internal_notes", "contacts", "confidential sources"],
+                via=f"manage.py export_registry --format {format} --output {output or '-'}",
             )
         if output:
             # newline="" so that the CSV writer's own line endings are kept as they are.
