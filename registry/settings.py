@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "cases",
     "api",
     "public",
+    "registry.apps.RegistryConfig",
     # Staff logins: TOTP devices and recovery codes, the two-step login, lockout after failures.
     # After `cases`, whose templates/two_factor/ give these pages the admin's look.
     "django_otp",
