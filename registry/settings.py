@@ -180,15 +180,24 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 
+# No visitor's address is ever logged (registry.log_filters): every handler drops addresses
+# from messages and from the request a record carries. The reverse proxy's access log must be
+# set without addresses too (docs/security.md).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_addresses": {"()": "registry.log_filters.RedactAddresses"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_addresses"]}
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # Request lines carry the visitor's address; readers of the public pages must not be traceable.
     "loggers": {
-        "django.server": {"handlers": [], "level": "WARNING", "propagate": False},
+        # Django's own handlers (its console in DEBUG, mail to ADMINS) would write requests with
+        # their address headers: Django logs through ours only.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # The development server's request lines: errors only, and through the filter.
+        "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         # One line per task is noise at INFO; failures still show.
         "celery.app.trace": {"level": "WARNING"},
     },
