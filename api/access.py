@@ -55,7 +55,10 @@ def _compute(request) -> Access:
             can_submit=key.has_scope(Scope.WRITE_SUBMISSIONS),
         )
     user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated and user.is_active and user.is_staff:
+    # A staff session counts only after the second factor: a password-only session (a new
+    # member half-way through setting up their authenticator) is anonymous here.
+    verified = getattr(user, "is_verified", lambda: False)
+    if user is not None and user.is_authenticated and user.is_active and user.is_staff and verified():
         sees = user.has_perm("cases.view_person")
         return Access(
             f"staff:{user.pk}",

@@ -1,7 +1,9 @@
 """The staff area. Every save goes through cases.services so the admin follows the same rules
 as the API, imports and tasks."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case as SqlCase
@@ -13,12 +15,13 @@ from django.utils.html import format_html, format_html_join
 from rest_framework_api_key.admin import APIKeyModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from cases import alerts, intake, services
+from cases import alerts, audit, intake, services
 from cases.choices import ChargeState
 from cases.filtersets import name_search_q
 from cases.forms import ChargeInlineForm, EndChargeForm, ReclassifyChargeForm
 from cases.models import (
     Article,
+    AuditEntry,
     Case,
     CaseEvent,
     Charge,
@@ -39,6 +42,164 @@ from cases.models import (
     WebhookDelivery,
     WebhookSubscription,
 )
+from cases.permissions import sees_sources, source_label
+
+SEEN_VERSION = "seen_version"
+
+
+class EditConflict(ValidationError):
+    pass
+
+
+class OptimisticLockMixin:
+    """Two staff members editing one record: the second save is refused and shown what changed.
+
+    The form carries the id of the newest history row the editor saw. On save the row is locked
+    (for the rest of the request's transaction) and the newest history row compared: if someone
+    saved in between, nothing is written and the page lists who changed which fields, with the
+    form now holding their version for the editor to apply their change again.
+    """
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # The version field is the form's own, not the model's: keep it out of the ModelForm.
+        if kwargs.get("fields") is not None:
+            kwargs["fields"] = [f for f in kwargs["fields"] if f != SEEN_VERSION]
+        elif "fields" not in kwargs:
+            declared = flatten_fieldsets(self.get_fieldsets(request, obj))
+            kwargs["fields"] = [f for f in declared if f != SEEN_VERSION]
+        form_class = super().get_form(request, obj, change, **kwargs)
+        model = self.model
+
+        class LockedForm(form_class):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                latest = self.instance.history.order_by("-history_id").first() if self.instance.pk else None
+                self.fields[SEEN_VERSION] = forms.CharField(
+                    widget=forms.HiddenInput, required=False, initial=latest.history_id if latest else ""
+                )
+
+            def clean(self):
+                cleaned = super().clean()
+                seen = self.cleaned_data.get(SEEN_VERSION) or ""
+                if self.instance.pk and seen.isdigit():
+                    model.objects.select_for_update().filter(pk=self.instance.pk).first()
+                    newer = self.instance.history.filter(history_id__gt=int(seen)).order_by("history_id")
+                    if newer.exists():
+                        self.data = self.data.copy()
+                        self.data[self.add_prefix(SEEN_VERSION)] = str(newer.last().history_id)
+                        raise EditConflict(_conflict_message(self.instance, int(seen), list(newer)))
+                return cleaned
+
+        return LockedForm
+
+    def get_fields(self, request, obj=None):
+        return [f for f in super().get_fields(request, obj) if f != SEEN_VERSION]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        return [*fieldsets, (None, {"fields": [SEEN_VERSION], "classes": ["hidden"]})]
+
+
+def _conflict_message(instance, seen: int, newer) -> str:
+    base = instance.history.filter(history_id=seen).first()
+    changed = set()
+    previous = base
+    for record in newer:
+        if previous is not None:
+            changed |= set(record.diff_against(previous).changed_fields)
+        previous = record
+    who = {str(record.history_user or "a background task") for record in newer}
+    when = newer[-1].history_date.strftime("%Y-%m-%d %H:%M:%S UTC")
+    hidden = {"contacts", "contact", "internal_notes"}
+    names = sorted(
+        str(instance._meta.get_field(f).verbose_name) if f not in hidden else "a confidential field"
+        for f in changed
+    ) or ["nothing visible"]
+    return (
+        f"Not saved: {', '.join(sorted(who))} saved this record at {when} while you were editing "
+        f"({', '.join(dict.fromkeys(names))} changed). The page now shows their version: apply your "
+        "change again and save."
+    )
+
+
+class AuditConfidentialReadsMixin:
+    """A change page (or an old version of it) that shows a confidential value puts the read on record."""
+
+    def confidential_fields_shown(self, request, obj) -> list[str]:
+        return []
+
+    def _audit(self, request, object_id, version_id=None):
+        obj = self.get_queryset(request).filter(pk=object_id).first()
+        if obj is None:
+            return
+        if version_id is not None:
+            version = obj.history.filter(history_id=version_id).first()
+            obj = version.instance if version else obj
+        fields = self.confidential_fields_shown(request, obj)
+        audit.record_request_read(request, [obj], object_type=self.model._meta.model_name, fields=fields)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            self._audit(request, object_id)
+        return response
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            self._audit(request, object_id, version_id)
+        return response
+
+
+class HideFromHistoryMixin:
+    """The history page lists what changed; fields a user may not see are left out of that list."""
+
+    sources_group_fields: tuple[str, ...] = ()
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        hidden = [] if sees_sources(request.user) else list(self.sources_group_fields)
+        previous = None
+        for current in historical_records:
+            if previous is not None:
+                delta = previous.diff_against(
+                    current, excluded_fields=hidden, foreign_keys_are_objs=foreign_keys_are_objs
+                )
+                helper = self.get_historical_record_context_helper(request, previous)
+                previous.history_delta_changes = helper.context_for_delta_changes(delta)
+            previous = current
+
+
+class MaskConfidentialSourcesMixin(HideFromHistoryMixin):
+    """Every source picker names confidential sources only to the Sources group (cases.permissions);
+    a read-only page (a viewer's) shows a source by a label that never names a confidential one."""
+
+    sources_group_fields = ("source", "sources")
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if not self.has_change_permission(request, obj):
+            fields = ["source_display" if field == "source" else field for field in fields]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "source_display"]
+
+    @admin.display(description="source")
+    def source_display(self, obj):
+        source = getattr(obj, "source", None)
+        return source_label(source, None) if source else "—"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and db_field.related_model is Source:
+            field.label_from_instance = lambda source: source_label(source, request.user)
+        return field
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and db_field.related_model is Source:
+            field.label_from_instance = lambda source: source_label(source, request.user)
+        return field
 
 
 def _reasons_html(reasons) -> str:
@@ -93,7 +254,13 @@ class CaseInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(OptimisticLockMixin, AuditConfidentialReadsMixin, HideFromHistoryMixin, SimpleHistoryAdmin):
+    sources_group_fields = ("contacts",)
+
+    def confidential_fields_shown(self, request, person):
+        shown = ["internal_notes"] + (["contacts"] if sees_sources(request.user) else [])
+        return [field for field in shown if getattr(person, field)]
+
     list_display = ["display_name", "region", "sex", "birth_date", "publication_state", "updated_at"]
     list_filter = [
         "publication_state",
@@ -121,6 +288,7 @@ class PersonAdmin(SimpleHistoryAdmin):
         ),
         ("Public", {"fields": ["biography"]}),
         ("Confidential", {"fields": ["internal_notes"]}),
+        ("Contacts (Sources group only)", {"fields": ["contacts"]}),
         (
             "Publication",
             {
@@ -137,6 +305,12 @@ class PersonAdmin(SimpleHistoryAdmin):
     ]
     inlines = [PersonNameInline, CaseInline]
     actions = ["publish_selected", "withdraw_selected"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if sees_sources(request.user):
+            return fieldsets
+        return [fs for fs in fieldsets if "contacts" not in fs[1]["fields"]]
 
     def get_queryset(self, request):
         # A merged record holds nothing and is reached from its merge, not from the people list.
@@ -203,7 +377,7 @@ class PersonAdmin(SimpleHistoryAdmin):
 # Cases ----------------------------------------------------------------------------------------
 
 
-class ChargeInline(admin.TabularInline):
+class ChargeInline(MaskConfidentialSourcesMixin, admin.TabularInline):
     model = Charge
     form = ChargeInlineForm
     fk_name = "case"
@@ -237,7 +411,7 @@ class ChargeInline(admin.TabularInline):
         )
 
 
-class CaseEventInline(admin.TabularInline):
+class CaseEventInline(MaskConfidentialSourcesMixin, admin.TabularInline):
     model = CaseEvent
     extra = 0
     fields = ["date", "kind", "text", "is_public", "charge"]
@@ -251,7 +425,7 @@ class FacilityStayInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(SimpleHistoryAdmin):
+class CaseAdmin(OptimisticLockMixin, MaskConfidentialSourcesMixin, SimpleHistoryAdmin):
     list_display = [
         "__str__",
         "jurisdiction",
@@ -382,7 +556,7 @@ class CaseAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Charge)
-class ChargeAdmin(SimpleHistoryAdmin):
+class ChargeAdmin(MaskConfidentialSourcesMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "case", "state", "charged_on", "ended_on"]
     list_filter = ["state", "stage", "article__jurisdiction", "article__capital"]
     search_fields = ["case__person__names__text", "article__number"]
@@ -487,7 +661,7 @@ class ChargeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Reclassification)
-class ReclassificationAdmin(SimpleHistoryAdmin):
+class ReclassificationAdmin(MaskConfidentialSourcesMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "date", "created_by"]
     readonly_fields = ["from_charge", "to_charge", "date", "created_by", "created_at"]
     fields = readonly_fields + ["source", "note"]
@@ -549,10 +723,39 @@ class FacilityAdmin(DetailAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(DetailAdmin):
+class SourceAdmin(OptimisticLockMixin, AuditConfidentialReadsMixin, HideFromHistoryMixin, DetailAdmin):
+    """Outside the Sources group a confidential source does not exist: not in the list, search,
+    autocomplete, change page or history (all of them go through get_queryset), and no contact."""
+
     list_display = ["title", "kind", "published_on", "confidential"]
     list_filter = ["kind", "confidential"]
     search_fields = ["title", "url"]
+
+    def get_queryset(self, request):
+        sources = super().get_queryset(request)
+        return sources if sees_sources(request.user) else sources.filter(confidential=False)
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        return fields if sees_sources(request.user) else [f for f in fields if f != "contact"]
+
+    sources_group_fields = ("contact",)
+
+    def confidential_fields_shown(self, request, source):
+        if not (source.confidential and sees_sources(request.user)):
+            return []
+        return ["title", "contact"] if source.contact else ["title"]
+
+    def history_view(self, request, object_id, extra_context=None):
+        # simple-history reads the history table directly, past get_queryset: check first.
+        if not self.get_queryset(request).filter(pk=object_id).exists():
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not self.get_queryset(request).filter(pk=object_id).exists():
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 # Risk ------------------------------------------------------------------------------------------
@@ -780,6 +983,30 @@ class SubmissionAdmin(admin.ModelAdmin):
         self._moderate(request, queryset, "reject")
 
 
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The record of confidential reads, bulk reads and exports: read-only, superusers only."""
+
+    list_display = ["at", "actor", "user", "action", "object_type", "record_count", "via"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["actor", "via"]
+    date_hierarchy = "at"
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 # The screens for imports, duplicates and merges, and exports live in modules of their own.
-from cases import admin_export, admin_identity, admin_import  # noqa: E402, F401
-from cases import admin_accounts  # noqa: E402, F401
+from cases import admin_accounts, admin_export, admin_identity, admin_import  # noqa: E402, F401

@@ -55,11 +55,11 @@ def task_email_unsent_alerts() -> int:
 
 
 @shared_task
-def task_delete_expired_submissions() -> int:
-    """Data minimisation: raw partner submissions go once their retention period has passed."""
-    from cases import intake
+def task_purge_transient_data() -> dict:
+    """Data minimisation: raw submissions, expired sessions and old login records (cases.retention)."""
+    from cases.retention import purge_transient_data
 
-    return intake.delete_expired_payloads()
+    return purge_transient_data()
 
 
 @shared_task

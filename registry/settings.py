@@ -29,6 +29,33 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "insecure-" + REGISTRY_ENV + "-key-never-use-in-production"
 
+# Keys of the confidential fields (cases.crypto), newest first. They belong on the application
+# hosts only, never on the database host or in its backups. Development and tests use a fixed,
+# public key: their data is synthetic.
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
+if not FIELD_ENCRYPTION_KEYS:
+    if IS_PRODUCTION:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS is not set. Production refuses to start without the key of the "
+            "confidential fields; generate one with `manage.py generate_field_key`."
+        )
+    import base64
+    import hashlib
+
+    FIELD_ENCRYPTION_KEYS = [
+        base64.urlsafe_b64encode(hashlib.sha256(f"registry-{REGISTRY_ENV}-only".encode()).digest()).decode()
+    ]
+else:
+    from cryptography.fernet import Fernet
+
+    for _key in FIELD_ENCRYPTION_KEYS:
+        try:
+            Fernet(_key.encode())
+        except ValueError:
+            raise ImproperlyConfigured(
+                "FIELD_ENCRYPTION_KEYS holds a value that is not a Fernet key (32 url-safe base64 bytes)"
+            ) from None
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if IS_PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 
 INSTALLED_APPS = [
@@ -200,6 +227,8 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         # One line per task is noise at INFO; failures still show.
         "celery.app.trace": {"level": "WARNING"},
+        # axes announces itself at every start; lockouts are logged at WARNING.
+        "axes.apps": {"level": "WARNING"},
     },
 }
 
@@ -249,10 +278,18 @@ if not 0 < DUPLICATE_THRESHOLD <= 1:
     )
 # Days after moderation that a partner submission's raw content is kept.
 SUBMISSION_RETENTION_DAYS = env_int("SUBMISSION_RETENTION_DAYS", 30, minimum=1)
+# Login attempts with usernames and client addresses (django-axes) are kept this long.
+LOGIN_RECORD_RETENTION_DAYS = env_int("LOGIN_RECORD_RETENTION_DAYS", 14, minimum=1)
+# Audit (cases.audit): one actor reading more records than this within the window alerts the
+# administrators by e-mail, once per window.
+AUDIT_BULK_THRESHOLD = env_int("AUDIT_BULK_THRESHOLD", 500, minimum=1)
+AUDIT_WINDOW_MINUTES = env_int("AUDIT_WINDOW_MINUTES", 60, minimum=1)
 
 SESSION_COOKIE_SECURE = IS_PRODUCTION
 CSRF_COOKIE_SECURE = IS_PRODUCTION
 SESSION_COOKIE_HTTPONLY = True
+# A staff session ends after a working day: a laptop seized the next morning holds no live session.
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_HOURS", 8, minimum=1) * 3600
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -276,7 +313,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "retry-due-webhooks": {"task": "cases.tasks.task_retry_due_webhooks", "schedule": 60.0},
     "email-unsent-alerts": {"task": "cases.tasks.task_email_unsent_alerts", "schedule": 300.0},
-    "delete-expired-submissions": {"task": "cases.tasks.task_delete_expired_submissions", "schedule": 3600.0},
+    "purge-transient-data": {"task": "cases.tasks.task_purge_transient_data", "schedule": 3600.0},
     "nightly-full-pass": {
         "task": "cases.tasks.task_full_pass",
         "schedule": crontab(hour=env_int("FULL_PASS_HOUR", 2, minimum=0), minute=15),

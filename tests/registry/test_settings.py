@@ -32,8 +32,16 @@ def test_production_refuses_to_start_without_secret_key():
     assert "SECRET_KEY is not set" in result.stderr
 
 
-def test_production_starts_with_secret_key():
-    result = _start({"SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "registry.example.org"})
+def test_production_starts_with_secret_key_and_field_key():
+    from cryptography.fernet import Fernet
+
+    result = _start(
+        {
+            "SECRET_KEY": "x" * 50,
+            "ALLOWED_HOSTS": "registry.example.org",
+            "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        }
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "started"
 
