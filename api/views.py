@@ -50,6 +50,7 @@ from cases.models import (
     Source,
     WebhookSubscription,
 )
+from cases.public_role import for_public
 
 
 class Pagination(PageNumberPagination):
@@ -137,6 +138,9 @@ class AudienceViewSet(viewsets.ReadOnlyModelViewSet):
     def access(self):
         return access_for(self.request)
 
+    def filter_queryset(self, queryset):
+        return super().filter_queryset(_readable(self.access, queryset))
+
     def of_visible_cases(self, queryset):
         """Records that belong to a case: only published people's for the public, and the one
         case named by `?case=<public id>` if given."""
@@ -200,6 +204,12 @@ class AudienceViewSet(viewsets.ReadOnlyModelViewSet):
         if filetype == "json":
             return exports.stream_json(queryset, factory, self.export_name)
         return exports.stream_csv(queryset, factory, self.export_name)
+
+
+def _readable(access, queryset):
+    """Callers who see no confidential field (anonymous, read:public keys) read through the
+    public database role, which sees published rows and public columns only (cases.public_role)."""
+    return queryset if access.sees_confidential else for_public(queryset)
 
 
 def _public_sources():
@@ -284,14 +294,12 @@ class ChargeViewSet(AudienceViewSet):
     def chain(self, request, public_id=None):
         """Every charge of this charge's reclassification chain, first to last."""
         charge = self.get_object()
-        while True:
-            try:
-                charge = charge.reclassified_from
-            except Charge.DoesNotExist:
-                break
+        charges = _readable(self.access, self.get_queryset())
+        while (previous := charges.filter(reclassified_into=charge).first()) is not None:
+            charge = previous
         chain = [charge]
         while chain[-1].reclassified_into_id:
-            chain.append(self.get_queryset().get(pk=chain[-1].reclassified_into_id))
+            chain.append(charges.get(pk=chain[-1].reclassified_into_id))
         return Response(ChargeSerializer(chain, many=True).data)
 
 
@@ -398,7 +406,7 @@ class StatisticsView(APIView):
     )
     def get(self, request):
         access = access_for(request)
-        cases = Case.objects.all() if access.sees_unpublished else Case.objects.published()
+        cases = _readable(access, Case.objects.all() if access.sees_unpublished else Case.objects.published())
         held = cases.filter(status__in=choices.HELD_STATUSES)
         at_risk = cases.filter(
             risk_stale=False,
@@ -413,12 +421,14 @@ class StatisticsView(APIView):
             cases.filter(risk_stale=False).values_list("risk_level").annotate(n=Count("pk")).order_by()
         )
         by_article = dict(
-            Charge.objects.filter(case__in=held, state__in=("active", "convicted"))
+            _readable(access, Charge.objects.filter(case__in=held, state__in=("active", "convicted")))
             .values_list("article__number")
             .annotate(n=Count("case", distinct=True))
             .order_by()
         )
-        people = Person.objects.all() if access.sees_unpublished else Person.objects.published()
+        people = _readable(
+            access, Person.objects.all() if access.sees_unpublished else Person.objects.published()
+        )
         return Response(
             {
                 "people": people.count(),
@@ -474,6 +484,8 @@ class ChangeFeedView(APIView):
         since = _int_param(request, "since", 0, minimum=0)
         limit = _int_param(request, "limit", 200, minimum=1, maximum=ChangeFeedPagination.max_page_size)
         settled = timezone.now() - timezone.timedelta(seconds=settings.CHANGE_FEED_SETTLE_SECONDS)
+        # Read through "default" for every caller: a `removed` entry names a person who is no
+        # longer published, whom the public database role cannot see.
         changes = ChangeRecord.objects.filter(id__gt=since, created_at__lte=settled).select_related("person")
         if not access.sees_unpublished:
             visible = Q(person__publication_state=choices.PublicationState.PUBLISHED)

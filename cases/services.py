@@ -132,6 +132,10 @@ def create_person(*, names: list[NameSpec], by=None, **fields) -> Person:
     person = Person(**fields)
     latin = next((n.text for n in names if n.script == choices.Script.LATIN), "")
     person.assign_slug_from(latin)
+    # The slug's random suffix is short: at ten thousand people two of them meet now and then
+    # (an import of 10,000 rows met two), so draw again rather than refuse the person.
+    while Person.objects.filter(slug=person.slug).exists():
+        person.assign_slug_from(latin)
     _save(person, by)
     for spec in names:
         add_person_name(

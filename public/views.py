@@ -1,7 +1,9 @@
 """The public pages: read-only, published people only, public fields only.
 
 Views load rows and hand them to `public.presenters`; what the public may see is decided by
-`Person.objects.published()` and by the explicit lists of fields the templates show.
+`Person.objects.published()` and by the explicit lists of fields the templates show. Every read
+goes through `for_public()`: with DATABASE_PUBLIC_URL set, as the database role that can read
+only published rows and public columns (cases.public_role).
 """
 
 from django.core.paginator import Paginator
@@ -28,6 +30,7 @@ from cases.models import (
     RiskAssessment,
     Source,
 )
+from cases.public_role import for_public
 from public import charts, presenters
 from public.cache import cached
 
@@ -50,7 +53,7 @@ def not_found(request):
 
 def latest_changes(limit: int):
     """Public events of published people that count as changes, newest first."""
-    return (
+    return for_public(
         CaseEvent.objects.filter(
             is_public=True,
             case__person__publication_state=PUBLISHED,
@@ -63,12 +66,12 @@ def latest_changes(limit: int):
             "charge__reclassified_by__to_charge__article",
         )
         .prefetch_related("case__person__names")
-        .order_by("-date", "-id")[:limit]
-    )
+        .order_by("-date", "-id")
+    )[:limit]
 
 
 def home(request):
-    cases = Case.objects.published()
+    cases = for_public(Case.objects.published())
     held = cases.filter(status__in=choices.HELD_STATUSES).values("person").distinct().count()
     at_risk = (
         cases.filter(risk_stale=False, risk_level__in=presenters.DEATH_RISK_LEVELS)
@@ -93,7 +96,7 @@ def _public_filter_data(query: QueryDict) -> QueryDict:
 
 def person_list(request):
     data = _public_filter_data(request.GET)
-    people = (
+    people = for_public(
         Person.objects.published()
         .select_related("region")
         .prefetch_related(
@@ -130,7 +133,7 @@ def person_list(request):
             "form": filterset.form,
             "errors": not valid,
             "query": filters_only.urlencode(),
-            "regions": Region.objects.filter(jurisdiction__code="BY").order_by("name_en"),
+            "regions": for_public(Region.objects.filter(jurisdiction__code="BY").order_by("name_en")),
             "statuses": choices.CaseStatus.choices,
             "risk_levels": [(v, lbl) for v, lbl in choices.RiskLevel.choices if v != choices.RiskLevel.NONE],
             "values": {name: filters_only.get(name, "") for name in PUBLIC_FILTERS},
@@ -144,7 +147,10 @@ def _region_name(region, language: str) -> str:
 
 
 def _kept_for_merged(slug):
-    """The published person a once-published record was merged into, following later merges."""
+    """The published person a once-published record was merged into, following later merges.
+
+    Read through "default": the public role cannot see merged records, by design. Only the
+    slug, the merge link and the state are read."""
     person = Person.objects.filter(slug=slug, published_at__isnull=False, merged_into__isnull=False).first()
     for _hop in range(10):  # merges form a chain, never a cycle; the bound is only a guard
         if person is None or person.merged_into_id is None:
@@ -156,13 +162,9 @@ def _kept_for_merged(slug):
 
 
 def person_detail(request, slug):
-    person = (
-        Person.objects.published()
-        .select_related("region")
-        .prefetch_related("names")
-        .filter(slug=slug)
-        .first()
-    )
+    person = for_public(
+        Person.objects.published().select_related("region").prefetch_related("names").filter(slug=slug)
+    ).first()
     if person is None:
         kept = _kept_for_merged(slug)
         if kept is not None:
@@ -170,29 +172,35 @@ def person_detail(request, slug):
         return not_found(request)
     language = _language()
     cases = list(
-        person.cases.select_related("jurisdiction")
-        .prefetch_related(
-            Prefetch(
-                "charges", queryset=Charge.objects.select_related("article").order_by("charged_on", "id")
-            ),
-            Prefetch(
-                "events",
-                queryset=CaseEvent.objects.filter(is_public=True).select_related("charge__article"),
-                to_attr="public_events",
-            ),
-            Prefetch("stays", queryset=FacilityStay.objects.select_related("facility", "facility__region")),
-            Prefetch(
-                "assessments",
-                queryset=RiskAssessment.objects.order_by("-created_at", "-id")[:1],
-                to_attr="latest_assessments",
-            ),
+        for_public(
+            person.cases.select_related("jurisdiction")
+            .prefetch_related(
+                Prefetch(
+                    "charges", queryset=Charge.objects.select_related("article").order_by("charged_on", "id")
+                ),
+                Prefetch(
+                    "events",
+                    queryset=CaseEvent.objects.filter(is_public=True).select_related("charge__article"),
+                    to_attr="public_events",
+                ),
+                Prefetch(
+                    "stays", queryset=FacilityStay.objects.select_related("facility", "facility__region")
+                ),
+                Prefetch(
+                    "assessments",
+                    queryset=RiskAssessment.objects.order_by("-created_at", "-id")[:1],
+                    to_attr="latest_assessments",
+                ),
+            )
+            .order_by("-detention_date", "-id")
         )
-        .order_by("-detention_date", "-id")
     )
     reclassifications = list(
-        Reclassification.objects.filter(to_charge__case__in=cases)
-        .select_related("from_charge__article", "to_charge__article")
-        .order_by("date", "id")
+        for_public(
+            Reclassification.objects.filter(to_charge__case__in=cases)
+            .select_related("from_charge__article", "to_charge__article")
+            .order_by("date", "id")
+        )
     )
     case_views = []
     source_ids = set()
@@ -214,7 +222,7 @@ def person_detail(request, slug):
                 "risk": presenters.risk_notice(case, assessment),
             }
         )
-    sources = (
+    sources = for_public(
         Source.objects.filter(confidential=False)
         .filter(
             Q(pk__in=source_ids)
@@ -257,17 +265,17 @@ def article_detail(request, ref):
     if parsed is None:
         return not_found(request)
     code, number, part = parsed
-    article = (
-        Article.objects.select_related("jurisdiction")
-        .filter(jurisdiction__code=code, number=number, part=part)
-        .first()
-    )
+    article = for_public(
+        Article.objects.select_related("jurisdiction").filter(
+            jurisdiction__code=code, number=number, part=part
+        )
+    ).first()
     if article is None:
         return not_found(request)
     language = _language()
 
     def build():
-        charged = Person.objects.published().filter(
+        charged = for_public(Person.objects.published()).filter(
             Exists(
                 Charge.objects.filter(
                     case__person_id=OuterRef("pk"),
@@ -276,8 +284,10 @@ def article_detail(request, ref):
                 )
             )
         )
-        reclassified_into = Reclassification.objects.filter(
-            to_charge__article=article, to_charge__case__person__publication_state=PUBLISHED
+        reclassified_into = for_public(
+            Reclassification.objects.filter(
+                to_charge__article=article, to_charge__case__person__publication_state=PUBLISHED
+            )
         ).count()
         return {
             "people": _people_rows(charged, language),
@@ -298,13 +308,13 @@ def article_detail(request, ref):
 
 
 def facility_detail(request, slug):
-    facility = Facility.objects.select_related("region").filter(slug=slug).first()
+    facility = for_public(Facility.objects.select_related("region").filter(slug=slug)).first()
     if facility is None:
         return not_found(request)
     language = _language()
 
     def build():
-        held = Person.objects.published().filter(
+        held = for_public(Person.objects.published()).filter(
             Exists(
                 FacilityStay.objects.filter(case__person_id=OuterRef("pk"), facility=facility, end_date=None)
             )
@@ -327,7 +337,7 @@ def statistics(request):
 
 
 def _charts(language: str) -> list[charts.Chart]:
-    cases = Case.objects.published()
+    cases = for_public(Case.objects.published())
     held = cases.filter(status__in=choices.HELD_STATUSES)
     by_year = (
         cases.filter(detention_date__isnull=False)
@@ -337,7 +347,7 @@ def _charts(language: str) -> list[charts.Chart]:
         .order_by("year")
     )
     by_article = (
-        Charge.objects.filter(case__in=held, state__in=presenters.CURRENT_CHARGE_STATES)
+        for_public(Charge.objects.filter(case__in=held, state__in=presenters.CURRENT_CHARGE_STATES))
         .values_list("article__number")
         .annotate(n=Count("case__person", distinct=True))
         .order_by("-n", "article__number")[:20]
@@ -348,7 +358,7 @@ def _charts(language: str) -> list[charts.Chart]:
         .order_by("-n", "person__region__name_en")
     )
     by_month = (
-        Reclassification.objects.filter(to_charge__case__person__publication_state=PUBLISHED)
+        for_public(Reclassification.objects.filter(to_charge__case__person__publication_state=PUBLISHED))
         .annotate(month=TruncMonth("date"))
         .values_list("month")
         .annotate(n=Count("id"))

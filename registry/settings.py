@@ -133,6 +133,27 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     (BASE_DIR / "var").mkdir(exist_ok=True)
+# Defence in depth (docs/security.md, "Public database role"): with DATABASE_PUBLIC_URL set, the
+# public pages and the anonymous API read the same database as a role that sees only published
+# rows and public columns (`manage.py create_public_reader_role`). Unset: they read "default".
+_public_url = env_str("DATABASE_PUBLIC_URL")
+if _public_url:
+    DATABASES["public"] = dj_database_url.parse(
+        _public_url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0)
+    )
+    _postgres = "django.db.backends.postgresql"
+    if DATABASES["default"]["ENGINE"] != _postgres or DATABASES["public"]["ENGINE"] != _postgres:
+        raise ImproperlyConfigured("DATABASE_PUBLIC_URL needs PostgreSQL in both DATABASE_URL and itself")
+    if DATABASES["public"]["NAME"] != DATABASES["default"]["NAME"]:
+        raise ImproperlyConfigured("DATABASE_PUBLIC_URL must name the same database as DATABASE_URL")
+    if DATABASES["public"]["USER"] == DATABASES["default"]["USER"]:
+        raise ImproperlyConfigured(
+            "DATABASE_PUBLIC_URL must log in as the public reader role, not as DATABASE_URL's owner"
+        )
+    # Tests read the test database through it rather than create another one.
+    DATABASES["public"]["TEST"] = {"MIRROR": "default"}
+# Writes and migrations never go through "public"; reads go where the queryset says.
+DATABASE_ROUTERS = ["registry.db_router.PublicReaderRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

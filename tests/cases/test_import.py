@@ -538,3 +538,14 @@ def test_admin_import_run_list_links_the_import_page_only_for_publishers(client,
     client.force_login(UserFactory(groups=[VIEWER]))
     content = client.get(changelist).content.decode()
     assert "list.csv" in content and reverse("admin:cases_importrun_import") not in content
+
+
+def test_a_slug_already_taken_is_drawn_again_instead_of_refusing_the_row(law, monkeypatch):
+    from cases import models
+
+    taken = PersonFactory(slug="p-aaaaaa")
+    suffixes = iter(["aaaaaa", "bbbbbb"])
+    monkeypatch.setattr(models, "_new_slug_suffix", lambda: next(suffixes))
+    report = do_import(csv_bytes([row()]))
+    assert report.state == "imported", report.lines()
+    assert Person.objects.exclude(pk=taken.pk).get().slug == "p-bbbbbb"
