@@ -309,6 +309,8 @@ AUDIT_WINDOW_MINUTES = env_int("AUDIT_WINDOW_MINUTES", 60, minimum=1)
 SESSION_COOKIE_SECURE = IS_PRODUCTION
 CSRF_COOKIE_SECURE = IS_PRODUCTION
 SESSION_COOKIE_HTTPONLY = True
+# No script of ours reads the CSRF cookie (forms carry the token), so none may.
+CSRF_COOKIE_HTTPONLY = True
 # A staff session ends after a working day: a laptop seized the next morning holds no live session.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_HOURS", 8, minimum=1) * 3600
 SECURE_CONTENT_TYPE_NOSNIFF = True

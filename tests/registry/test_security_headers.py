@@ -147,11 +147,12 @@ def test_production_settings_turn_on_https_hsts_and_secure_cookies():
     code = (
         "import django; django.setup(); from django.conf import settings as s; "
         "print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, "
-        "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.DEBUG)"
+        "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY, s.CSRF_COOKIE_HTTPONLY, "
+        "s.DEBUG)"
     )
     result = _production(["-c", code])
 
-    assert result.stdout.split() == ["True", "31536000", "True", "True", "True", "True", "False"], (
+    assert result.stdout.split() == ["True", "31536000", "True", "True", "True", "True", "True", "False"], (
         result.stderr
     )
 
