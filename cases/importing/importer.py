@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from cases import choices, services
 from cases.importing import cells
+from cases.importing.bulk import create_new_people
 from cases.importing.dates import DateProblem, parse_partial_date
 from cases.importing.mappings import IGNORED, URL_SCHEME, Mapping
 from cases.importing.reader import Cell, UnreadableFile, read_table
@@ -58,6 +59,9 @@ DATE_FIELDS = {"birth_date", "detention_date", "verdict_date", "recognised_on", 
 CASE_DATE_FIELDS = {"detention_date", "verdict_date", "recognised_on"}
 CURRENT_CHARGE_STATES = (choices.ChargeState.ACTIVE, choices.ChargeState.CONVICTED)
 CHUNK = 900  # ids per IN (...) query: under SQLite's variable limit on any build
+# From this many new people in one file they are written in bulk (cases.importing.bulk); fewer go
+# through the services one by one, which is as fast for a handful and simpler to follow.
+BULK_MIN_ROWS = 20
 
 
 # The report -----------------------------------------------------------------------------------
@@ -753,9 +757,18 @@ def run_import(
                 mapping=mapping.code,
                 state=ImportRun.State.IMPORTED,
             )
+            new_rows = [r for r in rows if not r.problems and r.person is None]
+            in_bulk = (
+                create_new_people(importer, new_rows, articles, facilities)
+                if len(new_rows) >= BULK_MIN_ROWS
+                else {}
+            )
             for row in rows:
                 if row.problems:
                     report.outcomes.append(RowOutcome(row.number, "rejected"))
+                    continue
+                if in_bulk.get(row.number) is not None:
+                    report.outcomes.append(in_bulk[row.number])
                     continue
                 try:
                     with transaction.atomic():
