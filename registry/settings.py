@@ -88,6 +88,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Production: static files from STATIC_ROOT (collectstatic), answered before any other
+    # middleware does work for them. Development and tests use django.contrib.staticfiles.
+    *(["whitenoise.middleware.WhiteNoiseMiddleware"] if IS_PRODUCTION else []),
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -200,7 +203,37 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where `manage.py collectstatic` puts every app's static files.
+STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "var" / "static")
+if IS_PRODUCTION:
+    # Names with a hash of the content and gzip copies, so browsers may keep them for a year
+    # (WhiteNoise serves them so). Needs collectstatic before the start; development and tests
+    # keep Django's plain storage and need none.
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+
+# The cache of the public pages (public/cache.py). Every process must share it, or a change saved
+# in one gunicorn worker or by the Celery worker leaves the others serving old pages: Redis
+# (CACHE_URL) in production. Unset: each process's own memory, enough for one process (make run).
+_cache_url = env_str("CACHE_URL", "")
+if _cache_url:
+    if not _cache_url.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            f"CACHE_URL must be a redis://, rediss:// or unix:// URL; got {_cache_url!r}"
+        )
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _cache_url,
+            "KEY_PREFIX": "registry",
+            # A Redis that does not answer fails the request in seconds, not at the proxy's timeout.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
