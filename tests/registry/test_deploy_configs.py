@@ -350,3 +350,44 @@ def test_a_cache_url_that_is_not_redis_is_refused():
 
     assert result.returncode != 0
     assert "CACHE_URL must be a redis://" in result.stderr
+
+
+def test_manage_wrapper_runs_as_registry_with_the_env_file_read_not_sourced(tmp_path):
+    script = DEPLOY / "manage.sh"
+    env_file = tmp_path / "env"
+    env_file.write_text("# comment\nREGISTRY_ENV=production\nRISK_ALERT_GROUP=Risk alerts\nODD=$HOME\n")
+    # The wrapper without its switch to the registry user and its final exec, printing instead.
+    body = script.read_text().replace('exec .venv/bin/python manage.py "$@"', "env")
+    body = re.sub(r'if \[ "\$\(id -u\)" -eq 0 \]; then.*?\nfi\n', "", body, flags=re.S)
+    probe = tmp_path / "deploy" / "manage.sh"
+    probe.parent.mkdir()
+    probe.write_text(body)
+
+    result = subprocess.run(
+        ["bash", str(probe)],
+        env={"PATH": os.environ["PATH"], "REGISTRY_ENV_FILE": str(env_file)},
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+    assert os.access(script, os.X_OK)
+    assert "runuser -u registry" in script.read_text()
+    assert "ENV_FILE=${REGISTRY_ENV_FILE:-/etc/registry/env}" in script.read_text()
+    assert result.returncode == 0, result.stderr
+    assert "RISK_ALERT_GROUP=Risk alerts" in result.stdout.splitlines()
+    assert "ODD=$HOME" in result.stdout.splitlines()
+
+
+def test_deploy_guide_names_each_file_it_installs():
+    guide = (ROOT / "docs" / "deploy.md").read_text()
+    files = [
+        "deploy/gunicorn.conf.py",
+        "deploy/registry.env",
+        "deploy/manage.sh",
+        "deploy/nginx/registry.conf",
+    ]
+
+    for path in files + [f"deploy/systemd/{unit}" for unit in UNITS]:
+        assert (ROOT / path).is_file(), path
+        assert path in guide, path
