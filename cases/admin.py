@@ -1008,5 +1008,5 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
 
-# The screens for imports, duplicates and merges, and exports live in modules of their own.
-from cases import admin_accounts, admin_export, admin_identity, admin_import  # noqa: E402, F401
+# The screens for imports, duplicates and merges, exports and system status live in modules of their own.
+from cases import admin_accounts, admin_export, admin_identity, admin_import, admin_status  # noqa: E402, F401

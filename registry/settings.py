@@ -260,6 +260,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# Workers and beat log through LOGGING below (registry.celery connects setup_logging), never
+# through handlers of Celery's own that would bypass the address filter.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# One JSON object per line (registry.log_format) for journald and log collectors, or plain text
+# for a terminal; docs/operations.md lists the fields.
+LOG_FORMAT = env_choice("LOG_FORMAT", "json" if IS_PRODUCTION else "plain", {"json", "plain"})
 
 # No visitor's address is ever logged (registry.log_filters): every handler drops addresses
 # from messages and from the request a record carries. The reverse proxy's access log must be
@@ -268,9 +275,16 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"redact_addresses": {"()": "registry.log_filters.RedactAddresses"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "registry.log_format.JSONFormatter"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_addresses"]}
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["redact_addresses"],
+        }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
@@ -383,6 +397,19 @@ CELERY_BEAT_SCHEDULE = {
 # catches the case up.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5, "max_retries": 1}
 CELERY_TASK_PUBLISH_RETRY = False
+
+# The health endpoint (registry.health, docs/operations.md). A case still stale after this many
+# seconds means the assessments are stuck (the sweep runs every RISK_SWEEP_SECONDS): "failing".
+HEALTH_MAX_STALE_SECONDS = env_int("HEALTH_MAX_STALE_SECONDS", 900, minimum=1)
+# More messages than this waiting in the broker's queues: "degraded" (late, but flowing).
+HEALTH_MAX_QUEUE_LENGTH = env_int("HEALTH_MAX_QUEUE_LENGTH", 1000, minimum=0)
+# Monitoring sends `Authorization: Bearer <HEALTH_TOKEN>` to get the numbers, not just the flags.
+HEALTH_TOKEN = env_str("HEALTH_TOKEN", "")
+if HEALTH_TOKEN and len(HEALTH_TOKEN) < 32:
+    raise ImproperlyConfigured(
+        "HEALTH_TOKEN must be at least 32 characters: "
+        'python -c "import secrets; print(secrets.token_urlsafe(32))"'
+    )
 
 # The address staff use to reach the staff area, for links in e-mails.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")

@@ -36,6 +36,10 @@ URL_NAMES = {
     "public:feed": PUBLIC,
     "public:sitemap": PUBLIC,
     "public:set-language": PUBLIC,
+    # Monitoring's probe (registry.health): anyone may call it, so it is public, and it answers
+    # anonymous callers with ok flags only; the numbers need a staff login or the HEALTH_TOKEN.
+    # Read-only (GET and HEAD) and CSRF-protected like every public route.
+    "health": PUBLIC,
 }
 
 # Views that may be exempt from CSRF protection, with the reason. Only the API's are otherwise:

@@ -5,6 +5,8 @@ from django_otp.plugins.otp_static.models import StaticToken
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from two_factor import views as two_factor_views
 
+from registry.health import health
+
 # The staff pages outside the admin site use the admin's templates, which want its titles.
 _admin_header = {"site_header": admin.site.site_header, "site_title": admin.site.site_title}
 
@@ -82,6 +84,7 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("health/", health, name="health"),
     path("", include("public.urls")),
 ]
 

@@ -1,0 +1,197 @@
+"""The health endpoint, `/health/`: can the registry answer, queue its work and keep risk current?
+
+Three checks, each cheap enough to run every few seconds:
+
+- database: one `SELECT 1` on the default database;
+- broker: a connection to the Celery broker with a one-second timeout, and the length of each
+  queue (with no broker configured the tasks run in-process, which is always "ok");
+- assessments: how many cases are marked stale (edited, not yet re-assessed) and how long the
+  oldest has waited; older than `HEALTH_MAX_STALE_SECONDS` means the assessments are stuck.
+
+The answer is "ok", "degraded" (a queue longer than `HEALTH_MAX_QUEUE_LENGTH`: work is late but
+flowing) or "failing" (HTTP 503: the database or the broker does not answer, or the assessments
+are stuck). Anonymous callers get the status and one ok flag per check, nothing else: no counts,
+no timings, no host names, no error texts. Staff who may view cases (with a verified second
+factor) and callers sending `Authorization: Bearer <HEALTH_TOKEN>` also get the numbers.
+See docs/operations.md.
+"""
+
+import hmac
+import logging
+import time
+
+from django.conf import settings
+from django.db import connections
+from django.db.models import Count, DateTimeField, Min, OuterRef, Subquery
+from django.db.models.functions import Coalesce, Greatest
+from django.http import JsonResponse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+logger = logging.getLogger(__name__)
+
+OK, DEGRADED, FAILING = "ok", "degraded", "failing"
+IN_PROCESS = "in-process"
+BROKER_TIMEOUT_SECONDS = 1
+DETAIL_PERMISSION = "cases.view_case"
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 1)
+
+
+def check_database() -> dict:
+    """One round trip to the default database."""
+    started = time.perf_counter()
+    try:
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:
+        # The type only: a driver's message can name the host, the user or the database.
+        logger.warning("health: the database did not answer (%s)", type(exc).__name__)
+        return {"ok": False, "ms": _ms(started)}
+    return {"ok": True, "ms": _ms(started)}
+
+
+def queue_names(app) -> list[str]:
+    """The queues tasks are sent to: the default one and any that routes or queues declare."""
+    names = {app.conf.task_default_queue}
+    for queue in app.conf.task_queues or ():
+        names.add(queue.name)
+    routes = app.conf.task_routes or {}
+    if isinstance(routes, dict):
+        for route in routes.values():
+            if isinstance(route, dict) and route.get("queue"):
+                names.add(route["queue"])
+    return sorted(names)
+
+
+def _broker_connection(app):
+    """A connection to the broker that gives up after a second, whatever the workers use."""
+    options = {
+        **(app.conf.broker_transport_options or {}),
+        "socket_connect_timeout": BROKER_TIMEOUT_SECONDS,
+        "socket_timeout": BROKER_TIMEOUT_SECONDS,
+    }
+    return app.connection_for_read(connect_timeout=BROKER_TIMEOUT_SECONDS, transport_options=options)
+
+
+def _queue_length(connection, name: str) -> int:
+    """Messages waiting in one queue. A queue nobody has used yet (Redis deletes an empty list)
+    is reported by the broker as missing: that is an empty queue."""
+    with connection.channel() as channel:
+        try:
+            return channel.queue_declare(queue=name, passive=True).message_count
+        except connection.channel_errors:
+            return 0
+
+
+def check_broker() -> dict:
+    """Connect to the broker with a one-second timeout and read each queue's length."""
+    from registry.celery import app
+
+    if app.conf.task_always_eager or app.conf.broker_url.startswith("memory://"):
+        return {"ok": True, "ms": 0.0, "transport": IN_PROCESS, "queues": {}}
+    started = time.perf_counter()
+    try:
+        with _broker_connection(app) as connection:
+            connection.ensure_connection(max_retries=0, timeout=BROKER_TIMEOUT_SECONDS)
+            queues = {name: _queue_length(connection, name) for name in queue_names(app)}
+            transport = connection.transport_cls
+    except Exception as exc:
+        logger.warning("health: the broker did not answer (%s)", type(exc).__name__)
+        return {"ok": False, "ms": _ms(started)}
+    result = {"ok": True, "ms": _ms(started), "transport": str(transport), "queues": queues}
+    result["queue_length"] = sum(queues.values())
+    return result
+
+
+def stale_cases_summary(now=None) -> dict:
+    """How many cases are stale, and since when the oldest has been (at least), in one query.
+
+    A case has no "stale since" time of its own, so each stale case's is bounded from below by
+    its latest change: the later of its own `updated_at` and its person's latest change-feed
+    record (every service that marks a case stale writes one in the same transaction). The true
+    wait is at least that long (so an alarm is never early) and equal to it unless the case was
+    edited again while it waited. A law-data update marks a whole jurisdiction stale without a
+    change record: until the sweep clears it (a minute or so), its cases can look older.
+    """
+    from cases.models import Case, ChangeRecord
+
+    now = now or timezone.now()
+    latest_change = ChangeRecord.objects.filter(person_id=OuterRef("person_id")).order_by("-id")
+    since = Greatest(
+        "updated_at",
+        Coalesce(Subquery(latest_change.values("created_at")[:1]), "updated_at"),
+        output_field=DateTimeField(),
+    )
+    stale = Case.objects.filter(risk_stale=True).order_by()
+    row = stale.annotate(since=since).aggregate(count=Count("id"), oldest=Min("since"))
+    oldest = row["oldest"]
+    age = max(0, int((now - oldest).total_seconds())) if oldest else 0
+    return {"stale": row["count"], "oldest_stale_seconds": age}
+
+
+def check_assessments(now=None) -> dict:
+    try:
+        summary = stale_cases_summary(now)
+    except Exception as exc:
+        logger.warning("health: could not count stale cases (%s)", type(exc).__name__)
+        return {"ok": False}
+    return {"ok": summary["oldest_stale_seconds"] < settings.HEALTH_MAX_STALE_SECONDS, **summary}
+
+
+def run_checks(now=None) -> dict:
+    """Every check, and the overall status they add up to."""
+    database = check_database()
+    broker = check_broker()
+    assessments = check_assessments(now) if database["ok"] else {"ok": False}
+    if not (database["ok"] and broker["ok"] and assessments["ok"]):
+        status = FAILING
+    elif broker.get("queue_length", 0) > settings.HEALTH_MAX_QUEUE_LENGTH:
+        status = DEGRADED
+    else:
+        status = OK
+    return {"status": status, "checks": {"database": database, "broker": broker, "assessments": assessments}}
+
+
+def _token_matches(request) -> bool:
+    expected = settings.HEALTH_TOKEN
+    given = request.headers.get("Authorization", "")
+    return bool(expected) and hmac.compare_digest(given.encode(), f"Bearer {expected}".encode())
+
+
+def _sees_details(request, database_ok: bool) -> bool:
+    """The numbers are for monitoring (the token) and for staff who may view cases."""
+    if _token_matches(request):
+        return True
+    if not database_ok:  # the session is in the database: no way to tell who is asking
+        return False
+    try:
+        user = request.user
+        return bool(
+            user.is_active
+            and user.is_staff
+            and getattr(user, "is_verified", lambda: False)()
+            and user.has_perm(DETAIL_PERMISSION)
+        )
+    except Exception:
+        return False
+
+
+def flags_only(report: dict) -> dict:
+    """What an anonymous caller sees: the status and each check's ok flag."""
+    return {
+        "status": report["status"],
+        "checks": {name: {"ok": check["ok"]} for name, check in report["checks"].items()},
+    }
+
+
+@never_cache
+@require_safe
+def health(request):
+    report = run_checks()
+    body = report if _sees_details(request, report["checks"]["database"]["ok"]) else flags_only(report)
+    return JsonResponse(body, status=503 if report["status"] == FAILING else 200)
