@@ -1,5 +1,6 @@
 """OpenAPI: every operation also documents the errors it can answer with."""
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
 
@@ -43,3 +44,18 @@ def tighten_ordering_parameters(result, generator, request, public):
                 if parameter.get("name") == "ordering" and parameter["schema"].get("type") == "array":
                     parameter["schema"]["minItems"] = 1
     return result
+
+
+class PartnerAPIKeyScheme(OpenApiAuthenticationExtension):
+    """Documents `Authorization: Api-Key <key>` as the API's security scheme."""
+
+    target_class = "api.authentication.PartnerAPIKeyAuthentication"
+    name = "PartnerAPIKey"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`Api-Key <key>`: a partner organisation's key; its scopes say what it may do",
+        }
