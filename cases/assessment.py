@@ -207,6 +207,7 @@ def store_result(*, case: Case, result: risk.Assessment, law_checksum: str, on) 
         risk_level=result.level,
         risk_digest=new_digest,
         risk_stale=False,
+        risk_stale_since=None,
         risk_assessed_generation=case.risk_generation,
         risk_assessed_at=now,
     )
@@ -397,6 +398,7 @@ def _write_case_results(items: list[_Pending], now) -> None:
                 risk_level=i.level,
                 risk_digest=i.digest,
                 risk_stale=False,
+                risk_stale_since=None,
                 risk_assessed_generation=i.generation,
                 risk_assessed_at=now,
             )
@@ -409,6 +411,7 @@ def _write_case_results(items: list[_Pending], now) -> None:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {table} AS c SET risk_level = v.level, risk_digest = v.digest, risk_stale = false, "  # noqa: S608
+                f"risk_stale_since = NULL, "
                 f"risk_assessed_generation = v.generation, risk_assessed_at = %s "
                 f"FROM (VALUES {values}) AS v(id, level, digest, generation) WHERE c.id = v.id",
                 [now, *params],
@@ -457,6 +460,7 @@ def _store_same_level(items: list[_Pending], law_checksum: str, on) -> int:
                 risk_level=level,
                 risk_digest=new_digest,
                 risk_stale=False,
+                risk_stale_since=None,
                 risk_assessed_generation=F("risk_generation"),
                 risk_assessed_at=now,
             )

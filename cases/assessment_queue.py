@@ -8,13 +8,19 @@ itself is only queued after commit, so a worker never sees a half-written edit.
 import logging
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Case as SqlCase
+from django.db.models import F, When
+from django.db.models.functions import Now
 
 logger = logging.getLogger(__name__)
 
 
 # Above this many cases one sweep task does the work, rather than a message per case.
 BULK_THRESHOLD = 100
+# A case already stale keeps the time it became stale (the wait the health check measures).
+STALE_SINCE = SqlCase(
+    When(risk_stale=True, risk_stale_since__isnull=False, then=F("risk_stale_since")), default=Now()
+)
 
 
 def request_assessment(case_ids) -> None:
@@ -28,7 +34,9 @@ def request_assessment(case_ids) -> None:
     case_ids = set(case_ids)
     if not case_ids:
         return
-    Case.objects.filter(id__in=case_ids).update(risk_stale=True, risk_generation=F("risk_generation") + 1)
+    Case.objects.filter(id__in=case_ids).update(
+        risk_stale=True, risk_stale_since=STALE_SINCE, risk_generation=F("risk_generation") + 1
+    )
     connection = transaction.get_connection()
     if not connection.in_atomic_block:  # autocommit: the change is already committed
         _Batch(connection, case_ids).flush()
@@ -67,7 +75,7 @@ def request_jurisdiction_assessment(jurisdiction_id: int) -> int:
     from cases.models import Case
 
     count = Case.objects.filter(jurisdiction_id=jurisdiction_id).update(
-        risk_stale=True, risk_generation=F("risk_generation") + 1
+        risk_stale=True, risk_stale_since=STALE_SINCE, risk_generation=F("risk_generation") + 1
     )
     if count:
         transaction.on_commit(enqueue_sweep)

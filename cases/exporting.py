@@ -876,6 +876,8 @@ class _Importer:
                     jurisdiction_id=self.jurisdictions[c["jurisdiction"]],
                     **_fields(Case, CASE_FIELDS + RISK_FIELDS, c),
                 )
+                if not case.risk_stale:  # stale ones wait from the import (their wait is not carried)
+                    case.risk_stale_since = None
                 case.expected_release_date = expected_release_date(
                     sentence_kind=case.sentence_kind,
                     years=case.sentence_years,

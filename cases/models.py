@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey
@@ -458,6 +459,13 @@ class Case(models.Model):
         max_length=20, choices=choices.RiskLevel.choices, default=choices.RiskLevel.NONE, editable=False
     )
     risk_stale = models.BooleanField(default=True, editable=False, db_index=True)
+    risk_stale_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        default=timezone.now,
+        help_text="When the case became stale (empty while its assessment is current)",
+    )
     risk_generation = models.PositiveBigIntegerField(default=1, editable=False)
     risk_assessed_generation = models.PositiveBigIntegerField(default=0, editable=False)
     risk_assessed_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -472,6 +480,7 @@ class Case(models.Model):
         excluded_fields=[
             "updated_at",
             "risk_stale",
+            "risk_stale_since",
             "risk_generation",
             "risk_assessed_generation",
             "risk_assessed_at",

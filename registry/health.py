@@ -22,8 +22,8 @@ import time
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import Count, DateTimeField, Min, OuterRef, Subquery
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Count, Min
+from django.db.models.functions import Coalesce
 from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -109,26 +109,16 @@ def check_broker() -> dict:
 
 
 def stale_cases_summary(now=None) -> dict:
-    """How many cases are stale, and since when the oldest has been (at least), in one query.
+    """How many cases are stale, and how long the oldest has waited, in one query.
 
-    A case has no "stale since" time of its own, so each stale case's is bounded from below by
-    its latest change: the later of its own `updated_at` and its person's latest change-feed
-    record (every service that marks a case stale writes one in the same transaction). The true
-    wait is at least that long (so an alarm is never early) and equal to it unless the case was
-    edited again while it waited. A law-data update marks a whole jurisdiction stale without a
-    change record: until the sweep clears it (a minute or so), its cases can look older.
+    `Case.risk_stale_since` is set when a case becomes stale (an edit, a law-data update) and kept
+    while it stays stale, so a case edited again while it waits still shows its whole wait.
     """
-    from cases.models import Case, ChangeRecord
+    from cases.models import Case
 
     now = now or timezone.now()
-    latest_change = ChangeRecord.objects.filter(person_id=OuterRef("person_id")).order_by("-id")
-    since = Greatest(
-        "updated_at",
-        Coalesce(Subquery(latest_change.values("created_at")[:1]), "updated_at"),
-        output_field=DateTimeField(),
-    )
     stale = Case.objects.filter(risk_stale=True).order_by()
-    row = stale.annotate(since=since).aggregate(count=Count("id"), oldest=Min("since"))
+    row = stale.aggregate(count=Count("id"), oldest=Min(Coalesce("risk_stale_since", "updated_at")))
     oldest = row["oldest"]
     age = max(0, int((now - oldest).total_seconds())) if oldest else 0
     return {"stale": row["count"], "oldest_stale_seconds": age}

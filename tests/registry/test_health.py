@@ -10,7 +10,6 @@ from django.db import OperationalError, connections
 from django.test import override_settings
 from django.utils import timezone
 
-from cases.changes import record_change
 from cases.models import Case
 from cases.permissions import VIEWER
 from registry import health
@@ -23,9 +22,9 @@ FLAGS_ONLY = {"database": {"ok"}, "broker": {"ok"}, "assessments": {"ok"}}
 
 
 def _stale_case(*, waiting: datetime.timedelta) -> Case:
-    """A case marked stale whose latest change was `waiting` ago (a factory case starts stale)."""
+    """A case that became stale `waiting` ago (a factory case starts stale)."""
     case = CaseFactory()
-    Case.objects.filter(pk=case.pk).update(updated_at=timezone.now() - waiting)
+    Case.objects.filter(pk=case.pk).update(risk_stale_since=timezone.now() - waiting)
     return case
 
 
@@ -129,16 +128,16 @@ def test_health_with_a_case_stale_longer_than_the_limit_is_failing_with_503(clie
 
 
 @pytest.mark.django_db
-@override_settings(HEALTH_MAX_STALE_SECONDS=600)
-def test_health_counts_a_stale_case_from_its_latest_change_not_its_own_save():
-    """An edit through a service (a new charge) records a change for the person but does not save
-    the case: the wait runs from that change."""
-    case = _stale_case(waiting=datetime.timedelta(days=30))
-    record_change(person=case.person, object_type="charge", object_id=uuid.uuid4(), action="created")
+def test_health_counts_the_whole_wait_of_a_case_edited_again_while_stale():
+    """A second edit of a case that already waits must not reset its clock and hide a stuck queue."""
+    from cases import assessment_queue
+
+    case = _stale_case(waiting=datetime.timedelta(hours=2))
+    assessment_queue.request_assessment([case.pk])
 
     summary = health.stale_cases_summary()
 
-    assert summary["stale"] == 1 and summary["oldest_stale_seconds"] < 60
+    assert summary["stale"] == 1 and summary["oldest_stale_seconds"] >= 2 * 3600
 
 
 @pytest.mark.django_db
