@@ -351,6 +351,10 @@ def test_schema_describes_every_endpoint(api_client_for, law):
     } <= params
 
 
+def test_api_docs_answer_other_methods_with_405_not_a_server_error(client, law):
+    assert client.options(reverse("api-docs")).status_code == 405
+
+
 def test_api_docs_are_served_from_the_app_without_a_cdn(client, law):
     response = client.get(reverse("api-docs"))
     content = response.content.decode()
