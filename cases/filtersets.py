@@ -5,6 +5,8 @@ charges appears once and no DISTINCT is needed. Filters on fields a caller may n
 removed by the caller (`without_hidden`), so using them changes nothing.
 """
 
+import datetime
+
 import django_filters as filters
 from django.db.models import Exists, OuterRef, Q
 
@@ -39,6 +41,16 @@ def name_search_q(query: str, person_ref: str = "pk") -> Q | None:
     return Q(Exists(names))
 
 
+class UTCIsoDateTimeFilter(filters.IsoDateTimeFilter):
+    """An ISO 8601 time with any offset Python accepts (up to ±23:59), compared in UTC: PostgreSQL
+    refuses offsets beyond ±15:59, which would otherwise turn a valid query into a server error."""
+
+    def filter(self, qs, value):
+        if value is not None:
+            value = value.astimezone(datetime.UTC)
+        return super().filter(qs, value)
+
+
 class PersonFilterSet(filters.FilterSet):
     q = filters.CharFilter(method="filter_q", label="Name in any script or spelling")
     jurisdiction = filters.CharFilter(method="filter_jurisdiction", label="Jurisdiction code, e.g. BY")
@@ -51,7 +63,7 @@ class PersonFilterSet(filters.FilterSet):
     publication_state = filters.ChoiceFilter(choices=PublicationState.choices)
     detained_after = filters.DateFilter(method="filter_detained_after", label="Detained on or after")
     detained_before = filters.DateFilter(method="filter_detained_before", label="Detained on or before")
-    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UTCIsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
     ordering = filters.OrderingFilter(
         fields=(("updated_at", "updated"), ("created_at", "created"), ("slug", "slug")),
     )
@@ -103,7 +115,7 @@ class CaseFilterSet(filters.FilterSet):
     )
     detained_after = filters.DateFilter(field_name="detention_date", lookup_expr="gte")
     detained_before = filters.DateFilter(field_name="detention_date", lookup_expr="lte")
-    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UTCIsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
     ordering = filters.OrderingFilter(
         fields=(("detention_date", "detained"), ("updated_at", "updated"), ("verdict_date", "verdict")),
     )

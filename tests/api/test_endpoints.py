@@ -418,3 +418,10 @@ def test_article_list_uses_the_same_number_of_queries_however_many_articles(api_
         [Article(jurisdiction=extra, number=str(900 + n), title_en="t") for n in range(50)]
     )
     assert count_queries() == before
+
+
+@pytest.mark.parametrize("path", ["api:person-list", "api:case-list"])
+def test_updated_since_with_an_offset_postgresql_cannot_store_is_read_in_utc(client, law, path):
+    """Found by schemathesis: '-20:14' is a valid ISO offset for Python, out of range for PostgreSQL."""
+    response = client.get(reverse(path), {"updated_since": "1354-04-30T08:33:37.83-20:14"})
+    assert response.status_code == 200

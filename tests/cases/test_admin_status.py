@@ -19,7 +19,7 @@ STATUS = "/admin/status/"
 
 def _stale_case(waiting: datetime.timedelta) -> Case:
     case = CaseFactory()
-    Case.objects.filter(pk=case.pk).update(updated_at=timezone.now() - waiting)
+    Case.objects.filter(pk=case.pk).update(risk_stale_since=timezone.now() - waiting)
     return case
 
 

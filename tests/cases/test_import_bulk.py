@@ -31,7 +31,16 @@ CASE_FIELDS = [
     f.name
     for f in Case._meta.fields
     if f.name
-    not in ("id", "public_id", "person", "created_at", "updated_at", "risk_assessed_at", "risk_generation")
+    not in (
+        "id",
+        "public_id",
+        "person",
+        "created_at",
+        "updated_at",
+        "risk_assessed_at",
+        "risk_generation",
+        "risk_stale_since",
+    )
 ]
 
 
