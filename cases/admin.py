@@ -16,6 +16,7 @@ from rest_framework_api_key.admin import APIKeyModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from cases import alerts, audit, intake, services
+from cases.admin_mixins import ReadOnlyAdminMixin
 from cases.choices import ChargeState
 from cases.filtersets import name_search_q
 from cases.forms import ChargeInlineForm, EndChargeForm, ReclassifyChargeForm
@@ -848,7 +849,7 @@ class RiskAlertAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(RiskAssessment)
-class RiskAssessmentAdmin(admin.ModelAdmin):
+class RiskAssessmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The assessment history: read only, written by the rules."""
 
     list_display = ["created_at", "case", "previous_level", "level", "rules_version", "assessed_on"]
@@ -865,15 +866,6 @@ class RiskAssessmentAdmin(admin.ModelAdmin):
         "created_at",
     ]
     exclude = ["reasons"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="reasons")
     def reasons_display(self, assessment):
@@ -984,7 +976,7 @@ class SubmissionAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The record of confidential reads, bulk reads and exports: read-only, superusers only."""
 
     list_display = ["at", "actor", "user", "action", "object_type", "record_count", "via"]
@@ -997,15 +989,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_superuser
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # The screens for imports, duplicates and merges, exports and system status live in modules of their own.

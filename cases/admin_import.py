@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from cases import services
+from cases.admin_mixins import ReadOnlyAdminMixin
 from cases.importing import MAPPINGS, UnreadableFile, get_mapping, run_import
 from cases.models import ChargeToReview, ImportRun, Jurisdiction
 
@@ -67,7 +68,7 @@ def _report_html(report: dict) -> str:
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
+class ImportRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "created_at",
         "file_name",
@@ -94,15 +95,6 @@ class ImportRunAdmin(admin.ModelAdmin):
         "report_display",
     ]
     readonly_fields = fields[:6] + ["rows", "created", "updated", "unchanged", "rejected", "report_display"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="report")
     def report_display(self, obj):

@@ -467,21 +467,8 @@ def export_registry_json(stream, audience: str) -> None:
 # CSV: one row per person ------------------------------------------------------------------------
 
 CURRENT_STATES = (choices.ChargeState.ACTIVE, choices.ChargeState.CONVICTED)
-STAFF_CSV_PERSON = (
-    "public_id",
-    "slug",
-    "sex",
-    "birth_date",
-    "birth_date_precision",
-    "is_official_or_military",
-    "citizenship",
-    "occupation",
-    "biography",
-    "internal_notes",
-    "contacts",
-    "publication_state",
-    "published_at",
-)
+# The CSV is for reading, not for moving installations: it leaves out the timestamps.
+STAFF_CSV_PERSON = tuple(f for f in PERSON_FIELDS if f not in ("created_at", "updated_at"))
 PUBLIC_CSV_PERSON = ("id", "sex", "birth_year", "citizenship", "occupation", "biography")
 CASE_COLUMNS = (
     "case_ids",

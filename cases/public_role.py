@@ -24,6 +24,7 @@ import re
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models import Prefetch
 
+from cases.law_loader import ARTICLE_FIELDS
 from cases.models import (
     Article,
     Case,
@@ -60,25 +61,8 @@ PUBLIC_COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
         "capital_attempt_since",
     ),
     Region: ("id", "jurisdiction", "code", "name_en", "name_be", "name_ru"),
-    Article: (
-        "id",
-        "jurisdiction",
-        "number",
-        "part",
-        "title_en",
-        "title_ru",
-        "title_be",
-        "capital",
-        "capital_since",
-        "capital_for_attempt_since",
-        "subject_restriction",
-        "subject_restriction_text",
-        "category",
-        "penalty",
-        "sources",
-        "verified",
-        "note",
-    ),
+    # The law data is public as a whole: every field the law loader keeps.
+    Article: ("id", "jurisdiction", "number", "part", *ARTICLE_FIELDS),
     Facility: (
         "id",
         "jurisdiction",

@@ -499,3 +499,27 @@ def test_admin_export_is_refused_to_staff_without_view_person(client, registry, 
 
     assert response.status_code == 403 and MARK not in response.content.decode()
     assert not [r for r in caplog.records if r.name == "registry.audit"]
+
+
+def test_staff_export_carries_every_field_of_people_and_cases_or_says_why_not():
+    """A field added to a model later must not silently fall out of the lossless export."""
+    from cases import exporting
+
+    person_left_out = {f.name for f in Person._meta.concrete_fields} - set(exporting.PERSON_FIELDS)
+    case_left_out = (
+        {f.name for f in Case._meta.concrete_fields} - set(exporting.CASE_FIELDS) - set(exporting.RISK_FIELDS)
+    )
+
+    assert person_left_out == {
+        "id",  # database ids never travel
+        "region",  # carried as the region's natural key
+        "merged_into",  # merged records are not exported (docs/export.md)
+    }
+    assert case_left_out == {
+        "id",
+        "person",  # the case is nested in its person
+        "jurisdiction",  # carried as the jurisdiction's code
+        "expected_release_date",  # computed from the sentence on import
+        "risk_digest",  # recomputed by the next assessment
+        "risk_stale_since",  # a stale imported case waits from the import
+    }
