@@ -100,11 +100,25 @@ SUMMARY="$WORK/summary"
   echo
 } | tee "$OUT"
 
-# CPU jiffies: all cores busy (/proc/stat), and the gunicorn master with its workers.
+# CPU jiffies: all cores busy (/proc/stat), and gunicorn: the master's own time and that of the
+# workers it has reaped (max_requests replaces workers during a run), plus the live workers'.
 busy_jiffies() { awk '/^cpu / {print $2+$3+$4+$7+$8+$9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat; }
 gunicorn_jiffies() {
-  local total=0 pid
-  for pid in "$GUNICORN_PID" $(pgrep -P "$GUNICORN_PID"); do
+  local total pid
+  total=$(awk '{print $14+$15+$16+$17}' "/proc/$GUNICORN_PID/stat")
+  for pid in $(pgrep -P "$GUNICORN_PID"); do
+    total=$((total + $(awk '{print $14+$15}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$total"
+}
+# The same for PostgreSQL: the postmaster, its reaped and its live processes. It counts every
+# database of the server, including any that other work on the machine uses during the run.
+POSTMASTER_PID=$(pgrep -o -x postgres || true)
+postgres_jiffies() {
+  local total pid
+  [ -n "$POSTMASTER_PID" ] || { echo 0; return; }
+  total=$(awk '{print $14+$15+$16+$17}' "/proc/$POSTMASTER_PID/stat")
+  for pid in $(pgrep -P "$POSTMASTER_PID"); do
     total=$((total + $(awk '{print $14+$15}' "/proc/$pid/stat" 2>/dev/null || echo 0)))
   done
   echo "$total"
@@ -140,13 +154,17 @@ for config in "${CONFIGS[@]}"; do
       "http://127.0.0.1:$PORT" -- "$WORK/targets/$endpoint.txt" >/dev/null
     read -r busy0 all0 < <(busy_jiffies)
     gunicorn0=$(gunicorn_jiffies)
+    postgres0=$(postgres_jiffies)
     wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 10s --latency -s bench/wrk/rotate.lua \
       "http://127.0.0.1:$PORT" -- "$WORK/targets/$endpoint.txt" >"$WORK/wrk.out"
     read -r busy1 all1 < <(busy_jiffies)
     gunicorn1=$(gunicorn_jiffies)
+    postgres1=$(postgres_jiffies)
     machine=$((100 * (busy1 - busy0) / (all1 - all0)))
     own=$((100 * (gunicorn1 - gunicorn0) / (all1 - all0)))
-    cpu="CPU over the run, in % of all cores: the machine ${machine}% busy, gunicorn (master and workers) ${own}%"
+    pg=$((100 * (postgres1 - postgres0) / (all1 - all0)))
+    cpu="CPU over the run, in % of all cores: the machine ${machine}% busy; gunicorn ${own}%,"
+    cpu="$cpu PostgreSQL ${pg}%, the rest (wrk, Redis, other work) $((machine - own - pg))%"
     {
       echo "== $label, $endpoint, load average $(cut -d' ' -f1-3 /proc/loadavg)"
       cat "$WORK/wrk.out"
