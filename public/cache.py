@@ -3,41 +3,69 @@
 Every cached value is keyed by a "data version" that any save or delete of a `cases` model
 moves on, so nothing has to know which pages a change touches: old entries are simply never
 read again and expire on their own.
+
+Two rules keep the cache from ever showing or keeping what it should not:
+- the version moves when the change commits, not when the row is saved: a page built in between
+  read the old data and is stored under the old version, never under the new one (a withdrawn
+  person would otherwise stay on a cached page for an hour);
+- the cache is an optimisation only: when it does not answer (Redis down), pages are built
+  uncached and saves go through; an edit must never fail because of the cache.
 """
 
+import logging
 import uuid
 
 from django.core.cache import cache
+from django.db import transaction
 from django.utils.translation import get_language
 
 VERSION_KEY = "public:data-version"
 TIMEOUT = 60 * 60
+log = logging.getLogger("registry.cache")
 
 
-def data_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        cache.add(VERSION_KEY, version, timeout=None)
-        version = cache.get(VERSION_KEY, version)
-    return version
+def data_version() -> str | None:
+    """The current data version, or None when the cache does not answer (then nothing is cached)."""
+    try:
+        version = cache.get(VERSION_KEY)
+        if version is None:
+            version = uuid.uuid4().hex
+            cache.add(VERSION_KEY, version, timeout=None)
+            version = cache.get(VERSION_KEY, version)
+        return version
+    except Exception as error:  # any backend's connection error
+        log.warning("cache: no answer (%s); pages are built uncached", type(error).__name__)
+        return None
 
 
 def bump_version() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    try:
+        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    except Exception as error:
+        # The old version stays readable for at most TIMEOUT; say so loudly.
+        log.error("cache: the data version could not be moved (%s)", type(error).__name__)
 
 
 def data_changed(sender, **kwargs) -> None:
     """Signal receiver: a row of the registry's data changed, so every cached page is old."""
     if sender._meta.app_label == "cases":
-        bump_version()
+        transaction.on_commit(bump_version, robust=True)
 
 
 def cached(name: str, *parts, build):
     """The value `build()` returns, cached per page, arguments, language and data version."""
-    key = ":".join(["public", name, get_language() or "en", data_version(), *map(str, parts)])
-    value = cache.get(key)
+    version = data_version()
+    if version is None:
+        return build()
+    key = ":".join(["public", name, get_language() or "en", version, *map(str, parts)])
+    try:
+        value = cache.get(key)
+    except Exception:
+        return build()
     if value is None:
         value = build()
-        cache.set(key, value, TIMEOUT)
+        try:
+            cache.set(key, value, TIMEOUT)
+        except Exception:
+            log.warning("cache: a page could not be stored")
     return value

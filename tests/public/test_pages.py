@@ -359,17 +359,44 @@ def test_statistics_page_draws_accessible_svg_charts_and_hides_small_counts(clie
     assert "<script" not in html
 
 
-def test_statistics_are_cached_and_refreshed_when_data_changes(client, law):
+def test_statistics_are_cached_and_refreshed_when_data_changes(
+    client, law, django_capture_on_commit_callbacks
+):
     make_published_case()
     _get(client, reverse("public:statistics"))
     with CaptureQueriesContext(connection) as ctx:
         client.get(reverse("public:statistics"))
     assert len(ctx) == 0  # served from the cache
 
-    make_published_case()
+    with django_capture_on_commit_callbacks(execute=False) as on_commit:
+        make_published_case()
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(reverse("public:statistics"))
+        assert len(ctx) == 0  # not committed yet: the old version still holds
+    for callback in on_commit:
+        callback()  # the commit moves the version
     with CaptureQueriesContext(connection) as ctx:
         client.get(reverse("public:statistics"))
     assert len(ctx) > 0
+
+
+def test_a_cache_that_does_not_answer_never_fails_an_edit_or_a_page(client, law, settings):
+    """Redis down: staff edits must still save, and public pages are built uncached."""
+    from cases import services
+    from tests.factories import PersonFactory
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    person = PersonFactory()
+    services.update_person(person=person, occupation="teacher")
+    make_published_case()
+
+    assert client.get(reverse("public:statistics")).status_code == 200
 
 
 # Feed and sitemap -----------------------------------------------------------------------------
