@@ -31,12 +31,13 @@ wsgi_app = "registry.wsgi:application"
 chdir = str(ROOT)
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
-# Sized for a 2-core server: one process per core, each with a few threads. The requests wait on
-# PostgreSQL more than they compute, and a streamed export or a slow upload ties up a thread,
-# not a whole process. Memory: about 150 MB a process.
+# Sized for a 2-core server by measurement (bench/load_test.sh, README "Load"): 5 processes
+# (2 x cores + 1) of 2 threads answered the person page 1.6 times as fast as 2 x 4 and as fast as
+# 5 sync workers, and threads keep a streamed export or a slow upload from holding a whole
+# process. Memory: about 150 MB a process.
 worker_class = "gthread"
-workers = _env_int("GUNICORN_WORKERS", 2)
-threads = _env_int("GUNICORN_THREADS", 4)
+workers = _env_int("GUNICORN_WORKERS", 5)
+threads = _env_int("GUNICORN_THREADS", 2)
 # A request still running after this many seconds is killed with its worker (nginx waits 75 s).
 timeout = _env_int("GUNICORN_TIMEOUT", 60)
 graceful_timeout = 30

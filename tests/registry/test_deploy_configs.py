@@ -195,8 +195,8 @@ def test_gunicorn_config_loads_with_loopback_bind_and_threads():
 
     assert cfg.bind == ["127.0.0.1:8000"]
     assert cfg.worker_class_str == "gthread"
-    assert cfg.workers == 2
-    assert cfg.threads == 4
+    assert cfg.workers == 5
+    assert cfg.threads == 2
     assert cfg.timeout == 60
     assert cfg.wsgi_app == "registry.wsgi:application"
     assert cfg.accesslog == "-"
