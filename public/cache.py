@@ -48,8 +48,13 @@ def bump_version() -> None:
 
 def data_changed(sender, **kwargs) -> None:
     """Signal receiver: a row of the registry's data changed, so every cached page is old."""
-    if sender._meta.app_label == "cases":
-        transaction.on_commit(bump_version, robust=True)
+    if sender._meta.app_label != "cases":
+        return
+    connection = transaction.get_connection()
+    # One move per transaction is enough, however many rows it saves (an import saves thousands).
+    if any(item[1] is bump_version for item in connection.run_on_commit):
+        return
+    transaction.on_commit(bump_version, robust=True)
 
 
 def cached(name: str, *parts, build):

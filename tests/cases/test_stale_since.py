@@ -33,7 +33,7 @@ def test_a_case_keeps_the_time_it_became_stale_through_later_edits_and_loses_it_
 def test_a_law_update_marks_the_jurisdiction_stale_from_now(law):
     case = ChargeFactory().case
     assessment.assess_case(case_id=case.pk)
-    before = timezone.now()
+    before = timezone.now() - datetime.timedelta(seconds=1)  # SQLite keeps milliseconds only
     assessment_queue.request_jurisdiction_assessment(case.jurisdiction_id)
     case.refresh_from_db()
     assert case.risk_stale and case.risk_stale_since >= before
