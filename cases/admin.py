@@ -18,6 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from cases import alerts, audit, intake, services
 from cases.admin_mixins import ReadOnlyAdminMixin
 from cases.choices import ChargeState
+from cases.fields import EncryptedTextField
 from cases.filtersets import name_search_q
 from cases.forms import ChargeInlineForm, EndChargeForm, ReclassifyChargeForm
 from cases.models import (
@@ -43,7 +44,7 @@ from cases.models import (
     WebhookDelivery,
     WebhookSubscription,
 )
-from cases.permissions import sees_sources, source_label
+from cases.permissions import SOURCES_GROUP_FIELDS, sees_sources, source_label
 
 SEEN_VERSION = "seen_version"
 
@@ -111,9 +112,10 @@ def _conflict_message(instance, seen: int, newer) -> str:
         previous = record
     who = {str(record.history_user or "a background task") for record in newer}
     when = newer[-1].history_date.strftime("%Y-%m-%d %H:%M:%S UTC")
-    hidden = {"contacts", "contact", "internal_notes"}
     names = sorted(
-        str(instance._meta.get_field(f).verbose_name) if f not in hidden else "a confidential field"
+        "a confidential field"
+        if isinstance(instance._meta.get_field(f), EncryptedTextField)
+        else str(instance._meta.get_field(f).verbose_name)
         for f in changed
     ) or ["nothing visible"]
     return (
@@ -256,10 +258,10 @@ class CaseInline(admin.TabularInline):
 
 @admin.register(Person)
 class PersonAdmin(OptimisticLockMixin, AuditConfidentialReadsMixin, HideFromHistoryMixin, SimpleHistoryAdmin):
-    sources_group_fields = ("contacts",)
+    sources_group_fields = SOURCES_GROUP_FIELDS["person"]
 
     def confidential_fields_shown(self, request, person):
-        shown = ["internal_notes"] + (["contacts"] if sees_sources(request.user) else [])
+        shown = ["internal_notes"] + (list(self.sources_group_fields) if sees_sources(request.user) else [])
         return [field for field in shown if getattr(person, field)]
 
     list_display = ["display_name", "region", "sex", "birth_date", "publication_state", "updated_at"]
@@ -311,7 +313,8 @@ class PersonAdmin(OptimisticLockMixin, AuditConfidentialReadsMixin, HideFromHist
         fieldsets = super().get_fieldsets(request, obj)
         if sees_sources(request.user):
             return fieldsets
-        return [fs for fs in fieldsets if "contacts" not in fs[1]["fields"]]
+        hidden = set(self.sources_group_fields)
+        return [fs for fs in fieldsets if not hidden & set(fs[1]["fields"])]
 
     def get_queryset(self, request):
         # A merged record holds nothing and is reached from its merge, not from the people list.
@@ -738,9 +741,11 @@ class SourceAdmin(OptimisticLockMixin, AuditConfidentialReadsMixin, HideFromHist
 
     def get_fields(self, request, obj=None):
         fields = list(super().get_fields(request, obj))
-        return fields if sees_sources(request.user) else [f for f in fields if f != "contact"]
+        if sees_sources(request.user):
+            return fields
+        return [f for f in fields if f not in self.sources_group_fields]
 
-    sources_group_fields = ("contact",)
+    sources_group_fields = SOURCES_GROUP_FIELDS["source"]
 
     def confidential_fields_shown(self, request, source):
         if not (source.confidential and sees_sources(request.user)):

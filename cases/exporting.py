@@ -41,6 +41,7 @@ from cases.models import (
     RiskAssessment,
     Source,
 )
+from cases.permissions import SOURCES_GROUP_FIELDS
 from cases.sentences import expected_release_date
 
 FORMAT = "registry-export"
@@ -172,7 +173,7 @@ PERSON_FIELDS = (
 )
 # What only the Sources group may see (cases.permissions): a staff export for anyone else leaves
 # out confidential sources and every contact, and cannot be imported (it is not lossless).
-SOURCES_GROUP_PERSON_FIELDS = ("contacts",)
+SOURCES_GROUP_PERSON_FIELDS = SOURCES_GROUP_FIELDS["person"]
 CASE_FIELDS = (
     "public_id",
     "case_number",

@@ -29,6 +29,8 @@ PUBLISHER = "Publisher"
 # (sources' contacts, people's contacts), in the admin, the API, exports and tasks alike.
 SOURCES = "Sources"
 CONFIDENTIAL_SOURCES_PERMISSION = "cases.view_confidential_source"
+# The fields only that group sees, by model: the admin, the history pages and the exports hide them.
+SOURCES_GROUP_FIELDS = {"person": ("contacts",), "source": ("contact",)}
 # Not a role: its members get an e-mail when a case's risk level changes (settings.RISK_ALERT_GROUP).
 RISK_ALERTS = "Risk alerts"
 

@@ -65,6 +65,8 @@ def create_new_people(importer, rows, articles, facilities) -> dict[int, object]
     Rows the bulk write cannot take are returned as None: the caller runs them through the
     services, which report why.
     """
+    from cases.importing.importer import RowOutcome  # the importer imports this module
+
     outcomes = {}
     for start in range(0, len(rows), BATCH):
         batch = rows[start : start + BATCH]
@@ -83,8 +85,6 @@ def create_new_people(importer, rows, articles, facilities) -> dict[int, object]
             plans = []
         for plan in plans:
             plan.row.warnings += plan.warnings
-            from cases.importing.importer import RowOutcome
-
             outcomes[plan.row.number] = RowOutcome(plan.row.number, "created", ["new person and case"])
         for row in fallback:
             outcomes[row.number] = None
