@@ -19,7 +19,7 @@ Everything else (serializers, filters, the change feed, exports) asks `access_fo
 from dataclasses import dataclass
 
 from cases.models import PartnerAPIKey
-from cases.permissions import CONFIDENTIAL_SOURCES_PERMISSION
+from cases.protection.permissions import CONFIDENTIAL_SOURCES_PERMISSION
 
 Scope = PartnerAPIKey.Scope
 

@@ -11,12 +11,11 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import StreamingHttpResponse
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from api.serializers import CaseSerializer, EventSerializer, FacilitySerializer, PersonSerializer
+from cases.models import Facility, Person
+from cases.transfer.formulas import neutralise
+
 CHUNK = 500
-
-
-def neutralise(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def _cell(value) -> str:
@@ -78,3 +77,24 @@ def stream_json(queryset, serializer_factory, filename: str) -> StreamingHttpRes
     response = StreamingHttpResponse(generate(), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
     return response
+
+
+# The public shape of the whole-registry export (cases.transfer.exporting) ----------------------
+
+
+def public_person_record(person: Person) -> dict:
+    """The person as the anonymous API shows them, with their cases and public events in place
+    of the list of case ids."""
+    record = dict(PersonSerializer(person).data)
+    cases = []
+    for case in person.cases.all():
+        case_record = dict(CaseSerializer(case).data)
+        case_record["events"] = EventSerializer(case.events.all(), many=True).data
+        cases.append(case_record)
+    record["cases"] = cases
+    return record
+
+
+def public_facility_records() -> list[dict]:
+    facilities = Facility.objects.select_related("region", "jurisdiction").order_by("slug")
+    return FacilitySerializer(facilities, many=True).data

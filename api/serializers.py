@@ -8,6 +8,7 @@ articles by "<jurisdiction>-<number>[.<part>]".
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.access import access_for
 from cases.models import (
     Article,
     Case,
@@ -20,6 +21,7 @@ from cases.models import (
     Source,
     WebhookSubscription,
 )
+from cases.protection.webhook_urls import UnsafeWebhookURL, check_partner_webhook_url
 
 
 def article_id(article: Article) -> str:
@@ -170,8 +172,6 @@ class RestrictedEventSerializer(EventSerializer):
 
     @extend_schema_field(SourcesGroupSourceSerializer(many=True))
     def get_sources(self, event):
-        from api.access import access_for
-
         if access_for(self.context["request"]).sees_sources:
             return SourcesGroupSourceSerializer(event.sources.all(), many=True).data
         visible = [s for s in event.sources.all() if not s.confidential]
@@ -354,8 +354,6 @@ class WebhookSubscriptionSerializer(serializers.ModelSerializer):
         read_only_fields = ["created_at"]
 
     def validate_url(self, url):
-        from cases.webhook_urls import UnsafeWebhookURL, check_partner_webhook_url
-
         try:
             check_partner_webhook_url(url)
         except UnsafeWebhookURL as error:

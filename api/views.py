@@ -1,6 +1,8 @@
 """The REST API for advocacy groups. Views are thin: visibility comes from `api.access`, filters
 from `cases.filtersets`, writes from `cases.services`."""
 
+import uuid
+
 from django.conf import settings
 from django.core.paginator import Page
 from django.db.models import Count, Prefetch, Q
@@ -34,7 +36,7 @@ from api.serializers import (
     SubmissionSerializer,
     WebhookSubscriptionSerializer,
 )
-from cases import audit, choices, intake
+from cases import choices
 from cases.filtersets import STAFF_ONLY_FILTERS, CaseFilterSet, PersonFilterSet
 from cases.models import (
     Article,
@@ -44,13 +46,16 @@ from cases.models import (
     ChangeRecord,
     Charge,
     Facility,
+    FacilityStay,
     Person,
     PersonName,
     RiskAssessment,
     Source,
     WebhookSubscription,
 )
-from cases.public_role import for_public
+from cases.protection import audit
+from cases.protection.public_role import for_public
+from cases.services import intake
 
 
 class Pagination(PageNumberPagination):
@@ -208,7 +213,7 @@ class AudienceViewSet(viewsets.ReadOnlyModelViewSet):
 
 def _readable(access, queryset):
     """Callers who see no confidential field (anonymous, read:public keys) read through the
-    public database role, which sees published rows and public columns only (cases.public_role)."""
+    public database role, which sees published rows and public columns only (cases.protection.public_role)."""
     return queryset if access.sees_confidential else for_public(queryset)
 
 
@@ -266,8 +271,6 @@ class CaseViewSet(AudienceViewSet):
 
 
 def _stays():
-    from cases.models import FacilityStay
-
     return FacilityStay.objects.select_related("facility").order_by("start_date", "pk")
 
 
@@ -304,8 +307,6 @@ class ChargeViewSet(AudienceViewSet):
 
 
 def _uuid(value, name):
-    import uuid
-
     try:
         return uuid.UUID(value)
     except ValueError:

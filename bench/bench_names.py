@@ -76,8 +76,8 @@ def add_names(batch: int = 10_000) -> None:
     """Replace the benchmark's names with three spellings each (idempotent: skips when done)."""
     from django.db import transaction
 
+    from cases.identity.names import name_key
     from cases.models import Person, PersonName
-    from cases.names import name_key
 
     if Person.objects.filter(occupation=MARK).exists():
         return

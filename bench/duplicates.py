@@ -30,7 +30,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from cases.duplicates import find_duplicates, load_facts
+    from cases.identity.duplicates import find_duplicates, load_facts
     from cases.models import DuplicateCandidate, Person
 
     if DuplicateCandidate.objects.exists() and not args.keep:

@@ -32,8 +32,8 @@ def main() -> None:
     import django
 
     django.setup()
-    from cases.exporting import export_registry_csv, export_registry_json
     from cases.models import Person
+    from cases.transfer.exporting import export_registry_csv, export_registry_json
 
     people = Person.objects.current().count()
     baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

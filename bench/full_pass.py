@@ -165,8 +165,8 @@ def main() -> None:
     parser.add_argument("--refill", action="store_true", help="drop the benchmark data and fill it again")
     args = parser.parse_args()
     setup_django()
-    from cases import assessment
     from cases.models import Article, Case, RiskAssessment
+    from cases.risk import assessment
 
     if args.refill or Case.objects.count() != args.people:
         with Timer("fill"):

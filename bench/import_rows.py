@@ -47,7 +47,7 @@ FACILITIES = [f"Synthetic colony No. {n}" for n in range(1, 9)]
 
 
 def synthetic_rows(n: int, seed: int = 6) -> list[dict]:
-    from cases.demo import FEMALE_NAMES, MALE_NAMES, SURNAME_STEMS, surname_forms
+    from cases.demo.builder import FEMALE_NAMES, MALE_NAMES, SURNAME_STEMS, surname_forms
 
     rng = random.Random(seed)
     rows = []
@@ -136,10 +136,10 @@ def main() -> int:
     setup_django()
     from django.contrib.auth import get_user_model
 
-    from cases import assessment_queue
-    from cases.importing import get_mapping, run_import
     from cases.models import ChargeToReview, Person, Reclassification
+    from cases.risk import queue as assessment_queue
     from cases.tasks import task_sweep_stale_cases
+    from cases.transfer.importing import get_mapping, run_import
 
     # The workers assess after commit; the sweep is timed separately below.
     assessment_queue.enqueue_sweep = lambda: None

@@ -11,6 +11,7 @@ import django_filters as filters
 from django.db.models import Exists, OuterRef, Q
 
 from cases.choices import CaseStatus, ChargeState, PublicationState, RiskLevel
+from cases.identity.names import word_keys
 from cases.models import Article, Case, Charge, Person, PersonName
 
 CURRENT_CHARGE_STATES = (ChargeState.ACTIVE, ChargeState.CONVICTED)
@@ -30,8 +31,6 @@ def _article_ids(value: str) -> list[int]:
 
 def name_search_q(query: str, person_ref: str = "pk") -> Q | None:
     """Every word of the query must begin a word of one of the person's names, in any script."""
-    from cases.names import word_keys
-
     keys = [k for k in word_keys(query) if k]
     if not keys:
         return None

@@ -1,8 +1,17 @@
-"""Celery tasks: thin, safe to run twice, each loading its input and calling a service."""
+"""Celery tasks: thin, safe to run twice, each loading its input and calling a service or an engine.
+
+This is the top of the data flow: tasks import the risk engine, identity and protection, never the
+other way round. Each task is provided to `cases.background` under a name, which is how services
+and engines ask for work without importing this module (cases.apps loads it at start-up).
+"""
 
 from celery import shared_task
 
-from cases import alerts, assessment
+from cases import background
+from cases.identity.duplicates import find_duplicates
+from cases.models import RiskAlert
+from cases.protection.retention import purge_transient_data
+from cases.risk import alerts, assessment
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -46,8 +55,6 @@ def task_retry_due_webhooks() -> int:
 @shared_task
 def task_email_unsent_alerts() -> int:
     """Send alert e-mails whose task was lost (broker down when the alert was raised)."""
-    from cases.models import RiskAlert
-
     ids = list(RiskAlert.objects.filter(emailed_at__isnull=True).values_list("id", flat=True)[:500])
     for alert_id in ids:
         alerts.send_alert_email(alert_id=alert_id)
@@ -56,15 +63,18 @@ def task_email_unsent_alerts() -> int:
 
 @shared_task
 def task_purge_transient_data() -> dict:
-    """Data minimisation: raw submissions, expired sessions and old login records (cases.retention)."""
-    from cases.retention import purge_transient_data
-
+    """Data minimisation: raw submissions, expired sessions and old login records
+    (cases.protection.retention)."""
     return purge_transient_data()
 
 
 @shared_task
 def task_find_duplicates() -> int:
     """List likely duplicate people for staff review (nightly); returns how many pairs are new."""
-    from cases.duplicates import find_duplicates
-
     return find_duplicates().created
+
+
+background.provide("assess_case", task_assess_case)
+background.provide("sweep_stale_cases", task_sweep_stale_cases)
+background.provide("send_alert_email", task_send_alert_email)
+background.provide("deliver_webhook", task_deliver_webhook)

@@ -46,6 +46,11 @@ def bump_version() -> None:
         log.error("cache: the data version could not be moved (%s)", type(error).__name__)
 
 
+def bump_version_on_bulk_change(sender, **kwargs) -> None:
+    """Signal receiver: rows were written in bulk, without save signals (cases.signals)."""
+    bump_version()
+
+
 def data_changed(sender, **kwargs) -> None:
     """Signal receiver: a row of the registry's data changed, so every cached page is old."""
     if sender._meta.app_label != "cases":

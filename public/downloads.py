@@ -1,6 +1,6 @@
 """The published registry as one file (JSON or CSV), for mirrors and researchers.
 
-What it holds is the export's public audience (`cases.exporting`): published people only, with
+What it holds is the export's public audience (`cases.transfer.exporting`): published people only, with
 exactly the fields the anonymous API shows. The file is streamed as it is read, so its size
 costs no memory, and browsers and proxies may keep it for a few minutes.
 """
@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
-from cases.exporting import PUBLIC, iter_registry_csv, iter_registry_json
+from cases.transfer.exporting import PUBLIC, iter_registry_csv, iter_registry_json
 
 MAX_AGE = 600
 

@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from public import presenters
+from public.views import latest_changes
 
 FEED_SIZE = 50
 
@@ -23,8 +24,6 @@ class ChangesFeed(Feed):
         return reverse("public:home")
 
     def items(self):
-        from public.views import latest_changes
-
         language = (get_language() or "en").split("-")[0]
         return [presenters.change_entry(event, language) for event in latest_changes(FEED_SIZE)]
 

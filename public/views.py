@@ -3,7 +3,7 @@
 Views load rows and hand them to `public.presenters`; what the public may see is decided by
 `Person.objects.published()` and by the explicit lists of fields the templates show. Every read
 goes through `for_public()`: with DATABASE_PUBLIC_URL set, as the database role that can read
-only published rows and public columns (cases.public_role).
+only published rows and public columns (cases.protection.public_role).
 """
 
 from django.core.paginator import Paginator
@@ -30,7 +30,7 @@ from cases.models import (
     RiskAssessment,
     Source,
 )
-from cases.public_role import for_public
+from cases.protection.public_role import for_public
 from public import charts, presenters
 from public.cache import cached
 

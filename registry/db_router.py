@@ -2,7 +2,7 @@
 
 The "public" alias (DATABASE_PUBLIC_URL, docs/security.md "Public database role") is the same
 database seen through a role that may read only published rows and public columns. Querysets
-choose it explicitly (`cases.public_role.for_public`); the rows they return, and their related
+choose it explicitly (`cases.protection.public_role.for_public`); the rows they return, and their related
 managers and prefetches, follow it. A row read through it and then saved is written through
 "default", and nothing is ever migrated through it.
 """

@@ -3,14 +3,14 @@
 from django.http import JsonResponse
 from django.views import defaults
 
+from public.views import not_found as public_not_found
+
 
 def not_found(request, exception=None):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Not found."}, status=404)
     if request.path.startswith("/admin/"):
         return defaults.page_not_found(request, exception)
-    from public.views import not_found as public_not_found
-
     return public_not_found(request)
 
 

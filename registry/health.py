@@ -29,6 +29,9 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from cases.models import Case
+from registry.celery import app
+
 logger = logging.getLogger(__name__)
 
 OK, DEGRADED, FAILING = "ok", "degraded", "failing"
@@ -90,8 +93,6 @@ def _queue_length(connection, name: str) -> int:
 
 def check_broker() -> dict:
     """Connect to the broker with a one-second timeout and read each queue's length."""
-    from registry.celery import app
-
     if app.conf.task_always_eager or app.conf.broker_url.startswith("memory://"):
         return {"ok": True, "ms": 0.0, "transport": IN_PROCESS, "queues": {}}
     started = time.perf_counter()
@@ -114,8 +115,6 @@ def stale_cases_summary(now=None) -> dict:
     `Case.risk_stale_since` is set when a case becomes stale (an edit, a law-data update) and kept
     while it stays stale, so a case edited again while it waits still shows its whole wait.
     """
-    from cases.models import Case
-
     now = now or timezone.now()
     stale = Case.objects.filter(risk_stale=True).order_by()
     row = stale.aggregate(count=Count("id"), oldest=Min(Coalesce("risk_stale_since", "updated_at")))

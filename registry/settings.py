@@ -29,7 +29,7 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "insecure-" + REGISTRY_ENV + "-key-never-use-in-production"
 
-# Keys of the confidential fields (cases.crypto), newest first. They belong on the application
+# Keys of the confidential fields (cases.protection.crypto), newest first. They belong on the application
 # hosts only, never on the database host or in its backups. Development and tests use a fixed,
 # public key: their data is synthetic.
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS", [])
@@ -191,9 +191,9 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Successful logins are not kept with their address: a seized database must not map staff.
 AXES_DISABLE_ACCESS_LOG = True
 # The client address: REMOTE_ADDR, unless TRUSTED_PROXY_COUNT reverse proxies in front of the
-# registry append to X-Forwarded-For (cases.accounts.client_ip_address).
+# registry append to X-Forwarded-For (cases.protection.accounts.client_ip_address).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
-AXES_CLIENT_IP_CALLABLE = "cases.accounts.client_ip_address"
+AXES_CLIENT_IP_CALLABLE = "cases.protection.accounts.client_ip_address"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("be", "Беларуская"), ("ru", "Русский")]
@@ -335,7 +335,7 @@ SPECTACULAR_SETTINGS = {
 # Seconds a change waits before the feed serves it, so a transaction still committing with a
 # lower id cannot be skipped by a partner's cursor.
 CHANGE_FEED_SETTLE_SECONDS = env_int("CHANGE_FEED_SETTLE_SECONDS", 2, minimum=0)
-# Pairs of people scoring at least this (0 to 1, cases.duplicates) are listed for staff review.
+# Pairs of people scoring at least this (0 to 1, cases.identity.duplicates) are listed for staff review.
 try:
     DUPLICATE_THRESHOLD = float(env_str("DUPLICATE_THRESHOLD") or "0.85")
 except ValueError:
@@ -348,7 +348,7 @@ if not 0 < DUPLICATE_THRESHOLD <= 1:
 SUBMISSION_RETENTION_DAYS = env_int("SUBMISSION_RETENTION_DAYS", 30, minimum=1)
 # Login attempts with usernames and client addresses (django-axes) are kept this long.
 LOGIN_RECORD_RETENTION_DAYS = env_int("LOGIN_RECORD_RETENTION_DAYS", 14, minimum=1)
-# Audit (cases.audit): one actor reading more records than this within the window alerts the
+# Audit (cases.protection.audit): one actor reading more records than this within the window alerts the
 # administrators by e-mail, once per window.
 AUDIT_BULK_THRESHOLD = env_int("AUDIT_BULK_THRESHOLD", 500, minimum=1)
 AUDIT_WINDOW_MINUTES = env_int("AUDIT_WINDOW_MINUTES", 60, minimum=1)

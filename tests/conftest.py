@@ -53,7 +53,7 @@ def pytest_runtest_setup(item):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the real law data once into the test database."""
-    from cases.law_loader import load_law
+    from cases.transfer.law_loader import load_law
 
     with django_db_blocker.unblock():
         load_law()
@@ -64,9 +64,9 @@ def law(db):
     """The law data and staff groups, restored when a transactional test flushed them."""
     from django.contrib.auth.models import Group
 
-    from cases.law_loader import load_law
     from cases.models import Jurisdiction
-    from cases.permissions import sync_groups
+    from cases.protection.permissions import sync_groups
+    from cases.transfer.law_loader import load_law
 
     if not Jurisdiction.objects.exists():
         load_law()

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 
 def sync_groups(apps, schema_editor):
-    from cases.permissions import sync_groups
+    from cases.protection.permissions import sync_groups
 
     sync_groups(apps, strict=False)
 

@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from cases import services
 from cases.models import Organisation, PartnerAPIKey, Source
-from cases.permissions import EDITOR, PUBLISHER, SOURCES, VIEWER
+from cases.protection.permissions import EDITOR, PUBLISHER, SOURCES, VIEWER
 from tests.factories import CaseFactory, FacilityFactory, UserFactory, article
 
 D = datetime.date

@@ -250,7 +250,7 @@ def test_revoked_and_expired_keys_are_refused(api_client_for, organisation):
 def test_password_only_staff_session_reads_the_api_as_the_public(client, unverified_login, law):
     """A stolen password without the second factor must not open drafts through the API either."""
     make_published_case(name_suffix=" Чарнавік", publish=False)
-    from cases.permissions import EDITOR
+    from cases.protection.permissions import EDITOR
     from tests.factories import UserFactory
 
     unverified_login(client, UserFactory(groups=[EDITOR]))

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from cases import services
 from cases.models import AuditEntry, Source
-from cases.permissions import PUBLISHER, SOURCES, VIEWER
+from cases.protection.permissions import PUBLISHER, SOURCES, VIEWER
 from tests.api.conftest import make_published_case
 from tests.factories import PersonFactory, UserFactory
 

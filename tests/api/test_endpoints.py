@@ -10,8 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cases import intake, services
+from cases import services
 from cases.models import Submission
+from cases.protection import retention
+from cases.services import intake
 from tests.api.conftest import make_published_case
 from tests.factories import UserFactory, article
 
@@ -273,7 +275,7 @@ def test_submission_content_is_deleted_after_the_retention_period(law, organisat
     intake.reject_submission(submission=recent, by=staff, note="duplicate")
     Submission.objects.filter(pk=old.pk).update(handled_at=timezone.now() - datetime.timedelta(days=31))
 
-    assert intake.delete_expired_payloads() == 1
+    assert retention.delete_expired_payloads() == 1
     old.refresh_from_db(), recent.refresh_from_db(), pending.refresh_from_db()
     assert old.payload is None and old.payload_deleted_at is not None
     assert recent.payload == {"name": "Новы Запіс"} and pending.payload == {"name": "Чакае Запіс"}

@@ -10,7 +10,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from cases.permissions import EDITOR
+from cases.protection.permissions import EDITOR
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.chromium, pytest.mark.django_db(transaction=True)]

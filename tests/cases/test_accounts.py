@@ -19,9 +19,9 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cases.accounts import client_ip_address, end_access
 from cases.models import Organisation, PartnerAPIKey, Person
-from cases.permissions import EDITOR, PUBLISHER
+from cases.protection.accounts import client_ip_address, end_access
+from cases.protection.permissions import EDITOR, PUBLISHER
 from tests.factories import PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from cases import services
 from cases.models import Charge, Person
-from cases.permissions import EDITOR, PUBLISHER, VIEWER
+from cases.protection.permissions import EDITOR, PUBLISHER, VIEWER
 from tests.factories import CaseFactory, ChargeFactory, PersonFactory, UserFactory, article
 
 pytestmark = pytest.mark.django_db
@@ -359,15 +359,15 @@ def test_editor_acknowledges_and_resolves_an_alert_in_the_admin(client_for, rais
 
 
 def test_triage_queue_puts_open_alerts_above_resolved_ones(client_for, raised_alert):
-    from cases import alerts
+    from cases.risk import alerts
 
     resolver = UserFactory()
     older_open = raised_alert
     with_fall = services.end_charge(
         charge=older_open.case.charges.get(state="active"), state="dropped", on=datetime.date(2022, 9, 1)
     )
-    from cases.assessment import assess_case
     from cases.models import RiskAlert
+    from cases.risk.assessment import assess_case
 
     assess_case(case_id=with_fall.case_id)
     newer = RiskAlert.objects.exclude(pk=older_open.pk).latest("created_at")
@@ -380,7 +380,7 @@ def test_triage_queue_puts_open_alerts_above_resolved_ones(client_for, raised_al
 def test_migrated_groups_hold_exactly_the_declared_permissions(law):
     from django.contrib.auth.models import Group
 
-    from cases.permissions import group_permissions
+    from cases.protection.permissions import group_permissions
 
     for name, codenames in group_permissions().items():
         granted = set(Group.objects.get(name=name).permissions.values_list("codename", flat=True))

@@ -8,9 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.admin_status import duration
+from cases.admin.status import duration
 from cases.models import Case, RiskAlert, RiskAssessment, WebhookDelivery, WebhookSubscription
-from cases.permissions import PUBLISHER, VIEWER
+from cases.protection.permissions import PUBLISHER, VIEWER
 from tests.factories import CaseFactory, UserFactory
 
 HOOK_URL = "https://partner-hook.example.org/secret-path"

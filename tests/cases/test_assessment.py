@@ -11,9 +11,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from cases import assessment, services
+from cases import services
 from cases.choices import RiskLevel
 from cases.models import Case, CaseEvent, RiskAlert, RiskAssessment
+from cases.risk import assessment
 from registry.celery import app as celery_app
 from tests.factories import CaseFactory, UserFactory, article
 
@@ -128,7 +129,7 @@ def test_broker_down_during_an_edit_saves_the_edit_and_the_sweep_catches_up(char
     conf.task_always_eager, conf.broker_url = False, "redis://127.0.0.1:1/0"  # nothing listens there
     _forget_broker_connections()
     try:
-        with caplog.at_level(logging.WARNING, logger="cases.assessment_queue"):
+        with caplog.at_level(logging.WARNING, logger="cases.risk.queue"):
             started = timezone.now()
             services.reclassify_charge(charge=charge, to_article=article("289.3"), on=D(2022, 6, 1))
             took = (timezone.now() - started).total_seconds()
@@ -214,15 +215,15 @@ def test_alert_email_goes_to_the_alert_group_once(charged_case):
     assert "art. 289 part 3" in message.body
     assert charged_case.person.names.first().text not in message.body  # no names in mail
     alert = RiskAlert.objects.get(case=charged_case, new_level=RiskLevel.CRITICAL)
-    from cases.alerts import send_alert_email
+    from cases.risk.alerts import send_alert_email
 
     assert send_alert_email(alert_id=alert.pk) == 0  # a second run sends nothing
     assert len(mail.outbox) == 1
 
 
 def test_triage_acknowledge_and_resolve_record_who_and_when(charged_case):
-    from cases import alerts
     from cases.exceptions import RefusedChange
+    from cases.risk import alerts
 
     services.reclassify_charge(
         charge=charged_case.charges.get(), to_article=article("289.3"), on=D(2022, 6, 1)
@@ -245,7 +246,7 @@ def test_triage_acknowledge_and_resolve_record_who_and_when(charged_case):
 
 def test_full_pass_bulk_write_skips_a_case_changed_after_it_was_read(charged_case):
     """The pass reads, assesses, then writes; a case edited in between keeps its stale mark."""
-    from cases.assessment import _Pending, _store_same_level
+    from cases.risk.assessment import _Pending, _store_same_level
 
     case = _reload(charged_case)
     outdated = _Pending(
@@ -301,7 +302,7 @@ def test_stored_risk_text_is_english_whatever_the_request_language(charged_case)
 
 
 def test_sweep_of_many_stale_cases_uses_the_set_based_pass(law, monkeypatch):
-    from cases import assessment as assessment_module
+    from cases.risk import assessment as assessment_module
 
     monkeypatch.setattr(assessment_module, "BULK_STALE", 1)
     cases = [CaseFactory() for _ in range(3)]  # created without the services: stale, never assessed

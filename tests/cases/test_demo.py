@@ -9,9 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 
-from cases import assessment, choices
-from cases.demo import LATEST_DATE, MIN_PEOPLE, DemoDataError, all_surnames, build_demo
-from cases.law_loader import load_law, read_jurisdiction
+from cases import choices
+from cases.demo.builder import LATEST_DATE, MIN_PEOPLE, DemoDataError, all_surnames, build_demo
 from cases.models import (
     Article,
     Case,
@@ -26,6 +25,8 @@ from cases.models import (
     Source,
     WatchListEntry,
 )
+from cases.risk import assessment
+from cases.transfer.law_loader import load_law, read_jurisdiction
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ import datetime
 import pytest
 
 from cases import choices
-from cases.duplicates import (
+from cases.identity.duplicates import (
     PersonFacts,
     birth_dates_compatible,
     blocking_keys,
@@ -176,7 +176,7 @@ def test_birth_dates_compatible_respects_precision(a, a_precision, b, b_precisio
     ],
 )
 def test_blocking_keys_bring_spellings_of_one_name_together(a, b):
-    from cases.names import name_key
+    from cases.identity.names import name_key
 
     assert blocking_keys(name_key(a)) & blocking_keys(name_key(b))
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from cases import services
 from cases.models import Case, CaseEvent, Person, Source
-from cases.permissions import EDITOR, SOURCES
+from cases.protection.permissions import EDITOR, SOURCES
 from tests.factories import ChargeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,9 +10,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 
-from cases import crypto, services
+from cases import services
 from cases.management.commands.rotate_field_keys import rotate_all
 from cases.models import Person, Source
+from cases.protection import crypto
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db

@@ -13,14 +13,6 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 
 from cases import choices, services
-from cases.assessment import assess_all_cases
-from cases.exporting import (
-    ImportRefused,
-    _read,
-    export_registry_csv,
-    export_registry_json,
-    import_registry_json,
-)
 from cases.models import (
     AuditEntry,
     Case,
@@ -44,8 +36,16 @@ from cases.models import (
     WebhookDelivery,
     WebhookSubscription,
 )
-from cases.permissions import SOURCES, VIEWER
+from cases.protection.permissions import SOURCES, VIEWER
+from cases.risk.assessment import assess_all_cases
 from cases.services import NameSpec
+from cases.transfer.exporting import (
+    ImportRefused,
+    _read,
+    export_registry_csv,
+    export_registry_json,
+    import_registry_json,
+)
 from tests.factories import FacilityFactory, UserFactory, article, jurisdiction
 
 D = datetime.date
@@ -503,7 +503,7 @@ def test_admin_export_is_refused_to_staff_without_view_person(client, registry, 
 
 def test_staff_export_carries_every_field_of_people_and_cases_or_says_why_not():
     """A field added to a model later must not silently fall out of the lossless export."""
-    from cases import exporting
+    from cases.transfer import exporting
 
     person_left_out = {f.name for f in Person._meta.concrete_fields} - set(exporting.PERSON_FIELDS)
     case_left_out = (

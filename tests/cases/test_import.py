@@ -14,8 +14,6 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from cases import choices
-from cases.importing import UnreadableFile, get_mapping, run_import
-from cases.importing.cells import CellProblem, name_script, read_sentence, read_status
 from cases.models import (
     Case,
     CaseEvent,
@@ -26,7 +24,9 @@ from cases.models import (
     Person,
     Reclassification,
 )
-from cases.permissions import EDITOR, PUBLISHER, VIEWER
+from cases.protection.permissions import EDITOR, PUBLISHER, VIEWER
+from cases.transfer.importing import UnreadableFile, get_mapping, run_import
+from cases.transfer.importing.cells import CellProblem, name_script, read_sentence, read_status
 from tests.factories import FacilityFactory, PersonFactory, UserFactory, article
 
 pytestmark = pytest.mark.django_db
@@ -541,7 +541,7 @@ def test_admin_import_run_list_links_the_import_page_only_for_publishers(client,
 
 
 def test_a_slug_already_taken_is_drawn_again_instead_of_refusing_the_row(law, monkeypatch):
-    from cases import models
+    from cases.models import people as models
 
     taken = PersonFactory(slug="p-aaaaaa")
     suffixes = iter(["aaaaaa", "bbbbbb"])

@@ -1,13 +1,12 @@
 """New people imported in bulk end up exactly as the services would have written them.
 
-The bulk path (cases.importing.bulk) exists for speed only: a list of thousands of new people
+The bulk path (cases.transfer.importing.bulk) exists for speed only: a list of thousands of new people
 must leave the same people, names, identifiers, cases, charges, charges to review, stays, events,
 history rows (with the importing user) and change-feed entries as the row-by-row path.
 """
 
 import pytest
 
-from cases.importing import get_mapping, importer, run_import
 from cases.models import (
     Case,
     CaseEvent,
@@ -19,6 +18,7 @@ from cases.models import (
     Person,
     PersonName,
 )
+from cases.transfer.importing import get_mapping, importer, run_import
 from tests.cases.test_import import csv_bytes, row
 from tests.factories import FacilityFactory, UserFactory
 
@@ -198,7 +198,7 @@ def test_a_batch_the_database_refuses_goes_through_the_services_and_names_the_ro
     user = UserFactory(username="importer")
     rows = _rows(25)
     data = csv_bytes(rows)
-    from cases.importing import bulk
+    from cases.transfer.importing import bulk
 
     real_write = bulk._write
 

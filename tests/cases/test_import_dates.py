@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from cases.importing.dates import DateProblem, parse_partial_date
+from cases.transfer.importing.dates import DateProblem, parse_partial_date
 
 D = datetime.date
 

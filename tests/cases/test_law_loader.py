@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from cases.law_loader import DATA_DIR, LawDataError, expand_parts, load_law, read_jurisdiction
 from cases.models import Article, Jurisdiction, WatchListEntry
+from cases.transfer.law_loader import DATA_DIR, LawDataError, expand_parts, load_law, read_jurisdiction
 
 SHARED_LAW = Path(__file__).resolve().parents[3] / "shared" / "domain" / "law"
 

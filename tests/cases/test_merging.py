@@ -9,9 +9,8 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from cases import assessment, choices, services
+from cases import choices, services
 from cases.exceptions import RefusedChange
-from cases.merging import mark_not_duplicate, merge_people, undo_merge
 from cases.models import (
     Case,
     CaseEvent,
@@ -31,7 +30,9 @@ from cases.models import (
     Source,
     Submission,
 )
-from cases.permissions import EDITOR, PUBLISHER, VIEWER
+from cases.protection.permissions import EDITOR, PUBLISHER, VIEWER
+from cases.risk import assessment
+from cases.services.merging import mark_not_duplicate, merge_people, undo_merge
 from tests.factories import (
     CaseFactory,
     ExternalIdentifierFactory,

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cases.names import name_key, query_matches, similarity, word_keys
+from cases.identity.names import name_key, query_matches, similarity, word_keys
 
 # Each group lists spellings of one name; the first is compared with every other.
 SPELLINGS_OF_ONE_NAME = [

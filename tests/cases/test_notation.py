@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cases.choices import ChargeStage
-from cases.notation import (
+from cases.transfer.notation import (
     ATTEMPT,
     COMPLETED,
     PREPARATION,

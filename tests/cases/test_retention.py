@@ -14,7 +14,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from cases.models import Organisation, Person, Submission
-from cases.retention import purge_transient_data
+from cases.protection.retention import purge_transient_data
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db

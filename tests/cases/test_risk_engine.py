@@ -1,4 +1,4 @@
-"""The capital-punishment risk rules (cases.risk), as tables of facts and expected levels.
+"""The capital-punishment risk rules (cases.risk.rules), as tables of facts and expected levels.
 
 Plain data in, an assessment out: no database. Belarus and Russia are built from the shipped law
 data (cases/data/law/, a verbatim copy of the shared domain facts); the Belarusian categories and
@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cases import risk
-from cases.risk import (
+from cases.risk import rules as risk
+from cases.risk.rules import (
     LEVELS,
     RULES_VERSION,
     ArticleFacts,

@@ -7,6 +7,7 @@ import pytest
 from cases import choices, services
 from cases.exceptions import PublicationRefused, ReclassificationRefused, RefusedChange
 from cases.models import Case, CaseEvent, Charge, FacilityStay, Reclassification
+from cases.services import cases as case_services
 from tests.factories import (
     CaseFactory,
     ChargeFactory,
@@ -295,7 +296,7 @@ def test_services_are_atomic_when_a_later_step_fails(law, monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("timeline unavailable")
 
-    monkeypatch.setattr(services, "record_event", broken)
+    monkeypatch.setattr(case_services, "record_event", broken)
     with pytest.raises(RuntimeError):
         services.reclassify_charge(charge=charge, to_article=article("289.1"), on=D(2022, 6, 1))
     charge.refresh_from_db()

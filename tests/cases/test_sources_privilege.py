@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from cases import services
 from cases.models import CaseEvent, Charge, Source
-from cases.permissions import EDITOR, PUBLISHER, SOURCES, VIEWER
+from cases.protection.permissions import EDITOR, PUBLISHER, SOURCES, VIEWER
 from tests.factories import ChargeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from cases import assessment, assessment_queue
 from cases.models import Case
+from cases.risk import assessment
+from cases.risk import queue as assessment_queue
 from tests.factories import ChargeFactory
 
 pytestmark = pytest.mark.django_db

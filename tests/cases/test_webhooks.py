@@ -8,8 +8,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.utils import timezone
 
-from cases import alerts, services
+from cases import services
 from cases.models import RiskAlert, WebhookDelivery, WebhookSubscription
+from cases.risk import alerts
 from tests.factories import CaseFactory, article
 
 pytestmark = pytest.mark.django_db(transaction=True)

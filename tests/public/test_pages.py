@@ -7,8 +7,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cases import services
-from cases.assessment import assess_case
 from cases.models import Case, Region
+from cases.risk.assessment import assess_case
 from tests.api.conftest import make_published_case
 from tests.factories import FacilityFactory, article
 from tests.public.conftest import ALIAKSANDR, make_person

@@ -21,7 +21,7 @@ from gunicorn.app.base import Application
 from gunicorn.config import Config
 from gunicorn.glogging import Logger
 
-from cases.admin_import import MAX_UPLOAD_BYTES
+from cases.admin.imports import MAX_UPLOAD_BYTES
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"

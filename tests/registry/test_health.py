@@ -11,7 +11,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from cases.models import Case
-from cases.permissions import VIEWER
+from cases.protection.permissions import VIEWER
 from registry import health
 from registry.celery import app as celery_app
 from tests.conftest import REDIS_URL
@@ -130,7 +130,7 @@ def test_health_with_a_case_stale_longer_than_the_limit_is_failing_with_503(clie
 @pytest.mark.django_db
 def test_health_counts_the_whole_wait_of_a_case_edited_again_while_stale():
     """A second edit of a case that already waits must not reset its clock and hide a stuck queue."""
-    from cases import assessment_queue
+    from cases.risk import queue as assessment_queue
 
     case = _stale_case(waiting=datetime.timedelta(hours=2))
     assessment_queue.request_assessment([case.pk])

@@ -1,4 +1,4 @@
-"""The public database role (cases.public_role): what it may read, and that the public code paths
+"""The public database role (cases.protection.public_role): what it may read, and that the public code paths
 need nothing more.
 
 Two kinds of test. Those marked `postgres` create the role in the test database and read as it
@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from api import serializers as api_serializers
 from cases import choices, services
 from cases.models import Person, RiskAssessment, Source
-from cases.public_role import (
+from cases.protection.public_role import (
     NEVER_GRANTED,
     PUBLIC_ALIAS,
     PUBLIC_COLUMNS,

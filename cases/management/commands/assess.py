@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from cases import assessment
 from cases.models import Case
+from cases.risk import assessment
 
 
 class Command(BaseCommand):

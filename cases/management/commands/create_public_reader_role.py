@@ -3,7 +3,7 @@ import os
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-from cases.public_role import create_public_reader_role, public_role_sql
+from cases.protection.public_role import create_public_reader_role, public_role_sql
 
 
 class Command(BaseCommand):

@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand
 
-from cases.exporting import AUDIENCES, STAFF, export_registry_csv, export_registry_json
+from cases.models import AuditEntry, Person
+from cases.protection.audit import record
+from cases.transfer.exporting import AUDIENCES, STAFF, export_registry_csv, export_registry_json
 
 
 class _Unterminated:
@@ -27,9 +29,6 @@ class Command(BaseCommand):
     def handle(self, *args, format, audience, output, **options):
         export = export_registry_json if format == "json" else export_registry_csv
         if audience == STAFF:
-            from cases.audit import record
-            from cases.models import AuditEntry, Person
-
             record(
                 actor="command-line",
                 action=AuditEntry.Action.EXPORT,

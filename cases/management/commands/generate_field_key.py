@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from cases import crypto
+from cases.protection import crypto
 
 
 class Command(BaseCommand):

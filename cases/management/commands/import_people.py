@@ -6,8 +6,8 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.importing import MAPPINGS, UnreadableFile, get_mapping, run_import
 from cases.models import Jurisdiction
+from cases.transfer.importing import MAPPINGS, UnreadableFile, get_mapping, run_import
 
 
 def _date(text: str) -> datetime.date:

@@ -1,7 +1,8 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.exporting import ImportRefused, import_registry_json
+from cases import signals
+from cases.transfer.exporting import ImportRefused, import_registry_json
 
 
 class Command(BaseCommand):
@@ -27,9 +28,7 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {file}: {error.strerror}") from error
         except ImportRefused as error:
             raise CommandError(" ".join(error.messages)) from error
-        # Bulk writes send no save signals, so the cached public pages are told here.
-        from public.cache import bump_version
-
-        bump_version()
+        # Bulk writes send no save signals, so listeners (the public pages' cache) are told here.
+        signals.bulk_data_changed.send(sender=type(self))
         for line in report.lines():
             self.stdout.write(line)

@@ -3,9 +3,9 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from cases.demo import MIN_PEOPLE, DemoDataError, build_demo
-from cases.law_loader import load_law
+from cases.demo.builder import MIN_PEOPLE, DemoDataError, build_demo
 from cases.models import Jurisdiction, Person
+from cases.transfer.law_loader import load_law
 
 
 class Command(BaseCommand):

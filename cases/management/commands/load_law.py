@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.law_loader import LawDataError, available_codes, load_law
+from cases.transfer.law_loader import LawDataError, available_codes, load_law
 
 
 class Command(BaseCommand):

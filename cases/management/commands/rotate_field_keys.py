@@ -3,8 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from cases import crypto
-from cases.fields import EncryptedTextField
+from cases.protection import crypto
+from cases.protection.fields import EncryptedTextField
 
 
 def encrypted_columns():

@@ -1,0 +1,235 @@
+"""Admin screens for spreadsheet imports and the charges they leave for review.
+
+The import page is two steps: the upload runs a dry run (nothing is written) and shows what
+would be created, updated and rejected with every problem; only a confirm button on that page
+runs the real import, of the same file, which waits in the user's session (keyed by its
+sha256) meanwhile. Only users with cases.run_import (the Publisher group) may import.
+"""
+
+import base64
+import hashlib
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from cases import services
+from cases.admin.mixins import ReadOnlyAdminMixin
+from cases.models import ChargeToReview, ImportRun, Jurisdiction
+from cases.transfer.importing import MAPPINGS, UnreadableFile, get_mapping, run_import
+
+SESSION_KEY = "cases_import_pending"
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(help_text="A .csv file (UTF-8, comma or semicolon) or an .xlsx file.")
+    mapping = forms.ChoiceField(
+        choices=[(code, m.label) for code, m in MAPPINGS.items()],
+        help_text="The layout of the columns; see docs/import.md.",
+    )
+    jurisdiction = forms.ChoiceField(help_text="Whose criminal code the charges are under.")
+    reclassified_on = forms.DateField(
+        initial=timezone.localdate,
+        help_text="The date recorded for a reclassification when a row's article changed (YYYY-MM-DD).",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["jurisdiction"].choices = [
+            (j.code, str(j)) for j in Jurisdiction.objects.order_by("code")
+        ]
+        self.fields["jurisdiction"].initial = "BY"
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise ValidationError(
+                f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB; split it."
+            )
+        return upload
+
+    def clean_reclassified_on(self):
+        value = self.cleaned_data["reclassified_on"]
+        if value > timezone.localdate():
+            raise ValidationError("The reclassification date cannot be in the future.")
+        return value
+
+
+def _report_html(report: dict) -> str:
+    return render_to_string("admin/cases/importrun/report.html", {"report": report})
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "file_name",
+        "mapping",
+        "state",
+        "rows",
+        "created",
+        "updated",
+        "unchanged",
+        "rejected",
+        "created_by",
+    ]
+    list_filter = ["state", "mapping"]
+    search_fields = ["file_name", "file_sha256"]
+    change_list_template = "admin/cases/importrun/change_list.html"
+    fields = [
+        "created_at",
+        "created_by",
+        "file_name",
+        "file_sha256",
+        "mapping",
+        "state",
+        ("rows", "created", "updated", "unchanged", "rejected"),
+        "report_display",
+    ]
+    readonly_fields = fields[:6] + ["rows", "created", "updated", "unchanged", "rejected", "report_display"]
+
+    @admin.display(description="report")
+    def report_display(self, obj):
+        return mark_safe(_report_html(obj.report))  # noqa: S308 - the template escapes every value
+
+    def get_urls(self):
+        own = [
+            path("import/", self.admin_site.admin_view(self.import_view), name="cases_importrun_import"),
+        ]
+        return own + super().get_urls()
+
+    def import_view(self, request):
+        if not request.user.has_perm("cases.run_import"):
+            raise PermissionDenied
+        if request.method == "POST" and request.POST.get("confirm"):
+            return self._confirm(request)
+        form = ImportForm(request.POST or None, request.FILES or None)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Import a spreadsheet",
+            "form": form,
+        }
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data["file"].read()
+            name = form.cleaned_data["file"].name
+            options = {
+                "mapping": form.cleaned_data["mapping"],
+                "jurisdiction": form.cleaned_data["jurisdiction"],
+                "reclassified_on": form.cleaned_data["reclassified_on"].isoformat(),
+            }
+            try:
+                report = self._run(request, data, name, options, dry_run=True)
+            except UnreadableFile as error:
+                form.add_error("file", str(error))
+            else:
+                if report.would_refuse:
+                    request.session.pop(SESSION_KEY, None)
+                else:
+                    request.session[SESSION_KEY] = {
+                        "sha256": report.file_sha256,
+                        "name": name,
+                        "data": base64.b64encode(data).decode("ascii"),
+                        **options,
+                    }
+                context.update(
+                    title="Dry run: nothing has been written yet",
+                    report=report,
+                    report_html=_report_html(report.as_json()),
+                    run_url=reverse("admin:cases_importrun_change", args=[report.import_run_id]),
+                )
+                return TemplateResponse(request, "admin/cases/importrun/dry_run.html", context)
+        return TemplateResponse(request, "admin/cases/importrun/import.html", context)
+
+    def _run(self, request, data, name, options, *, dry_run):
+        import datetime
+
+        return run_import(
+            data,
+            file_name=name,
+            mapping=get_mapping(options["mapping"]),
+            by=request.user,
+            jurisdiction=options["jurisdiction"],
+            dry_run=dry_run,
+            reclassified_on=datetime.date.fromisoformat(options["reclassified_on"]),
+        )
+
+    def _confirm(self, request):
+        pending = request.session.pop(SESSION_KEY, None)
+        if not pending:
+            return HttpResponseBadRequest("No checked file is waiting: upload it again for a dry run first.")
+        data = base64.b64decode(pending["data"])
+        if (
+            hashlib.sha256(data).hexdigest() != pending["sha256"]
+            or request.POST["confirm"] != pending["sha256"]
+        ):
+            return HttpResponseBadRequest("This is not the file the dry run checked: upload it again.")
+        report = self._run(request, data, pending["name"], pending, dry_run=False)
+        if report.refused:
+            self.message_user(
+                request,
+                "The import was refused: the data changed since the dry run. See the report.",
+                messages.ERROR,
+            )
+        else:
+            self.message_user(
+                request,
+                f"Imported {pending['name']}: {report.created} created, {report.updated} updated, "
+                f"{report.unchanged} unchanged.",
+            )
+        return redirect("admin:cases_importrun_change", report.import_run_id)
+
+
+@admin.register(ChargeToReview)
+class ChargeToReviewAdmin(admin.ModelAdmin):
+    list_display = ["text", "case", "reason", "created_at", "resolved_at", "resolved_by"]
+    list_filter = [("resolved_at", admin.EmptyFieldListFilter), "case__jurisdiction"]
+    search_fields = ["text", "article_number", "case__person__names__text"]
+    list_select_related = ["case__person", "resolved_by"]
+    readonly_fields = [
+        "case",
+        "text",
+        "article_number",
+        "part",
+        "stage",
+        "reason",
+        "import_run",
+        "created_at",
+        "resolved_at",
+        "resolved_by",
+        "resolution_note",
+    ]
+    fields = readonly_fields
+    actions = ["mark_resolved"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("case__person__names")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        pass  # nothing here is edited in a form: the action below resolves, through the service
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "show_save": False, "show_save_and_continue": False}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.action(description="Mark as resolved (recorded with who and when)", permissions=["change"])
+    def mark_resolved(self, request, queryset):
+        done = 0
+        for item in queryset.filter(resolved_at__isnull=True):
+            services.resolve_charge_to_review(item=item, by=request.user, note="Resolved in the admin.")
+            done += 1
+        self.message_user(request, f"{done} charge(s) marked as resolved.")

@@ -1,0 +1,107 @@
+"""The law data (jurisdictions, articles, the watch list, regions) and the reference records
+(facilities, sources)."""
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from simple_history.admin import SimpleHistoryAdmin
+
+from cases import services
+from cases.admin.mixins import AuditConfidentialReadsMixin, HideFromHistoryMixin, OptimisticLockMixin
+from cases.models import (
+    Article,
+    Facility,
+    Jurisdiction,
+    Region,
+    Source,
+    WatchListEntry,
+)
+from cases.protection.permissions import SOURCES_GROUP_FIELDS, sees_sources
+
+# Law data and reference records --------------------------------------------------------------
+
+
+class LawDataAdmin(SimpleHistoryAdmin):
+    """An edit of the law data re-assesses every case of the jurisdiction."""
+
+    def save_model(self, request, obj, form, change):
+        services.save_law_data(instance=obj, by=request.user)
+
+
+@admin.register(Article)
+class ArticleAdmin(LawDataAdmin):
+    list_display = ["__str__", "jurisdiction", "title_en", "capital", "capital_since", "verified"]
+    list_filter = ["jurisdiction", "capital", "verified", "category"]
+    search_fields = ["number", "title_en", "title_ru", "title_be"]
+    readonly_fields = ["jurisdiction", "number", "part"]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser  # new articles come with the law data files
+
+
+@admin.register(WatchListEntry)
+class WatchListEntryAdmin(LawDataAdmin):
+    list_display = ["__str__", "condition", "reason", "effective_from", "effective_to"]
+    list_filter = ["jurisdiction"]
+
+
+@admin.register(Jurisdiction)
+class JurisdictionAdmin(LawDataAdmin):
+    list_display = ["code", "name", "death_penalty"]
+    readonly_fields = ["data_checksum"]
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name_en", "name_be", "name_ru", "jurisdiction"]
+    search_fields = ["name_en", "name_be", "name_ru"]
+
+
+class DetailAdmin(SimpleHistoryAdmin):
+    def save_model(self, request, obj, form, change):
+        services.save_detail(instance=obj, by=request.user)
+
+
+@admin.register(Facility)
+class FacilityAdmin(DetailAdmin):
+    list_display = ["name_en", "name_ru", "kind", "regime", "region"]
+    list_filter = ["kind", "jurisdiction", "region"]
+    search_fields = ["name_en", "name_be", "name_ru"]
+    prepopulated_fields = {"slug": ["name_en"]}
+
+
+@admin.register(Source)
+class SourceAdmin(OptimisticLockMixin, AuditConfidentialReadsMixin, HideFromHistoryMixin, DetailAdmin):
+    """Outside the Sources group a confidential source does not exist: not in the list, search,
+    autocomplete, change page or history (all of them go through get_queryset), and no contact."""
+
+    list_display = ["title", "kind", "published_on", "confidential"]
+    list_filter = ["kind", "confidential"]
+    search_fields = ["title", "url"]
+
+    def get_queryset(self, request):
+        sources = super().get_queryset(request)
+        return sources if sees_sources(request.user) else sources.filter(confidential=False)
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if sees_sources(request.user):
+            return fields
+        return [f for f in fields if f not in self.sources_group_fields]
+
+    sources_group_fields = SOURCES_GROUP_FIELDS["source"]
+
+    def confidential_fields_shown(self, request, source):
+        if not (source.confidential and sees_sources(request.user)):
+            return []
+        return ["title", "contact"] if source.contact else ["title"]
+
+    def history_view(self, request, object_id, extra_context=None):
+        # simple-history reads the history table directly, past get_queryset: check first.
+        if not self.get_queryset(request).filter(pk=object_id).exists():
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not self.get_queryset(request).filter(pk=object_id).exists():
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)

@@ -1,0 +1,219 @@
+"""Pieces shared by the admin screens: edit conflicts, audited and masked confidential reads, read-only
+records, and the article filter."""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html_join
+
+from cases.models import (
+    Article,
+    Source,
+)
+from cases.protection import audit
+from cases.protection.fields import EncryptedTextField
+from cases.protection.permissions import sees_sources, source_label
+
+SEEN_VERSION = "seen_version"
+
+
+class EditConflict(ValidationError):
+    pass
+
+
+class OptimisticLockMixin:
+    """Two staff members editing one record: the second save is refused and shown what changed.
+
+    The form carries the id of the newest history row the editor saw. On save the row is locked
+    (for the rest of the request's transaction) and the newest history row compared: if someone
+    saved in between, nothing is written and the page lists who changed which fields, with the
+    form now holding their version for the editor to apply their change again.
+    """
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # The version field is the form's own, not the model's: keep it out of the ModelForm.
+        if kwargs.get("fields") is not None:
+            kwargs["fields"] = [f for f in kwargs["fields"] if f != SEEN_VERSION]
+        elif "fields" not in kwargs:
+            declared = flatten_fieldsets(self.get_fieldsets(request, obj))
+            kwargs["fields"] = [f for f in declared if f != SEEN_VERSION]
+        form_class = super().get_form(request, obj, change, **kwargs)
+        model = self.model
+
+        class LockedForm(form_class):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                latest = self.instance.history.order_by("-history_id").first() if self.instance.pk else None
+                self.fields[SEEN_VERSION] = forms.CharField(
+                    widget=forms.HiddenInput, required=False, initial=latest.history_id if latest else ""
+                )
+
+            def clean(self):
+                cleaned = super().clean()
+                seen = self.cleaned_data.get(SEEN_VERSION) or ""
+                if self.instance.pk and seen.isdigit():
+                    model.objects.select_for_update().filter(pk=self.instance.pk).first()
+                    newer = self.instance.history.filter(history_id__gt=int(seen)).order_by("history_id")
+                    if newer.exists():
+                        self.data = self.data.copy()
+                        self.data[self.add_prefix(SEEN_VERSION)] = str(newer.last().history_id)
+                        raise EditConflict(_conflict_message(self.instance, int(seen), list(newer)))
+                return cleaned
+
+        return LockedForm
+
+    def get_fields(self, request, obj=None):
+        return [f for f in super().get_fields(request, obj) if f != SEEN_VERSION]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        return [*fieldsets, (None, {"fields": [SEEN_VERSION], "classes": ["hidden"]})]
+
+
+def _conflict_message(instance, seen: int, newer) -> str:
+    base = instance.history.filter(history_id=seen).first()
+    changed = set()
+    previous = base
+    for record in newer:
+        if previous is not None:
+            changed |= set(record.diff_against(previous).changed_fields)
+        previous = record
+    who = {str(record.history_user or "a background task") for record in newer}
+    when = newer[-1].history_date.strftime("%Y-%m-%d %H:%M:%S UTC")
+    names = sorted(
+        "a confidential field"
+        if isinstance(instance._meta.get_field(f), EncryptedTextField)
+        else str(instance._meta.get_field(f).verbose_name)
+        for f in changed
+    ) or ["nothing visible"]
+    return (
+        f"Not saved: {', '.join(sorted(who))} saved this record at {when} while you were editing "
+        f"({', '.join(dict.fromkeys(names))} changed). The page now shows their version: apply your "
+        "change again and save."
+    )
+
+
+class AuditConfidentialReadsMixin:
+    """A change page (or an old version of it) that shows a confidential value puts the read on record."""
+
+    def confidential_fields_shown(self, request, obj) -> list[str]:
+        return []
+
+    def _audit(self, request, object_id, version_id=None):
+        obj = self.get_queryset(request).filter(pk=object_id).first()
+        if obj is None:
+            return
+        if version_id is not None:
+            version = obj.history.filter(history_id=version_id).first()
+            obj = version.instance if version else obj
+        fields = self.confidential_fields_shown(request, obj)
+        audit.record_request_read(request, [obj], object_type=self.model._meta.model_name, fields=fields)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            self._audit(request, object_id)
+        return response
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            self._audit(request, object_id, version_id)
+        return response
+
+
+class HideFromHistoryMixin:
+    """The history page lists what changed; fields a user may not see are left out of that list."""
+
+    sources_group_fields: tuple[str, ...] = ()
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        hidden = [] if sees_sources(request.user) else list(self.sources_group_fields)
+        previous = None
+        for current in historical_records:
+            if previous is not None:
+                delta = previous.diff_against(
+                    current, excluded_fields=hidden, foreign_keys_are_objs=foreign_keys_are_objs
+                )
+                helper = self.get_historical_record_context_helper(request, previous)
+                previous.history_delta_changes = helper.context_for_delta_changes(delta)
+            previous = current
+
+
+class MaskConfidentialSourcesMixin(HideFromHistoryMixin):
+    """Every source picker names confidential sources only to the Sources group
+    (cases.protection.permissions); a read-only page (a viewer's) shows a source by a label that
+    never names a confidential one."""
+
+    sources_group_fields = ("source", "sources")
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if not self.has_change_permission(request, obj):
+            fields = ["source_display" if field == "source" else field for field in fields]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "source_display"]
+
+    @admin.display(description="source")
+    def source_display(self, obj):
+        source = getattr(obj, "source", None)
+        return source_label(source, None) if source else "—"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and db_field.related_model is Source:
+            field.label_from_instance = lambda source: source_label(source, request.user)
+        return field
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and db_field.related_model is Source:
+            field.label_from_instance = lambda source: source_label(source, request.user)
+        return field
+
+
+def reasons_html(reasons) -> str:
+    """An assessment's reasons as paragraphs, each escaped."""
+    return format_html_join("", "<p>{}</p>", ((r["text"],) for r in reasons)) or "—"
+
+
+def message_for(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+class ArticleListFilter(admin.SimpleListFilter):
+    """Filter by article part, listing only parts that are charged somewhere."""
+
+    title = "article"
+    parameter_name = "article"
+    charge_path = "charges__article"
+
+    def lookups(self, request, model_admin):
+        used = Article.objects.filter(charges__isnull=False).distinct().select_related("jurisdiction")
+        return [(a.pk, f"{a.jurisdiction.code} {a.notation}") for a in used]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(**{self.charge_path: self.value()}).distinct()
+        return queryset
+
+
+class PersonArticleListFilter(ArticleListFilter):
+    charge_path = "cases__charges__article"
+
+
+class ReadOnlyAdminMixin:
+    """A record of what happened (an assessment, an import, an audit entry): shown, never edited
+    or deleted from the admin."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

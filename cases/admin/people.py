@@ -1,0 +1,163 @@
+"""The people screens: a person with their names and cases, publication and withdrawal."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from simple_history.admin import SimpleHistoryAdmin
+
+from cases import services
+from cases.admin.mixins import (
+    AuditConfidentialReadsMixin,
+    HideFromHistoryMixin,
+    OptimisticLockMixin,
+    PersonArticleListFilter,
+    message_for,
+)
+from cases.filtersets import name_search_q
+from cases.models import (
+    Case,
+    Person,
+    PersonName,
+)
+from cases.protection.permissions import SOURCES_GROUP_FIELDS, sees_sources
+
+# People ---------------------------------------------------------------------------------------
+
+
+class PersonNameInline(admin.TabularInline):
+    model = PersonName
+    extra = 1
+    fields = ["text", "script", "kind", "is_primary"]
+
+
+class CaseInline(admin.TabularInline):
+    model = Case
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ["case_number", "jurisdiction", "status", "detention_date", "risk_level"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False  # a case is opened on its own page, through the create-case service
+
+
+@admin.register(Person)
+class PersonAdmin(OptimisticLockMixin, AuditConfidentialReadsMixin, HideFromHistoryMixin, SimpleHistoryAdmin):
+    sources_group_fields = SOURCES_GROUP_FIELDS["person"]
+
+    def confidential_fields_shown(self, request, person):
+        shown = ["internal_notes"] + (list(self.sources_group_fields) if sees_sources(request.user) else [])
+        return [field for field in shown if getattr(person, field)]
+
+    list_display = ["display_name", "region", "sex", "birth_date", "publication_state", "updated_at"]
+    list_filter = [
+        "publication_state",
+        "region",
+        "sex",
+        "cases__status",
+        "cases__jurisdiction",
+        PersonArticleListFilter,
+    ]
+    search_fields = ["names__text", "slug"]
+    readonly_fields = ["slug", "public_id", "publication_state", "published_at", "created_at", "updated_at"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "sex",
+                    ("birth_date", "birth_date_precision"),
+                    "is_official_or_military",
+                    "region",
+                    "citizenship",
+                    "occupation",
+                ]
+            },
+        ),
+        ("Public", {"fields": ["biography"]}),
+        ("Confidential", {"fields": ["internal_notes"]}),
+        ("Contacts (Sources group only)", {"fields": ["contacts"]}),
+        (
+            "Publication",
+            {
+                "fields": [
+                    "publication_state",
+                    "published_at",
+                    "slug",
+                    "public_id",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
+    ]
+    inlines = [PersonNameInline, CaseInline]
+    actions = ["publish_selected", "withdraw_selected"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if sees_sources(request.user):
+            return fieldsets
+        hidden = set(self.sources_group_fields)
+        return [fs for fs in fieldsets if not hidden & set(fs[1]["fields"])]
+
+    def get_queryset(self, request):
+        # A merged record holds nothing and is reached from its merge, not from the people list.
+        return super().get_queryset(request).current().select_related("region").prefetch_related("names")
+
+    def get_search_results(self, request, queryset, search_term):
+        """Any spelling in any script: 'Aliaksandr' also finds 'Аляксандр' (cases.identity.names)."""
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        by_key = name_search_q(search_term)
+        if by_key is not None:
+            results = results | queryset.filter(by_key)
+        return results, may_have_duplicates
+
+    @admin.display(description="name")
+    def display_name(self, person):
+        return str(person)
+
+    def save_model(self, request, obj, form, change):
+        fields = {f: form.cleaned_data[f] for f in form.changed_data if f in services.PERSON_FIELDS}
+        if change:
+            original = Person.objects.get(pk=obj.pk)
+            services.update_person(person=original, by=request.user, **fields)
+        else:
+            # Names arrive with the inline formset; the person is saved first, names after.
+            obj.assign_slug_from("")
+            services.validated_save(obj, request.user)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        for instance in instances:
+            services.save_detail(instance=instance, by=request.user)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not request.user.has_perm("cases.publish_person"):
+            actions.pop("publish_selected", None)
+            actions.pop("withdraw_selected", None)
+        return actions
+
+    def _apply(self, request, queryset, service, verb):
+        if not request.user.has_perm("cases.publish_person"):
+            raise PermissionDenied
+        done = 0
+        for person in queryset:
+            try:
+                service(person=person, by=request.user)
+                done += 1
+            except ValidationError as error:
+                self.message_user(request, f"{person}: {message_for(error)}", messages.ERROR)
+        if done:
+            self.message_user(request, f"{verb} {done} {'person' if done == 1 else 'people'}.")
+
+    @admin.action(description="Publish selected people")
+    def publish_selected(self, request, queryset):
+        self._apply(request, queryset, services.publish_person, "Published")
+
+    @admin.action(description="Withdraw selected people from the public pages")
+    def withdraw_selected(self, request, queryset):
+        self._apply(request, queryset, services.withdraw_person, "Withdrew")

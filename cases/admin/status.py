@@ -1,0 +1,109 @@
+"""Admin screen "System status": the health checks with their numbers, and the work still waiting.
+
+For staff who may view cases; linked from the admin index. It shows what `/health/` reports in
+full (database and broker round trips, each queue's length, stale cases and the oldest one's
+wait), when risk was last assessed, alert e-mails not sent yet and webhook deliveries still
+pending or given up. It counts; it names no person and no partner's address.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Max, Min, Q
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+
+from cases.models import Case, RiskAlert, WebhookDelivery
+from registry import health
+
+PERMISSION = "cases.view_case"
+
+
+def duration(value: datetime.timedelta | None) -> str:
+    """A wait in the largest two units that matter: '45 s', '3 min 12 s', '2 h 5 min', '4 days 3 h'."""
+    if value is None:
+        return ""
+    seconds = max(0, int(value.total_seconds()))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if days:
+        return f"{days} day{'s' if days != 1 else ''}" + (f" {hours} h" if hours else "")
+    if hours:
+        return f"{hours} h" + (f" {minutes} min" if minutes else "")
+    if minutes:
+        return f"{minutes} min" + (f" {seconds} s" if seconds else "")
+    return f"{seconds} s"
+
+
+def _ago(now, moment) -> str:
+    return "" if moment is None else duration(now - moment)
+
+
+def work_waiting(now=None) -> dict:
+    """Counts of the background work that has not happened yet, in three queries."""
+    now = now or timezone.now()
+    alerts = RiskAlert.objects.filter(emailed_at__isnull=True).aggregate(
+        count=Count("id"), oldest=Min("created_at")
+    )
+    deliveries = WebhookDelivery.objects.aggregate(
+        pending=Count("id", filter=Q(state=WebhookDelivery.State.PENDING)),
+        due=Count("id", filter=Q(state=WebhookDelivery.State.PENDING, next_attempt_at__lte=now)),
+        failed=Count("id", filter=Q(state=WebhookDelivery.State.FAILED)),
+        oldest_pending=Min("created_at", filter=Q(state=WebhookDelivery.State.PENDING)),
+    )
+    assessed = Case.objects.aggregate(last=Max("risk_assessed_at"))
+    return {
+        "unsent_alert_emails": alerts["count"],
+        "oldest_unsent_alert_age": _ago(now, alerts["oldest"]),
+        "pending_deliveries": deliveries["pending"],
+        "due_deliveries": deliveries["due"],
+        "failed_deliveries": deliveries["failed"],
+        "oldest_pending_delivery_age": _ago(now, deliveries["oldest_pending"]),
+        "last_assessed_at": assessed["last"],
+        "last_assessed_age": _ago(now, assessed["last"]),
+    }
+
+
+def status_view(request):
+    if not request.user.has_perm(PERMISSION):
+        raise PermissionDenied
+    now = timezone.now()
+    report = health.run_checks(now)
+    checks = report["checks"]
+    context = {
+        **admin.site.each_context(request),
+        "title": "System status",
+        "report": report,
+        "database": checks["database"],
+        "broker": checks["broker"],
+        "assessments": checks["assessments"],
+        "in_process": checks["broker"].get("transport") == health.IN_PROCESS,
+        "oldest_stale_age": duration(
+            datetime.timedelta(seconds=checks["assessments"].get("oldest_stale_seconds", 0))
+        ),
+        "max_stale_age": duration(datetime.timedelta(seconds=settings.HEALTH_MAX_STALE_SECONDS)),
+        "max_queue_length": settings.HEALTH_MAX_QUEUE_LENGTH,
+        "sweep_every": duration(
+            datetime.timedelta(seconds=settings.CELERY_BEAT_SCHEDULE["sweep-stale-cases"]["schedule"])
+        ),
+        "waiting": work_waiting(now) if checks["database"]["ok"] else None,
+        "checked_at": now,
+    }
+    return TemplateResponse(request, "admin/cases/status.html", context)
+
+
+def _with_status_url(get_urls):
+    def urls():
+        own = [path("status/", admin.site.admin_view(status_view), name="registry_status")]
+        return own + get_urls()
+
+    return urls
+
+
+# Like the export (cases.admin.export), the page has no model: the site gets the URL directly, and
+# the index template admin/cases/export_index.html links to it.
+admin.site.get_urls = _with_status_url(admin.site.get_urls)

@@ -1,0 +1,54 @@
+"""The registry's data, one module per subject; everything is importable from `cases.models`.
+
+Owns: the tables and their invariants (Meta.constraints), querysets and small model methods.
+May import: cases.choices, cases.sentences, cases.identity.names, cases.protection.fields; never
+services, the risk engine or anything that writes on the models' behalf.
+"""
+
+from cases.models.cases import Case, CaseEvent, CaseQuerySet, Charge, Facility, FacilityStay, Reclassification
+from cases.models.identity import DuplicateCandidate, ExternalIdentifier, PersonMerge
+from cases.models.law import Article, Jurisdiction, Region, WatchListEntry
+from cases.models.partners import (
+    Organisation,
+    PartnerAPIKey,
+    Submission,
+    WebhookDelivery,
+    WebhookSubscription,
+)
+from cases.models.people import Person, PersonName, PersonQuerySet
+from cases.models.records import AuditEntry, ChangeRecord, ChargeToReview, ImportRun, record_change
+from cases.models.risk import RiskAlert, RiskAssessment
+from cases.models.sources import Source
+
+__all__ = [
+    "Article",
+    "AuditEntry",
+    "Case",
+    "CaseEvent",
+    "CaseQuerySet",
+    "ChangeRecord",
+    "Charge",
+    "ChargeToReview",
+    "DuplicateCandidate",
+    "ExternalIdentifier",
+    "Facility",
+    "FacilityStay",
+    "ImportRun",
+    "Jurisdiction",
+    "Organisation",
+    "PartnerAPIKey",
+    "Person",
+    "PersonMerge",
+    "PersonName",
+    "PersonQuerySet",
+    "Reclassification",
+    "Region",
+    "RiskAlert",
+    "RiskAssessment",
+    "Source",
+    "Submission",
+    "WatchListEntry",
+    "WebhookDelivery",
+    "WebhookSubscription",
+    "record_change",
+]

@@ -1,0 +1,357 @@
+"""Criminal cases: their charges and reclassifications, timeline events, and places of detention."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from cases import choices
+from cases.models.law import Article, Jurisdiction, Region
+from cases.models.people import Person
+from cases.models.sources import Source
+from cases.sentences import expected_release_date
+
+
+class Facility(models.Model):
+    """A place of detention, with the postal address letters must use."""
+
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="facilities")
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=20, choices=choices.FacilityKind.choices)
+    regime = models.CharField(max_length=20, choices=choices.Regime.choices, blank=True)
+    name_en = models.CharField(max_length=200)
+    name_be = models.CharField(max_length=200, blank=True)
+    name_ru = models.CharField(max_length=200, blank=True)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    postal_address = models.TextField(blank=True, help_text="In Cyrillic, as letters must be addressed")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "facilities"
+        ordering = ["name_en"]
+
+    def __str__(self):
+        return self.name_en
+
+    def name(self, language: str = "en") -> str:
+        return getattr(self, f"name_{language}", "") or self.name_en
+
+
+class CaseQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(person__publication_state=choices.PublicationState.PUBLISHED)
+
+
+class Case(models.Model):
+    """One criminal case against one person, in one jurisdiction."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases")
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="cases")
+    case_number = models.CharField(max_length=100, blank=True)
+    investigating_body = models.CharField(max_length=200, blank=True)
+    detention_date = models.DateField(null=True, blank=True)
+    detention_place = models.CharField(max_length=200, blank=True)
+    status = models.CharField(
+        max_length=20, choices=choices.CaseStatus.choices, default=choices.CaseStatus.DETAINED
+    )
+    court = models.CharField(max_length=200, blank=True)
+    judge = models.CharField(max_length=200, blank=True, help_text="Public, as the lists publish it")
+    prosecutor = models.CharField(max_length=200, blank=True, help_text="Public, as the lists publish it")
+    verdict_date = models.DateField(null=True, blank=True)
+    sentence_kind = models.CharField(
+        max_length=30, choices=choices.SentenceKind.choices, blank=True, default=""
+    )
+    sentence_years = models.PositiveSmallIntegerField(null=True, blank=True)
+    sentence_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    sentence_regime = models.CharField(max_length=20, choices=choices.Regime.choices, blank=True)
+    expected_release_date = models.DateField(
+        null=True, blank=True, editable=False, help_text="Computed from the detention date and the term"
+    )
+    recognised_on = models.DateField("recognised as a political prisoner on", null=True, blank=True)
+    recognised_by = models.CharField(max_length=200, blank=True)
+    recognition_criteria = models.JSONField(default=list, blank=True)
+    # The current risk, kept on the case for filtering; the history is in RiskAssessment.
+    # risk_generation counts the changes that may move the level; a case is stale until an
+    # assessment has seen the latest generation, and a stale case is shown as "under review".
+    risk_level = models.CharField(
+        max_length=20, choices=choices.RiskLevel.choices, default=choices.RiskLevel.NONE, editable=False
+    )
+    risk_stale = models.BooleanField(default=True, editable=False, db_index=True)
+    risk_stale_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        default=timezone.now,
+        help_text="When the case became stale (empty while its assessment is current)",
+    )
+    risk_generation = models.PositiveBigIntegerField(default=1, editable=False)
+    risk_assessed_generation = models.PositiveBigIntegerField(default=0, editable=False)
+    risk_assessed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    risk_digest = models.CharField(
+        max_length=64, blank=True, editable=False, help_text="Digest of the last stored assessment"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=[
+            "updated_at",
+            "risk_stale",
+            "risk_stale_since",
+            "risk_generation",
+            "risk_assessed_generation",
+            "risk_assessed_at",
+            "risk_digest",
+        ]
+    )
+
+    class Meta:
+        ordering = ["-detention_date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(verdict_date__isnull=True)
+                | Q(detention_date__isnull=True)
+                | Q(verdict_date__gte=F("detention_date")),
+                name="case_verdict_not_before_detention",
+                violation_error_message="The verdict date cannot be before the detention date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(sentence_kind__in=[k.value for k in choices.TERM_SENTENCES])
+                | Q(sentence_years__isnull=True, sentence_months__isnull=True),
+                name="case_term_only_for_term_sentences",
+                violation_error_message="Years and months belong only to a term sentence.",
+            ),
+            models.CheckConstraint(
+                condition=Q(sentence_months__isnull=True) | Q(sentence_months__lt=12),
+                name="case_sentence_months_below_12",
+                violation_error_message="Months must be below 12; give whole years in years.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=choices.CaseStatus.values),
+                name="case_status_valid",
+                violation_error_message="Unknown case status.",
+            ),
+            models.CheckConstraint(
+                condition=Q(sentence_kind="") | Q(verdict_date__isnull=False),
+                name="case_sentence_needs_verdict_date",
+                violation_error_message="A sentence needs the verdict date.",
+            ),
+        ]
+
+    def __str__(self):
+        number = self.case_number or str(self.public_id)[:8]
+        return f"{self.person} — case {number}"
+
+    def save(self, *args, **kwargs):
+        self.expected_release_date = expected_release_date(
+            sentence_kind=self.sentence_kind,
+            years=self.sentence_years,
+            months=self.sentence_months,
+            detention_date=self.detention_date,
+        )
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("admin:cases_case_change", args=[self.pk])
+
+    def charge_history(self):
+        """Every charge of the case, oldest first, each reclassification after what it replaced."""
+        return self.charges.select_related("article", "reclassified_into__article").order_by(
+            F("charged_on").asc(nulls_first=True), "id"
+        )
+
+    @property
+    def risk_status(self) -> str:
+        """What every page shows: 'under_review' while a change has not been assessed yet, never
+        an outdated level (and never 'no risk' for a case nobody has assessed)."""
+        return "under_review" if self.risk_stale else self.risk_level
+
+    @property
+    def current_stay(self):
+        for stay in self.stays.all():
+            if stay.end_date is None:
+                return stay
+        return None
+
+
+class FacilityStay(models.Model):
+    """A period a person spent in one facility; a transfer closes one stay and opens the next."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="stays")
+    facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="stays")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["start_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="stay_ends_after_start",
+                violation_error_message="A stay cannot end before it starts.",
+            ),
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(end_date__isnull=True),
+                name="stay_one_open_per_case",
+                violation_error_message="The person is already held elsewhere in this case; end that stay.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.facility} from {self.start_date}"
+
+
+class Charge(models.Model):
+    """An article part brought against the person in a case; never edited into another article."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="charges")
+    # The case's person, copied so "people charged under article X" is one index lookup instead
+    # of a join through every case (the API's article filter at 100,000 people). Kept equal to
+    # case.person by save() and, on PostgreSQL, by a composite foreign key that follows any change.
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="+", editable=False, db_index=False
+    )
+    article = models.ForeignKey(Article, on_delete=models.PROTECT, related_name="charges")
+    stage = models.CharField(
+        max_length=12, choices=choices.ChargeStage.choices, default=choices.ChargeStage.COMPLETED
+    )
+    offence_date = models.DateField(null=True, blank=True, help_text="Date of the alleged act")
+    state = models.CharField(
+        max_length=12, choices=choices.ChargeState.choices, default=choices.ChargeState.ACTIVE
+    )
+    charged_on = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(
+        null=True, blank=True, help_text="When it was dropped, reclassified or decided"
+    )
+    reclassified_into = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reclassified_from"
+    )
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["charged_on", "id"]
+        indexes = [
+            models.Index(
+                fields=["article", "person"],
+                condition=Q(state__in=[choices.ChargeState.ACTIVE, choices.ChargeState.CONVICTED]),
+                name="charge_current_article_person",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(state=choices.ChargeState.RECLASSIFIED) & Q(reclassified_into__isnull=False))
+                | (~Q(state=choices.ChargeState.RECLASSIFIED) & Q(reclassified_into__isnull=True)),
+                name="charge_reclassified_has_successor",
+                violation_error_message="A charge is reclassified exactly when it points to its successor.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(reclassified_into=F("id")),
+                name="charge_not_its_own_successor",
+                violation_error_message="A charge cannot be reclassified into itself.",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(charged_on__isnull=True)
+                | Q(ended_on__gte=F("charged_on")),
+                name="charge_ends_after_charged",
+                violation_error_message="A charge cannot end before it was brought.",
+            ),
+            models.CheckConstraint(
+                condition=Q(state=choices.ChargeState.ACTIVE) | Q(ended_on__isnull=False),
+                name="charge_ended_has_date",
+                violation_error_message="A dropped, reclassified or decided charge needs the date it ended.",
+            ),
+            models.CheckConstraint(
+                condition=Q(stage__in=choices.ChargeStage.values),
+                name="charge_stage_valid",
+                violation_error_message="Unknown charge stage.",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=choices.ChargeState.values),
+                name="charge_state_valid",
+                violation_error_message="Unknown charge state.",
+            ),
+        ]
+
+    def save(self, *args, **kwargs):
+        if self.person_id is None and self.case_id is not None:
+            self.person_id = self.case.person_id
+        super().save(*args, **kwargs)
+
+    def __str__(self):
+        stage = "" if self.stage == choices.ChargeStage.COMPLETED else f" ({self.get_stage_display()})"
+        return f"{self.article.notation}{stage}"
+
+
+class Reclassification(models.Model):
+    """The record that one charge replaced another, with its date and source."""
+
+    from_charge = models.OneToOneField(Charge, on_delete=models.PROTECT, related_name="reclassification")
+    to_charge = models.OneToOneField(Charge, on_delete=models.PROTECT, related_name="reclassified_by")
+    date = models.DateField()
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_charge=F("to_charge")),
+                name="reclassification_distinct_charges",
+                violation_error_message="A charge cannot be reclassified into itself.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.from_charge.article.notation} → {self.to_charge.article.notation} on {self.date}"
+
+
+class CaseEvent(models.Model):
+    """One entry of a case's timeline; internal entries never leave the staff area."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=choices.EventKind.choices)
+    date = models.DateField()
+    text = models.TextField(blank=True)
+    is_public = models.BooleanField(default=False)
+    charge = models.ForeignKey(
+        Charge, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
+    )
+    sources = models.ManyToManyField(Source, blank=True, related_name="events")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(m2m_fields=[sources])
+
+    class Meta:
+        ordering = ["date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=choices.EventKind.values),
+                name="caseevent_kind_valid",
+                violation_error_message="Unknown event kind.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.date}: {self.get_kind_display()}"

@@ -1,0 +1,162 @@
+"""The law as data: jurisdictions, their regions, the articles of their criminal codes and the watch list."""
+
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from cases import choices
+
+
+class Jurisdiction(models.Model):
+    """A state whose criminal code the registry applies, loaded from the shipped law data."""
+
+    code = models.CharField(max_length=8, unique=True, help_text="ISO 3166 alpha-2, e.g. BY")
+    name = models.CharField(max_length=100)
+    code_title = models.CharField("criminal code", max_length=300)
+    death_penalty = models.CharField(max_length=20, choices=choices.DeathPenaltyStatus.choices)
+    exemptions = models.JSONField(
+        default=list, blank=True, help_text="Exemption rules from the death penalty, e.g. female"
+    )
+    preparation_article = models.CharField(max_length=16, blank=True)
+    attempt_article = models.CharField(max_length=16, blank=True)
+    capital_attempt_since = models.DateField(
+        null=True, blank=True, help_text="From this date an attempt on the listed parts can carry death"
+    )
+    data_checksum = models.CharField(
+        max_length=64, blank=True, editable=False, help_text="Checksum of the law data last loaded"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code}: {self.name}"
+
+
+class Region(models.Model):
+    """An administrative region of a jurisdiction (Belarus: six oblasts and Minsk city)."""
+
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="regions")
+    code = models.SlugField(max_length=40)
+    name_en = models.CharField(max_length=100)
+    name_be = models.CharField(max_length=100, blank=True)
+    name_ru = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["jurisdiction__code", "name_en"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "code"],
+                name="region_unique_code",
+                violation_error_message="This region code is already used in this jurisdiction.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name_en
+
+
+class Article(models.Model):
+    """One part of an article of a criminal code, with the facts that decide capital exposure."""
+
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="articles")
+    number = models.CharField(max_length=16, help_text="e.g. 289 or 361-1")
+    part = models.CharField(max_length=8, blank=True, help_text="empty when the article has no parts")
+    title_en = models.CharField(max_length=300)
+    title_ru = models.CharField(max_length=300, blank=True)
+    title_be = models.CharField(max_length=300, blank=True)
+    capital = models.BooleanField(default=False, help_text="The sanction includes the death penalty")
+    capital_since = models.DateField(
+        null=True, blank=True, help_text="Acts before this date cannot carry death; empty means always"
+    )
+    capital_for_attempt_since = models.DateField(
+        null=True, blank=True, help_text="From this date an attempt on this part can carry death"
+    )
+    subject_restriction = models.CharField(
+        max_length=40, blank=True, choices=choices.SubjectRestriction.choices
+    )
+    subject_restriction_text = models.CharField(max_length=300, blank=True)
+    category = models.CharField(
+        max_length=20,
+        choices=choices.ArticleCategory.choices,
+        blank=True,
+        help_text="Terrorism and treason articles count for the 90-day reclassification rule",
+    )
+    penalty = models.TextField(blank=True)
+    sources = models.JSONField(default=list, blank=True)
+    verified = models.BooleanField(
+        default=False, help_text="The statutory text or two independent reputable sources agree"
+    )
+    note = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["jurisdiction__code", "number", "part"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "number", "part"],
+                name="article_unique_part",
+                violation_error_message="This article part already exists in this jurisdiction.",
+            ),
+            models.CheckConstraint(
+                condition=Q(capital=True)
+                | Q(capital_since__isnull=True, capital_for_attempt_since__isnull=True),
+                name="article_capital_dates_only_when_capital",
+                violation_error_message="Only a capital article part can have capital dates.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.notation
+
+    @property
+    def notation(self) -> str:
+        """The way lawyers write it: 'art. 289 part 3' (jurisdiction prefix left to the caller)."""
+        return f"art. {self.number} part {self.part}" if self.part else f"art. {self.number}"
+
+    def title(self, language: str = "en") -> str:
+        return getattr(self, f"title_{language}", "") or self.title_en
+
+
+class WatchListEntry(models.Model):
+    """A charge that is routinely escalated to a capital one, so a case under it is watched."""
+
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="watch_list")
+    article_number = models.CharField(max_length=16)
+    part = models.CharField(max_length=8, blank=True, help_text="empty: every part of the article")
+    condition = models.CharField(
+        max_length=40,
+        blank=True,
+        choices=choices.SubjectRestriction.choices,
+        help_text="Only for people who meet this condition",
+    )
+    reason = models.CharField(max_length=300)
+    effective_from = models.DateField(null=True, blank=True)
+    effective_to = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "watch list entries"
+        ordering = ["jurisdiction__code", "article_number", "part"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "article_number", "part"],
+                name="watchlist_unique_part",
+                violation_error_message="This article part is already on the watch list.",
+            ),
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True)
+                | Q(effective_from__isnull=True)
+                | Q(effective_to__gte=F("effective_from")),
+                name="watchlist_dates_ordered",
+                violation_error_message="The end of the effective period cannot be before its start.",
+            ),
+        ]
+
+    def __str__(self):
+        part = f" part {self.part}" if self.part else ""
+        return f"{self.jurisdiction.code} art. {self.article_number}{part}"

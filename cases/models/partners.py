@@ -1,0 +1,170 @@
+"""Partner organisations: their API keys, webhook subscriptions and deliveries, and submissions."""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from rest_framework_api_key.models import AbstractAPIKey
+from simple_history.models import HistoricalRecords
+
+from cases.models.people import Person
+from cases.models.risk import RiskAlert
+
+
+def _new_webhook_secret() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class WebhookSubscription(models.Model):
+    """A partner organisation's URL that receives signed POSTs when a risk level changes."""
+
+    organisation = models.CharField(max_length=200)
+    partner = models.ForeignKey(
+        "Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="webhooks",
+        help_text="Set when the partner registered it through the API with the webhooks scope",
+    )
+    url = models.URLField(max_length=500)
+    secret = models.CharField(
+        max_length=128, default=_new_webhook_secret, help_text="Shared with the partner to verify signatures"
+    )
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["secret"])
+
+    class Meta:
+        ordering = ["organisation"]
+
+    def __str__(self):
+        return f"{self.organisation} ({self.url})"
+
+
+class WebhookDelivery(models.Model):
+    """One alert to one subscriber, with every attempt's outcome: the delivery log."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("pending")
+        DELIVERED = "delivered", _("delivered")
+        FAILED = "failed", _("failed after all retries")
+
+    subscription = models.ForeignKey(WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries")
+    alert = models.ForeignKey(RiskAlert, on_delete=models.CASCADE, related_name="deliveries")
+    payload = models.JSONField()
+    state = models.CharField(max_length=12, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "webhook deliveries"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "alert"],
+                name="delivery_once_per_alert",
+                violation_error_message="This alert is already queued for this subscriber.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.alert} → {self.subscription.organisation}: {self.state}"
+
+
+class Organisation(models.Model):
+    """A partner organisation (an advocacy group) that holds API keys."""
+
+    name = models.CharField(max_length=200, unique=True)
+    contact_email = models.EmailField(blank=True)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class PartnerAPIKey(AbstractAPIKey):
+    """A hashed, revocable, expiring key of one organisation, with the scopes it grants."""
+
+    class Scope(models.TextChoices):
+        READ_PUBLIC = "read:public", _("read published records, public fields")
+        READ_RESTRICTED = "read:restricted", _("also read confidential fields of published records")
+        WRITE_SUBMISSIONS = "write:submissions", _("report new detentions")
+        WEBHOOKS = "webhooks", _("manage webhook subscriptions")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="api_keys")
+    issued_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="api_keys",
+        help_text="The person the key was handed to: ending their access revokes it",
+    )
+    scopes = models.JSONField(default=list, help_text="Any of: " + ", ".join(Scope.values))
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta(AbstractAPIKey.Meta):
+        verbose_name = "partner API key"
+        verbose_name_plural = "partner API keys"
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        unknown = set(self.scopes or []) - set(self.Scope.values)
+        if unknown:
+            raise ValidationError({"scopes": f"Unknown scopes: {', '.join(sorted(unknown))}"})
+
+
+class Submission(models.Model):
+    """A partner's report of a new detention, waiting for moderation. Never public as it is."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("pending moderation")
+        ACCEPTED = "accepted", _("accepted")
+        REJECTED = "rejected", _("rejected")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="submissions")
+    payload = models.JSONField(null=True, help_text="The report as sent; deleted after the retention period")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    received_at = models.DateTimeField(auto_now_add=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    moderation_note = models.TextField(blank=True)
+    person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    payload_deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        permissions = [("moderate_submission", "Can accept or reject partner submissions")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state="pending") | Q(handled_at__isnull=False),
+                name="submission_handled_has_date",
+                violation_error_message="A handled submission records when.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"submission {str(self.public_id)[:8]} from {self.organisation} ({self.state})"

@@ -1,0 +1,264 @@
+"""Telling people when a case's risk level changes: the staff triage queue, e-mail to a staff
+group, and signed webhooks to partner organisations, each delivery logged and retried.
+
+Retries are driven by the database, not by the broker: a delivery stays 'pending' with its
+next attempt time until it succeeds or runs out of attempts, and a periodic task picks up
+what is due. A broker restart therefore loses no alert.
+"""
+
+import datetime
+import hashlib
+import hmac
+import json
+import logging
+import time
+import urllib.error
+import urllib.request
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from cases import background
+from cases.choices import PublicationState, RiskLevel
+from cases.exceptions import RefusedChange
+from cases.models import RiskAlert, WebhookDelivery, WebhookSubscription
+
+logger = logging.getLogger(__name__)
+
+SIGNATURE_HEADER = "X-Registry-Signature"
+TIMESTAMP_HEADER = "X-Registry-Timestamp"
+MAX_ATTEMPTS = 8
+BACKOFF_BASE_SECONDS = 30
+BACKOFF_CAP_SECONDS = 6 * 3600
+TIMEOUT_SECONDS = 10
+
+
+# Raising ---------------------------------------------------------------------------------------
+
+
+def raise_alert(*, case, assessment, old_level: str) -> RiskAlert:
+    """Open an alert for a change of level; queue its e-mail and webhooks after commit.
+
+    Called inside the assessment's transaction, once per stored change of level (not per save).
+    Partners only hear about published cases: a draft may not be public yet for a reason.
+    """
+    alert = RiskAlert.objects.create(
+        case=case, assessment=assessment, old_level=old_level, new_level=assessment.level
+    )
+    deliveries = []
+    if case.person.publication_state == PublicationState.PUBLISHED:
+        payload = webhook_payload(alert)
+        deliveries = [
+            WebhookDelivery.objects.create(
+                subscription=s, alert=alert, payload=payload, next_attempt_at=timezone.now()
+            )
+            for s in WebhookSubscription.objects.filter(active=True)
+        ]
+
+    def enqueue():
+        for send in [lambda: background.send("send_alert_email", alert_id=alert.pk)] + [
+            (lambda d=d: background.send("deliver_webhook", delivery_id=d.pk)) for d in deliveries
+        ]:
+            try:
+                send()
+            except Exception as exc:  # broker down: the periodic tasks pick these up
+                logger.warning("could not queue alert work for alert %s: %s", alert.pk, type(exc).__name__)
+
+    transaction.on_commit(enqueue)
+    return alert
+
+
+def webhook_payload(alert: RiskAlert) -> dict:
+    """What a partner receives: public identifiers and public reasons, no database ids."""
+    return {
+        "event": "risk_level_changed",
+        "case": str(alert.case.public_id),
+        "person": alert.case.person.slug,
+        "old_level": alert.old_level,
+        "new_level": alert.new_level,
+        "assessed_on": alert.assessment.assessed_on.isoformat(),
+        "reasons": [
+            {"rule": r["rule"], "level": r["level"], "article": r["article"], "text": r["text"]}
+            for r in alert.assessment.reasons
+        ],
+    }
+
+
+# Triage ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def acknowledge_alert(*, alert: RiskAlert, by) -> RiskAlert:
+    """A staff member has seen the alert and is on it."""
+    alert = RiskAlert.objects.select_for_update().get(pk=alert.pk)
+    if alert.state != RiskAlert.State.OPEN:
+        raise RefusedChange(f"This alert is already {alert.get_state_display()}.")
+    alert.state = RiskAlert.State.ACKNOWLEDGED
+    alert.acknowledged_at, alert.acknowledged_by = timezone.now(), by
+    alert._history_user = by
+    alert.save()
+    return alert
+
+
+@transaction.atomic
+def resolve_alert(*, alert: RiskAlert, note: str, by) -> RiskAlert:
+    """Close the alert with a note on what was done; acknowledges it too if nobody had."""
+    alert = RiskAlert.objects.select_for_update().get(pk=alert.pk)
+    if alert.state == RiskAlert.State.RESOLVED:
+        raise RefusedChange("This alert is already resolved.")
+    if not note.strip():
+        raise RefusedChange("Say in a note what was done about this alert.")
+    now = timezone.now()
+    if alert.state == RiskAlert.State.OPEN:
+        alert.acknowledged_at, alert.acknowledged_by = now, by
+    alert.state = RiskAlert.State.RESOLVED
+    alert.resolved_at, alert.resolved_by, alert.resolution_note = now, by, note.strip()
+    alert._history_user = by
+    alert.save()
+    return alert
+
+
+# E-mail ----------------------------------------------------------------------------------------
+
+
+def send_alert_email(*, alert_id: int) -> int:
+    with translation.override("en"):  # staff mail in one language, whatever request triggered it
+        return _send_alert_email(alert_id=alert_id)
+
+
+def _send_alert_email(*, alert_id: int) -> int:
+    """E-mail the members of the alert group once; returns how many addresses were sent to.
+
+    The mail names the case by its number and admin link, not the person: mail travels through
+    servers the registry does not control.
+    """
+    with transaction.atomic():
+        alert = (
+            RiskAlert.objects.select_for_update()
+            .select_related("case", "assessment")
+            .filter(pk=alert_id)
+            .first()
+        )
+        if alert is None or alert.emailed_at is not None:
+            return 0
+        recipients = sorted(
+            get_user_model()
+            .objects.filter(groups__name=settings.RISK_ALERT_GROUP, is_active=True)
+            .exclude(email="")
+            .values_list("email", flat=True)
+            .distinct()
+        )
+        if recipients:
+            direction = "rose" if alert.is_rise else "fell"
+            old, new = RiskLevel(alert.old_level).label, RiskLevel(alert.new_level).label
+            reasons = (
+                "\n".join(f"- {r['text']}" for r in alert.assessment.reasons) or "- (no remaining reasons)"
+            )
+            case_ref = alert.case.case_number or str(alert.case.public_id)
+            link = settings.SITE_URL.rstrip("/") + reverse("admin:cases_case_change", args=[alert.case_id])
+            send_mail(
+                subject=f"[registry] Risk {direction}: case {case_ref} is now {new}",
+                message=f"The risk of the death penalty in case {case_ref} {direction} "
+                f"from {old} to {new}.\n\nReasons:\n{reasons}\n\nTriage it in the staff area: {link}\n",
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=recipients,
+            )
+        alert.emailed_at = timezone.now()
+        alert.save(update_fields=["emailed_at"])
+        return len(recipients)
+
+
+# Webhooks --------------------------------------------------------------------------------------
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    """The signature a receiver recomputes: HMAC-SHA256 over '<timestamp>.<body>'."""
+    digest = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
+    return f"sha256={digest}"
+
+
+def verify_signature(
+    *,
+    secret: str,
+    timestamp: str,
+    body: bytes,
+    signature: str,
+    max_age_seconds: int = 300,
+    now: float | None = None,
+) -> bool:
+    """What a partner runs on receipt (also documented in docs/webhooks.md)."""
+    now = time.time() if now is None else now
+    try:
+        fresh = abs(now - int(timestamp)) <= max_age_seconds
+    except ValueError:
+        return False
+    return fresh and hmac.compare_digest(sign(secret, timestamp, body), signature)
+
+
+def backoff(attempts: int) -> datetime.timedelta:
+    return datetime.timedelta(seconds=min(BACKOFF_BASE_SECONDS * 2 ** (attempts - 1), BACKOFF_CAP_SECONDS))
+
+
+def deliver_webhook(*, delivery_id: int) -> str:
+    """Make one attempt if the delivery is due; record the outcome. Returns the new state."""
+    with transaction.atomic():
+        delivery = (
+            WebhookDelivery.objects.select_for_update(skip_locked=True)
+            .select_related("subscription")
+            .filter(pk=delivery_id)
+            .first()
+        )
+        if delivery is None or delivery.state != WebhookDelivery.State.PENDING:
+            return delivery.state if delivery else "missing"
+        if delivery.next_attempt_at and delivery.next_attempt_at > timezone.now():
+            return delivery.state
+        body = json.dumps(delivery.payload, sort_keys=True).encode()
+        timestamp = str(int(time.time()))
+        request = urllib.request.Request(  # noqa: S310 - staff-registered http(s) URL
+            delivery.subscription.url,
+            data=body,
+            method="POST",
+            headers={
+                "Content-Type": "application/json",
+                "User-Agent": "registry-webhooks/1",
+                TIMESTAMP_HEADER: timestamp,
+                SIGNATURE_HEADER: sign(delivery.subscription.secret, timestamp, body),
+            },
+        )
+        delivery.attempts += 1
+        delivery.last_attempt_at = timezone.now()
+        try:
+            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+                delivery.last_status_code, delivery.last_error = response.status, ""
+                ok = 200 <= response.status < 300
+        except urllib.error.HTTPError as exc:
+            delivery.last_status_code, delivery.last_error, ok = exc.code, f"HTTP {exc.code}", False
+        except (urllib.error.URLError, OSError) as exc:
+            delivery.last_status_code, ok = None, False
+            delivery.last_error = f"{type(exc).__name__}: {getattr(exc, 'reason', exc)}"[:300]
+        if ok:
+            delivery.state, delivery.delivered_at, delivery.next_attempt_at = (
+                WebhookDelivery.State.DELIVERED,
+                timezone.now(),
+                None,
+            )
+        elif delivery.attempts >= MAX_ATTEMPTS:
+            delivery.state, delivery.next_attempt_at = WebhookDelivery.State.FAILED, None
+        else:
+            delivery.next_attempt_at = timezone.now() + backoff(delivery.attempts)
+        delivery.save()
+        return delivery.state
+
+
+def due_deliveries() -> list[int]:
+    return list(
+        WebhookDelivery.objects.filter(
+            state=WebhookDelivery.State.PENDING, next_attempt_at__lte=timezone.now()
+        )
+        .order_by("next_attempt_at")
+        .values_list("id", flat=True)[:500]
+    )

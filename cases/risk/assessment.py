@@ -1,0 +1,467 @@
+"""Applying the risk rules (cases.risk.rules) to the cases in the database, and keeping the history.
+
+The rules themselves are plain functions; this module loads their input, stores their output,
+and decides what a change of level sets off (a timeline event, an alert). Results are always
+computed from the data as it is when the assessment runs, under a row lock on the case, so a
+duplicate, late or out-of-order task can never store an older result over a newer one.
+"""
+
+import hashlib
+import json
+import logging
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone, translation
+
+from cases.choices import ChargeState, EventKind, RiskLevel
+from cases.models import (
+    Article,
+    Case,
+    CaseEvent,
+    ChangeRecord,
+    Charge,
+    Jurisdiction,
+    Person,
+    RiskAssessment,
+    WatchListEntry,
+)
+from cases.models.records import record_change
+from cases.risk import alerts
+from cases.risk import rules as risk
+
+logger = logging.getLogger(__name__)
+
+COUNTED_STATES = (ChargeState.ACTIVE, ChargeState.CONVICTED)
+
+
+# Facts from rows -------------------------------------------------------------------------------
+
+
+def article_facts(article: Article) -> risk.ArticleFacts:
+    return risk.ArticleFacts(
+        number=article.number,
+        part=article.part,
+        capital=article.capital,
+        capital_since=article.capital_since,
+        capital_for_attempt_since=article.capital_for_attempt_since,
+        subject_restriction=article.subject_restriction,
+        category=article.category,
+        title_en=article.title_en,
+    )
+
+
+def person_facts(person: Person) -> risk.PersonFacts:
+    return risk.PersonFacts(
+        sex=person.sex,
+        birth_date=person.birth_date,
+        birth_date_precision=person.birth_date_precision,
+        is_official_or_military=person.is_official_or_military,
+    )
+
+
+def law_facts(jurisdiction: Jurisdiction) -> risk.LawFacts:
+    entries = tuple(
+        risk.WatchEntry(
+            article_number=e.article_number,
+            part=e.part,
+            condition=e.condition,
+            reason=e.reason,
+            effective_from=e.effective_from,
+            effective_to=e.effective_to,
+        )
+        for e in WatchListEntry.objects.filter(jurisdiction=jurisdiction).order_by("article_number", "part")
+    )
+    return risk.LawFacts(
+        code=jurisdiction.code,
+        name=jurisdiction.name,
+        death_penalty=jurisdiction.death_penalty,
+        exemptions=tuple(jurisdiction.exemptions),
+        watch_list=entries,
+    )
+
+
+def law_version(jurisdiction: Jurisdiction, law: risk.LawFacts, articles: dict) -> str:
+    """A checksum of every rule-relevant datum, so a staff edit in the admin changes it too."""
+    payload = [asdict(law), sorted((k, asdict(v)) for k, v in articles.items())]
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def reason_dict(reason: risk.Reason) -> dict:
+    """The stored form of a reason (what `dataclasses.asdict` gives, without its deep-copy cost)."""
+    return {
+        "rule": reason.rule,
+        "level": reason.level,
+        "charge_id": reason.charge_id,
+        "article": reason.article,
+        "text": reason.text,
+    }
+
+
+def digest(level: str, reasons: list[dict], rules_version: str, law_checksum: str) -> str:
+    payload = [level, reasons, rules_version, law_checksum]
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+
+
+@dataclass
+class LawContext:
+    """The law data of one jurisdiction, loaded once per pass."""
+
+    jurisdiction_id: int
+    law: risk.LawFacts
+    articles: dict[int, risk.ArticleFacts]
+    checksum: str
+
+    @classmethod
+    def load(cls, jurisdiction: Jurisdiction) -> "LawContext":
+        law = law_facts(jurisdiction)
+        articles = {a.pk: article_facts(a) for a in Article.objects.filter(jurisdiction=jurisdiction)}
+        return cls(jurisdiction.pk, law, articles, law_version(jurisdiction, law, articles))
+
+
+# One case --------------------------------------------------------------------------------------
+
+
+def _charge_rows(case_ids):
+    """Counted charges of the cases, with the reclassification that created each (if any)."""
+    return (
+        Charge.objects.filter(case_id__in=case_ids, state__in=COUNTED_STATES)
+        .order_by("case_id", "id")
+        .values_list(
+            "case_id",
+            "id",
+            "article_id",
+            "stage",
+            "state",
+            "offence_date",
+            "reclassified_by__date",
+            "reclassified_by__from_charge__article_id",
+        )
+    )
+
+
+def _charge_facts(row, articles) -> risk.ChargeFacts:
+    _case_id, charge_id, article_id, stage, state, offence_date, reclassified_on, from_article_id = row
+    return risk.ChargeFacts(
+        id=charge_id,
+        article=articles[article_id],
+        stage=stage,
+        state=state,
+        offence_date=offence_date,
+        reclassified_on=reclassified_on,
+        reclassified_from=articles.get(from_article_id) if from_article_id else None,
+    )
+
+
+def assess_case(*, case_id: int, on=None, context: "LawContext | None" = None) -> RiskAssessment | None:
+    """Assess one case now and store the result if it differs from the last one.
+
+    Returns the stored assessment when the result changed, else None. Side effects when the
+    level changes: a 'risk changed' timeline event and an alert (cases.risk.alerts).
+    """
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        case = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("person", "jurisdiction")
+            .filter(pk=case_id)
+            .first()
+        )
+        if case is None:
+            return None
+        if context is None or context.jurisdiction_id != case.jurisdiction_id:
+            context = LawContext.load(case.jurisdiction)
+        charges = [_charge_facts(row, context.articles) for row in _charge_rows([case.pk])]
+        result = risk.assess(
+            person=person_facts(case.person),
+            case=risk.CaseFacts(sentence_kind=case.sentence_kind, verdict_date=case.verdict_date),
+            charges=charges,
+            law=context.law,
+            on=on,
+        )
+        return store_result(case=case, result=result, law_checksum=context.checksum, on=on)
+
+
+def store_result(*, case: Case, result: risk.Assessment, law_checksum: str, on) -> RiskAssessment | None:
+    """Write a result for a case whose row is locked by the caller's transaction."""
+    reasons = [reason_dict(reason) for reason in result.reasons]
+    new_digest = digest(result.level, reasons, risk.RULES_VERSION, law_checksum)
+    now = timezone.now()
+    stored = None
+    previous_level = case.risk_level if case.risk_digest else ""
+    if new_digest != case.risk_digest:
+        stored = RiskAssessment.objects.create(
+            case=case,
+            level=result.level,
+            previous_level=previous_level,
+            reasons=reasons,
+            rules_version=risk.RULES_VERSION,
+            law_checksum=law_checksum,
+            generation=case.risk_generation,
+            assessed_on=on,
+        )
+        if result.level != (previous_level or RiskLevel.NONE):
+            _level_changed(case=case, assessment=stored, old=previous_level or RiskLevel.NONE)
+    Case.objects.filter(pk=case.pk).update(
+        risk_level=result.level,
+        risk_digest=new_digest,
+        risk_stale=False,
+        risk_stale_since=None,
+        risk_assessed_generation=case.risk_generation,
+        risk_assessed_at=now,
+    )
+    return stored
+
+
+def _level_changed(*, case: Case, assessment: RiskAssessment, old: str) -> None:
+    # Stored text is in English whatever language the request that caused it was in; the
+    # public pages translate the event kind when they show it.
+    with translation.override("en"):
+        text = f"Risk of the death penalty: {RiskLevel(old).label} → {RiskLevel(assessment.level).label}."
+    CaseEvent.objects.create(
+        case=case, kind=EventKind.RISK_CHANGED, date=assessment.assessed_on, is_public=True, text=text
+    )
+    alerts.raise_alert(case=case, assessment=assessment, old_level=old)
+    record_change(
+        person=case.person,
+        object_type="case",
+        object_id=case.public_id,
+        action=ChangeRecord.Action.LEVEL_CHANGED,
+    )
+
+
+# Many cases ------------------------------------------------------------------------------------
+
+
+@dataclass
+class PassReport:
+    assessed: int = 0
+    changed: int = 0
+    changes: list = None
+
+    def __post_init__(self):
+        self.changes = self.changes or []
+
+
+def assess_stale_cases(limit: int | None = None) -> int:
+    """Assess the cases marked stale; returns how many there were.
+
+    A few are assessed one by one; many (a law change, a long broker outage) go through the
+    set-based pass, which writes in bulk.
+    """
+    stale = Case.objects.filter(risk_stale=True)
+    count = stale.count()
+    if count > BULK_STALE:
+        assess_all_cases(case_ids=stale.values("pk"))
+        return count
+    ids = list(stale.order_by("updated_at").values_list("id", flat=True)[: limit or count])
+    for case_id in ids:
+        assess_case(case_id=case_id)
+    return len(ids)
+
+
+BULK_STALE = 100
+
+
+def _relevant_article_ids(context: LawContext) -> set[int]:
+    """Articles that can give a reason at all: capital, terrorism or treason, or on the watch list.
+
+    A case none of whose counted charges is under one of these can only be 'none' (or
+    sentenced to death, which is read from the case), which lets the full pass skip it.
+    """
+    watched = {(e.article_number, e.part) for e in context.law.watch_list}
+    ids = set()
+    for pk, art in context.articles.items():
+        if art.capital or art.category or (art.number, "") in watched or (art.number, art.part) in watched:
+            ids.add(pk)
+    return ids
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A result of the full pass that differs from what the case stores."""
+
+    case_id: int
+    generation: int
+    old_level: str
+    old_digest: str
+    level: str
+    reasons: list
+    digest: str
+
+    @property
+    def level_moves(self) -> bool:
+        before = self.old_level if self.old_digest else RiskLevel.NONE
+        return before != self.level
+
+
+def assess_all_cases(*, on=None, case_ids=None, chunk_size=2000) -> PassReport:
+    """The full pass: every case is re-assessed with today's date and the current law data.
+
+    Set-based: the facts of all cases are read in a few queries and assessed in memory. A case
+    none of whose counted charges can give a reason is 'none' without running the rules. Only
+    results that differ from the stored one are written: those that keep the level in bulk,
+    those that move it one by one through `assess_case` (which raises the event and the alert).
+    """
+    on = on or timezone.localdate()
+    report = PassReport()
+    for jurisdiction in Jurisdiction.objects.all():
+        context = LawContext.load(jurisdiction)
+        cases = Case.objects.filter(jurisdiction=jurisdiction)
+        if case_ids is not None:
+            cases = cases.filter(pk__in=case_ids)
+        report.assessed += cases.count()  # every case is assessed, with or without running the rules
+        # The candidates (cases the rules must run on) come from one indexed query on charges;
+        # every other case is 'none'. Sets and chunks, not correlated subqueries over every case.
+        candidate_ids = set(
+            Charge.objects.filter(
+                case__in=cases, state__in=COUNTED_STATES, article_id__in=_relevant_article_ids(context)
+            ).values_list("case_id", flat=True)
+        ) | set(cases.filter(sentence_kind="death").values_list("id", flat=True))
+        pending: list[_Pending] = []
+
+        none_digest = digest(RiskLevel.NONE, [], risk.RULES_VERSION, context.checksum)
+        # A plain case needs writing only if it does not already carry 'none' under this law.
+        off = cases.filter(~Q(risk_digest=none_digest) | Q(risk_stale=True))
+        for case_id, generation, old_level, old_digest in off.values_list(
+            "id", "risk_generation", "risk_level", "risk_digest"
+        ):
+            if case_id not in candidate_ids:
+                pending.append(
+                    _Pending(case_id, generation, old_level, old_digest, RiskLevel.NONE, [], none_digest)
+                )
+
+        ordered = sorted(candidate_ids)
+        charges_by_case = defaultdict(list)
+        rows = []
+        for start in range(0, len(ordered), 10_000):
+            chunk = ordered[start : start + 10_000]
+            for row in _charge_rows(chunk):
+                charges_by_case[row[0]].append(_charge_facts(row, context.articles))
+            rows += Case.objects.filter(pk__in=chunk).values_list(
+                "id",
+                "risk_generation",
+                "risk_level",
+                "risk_digest",
+                "risk_stale",
+                "sentence_kind",
+                "verdict_date",
+                "person__sex",
+                "person__birth_date",
+                "person__birth_date_precision",
+                "person__is_official_or_military",
+            )
+        for row in rows:
+            case_id, generation, old_level, old_digest, stale, sentence_kind, verdict_date = row[:7]
+            sex, birth, precision, official = row[7:]
+            result = risk.assess(
+                person=risk.PersonFacts(
+                    sex=sex,
+                    birth_date=birth,
+                    birth_date_precision=precision,
+                    is_official_or_military=official,
+                ),
+                case=risk.CaseFacts(sentence_kind=sentence_kind, verdict_date=verdict_date),
+                charges=charges_by_case.get(case_id, ()),
+                law=context.law,
+                on=on,
+            )
+            reasons = [reason_dict(r) for r in result.reasons]
+            new_digest = digest(result.level, reasons, risk.RULES_VERSION, context.checksum)
+            if stale or new_digest != old_digest:
+                pending.append(
+                    _Pending(case_id, generation, old_level, old_digest, result.level, reasons, new_digest)
+                )
+
+        same_level = [p for p in pending if not p.level_moves]
+        for start in range(0, len(same_level), chunk_size):
+            report.changed += _store_same_level(same_level[start : start + chunk_size], context.checksum, on)
+        for item in pending:
+            if item.level_moves:
+                stored = assess_case(case_id=item.case_id, on=on, context=context)
+                if stored is not None:
+                    report.changed += 1
+                    report.changes.append((item.case_id, item.old_level, stored.level))
+    return report
+
+
+def _write_case_results(items: list[_Pending], now) -> None:
+    """Write each case's own result; on PostgreSQL in one UPDATE ... FROM (VALUES ...) per batch."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        for i in items:
+            Case.objects.filter(pk=i.case_id).update(
+                risk_level=i.level,
+                risk_digest=i.digest,
+                risk_stale=False,
+                risk_stale_since=None,
+                risk_assessed_generation=i.generation,
+                risk_assessed_at=now,
+            )
+        return
+    table = Case._meta.db_table
+    for start in range(0, len(items), 5000):
+        batch = items[start : start + 5000]
+        values = ", ".join(["(%s, %s, %s, %s)"] * len(batch))
+        params = [x for i in batch for x in (i.case_id, i.level, i.digest, i.generation)]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} AS c SET risk_level = v.level, risk_digest = v.digest, risk_stale = false, "  # noqa: S608
+                f"risk_stale_since = NULL, "
+                f"risk_assessed_generation = v.generation, risk_assessed_at = %s "
+                f"FROM (VALUES {values}) AS v(id, level, digest, generation) WHERE c.id = v.id",
+                [now, *params],
+            )
+
+
+def _store_same_level(items: list[_Pending], law_checksum: str, on) -> int:
+    """Write results that keep each case's level, in bulk; no event or alert is due for them.
+
+    The rows are locked and a result is written only if its case has not changed since it was
+    read (same generation); a case changed meanwhile is stale and its own task re-assesses it.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        current = dict(
+            Case.objects.select_for_update()
+            .filter(pk__in=[i.case_id for i in items])
+            .values_list("id", "risk_generation")
+        )
+        valid = [i for i in items if current.get(i.case_id) == i.generation]
+        RiskAssessment.objects.bulk_create(
+            [
+                RiskAssessment(
+                    case_id=i.case_id,
+                    level=i.level,
+                    previous_level=i.old_level if i.old_digest else "",
+                    reasons=i.reasons,
+                    rules_version=risk.RULES_VERSION,
+                    law_checksum=law_checksum,
+                    generation=i.generation,
+                    assessed_on=on,
+                )
+                for i in valid
+            ],
+            batch_size=1000,
+        )
+        by_digest = defaultdict(list)
+        for i in valid:
+            by_digest[(i.digest, i.level)].append(i)
+        singles = []
+        for (new_digest, level), group in by_digest.items():
+            if len(group) < 20:  # reasons name the charges, so most digests are one case's own
+                singles += group
+                continue
+            Case.objects.filter(pk__in=[i.case_id for i in group]).update(
+                risk_level=level,
+                risk_digest=new_digest,
+                risk_stale=False,
+                risk_stale_since=None,
+                risk_assessed_generation=F("risk_generation"),
+                risk_assessed_at=now,
+            )
+        _write_case_results(singles, now)
+    return len(valid)

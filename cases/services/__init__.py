@@ -1,0 +1,67 @@
+"""Every write to the registry goes through one of these functions.
+
+The admin, the API, imports and tasks call them so that every path checks the same rules,
+records the same timeline events and history, and triggers the same follow-up work. Each
+function is atomic: it either does everything it says or nothing, and its docstring lists its
+side effects. One module per subject; every verb is importable from `cases.services`.
+Moderating partner submissions (`cases.services.intake`) and merging records
+(`cases.services.merging`) are built on these verbs and imported as modules of their own.
+
+Owns: the writes and their rules. May import: models, the risk engine's queue (to mark cases
+stale), identity and protection; never admin, transfer, tasks, api or public. Background work is
+asked for through `cases.background`, never by importing a task.
+"""
+
+from cases.services.base import validated_save
+from cases.services.cases import (
+    CASE_FIELDS,
+    ENDING_STATES,
+    add_charge,
+    create_case,
+    end_charge,
+    reclassify_charge,
+    record_event,
+    transfer_person,
+    update_case,
+    update_charge_facts,
+)
+from cases.services.details import DETAIL_MODELS, save_detail
+from cases.services.identity import add_external_identifier
+from cases.services.law import save_law_data
+from cases.services.people import (
+    PERSON_FIELDS,
+    NameSpec,
+    add_person_name,
+    create_person,
+    publish_person,
+    update_person,
+    withdraw_person,
+)
+from cases.services.review import record_charge_to_review, resolve_charge_to_review
+
+__all__ = [
+    "CASE_FIELDS",
+    "DETAIL_MODELS",
+    "ENDING_STATES",
+    "PERSON_FIELDS",
+    "NameSpec",
+    "add_charge",
+    "add_external_identifier",
+    "add_person_name",
+    "create_case",
+    "create_person",
+    "end_charge",
+    "publish_person",
+    "reclassify_charge",
+    "record_charge_to_review",
+    "record_event",
+    "resolve_charge_to_review",
+    "save_detail",
+    "save_law_data",
+    "transfer_person",
+    "update_case",
+    "update_charge_facts",
+    "update_person",
+    "validated_save",
+    "withdraw_person",
+]

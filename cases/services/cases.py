@@ -1,0 +1,327 @@
+"""Writing cases: their facts, timeline events, transfers between facilities, and charges as they
+are brought, reclassified and ended."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from cases import choices
+from cases.exceptions import ReclassificationRefused, RefusedChange
+from cases.models import (
+    Article,
+    Case,
+    CaseEvent,
+    ChangeRecord,
+    Charge,
+    Facility,
+    FacilityStay,
+    Jurisdiction,
+    Person,
+    Reclassification,
+    Source,
+)
+from cases.services.base import assess_after_commit, note_change, validated_save
+
+Action = ChangeRecord.Action
+
+
+CASE_FIELDS = {
+    "case_number",
+    "investigating_body",
+    "detention_date",
+    "detention_place",
+    "status",
+    "court",
+    "judge",
+    "prosecutor",
+    "verdict_date",
+    "sentence_kind",
+    "sentence_years",
+    "sentence_months",
+    "sentence_regime",
+    "recognised_on",
+    "recognised_by",
+    "recognition_criteria",
+}
+
+
+# Cases ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_case(*, person: Person, jurisdiction: Jurisdiction, by=None, **fields) -> Case:
+    """Open a case for a person.
+
+    Side effects: a public 'detained' event when the detention date is known; the case is
+    queued for assessment after commit.
+    """
+    unknown = set(fields) - CASE_FIELDS
+    if unknown:
+        raise RefusedChange(f"Unknown case fields: {', '.join(sorted(unknown))}")
+    case = validated_save(Case(person=person, jurisdiction=jurisdiction, **fields), by)
+    if case.detention_date:
+        record_event(
+            case=case,
+            kind=choices.EventKind.DETAINED,
+            date=case.detention_date,
+            text=case.detention_place,
+            is_public=True,
+            by=by,
+        )
+    note_change(person, "case", case.public_id, Action.CREATED)
+    assess_after_commit([case.id])
+    return case
+
+
+@transaction.atomic
+def update_case(*, case: Case, by=None, **changes) -> Case:
+    """Change a case's facts (status, verdict, sentence...).
+
+    Side effects: history row; queued for re-assessment after commit.
+    """
+    unknown = set(changes) - CASE_FIELDS
+    if unknown:
+        raise RefusedChange(f"Unknown case fields: {', '.join(sorted(unknown))}")
+    case = Case.objects.select_for_update().select_related("person").get(pk=case.pk)
+    for field, value in changes.items():
+        setattr(case, field, value)
+    validated_save(case, by)
+    note_change(case.person, "case", case.public_id, Action.UPDATED)
+    assess_after_commit([case.id])
+    return case
+
+
+@transaction.atomic
+def record_event(
+    *,
+    case: Case,
+    kind: str,
+    date: datetime.date,
+    text: str = "",
+    is_public=False,
+    sources=(),
+    charge: Charge | None = None,
+    by=None,
+) -> CaseEvent:
+    """Add an entry to a case's timeline."""
+    event = validated_save(
+        CaseEvent(case=case, kind=kind, date=date, text=text, is_public=is_public, charge=charge), by
+    )
+    if sources:
+        event.sources.set(sources)
+    note_change(case.person, "event", event.public_id, Action.CREATED, is_public=is_public)
+    return event
+
+
+@transaction.atomic
+def transfer_person(*, case: Case, facility: Facility, on: datetime.date, by=None) -> FacilityStay:
+    """Record that the person is now held in `facility` from `on`.
+
+    Side effects: the open stay (if any) ends on `on`; a public 'transferred' event.
+    """
+    open_stay = case.stays.filter(end_date__isnull=True).first()
+    if open_stay is not None:
+        if on < open_stay.start_date:
+            raise RefusedChange(
+                f"The transfer date {on} is before the current stay began ({open_stay.start_date})."
+            )
+        if open_stay.facility_id == facility.id:
+            raise RefusedChange(f"The person is already held in {facility}.")
+        open_stay.end_date = on
+        validated_save(open_stay, by)
+    stay = validated_save(FacilityStay(case=case, facility=facility, start_date=on), by)
+    record_event(
+        case=case, kind=choices.EventKind.TRANSFERRED, date=on, text=facility.name_en, is_public=True, by=by
+    )
+    note_change(case.person, "case", case.public_id, Action.UPDATED)
+    return stay
+
+
+# Charges --------------------------------------------------------------------------------------
+
+
+def _check_article_fits_case(case: Case, article: Article) -> None:
+    if article.jurisdiction_id != case.jurisdiction_id:
+        raise RefusedChange(f"{article.notation} belongs to another jurisdiction's code than this case.")
+
+
+@transaction.atomic
+def add_charge(
+    *,
+    case: Case,
+    article: Article,
+    stage=choices.ChargeStage.COMPLETED,
+    offence_date: datetime.date | None = None,
+    charged_on: datetime.date | None = None,
+    source: Source | None = None,
+    by=None,
+) -> Charge:
+    """Bring a new charge in a case.
+
+    Side effects: a public 'charged' event when the date is known; re-assessment after commit.
+    """
+    _check_article_fits_case(case, article)
+    charge = validated_save(
+        Charge(
+            case=case,
+            article=article,
+            stage=stage,
+            offence_date=offence_date,
+            charged_on=charged_on,
+            source=source,
+        ),
+        by,
+    )
+    if charged_on:
+        record_event(
+            case=case,
+            kind=choices.EventKind.CHARGED,
+            date=charged_on,
+            text=article.notation,
+            is_public=True,
+            charge=charge,
+            sources=[source] if source else (),
+            by=by,
+        )
+    assess_after_commit([case.id])
+    note_change(case.person, "charge", charge.public_id, Action.CREATED)
+    return charge
+
+
+@transaction.atomic
+def reclassify_charge(
+    *,
+    charge: Charge,
+    to_article: Article,
+    on: datetime.date,
+    source: Source | None = None,
+    stage: str | None = None,
+    offence_date: datetime.date | None = None,
+    note: str = "",
+    by=None,
+) -> Charge:
+    """Replace an active charge by a charge under another article (or stage) from `on`.
+
+    Refused when the charge is not active, when nothing would change, when `on` is before the
+    charge was brought or in the future, or when the article is of another jurisdiction.
+    Side effects: the old charge ends in state 'reclassified' pointing to the new one (its
+    history is kept); a Reclassification record; a public 'reclassified' event;
+    re-assessment after commit. Returns the new charge.
+    """
+    charge = Charge.objects.select_for_update().select_related("article", "case").get(pk=charge.pk)
+    new_stage = stage or charge.stage
+    if charge.state != choices.ChargeState.ACTIVE:
+        raise ReclassificationRefused(
+            f"Only an active charge can be reclassified; this one is {charge.get_state_display()}."
+        )
+    if to_article.pk == charge.article_id and new_stage == charge.stage:
+        raise ReclassificationRefused(
+            f"The charge is already under {charge.article.notation}; a reclassification must change it."
+        )
+    if charge.charged_on and on < charge.charged_on:
+        raise ReclassificationRefused(
+            f"The reclassification date {on} is before the charge was brought ({charge.charged_on})."
+        )
+    if on > timezone.localdate():
+        raise ReclassificationRefused(f"The reclassification date {on} is in the future.")
+    _check_article_fits_case(charge.case, to_article)
+
+    successor = validated_save(
+        Charge(
+            case=charge.case,
+            article=to_article,
+            stage=new_stage,
+            offence_date=offence_date or charge.offence_date,
+            charged_on=on,
+            source=source,
+        ),
+        by,
+    )
+    charge.state = choices.ChargeState.RECLASSIFIED
+    charge.ended_on = on
+    charge.reclassified_into = successor
+    validated_save(charge, by)
+    validated_save(
+        Reclassification(
+            from_charge=charge,
+            to_charge=successor,
+            date=on,
+            source=source,
+            note=note,
+            created_by=by if getattr(by, "pk", None) else None,
+        ),
+        by,
+    )
+    record_event(
+        case=charge.case,
+        kind=choices.EventKind.RECLASSIFIED,
+        date=on,
+        text=f"{charge.article.notation} → {to_article.notation}",
+        is_public=True,
+        charge=successor,
+        sources=[source] if source else (),
+        by=by,
+    )
+    assess_after_commit([charge.case_id])
+    note_change(charge.case.person, "charge", charge.public_id, Action.RECLASSIFIED)
+    note_change(charge.case.person, "charge", successor.public_id, Action.CREATED)
+    return successor
+
+
+ENDING_STATES = {
+    choices.ChargeState.DROPPED: choices.EventKind.CHARGE_DROPPED,
+    choices.ChargeState.CONVICTED: choices.EventKind.VERDICT,
+    choices.ChargeState.ACQUITTED: choices.EventKind.VERDICT,
+}
+
+
+@transaction.atomic
+def end_charge(*, charge: Charge, state: str, on: datetime.date, by=None) -> Charge:
+    """Close an active charge as dropped, convicted or acquitted.
+
+    Reclassification has its own service. Side effects: a public event for a dropped charge;
+    re-assessment after commit.
+    """
+    charge = Charge.objects.select_for_update().select_related("article").get(pk=charge.pk)
+    if state not in ENDING_STATES:
+        raise RefusedChange(f"A charge cannot be ended as {state!r}; use reclassify for a new article.")
+    if charge.state != choices.ChargeState.ACTIVE:
+        raise RefusedChange(f"The charge is already {charge.get_state_display()}.")
+    if charge.charged_on and on < charge.charged_on:
+        raise RefusedChange(f"{on} is before the charge was brought ({charge.charged_on}).")
+    charge.state = state
+    charge.ended_on = on
+    validated_save(charge, by)
+    if state == choices.ChargeState.DROPPED:
+        record_event(
+            case=charge.case,
+            kind=choices.EventKind.CHARGE_DROPPED,
+            date=on,
+            text=charge.article.notation,
+            is_public=True,
+            charge=charge,
+            by=by,
+        )
+    assess_after_commit([charge.case_id])
+    note_change(charge.case.person, "charge", charge.public_id, Action.UPDATED)
+    return charge
+
+
+@transaction.atomic
+def update_charge_facts(*, charge: Charge, by=None, **changes) -> Charge:
+    """Correct a charge's offence date, stage, charge date or source (not its article or state)."""
+    allowed = {"offence_date", "stage", "charged_on", "source"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise RefusedChange(
+            f"These charge fields cannot be edited directly: {', '.join(sorted(unknown))}. "
+            "Use reclassify to change the article and end_charge to close it."
+        )
+    charge = Charge.objects.select_for_update().select_related("case__person").get(pk=charge.pk)
+    for field, value in changes.items():
+        setattr(charge, field, value)
+    validated_save(charge, by)
+    assess_after_commit([charge.case_id])
+    note_change(charge.case.person, "charge", charge.public_id, Action.UPDATED)
+    return charge

@@ -1,0 +1,29 @@
+"""Writing a person's identifiers in other lists."""
+
+from django.db import transaction
+
+from cases.exceptions import RefusedChange
+from cases.models import (
+    ExternalIdentifier,
+    Person,
+)
+from cases.services.base import validated_save
+
+# Identity and imports -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_external_identifier(*, person: Person, scheme: str, value: str, by=None) -> ExternalIdentifier:
+    """Record the id another registry gives `person` (a list's row id, a page URL).
+
+    Refused when the value is empty or another person already carries it. Adding an identifier
+    the person already has returns it unchanged. Side effects: a history row; no change-feed
+    entry, because identifiers are internal to the registry.
+    """
+    value = value.strip()
+    existing = ExternalIdentifier.objects.filter(scheme=scheme, value=value).first()
+    if existing is not None:
+        if existing.person_id != person.pk:
+            raise RefusedChange(f"Another person already carries the {scheme} identifier {value}.")
+        return existing
+    return validated_save(ExternalIdentifier(person=person, scheme=scheme, value=value), by)

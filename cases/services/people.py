@@ -1,0 +1,149 @@
+"""Writing people: creating them with their names, editing, publishing and withdrawing them."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from cases import choices
+from cases.exceptions import PublicationRefused, RefusedChange
+from cases.models import (
+    ChangeRecord,
+    Person,
+    PersonName,
+)
+from cases.services.base import assess_after_commit, note_change, validated_save
+
+Action = ChangeRecord.Action
+
+
+PERSON_FIELDS = {
+    "sex",
+    "birth_date",
+    "birth_date_precision",
+    "is_official_or_military",
+    "region",
+    "citizenship",
+    "occupation",
+    "biography",
+    "internal_notes",
+    "contacts",
+}
+
+
+@dataclass(frozen=True)
+class NameSpec:
+    text: str
+    script: str
+    kind: str
+    is_primary: bool = False
+
+
+# People ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_person(*, names: list[NameSpec], by=None, **fields) -> Person:
+    """Create a person with their names; exactly one name must be primary.
+
+    Side effects: history rows for the person and each name. The person starts as a draft.
+    """
+    unknown = set(fields) - PERSON_FIELDS
+    if unknown:
+        raise RefusedChange(f"Unknown person fields: {', '.join(sorted(unknown))}")
+    if sum(1 for n in names if n.is_primary) != 1:
+        raise RefusedChange("A person needs exactly one primary name.")
+    person = Person(**fields)
+    latin = next((n.text for n in names if n.script == choices.Script.LATIN), "")
+    person.assign_slug_from(latin)
+    # The slug's random suffix is short: at ten thousand people two of them meet now and then
+    # (an import of 10,000 rows met two), so draw again rather than refuse the person.
+    while Person.objects.filter(slug=person.slug).exists():
+        person.assign_slug_from(latin)
+    validated_save(person, by)
+    for spec in names:
+        add_person_name(
+            person=person,
+            text=spec.text,
+            script=spec.script,
+            kind=spec.kind,
+            is_primary=spec.is_primary,
+            by=by,
+        )
+    note_change(person, "person", person.slug, Action.CREATED)
+    return person
+
+
+@transaction.atomic
+def update_person(*, person: Person, by=None, **changes) -> Person:
+    """Change a person's facts.
+
+    Side effects: a history row; when sex, birth date or official status change, every case
+    of the person is queued for re-assessment after commit.
+    """
+    unknown = set(changes) - PERSON_FIELDS
+    if unknown:
+        raise RefusedChange(f"Unknown person fields: {', '.join(sorted(unknown))}")
+    # Work on the row as it is now, so a stale copy in the caller's hands cannot undo other changes.
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    risk_relevant = {"sex", "birth_date", "birth_date_precision", "is_official_or_military"}
+    moved = any(getattr(person, f) != v for f, v in changes.items() if f in risk_relevant)
+    for field, value in changes.items():
+        setattr(person, field, value)
+    validated_save(person, by)
+    note_change(person, "person", person.slug, Action.UPDATED)
+    if moved:
+        assess_after_commit(list(person.cases.values_list("id", flat=True)))
+    return person
+
+
+@transaction.atomic
+def add_person_name(*, person: Person, text: str, script: str, kind: str, is_primary=False, by=None):
+    """Add a spelling of a person's name; a new primary name demotes the old one."""
+    text = " ".join(text.split())
+    if is_primary:
+        for old in person.names.filter(is_primary=True):
+            old.is_primary = False
+            validated_save(old, by)
+    name = validated_save(
+        PersonName(person=person, text=text, script=script, kind=kind, is_primary=is_primary), by
+    )
+    note_change(person, "person", person.slug, Action.UPDATED)
+    return name
+
+
+@transaction.atomic
+def publish_person(*, person: Person, by=None) -> Person:
+    """Make a person and their cases visible on the public pages and the anonymous API.
+
+    Refused without a primary name or without a case. Side effects: history row, published_at.
+    """
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.publication_state == choices.PublicationState.PUBLISHED:
+        return person
+    if not person.names.filter(is_primary=True).exists():
+        raise PublicationRefused("A person without a primary name cannot be published.")
+    if not person.cases.exists():
+        raise PublicationRefused("A person without a case cannot be published.")
+    person.publication_state = choices.PublicationState.PUBLISHED
+    person.published_at = timezone.now()
+    validated_save(person, by)
+    # To a mirror, a newly published person is new, whatever their history in the registry.
+    note_change(person, "person", person.slug, Action.CREATED)
+    return person
+
+
+@transaction.atomic
+def withdraw_person(*, person: Person, by=None) -> Person:
+    """Take a published person off the public pages (e.g. at the family's request).
+
+    Side effects: history row. The record and its history stay for staff.
+    """
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.publication_state != choices.PublicationState.PUBLISHED:
+        raise PublicationRefused("Only a published person can be withdrawn.")
+    person.publication_state = choices.PublicationState.WITHDRAWN
+    validated_save(person, by)
+    # Mirrors must drop the record; the feed carries the removal, never the old content.
+    note_change(person, "person", person.slug, Action.REMOVED)
+    return person

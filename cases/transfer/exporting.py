@@ -1,0 +1,1044 @@
+"""The whole registry as one file: a staff export that loads losslessly into another
+installation, and a public export of the published subset. See docs/export.md.
+
+Everything is named by what travels between installations (public ids, slugs, jurisdiction
+codes, article natural keys), never by a database id. Exports stream: people are read a chunk
+at a time with their related rows prefetched per chunk, and written as they are read.
+
+What the public export holds is not defined here: it is what the anonymous API gives
+(`api.serializers`, the explicit public field lists), so the two cannot drift apart.
+"""
+
+import csv
+import datetime
+import json
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Prefetch
+from django.utils import timezone
+
+from cases import choices
+from cases.exceptions import RefusedChange
+from cases.identity.names import name_key
+from cases.models import (
+    Article,
+    Case,
+    CaseEvent,
+    Charge,
+    ChargeToReview,
+    ExternalIdentifier,
+    Facility,
+    FacilityStay,
+    Jurisdiction,
+    Person,
+    PersonName,
+    Reclassification,
+    Region,
+    RiskAssessment,
+    Source,
+)
+from cases.protection.permissions import SOURCES_GROUP_FIELDS
+from cases.risk.assessment import digest
+from cases.sentences import expected_release_date
+from cases.transfer.formulas import neutralise
+from cases.transfer.notation import ParsedCharge, format_charge
+
+FORMAT = "registry-export"
+VERSION = 1
+STAFF = "staff"
+PUBLIC = "public"
+AUDIENCES = (STAFF, PUBLIC)
+CHUNK = 500
+BATCH = 1000
+
+
+class ImportRefused(RefusedChange):
+    """The file cannot be loaded; nothing was written. The message says why."""
+
+
+def _check_audience(audience: str) -> None:
+    if audience not in AUDIENCES:
+        raise ValueError(f"Unknown audience {audience!r}; expected one of {', '.join(AUDIENCES)}.")
+
+
+# Values ---------------------------------------------------------------------------------------
+
+
+def _value(value):
+    """JSON for dates, times and UUIDs, to the microsecond (DjangoJSONEncoder drops microseconds)."""
+    if isinstance(value, datetime.datetime):
+        return value.astimezone(datetime.UTC).isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def _dumps(data) -> str:
+    return json.dumps(data, ensure_ascii=False, default=_value)
+
+
+def _date(value):
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def _datetime(value):
+    return datetime.datetime.fromisoformat(value) if value else None
+
+
+# Reference data (small: read whole) ---------------------------------------------------------------
+
+
+class _References:
+    """Database ids of the small reference tables to the natural keys that travel."""
+
+    def __init__(self):
+        self.jurisdictions = dict(Jurisdiction.objects.values_list("pk", "code"))
+        self.articles = {
+            pk: [self.jurisdictions[j], number, part]
+            for pk, j, number, part in Article.objects.values_list("pk", "jurisdiction", "number", "part")
+        }
+        self.regions = {
+            pk: [self.jurisdictions[j], code]
+            for pk, j, code in Region.objects.values_list("pk", "jurisdiction", "code")
+        }
+        self.facilities = dict(Facility.objects.values_list("pk", "slug"))
+
+
+def _jurisdiction_records(refs: _References) -> list[dict]:
+    return [
+        {"code": code, "law_checksum": checksum}
+        for code, checksum in Jurisdiction.objects.order_by("code").values_list("code", "data_checksum")
+    ]
+
+
+def _used_articles(refs: _References, people) -> list[list[str]]:
+    ids = Charge.objects.filter(person__in=people).order_by().values_list("article_id", flat=True).distinct()
+    return sorted(refs.articles[pk] for pk in ids)
+
+
+def _used_regions(refs: _References, people) -> list[list[str]]:
+    ids = set(people.exclude(region=None).order_by().values_list("region_id", flat=True).distinct())
+    ids |= set(
+        Facility.objects.exclude(region=None).order_by().values_list("region_id", flat=True).distinct()
+    )
+    return sorted(refs.regions[pk] for pk in ids)
+
+
+def _facility_record(facility: Facility, refs: _References) -> dict:
+    return {
+        "slug": facility.slug,
+        "jurisdiction": refs.jurisdictions[facility.jurisdiction_id],
+        "kind": facility.kind,
+        "regime": facility.regime,
+        "name_en": facility.name_en,
+        "name_be": facility.name_be,
+        "name_ru": facility.name_ru,
+        "region": refs.regions.get(facility.region_id),
+        "postal_address": facility.postal_address,
+    }
+
+
+SOURCE_FIELDS = ("kind", "title", "url", "published_on", "confidential", "contact")
+
+
+def _source_record(source: Source) -> dict:
+    return {
+        "public_id": source.public_id,
+        **{name: getattr(source, name) for name in SOURCE_FIELDS},
+        "created_at": source.created_at,
+    }
+
+
+# The staff record of a person ------------------------------------------------------------------
+
+PERSON_FIELDS = (
+    "public_id",
+    "slug",
+    "sex",
+    "birth_date",
+    "birth_date_precision",
+    "is_official_or_military",
+    "citizenship",
+    "occupation",
+    "biography",
+    "internal_notes",
+    "contacts",
+    "publication_state",
+    "published_at",
+    "created_at",
+    "updated_at",
+)
+# What only the Sources group may see (cases.protection.permissions): a staff export for anyone else leaves
+# out confidential sources and every contact, and cannot be imported (it is not lossless).
+SOURCES_GROUP_PERSON_FIELDS = SOURCES_GROUP_FIELDS["person"]
+CASE_FIELDS = (
+    "public_id",
+    "case_number",
+    "investigating_body",
+    "detention_date",
+    "detention_place",
+    "status",
+    "court",
+    "judge",
+    "prosecutor",
+    "verdict_date",
+    "sentence_kind",
+    "sentence_years",
+    "sentence_months",
+    "sentence_regime",
+    "recognised_on",
+    "recognised_by",
+    "recognition_criteria",
+    "created_at",
+    "updated_at",
+)
+# The current risk is carried as it is, with the assessment history (see docs/export.md).
+RISK_FIELDS = ("risk_level", "risk_stale", "risk_generation", "risk_assessed_generation", "risk_assessed_at")
+CHARGE_FIELDS = ("stage", "offence_date", "state", "charged_on", "ended_on", "created_at")
+EVENT_FIELDS = ("kind", "date", "text", "is_public", "created_at")
+ASSESSMENT_FIELDS = (
+    "level",
+    "previous_level",
+    "rules_version",
+    "law_checksum",
+    "generation",
+    "assessed_on",
+    "created_at",
+)
+REVIEW_FIELDS = (
+    "text",
+    "article_number",
+    "part",
+    "stage",
+    "reason",
+    "created_at",
+    "resolved_at",
+    "resolution_note",
+)
+
+
+def _staff_people():
+    by_uuid = F("public_id").asc()
+    charges = Charge.objects.select_related(
+        "source", "reclassified_into", "reclassification__source", "reclassification__to_charge"
+    ).order_by(F("charged_on").asc(nulls_first=True), by_uuid)
+    events = (
+        CaseEvent.objects.select_related("charge")
+        .prefetch_related(Prefetch("sources", queryset=Source.objects.order_by("public_id")))
+        .order_by("date", by_uuid)
+    )
+    stays = FacilityStay.objects.select_related("facility").order_by(
+        "start_date", F("end_date").asc(nulls_last=True), "facility__slug"
+    )
+    cases = Case.objects.order_by(F("detention_date").asc(nulls_first=True), by_uuid).prefetch_related(
+        Prefetch("charges", queryset=charges),
+        Prefetch("events", queryset=events),
+        Prefetch("stays", queryset=stays),
+        Prefetch("assessments", queryset=RiskAssessment.objects.order_by("created_at", "public_id")),
+        Prefetch("charges_to_review", queryset=ChargeToReview.objects.order_by("created_at", "public_id")),
+    )
+    return Person.objects.current().prefetch_related(
+        Prefetch("names", queryset=PersonName.objects.order_by("-is_primary", "kind", "text")),
+        Prefetch("external_ids", queryset=ExternalIdentifier.objects.order_by("scheme", "value")),
+        Prefetch("cases", queryset=cases),
+    )
+
+
+def _public_id(instance):
+    return instance.public_id if instance is not None else None
+
+
+def _case_record(case: Case, refs: _References) -> dict:
+    charges = list(case.charges.all())
+    charge_uuids = {charge.pk: charge.public_id for charge in charges}
+    reclassifications = []
+    for charge in charges:
+        try:
+            step = charge.reclassification
+        except Reclassification.DoesNotExist:
+            continue
+        reclassifications.append(
+            {
+                "from_charge": charge.public_id,
+                "to_charge": step.to_charge.public_id,
+                "date": step.date,
+                "source": _public_id(step.source),
+                "note": step.note,
+                "created_at": step.created_at,
+            }
+        )
+    reclassifications.sort(key=lambda r: (r["date"], str(r["from_charge"])))
+    return {
+        **{name: getattr(case, name) for name in CASE_FIELDS},
+        "jurisdiction": refs.jurisdictions[case.jurisdiction_id],
+        **{name: getattr(case, name) for name in RISK_FIELDS},
+        "charges": [
+            {
+                "public_id": charge.public_id,
+                "article": refs.articles[charge.article_id],
+                **{name: getattr(charge, name) for name in CHARGE_FIELDS},
+                "reclassified_into": _public_id(charge.reclassified_into),
+                "source": _public_id(charge.source),
+            }
+            for charge in charges
+        ],
+        "reclassifications": reclassifications,
+        "events": [
+            {
+                "public_id": event.public_id,
+                **{name: getattr(event, name) for name in EVENT_FIELDS},
+                "charge": _public_id(event.charge),
+                "sources": [source.public_id for source in event.sources.all()],
+            }
+            for event in case.events.all()
+        ],
+        "stays": [
+            {"facility": stay.facility.slug, "start_date": stay.start_date, "end_date": stay.end_date}
+            for stay in case.stays.all()
+        ],
+        "risk_assessments": [
+            {
+                "public_id": assessment.public_id,
+                **{name: getattr(assessment, name) for name in ASSESSMENT_FIELDS},
+                # Stored reasons name charges by database id; the file names them by public id.
+                "reasons": [
+                    {
+                        **{k: v for k, v in reason.items() if k != "charge_id"},
+                        "charge": charge_uuids.get(reason.get("charge_id")),
+                    }
+                    for reason in assessment.reasons
+                ],
+            }
+            for assessment in case.assessments.all()
+        ],
+        "charges_to_review": [
+            {"public_id": review.public_id, **{name: getattr(review, name) for name in REVIEW_FIELDS}}
+            for review in case.charges_to_review.all()
+        ],
+    }
+
+
+def staff_person_record(person: Person, refs: _References, *, with_sources: bool = True) -> dict:
+    fields = [f for f in PERSON_FIELDS if with_sources or f not in SOURCES_GROUP_PERSON_FIELDS]
+    return {
+        **{name: getattr(person, name) for name in fields},
+        "region": refs.regions.get(person.region_id),
+        "names": [
+            {"text": n.text, "script": n.script, "kind": n.kind, "is_primary": n.is_primary}
+            for n in person.names.all()
+        ],
+        "external_ids": [
+            {"scheme": e.scheme, "value": e.value, "created_at": e.created_at}
+            for e in person.external_ids.all()
+        ],
+        "cases": [_case_record(case, refs) for case in person.cases.all()],
+    }
+
+
+# The public record of a person: what the anonymous API gives -----------------------------------
+
+
+def _public_people():
+    # The API's serializers define the public fields; imported here so that the domain module
+    # does not load the API at start-up.
+    return (
+        Person.objects.published()
+        .select_related("region")
+        .prefetch_related(
+            Prefetch("names", queryset=PersonName.objects.order_by("-is_primary", "kind", "text")),
+            Prefetch(
+                "cases",
+                queryset=Case.objects.select_related("jurisdiction")
+                .order_by(F("detention_date").asc(nulls_first=True), "public_id")
+                .prefetch_related(
+                    Prefetch(
+                        "charges",
+                        queryset=Charge.objects.select_related(
+                            "article__jurisdiction", "reclassified_into", "reclassified_from"
+                        ).order_by(F("charged_on").asc(nulls_first=True), "public_id"),
+                    ),
+                    Prefetch("stays", queryset=FacilityStay.objects.select_related("facility")),
+                    Prefetch(
+                        "events",
+                        queryset=CaseEvent.objects.filter(is_public=True)
+                        .prefetch_related(Prefetch("sources", queryset=Source.objects.order_by("public_id")))
+                        .order_by("date", "public_id"),
+                    ),
+                ),
+            ),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class PublicShape:
+    """How the public sees a person and the facilities: the anonymous API's shape (api.exports)."""
+
+    person_record: Callable[[Person], dict]
+    facility_records: Callable[[], list[dict]]
+
+
+# The public export must be exactly what the anonymous API answers. The API owns that shape and
+# plugs it in at start-up (api.apps), so the data app never imports the API.
+_public_shape: PublicShape | None = None
+
+
+def provide_public_shape(shape: PublicShape) -> None:
+    global _public_shape
+    _public_shape = shape
+
+
+def _public() -> PublicShape:
+    if _public_shape is None:
+        raise ImproperlyConfigured("The public export takes its shape from the API: install the api app.")
+    return _public_shape
+
+
+# Streaming ---------------------------------------------------------------------------------------
+
+
+def _people(audience: str):
+    people = _staff_people() if audience == STAFF else _public_people()
+    return people.order_by("slug").iterator(chunk_size=CHUNK)
+
+
+def iter_person_records(audience: str, *, with_sources: bool = True) -> Iterator[dict]:
+    """Every person the audience may see, as their export record, a chunk at a time."""
+    _check_audience(audience)
+    if audience == STAFF:
+        refs = _References()
+        for person in _people(STAFF):
+            yield staff_person_record(person, refs, with_sources=with_sources)
+    else:
+        for person in _people(PUBLIC):
+            yield _public().person_record(person)
+
+
+def iter_registry_json(audience: str, *, now=None, with_sources: bool = True) -> Iterator[str]:
+    """The JSON document in pieces: the header and reference data, then one person per line.
+
+    with_sources=False (a staff member outside the Sources group) leaves out confidential
+    sources and every contact."""
+    _check_audience(audience)
+    header = {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": now or timezone.now(),
+        "audience": audience,
+    }
+    if audience == STAFF and not with_sources:
+        header["sources_group_data"] = "left out"
+    if audience == STAFF:
+        sources = Source.objects.order_by("public_id")
+        if not with_sources:
+            sources = sources.filter(confidential=False)
+        refs = _References()
+        people = Person.objects.current()
+        header |= {
+            "jurisdictions": _jurisdiction_records(refs),
+            "articles": _used_articles(refs, people),
+            "regions": _used_regions(refs, people),
+            "facilities": [_facility_record(f, refs) for f in Facility.objects.order_by("slug")],
+            "sources": [_source_record(s) for s in sources.iterator(chunk_size=2000)],
+        }
+    else:
+        header |= {
+            "jurisdictions": [
+                {"code": code}
+                for code in Jurisdiction.objects.order_by("code").values_list("code", flat=True)
+            ],
+            "facilities": _public().facility_records(),
+        }
+    text = _dumps(header)
+    yield text[:-1] + ', "people": [\n'
+    first = True
+    for record in iter_person_records(audience, with_sources=with_sources):
+        yield ("" if first else ",\n") + _dumps(record)
+        first = False
+    yield "\n]}\n"
+
+
+def export_registry_json(stream, audience: str) -> None:
+    """Write the registry as JSON for `audience` ("staff" or "public") to a text stream."""
+    for piece in iter_registry_json(audience):
+        stream.write(piece)
+
+
+# CSV: one row per person ------------------------------------------------------------------------
+
+CURRENT_STATES = (choices.ChargeState.ACTIVE, choices.ChargeState.CONVICTED)
+# The CSV is for reading, not for moving installations: it leaves out the timestamps.
+STAFF_CSV_PERSON = tuple(f for f in PERSON_FIELDS if f not in ("created_at", "updated_at"))
+PUBLIC_CSV_PERSON = ("id", "sex", "birth_year", "citizenship", "occupation", "biography")
+CASE_COLUMNS = (
+    "case_ids",
+    "jurisdictions",
+    "case_numbers",
+    "statuses",
+    "detention_dates",
+    "current_charges",
+    "charge_history",
+    "risk",
+    "current_facility",
+)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _charge_text(jurisdiction: str, number: str, part: str, stage: str, inchoate: dict) -> str:
+    """The charge in the lists' canonical Russian notation (cases.transfer.notation), or plainly when the
+    article cannot be written that way."""
+    attempt, preparation = inchoate.get(jurisdiction, ("", ""))
+    try:
+        return format_charge(
+            ParsedCharge(number, part, stage, ""),
+            language="ru",
+            attempt_article=attempt or "-",
+            preparation_article=preparation or "-",
+        )
+    except ValueError:
+        return f"art. {number} part {part} ({stage})" if part else f"art. {number} ({stage})"
+
+
+def _join(values) -> str:
+    return " | ".join("" if v is None else str(v) for v in values)
+
+
+def _case_cells(cases: list[dict], inchoate: dict, *, staff: bool) -> dict:
+    cells = defaultdict(list)
+    for case in cases:
+        code = case["jurisdiction"]
+        current, history = [], []
+        for charge in case["charges"]:
+            if staff:
+                _, number, part = charge["article"]
+            else:
+                number, part = charge["article"]["number"], charge["article"]["part"]
+            text = _charge_text(code, number, part, charge["stage"], inchoate)
+            history.append(f"{text} ({charge['state']})")
+            if charge["state"] in CURRENT_STATES:
+                current.append(text)
+        if staff:
+            open_stays = [s["facility"] for s in case["stays"] if s["end_date"] is None]
+            facility = open_stays[0] if open_stays else ""
+            risk = "under_review" if case["risk_stale"] else case["risk_level"]
+        else:
+            facility = case["current_facility"] or ""
+            risk = case["risk"]["status"]
+        cells["case_ids"].append(case["public_id"] if staff else case["id"])
+        cells["jurisdictions"].append(code)
+        cells["case_numbers"].append(case["case_number"])
+        cells["statuses"].append(case["status"])
+        cells["detention_dates"].append(case["detention_date"])
+        cells["current_charges"].append("; ".join(current))
+        cells["charge_history"].append("; ".join(history))
+        cells["risk"].append(risk)
+        cells["current_facility"].append(facility)
+    return {column: _join(cells[column]) for column in CASE_COLUMNS}
+
+
+def _staff_csv_person(with_sources: bool) -> list[str]:
+    return [f for f in STAFF_CSV_PERSON if with_sources or f not in SOURCES_GROUP_PERSON_FIELDS]
+
+
+def csv_header(audience: str, *, with_sources: bool = True) -> list[str]:
+    _check_audience(audience)
+    if audience == STAFF:
+        return [
+            *_staff_csv_person(with_sources),
+            "region",
+            "primary_name",
+            "names",
+            "external_ids",
+            *CASE_COLUMNS,
+        ]
+    return [*PUBLIC_CSV_PERSON, "region", "primary_name", "names", *CASE_COLUMNS]
+
+
+def csv_row(record: dict, audience: str, inchoate: dict, *, with_sources: bool = True) -> list[str]:
+    """A person's export record (the JSON one) flattened, so the CSV never holds more than it."""
+    staff = audience == STAFF
+    primary = next((n["text"] for n in record["names"] if n["is_primary"]), "")
+    if staff:
+        values = [record[name] for name in _staff_csv_person(with_sources)]
+        region = ":".join(record["region"]) if record["region"] else ""
+        extra = [_join(f"{e['scheme']}:{e['value']}" for e in record["external_ids"])]
+    else:
+        values = [record[name] for name in PUBLIC_CSV_PERSON]
+        region = record["region"] or ""
+        extra = []
+    names = _join(n["text"] for n in record["names"])
+    cases = _case_cells(record["cases"], inchoate, staff=staff)
+    row = [*values, region, primary, names, *extra, *(cases[c] for c in CASE_COLUMNS)]
+    return [_csv_cell(value) for value in row]
+
+
+def _csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.date | uuid.UUID):
+        value = _value(value)
+    return neutralise(str(value))
+
+
+def iter_registry_csv(audience: str, *, with_sources: bool = True) -> Iterator[str]:
+    """The CSV in pieces: a header, then one row per person the audience may see."""
+    _check_audience(audience)
+    writer = csv.writer(_Echo())
+    inchoate = {
+        code: (attempt, preparation)
+        for code, attempt, preparation in Jurisdiction.objects.values_list(
+            "code", "attempt_article", "preparation_article"
+        )
+    }
+    yield writer.writerow(csv_header(audience, with_sources=with_sources))
+    for record in iter_person_records(audience, with_sources=with_sources):
+        yield writer.writerow(csv_row(record, audience, inchoate, with_sources=with_sources))
+
+
+def export_registry_csv(stream, audience: str) -> None:
+    """Write one CSV row per person the audience may see to a text stream."""
+    for piece in iter_registry_csv(audience):
+        stream.write(piece)
+
+
+# Import -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportReport:
+    people: int = 0
+    cases: int = 0
+    charges: int = 0
+    events: int = 0
+    sources: int = 0
+    facilities: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        return [
+            f"Imported {self.people} people, {self.cases} cases, {self.charges} charges, "
+            f"{self.events} events, "
+            f"{self.sources} new sources and {self.facilities} new facilities.",
+            *self.warnings,
+        ]
+
+
+def _read(stream) -> dict:
+    try:
+        document = json.load(stream)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ImportRefused(f"The file is not valid JSON ({error}); nothing was imported.") from error
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ImportRefused(
+            f"This is not a registry export (its format is not {FORMAT!r}); nothing was imported."
+        )
+    if document.get("version") != VERSION:
+        raise ImportRefused(
+            f"This export is version {document.get('version')!r}; this installation reads version {VERSION}. "
+            "Nothing was imported."
+        )
+    if document.get("audience") != STAFF:
+        raise ImportRefused(
+            "Only a staff export can be imported: a public export leaves out unpublished people and "
+            "confidential fields. Nothing was imported."
+        )
+    if "sources_group_data" in document:
+        raise ImportRefused(
+            "This staff export was made by someone outside the Sources group: it leaves out "
+            "confidential sources and contacts. Only a complete export can be imported. Nothing was imported."
+        )
+    return document
+
+
+def _fields(model, names, record: dict) -> dict:
+    """The record's values for `names`, converted by the model's own fields (dates, UUIDs...)."""
+    return {name: model._meta.get_field(name).to_python(record[name]) for name in names}
+
+
+_RELATIONS = {}
+
+
+def _checked(instance, where: str):
+    """Field rules (choices, lengths, formats) per object, without a query; the database checks
+    the constraints and the references when the rows go in."""
+    model = type(instance)
+    if model not in _RELATIONS:
+        _RELATIONS[model] = [f.name for f in model._meta.fields if f.is_relation]
+    try:
+        instance.clean_fields(exclude=_RELATIONS[model])
+    except ValidationError as error:
+        raise ImportRefused(
+            f"{where}: {'; '.join(f'{k}: {v[0]}' for k, v in error.message_dict.items())}"
+        ) from error
+    return instance
+
+
+AUTO_TIMES = ("created_at", "updated_at")
+
+
+def _insert(model, objs: list, by) -> list:
+    """Bulk insert with the file's timestamps (bulk_create stamps 'now' on auto fields, so they
+    are written back) and one history row per object, authored by the importing user."""
+    if not objs:
+        return objs
+    times = [name for name in AUTO_TIMES if any(f.name == name for f in model._meta.fields)]
+    kept = [[getattr(obj, name) for name in times] for obj in objs]
+    model.objects.bulk_create(objs, batch_size=BATCH)
+    if times:
+        for obj, values in zip(objs, kept, strict=True):
+            for name, value in zip(times, values, strict=True):
+                setattr(obj, name, value)
+        model.objects.bulk_update(objs, times, batch_size=BATCH)
+    if hasattr(model, "history"):
+        model.history.bulk_history_create(objs, default_user=by, batch_size=BATCH)
+    return objs
+
+
+def _natural(value) -> tuple:
+    return tuple(value) if isinstance(value, list) else (value,)
+
+
+class _Importer:
+    def __init__(self, document: dict, by):
+        self.document = document
+        self.by = by
+        self.report = ImportReport()
+        self.jurisdictions = dict(Jurisdiction.objects.values_list("code", "pk"))
+        codes = dict(Jurisdiction.objects.values_list("pk", "code"))
+        self.articles = {
+            (codes[j], number, part): pk
+            for pk, j, number, part in Article.objects.values_list("pk", "jurisdiction", "number", "part")
+        }
+        self.regions = {
+            (codes[j], code): pk for pk, j, code in Region.objects.values_list("pk", "jurisdiction", "code")
+        }
+        self.facilities: dict[str, int] = {}
+        self.sources: dict[str, int] = {}
+
+    # References, checked before anything is written --------------------------------------------
+
+    def check_references(self) -> None:
+        doc = self.document
+        used_codes = {case["jurisdiction"] for person in doc["people"] for case in person["cases"]}
+        used_codes |= {f["jurisdiction"] for f in doc["facilities"]}
+        missing = sorted(used_codes - set(self.jurisdictions))
+        if missing:
+            raise ImportRefused(
+                f"The law data of {', '.join(missing)} is not loaded in this installation: run "
+                f"manage.py load_law {' '.join(missing)} first. Nothing was imported."
+            )
+        used_articles = {_natural(a) for a in doc["articles"]}
+        used_articles |= {
+            _natural(charge["article"]) for p in doc["people"] for c in p["cases"] for charge in c["charges"]
+        }
+        unknown = sorted(used_articles - set(self.articles))
+        if unknown:
+            listed = ", ".join(
+                f"{code} art. {n}" + (f" part {part}" if part else "") for code, n, part in unknown[:10]
+            )
+            more = f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
+            raise ImportRefused(
+                f"These articles are not in this installation's law data: {listed}{more}. Load the same law "
+                "data (manage.py load_law) before importing. Nothing was imported."
+            )
+        used_regions = {_natural(r) for r in doc["regions"]}
+        used_regions |= {_natural(p["region"]) for p in doc["people"] if p["region"]}
+        unknown_regions = sorted(used_regions - set(self.regions))
+        if unknown_regions:
+            raise ImportRefused(
+                f"These regions are not in this installation's law data: "
+                f"{', '.join(':'.join(r) for r in unknown_regions)}. Nothing was imported."
+            )
+        here = dict(Jurisdiction.objects.values_list("code", "data_checksum"))
+        for jurisdiction in doc["jurisdictions"]:
+            code = jurisdiction["code"]
+            if code in used_codes and here.get(code) != jurisdiction.get("law_checksum"):
+                self.report.warnings.append(
+                    f"The law data of {code} differs from the exporting installation's; the carried risk "
+                    "levels stand until the next assessment pass re-assesses these cases."
+                )
+
+    # Facilities and sources: reused when identical, refused when they differ -----------------
+
+    def import_facilities(self) -> None:
+        refs = _References()
+        existing = {f.slug: f for f in Facility.objects.all()}
+        new = []
+        for record in self.document["facilities"]:
+            slug = record["slug"]
+            if slug in existing:
+                if _dumps(_facility_record(existing[slug], refs)) != _dumps(record):
+                    raise ImportRefused(
+                        f"The facility {slug!r} already exists here with other details; nothing was imported."
+                    )
+                self.facilities[slug] = existing[slug].pk
+                continue
+            facility = Facility(
+                slug=slug,
+                jurisdiction_id=self.jurisdictions[record["jurisdiction"]],
+                region_id=self.regions[_natural(record["region"])] if record["region"] else None,
+                **_fields(
+                    Facility, ("kind", "regime", "name_en", "name_be", "name_ru", "postal_address"), record
+                ),
+            )
+            new.append(_checked(facility, f"facility {slug}"))
+        for facility in _insert(Facility, new, self.by):
+            self.facilities[facility.slug] = facility.pk
+        self.report.facilities = len(new)
+
+    def import_sources(self) -> None:
+        records = {record["public_id"]: record for record in self.document["sources"]}
+        existing = Source.objects.filter(public_id__in=list(records))
+        for source in existing:
+            if _dumps(_source_record(source)) != _dumps(records[str(source.public_id)]):
+                raise ImportRefused(
+                    f"The source {source.public_id} already exists here with other details; "
+                    "nothing was imported."
+                )
+            self.sources[str(source.public_id)] = source.pk
+        new = [
+            _checked(
+                Source(**_fields(Source, ("public_id", *SOURCE_FIELDS, "created_at"), record)),
+                f"source {public_id}",
+            )
+            for public_id, record in records.items()
+            if public_id not in self.sources
+        ]
+        for source in _insert(Source, new, self.by):
+            self.sources[str(source.public_id)] = source.pk
+        self.report.sources = len(new)
+
+    def source(self, public_id, where: str):
+        if public_id is None:
+            return None
+        try:
+            return self.sources[public_id]
+        except KeyError:
+            raise ImportRefused(f"{where} names a source that is not in the file: {public_id}.") from None
+
+    # People ---------------------------------------------------------------------------------
+
+    def import_people(self) -> None:
+        people = self.document["people"]
+        for start in range(0, len(people), BATCH):
+            self.import_batch(people[start : start + BATCH])
+
+    def import_batch(self, records: list[dict]) -> None:
+        persons, names, external_ids = [], [], []
+        for record in records:
+            where = f"person {record.get('slug')}"
+            person = Person(
+                region_id=self.regions[_natural(record["region"])] if record["region"] else None,
+                **_fields(Person, PERSON_FIELDS, record),
+            )
+            persons.append(_checked(person, where))
+        _insert(Person, persons, self.by)
+        cases, case_records = [], []
+        for person, record in zip(persons, records, strict=True):
+            where = f"person {person.slug}"
+            for n in record["names"]:
+                name = PersonName(
+                    person=person, **_fields(PersonName, ("text", "script", "kind", "is_primary"), n)
+                )
+                name.search_key = name_key(name.text)
+                names.append(_checked(name, where))
+            for e in record["external_ids"]:
+                ext = ExternalIdentifier(
+                    person=person, **_fields(ExternalIdentifier, ("scheme", "value", "created_at"), e)
+                )
+                external_ids.append(_checked(ext, where))
+            for c in record["cases"]:
+                case = Case(
+                    person=person,
+                    jurisdiction_id=self.jurisdictions[c["jurisdiction"]],
+                    **_fields(Case, CASE_FIELDS + RISK_FIELDS, c),
+                )
+                if not case.risk_stale:  # stale ones wait from the import (their wait is not carried)
+                    case.risk_stale_since = None
+                case.expected_release_date = expected_release_date(
+                    sentence_kind=case.sentence_kind,
+                    years=case.sentence_years,
+                    months=case.sentence_months,
+                    detention_date=case.detention_date,
+                )
+                cases.append(_checked(case, f"{where}, case {c['public_id']}"))
+                case_records.append(c)
+        _insert(PersonName, names, self.by)
+        _insert(ExternalIdentifier, external_ids, self.by)
+        _insert(Case, cases, self.by)
+        charges = self.import_charges(cases, case_records)
+        self.import_case_details(cases, case_records, charges)
+        self.report.people += len(persons)
+        self.report.cases += len(cases)
+
+    def import_charges(self, cases: list[Case], case_records: list[dict]) -> dict[str, Charge]:
+        """Charges go in successors first, so each reclassified charge can point to its successor."""
+        charges: dict[str, Charge] = {}
+        successor_of: dict[str, str | None] = {}
+        for case, c in zip(cases, case_records, strict=True):
+            for r in c["charges"]:
+                where = f"person {case.person.slug}, charge {r['public_id']}"
+                charge = Charge(
+                    case=case,
+                    person_id=case.person_id,
+                    article_id=self.articles[_natural(r["article"])],
+                    source_id=self.source(r["source"], where),
+                    **_fields(Charge, ("public_id", *CHARGE_FIELDS), r),
+                )
+                charges[r["public_id"]] = _checked(charge, where)
+                successor_of[r["public_id"]] = r["reclassified_into"]
+        depth: dict[str, int] = {}
+
+        def depth_of(public_id: str, seen=()) -> int:
+            if public_id in depth:
+                return depth[public_id]
+            successor = successor_of[public_id]
+            if successor is None:
+                depth[public_id] = 0
+            elif successor not in charges or successor in seen:
+                raise ImportRefused(
+                    f"Charge {public_id} is reclassified into {successor}, which is not a charge of the "
+                    "same person in the file (or the chain loops). Nothing was imported."
+                )
+            else:
+                depth[public_id] = depth_of(successor, (*seen, public_id)) + 1
+            return depth[public_id]
+
+        layers = defaultdict(list)
+        for public_id in charges:
+            layers[depth_of(public_id)].append(public_id)
+        for level in sorted(layers):
+            batch = []
+            for public_id in layers[level]:
+                charge = charges[public_id]
+                successor = successor_of[public_id]
+                charge.reclassified_into = charges[successor] if successor else None
+                batch.append(charge)
+            _insert(Charge, batch, self.by)
+        self.report.charges += len(charges)
+        return charges
+
+    def charge(self, charges: dict, public_id, where: str):
+        if public_id is None:
+            return None
+        try:
+            return charges[public_id]
+        except KeyError:
+            raise ImportRefused(f"{where} names a charge that is not the person's: {public_id}.") from None
+
+    def import_case_details(self, cases: list[Case], case_records: list[dict], charges: dict) -> None:
+        steps, events, links, stays, assessments, reviews = [], [], [], [], [], []
+        digests = []
+        for case, c in zip(cases, case_records, strict=True):
+            where = f"person {case.person.slug}, case {case.public_id}"
+            for r in c["reclassifications"]:
+                steps.append(
+                    _checked(
+                        Reclassification(
+                            from_charge=self.charge(charges, r["from_charge"], where),
+                            to_charge=self.charge(charges, r["to_charge"], where),
+                            source_id=self.source(r["source"], where),
+                            **_fields(Reclassification, ("date", "note", "created_at"), r),
+                        ),
+                        where,
+                    )
+                )
+            for r in c["events"]:
+                event = CaseEvent(
+                    case=case,
+                    charge=self.charge(charges, r["charge"], where),
+                    **_fields(CaseEvent, ("public_id", *EVENT_FIELDS), r),
+                )
+                events.append(_checked(event, where))
+                links += [(event, self.source(s, where)) for s in r["sources"]]
+            for r in c["stays"]:
+                if r["facility"] not in self.facilities:
+                    raise ImportRefused(f"{where} names a facility that is not in the file: {r['facility']}.")
+                stay = FacilityStay(
+                    case=case,
+                    facility_id=self.facilities[r["facility"]],
+                    **_fields(FacilityStay, ("start_date", "end_date"), r),
+                )
+                stays.append(_checked(stay, where))
+            latest = None
+            for r in c["risk_assessments"]:
+                reasons = [
+                    {
+                        **{k: v for k, v in reason.items() if k != "charge"},
+                        "charge_id": getattr(self.charge(charges, reason["charge"], where), "pk", None),
+                    }
+                    for reason in r["reasons"]
+                ]
+                latest = RiskAssessment(
+                    case=case,
+                    reasons=reasons,
+                    **_fields(RiskAssessment, ("public_id", *ASSESSMENT_FIELDS), r),
+                )
+                assessments.append(_checked(latest, where))
+            if latest is not None:
+                # The digest names charges by database id: computed again with this installation's.
+                case.risk_digest = digest(
+                    latest.level, latest.reasons, latest.rules_version, latest.law_checksum
+                )
+                digests.append(case)
+            for r in c["charges_to_review"]:
+                review = ChargeToReview(
+                    case=case, **_fields(ChargeToReview, ("public_id", *REVIEW_FIELDS), r)
+                )
+                reviews.append(_checked(review, where))
+        _insert(Reclassification, steps, self.by)
+        _insert(CaseEvent, events, self.by)
+        Through = CaseEvent.sources.through
+        Through.objects.bulk_create(
+            [Through(caseevent_id=event.pk, source_id=source_id) for event, source_id in links],
+            batch_size=BATCH,
+        )
+        _insert(FacilityStay, stays, self.by)
+        _insert(RiskAssessment, assessments, self.by)
+        _insert(ChargeToReview, reviews, self.by)
+        Case.objects.bulk_update(digests, ["risk_digest"], batch_size=BATCH)
+        self.report.events += len(events)
+
+
+def import_registry_json(stream, *, by) -> ImportReport:
+    """Load a staff export into this installation, which must hold no people yet.
+
+    All or nothing: the file is checked (format, version, every jurisdiction, article, region,
+    facility, source and charge it names) before the first row is written, and any refused
+    row rolls the whole import back. Side effects: one history row per imported object,
+    authored by `by`; no timeline events, change-feed entries or alerts (the file carries the
+    timeline and the risk history as they were). Callers clear caches of public pages.
+    """
+    document = _read(stream)
+    if Person.objects.exists():
+        raise ImportRefused(
+            f"This registry already holds {Person.objects.count()} people; an export is only imported into "
+            "an empty registry. Nothing was imported."
+        )
+    importer = _Importer(document, by)
+    try:
+        importer.check_references()
+        with transaction.atomic():
+            importer.import_facilities()
+            importer.import_sources()
+            importer.import_people()
+    except (KeyError, TypeError, AttributeError) as error:
+        raise ImportRefused(
+            f"The file is incomplete or damaged ({error!r}); nothing was imported."
+        ) from error
+    except IntegrityError as error:
+        raise ImportRefused(
+            f"The file breaks a rule of the registry ({error}); nothing was imported."
+        ) from error
+    return importer.report

@@ -1,0 +1,846 @@
+"""Run an import: read the file, check every row, match people, write through the services.
+
+`run_import` always goes the same way, so a dry run reports exactly what the real run would do:
+
+1. Read the file (reader.py) and check the header against the mapping.
+2. Read every row into plain values (cells.py, dates.py, cases.transfer.notation); what cannot be read
+   is a problem of that row and column.
+3. Match each row to a person by its external identifiers only (the list's id, then its url),
+   in a few bulk queries. A name never matches; a new person whose name key equals an existing
+   person's is reported as a possible duplicate (a warning), and created separately.
+4. Inside one transaction, apply each row that has no problem through cases.services, in a
+   savepoint of its own, so a refusal by a service becomes that row's problem. A row whose
+   values equal the registry's calls no service at all: re-importing a file changes nothing.
+5. A dry run, and a real run in all-or-nothing mode with any problem, roll the whole
+   transaction back. Then an ImportRun records the run: counts and the report (row, column and
+   reason of every problem and warning, and which fields each row changed), never cell contents
+   beyond article notations, statuses and facility names.
+
+docs/import.md is the user-facing account of these rules.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from cases import choices, services
+from cases.exceptions import RefusedChange
+from cases.identity.names import name_key
+from cases.models import (
+    Article,
+    Case,
+    CaseEvent,
+    Charge,
+    ExternalIdentifier,
+    FacilityStay,
+    ImportRun,
+    Jurisdiction,
+    Person,
+    PersonName,
+    Source,
+)
+from cases.transfer.importing import cells
+from cases.transfer.importing.bulk import create_new_people
+from cases.transfer.importing.dates import DateProblem, parse_partial_date
+from cases.transfer.importing.mappings import IGNORED, URL_SCHEME, Mapping
+from cases.transfer.importing.outcomes import Issue, RowOutcome
+from cases.transfer.importing.reader import Cell, UnreadableFile, read_table
+from cases.transfer.importing.references import (
+    ArticleIndex,
+    facilities_by_name,
+    facility_key,
+    unknown_article_reason,
+)
+from cases.transfer.notation import parse_charges
+
+TEXT_FIELDS = {"external_id", "url", "name", "court", "judge", "prosecutor", "facility"}
+DATE_FIELDS = {"birth_date", "detention_date", "verdict_date", "recognised_on", "release_date", "died_on"}
+# Case fields that have no precision of their own: a partial date is stored as its first day.
+CASE_DATE_FIELDS = {"detention_date", "verdict_date", "recognised_on"}
+CURRENT_CHARGE_STATES = (choices.ChargeState.ACTIVE, choices.ChargeState.CONVICTED)
+CHUNK = 900  # ids per IN (...) query: under SQLite's variable limit on any build
+# From this many new people in one file they are written in bulk (cases.transfer.importing.bulk); fewer go
+# through the services one by one, which is as fast for a handful and simpler to follow.
+BULK_MIN_ROWS = 20
+
+
+# The report -----------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportReport:
+    """What an import did, or would do: the counts, every problem and warning, every row's outcome."""
+
+    file_name: str
+    file_sha256: str
+    mapping: str
+    jurisdiction: str
+    dry_run: bool
+    all_or_nothing: bool
+    reclassified_on: datetime.date
+    state: str = ImportRun.State.DRY_RUN
+    rows: int = 0
+    problems: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    outcomes: list[RowOutcome] = field(default_factory=list)
+    import_run_id: int | None = None
+
+    def count(self, action: str) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.action == action)
+
+    @property
+    def created(self) -> int:
+        return self.count("created")
+
+    @property
+    def updated(self) -> int:
+        return self.count("updated")
+
+    @property
+    def unchanged(self) -> int:
+        return self.count("unchanged")
+
+    @property
+    def rejected(self) -> int:
+        return self.count("rejected")
+
+    @property
+    def refused(self) -> bool:
+        return self.state == ImportRun.State.REFUSED
+
+    @property
+    def would_refuse(self) -> bool:
+        """A real run of the same file would import nothing."""
+        return bool(self.problems) and (self.all_or_nothing or not self.outcomes)
+
+    def as_json(self) -> dict:
+        return {
+            "jurisdiction": self.jurisdiction,
+            "dry_run": self.dry_run,
+            "all_or_nothing": self.all_or_nothing,
+            "reclassified_on": self.reclassified_on.isoformat(),
+            "problems": [asdict(i) for i in self.problems],
+            "warnings": [asdict(i) for i in self.warnings],
+            # Unchanged rows are only counted: a re-import of 10,000 rows stays a small record.
+            "rows": [asdict(o) for o in self.outcomes if o.action != "unchanged"],
+        }
+
+    def lines(self) -> list[str]:
+        """The report as text, for the management command."""
+        verb = {
+            ImportRun.State.DRY_RUN: "Dry run (nothing written)",
+            ImportRun.State.IMPORTED: "Imported",
+            ImportRun.State.REFUSED: "Refused: problems found, nothing imported",
+        }[self.state]
+        would = "" if self.state == ImportRun.State.IMPORTED else "would be "
+        out = [
+            f"{verb}: {self.file_name} ({self.mapping}, {self.jurisdiction}), {self.rows} rows: "
+            f"{self.created} {would}created, {self.updated} {would}updated, {self.unchanged} unchanged, "
+            f"{self.rejected} rejected."
+        ]
+        if self.dry_run and self.would_refuse:
+            out.append("A real run of this file would be refused.")
+        out += [f"problem: {issue}" for issue in self.problems]
+        out += [f"warning: {issue}" for issue in self.warnings]
+        for outcome in self.outcomes:
+            if outcome.action in ("created", "updated"):
+                out.append(f"row {outcome.row}: {outcome.action}: {'; '.join(outcome.changes)}")
+        return out
+
+
+# Reading rows ---------------------------------------------------------------------------------
+
+
+@dataclass
+class ParsedRow:
+    number: int
+    values: dict = field(default_factory=dict)
+    problems: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    person: Person | None = None
+    case: Case | None = None
+
+
+class _Rollback(Exception):
+    """Raised inside the transaction to undo a dry run or a refused run."""
+
+
+class Importer:
+    """One run over one file. Use `run_import`."""
+
+    def __init__(self, *, mapping: Mapping, jurisdiction: Jurisdiction, by, report: ImportReport, today):
+        self.mapping = mapping
+        self.jurisdiction = jurisdiction
+        self.by = by if getattr(by, "pk", None) else None
+        self.report = report
+        self.today = today
+        self.header_of: dict[str, str] = {}
+        self.source: Source | None = None
+        self.import_run: ImportRun | None = None
+
+    # -- header and cells
+
+    def read_header(self, headers: list[str]) -> list[tuple[int, str, str]]:
+        """(index, header, field) of every mapped column; unknown and repeated columns are problems."""
+        columns, seen = [], set()
+        for index, header in enumerate(headers):
+            if not header:
+                self.report.problems.append(Issue(1, f"#{index + 1}", "a column without a name"))
+                continue
+            target = self.mapping.field_for(header)
+            if target is None:
+                self.report.problems.append(
+                    Issue(1, header, f"unknown column for the {self.mapping.code} layout")
+                )
+                continue
+            if target in seen and target != IGNORED:
+                self.report.problems.append(Issue(1, header, "a second column for the same field"))
+                continue
+            seen.add(target)
+            if target != IGNORED:
+                columns.append((index, header, target))
+                self.header_of[target] = header
+        for required in self.mapping.required:
+            if required not in seen:
+                self.report.problems.append(Issue(1, required, "this required column is missing"))
+        return columns
+
+    def column(self, field_name: str) -> str:
+        return self.header_of.get(field_name, field_name)
+
+    def parse_row(self, number: int, cells_in_row: list[Cell], columns, stray: int) -> ParsedRow:
+        row = ParsedRow(number)
+        raw = {}
+        for index, header, target in columns:
+            cell = cells_in_row[index]
+            if cell.is_formula:
+                row.problems.append(Issue(number, header, "a formula is refused: paste the value instead"))
+                continue
+            value = cell.value
+            if cell.is_empty or (isinstance(value, str) and cells.fold(value) in cells.PLACEHOLDERS):
+                continue
+            if isinstance(value, str) and target not in DATE_FIELDS:
+                try:
+                    value = cells.check_not_formula(value)
+                except cells.CellProblem as problem:
+                    row.problems.append(Issue(number, header, str(problem)))
+                    continue
+            raw[target] = value
+        if stray:
+            row.problems.append(Issue(number, "", f"{stray} value(s) in columns without a name"))
+
+        def problem(target, reason):
+            row.problems.append(Issue(number, self.column(target), reason))
+
+        values = row.values
+        for target in ("external_id", "url", "court", "judge", "prosecutor", "facility", "name"):
+            if target in raw:
+                values[target] = _text(raw[target])
+        for target in DATE_FIELDS & raw.keys():
+            try:
+                date, precision = parse_partial_date(raw[target], today=self.today)
+            except DateProblem as error:
+                if target in ("recognised_on", "died_on", "release_date") and not _looks_like_date(
+                    raw[target]
+                ):
+                    row.warnings.append(
+                        Issue(number, self.column(target), "not a date, so nothing was recorded from it")
+                    )
+                else:
+                    problem(target, str(error))
+                continue
+            values[target] = date
+            if target == "birth_date":
+                values["birth_date_precision"] = precision
+            elif precision != choices.DatePrecision.DAY:
+                row.warnings.append(
+                    Issue(
+                        number,
+                        self.column(target),
+                        f"known only to the {precision}: stored as the first day, {date.isoformat()}",
+                    )
+                )
+        if "name" in values:
+            try:
+                values["script"], values["name_kind"] = cells.name_script(values["name"])
+            except cells.CellProblem as error:
+                problem("name", f"the name {error}")
+                del values["name"]
+        elif "name" in self.mapping.required:
+            problem("name", "the name is empty")
+        if "sex" in raw:
+            try:
+                values["sex"] = cells.read_sex(_text(raw["sex"]))
+            except cells.CellProblem as error:
+                problem("sex", str(error))
+        if "status" in raw:
+            has_verdict = "verdict_date" in values or "sentence" in raw
+            try:
+                values["status"] = cells.read_status(_text(raw["status"]), has_verdict=has_verdict)
+            except cells.CellProblem as error:
+                problem("status", str(error))
+        if "sentence" in raw:
+            try:
+                values["sentence"] = cells.read_sentence(_text(raw["sentence"]))
+            except cells.CellProblem as error:
+                problem("sentence", f"the sentence {error}")
+        if "articles" in raw:
+            values["articles"] = parse_charges(
+                _text(raw["articles"]),
+                attempt_article=self.jurisdiction.attempt_article,
+                preparation_article=self.jurisdiction.preparation_article,
+            )
+        if "external_id" not in values and "url" not in values:
+            problem(
+                "external_id",
+                "neither id nor url: without an identifier a re-import would create the person again",
+            )
+        detained, verdict = values.get("detention_date"), values.get("verdict_date")
+        if detained and verdict and verdict < detained:
+            problem("verdict_date", "the verdict date is before the detention date")
+        return row
+
+    # -- matching
+
+    def match(self, rows: list[ParsedRow]) -> None:
+        """Find each row's person by its identifiers, and its case in the jurisdiction, in bulk."""
+        scheme = self.mapping.id_scheme
+        seen: dict[tuple[str, str], int] = {}
+        wanted: dict[str, set[str]] = defaultdict(set)
+        for row in rows:
+            for target, key_scheme in (("external_id", scheme), ("url", URL_SCHEME)):
+                value = row.values.get(target)
+                if value is None:
+                    continue
+                key = (key_scheme, value)
+                if key in seen:
+                    row.problems.append(
+                        Issue(row.number, self.column(target), f"the same identifier as row {seen[key]}")
+                    )
+                seen.setdefault(key, row.number)
+                wanted[key_scheme].add(value)
+        owner: dict[tuple[str, str], int] = {}
+        for key_scheme, values in wanted.items():
+            for chunk in _chunks(sorted(values)):
+                for s, v, person_id in ExternalIdentifier.objects.filter(
+                    scheme=key_scheme, value__in=chunk
+                ).values_list("scheme", "value", "person_id"):
+                    owner[(s, v)] = person_id
+        people = self._load_people(set(owner.values()))
+        for row in rows:
+            by_id = owner.get((scheme, row.values.get("external_id")))
+            by_url = owner.get((URL_SCHEME, row.values.get("url")))
+            if by_id and by_url and by_id != by_url:
+                row.problems.append(
+                    Issue(row.number, self.column("url"), "this url belongs to another person than the id")
+                )
+                continue
+            person = people.get(by_id or by_url)
+            if person is None:
+                continue
+            row.person = person
+            row.case = self._case_for(row, person)
+        self._warn_possible_duplicates([r for r in rows if r.person is None and "name" in r.values])
+
+    def _load_people(self, person_ids: set[int]) -> dict[int, Person]:
+        people: dict[int, Person] = {}
+        cases_qs = (
+            Case.objects.filter(jurisdiction=self.jurisdiction)
+            .select_related("person")
+            .prefetch_related(
+                Prefetch(
+                    "charges",
+                    queryset=Charge.objects.filter(state__in=CURRENT_CHARGE_STATES).select_related("article"),
+                    to_attr="current_charges",
+                ),
+                Prefetch("stays", queryset=_open_stays(), to_attr="open_stays"),
+                Prefetch(
+                    "events",
+                    queryset=CaseEvent.objects.filter(
+                        kind__in=[choices.EventKind.RELEASED, choices.EventKind.DIED]
+                    ).only("id", "case_id", "kind", "date"),
+                    to_attr="end_events",
+                ),
+                "charges_to_review",
+            )
+        )
+        ids = set(person_ids)
+        while ids:
+            batch: dict[int, Person] = {}
+            for chunk in _chunks(sorted(ids)):
+                for person in Person.objects.filter(pk__in=chunk).prefetch_related(
+                    "names",
+                    "external_ids",
+                    Prefetch("cases", queryset=cases_qs, to_attr="jurisdiction_cases"),
+                ):
+                    batch[person.pk] = person
+            # A person merged into another stands for the one kept.
+            ids = (
+                {p.merged_into_id for p in batch.values() if p.merged_into_id} - people.keys() - batch.keys()
+            )
+            people.update(batch)
+        for person_id, person in list(people.items()):
+            kept = person
+            while kept.merged_into_id:
+                kept = people[kept.merged_into_id]
+            people[person_id] = kept
+        return people
+
+    def _case_for(self, row: ParsedRow, person: Person) -> Case | None:
+        cases_here = person.jurisdiction_cases
+        if len(cases_here) <= 1:
+            return cases_here[0] if cases_here else None
+        detained = row.values.get("detention_date")
+        same_date = [c for c in cases_here if detained and c.detention_date == detained]
+        if len(same_date) == 1:
+            return same_date[0]
+        row.problems.append(
+            Issue(
+                row.number,
+                self.column("detention_date"),
+                f"the person has {len(cases_here)} cases in {self.jurisdiction.code} and the detention "
+                "date does not tell which one this row describes",
+            )
+        )
+        return None
+
+    def _warn_possible_duplicates(self, rows: list[ParsedRow]) -> None:
+        keys: dict[str, list[ParsedRow]] = defaultdict(list)
+        for row in rows:
+            key = name_key(row.values["name"])
+            if key:
+                keys[key].append(row)
+        existing: dict[str, set[str]] = defaultdict(set)
+        for chunk in _chunks(sorted(keys)):
+            for key, slug in PersonName.objects.filter(
+                search_key__in=chunk, person__merged_into__isnull=True
+            ).values_list("search_key", "person__slug"):
+                existing[key].add(slug)
+        for key, same in keys.items():
+            for row in same:
+                if existing[key]:
+                    slugs = ", ".join(sorted(existing[key])[:3])
+                    row.warnings.append(
+                        Issue(
+                            row.number,
+                            self.column("name"),
+                            f"possible duplicate of {slugs} (the same name in another spelling); "
+                            "created as a new person, not merged: compare and merge by hand if it is one",
+                        )
+                    )
+                others = [r.number for r in same if r is not row]
+                if others:
+                    row.warnings.append(
+                        Issue(
+                            row.number,
+                            self.column("name"),
+                            f"the same name as row(s) {', '.join(map(str, others[:5]))} with another "
+                            "identifier: imported as different people",
+                        )
+                    )
+
+    # -- writing
+
+    def apply(self, row: ParsedRow, articles, facilities) -> RowOutcome:
+        values = row.values
+        changes: list[str] = []
+        person = row.person
+        if person is None:
+            person = services.create_person(
+                names=[
+                    services.NameSpec(values["name"], values["script"], values["name_kind"], is_primary=True)
+                ],
+                by=self.by,
+                **{f: values[f] for f in ("sex", "birth_date", "birth_date_precision") if f in values},
+            )
+            person.jurisdiction_cases = []
+            changes.append("person created")
+            known_ids = set()
+            known_names = set()
+        else:
+            known_ids = {(e.scheme, e.value) for e in person.external_ids.all()}
+            known_names = {cells.fold(n.text) for n in person.names.all()}
+            person_changes = {
+                f: values[f]
+                for f in ("sex", "birth_date", "birth_date_precision")
+                if f in values and getattr(person, f) != values[f]
+            }
+            if person_changes:
+                services.update_person(person=person, by=self.by, **person_changes)
+                changes += sorted(person_changes)
+            if "name" in values and cells.fold(values["name"]) not in known_names:
+                services.add_person_name(
+                    person=person,
+                    text=values["name"],
+                    script=values["script"],
+                    kind=values["name_kind"],
+                    by=self.by,
+                )
+                changes.append("name: another spelling added")
+        for target, scheme in (("external_id", self.mapping.id_scheme), ("url", URL_SCHEME)):
+            if target in values and (scheme, values[target]) not in known_ids:
+                services.add_external_identifier(
+                    person=person, scheme=scheme, value=values[target], by=self.by
+                )
+                if row.person is not None:
+                    changes.append(f"identifier {scheme} added")
+
+        case_fields = self._case_fields(row)
+        case = row.case
+        if case is None:
+            if "status" not in case_fields:
+                case_fields["status"] = self._status_without_column(values, choices.CaseStatus.DETAINED)
+            case = services.create_case(
+                person=person, jurisdiction=self.jurisdiction, by=self.by, **case_fields
+            )
+            case.current_charges, case.open_stays, case.end_events, reviewed = [], [], [], set()
+            if row.person is not None:
+                changes.append(f"case in {self.jurisdiction.code} created")
+        else:
+            if "status" not in case_fields and ("release_date" in values or "died_on" in values):
+                case_fields["status"] = self._status_without_column(values, case.status)
+            case_changes = {f: v for f, v in case_fields.items() if getattr(case, f) != v}
+            reviewed = {c.text for c in case.charges_to_review.all()}
+            if case_changes:
+                loaded = case
+                case = services.update_case(case=case, by=self.by, **case_changes)
+                case.current_charges, case.open_stays = loaded.current_charges, loaded.open_stays
+                case.end_events = loaded.end_events
+                changes += sorted(case_changes)
+        case.reviewed_texts = reviewed
+        changes += self._apply_charges(row, case, articles)
+        changes += self._apply_facility(row, case, facilities)
+        changes += self._apply_events(row, case)
+        if row.person is None:
+            return RowOutcome(row.number, "created", ["new person and case"])
+        return RowOutcome(row.number, "updated" if changes else "unchanged", changes)
+
+    def _status_without_column(self, values, current):
+        if "died_on" in values and "release_date" not in values and current in choices.HELD_STATUSES:
+            return choices.CaseStatus.DIED_IN_CUSTODY
+        if "release_date" in values and current in choices.HELD_STATUSES:
+            return choices.CaseStatus.RELEASED
+        return current
+
+    def _case_fields(self, row: ParsedRow) -> dict:
+        values = row.values
+        out = {
+            f: values[f]
+            for f in ("status", "detention_date", "verdict_date", "court", "judge", "prosecutor")
+            if f in values
+        }
+        if "recognised_on" in values:
+            out["recognised_on"] = values["recognised_on"]
+            if self.mapping.recognised_by and not (row.case and row.case.recognised_by):
+                out["recognised_by"] = self.mapping.recognised_by
+        if sentence := values.get("sentence"):
+            out.update(
+                sentence_kind=sentence.kind,
+                sentence_years=sentence.years,
+                sentence_months=sentence.months,
+                sentence_regime=sentence.regime,
+            )
+            verdict = values.get("verdict_date") or (row.case.verdict_date if row.case else None)
+            if verdict is None:
+                raise RefusedChange({"verdict_date": ["A sentence needs the verdict date."]})
+        return out
+
+    def _apply_charges(self, row: ParsedRow, case: Case, articles) -> list[str]:
+        parsed = row.values.get("articles")
+        if parsed is None:
+            return []
+        changes: list[str] = []
+        wanted: list[tuple[Article, str]] = []
+        column = self.column("articles")
+        for charge in parsed.charges:
+            article = articles.get((charge.article, charge.part))
+            if article is None:
+                self._review(
+                    row, case, charge.source_text, unknown_article_reason(charge, articles), charge, changes
+                )
+                continue
+            wanted.append((article, charge.stage))
+        for fragment in parsed.problems:
+            self._review(row, case, fragment, "could not be read as an article", None, changes)
+        current = list(case.current_charges)
+        missing = Counter((c.article_id, c.stage) for c in current)  # in the registry, not in the list
+        missing.subtract((a.pk, stage) for a, stage in wanted)
+        gone = []  # charges of the registry the list no longer has
+        for charge in current:
+            key = (charge.article_id, charge.stage)
+            if missing[key] > 0:
+                missing[key] -= 1
+                gone.append(charge)
+        extra = Counter((a.pk, stage) for a, stage in wanted)
+        extra.subtract((c.article_id, c.stage) for c in current)
+        new = []  # charges of the list the registry does not have
+        for article, stage in wanted:
+            if extra[(article.pk, stage)] > 0:
+                extra[(article.pk, stage)] -= 1
+                new.append((article, stage))
+        if not gone and not new:
+            return changes
+        active_gone = [c for c in gone if c.state == choices.ChargeState.ACTIVE]
+        # Pair a charge the list no longer has with a new one, same article number first.
+        for article, stage in new:
+            partner = next((c for c in active_gone if c.article.number == article.number), None)
+            partner = partner or (active_gone[0] if active_gone else None)
+            if partner is not None:
+                active_gone.remove(partner)
+                services.reclassify_charge(
+                    charge=partner,
+                    to_article=article,
+                    stage=stage,
+                    on=self.report.reclassified_on,
+                    source=self._import_source(),
+                    note=f"Import of {self.report.file_name} (sha256 {self.report.file_sha256[:12]}), "
+                    f"row {row.number}",
+                    by=self.by,
+                )
+                changes.append(f"reclassified {partner.article.notation} → {article.notation}")
+            else:
+                services.add_charge(case=case, article=article, stage=stage, by=self.by)
+                if row.person is not None:
+                    changes.append(f"charge {article.notation} added")
+        for charge in gone:
+            if charge in active_gone or charge.state != choices.ChargeState.ACTIVE:
+                row.warnings.append(
+                    Issue(
+                        row.number,
+                        column,
+                        f"{charge.article.notation} is in the registry but not in the list: left as it is",
+                    )
+                )
+        return changes
+
+    def _review(self, row, case, text, reason, charge, changes) -> None:
+        row.warnings.append(
+            Issue(row.number, self.column("articles"), f"'{text[:60]}' {reason}: kept for review")
+        )
+        if text in case.reviewed_texts:
+            return
+        services.record_charge_to_review(
+            case=case,
+            text=text,
+            reason=reason,
+            article_number=charge.article if charge else "",
+            part=charge.part if charge else "",
+            stage=charge.stage if charge else choices.ChargeStage.UNKNOWN,
+            import_run=self.import_run,
+            by=self.by,
+        )
+        case.reviewed_texts.add(text)
+        if row.person is not None:
+            changes.append("charge to review added")
+
+    def _apply_facility(self, row: ParsedRow, case: Case, facilities) -> list[str]:
+        name = row.values.get("facility")
+        if name is None:
+            return []
+        facility = facilities.get(facility_key(name))
+        if facility is None:
+            row.warnings.append(
+                Issue(row.number, self.column("facility"), f"no facility named '{name[:80]}': not recorded")
+            )
+            return []
+        open_stay = case.open_stays[0] if case.open_stays else None
+        if open_stay is not None and open_stay.facility_id == facility.pk:
+            return []
+        if open_stay is None:
+            on = case.detention_date or self.report.reclassified_on
+        else:
+            on = max(self.report.reclassified_on, open_stay.start_date)
+        services.transfer_person(case=case, facility=facility, on=on, by=self.by)
+        return [f"held in {facility.name_en}"] if row.person is not None else []
+
+    def _apply_events(self, row: ParsedRow, case: Case) -> list[str]:
+        changes = []
+        known = {(e.kind, e.date) for e in case.end_events}
+        for target, kind in (
+            ("release_date", choices.EventKind.RELEASED),
+            ("died_on", choices.EventKind.DIED),
+        ):
+            date = row.values.get(target)
+            if date is None or (kind, date) in known:
+                continue
+            services.record_event(case=case, kind=kind, date=date, is_public=True, by=self.by)
+            if row.person is not None:
+                changes.append(f"{kind} event added")
+        return changes
+
+    def _import_source(self) -> Source:
+        """One confidential source per import that reclassifies, naming the file and its checksum."""
+        if self.source is None:
+            self.source = services.save_detail(
+                instance=Source(
+                    kind=choices.SourceKind.OTHER,
+                    title=f"Import of {self.report.file_name[:200]} ({self.mapping.label})",
+                    confidential=True,
+                    contact=f"sha256 {self.report.file_sha256}",
+                ),
+                by=self.by,
+            )
+        return self.source
+
+
+# The entry point ------------------------------------------------------------------------------
+
+
+def run_import(
+    data: bytes,
+    *,
+    file_name: str,
+    mapping: Mapping,
+    by=None,
+    jurisdiction: str = "BY",
+    dry_run: bool = False,
+    all_or_nothing: bool = True,
+    reclassified_on: datetime.date | None = None,
+) -> ImportReport:
+    """Import (or, with `dry_run`, rehearse importing) one CSV or XLSX file.
+
+    Side effects: on a real run without problems (or with `all_or_nothing=False`), the rows'
+    writes through cases.services, with `by` as their author; in every case one ImportRun row.
+    Raises UnreadableFile when the file is not a CSV or XLSX file, and Jurisdiction.DoesNotExist
+    for an unknown jurisdiction code; nothing is recorded then.
+    """
+    today = timezone.localdate()
+    report = ImportReport(
+        file_name=file_name,
+        file_sha256=hashlib.sha256(data).hexdigest(),
+        mapping=mapping.code,
+        jurisdiction=jurisdiction,
+        dry_run=dry_run,
+        all_or_nothing=all_or_nothing,
+        reclassified_on=reclassified_on or today,
+    )
+    jurisdiction_obj = Jurisdiction.objects.get(code=jurisdiction)
+    if report.reclassified_on > today:
+        raise ValueError("The reclassification date cannot be in the future.")
+    table = read_table(data)
+    importer = Importer(mapping=mapping, jurisdiction=jurisdiction_obj, by=by, report=report, today=today)
+    columns = importer.read_header(table.headers)
+    rows = [importer.parse_row(r.number, r.cells, columns, r.stray) for r in table.rows]
+    report.rows = len(rows)
+    if not rows:
+        report.problems.append(Issue(None, "", "the file has a header but no rows"))
+    importer.match([r for r in rows if not r.problems])
+    articles = ArticleIndex(jurisdiction_obj)
+    facilities = facilities_by_name(jurisdiction_obj)
+    header_broken = bool(report.problems)
+    try:
+        with transaction.atomic():
+            importer.import_run = ImportRun.objects.create(
+                created_by=importer.by,
+                file_name=file_name[:255],
+                file_sha256=report.file_sha256,
+                mapping=mapping.code,
+                state=ImportRun.State.IMPORTED,
+            )
+            new_rows = [r for r in rows if not r.problems and r.person is None]
+            in_bulk = (
+                create_new_people(importer, new_rows, articles, facilities)
+                if len(new_rows) >= BULK_MIN_ROWS
+                else {}
+            )
+            for row in rows:
+                if row.problems:
+                    report.outcomes.append(RowOutcome(row.number, "rejected"))
+                    continue
+                if in_bulk.get(row.number) is not None:
+                    report.outcomes.append(in_bulk[row.number])
+                    continue
+                try:
+                    with transaction.atomic():
+                        report.outcomes.append(importer.apply(row, articles, facilities))
+                except (ValidationError, IntegrityError) as error:
+                    row.problems += _service_problems(row, error, importer)
+                    report.outcomes.append(RowOutcome(row.number, "rejected"))
+            for row in rows:
+                report.problems += row.problems
+                report.warnings += row.warnings
+            if dry_run or (report.problems and (all_or_nothing or header_broken)):
+                raise _Rollback
+            report.state = ImportRun.State.IMPORTED
+            _finish(importer.import_run, report)
+    except _Rollback:
+        report.state = ImportRun.State.DRY_RUN if dry_run else ImportRun.State.REFUSED
+        run = ImportRun(
+            created_by=importer.by,
+            file_name=file_name[:255],
+            file_sha256=report.file_sha256,
+            mapping=mapping.code,
+            state=report.state,
+        )
+        _finish(run, report)
+    return report
+
+
+def _finish(run: ImportRun, report: ImportReport) -> None:
+    run.state = report.state
+    run.rows = report.rows
+    run.created, run.updated = report.created, report.updated
+    run.unchanged, run.rejected = report.unchanged, report.rejected
+    run.report = report.as_json()
+    run.save()
+    report.import_run_id = run.pk
+
+
+# Helpers --------------------------------------------------------------------------------------
+
+MODEL_FIELD_COLUMNS = {
+    "sentence_kind": "sentence",
+    "sentence_years": "sentence",
+    "sentence_months": "sentence",
+    "sentence_regime": "sentence",
+    "birth_date_precision": "birth_date",
+    "text": "name",
+    "value": "external_id",
+    "start_date": "facility",
+}
+
+
+def _service_problems(row: ParsedRow, error, importer: Importer) -> list[Issue]:
+    """A service's refusal as problems of the row, at the column that fed the refused field."""
+    if isinstance(error, IntegrityError):
+        return [Issue(row.number, "", "the database refused the row (a rule of the registry)")]
+    if hasattr(error, "error_dict"):
+        issues = []
+        for model_field, messages in error.message_dict.items():
+            target = MODEL_FIELD_COLUMNS.get(model_field, model_field)
+            column = importer.column(target) if model_field != "__all__" else ""
+            issues += [Issue(row.number, column, message) for message in messages]
+        return issues
+    return [Issue(row.number, "", message) for message in error.messages]
+
+
+def _text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime.datetime | datetime.date):
+        value = value.isoformat()
+    return " ".join(str(value).split())
+
+
+def _looks_like_date(value) -> bool:
+    return not isinstance(value, str) or any(ch.isdigit() for ch in value)
+
+
+def _chunks(values: list, size: int = CHUNK):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _open_stays():
+    return FacilityStay.objects.filter(end_date__isnull=True)
+
+
+__all__ = ["ImportReport", "Issue", "RowOutcome", "UnreadableFile", "run_import"]

@@ -1,0 +1,23 @@
+"""What the import says of a row: a problem or warning at a row and column, and what happened to the row."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A problem (the row is rejected) or a warning (the row is imported) at a row and column."""
+
+    row: int | None  # None: the whole file
+    column: str
+    reason: str
+
+    def __str__(self):
+        where = f"row {self.row}" if self.row is not None else "file"
+        return f"{where}, column {self.column}: {self.reason}" if self.column else f"{where}: {self.reason}"
+
+
+@dataclass
+class RowOutcome:
+    row: int
+    action: str  # created | updated | unchanged | rejected
+    changes: list[str] = field(default_factory=list)

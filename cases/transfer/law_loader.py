@@ -1,0 +1,256 @@
+"""Load the shipped law data (cases/data/) into Jurisdiction, Region, Article and WatchListEntry.
+
+Reading and comparing are plain functions; `load_law` writes. Loading twice changes nothing,
+and every run reports what it created and which facts changed, so staff can review a new law.
+"""
+
+import datetime
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from django.db import transaction
+
+from cases.models import Article, Jurisdiction, Region, WatchListEntry
+from cases.risk.queue import request_jurisdiction_assessment
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+ARTICLE_FIELDS = (
+    "title_en",
+    "title_ru",
+    "title_be",
+    "capital",
+    "capital_since",
+    "capital_for_attempt_since",
+    "subject_restriction",
+    "subject_restriction_text",
+    "category",
+    "penalty",
+    "sources",
+    "verified",
+    "note",
+)
+JURISDICTION_FIELDS = (
+    "name",
+    "code_title",
+    "death_penalty",
+    "exemptions",
+    "preparation_article",
+    "attempt_article",
+    "capital_attempt_since",
+)
+
+
+class LawDataError(ValueError):
+    """The law data file is malformed; the message names the file and the entry."""
+
+
+@dataclass
+class LoadReport:
+    created: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    not_in_file: list[str] = field(default_factory=list)
+
+    @property
+    def unchanged(self) -> bool:
+        return not (self.created or self.changed)
+
+    def lines(self) -> list[str]:
+        out = [f"created {item}" for item in self.created]
+        out += [f"changed {item}" for item in self.changed]
+        out += [f"kept, no longer in the data file: {item}" for item in self.not_in_file]
+        return out or ["no changes"]
+
+
+def expand_parts(raw) -> list[str]:
+    """'1-3' -> ['1', '2', '3'], '2,4' -> ['2', '4'], None -> [''] (an article without parts)."""
+    if raw is None or str(raw).strip() == "":
+        return [""]
+    parts: list[str] = []
+    for piece in str(raw).split(","):
+        piece = piece.strip()
+        if "-" in piece:
+            start, end = piece.split("-", 1)
+            if not (start.isdigit() and end.isdigit()) or int(start) > int(end):
+                raise LawDataError(f"cannot read the part range {raw!r}")
+            parts += [str(n) for n in range(int(start), int(end) + 1)]
+        elif piece:
+            parts.append(piece)
+    return parts
+
+
+def _date(value, where: str) -> datetime.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        raise LawDataError(f"{where}: {value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def read_jurisdiction(code: str, data_dir: Path = DATA_DIR) -> dict:
+    """The law and registry data of one jurisdiction as plain values, parts expanded."""
+    law_path = data_dir / "law" / f"{code}.yaml"
+    extra_path = data_dir / "registry" / f"{code}.yaml"
+    law = yaml.safe_load(law_path.read_text(encoding="utf-8"))
+    extra = yaml.safe_load(extra_path.read_text(encoding="utf-8")) if extra_path.exists() else {}
+    if not isinstance(law, dict) or law.get("jurisdiction") != code:
+        raise LawDataError(f"{law_path}: 'jurisdiction: {code}' missing")
+    categories = {
+        number: category
+        for category, numbers in (extra.get("categories") or {}).items()
+        for number in numbers
+    }
+    inchoate = law.get("inchoate") or {}
+    capital_attempt = inchoate.get("capital_attempt") or {}
+    jurisdiction = {
+        "code": code,
+        "name": extra.get("name", code),
+        "code_title": law.get("code", ""),
+        "death_penalty": law["death_penalty"],
+        "exemptions": [item["rule"] for item in law.get("exemptions") or []],
+        "preparation_article": str(inchoate.get("preparation_article") or ""),
+        "attempt_article": str(inchoate.get("attempt_article") or ""),
+        "capital_attempt_since": _date(capital_attempt.get("since"), f"{law_path} inchoate"),
+    }
+    attempt_parts = set(capital_attempt.get("parts") or [])
+    articles = []
+    for index, row in enumerate(law.get("articles") or []):
+        where = f"{law_path} article #{index + 1}"
+        if "article" not in row or "title_en" not in row:
+            raise LawDataError(f"{where}: 'article' and 'title_en' are required")
+        number = str(row["article"])
+        for part in expand_parts(row.get("part")):
+            for_attempt = _date(row.get("capital_for_attempt_since"), where)
+            if for_attempt is None and f"{number}.{part}" in attempt_parts:
+                for_attempt = jurisdiction["capital_attempt_since"]
+            restriction_text = row.get("subject_restriction") or ""
+            articles.append(
+                {
+                    "number": number,
+                    "part": part,
+                    "title_en": row["title_en"],
+                    "title_ru": row.get("title_ru") or "",
+                    "title_be": row.get("title_be") or "",
+                    "capital": bool(row.get("capital", False)),
+                    "capital_since": _date(row.get("capital_since"), where),
+                    "capital_for_attempt_since": for_attempt,
+                    # The only restriction in the data so far is officials and military (356 part 2).
+                    "subject_restriction": "official_or_military" if restriction_text else "",
+                    "subject_restriction_text": restriction_text,
+                    "category": categories.get(number, ""),
+                    "penalty": row.get("penalty") or "",
+                    "sources": list(row.get("sources") or []),
+                    "verified": bool(row.get("verified", False)),
+                    "note": row.get("note") or "",
+                }
+            )
+    keys = [(a["number"], a["part"]) for a in articles]
+    duplicates = {k for k in keys if keys.count(k) > 1}
+    if duplicates:
+        raise LawDataError(f"{law_path}: article parts listed twice: {sorted(duplicates)}")
+    watch_list = [
+        {
+            "article_number": str(row["article"]),
+            "part": str(row.get("part") or ""),
+            "condition": row.get("condition") or "",
+            "reason": row["reason"],
+        }
+        for row in extra.get("watch_list") or []
+    ]
+    return {
+        "jurisdiction": jurisdiction,
+        "regions": extra.get("regions") or [],
+        "articles": articles,
+        "watch_list": watch_list,
+    }
+
+
+def checksum(data: dict) -> str:
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def available_codes(data_dir: Path = DATA_DIR) -> list[str]:
+    return sorted(p.stem for p in (data_dir / "law").glob("*.yaml"))
+
+
+def _diff(instance, values: dict, fields) -> list[str]:
+    changes = []
+    for name in fields:
+        old, new = getattr(instance, name), values[name]
+        if old != new:
+            changes.append(f"{name}: {old!r} → {new!r}")
+            setattr(instance, name, new)
+    return changes
+
+
+@transaction.atomic
+def load_law(codes=None, data_dir: Path = DATA_DIR) -> LoadReport:
+    """Create or update the jurisdictions' law data; idempotent. Never deletes an article."""
+    report = LoadReport()
+    for code in codes or available_codes(data_dir):
+        before = len(report.created) + len(report.changed)
+        data = read_jurisdiction(code, data_dir)
+        values = data["jurisdiction"]
+        jurisdiction = Jurisdiction.objects.filter(code=code).first()
+        if jurisdiction is None:
+            jurisdiction = Jurisdiction.objects.create(**values)
+            report.created.append(f"jurisdiction {code}")
+        else:
+            changes = _diff(jurisdiction, values, JURISDICTION_FIELDS)
+            if changes:
+                report.changed.append(f"jurisdiction {code}: " + "; ".join(changes))
+        jurisdiction.data_checksum = checksum(data)
+        jurisdiction.save()
+
+        for row in data["regions"]:
+            region, created = Region.objects.get_or_create(
+                jurisdiction=jurisdiction,
+                code=row["code"],
+                defaults={"name_en": row["en"], "name_be": row.get("be", ""), "name_ru": row.get("ru", "")},
+            )
+            if created:
+                report.created.append(f"region {code} {row['code']}")
+
+        existing = {(a.number, a.part): a for a in Article.objects.filter(jurisdiction=jurisdiction)}
+        for values in data["articles"]:
+            key = (values["number"], values["part"])
+            label = f"{code} art. {key[0]}" + (f" part {key[1]}" if key[1] else "")
+            article = existing.pop(key, None)
+            if article is None:
+                Article.objects.create(
+                    jurisdiction=jurisdiction,
+                    number=key[0],
+                    part=key[1],
+                    **{f: values[f] for f in ARTICLE_FIELDS},
+                )
+                report.created.append(f"article {label}")
+                continue
+            changes = _diff(article, values, ARTICLE_FIELDS)
+            if changes:
+                article.save()
+                report.changed.append(f"article {label}: " + "; ".join(changes))
+        report.not_in_file += [f"article {code} {a.notation}" for a in existing.values()]
+
+        for values in data["watch_list"]:
+            entry, created = WatchListEntry.objects.get_or_create(
+                jurisdiction=jurisdiction,
+                article_number=values["article_number"],
+                part=values["part"],
+                defaults={"condition": values["condition"], "reason": values["reason"]},
+            )
+            if created:
+                report.created.append(f"watch-list entry {entry}")
+            else:
+                changes = _diff(entry, values, ("condition", "reason"))
+                if changes:
+                    entry.save()
+                    report.changed.append(f"watch-list entry {entry}: " + "; ".join(changes))
+        if len(report.created) + len(report.changed) > before:
+            request_jurisdiction_assessment(jurisdiction.pk)
+    return report
