@@ -58,6 +58,24 @@ class Region(models.Model):
         return self.name_en
 
 
+# The article facts the shipped law data sets (cases.transfer.law_loader); all of them are public.
+ARTICLE_FIELDS = (
+    "title_en",
+    "title_ru",
+    "title_be",
+    "capital",
+    "capital_since",
+    "capital_for_attempt_since",
+    "subject_restriction",
+    "subject_restriction_text",
+    "category",
+    "penalty",
+    "sources",
+    "verified",
+    "note",
+)
+
+
 class Article(models.Model):
     """One part of an article of a criminal code, with the facts that decide capital exposure."""
 

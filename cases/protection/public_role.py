@@ -39,7 +39,7 @@ from cases.models import (
     RiskAssessment,
     Source,
 )
-from cases.transfer.law_loader import ARTICLE_FIELDS
+from cases.models.law import ARTICLE_FIELDS
 
 PUBLIC_ALIAS = "public"
 

@@ -14,25 +14,11 @@ import yaml
 from django.db import transaction
 
 from cases.models import Article, Jurisdiction, Region, WatchListEntry
+from cases.models.law import ARTICLE_FIELDS
 from cases.risk.queue import request_jurisdiction_assessment
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
-ARTICLE_FIELDS = (
-    "title_en",
-    "title_ru",
-    "title_be",
-    "capital",
-    "capital_since",
-    "capital_for_attempt_since",
-    "subject_restriction",
-    "subject_restriction_text",
-    "category",
-    "penalty",
-    "sources",
-    "verified",
-    "note",
-)
 JURISDICTION_FIELDS = (
     "name",
     "code_title",
