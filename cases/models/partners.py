@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from cases.models.people import Person
 from cases.models.risk import RiskAlert
+from cases.protection.fields import EncryptedJSONField
 
 
 def _new_webhook_secret() -> str:
@@ -52,7 +53,8 @@ class WebhookDelivery(models.Model):
     class State(models.TextChoices):
         PENDING = "pending", _("pending")
         DELIVERED = "delivered", _("delivered")
-        FAILED = "failed", _("failed after all retries")
+        FAILED = "failed", _("failed: all retries used, or the address refused")
+        CANCELLED = "cancelled", _("cancelled: no longer to be sent")
 
     subscription = models.ForeignKey(WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries")
     alert = models.ForeignKey(RiskAlert, on_delete=models.CASCADE, related_name="deliveries")
@@ -144,7 +146,11 @@ class Submission(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="submissions")
-    payload = models.JSONField(null=True, help_text="The report as sent; deleted after the retention period")
+    payload = EncryptedJSONField(
+        null=True,
+        help_text="The report as sent, encrypted (names, description, the reporter's contact); "
+        "deleted after the retention period",
+    )
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     received_at = models.DateTimeField(auto_now_add=True)
     handled_at = models.DateTimeField(null=True, blank=True)

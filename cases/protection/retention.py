@@ -1,8 +1,9 @@
 """Data minimisation: transient personal data is deleted once it has served its purpose.
 
 What goes, and when (all periods from the environment, see .env.example):
-- the raw content of partner submissions, SUBMISSION_RETENTION_DAYS after they were handled
-  (a pending one waits for moderation: deleting it would lose a reported detention);
+- the raw content of partner submissions (encrypted at rest until then), SUBMISSION_RETENTION_DAYS
+  after they were handled (a pending one waits for moderation: deleting it would lose a reported
+  detention);
 - expired staff sessions (Django leaves them in the table until someone cleans up);
 - login records with usernames and client addresses (django-axes' attempts and failure log),
   LOGIN_RECORD_RETENTION_DAYS after the attempt; a lockout lasts far less than that.

@@ -2,18 +2,18 @@
 group, and signed webhooks to partner organisations, each delivery logged and retried.
 
 Retries are driven by the database, not by the broker: a delivery stays 'pending' with its
-next attempt time until it succeeds or runs out of attempts, and a periodic task picks up
-what is due. A broker restart therefore loses no alert.
+next attempt time until it succeeds, runs out of attempts, is refused (an address that is not
+public) or is cancelled (the person was withdrawn meanwhile), and a periodic task picks up what
+is due. A broker restart therefore loses no alert.
 """
 
 import datetime
 import hashlib
 import hmac
+import http.client
 import json
 import logging
 import time
-import urllib.error
-import urllib.request
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -25,7 +25,8 @@ from django.utils import timezone, translation
 from cases import background
 from cases.choices import PublicationState, RiskLevel
 from cases.exceptions import RefusedChange
-from cases.models import RiskAlert, WebhookDelivery, WebhookSubscription
+from cases.models import Person, RiskAlert, WebhookDelivery, WebhookSubscription
+from cases.protection import webhook_urls
 
 logger = logging.getLogger(__name__)
 
@@ -204,11 +205,17 @@ def backoff(attempts: int) -> datetime.timedelta:
 
 
 def deliver_webhook(*, delivery_id: int) -> str:
-    """Make one attempt if the delivery is due; record the outcome. Returns the new state."""
+    """Make one attempt if the delivery is due; record the outcome. Returns the new state.
+
+    Each attempt first asks again whether it may be sent: a person withdrawn (or a subscription
+    switched off) since the alert was raised cancels it. The URL's host is then resolved and
+    checked (cases.protection.webhook_urls): an address that is not public fails the delivery at
+    once, with no retry. Redirects are not followed: a 3xx answer is a failed attempt.
+    """
     with transaction.atomic():
         delivery = (
             WebhookDelivery.objects.select_for_update(skip_locked=True)
-            .select_related("subscription")
+            .select_related("subscription", "alert")
             .filter(pk=delivery_id)
             .first()
         )
@@ -216,31 +223,31 @@ def deliver_webhook(*, delivery_id: int) -> str:
             return delivery.state if delivery else "missing"
         if delivery.next_attempt_at and delivery.next_attempt_at > timezone.now():
             return delivery.state
-        body = json.dumps(delivery.payload, sort_keys=True).encode()
-        timestamp = str(int(time.time()))
-        request = urllib.request.Request(  # noqa: S310 - staff-registered http(s) URL
-            delivery.subscription.url,
-            data=body,
-            method="POST",
-            headers={
-                "Content-Type": "application/json",
-                "User-Agent": "registry-webhooks/1",
-                TIMESTAMP_HEADER: timestamp,
-                SIGNATURE_HEADER: sign(delivery.subscription.secret, timestamp, body),
-            },
-        )
+        reason = _reason_not_to_send(delivery)
+        if reason:
+            delivery.state, delivery.next_attempt_at, delivery.last_error = (
+                WebhookDelivery.State.CANCELLED,
+                None,
+                reason,
+            )
+            delivery.save()
+            return delivery.state
         delivery.attempts += 1
         delivery.last_attempt_at = timezone.now()
         try:
-            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
-                delivery.last_status_code, delivery.last_error = response.status, ""
-                ok = 200 <= response.status < 300
-        except urllib.error.HTTPError as exc:
-            delivery.last_status_code, delivery.last_error, ok = exc.code, f"HTTP {exc.code}", False
-        except (urllib.error.URLError, OSError) as exc:
-            delivery.last_status_code, ok = None, False
-            delivery.last_error = f"{type(exc).__name__}: {getattr(exc, 'reason', exc)}"[:300]
-        if ok:
+            target = webhook_urls.resolve_webhook_target(delivery.subscription.url)
+        except webhook_urls.UnsafeWebhookURL as refusal:
+            delivery.state, delivery.next_attempt_at, delivery.last_status_code = (
+                WebhookDelivery.State.FAILED,
+                None,
+                None,
+            )
+            delivery.last_error = f"Refused, not sent: {refusal.detail}"[:300]
+            delivery.save()
+            return delivery.state
+        status, delivery.last_error = _post(target, delivery)
+        delivery.last_status_code = status
+        if status is not None and 200 <= status < 300:
             delivery.state, delivery.delivered_at, delivery.next_attempt_at = (
                 WebhookDelivery.State.DELIVERED,
                 timezone.now(),
@@ -252,6 +259,45 @@ def deliver_webhook(*, delivery_id: int) -> str:
             delivery.next_attempt_at = timezone.now() + backoff(delivery.attempts)
         delivery.save()
         return delivery.state
+
+
+def _reason_not_to_send(delivery: WebhookDelivery) -> str:
+    """Why this delivery must not go out now ('' if it may): partners hear only about published people."""
+    if not Person.objects.published().filter(cases=delivery.alert.case_id).exists():
+        return "Not sent: the person is no longer published."
+    if not delivery.subscription.active:
+        return "Not sent: the subscription is no longer active."
+    return ""
+
+
+def _post(target: webhook_urls.WebhookTarget, delivery: WebhookDelivery) -> tuple[int | None, str]:
+    """POST the signed payload to the checked address; returns (status code, error for the log).
+
+    The log never holds the URL (partners put tokens in paths) nor the secret.
+    """
+    body = json.dumps(delivery.payload, sort_keys=True).encode()
+    timestamp = str(int(time.time()))
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "registry-webhooks/1",
+        TIMESTAMP_HEADER: timestamp,
+        SIGNATURE_HEADER: sign(delivery.subscription.secret, timestamp, body),
+    }
+    connection = webhook_urls.open_connection(target, timeout=TIMEOUT_SECONDS)
+    try:
+        connection.request("POST", target.path, body=body, headers=headers)
+        status = connection.getresponse().status
+    except OSError as exc:  # refused, timed out, TLS certificate not valid for the host name
+        return None, f"{type(exc).__name__}: {exc}"[:300]
+    except (http.client.HTTPException, ValueError) as exc:  # its message may quote the URL's token
+        return None, type(exc).__name__
+    finally:
+        connection.close()
+    if 200 <= status < 300:
+        return status, ""
+    if 300 <= status < 400:
+        return status, f"HTTP {status}: redirects are not followed; register the final URL"
+    return status, f"HTTP {status}"
 
 
 def due_deliveries() -> list[int]:

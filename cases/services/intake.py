@@ -1,5 +1,6 @@
 """Partner submissions: received, moderated by staff, turned into records through the services,
-and their raw payload deleted after the retention period."""
+and their raw payload deleted after the retention period. The payload (names, description, the
+reporter's contact) is encrypted at rest like every other confidential field."""
 
 import datetime
 
@@ -16,7 +17,7 @@ def _jsonable(payload: dict) -> dict:
 
 
 def receive_submission(*, organisation, payload: dict) -> Submission:
-    """Store a partner's report for moderation. Nothing about it is public."""
+    """Store a partner's report for moderation, encrypted at rest. Nothing about it is public."""
     return Submission.objects.create(organisation=organisation, payload=_jsonable(payload))
 
 

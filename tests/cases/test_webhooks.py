@@ -8,13 +8,21 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.utils import timezone
 
-from cases import services
+from cases import background, services
 from cases.models import RiskAlert, WebhookDelivery, WebhookSubscription
 from cases.risk import alerts
+from cases.tasks import task_retry_due_webhooks
 from tests.factories import CaseFactory, article
 
 pytestmark = pytest.mark.django_db(transaction=True)
 D = datetime.date
+
+
+@pytest.fixture(autouse=True)
+def receivers_on_loopback_are_allowed(settings):
+    """The test receivers listen on 127.0.0.1, which deliveries refuse unless an operator allows
+    private addresses (tests/cases/test_webhook_ssrf.py shows the refusal)."""
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True
 
 
 class Receiver:
@@ -114,8 +122,6 @@ def test_failing_receiver_is_retried_with_backoff_and_every_attempt_logged(law):
         assert (delivery.attempts, delivery.last_status_code, delivery.last_error) == (2, 503, "HTTP 503")
 
         WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
-        from cases.tasks import task_retry_due_webhooks
-
         assert task_retry_due_webhooks() == 1
     delivery.refresh_from_db()
     assert (delivery.state, delivery.attempts, delivery.last_status_code) == ("delivered", 3, 200)
@@ -158,3 +164,58 @@ def test_inactive_subscription_gets_nothing(law):
     )
     _published_case_reclassified_into_terrorism()
     assert not WebhookDelivery.objects.exists()
+
+
+def test_retry_about_a_person_withdrawn_meanwhile_is_cancelled_not_sent(law):
+    """A family asked to withdraw the person after the first attempt failed: partners hear nothing."""
+    with Receiver([500]) as receiver:
+        WebhookSubscription.objects.create(organisation="Synthetic partner", url=receiver.url)
+        case = _published_case_reclassified_into_terrorism()
+        services.withdraw_person(person=case.person)
+        delivery = WebhookDelivery.objects.get()
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
+
+        assert alerts.deliver_webhook(delivery_id=delivery.pk) == "cancelled"
+
+    delivery.refresh_from_db()
+    assert len(receiver.requests) == 1  # only the attempt made while the person was published
+    assert (delivery.state, delivery.attempts, delivery.next_attempt_at) == ("cancelled", 1, None)
+    assert delivery.last_error == "Not sent: the person is no longer published."
+    assert alerts.due_deliveries() == []
+
+
+def test_delivery_whose_message_was_lost_is_not_sent_once_the_person_is_withdrawn(law, monkeypatch):
+    """The broker was down when the alert was raised; the periodic retry runs after the withdrawal."""
+    queue = background.send
+
+    def broker_down_for_webhooks(name, **kwargs):
+        if name == "deliver_webhook":
+            raise ConnectionError("broker down")
+        return queue(name, **kwargs)
+
+    monkeypatch.setattr(background, "send", broker_down_for_webhooks)
+    with Receiver([]) as receiver:
+        WebhookSubscription.objects.create(organisation="Synthetic partner", url=receiver.url)
+        case = _published_case_reclassified_into_terrorism()
+        services.withdraw_person(person=case.person)
+
+        assert task_retry_due_webhooks() == 1
+
+    delivery = WebhookDelivery.objects.get()
+    assert receiver.requests == []
+    assert (delivery.state, delivery.attempts) == ("cancelled", 0)
+
+
+def test_retry_to_a_subscription_switched_off_meanwhile_is_cancelled_not_sent(law):
+    with Receiver([500]) as receiver:
+        subscription = WebhookSubscription.objects.create(organisation="Paused partner", url=receiver.url)
+        _published_case_reclassified_into_terrorism()
+        WebhookSubscription.objects.filter(pk=subscription.pk).update(active=False)
+        delivery = WebhookDelivery.objects.get()
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
+
+        assert alerts.deliver_webhook(delivery_id=delivery.pk) == "cancelled"
+
+    delivery.refresh_from_db()
+    assert len(receiver.requests) == 1
+    assert delivery.last_error == "Not sent: the subscription is no longer active."

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from cases.protection import crypto
-from cases.protection.fields import EncryptedTextField
+from cases.protection.fields import EncryptedField
 
 
 def encrypted_columns():
@@ -12,7 +12,7 @@ def encrypted_columns():
     from django.apps import apps
 
     for model in apps.get_models():
-        names = [f.attname for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+        names = [f.attname for f in model._meta.concrete_fields if isinstance(f, EncryptedField)]
         if names:
             yield model, names
 
