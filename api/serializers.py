@@ -3,6 +3,9 @@ ones add confidential fields for callers that `api.access` allows to see them.
 
 No database id leaves the API: people are known by slug, everything else by a public UUID, and
 articles by "<jurisdiction>-<number>[.<part>]".
+
+A field that can be empty (an optional relation read through `source=`, a method field) says
+`allow_null=True`, so the OpenAPI schema marks it nullable: partners generate clients from it.
 """
 
 from drf_spectacular.utils import extend_schema_field
@@ -13,6 +16,7 @@ from cases.models import (
     Article,
     Case,
     CaseEvent,
+    ChangeRecord,
     Charge,
     Facility,
     Person,
@@ -93,7 +97,7 @@ class ArticleSerializer(ArticleSummarySerializer):
 
 class FacilitySerializer(serializers.ModelSerializer):
     id = serializers.SlugField(source="slug", read_only=True)
-    region = serializers.CharField(source="region.code", default=None)
+    region = serializers.CharField(source="region.code", default=None, allow_null=True)
     jurisdiction = serializers.CharField(source="jurisdiction.code")
 
     class Meta:
@@ -115,7 +119,9 @@ class ChargeSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     case = serializers.UUIDField(source="case.public_id", read_only=True)
     article = ArticleSummarySerializer()
-    reclassified_into = serializers.UUIDField(source="reclassified_into.public_id", default=None)
+    reclassified_into = serializers.UUIDField(
+        source="reclassified_into.public_id", default=None, allow_null=True
+    )
     reclassified_from = serializers.SerializerMethodField()
     reclassification_date = serializers.SerializerMethodField()
 
@@ -249,6 +255,9 @@ class CaseSerializer(serializers.ModelSerializer):
             "charges",
             "updated_at",
         ]
+        # PostgreSQL's smallint, stated so the schema is the same on every database (SQLite knows
+        # no small integers and would publish 2^63 - 1).
+        extra_kwargs = {"sentence_years": {"max_value": 32767}, "sentence_months": {"max_value": 32767}}
 
     @extend_schema_field(RiskSerializer)
     def get_risk(self, case):
@@ -263,7 +272,7 @@ class CaseSerializer(serializers.ModelSerializer):
 class PersonSerializer(serializers.ModelSerializer):
     id = serializers.SlugField(source="slug", read_only=True)
     names = NameSerializer(many=True, read_only=True)
-    region = serializers.CharField(source="region.code", default=None)
+    region = serializers.CharField(source="region.code", default=None, allow_null=True)
     birth_year = serializers.SerializerMethodField()
     cases = serializers.SerializerMethodField()
 
@@ -335,12 +344,28 @@ class SubmissionReceiptSerializer(serializers.Serializer):
 
 
 class ChangeSerializer(serializers.Serializer):
-    cursor = serializers.IntegerField(source="id")
+    """One entry of the change feed. A person's removal names them by `person_uuid` alone (its
+    `object_id` is the same UUID): the slug is built from the name of someone who may have asked
+    to be taken off the registry."""
+
+    cursor = serializers.CharField(
+        help_text="Opaque: pass it back as `since` to read on after this entry; it has no order or size"
+    )
     action = serializers.CharField()
     object_type = serializers.CharField()
     object_id = serializers.CharField()
-    person = serializers.SlugField(source="person.slug")
+    person = serializers.SerializerMethodField(help_text="The person's slug; null in a removal")
+    person_uuid = serializers.UUIDField(
+        source="person.public_id",
+        help_text="The person's public UUID: keep it with the slug, a removal names only this",
+    )
     at = serializers.DateTimeField(source="created_at")
+
+    @extend_schema_field(serializers.SlugField(allow_null=True))
+    def get_person(self, change) -> str | None:
+        if change.action == ChangeRecord.Action.REMOVED and change.object_type == "person":
+            return None
+        return change.person.slug
 
 
 class WebhookSubscriptionSerializer(serializers.ModelSerializer):

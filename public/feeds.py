@@ -1,6 +1,7 @@
 """The Atom feed of changes: new detentions, reclassifications, verdicts and releases."""
 
 import datetime
+import re
 
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
@@ -13,10 +14,30 @@ from public import presenters
 from public.views import latest_changes
 
 FEED_SIZE = 50
+# Characters XML 1.0 cannot carry: one of them in an event text would break the feed for everyone.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _text(value: str) -> str:
+    return NOT_XML.sub(" ", value)
+
+
+class PlainTextAtom1Feed(Atom1Feed):
+    """Atom whose summaries are plain text (`type="text"`), like its titles.
+
+    Event text is typed by staff or comes from a partner's accepted submission: as Django's
+    default `type="html"` a reader would render it, running an `onerror` or loading an image
+    that collects every reader's address (issue #13).
+    """
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("summary", item["description"], {"type": "text"})
 
 
 class ChangesFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = PlainTextAtom1Feed
     title = _("Registry of political prisoners: latest changes")
     subtitle = _("New detentions, reclassifications of charges, verdicts and releases.")
 
@@ -28,11 +49,11 @@ class ChangesFeed(Feed):
         return [presenters.change_entry(event, language) for event in latest_changes(FEED_SIZE)]
 
     def item_title(self, item):
-        return f"{item.person_name}: {item.label}"
+        return _text(f"{item.person_name}: {item.label}")
 
     def item_description(self, item):
         detail = f" — {item.text}" if item.text else ""
-        return f"{presenters.format_date(item.date)}: {item.label}{detail}"
+        return _text(f"{presenters.format_date(item.date)}: {item.label}{detail}")
 
     def item_link(self, item):
         return reverse("public:person-detail", args=[item.person_slug])

@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from cases import choices
 from cases.models.law import Article, Jurisdiction, Region
 from cases.models.people import Person
+from cases.models.public_time import PublicUpdateTime
 from cases.models.sources import Source
 from cases.sentences import expected_release_date
 
@@ -47,8 +48,31 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(person__publication_state=choices.PublicationState.PUBLISHED)
 
 
-class Case(models.Model):
+class Case(PublicUpdateTime, models.Model):
     """One criminal case against one person, in one jurisdiction."""
+
+    # What the public sees of a case (PUBLIC_COLUMNS of the public database role, less bookkeeping
+    # and the risk fields, which move by bulk updates); a change to one of these moves
+    # `updated_at`. The judge and the prosecutor are not shown.
+    PUBLIC_FIELDS = (
+        "person_id",
+        "jurisdiction_id",
+        "case_number",
+        "investigating_body",
+        "detention_date",
+        "detention_place",
+        "status",
+        "court",
+        "verdict_date",
+        "sentence_kind",
+        "sentence_years",
+        "sentence_months",
+        "sentence_regime",
+        "expected_release_date",
+        "recognised_on",
+        "recognised_by",
+        "recognition_criteria",
+    )
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases")
@@ -97,7 +121,11 @@ class Case(models.Model):
         max_length=64, blank=True, editable=False, help_text="Digest of the last stored assessment"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(
+        default=timezone.now,
+        editable=False,
+        help_text="When what the public may see of this case last changed; internal edits do not move it",
+    )
 
     objects = CaseQuerySet.as_manager()
     history = HistoricalRecords(

@@ -5,12 +5,14 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from cases import choices
 from cases.identity.names import name_key
 from cases.models.law import Region
+from cases.models.public_time import PublicUpdateTime
 from cases.protection.fields import EncryptedTextField
 
 
@@ -28,8 +30,21 @@ def _new_slug_suffix() -> str:
     return secrets.token_hex(3)
 
 
-class Person(models.Model):
+class Person(PublicUpdateTime, models.Model):
     """Someone persecuted, with the facts the risk rules depend on."""
+
+    # What the public sees of a person besides their names (PUBLIC_COLUMNS of the public database
+    # role, less bookkeeping); a change to one of these, publication included, moves `updated_at`.
+    PUBLIC_FIELDS = (
+        "sex",
+        "birth_date",
+        "birth_date_precision",
+        "region_id",
+        "citizenship",
+        "occupation",
+        "biography",
+        "publication_state",
+    )
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     slug = models.SlugField(max_length=120, unique=True, editable=False)
@@ -70,7 +85,11 @@ class Person(models.Model):
         help_text="Set when this record was merged into another; it then holds nothing and shows nowhere",
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(
+        default=timezone.now,
+        editable=False,
+        help_text="When what the public may see of this person last changed; internal edits do not move it",
+    )
 
     objects = PersonQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])

@@ -4,12 +4,36 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases import choices
 from cases.models.cases import Case
 from cases.models.people import Person
+
+
+class ChangeRecordQuerySet(models.QuerySet):
+    def published(self, *, internal: bool = False):
+        """The one definition of what a reader of published records only (anonymous callers and
+        every partner key) may read of the change feed.
+
+        An entry shows when it was written while its person was published, and the person still is
+        (`Person.objects.published()`): work on a draft, on a withdrawn person or on a record
+        later merged in never shows, before or after publication. An entry of a `person` object
+        shows only under that person's own slug (a merge moves the entries of the merged record,
+        which name it). Internal entries (internal events) show only with `internal`. A person who
+        is no longer published shows as their removal alone, which names them by their public
+        UUID, never by the slug built from their name.
+        """
+        published = Person.objects.published()
+        current = Q(person__in=published, person_was_published=True) & (
+            ~Q(object_type="person") | Q(object_id=F("person__slug"))
+        )
+        if not internal:
+            current &= Q(is_public=True)
+        removed = Q(action=ChangeRecord.Action.REMOVED, object_type="person") & ~Q(person__in=published)
+        return self.filter(current | removed)
 
 
 class ChangeRecord(models.Model):
@@ -24,12 +48,23 @@ class ChangeRecord(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     object_type = models.CharField(max_length=20)
-    object_id = models.CharField(max_length=64, help_text="The object's public identifier")
+    object_id = models.CharField(
+        max_length=120,  # a person's slug is up to 120 characters
+        help_text="The object's public identifier; a person's removal names the person's public UUID, "
+        "never the slug",
+    )
     action = models.CharField(max_length=20, choices=Action.choices)
     is_public = models.BooleanField(
         default=True, help_text="False for objects that are never public (internal events)"
     )
+    person_was_published = models.BooleanField(
+        default=False,
+        help_text="Whether the person was published when this was written: what is done to drafts "
+        "and withdrawn people never reaches readers of published records",
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = ChangeRecordQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]
@@ -40,9 +75,18 @@ class ChangeRecord(models.Model):
 
 
 def record_change(*, person, object_type: str, object_id, action: str, is_public: bool = True) -> None:
-    """Note a change to one object of a person's record in the change feed, in the caller's transaction."""
+    """Note a change to one object of a person's record in the change feed, in the caller's transaction.
+
+    Whether the person is published is read from the database, not from `person`: a caller's copy
+    can predate a publication or withdrawal in the same transaction.
+    """
     ChangeRecord.objects.create(
-        person=person, object_type=object_type, object_id=str(object_id), action=action, is_public=is_public
+        person=person,
+        object_type=object_type,
+        object_id=str(object_id),
+        action=action,
+        is_public=is_public,
+        person_was_published=Person.objects.published().filter(pk=person.pk).exists(),
     )
 
 

@@ -12,6 +12,7 @@ from cases.models import (
     Person,
     PersonName,
 )
+from cases.protection.permissions import SOURCES_GROUP_FIELDS
 from cases.services.base import assess_after_commit, note_change, validated_save
 
 Action = ChangeRecord.Action
@@ -78,8 +79,10 @@ def create_person(*, names: list[NameSpec], by=None, **fields) -> Person:
 def update_person(*, person: Person, by=None, **changes) -> Person:
     """Change a person's facts.
 
-    Side effects: a history row; when sex, birth date or official status change, every case
-    of the person is queued for re-assessment after commit.
+    Side effects: a history row; a change-feed entry, internal unless a public field changed
+    (`Person.PUBLIC_FIELDS`, which also move `updated_at`), none for contacts alone; when sex,
+    birth date or official status change, every case of the person is queued for re-assessment
+    after commit.
     """
     unknown = set(changes) - PERSON_FIELDS
     if unknown:
@@ -88,10 +91,15 @@ def update_person(*, person: Person, by=None, **changes) -> Person:
     person = Person.objects.select_for_update().get(pk=person.pk)
     risk_relevant = {"sex", "birth_date", "birth_date_precision", "is_official_or_military"}
     moved = any(getattr(person, f) != v for f, v in changes.items() if f in risk_relevant)
+    changed = {f for f, v in changes.items() if getattr(person, f) != v}
     for field, value in changes.items():
         setattr(person, field, value)
+    public = person.public_fields_changed()
     validated_save(person, by)
-    note_change(person, "person", person.slug, Action.UPDATED)
+    # An internal edit is an internal entry, and contacts (Sources group only) reach no feed
+    # reader at all: a public "updated" would tell everyone when staff worked on the person.
+    if changed - set(SOURCES_GROUP_FIELDS["person"]):
+        note_change(person, "person", person.slug, Action.UPDATED, is_public=public)
     if moved:
         assess_after_commit(list(person.cases.values_list("id", flat=True)))
     return person
@@ -116,7 +124,10 @@ def add_person_name(*, person: Person, text: str, script: str, kind: str, is_pri
 def publish_person(*, person: Person, by=None) -> Person:
     """Make a person and their cases visible on the public pages and the anonymous API.
 
-    Refused without a primary name or without a case. Side effects: history row, published_at.
+    Refused without a primary name or without a case. Side effects: history row, published_at,
+    `updated_at` of the person and their cases (the public's view is new), a `created` entry in
+    the change feed: the first of theirs that readers of published records see, since what was
+    done to the draft stays hidden.
     """
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.publication_state == choices.PublicationState.PUBLISHED:
@@ -128,6 +139,8 @@ def publish_person(*, person: Person, by=None) -> Person:
     person.publication_state = choices.PublicationState.PUBLISHED
     person.published_at = timezone.now()
     validated_save(person, by)
+    # Their cases are new to the public too; the time of the last edit of a draft is not public.
+    person.cases.update(updated_at=person.updated_at)
     # To a mirror, a newly published person is new, whatever their history in the registry.
     note_change(person, "person", person.slug, Action.CREATED)
     return person
@@ -137,13 +150,15 @@ def publish_person(*, person: Person, by=None) -> Person:
 def withdraw_person(*, person: Person, by=None) -> Person:
     """Take a published person off the public pages (e.g. at the family's request).
 
-    Side effects: history row. The record and its history stay for staff.
+    Side effects: history row; a `removed` entry in the change feed that names the person by
+    their public UUID only, since the slug is built from their name (every earlier entry of
+    theirs leaves the public feed: `ChangeRecord.objects.published()`). The record and its
+    history stay for staff.
     """
     person = Person.objects.select_for_update().get(pk=person.pk)
     if person.publication_state != choices.PublicationState.PUBLISHED:
         raise PublicationRefused("Only a published person can be withdrawn.")
     person.publication_state = choices.PublicationState.WITHDRAWN
     validated_save(person, by)
-    # Mirrors must drop the record; the feed carries the removal, never the old content.
-    note_change(person, "person", person.slug, Action.REMOVED)
+    note_change(person, "person", person.public_id, Action.REMOVED)
     return person

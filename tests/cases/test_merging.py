@@ -377,7 +377,9 @@ def test_merged_page_is_not_found_when_the_kept_person_is_not_published(client, 
 def test_merged_person_was_withdrawn_and_undo_publishes_again(published_pair, publisher):
     kept, merged, merge = published_pair
     assert merged.publication_state == choices.PublicationState.WITHDRAWN
-    assert ChangeRecord.objects.filter(person=merged, action="removed", object_id=merged.slug).exists()
+    assert ChangeRecord.objects.filter(
+        person=merged, action="removed", object_id=str(merged.public_id)
+    ).exists()
 
     undo_merge(merge=merge, by=publisher)
 
