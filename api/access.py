@@ -22,6 +22,7 @@ from cases.models import PartnerAPIKey
 from cases.protection.permissions import CONFIDENTIAL_SOURCES_PERMISSION
 
 Scope = PartnerAPIKey.Scope
+ANONYMOUS_LABEL = "anonymous"
 
 
 @dataclass(frozen=True)
@@ -33,8 +34,13 @@ class Access:
     can_submit: bool = False
     is_staff: bool = False
 
+    @property
+    def is_anonymous(self) -> bool:
+        """No key and no verified staff session: what anyone on the internet gets."""
+        return self.label == ANONYMOUS_LABEL
 
-ANONYMOUS = Access("anonymous")
+
+ANONYMOUS = Access(ANONYMOUS_LABEL)
 
 
 def access_for(request) -> Access:

@@ -27,6 +27,7 @@ class RegistryAutoSchema(AutoSchema):
             "401": (ErrorSerializer, "The API key is unknown, revoked or expired"),
             "403": (ErrorSerializer, "The caller may not do this (e.g. the key lacks the scope)"),
             "404": (ErrorSerializer, "No such record, or not visible to this caller"),
+            "429": (ErrorSerializer, "Too many requests: wait the seconds the Retry-After header gives"),
         }
         for code, (serializer, description) in errors.items():
             if code not in responses:

@@ -1,12 +1,15 @@
 """The REST API for advocacy groups. Views are thin: visibility comes from `api.access`, filters
 from `cases.filtersets`, writes from `cases.services`."""
 
+import base64
 import uuid
 
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from django.conf import settings
 from django.core.paginator import Page
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
@@ -200,7 +203,7 @@ class AudienceViewSet(viewsets.ReadOnlyModelViewSet):
                 object_type=self.export_name,
                 count=queryset.count(),
                 fields=self.confidential_fields(),
-                via=f"{request.method} {request.get_full_path()}"[:200],
+                via=f"{request.method} {request.get_full_path()}",  # audit.record drops the values
             )
 
         def factory(batch):
@@ -294,7 +297,7 @@ class ChargeViewSet(AudienceViewSet):
 
     @extend_schema(responses=ChargeSerializer(many=True))
     @action(detail=True)
-    def chain(self, request, public_id=None):
+    def chain(self, request, public_id=None, format=None):
         """Every charge of this charge's reclassification chain, first to last."""
         charge = self.get_object()
         charges = _readable(self.access, self.get_queryset())
@@ -445,15 +448,61 @@ class StatisticsView(APIView):
 
 
 class ChangeFeedPagination:
+    """The change feed's cursors: opaque tokens, never row numbers.
+
+    With row numbers, the gap between two cursors counts the entries the caller is not shown
+    (drafts, internal events, withdrawn people: issue #13). A cursor is the entry's row id
+    encrypted as one AES block under a key derived from SECRET_KEY: a keyed permutation, so an
+    entry always has the same cursor and a mirror resumes exactly after it, while nobody without
+    the key can read, order, subtract or forge one. SECRET_KEY_FALLBACKS still open the cursors
+    of an old key after a rotation. `since` left out (or "0") starts from the beginning.
+    """
+
     max_page_size = 500
+    default_page_size = 200
+    # The first half of every cursor's block: a block that does not decrypt to it is refused.
+    _MARK = b"changes:"
+
+    @classmethod
+    def cursor_for(cls, position: int) -> str:
+        encryptor = cls._cipher(settings.SECRET_KEY).encryptor()
+        block = encryptor.update(cls._MARK + position.to_bytes(8, "big")) + encryptor.finalize()
+        return base64.urlsafe_b64encode(block).decode().rstrip("=")
+
+    @classmethod
+    def position_of(cls, cursor: str | None) -> int:
+        if cursor in (None, "", "0"):
+            return 0
+        try:
+            block = base64.urlsafe_b64decode(cursor + "==")
+        except ValueError:
+            block = b""
+        if len(block) == 16:
+            for secret in [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]:
+                decryptor = cls._cipher(secret).decryptor()
+                plain = decryptor.update(block) + decryptor.finalize()
+                if plain.startswith(cls._MARK):
+                    return int.from_bytes(plain[len(cls._MARK) :], "big")
+        raise ValidationError(
+            {"since": "Not a cursor of this feed: pass a next_cursor it gave, or leave it out."}
+        )
+
+    @staticmethod
+    def _cipher(secret) -> Cipher:
+        key = salted_hmac(
+            "registry.change-feed-cursor", "aes-128", secret=secret, algorithm="sha256"
+        ).digest()
+        # One block of ECB is the block cipher itself, a permutation of 16-byte values: what a
+        # deterministic cursor needs, and no pattern can repeat within a single block.
+        return Cipher(algorithms.AES(key[:16]), modes.ECB())  # noqa: S305
 
 
 @extend_schema(
     parameters=[
         OpenApiParameter(
             "since",
-            {"type": "integer", "minimum": 0},
-            description="The cursor of the last change you have (0 for all)",
+            {"type": "string", "pattern": "^(0|[A-Za-z0-9_-]{22})?$"},
+            description="The next_cursor of your last page; leave it out (or 0) to start from the beginning",
         ),
         OpenApiParameter(
             "limit",
@@ -465,7 +514,7 @@ class ChangeFeedPagination:
         "ChangePage",
         {
             "results": ChangeSerializer(many=True),
-            "next_cursor": serializers.IntegerField(),
+            "next_cursor": serializers.CharField(),
             "has_more": serializers.BooleanField(),
         },
     ),
@@ -473,33 +522,39 @@ class ChangeFeedPagination:
 class ChangeFeedView(APIView):
     """Every change visible to the caller, in order. Keep `next_cursor` and ask again with it.
 
-    A person who is withdrawn or unpublished appears as a `removed` change and nothing more:
-    drop the record from your mirror. Changes show up a few seconds after they are made, so that
-    a transaction still committing cannot be skipped.
+    A person who is withdrawn appears as one `removed` change that names them by their UUID
+    (`person_uuid`, given with every earlier change of theirs) and nothing more: drop the record
+    from your mirror. Their earlier changes leave the feed. Changes show up a few seconds after
+    they are made, so that a transaction still committing cannot be skipped.
     """
 
     permission_classes = [ReadAccess]
 
     def get(self, request):
         access = access_for(request)
-        since = _int_param(request, "since", 0, minimum=0)
-        limit = _int_param(request, "limit", 200, minimum=1, maximum=ChangeFeedPagination.max_page_size)
+        since = ChangeFeedPagination.position_of(request.query_params.get("since"))
+        limit = _int_param(
+            request,
+            "limit",
+            ChangeFeedPagination.default_page_size,
+            minimum=1,
+            maximum=ChangeFeedPagination.max_page_size,
+        )
         settled = timezone.now() - timezone.timedelta(seconds=settings.CHANGE_FEED_SETTLE_SECONDS)
-        # Read through "default" for every caller: a `removed` entry names a person who is no
-        # longer published, whom the public database role cannot see.
-        changes = ChangeRecord.objects.filter(id__gt=since, created_at__lte=settled).select_related("person")
+        # Read through "default" for every caller: a `removed` entry belongs to a person who is
+        # no longer published, whom the public database role cannot see.
+        changes = ChangeRecord.objects.filter(id__gt=since, created_at__lte=settled)
         if not access.sees_unpublished:
-            visible = Q(person__publication_state=choices.PublicationState.PUBLISHED)
-            if not access.sees_confidential:
-                visible &= Q(is_public=True)
-            changes = changes.filter(visible | Q(action=ChangeRecord.Action.REMOVED, object_type="person"))
-        page = list(changes.order_by("id")[: limit + 1])
+            changes = changes.published(internal=access.sees_confidential)
+        page = list(changes.select_related("person").order_by("id")[: limit + 1])
         has_more = len(page) > limit
         page = page[:limit]
+        for change in page:
+            change.cursor = ChangeFeedPagination.cursor_for(change.id)
         return Response(
             {
                 "results": ChangeSerializer(page, many=True).data,
-                "next_cursor": page[-1].id if page else since,
+                "next_cursor": page[-1].cursor if page else ChangeFeedPagination.cursor_for(since),
                 "has_more": has_more,
             }
         )

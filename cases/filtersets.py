@@ -8,7 +8,9 @@ removed by the caller (`without_hidden`), so using them changes nothing.
 import datetime
 
 import django_filters as filters
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
+from django_filters.fields import IsoDateTimeField
 
 from cases.choices import CaseStatus, ChargeState, PublicationState, RiskLevel
 from cases.identity.names import word_keys
@@ -40,14 +42,32 @@ def name_search_q(query: str, person_ref: str = "pk") -> Q | None:
     return Q(Exists(names))
 
 
-class UTCIsoDateTimeFilter(filters.IsoDateTimeFilter):
-    """An ISO 8601 time with any offset Python accepts (up to ±23:59), compared in UTC: PostgreSQL
-    refuses offsets beyond ±15:59, which would otherwise turn a valid query into a server error."""
+class UTCIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 time with any offset Python accepts (up to ±23:59), converted to UTC when it is
+    read: PostgreSQL refuses offsets beyond ±15:59. A time that has no UTC equivalent (year 9999
+    at a negative offset, year 1 at a positive one) is refused here, as a bad value, rather than
+    overflow in the query."""
 
-    def filter(self, qs, value):
-        if value is not None:
-            value = value.astimezone(datetime.UTC)
-        return super().filter(qs, value)
+    default_error_messages = {
+        "invalid": "Enter a date and time in ISO 8601, such as 2024-05-01T12:00:00Z "
+        "(offsets from -23:59 to +23:59).",
+        "out_of_range": "This time is out of range: in UTC it must fall within the years 1 to 9999.",
+    }
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is None:
+            return None
+        try:
+            return value.astimezone(datetime.UTC)
+        except OverflowError:
+            raise ValidationError(self.error_messages["out_of_range"], code="out_of_range") from None
+
+
+class UTCIsoDateTimeFilter(filters.IsoDateTimeFilter):
+    """An ISO 8601 time, compared in UTC (UTCIsoDateTimeField)."""
+
+    field_class = UTCIsoDateTimeField
 
 
 class PersonFilterSet(filters.FilterSet):

@@ -52,3 +52,23 @@ def env_choice(name: str, default: str, choices: set[str]) -> str:
     if value not in choices:
         raise ImproperlyConfigured(f"{name} must be one of {sorted(choices)}; got {value!r}")
     return value
+
+
+_RATE_PERIODS = {"s", "sec", "second", "m", "min", "minute", "h", "hour", "d", "day"}
+
+
+def env_rate(name: str, default: str | None) -> str | None:
+    """A request rate as DRF's throttles read it, "<requests>/<period>" (60/min, 1000/hour, 10/s),
+    or None for "off" (the value `off`)."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value == "off":
+        return None
+    count, _, period = value.partition("/")
+    if not count.isdigit() or int(count) < 1 or period not in _RATE_PERIODS:
+        raise ImproperlyConfigured(
+            f"{name} must be a rate such as 60/min, 1000/hour or 10/s, or off; got {raw!r}"
+        )
+    return value

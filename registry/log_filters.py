@@ -1,13 +1,16 @@
-"""Logging filters: no visitor's address is ever written to a log.
+"""Logging filters: no visitor's address is ever written to a log, nor what they searched for.
 
 Whoever reads the public pages must not be traceable through our logs, even if the logs are
 seized. The filter is attached to every handler in `settings.LOGGING`, so it applies to records
-of any logger that reaches them (django.request, django.server, the project's own)."""
+of any logger that reaches them (django.request, django.server, the project's own). A request line
+in a message ("GET /people/?q=Name HTTP/1.1", the development server's) keeps only the names of
+its query parameters."""
 
 import copy
 import ipaddress
 import logging
 import re
+from urllib.parse import parse_qsl
 
 REDACTED = "[address removed]"
 
@@ -35,6 +38,21 @@ _IPV6_CANDIDATE = re.compile(
 )
 
 
+# A request line as the development server logs it: "GET /people/?q=Name HTTP/1.1".
+_REQUEST_LINE_QUERY = re.compile(r'("[A-Z]+ [^"\s?]*)\?([^"\s]*)( HTTP/[\d.]+")')
+
+
+def _query_names_only(match: re.Match) -> str:
+    names = dict.fromkeys(name for name, _ in parse_qsl(match.group(2), keep_blank_values=True))
+    return match.group(1) + ("?" + "&".join(f"{name}=" for name in names) if names else "") + match.group(3)
+
+
+def without_query_values(text: str) -> str:
+    """The text with the values of every logged request line's query string removed (the
+    parameter names are kept): a query string can hold a name someone searched for."""
+    return _REQUEST_LINE_QUERY.sub(_query_names_only, text)
+
+
 def _is_ip(text: str) -> bool:
     try:
         ipaddress.ip_address(text.split("%")[0])
@@ -55,7 +73,7 @@ class RedactAddresses(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        record.msg, record.args = redact_addresses(message), None
+        record.msg, record.args = redact_addresses(without_query_values(message)), None
         request = getattr(record, "request", None)
         if request is not None:
             meta = getattr(request, "META", None)

@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from registry.env import env_bool, env_choice, env_int, env_list, env_str
+from registry.env import env_bool, env_choice, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "public.middleware.ContentSecurityPolicyMiddleware",
+    # API answers to a key or a session: Cache-Control no-store; every API answer varies on them.
+    "api.middleware.PrivateAnswersMiddleware",
     # Last, as django-axes requires: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -182,6 +184,9 @@ TWO_FACTOR_PATCH_ADMIN = False
 TWO_FACTOR_REMEMBER_COOKIE_AGE = None
 # A reset link mailed to a staff member is good for two hours, not Django's three days.
 PASSWORD_RESET_TIMEOUT = 2 * 3600
+# Setting up an authenticator needs an administrator's enrolment link (`manage.py enrolment_link`),
+# not just the password; the link works once and for this many hours.
+ENROLMENT_LINK_HOURS = env_int("ENROLMENT_LINK_HOURS", 24, minimum=1)
 # Failed logins lock out a username (from any address) and an address (for any username), so
 # neither rotating addresses nor rotating usernames gets more guesses.
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
@@ -310,7 +315,13 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # api/throttles.py: anonymous callers per client address (the lockout's, TRUSTED_PROXY_COUNT),
+    # each key on its own count; past the rate a 429 with Retry-After. Counts in the default cache.
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.AnonymousRateThrottle", "api.throttles.PartnerRateThrottle"],
 }
+# Requests per period ("60/min", "1000/hour") or "off"; read at each request (api.throttles).
+API_THROTTLE_ANON = env_rate("API_THROTTLE_ANON", "60/min")
+API_THROTTLE_KEY = env_rate("API_THROTTLE_KEY", "600/min")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Political-prisoner case registry API",
     "DESCRIPTION": "Read the published registry; partners with keys read more and report detentions. "
@@ -416,3 +427,7 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # The staff group that is told by e-mail when a case's risk level changes.
 RISK_ALERT_GROUP = env_str("RISK_ALERT_GROUP", "Risk alerts")
+
+# Webhooks may reach private, loopback and link-local addresses (cases.protection.webhook_urls).
+# Off: a subscriber cannot point the registry at its own network (SSRF), whoever registered it.
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False)

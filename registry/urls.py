@@ -1,10 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect, render
 from django.urls import include, path
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.cache import never_cache
 from django_otp.plugins.otp_static.models import StaticToken
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from two_factor import views as two_factor_views
 
+from cases.protection.accounts import has_authenticator, user_for_enrolment_token
 from registry.health import health
 
 # The staff pages outside the admin site use the admin's templates, which want its titles.
@@ -31,16 +36,70 @@ class RecoveryCodesView(two_factor_views.BackupTokensView):
         return self.render_to_response(self.get_context_data(form=form, new_tokens=tokens))
 
 
+ENROLMENT_SESSION_KEY = "registry_enrolment_token"
+
+
+def _enrolment_refused(request, *, status: int, link_invalid: bool):
+    context = {**_admin_header, "link_invalid": link_invalid}
+    return render(request, "two_factor/core/enrolment_needed.html", context, status=status)
+
+
+@method_decorator(never_cache, name="dispatch")
+class EnrolmentLinkView(View):
+    """An administrator's enrolment link (`manage.py enrolment_link`): keeps its token in the
+    session and goes on to the password and then the setup wizard. The token travels in the query
+    string, which no access log of ours keeps (docs/security.md, "Logs and IP addresses"), and
+    leaves the address bar at once, as Django's password reset does, so no Referer carries it."""
+
+    http_method_names = ["get", "head"]
+
+    def get(self, request):
+        token = request.GET.get("token", "")
+        if user_for_enrolment_token(token) is None:
+            return _enrolment_refused(request, status=400, link_invalid=True)
+        request.session[ENROLMENT_SESSION_KEY] = token
+        return redirect("two_factor:setup")
+
+
+class EnrolmentSetupView(two_factor_views.SetupView):
+    """two_factor's setup wizard, open only to the person an enrolment link was issued to.
+
+    A password-only login (a member with no authenticator yet) may reach this page; without the
+    link's token in the session, and for that very account, it binds nothing: whoever stole a
+    password cannot bind their own authenticator (docs/security.md, "Setting up the second
+    factor")."""
+
+    extra_context = _admin_header
+
+    @classmethod
+    def get_prefix(cls, request, *args, **kwargs):
+        # formtools names the wizard's fields after the class: keep two_factor's names.
+        return "setup_view"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            if has_authenticator(request.user):  # nothing to set up; the admin asks for the code
+                return redirect("admin:index")
+            token = request.session.get(ENROLMENT_SESSION_KEY)
+            invited = user_for_enrolment_token(token) if token else None
+            if invited is None or invited.pk != request.user.pk:
+                return _enrolment_refused(request, status=403, link_invalid=False)
+        return super().dispatch(request, *args, **kwargs)
+
+    def done(self, form_list, **kwargs):
+        response = super().done(form_list, **kwargs)
+        self.request.session.pop(ENROLMENT_SESSION_KEY, None)
+        return response
+
+
 # The staff login and its second factor (django-two-factor-auth), under /admin/ like the rest of
-# the staff area. Only the views we use: no "disable two-factor" page, no phone methods.
+# the staff area. Only the views we use: no "disable two-factor" page, no phone methods; setting
+# up an authenticator needs an administrator's enrolment link.
 two_factor_patterns = (
     [
         path("login/", two_factor_views.LoginView.as_view(extra_context=_admin_header), name="login"),
-        path(
-            "two_factor/setup/",
-            two_factor_views.SetupView.as_view(extra_context=_admin_header),
-            name="setup",
-        ),
+        path("enrol/", EnrolmentLinkView.as_view(), name="enrol"),
+        path("two_factor/setup/", EnrolmentSetupView.as_view(), name="setup"),
         path("two_factor/qrcode/", two_factor_views.QRGeneratorView.as_view(), name="qr"),
         path(
             "two_factor/setup/complete/",

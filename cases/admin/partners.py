@@ -2,7 +2,9 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
 from rest_framework_api_key.admin import APIKeyModelAdmin
+from rest_framework_api_key.models import APIKey
 from simple_history.admin import SimpleHistoryAdmin
 
 from cases.admin.mixins import message_for
@@ -23,13 +25,41 @@ class OrganisationAdmin(SimpleHistoryAdmin):
     search_fields = ["name"]
 
 
+# The library's own key model is registered by its admin module, but no view of ours accepts those
+# keys, and its screen shows a new key through Django's messages (a cookie): not offered.
+admin.site.unregister(APIKey)
+
+
 @admin.register(PartnerAPIKey)
 class PartnerAPIKeyAdmin(APIKeyModelAdmin):
-    """Keys are shown once, when created; only their hash is stored."""
+    """Keys are shown once, on the page that answers their creation; only their hash is stored.
+
+    The library shows a new key through Django's messages, which the default storage keeps in a
+    cookie: the raw key would travel in a Set-Cookie header and sit in the browser's cookie jar.
+    Here it is written into that one answer and nowhere else (admin pages are never cached).
+    """
 
     list_display = [*APIKeyModelAdmin.list_display, "organisation", "scopes", "last_used_at"]
     list_filter = [*APIKeyModelAdmin.list_filter, "organisation"]
     readonly_fields = [*APIKeyModelAdmin.readonly_fields, "last_used_at"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save()
+            return
+        # Handed to response_add below, in this request only; never stored.
+        request.new_api_key = self.model.objects.assign_key(obj)
+        obj.save()
+
+    def response_add(self, request, obj, post_url_continue=None):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "New partner API key",
+            "api_key": obj,
+            "raw_key": request.new_api_key,
+        }
+        return TemplateResponse(request, "admin/cases/partnerapikey/created.html", context)
 
 
 @admin.register(Submission)

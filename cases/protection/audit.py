@@ -3,14 +3,16 @@
 Every write already has its history (django-simple-history, with the author). This module keeps
 the other half: each read of a confidential field (an internal note, a contact, a confidential
 source) and each bulk read or export, as an `AuditEntry` naming the actor, the records (by public
-id) and the field names, never the values. When one actor reads more than AUDIT_BULK_THRESHOLD
-records within AUDIT_WINDOW_MINUTES, the administrators (active superusers with an e-mail, and
-settings.ADMINS) get one e-mail for that window: an insider copying the registry page by page,
-or a stolen key used to harvest it, is noticed while it happens.
+id), the field names and the page, API path or command it came through (a query string only with
+its parameter names: it can hold a name someone searched for), never the values. When one actor
+reads more than AUDIT_BULK_THRESHOLD records within AUDIT_WINDOW_MINUTES, the administrators
+(active superusers with an e-mail, and settings.ADMINS) get one e-mail for that window: an insider
+copying the registry page by page, or a stolen key used to harvest it, is noticed while it happens.
 """
 
 import datetime
 import logging
+from urllib.parse import parse_qsl
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -32,6 +34,21 @@ def actor_for(request) -> tuple[str, object]:
     if user is not None and user.is_authenticated:
         return f"staff:{user.pk}", user
     return "anonymous", None
+
+
+def without_query_values(via: str) -> str:
+    """`via` with the values of its query string removed, the parameter names kept:
+    'GET /api/v1/people/export.csv?q=Name&region=minsk' -> 'GET /api/v1/people/export.csv?q=&region='.
+
+    A query string can hold a name someone searched for; which filters were used is enough to say
+    how the records were read, and an audit entry or log line must not become a list of searches.
+    """
+    head, separator, rest = via.partition("?")
+    if not separator:
+        return via
+    query, space, tail = rest.partition(" ")
+    names = dict.fromkeys(name for name, _ in parse_qsl(query, keep_blank_values=True))
+    return head + ("?" + "&".join(f"{name}=" for name in names) if names else "") + space + tail
 
 
 def _public_id(obj) -> str:
@@ -58,7 +75,7 @@ def record(
         object_ids=ids[:1000],  # a bulk read keeps its count; the first thousand ids say which
         record_count=count if count is not None else len(ids),
         fields=list(fields),
-        via=via[:200],
+        via=without_query_values(via)[:200],
     )
     log.info(
         "audit %s actor=%s records=%s type=%s fields=%s via=%s",

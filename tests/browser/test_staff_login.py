@@ -10,6 +10,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
+from cases.protection.accounts import enrolment_link_path
 from cases.protection.permissions import EDITOR
 from tests.factories import UserFactory
 
@@ -59,6 +60,7 @@ def test_new_staff_member_enrols_an_authenticator_and_gets_recovery_codes(
     live_server, law, page, screenshots
 ):
     user = UserFactory(groups=[EDITOR])
+    page.goto(f"{live_server.url}{enrolment_link_path(user)}")  # an administrator's link
 
     _log_in_with_password(page, live_server, user)
     expect(page.locator("h1")).to_have_text("Set up two-factor authentication")
