@@ -5,10 +5,16 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
+from schemathesis.checks import positive_data_acceptance
 
 from registry.wsgi import application
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+
+# A change-feed cursor is valid only if the feed issued it (an encrypted position, docs/api.md): no
+# schema can say which well-formed strings those are, so an unissued one is rightly a 400 there.
+# Every other check, the schema's pattern included, still runs on this operation.
+ISSUED_INPUTS_ONLY = {("GET", "/api/v1/changes/")}
 
 
 @pytest.fixture
@@ -27,4 +33,5 @@ def keep_test_connection():
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_schema(case, law, keep_test_connection):
-    case.call_and_validate()
+    issued_only = (case.method.upper(), case.path) in ISSUED_INPUTS_ONLY
+    case.call_and_validate(excluded_checks=[positive_data_acceptance] if issued_only else None)

@@ -1,0 +1,32 @@
+"""Who may read which record through the API, restated from api/access.py for the crawl to
+check against: published people (not merged away) and what belongs to them, for every caller
+with a read scope; internal events too for read:restricted; articles and facilities for all."""
+
+from cases import choices
+from cases.models import Article, Case, CaseEvent, Charge, Facility, Person, RiskAssessment
+
+
+def owner(obj) -> Person | None:
+    """The person a record belongs to, or None for records of no one (law data, facilities)."""
+    if isinstance(obj, Person):
+        return obj
+    if isinstance(obj, Case):
+        return obj.person
+    if isinstance(obj, Charge | CaseEvent | RiskAssessment):
+        return obj.case.person
+    if isinstance(obj, Article | Facility):
+        return None
+    raise AssertionError(f"the attack suite does not know who may read a {type(obj).__name__}: teach owner()")
+
+
+def is_public_person(person: Person) -> bool:
+    return person.publication_state == choices.PublicationState.PUBLISHED and person.merged_into_id is None
+
+
+def visible_to(obj, *, reads: bool, sees_internal: bool) -> bool:
+    if not reads:
+        return False
+    person = owner(obj)
+    if person is not None and not is_public_person(person):
+        return False
+    return not (isinstance(obj, CaseEvent) and not obj.is_public and not sees_internal)
