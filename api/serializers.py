@@ -271,6 +271,9 @@ class CaseSerializer(serializers.ModelSerializer):
 
 class PersonSerializer(serializers.ModelSerializer):
     id = serializers.SlugField(source="slug", read_only=True)
+    # The id a mirror deletes by when the person is withdrawn: the change feed's `removed` entry
+    # names them by this alone, never by the slug built from their name (docs/api.md).
+    uuid = serializers.UUIDField(source="public_id", read_only=True)
     names = NameSerializer(many=True, read_only=True)
     region = serializers.CharField(source="region.code", default=None, allow_null=True)
     birth_year = serializers.SerializerMethodField()
@@ -280,6 +283,7 @@ class PersonSerializer(serializers.ModelSerializer):
         model = Person
         fields = [
             "id",
+            "uuid",
             "names",
             "sex",
             "birth_year",

@@ -78,6 +78,7 @@ PUBLIC_COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
     Source: ("id", "public_id", "kind", "title", "url", "published_on", "confidential"),
     Person: (
         "id",
+        "public_id",
         "slug",
         "sex",
         "birth_date",

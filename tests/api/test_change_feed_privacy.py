@@ -111,6 +111,19 @@ def test_removal_names_the_person_by_the_uuid_a_mirror_was_given_while_they_were
     ]
 
 
+def test_mirror_built_from_the_people_list_can_delete_by_the_removal_id(api_client_for, law):
+    client = api_client_for("anonymous")
+    person = _person("Synthetic Listova")
+    listed = client.get(reverse("api:person-detail", args=[person.slug])).json()
+    _, cursor = _entries(client)
+    services.withdraw_person(person=person)
+
+    removals, _ = _entries(client, cursor)
+
+    assert listed["uuid"] == str(person.public_id)
+    assert [e["object_id"] for e in removals if e["action"] == "removed"] == [listed["uuid"]]
+
+
 def test_person_merged_into_another_is_not_named_in_the_change_feed(api_client_for, law):
     kept = _person("Synthetic Keptova")
     merged = _person("Synthetic Duplicatova")

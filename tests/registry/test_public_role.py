@@ -403,7 +403,7 @@ def test_create_public_reader_role_command_prints_the_sql_without_the_password(c
     )
 
     out = capsys.readouterr().out
-    assert "GRANT SELECT (id, slug," in out
+    assert "GRANT SELECT (id, public_id, slug," in out
     assert "internal_notes" not in out
     assert "hunter2-secret" not in out
 
