@@ -7,6 +7,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
 
+from cases.models import Organisation, PartnerAPIKey
 from registry.wsgi import application
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
@@ -35,3 +36,24 @@ def keep_test_connection():
 def test_api_conforms_to_its_schema(case, law, keep_test_connection):
     issued_only = (case.method.upper(), case.path) in ISSUED_INPUTS_ONLY
     case.call_and_validate(excluded_checks=[positive_data_acceptance] if issued_only else None)
+
+
+@pytest.fixture
+def restricted_key(law):
+    organisation = Organisation.objects.create(name="Synthetic Fuzzing Group")
+    _, raw = PartnerAPIKey.objects.create_key(
+        name="fuzzing", organisation=organisation, scopes=[PartnerAPIKey.Scope.READ_RESTRICTED]
+    )
+    return raw
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+@schema.parametrize()
+@settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+def test_api_conforms_to_its_schema_for_a_restricted_key(case, restricted_key, keep_test_connection):
+    issued_only = (case.method.upper(), case.path) in ISSUED_INPUTS_ONLY
+    case.call_and_validate(
+        headers={"Authorization": f"Api-Key {restricted_key}"},
+        excluded_checks=[positive_data_acceptance] if issued_only else None,
+    )
