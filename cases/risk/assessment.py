@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 
+from cases import signals
 from cases.choices import ChargeState, EventKind, RiskLevel
 from cases.models import (
     Article,
@@ -155,11 +156,19 @@ def _charge_facts(row, articles) -> risk.ChargeFacts:
     )
 
 
-def assess_case(*, case_id: int, on=None, context: "LawContext | None" = None) -> RiskAssessment | None:
+def assess_case(
+    *, case_id: int, on=None, context: "LawContext | None" = None, skip_if_current: bool = False
+) -> RiskAssessment | None:
     """Assess one case now and store the result if it differs from the last one.
 
     Returns the stored assessment when the result changed, else None. Side effects when the
     level changes: a 'risk changed' timeline event and an alert (cases.risk.alerts).
+
+    With `skip_if_current`, a case already assessed at its current generation (not stale) is
+    left as it is, without running the rules: what a request to assess it asked for is done.
+    A burst of edits queues one message each; the first to run assesses the newest data and the
+    others return at once. (Every edit that can move a level moves the generation, so no request
+    is skipped that the stored result does not already answer.)
     """
     on = on or timezone.localdate()
     with transaction.atomic():
@@ -170,6 +179,8 @@ def assess_case(*, case_id: int, on=None, context: "LawContext | None" = None) -
             .first()
         )
         if case is None:
+            return None
+        if skip_if_current and not case.risk_stale and case.risk_assessed_generation == case.risk_generation:
             return None
         if context is None or context.jurisdiction_id != case.jurisdiction_id:
             context = LawContext.load(case.jurisdiction)
@@ -191,6 +202,8 @@ def store_result(*, case: Case, result: risk.Assessment, law_checksum: str, on) 
     now = timezone.now()
     stored = None
     previous_level = case.risk_level if case.risk_digest else ""
+    if case.risk_stale or new_digest != case.risk_digest:
+        readers_see_a_change()  # the level shown, or "under review", moves by an update() below
     if new_digest != case.risk_digest:
         stored = RiskAssessment.objects.create(
             case=case,
@@ -213,6 +226,24 @@ def store_result(*, case: Case, result: risk.Assessment, law_checksum: str, on) 
         risk_assessed_at=now,
     )
     return stored
+
+
+def readers_see_a_change() -> None:
+    """Tell the readers of the shown levels (the public pages' cache) once this transaction commits.
+
+    Levels and stale marks are written by `update()`, and the set-based pass creates its history
+    rows in bulk: neither sends a save signal, so without this the statistics page would count
+    the old levels until its cache expired. One signal per transaction, however many cases.
+    """
+    connection = transaction.get_connection()
+    if any(item[1] is tell_readers_now for item in connection.run_on_commit):
+        return
+    transaction.on_commit(tell_readers_now, robust=True)
+
+
+def tell_readers_now() -> None:
+    """Send `bulk_data_changed` for cases' risk fields written without save signals (committed)."""
+    signals.bulk_data_changed.send_robust(sender=Case)
 
 
 def _level_changed(*, case: Case, assessment: RiskAssessment, old: str) -> None:
@@ -258,7 +289,7 @@ def assess_stale_cases(limit: int | None = None) -> int:
         return count
     ids = list(stale.order_by("updated_at").values_list("id", flat=True)[: limit or count])
     for case_id in ids:
-        assess_case(case_id=case_id)
+        assess_case(case_id=case_id, skip_if_current=True)  # its own task may have been first
     return len(ids)
 
 
@@ -304,15 +335,30 @@ def assess_all_cases(*, on=None, case_ids=None, chunk_size=2000) -> PassReport:
     none of whose counted charges can give a reason is 'none' without running the rules. Only
     results that differ from the stored one are written: those that keep the level in bulk,
     those that move it one by one through `assess_case` (which raises the event and the alert).
+
+    The facts come from several queries, with no snapshot common to them (the pass holds no
+    transaction, and on PostgreSQL each statement of READ COMMITTED sees its own). So each case's
+    generation is read first, before the law data and the facts: every edit that changes a fact
+    also moves the generation in the same transaction, so the facts read afterwards are at least
+    as new as that generation, and a result is written only while the case still has it (checked
+    under a row lock). An edit that commits at any point after that first read leaves its case
+    stale, with its own task or the sweep to assess it; it is never marked as assessed with a
+    result computed from the facts before it. The same holds on SQLite, whose reads in autocommit
+    each see the last commit.
     """
     on = on or timezone.localdate()
     report = PassReport()
     for jurisdiction in Jurisdiction.objects.all():
-        context = LawContext.load(jurisdiction)
         cases = Case.objects.filter(jurisdiction=jurisdiction)
         if case_ids is not None:
             cases = cases.filter(pk__in=case_ids)
-        report.assessed += cases.count()  # every case is assessed, with or without running the rules
+        # First, before any fact: the generation each result is valid for (see above). A case that
+        # joins the set later (edited meanwhile) is not in it and is left to its own task.
+        generations = dict(cases.values_list("id", "risk_generation"))
+        if not generations:
+            continue
+        context = LawContext.load(jurisdiction)
+        report.assessed += len(generations)  # every case is assessed, with or without running the rules
         # The candidates (cases the rules must run on) come from one indexed query on charges;
         # every other case is 'none'. Sets and chunks, not correlated subqueries over every case.
         candidate_ids = set(
@@ -325,15 +371,14 @@ def assess_all_cases(*, on=None, case_ids=None, chunk_size=2000) -> PassReport:
         none_digest = digest(RiskLevel.NONE, [], risk.RULES_VERSION, context.checksum)
         # A plain case needs writing only if it does not already carry 'none' under this law.
         off = cases.filter(~Q(risk_digest=none_digest) | Q(risk_stale=True))
-        for case_id, generation, old_level, old_digest in off.values_list(
-            "id", "risk_generation", "risk_level", "risk_digest"
-        ):
-            if case_id not in candidate_ids:
+        for case_id, old_level, old_digest in off.values_list("id", "risk_level", "risk_digest"):
+            generation = generations.get(case_id)
+            if generation is not None and case_id not in candidate_ids:
                 pending.append(
                     _Pending(case_id, generation, old_level, old_digest, RiskLevel.NONE, [], none_digest)
                 )
 
-        ordered = sorted(candidate_ids)
+        ordered = sorted(candidate_ids & generations.keys())
         charges_by_case = defaultdict(list)
         rows = []
         for start in range(0, len(ordered), 10_000):
@@ -342,7 +387,6 @@ def assess_all_cases(*, on=None, case_ids=None, chunk_size=2000) -> PassReport:
                 charges_by_case[row[0]].append(_charge_facts(row, context.articles))
             rows += Case.objects.filter(pk__in=chunk).values_list(
                 "id",
-                "risk_generation",
                 "risk_level",
                 "risk_digest",
                 "risk_stale",
@@ -354,8 +398,9 @@ def assess_all_cases(*, on=None, case_ids=None, chunk_size=2000) -> PassReport:
                 "person__is_official_or_military",
             )
         for row in rows:
-            case_id, generation, old_level, old_digest, stale, sentence_kind, verdict_date = row[:7]
-            sex, birth, precision, official = row[7:]
+            case_id, old_level, old_digest, stale, sentence_kind, verdict_date = row[:6]
+            sex, birth, precision, official = row[6:]
+            generation = generations[case_id]
             result = risk.assess(
                 person=risk.PersonFacts(
                     sex=sex,
@@ -431,6 +476,8 @@ def _store_same_level(items: list[_Pending], law_checksum: str, on) -> int:
             .values_list("id", "risk_generation")
         )
         valid = [i for i in items if current.get(i.case_id) == i.generation]
+        if valid:
+            readers_see_a_change()
         RiskAssessment.objects.bulk_create(
             [
                 RiskAssessment(

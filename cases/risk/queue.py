@@ -14,6 +14,7 @@ from django.db.models.functions import Now
 
 from cases import background
 from cases.models import Case
+from cases.risk.assessment import tell_readers_now
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +65,9 @@ class _Batch:
     def flush(self) -> None:
         if getattr(self.connection, "_risk_assessment_batch", None) is self:
             self.connection._risk_assessment_batch = None
+        # The stale marks are written by update(), which sends no save signal: the cached pages
+        # must show "under review" from the commit on, not the old level as current.
+        tell_readers_now()
         case_ids = sorted(self.case_ids)
         if len(case_ids) > BULK_THRESHOLD:
             enqueue_sweep()
@@ -77,8 +81,13 @@ def request_jurisdiction_assessment(jurisdiction_id: int) -> int:
         risk_stale=True, risk_stale_since=STALE_SINCE, risk_generation=F("risk_generation") + 1
     )
     if count:
-        transaction.on_commit(enqueue_sweep)
+        transaction.on_commit(_jurisdiction_marked_stale)
     return count
+
+
+def _jurisdiction_marked_stale() -> None:
+    tell_readers_now()
+    enqueue_sweep()
 
 
 def enqueue_sweep() -> None:

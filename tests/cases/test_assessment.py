@@ -314,3 +314,51 @@ def test_sweep_of_many_stale_cases_uses_the_set_based_pass(law, monkeypatch):
 
     assert len(called) == 1
     assert all(_reload(c).risk_stale is False for c in cases)
+
+
+# The statistics page -----------------------------------------------------------------------------
+
+
+def _risk_rows_on_the_statistics_page(client) -> list[str]:
+    """The labels of the risk chart's rows on the public statistics page (rows with a count)."""
+    from django.urls import reverse
+
+    response = client.get(reverse("public:statistics"))
+    chart = next(chart for chart in response.context["charts"] if chart.slug == "risk")
+    return [bar.label for bar in chart.bars]
+
+
+def _published_stale_case(monkeypatch):
+    """A published case with a plain charge whose assessment message was lost: under review."""
+    from cases.risk import queue as assessment_queue
+    from tests.api.conftest import make_published_case
+
+    monkeypatch.setattr(assessment_queue, "enqueue_assessments", lambda case_ids: 0)
+    case = make_published_case()
+    monkeypatch.undo()
+    assert _reload(case).risk_status == "under_review"
+    return case
+
+
+def test_statistics_page_counts_the_new_level_at_once_after_the_set_based_pass(client, law, monkeypatch):
+    _published_stale_case(monkeypatch)
+    assert _risk_rows_on_the_statistics_page(client) == ["under review"]  # and now cached
+
+    assessment.assess_all_cases()
+
+    assert _risk_rows_on_the_statistics_page(client) == [str(RiskLevel.NONE.label)]
+
+
+def test_statistics_page_counts_the_new_level_at_once_after_a_single_assessment(client, law, monkeypatch):
+    from cases.risk import queue as assessment_queue
+
+    case = _published_stale_case(monkeypatch)
+    assessment.assess_case(case_id=case.pk)
+    monkeypatch.setattr(assessment_queue, "enqueue_assessments", lambda case_ids: 0)
+    assessment_queue.request_assessment([case.pk])  # an edit whose message is lost: same result
+    services.update_person(person=case.person, occupation="driver")  # any save moves the cache on
+    assert _risk_rows_on_the_statistics_page(client) == ["under review"]
+
+    assert assessment.assess_case(case_id=case.pk) is None  # the same result: no new history row
+
+    assert _risk_rows_on_the_statistics_page(client) == [str(RiskLevel.NONE.label)]

@@ -45,3 +45,23 @@ def test_the_full_pass_clears_the_time(law):
     assessment.assess_all_cases(on=datetime.date(2026, 11, 24))
     case.refresh_from_db()
     assert case.risk_stale is False and case.risk_stale_since is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_case_marked_stale_shows_under_review_on_the_statistics_page_at_once(client, law, monkeypatch):
+    """A stale mark is written by update(), which sends no save signal; the cached statistics
+    page must not go on counting the old level as current."""
+    from django.urls import reverse
+
+    from tests.api.conftest import make_published_case
+
+    case = make_published_case()
+    assert Case.objects.get(pk=case.pk).risk_status == "none"
+    client.get(reverse("public:statistics"))  # cached with the case counted as 'none'
+    monkeypatch.setattr(assessment_queue, "enqueue_assessments", lambda case_ids: 0)  # message lost
+
+    assessment_queue.request_assessment([case.pk])
+
+    response = client.get(reverse("public:statistics"))
+    risk_chart = next(chart for chart in response.context["charts"] if chart.slug == "risk")
+    assert [bar.label for bar in risk_chart.bars] == ["under review"]
