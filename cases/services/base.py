@@ -1,7 +1,11 @@
-"""What every service shares: validated saves with their author, change-feed notes, and the
-request for a new risk assessment."""
+"""What every service shares: validated saves with their author, change-feed notes, the
+request for a new risk assessment, and one retry of a transaction lost to a deadlock."""
+
+import functools
+import logging
 
 from django.core.exceptions import ValidationError
+from django.db import OperationalError, transaction
 
 from cases.exceptions import RefusedChange
 from cases.models import (
@@ -14,6 +18,11 @@ from cases.models.records import record_change
 from cases.risk import queue
 
 Action = ChangeRecord.Action
+
+logger = logging.getLogger(__name__)
+
+# PostgreSQL's SQLSTATE for "deadlock detected": the server rolled this transaction back.
+DEADLOCK_DETECTED = "40P01"
 
 
 def validated_save(instance, by, **kwargs):
@@ -52,3 +61,28 @@ def note_detail_change(instance):
 def assess_after_commit(case_ids):
     """Hook for work that must follow a change that can move a risk level (see cases.risk.rules)."""
     queue.request_assessment(case_ids)
+
+
+def retry_once_on_deadlock(service):
+    """Run an atomic service again, once, when PostgreSQL chose its transaction as a deadlock's
+    victim, rather than show the editor a server error.
+
+    The services lock in one order (cases.services.cases), but edits of other kinds (a person's
+    facts, a merge) lock rows in theirs. The deadlocked transaction was rolled back whole, so
+    running it again from the start is safe. Inside a caller's transaction nothing is retried:
+    that transaction is broken, and only its owner can start it over.
+    """
+
+    @functools.wraps(service)
+    def run(*args, **kwargs):
+        if transaction.get_connection().in_atomic_block:
+            return service(*args, **kwargs)
+        try:
+            return service(*args, **kwargs)
+        except OperationalError as error:
+            if getattr(error.__cause__, "sqlstate", None) != DEADLOCK_DETECTED:
+                raise
+            logger.warning("%s lost a deadlock; running it again once", service.__name__)
+            return service(*args, **kwargs)
+
+    return run

@@ -21,7 +21,7 @@ from cases.models import (
     Reclassification,
     Source,
 )
-from cases.services.base import assess_after_commit, note_change, validated_save
+from cases.services.base import assess_after_commit, note_change, retry_once_on_deadlock, validated_save
 
 Action = ChangeRecord.Action
 
@@ -44,6 +44,32 @@ CASE_FIELDS = {
     "recognised_by",
     "recognition_criteria",
 }
+
+
+# Locks ----------------------------------------------------------------------------------------
+#
+# Every service here that writes a case or its charges locks the case row first, then the charge
+# row, and no other row: one order for every writer (the assessment locks the case too), so two
+# editors meet at the case and wait rather than deadlock. `of=("self",)` matters: a FOR UPDATE
+# through a join would also lock the charge's article (or the case's person), and the deferred
+# foreign-key check of a new charge under that article in another case, at commit, needs a share
+# lock on it: two reclassifications in opposite directions deadlocked (issue #14). The case's
+# lock is NO KEY UPDATE, what its later UPDATE (the stale mark) takes anyway, so it blocks no
+# foreign-key check of another transaction that only references the case.
+
+
+def _lock_case(case_id: int) -> Case:
+    return Case.objects.select_for_update(of=("self",), no_key=True).select_related("person").get(pk=case_id)
+
+
+def _lock_charge(charge: Charge) -> Charge:
+    """Lock the charge's case, then the charge; return the charge as it is now."""
+    _lock_case(charge.case_id)
+    return (
+        Charge.objects.select_for_update(of=("self",))
+        .select_related("article", "case__person")
+        .get(pk=charge.pk)
+    )
 
 
 # Cases ----------------------------------------------------------------------------------------
@@ -74,6 +100,7 @@ def create_case(*, person: Person, jurisdiction: Jurisdiction, by=None, **fields
     return case
 
 
+@retry_once_on_deadlock
 @transaction.atomic
 def update_case(*, case: Case, by=None, **changes) -> Case:
     """Change a case's facts (status, verdict, sentence...).
@@ -83,7 +110,7 @@ def update_case(*, case: Case, by=None, **changes) -> Case:
     unknown = set(changes) - CASE_FIELDS
     if unknown:
         raise RefusedChange(f"Unknown case fields: {', '.join(sorted(unknown))}")
-    case = Case.objects.select_for_update().select_related("person").get(pk=case.pk)
+    case = _lock_case(case.pk)
     for field, value in changes.items():
         setattr(case, field, value)
     validated_save(case, by)
@@ -146,6 +173,7 @@ def _check_article_fits_case(case: Case, article: Article) -> None:
         raise RefusedChange(f"{article.notation} belongs to another jurisdiction's code than this case.")
 
 
+@retry_once_on_deadlock
 @transaction.atomic
 def add_charge(
     *,
@@ -162,6 +190,7 @@ def add_charge(
     Side effects: a public 'charged' event when the date is known; re-assessment after commit.
     """
     _check_article_fits_case(case, article)
+    _lock_case(case.pk)
     charge = validated_save(
         Charge(
             case=case,
@@ -189,6 +218,7 @@ def add_charge(
     return charge
 
 
+@retry_once_on_deadlock
 @transaction.atomic
 def reclassify_charge(
     *,
@@ -209,7 +239,7 @@ def reclassify_charge(
     history is kept); a Reclassification record; a public 'reclassified' event;
     re-assessment after commit. Returns the new charge.
     """
-    charge = Charge.objects.select_for_update().select_related("article", "case").get(pk=charge.pk)
+    charge = _lock_charge(charge)
     new_stage = stage or charge.stage
     if charge.state != choices.ChargeState.ACTIVE:
         raise ReclassificationRefused(
@@ -276,6 +306,7 @@ ENDING_STATES = {
 }
 
 
+@retry_once_on_deadlock
 @transaction.atomic
 def end_charge(*, charge: Charge, state: str, on: datetime.date, by=None) -> Charge:
     """Close an active charge as dropped, convicted or acquitted.
@@ -283,7 +314,7 @@ def end_charge(*, charge: Charge, state: str, on: datetime.date, by=None) -> Cha
     Reclassification has its own service. Side effects: a public event for a dropped charge;
     re-assessment after commit.
     """
-    charge = Charge.objects.select_for_update().select_related("article").get(pk=charge.pk)
+    charge = _lock_charge(charge)
     if state not in ENDING_STATES:
         raise RefusedChange(f"A charge cannot be ended as {state!r}; use reclassify for a new article.")
     if charge.state != choices.ChargeState.ACTIVE:
@@ -308,6 +339,7 @@ def end_charge(*, charge: Charge, state: str, on: datetime.date, by=None) -> Cha
     return charge
 
 
+@retry_once_on_deadlock
 @transaction.atomic
 def update_charge_facts(*, charge: Charge, by=None, **changes) -> Charge:
     """Correct a charge's offence date, stage, charge date or source (not its article or state)."""
@@ -318,7 +350,7 @@ def update_charge_facts(*, charge: Charge, by=None, **changes) -> Charge:
             f"These charge fields cannot be edited directly: {', '.join(sorted(unknown))}. "
             "Use reclassify to change the article and end_charge to close it."
         )
-    charge = Charge.objects.select_for_update().select_related("case__person").get(pk=charge.pk)
+    charge = _lock_charge(charge)
     for field, value in changes.items():
         setattr(charge, field, value)
     validated_save(charge, by)

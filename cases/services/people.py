@@ -88,7 +88,9 @@ def update_person(*, person: Person, by=None, **changes) -> Person:
     if unknown:
         raise RefusedChange(f"Unknown person fields: {', '.join(sorted(unknown))}")
     # Work on the row as it is now, so a stale copy in the caller's hands cannot undo other changes.
-    person = Person.objects.select_for_update().get(pk=person.pk)
+    # NO KEY: a charge edit in one of their cases holds a key-share lock on the person until commit
+    # (its foreign keys); a full FOR UPDATE here would wait on it in a cycle (docs/operations.md).
+    person = Person.objects.select_for_update(no_key=True).get(pk=person.pk)
     risk_relevant = {"sex", "birth_date", "birth_date_precision", "is_official_or_military"}
     moved = any(getattr(person, f) != v for f, v in changes.items() if f in risk_relevant)
     changed = {f for f, v in changes.items() if getattr(person, f) != v}
@@ -129,7 +131,7 @@ def publish_person(*, person: Person, by=None) -> Person:
     the change feed: the first of theirs that readers of published records see, since what was
     done to the draft stays hidden.
     """
-    person = Person.objects.select_for_update().get(pk=person.pk)
+    person = Person.objects.select_for_update(no_key=True).get(pk=person.pk)
     if person.publication_state == choices.PublicationState.PUBLISHED:
         return person
     if not person.names.filter(is_primary=True).exists():
@@ -155,7 +157,7 @@ def withdraw_person(*, person: Person, by=None) -> Person:
     theirs leaves the public feed: `ChangeRecord.objects.published()`). The record and its
     history stay for staff.
     """
-    person = Person.objects.select_for_update().get(pk=person.pk)
+    person = Person.objects.select_for_update(no_key=True).get(pk=person.pk)
     if person.publication_state != choices.PublicationState.PUBLISHED:
         raise PublicationRefused("Only a published person can be withdrawn.")
     person.publication_state = choices.PublicationState.WITHDRAWN
