@@ -5,13 +5,40 @@ import logging.config
 import os
 import time
 
-from celery import Celery, signals
+from celery import Celery, bootsteps, signals
+
+from registry import liveness
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registry.settings")
 
 app = Celery("registry")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+class WorkerHeartbeat(bootsteps.StartStopStep):
+    """Every worker notes it is alive every HEARTBEAT_SECONDS from its own timer (registry.liveness),
+    independently of beat, so /health/ can tell a dead worker from a dead beat."""
+
+    requires = {"celery.worker.components:Timer"}
+
+    def __init__(self, worker, **kwargs):
+        super().__init__(worker, **kwargs)
+        self.timer_entry = None
+
+    def start(self, worker):
+        liveness.record(liveness.WORKER)
+        self.timer_entry = worker.timer.call_repeatedly(
+            liveness.HEARTBEAT_SECONDS, liveness.record, (liveness.WORKER,)
+        )
+
+    def stop(self, worker):
+        if self.timer_entry is not None:
+            self.timer_entry.cancel()
+            self.timer_entry = None
+
+
+app.steps["worker"].add(WorkerHeartbeat)
 
 task_logger = logging.getLogger("registry.tasks")
 _started: dict[str, float] = {}

@@ -1,12 +1,17 @@
 """The health endpoint, `/health/`: can the registry answer, queue its work and keep risk current?
 
-Three checks, each cheap enough to run every few seconds:
+Five checks, each cheap enough to run every few seconds:
 
 - database: one `SELECT 1` on the default database;
 - broker: a connection to the Celery broker with a one-second timeout, and the length of each
   queue (with no broker configured the tasks run in-process, which is always "ok");
 - assessments: how many cases are marked stale (edited, not yet re-assessed) and how long the
   oldest has waited; older than `HEALTH_MAX_STALE_SECONDS` means the assessments are stuck.
+
+- worker and beat: how long ago each last reported its heartbeat (registry.liveness); older
+  than `HEALTH_MAX_HEARTBEAT_SECONDS` (default 60) means it is dead or stuck. The worker is also
+  failing when it is up but has not run beat's heartbeat task from the `control` queue. With
+  tasks run in-process (no broker) there is no worker nor beat to wait for: always "ok".
 
 The answer is "ok", "degraded" (a queue longer than `HEALTH_MAX_QUEUE_LENGTH`: work is late but
 flowing) or "failing" (HTTP 503: the database or the broker does not answer, or the assessments
@@ -16,6 +21,7 @@ factor) and callers sending `Authorization: Bearer <HEALTH_TOKEN>` also get the 
 See docs/operations.md.
 """
 
+import datetime
 import hmac
 import logging
 import time
@@ -30,6 +36,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from cases.models import Case
+from registry import liveness
 from registry.celery import app
 
 logger = logging.getLogger(__name__)
@@ -91,9 +98,14 @@ def _queue_length(connection, name: str) -> int:
             return 0
 
 
+def runs_in_process() -> bool:
+    """True where tasks run inside the request that queues them: no broker, no worker, no beat."""
+    return bool(app.conf.task_always_eager or app.conf.broker_url.startswith("memory://"))
+
+
 def check_broker() -> dict:
     """Connect to the broker with a one-second timeout and read each queue's length."""
-    if app.conf.task_always_eager or app.conf.broker_url.startswith("memory://"):
+    if runs_in_process():
         return {"ok": True, "ms": 0.0, "transport": IN_PROCESS, "queues": {}}
     started = time.perf_counter()
     try:
@@ -132,18 +144,75 @@ def check_assessments(now=None) -> dict:
     return {"ok": summary["oldest_stale_seconds"] < settings.HEALTH_MAX_STALE_SECONDS, **summary}
 
 
+def _seconds_ago(moment: float | None, now: float) -> int | None:
+    return None if moment is None else max(0, int(now - moment))
+
+
+def _moment(moment: float | None) -> datetime.datetime | None:
+    return None if moment is None else datetime.datetime.fromtimestamp(moment, tz=datetime.UTC)
+
+
+def _heartbeats() -> dict:
+    """Every component's last heartbeat (Unix seconds or None), or None if the cache does not answer."""
+    try:
+        return {c: liveness.last_seen(c) for c in (liveness.BEAT, liveness.WORKER, liveness.CONTROL)}
+    except Exception as exc:
+        logger.warning("health: could not read the heartbeats (%s)", type(exc).__name__)
+        return None
+
+
+def check_liveness(now=None) -> dict[str, dict]:
+    """The `worker` and `beat` checks: is each heartbeat younger than HEALTH_MAX_HEARTBEAT_SECONDS?
+
+    The worker's own timer says its process runs; the control heartbeat (a task beat sends) says it
+    also takes tasks from the `control` queue. That one is judged only while beat runs: with beat
+    dead no heartbeat task is sent, and the worker must not look dead for it.
+    """
+    if runs_in_process():
+        return {name: {"ok": True, "transport": IN_PROCESS} for name in ("worker", "beat")}
+    seen = _heartbeats()
+    if seen is None:
+        return {"worker": {"ok": False}, "beat": {"ok": False}}
+    now = (now or timezone.now()).timestamp()
+    limit = settings.HEALTH_MAX_HEARTBEAT_SECONDS
+
+    def fresh(age):
+        return age is not None and age <= limit
+
+    beat_age = _seconds_ago(seen[liveness.BEAT], now)
+    worker_age = _seconds_ago(seen[liveness.WORKER], now)
+    control_age = _seconds_ago(seen[liveness.CONTROL], now)
+    worker_ok = fresh(worker_age) and (fresh(control_age) or not fresh(beat_age))
+    return {
+        "worker": {
+            "ok": worker_ok,
+            "seen_at": _moment(seen[liveness.WORKER]),
+            "seen_seconds_ago": worker_age,
+            "control_task_at": _moment(seen[liveness.CONTROL]),
+            "control_task_seconds_ago": control_age,
+        },
+        "beat": {
+            "ok": fresh(beat_age),
+            "seen_at": _moment(seen[liveness.BEAT]),
+            "seen_seconds_ago": beat_age,
+        },
+    }
+
+
 def run_checks(now=None) -> dict:
     """Every check, and the overall status they add up to."""
     database = check_database()
     broker = check_broker()
     assessments = check_assessments(now) if database["ok"] else {"ok": False}
-    if not (database["ok"] and broker["ok"] and assessments["ok"]):
+    alive = check_liveness(now)
+    checks = {"database": database, "broker": broker, "assessments": assessments, **alive}
+    if not all(check["ok"] for check in checks.values()):
         status = FAILING
     elif broker.get("queue_length", 0) > settings.HEALTH_MAX_QUEUE_LENGTH:
         status = DEGRADED
     else:
         status = OK
-    return {"status": status, "checks": {"database": database, "broker": broker, "assessments": assessments}}
+    return {"status": status, "checks": checks}
 
 
 def _token_matches(request) -> bool:

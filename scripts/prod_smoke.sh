@@ -129,7 +129,7 @@ say "gunicorn on 127.0.0.1:$PORT, celery worker, celery beat"
 .venv/bin/gunicorn -c deploy/gunicorn.conf.py registry.wsgi:application >"$WORK/gunicorn.log" 2>&1 &
 PIDS+=($!)
 .venv/bin/celery -A registry worker --loglevel=INFO --concurrency=2 --without-gossip --without-mingle \
-  >"$WORK/worker.log" 2>&1 &
+  -Q celery,control >"$WORK/worker.log" 2>&1 &
 PIDS+=($!)
 .venv/bin/celery -A registry beat --loglevel=INFO --schedule="$WORK/celerybeat-schedule" >"$WORK/beat.log" 2>&1 &
 PIDS+=($!)

@@ -2,7 +2,8 @@
 
 For staff who may view cases; linked from the admin index. It shows what `/health/` reports in
 full (database and broker round trips, each queue's length, stale cases and the oldest one's
-wait), when risk was last assessed, alert e-mails not sent yet and webhook deliveries still
+wait, the worker's and beat's last heartbeats: which one is down, and since when), when risk
+was last assessed, alert e-mails not sent yet and webhook deliveries still
 pending or given up. It counts; it names no person and no partner's address.
 """
 
@@ -68,6 +69,14 @@ def work_waiting(now=None) -> dict:
     }
 
 
+def _ages(check: dict) -> dict:
+    """The heartbeat ages of a worker or beat check, as durations to read."""
+    return {
+        key: duration(datetime.timedelta(seconds=check[key])) if check.get(key) is not None else ""
+        for key in ("seen_seconds_ago", "control_task_seconds_ago")
+    }
+
+
 def status_view(request):
     if not request.user.has_perm(PERMISSION):
         raise PermissionDenied
@@ -87,6 +96,13 @@ def status_view(request):
         ),
         "max_stale_age": duration(datetime.timedelta(seconds=settings.HEALTH_MAX_STALE_SECONDS)),
         "max_queue_length": settings.HEALTH_MAX_QUEUE_LENGTH,
+        "worker": checks["worker"],
+        "beat": checks["beat"],
+        "worker_ages": _ages(checks["worker"]),
+        "worker_silent": (checks["worker"].get("seen_seconds_ago") or 0)
+        > settings.HEALTH_MAX_HEARTBEAT_SECONDS,
+        "beat_ages": _ages(checks["beat"]),
+        "max_heartbeat_age": duration(datetime.timedelta(seconds=settings.HEALTH_MAX_HEARTBEAT_SECONDS)),
         "sweep_every": duration(
             datetime.timedelta(seconds=settings.CELERY_BEAT_SCHEDULE["sweep-stale-cases"]["schedule"])
         ),

@@ -14,6 +14,7 @@ import http.client
 import json
 import logging
 import time
+import uuid
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -32,6 +33,9 @@ logger = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Registry-Signature"
 TIMESTAMP_HEADER = "X-Registry-Timestamp"
+# Delivery is at least once (a slow answer or a killed worker sends again): the partner drops a
+# delivery id it has already processed. The same id is in the signed body as `delivery_id`.
+DELIVERY_HEADER = "X-Registry-Delivery"
 MAX_ATTEMPTS = 8
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_CAP_SECONDS = 6 * 3600
@@ -55,7 +59,10 @@ def raise_alert(*, case, assessment, old_level: str) -> RiskAlert:
         payload = webhook_payload(alert)
         deliveries = [
             WebhookDelivery.objects.create(
-                subscription=s, alert=alert, payload=payload, next_attempt_at=timezone.now()
+                subscription=s,
+                alert=alert,
+                payload={**payload, "delivery_id": new_delivery_id()},
+                next_attempt_at=timezone.now(),
             )
             for s in WebhookSubscription.objects.filter(active=True)
         ]
@@ -87,6 +94,12 @@ def webhook_payload(alert: RiskAlert) -> dict:
             for r in alert.assessment.reasons
         ],
     }
+
+
+def new_delivery_id() -> str:
+    """A random UUID naming one delivery (one alert to one subscriber), kept in its stored payload
+    so every retry sends the same one; random, so it reveals no database id and no count."""
+    return str(uuid.uuid4())
 
 
 # Triage ----------------------------------------------------------------------------------------
@@ -232,6 +245,8 @@ def deliver_webhook(*, delivery_id: int) -> str:
             )
             delivery.save()
             return delivery.state
+        if not delivery.payload.get("delivery_id"):  # queued before deliveries had ids
+            delivery.payload = {**delivery.payload, "delivery_id": new_delivery_id()}
         delivery.attempts += 1
         delivery.last_attempt_at = timezone.now()
         try:
@@ -281,6 +296,7 @@ def _post(target: webhook_urls.WebhookTarget, delivery: WebhookDelivery) -> tupl
         "Content-Type": "application/json",
         "User-Agent": "registry-webhooks/1",
         TIMESTAMP_HEADER: timestamp,
+        DELIVERY_HEADER: delivery.payload["delivery_id"],
         SIGNATURE_HEADER: sign(delivery.subscription.secret, timestamp, body),
     }
     connection = webhook_urls.open_connection(target, timeout=TIMEOUT_SECONDS)

@@ -1,16 +1,20 @@
 """The admin's "System status" page: the health numbers and the work waiting, for staff who view cases."""
 
 import datetime
+import time
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from cases.admin.status import duration
 from cases.models import Case, RiskAlert, RiskAssessment, WebhookDelivery, WebhookSubscription
 from cases.protection.permissions import PUBLISHER, VIEWER
+from registry import health, liveness
+from registry.celery import app as celery_app
 from tests.factories import CaseFactory, UserFactory
 
 HOOK_URL = "https://partner-hook.example.org/secret-path"
@@ -153,6 +157,87 @@ def test_status_page_queries_do_not_grow_with_the_waiting_work(client, law):
         client.get(STATUS)
 
     assert len(many) == len(one)
+
+
+@pytest.fixture
+def with_workers(monkeypatch):
+    """Tasks go to a broker (faked as answering) and are run by a worker; heartbeats start empty."""
+    conf = celery_app.conf
+    saved = {key: conf[key] for key in ("broker_url", "task_always_eager")}
+    conf.update(broker_url="redis://127.0.0.1:1/0", task_always_eager=False)
+    answering = {"ok": True, "ms": 0.1, "transport": "redis", "queues": {"celery": 0}, "queue_length": 0}
+    monkeypatch.setattr(health, "check_broker", lambda: answering)
+    cache.clear()
+    yield
+    cache.clear()
+    conf.update(saved)
+
+
+def _heartbeats(**ages):
+    """Record each component's heartbeat that many seconds ago; returns the moments, local time."""
+    now = time.time()
+    shown = {}
+    for component, age in ages.items():
+        liveness.record(component, now - age)
+        moment = datetime.datetime.fromtimestamp(now - age, tz=datetime.UTC)
+        shown[component] = formats.date_format(timezone.localtime(moment), "Y-m-d H:i:s")
+    return shown
+
+
+@pytest.mark.django_db
+def test_status_page_names_the_dead_worker_and_since_when(client, law, with_workers):
+    shown = _heartbeats(beat=3, worker=300, control=310)
+    client.force_login(UserFactory(groups=[VIEWER]))
+
+    html = client.get(STATUS).content.decode()
+
+    assert "Failing:" in html and "the Celery worker is down or not taking tasks" in html
+    assert "the Celery beat is down" not in html
+    assert f"down since {shown['worker']} (no heartbeat for 5 min)" in html
+    assert 'id="status-beat"' in html and "last heartbeat 3 s ago" in html
+
+
+@pytest.mark.django_db
+def test_status_page_names_the_dead_beat_and_since_when(client, law, with_workers):
+    shown = _heartbeats(beat=7200, worker=4, control=7200)
+    client.force_login(UserFactory(groups=[VIEWER]))
+
+    html = client.get(STATUS).content.decode()
+
+    assert "Failing:" in html and "the Celery beat is down" in html
+    assert "the Celery worker is down" not in html
+    assert f"down since {shown['beat']} (no heartbeat for 2 h)" in html
+    assert "last heartbeat 4 s ago" in html
+
+
+@pytest.mark.django_db
+def test_status_page_says_a_running_worker_takes_no_control_tasks(client, law, with_workers):
+    shown = _heartbeats(beat=2, worker=2, control=600)
+    client.force_login(UserFactory(groups=[VIEWER]))
+
+    html = client.get(STATUS).content.decode()
+
+    assert "the Celery worker is down or not taking tasks" in html
+    assert f"has taken no task from the <code>control</code> queue since {shown['control']}" in html
+
+
+@pytest.mark.django_db
+def test_status_page_says_a_worker_never_seen(client, law, with_workers):
+    client.force_login(UserFactory(groups=[VIEWER]))
+
+    html = client.get(STATUS).content.decode()
+
+    assert "the Celery worker is down or not taking tasks" in html and "the Celery beat is down" in html
+    assert "no heartbeat ever recorded" in html
+
+
+def test_status_page_with_tasks_in_process_needs_no_worker_nor_beat(client, waiting_work):
+    client.force_login(UserFactory(groups=[VIEWER]))
+
+    html = client.get(STATUS).content.decode()
+
+    assert "Everything answers and nothing is late." in html
+    assert "none: tasks run in-process" in html
 
 
 @pytest.mark.parametrize(

@@ -12,17 +12,17 @@ from django.utils import timezone
 
 from cases.models import Case
 from cases.protection.permissions import VIEWER
-from registry import health
+from registry import health, liveness
 from registry.celery import app as celery_app
 from tests.conftest import REDIS_URL
 from tests.factories import CaseFactory, UserFactory
 
 TOKEN = "t" * 40
-FLAGS_ONLY = {"database": {"ok"}, "broker": {"ok"}, "assessments": {"ok"}}
+FLAGS_ONLY = {"database": {"ok"}, "broker": {"ok"}, "assessments": {"ok"}, "worker": {"ok"}, "beat": {"ok"}}
 
 
 def _stale_case(*, waiting: datetime.timedelta) -> Case:
-    """A case that became stale `waiting` ago (a factory case starts stale)."""
+    """A case that became stale `waiting` ago (a factory case starts stale). Needs the `law` fixture."""
     case = CaseFactory()
     Case.objects.filter(pk=case.pk).update(risk_stale_since=timezone.now() - waiting)
     return case
@@ -35,7 +35,10 @@ def viewer(law):
 
 @pytest.fixture
 def real_broker():
-    """The Celery app pointed at the test Redis, as a deployment with workers is, for one test."""
+    """The Celery app pointed at the test Redis, as a deployment with workers is, for one test;
+    the worker and beat have just reported (tests/registry/test_liveness.py covers their absence)."""
+    for component in (liveness.BEAT, liveness.WORKER, liveness.CONTROL):
+        liveness.record(component)
     conf = celery_app.conf
     saved = {key: conf[key] for key in ("broker_url", "task_always_eager", "task_default_queue")}
 
@@ -47,7 +50,7 @@ def real_broker():
 
 
 @pytest.mark.django_db
-def test_health_of_a_healthy_registry_is_ok_with_only_flags_for_anonymous(client):
+def test_health_of_a_healthy_registry_is_ok_with_only_flags_for_anonymous(client, law):
     _stale_case(waiting=datetime.timedelta(seconds=5))
 
     response = client.get("/health/")
@@ -58,7 +61,13 @@ def test_health_of_a_healthy_registry_is_ok_with_only_flags_for_anonymous(client
     body = response.json()
     assert body == {
         "status": "ok",
-        "checks": {"database": {"ok": True}, "broker": {"ok": True}, "assessments": {"ok": True}},
+        "checks": {
+            "database": {"ok": True},
+            "broker": {"ok": True},
+            "assessments": {"ok": True},
+            "worker": {"ok": True},
+            "beat": {"ok": True},
+        },
     }
 
 
@@ -90,7 +99,7 @@ def test_health_for_staff_without_view_case_or_second_factor_is_flags_only(clien
 
 @pytest.mark.django_db
 @override_settings(HEALTH_TOKEN=TOKEN)
-def test_health_with_the_token_has_the_numbers_and_with_a_wrong_one_only_flags(client):
+def test_health_with_the_token_has_the_numbers_and_with_a_wrong_one_only_flags(client, law):
     _stale_case(waiting=datetime.timedelta(seconds=30))
 
     with_token = client.get("/health/", HTTP_AUTHORIZATION=f"Bearer {TOKEN}").json()
@@ -102,7 +111,7 @@ def test_health_with_the_token_has_the_numbers_and_with_a_wrong_one_only_flags(c
 
 @pytest.mark.django_db
 @override_settings(HEALTH_TOKEN="")
-def test_health_without_a_configured_token_gives_an_empty_bearer_nothing(client):
+def test_health_without_a_configured_token_gives_an_empty_bearer_nothing(client, law):
     _stale_case(waiting=datetime.timedelta(seconds=30))
 
     body = client.get("/health/", HTTP_AUTHORIZATION="Bearer ").json()
@@ -112,7 +121,7 @@ def test_health_without_a_configured_token_gives_an_empty_bearer_nothing(client)
 
 @pytest.mark.django_db
 @override_settings(HEALTH_MAX_STALE_SECONDS=600, HEALTH_TOKEN=TOKEN)
-def test_health_with_a_case_stale_longer_than_the_limit_is_failing_with_503(client):
+def test_health_with_a_case_stale_longer_than_the_limit_is_failing_with_503(client, law):
     _stale_case(waiting=datetime.timedelta(seconds=30))
     _stale_case(waiting=datetime.timedelta(hours=2))
 
@@ -128,7 +137,7 @@ def test_health_with_a_case_stale_longer_than_the_limit_is_failing_with_503(clie
 
 
 @pytest.mark.django_db
-def test_health_counts_the_whole_wait_of_a_case_edited_again_while_stale():
+def test_health_counts_the_whole_wait_of_a_case_edited_again_while_stale(law):
     """A second edit of a case that already waits must not reset its clock and hide a stuck queue."""
     from cases.risk import queue as assessment_queue
 
@@ -141,7 +150,7 @@ def test_health_counts_the_whole_wait_of_a_case_edited_again_while_stale():
 
 
 @pytest.mark.django_db
-def test_health_counts_no_stale_case_once_assessed():
+def test_health_counts_no_stale_case_once_assessed(law):
     case = _stale_case(waiting=datetime.timedelta(hours=2))
     Case.objects.filter(pk=case.pk).update(risk_stale=False)
 
@@ -161,7 +170,13 @@ def test_health_when_the_database_fails_is_503_without_the_error_text(client, ca
     assert anonymous.status_code == 503 == monitoring.status_code
     assert anonymous.json() == {
         "status": "failing",
-        "checks": {"database": {"ok": False}, "broker": {"ok": True}, "assessments": {"ok": False}},
+        "checks": {
+            "database": {"ok": False},
+            "broker": {"ok": True},
+            "assessments": {"ok": False},
+            "worker": {"ok": True},
+            "beat": {"ok": True},
+        },
     }
     assert monitoring.json()["checks"]["database"]["ok"] is False
     for text in (anonymous.content.decode(), monitoring.content.decode(), caplog.text):
@@ -212,7 +227,8 @@ def test_health_with_redis_reports_the_length_of_the_queue(client, real_broker):
     assert monitoring.status_code == 200
     broker = monitoring.json()["checks"]["broker"]
     assert broker["ok"] is True and broker["transport"] == "redis"
-    assert broker["queues"] == {queue: 2} and broker["queue_length"] == 2
+    assert set(broker["queues"]) == {queue, "control"}  # the default queue and the routed one
+    assert broker["queues"][queue] == 2 and broker["queue_length"] == 2 + broker["queues"]["control"]
     assert anonymous.json()["checks"]["broker"] == {"ok": True}
 
 
@@ -233,7 +249,7 @@ def test_health_with_a_queue_over_the_limit_is_degraded_but_200(client, real_bro
         server.delete(queue)
 
     assert response.status_code == 200 and response.json()["status"] == "degraded"
-    assert broker["queues"] == {queue: 2}
+    assert broker["queues"][queue] == 2
 
 
 @pytest.mark.redis
