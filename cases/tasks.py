@@ -6,22 +6,38 @@ and engines ask for work without importing this module (cases.apps loads it at s
 """
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 from cases import background
 from cases.identity.duplicates import find_duplicates
 from cases.models import RiskAlert
 from cases.protection.retention import purge_transient_data
 from cases.risk import alerts, assessment
+from registry import liveness
+
+# A task that meets an unreachable database (stopped, restarting, failing over) is retried after
+# growing waits (at most 1, 2, 4 ... 256, 300 s, each shortened at random so the queue does not
+# come back all at once: at most about 13 minutes in all) rather than dropped: during an outage a
+# worker would otherwise burn through the whole queue in seconds. After the last retry the case
+# is still marked stale and the sweep assesses it.
+RETRY_WHILE_DATABASE_DOWN = {
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": True,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 10,
+}
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@shared_task(acks_late=True, reject_on_worker_lost=True, **RETRY_WHILE_DATABASE_DOWN)
 def task_assess_case(*, case_id: int) -> str | None:
-    """Assess one case from the data as it is now (so duplicate and late messages are harmless)."""
-    stored = assessment.assess_case(case_id=case_id)
+    """Assess one case from the data as it is now (so duplicate and late messages are harmless);
+    a case already assessed at its current generation returns at once (a burst of edits)."""
+    stored = assessment.assess_case(case_id=case_id, skip_if_current=True)
     return stored.level if stored else None
 
 
-@shared_task
+@shared_task(**RETRY_WHILE_DATABASE_DOWN)
 def task_sweep_stale_cases() -> int:
     """Assess every case still marked stale (edits whose task was lost, broker outages)."""
     return assessment.assess_stale_cases()
@@ -33,12 +49,12 @@ def task_full_pass() -> int:
     return assessment.assess_all_cases().changed
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, **RETRY_WHILE_DATABASE_DOWN)
 def task_send_alert_email(*, alert_id: int) -> int:
     return alerts.send_alert_email(alert_id=alert_id)
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, **RETRY_WHILE_DATABASE_DOWN)
 def task_deliver_webhook(*, delivery_id: int) -> str:
     return alerts.deliver_webhook(delivery_id=delivery_id)
 
@@ -72,6 +88,13 @@ def task_purge_transient_data() -> dict:
 def task_find_duplicates() -> int:
     """List likely duplicate people for staff review (nightly); returns how many pairs are new."""
     return find_duplicates().created
+
+
+@shared_task(ignore_result=True)
+def task_heartbeat() -> None:
+    """Note that a worker took a task from the `control` queue (beat sends one every 20 s;
+    /health/ reads the time, registry.liveness)."""
+    liveness.record(liveness.CONTROL)
 
 
 background.provide("assess_case", task_assess_case)

@@ -91,6 +91,8 @@ MIDDLEWARE = [
     # Production: static files from STATIC_ROOT (collectstatic), answered before any other
     # middleware does work for them. Development and tests use django.contrib.staticfiles.
     *(["whitenoise.middleware.WhiteNoiseMiddleware"] if IS_PRODUCTION else []),
+    # A view that meets an unreachable database answers 503 with Retry-After, not 500.
+    "registry.outage.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -134,6 +136,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL") or _default_sqlite,
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0),
+        # A reused connection is checked before a request uses it, so the first request after the
+        # database came back does not fail on a connection the restart broke.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -144,7 +149,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 _public_url = env_str("DATABASE_PUBLIC_URL")
 if _public_url:
     DATABASES["public"] = dj_database_url.parse(
-        _public_url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0)
+        _public_url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0), conn_health_checks=True
     )
     _postgres = "django.db.backends.postgresql"
     if DATABASES["default"]["ENGINE"] != _postgres or DATABASES["public"]["ENGINE"] != _postgres:
@@ -157,6 +162,8 @@ if _public_url:
         )
     # Tests read the test database through it rather than create another one.
     DATABASES["public"]["TEST"] = {"MIRROR": "default"}
+# Seconds a client is told to wait (Retry-After) when the database does not answer (registry.outage).
+DATABASE_OUTAGE_RETRY_AFTER_SECONDS = env_int("DATABASE_OUTAGE_RETRY_AFTER_SECONDS", 30, minimum=1)
 # Writes and migrations never go through "public"; reads go where the queryset says.
 DATABASE_ROUTERS = ["registry.db_router.PublicReaderRouter"]
 
@@ -387,7 +394,16 @@ if IS_PRODUCTION:
 from celery.schedules import crontab  # noqa: E402
 
 # Periodic work (celery beat). The sweep and the retries make up for any message the broker lost.
+# The heartbeat shows /health/ that beat and a worker run (registry.liveness); beat's scheduler
+# notes its own ticks.
+CELERY_BEAT_SCHEDULER = "registry.liveness:HeartbeatScheduler"
 CELERY_BEAT_SCHEDULE = {
+    "heartbeat": {
+        "task": "cases.tasks.task_heartbeat",
+        "schedule": 20.0,
+        # A heartbeat that waited longer is worthless: a restarted worker drops the backlog.
+        "options": {"expires": 20},
+    },
     "sweep-stale-cases": {
         "task": "cases.tasks.task_sweep_stale_cases",
         "schedule": float(env_int("RISK_SWEEP_SECONDS", 60, minimum=1)),
@@ -404,6 +420,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=env_int("DUPLICATE_SEARCH_HOUR", 3, minimum=0), minute=30),
     },
 }
+# The sweep and the heartbeat have a queue of their own, which every worker consumes besides the
+# default one (`-Q celery,control`, deploy/systemd/registry-worker.service): a burst of
+# assessments in `celery` does not hold them back (Redis takes from the queues in turn), so the
+# sweep still bounds how long a flag can wait and the heartbeat still tells /health/ the truth.
+CELERY_TASK_ROUTES = {
+    "cases.tasks.task_sweep_stale_cases": {"queue": "control"},
+    "cases.tasks.task_heartbeat": {"queue": "control"},
+}
 # A broker that does not answer must not hold up a staff member's edit: fail fast, the sweep
 # catches the case up.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5, "max_retries": 1}
@@ -412,6 +436,9 @@ CELERY_TASK_PUBLISH_RETRY = False
 # The health endpoint (registry.health, docs/operations.md). A case still stale after this many
 # seconds means the assessments are stuck (the sweep runs every RISK_SWEEP_SECONDS): "failing".
 HEALTH_MAX_STALE_SECONDS = env_int("HEALTH_MAX_STALE_SECONDS", 900, minimum=1)
+# A worker or beat whose last heartbeat (every 20 s, registry.liveness) is older than this many
+# seconds is reported dead: "failing". Only with a broker: tasks run in-process need neither.
+HEALTH_MAX_HEARTBEAT_SECONDS = env_int("HEALTH_MAX_HEARTBEAT_SECONDS", 60, minimum=40)
 # More messages than this waiting in the broker's queues: "degraded" (late, but flowing).
 HEALTH_MAX_QUEUE_LENGTH = env_int("HEALTH_MAX_QUEUE_LENGTH", 1000, minimum=0)
 # Monitoring sends `Authorization: Bearer <HEALTH_TOKEN>` to get the numbers, not just the flags.
