@@ -16,6 +16,7 @@ from django.db import connection
 from cases import services
 from cases.models import Case
 from registry.celery import app as celery_app
+from tests.conftest import REDIS_URL
 from tests.factories import CaseFactory, article
 
 pytestmark = [
@@ -27,6 +28,8 @@ pytestmark = [
 
 ROOT = Path(__file__).resolve().parents[2]
 BROKER_URL = os.environ.get("TEST_BROKER_URL", "redis://127.0.0.1:6379/14")
+# The lock on BROKER_URL's database, kept in another database (REDIS_URL) that no test empties.
+BROKER_LOCK = f"registry-tests:lock:{BROKER_URL}"
 import datetime  # noqa: E402
 
 D = datetime.date
@@ -53,6 +56,8 @@ class Worker:
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
+            "-Q",
+            "celery,control",  # the sweep is routed to `control` (CELERY_TASK_ROUTES)
             "-l",
             "warning",
         ]
@@ -94,7 +99,20 @@ class Worker:
 
 
 @pytest.fixture
-def broker():
+def broker_to_ourselves():
+    """Hold the test Redis database alone for one test. The tests here empty it, and a worker
+    takes any message in it, so two of them side by side (in two pytest-xdist workers, or in two
+    runs of the suite on one Redis) would lose or steal each other's messages. Each takes a few
+    seconds; the others wait for the lock, which expires if its holder is killed."""
+    lock = redis.Redis.from_url(REDIS_URL).lock(BROKER_LOCK, timeout=600, blocking_timeout=600)
+    if not lock.acquire():
+        pytest.fail(f"another test run held {BROKER_URL} for ten minutes")
+    yield
+    lock.release()
+
+
+@pytest.fixture
+def broker(broker_to_ourselves):
     """Point this process's Celery app at the test Redis database, emptied."""
     client = redis.Redis.from_url(BROKER_URL)
     client.flushdb()
@@ -111,7 +129,8 @@ def broker():
 
 
 @pytest.fixture
-def workers(tmp_path):
+def workers(broker, tmp_path):
+    """Start `celery worker` processes; stopped before the broker fixture empties the database."""
     started = []
 
     def start(*, beat=False):
