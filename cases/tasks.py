@@ -12,7 +12,7 @@ from cases import background
 from cases.identity.duplicates import find_duplicates
 from cases.models import RiskAlert
 from cases.protection.retention import purge_transient_data
-from cases.risk import alerts, assessment
+from cases.risk import alerts, assessment, queue
 from registry import liveness
 
 # A task that meets an unreachable database (stopped, restarting, failing over) is retried after
@@ -33,6 +33,7 @@ RETRY_WHILE_DATABASE_DOWN = {
 def task_assess_case(*, case_id: int) -> str | None:
     """Assess one case from the data as it is now (so duplicate and late messages are harmless);
     a case already assessed at its current generation returns at once (a burst of edits)."""
+    queue.forget_queued(case_id)  # before reading: an edit committed from now on queues anew
     stored = assessment.assess_case(case_id=case_id, skip_if_current=True)
     return stored.level if stored else None
 

@@ -246,6 +246,9 @@ if _cache_url:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Requests to assess a case merge while its message waits (cases.risk.queue): the mark lives in
+# the cache, which the web processes and the worker must share, so only with CACHE_URL.
+RISK_MERGE_QUEUED_ASSESSMENTS = env_bool("RISK_MERGE_QUEUED_ASSESSMENTS", bool(_cache_url))
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",

@@ -7,6 +7,8 @@ itself is only queued after commit, so a worker never sees a half-written edit.
 
 import logging
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Case as SqlCase
 from django.db.models import F, When
@@ -97,16 +99,54 @@ def enqueue_sweep() -> None:
         _log_enqueue_failure("a sweep", exc)
 
 
+# While a case's assessment message waits in the queue, a further request for it sends nothing:
+# the waiting message reads the data when it runs, after the later edit committed. (A burst of
+# 2,000 requests on 200 cases thus queues about 200 messages, not 2,000.) The task forgets the
+# mark before it reads the case (`forget_queued`), so an edit committed after that sends again.
+# A mark whose message was lost (a killed worker's prefetched message, an emptied broker) expires
+# after QUEUED_MARK_SECONDS; meanwhile the case is marked stale and the sweep assesses it.
+QUEUED_MARK_SECONDS = 600
+
+
+def _queued_mark(case_id: int) -> str:
+    return f"risk:assessment-queued:{case_id}"
+
+
 def enqueue_assessments(case_ids) -> int:
-    """Send one task per case; a broker failure is logged, never raised into the edit."""
+    """Send one task per case that has none waiting; a broker failure is logged, never raised
+    into the edit. Returns how many messages were sent."""
     sent = 0
     for case_id in case_ids:
+        if not _mark_queued(case_id):
+            continue  # its waiting message will see this edit
         try:
             background.send("assess_case", case_id=case_id)
             sent += 1
         except Exception as exc:  # the broker is down: the case stays stale for the sweep
+            forget_queued(case_id)
             _log_enqueue_failure(f"assessment of case {case_id}", exc)
     return sent
+
+
+def _mark_queued(case_id: int) -> bool:
+    """Note that a message for the case is about to be queued; False if one already waits.
+    A cache that does not answer merges nothing: every request sends its message; nor does a
+    cache the worker does not share (settings.RISK_MERGE_QUEUED_ASSESSMENTS)."""
+    if not settings.RISK_MERGE_QUEUED_ASSESSMENTS:
+        return True
+    try:
+        return bool(cache.add(_queued_mark(case_id), 1, QUEUED_MARK_SECONDS))
+    except Exception as exc:
+        logger.warning("cache unavailable, assessment messages not merged: %s", type(exc).__name__)
+        return True
+
+
+def forget_queued(case_id: int) -> None:
+    """Called by the task before it reads the case: requests from now on send a new message."""
+    try:
+        cache.delete(_queued_mark(case_id))
+    except Exception as exc:  # the mark expires; the sweep covers the wait
+        logger.warning("cache unavailable, assessment mark not cleared: %s", type(exc).__name__)
 
 
 def _log_enqueue_failure(what: str, exc: Exception) -> None:
