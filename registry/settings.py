@@ -411,7 +411,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cases.tasks.task_sweep_stale_cases",
         "schedule": float(env_int("RISK_SWEEP_SECONDS", 60, minimum=1)),
     },
-    "retry-due-webhooks": {"task": "cases.tasks.task_retry_due_webhooks", "schedule": 60.0},
+    "retry-due-webhooks": {
+        "task": "cases.tasks.task_retry_due_webhooks",
+        # Also sends what a lost message left pending: it bounds how late a partner hears.
+        "schedule": float(env_int("WEBHOOK_RETRY_SECONDS", 60, minimum=1)),
+    },
     "email-unsent-alerts": {"task": "cases.tasks.task_email_unsent_alerts", "schedule": 300.0},
     "purge-transient-data": {"task": "cases.tasks.task_purge_transient_data", "schedule": 3600.0},
     "nightly-full-pass": {

@@ -184,15 +184,31 @@ def assess_case(
             return None
         if context is None or context.jurisdiction_id != case.jurisdiction_id:
             context = LawContext.load(case.jurisdiction)
-        charges = [_charge_facts(row, context.articles) for row in _charge_rows([case.pk])]
-        result = risk.assess(
-            person=person_facts(case.person),
-            case=risk.CaseFacts(sentence_kind=case.sentence_kind, verdict_date=case.verdict_date),
-            charges=charges,
-            law=context.law,
-            on=on,
-        )
+        result = compute(case, context=context, on=on)
         return store_result(case=case, result=result, law_checksum=context.checksum, on=on)
+
+
+def compute(case: Case, *, context: "LawContext", on) -> risk.Assessment:
+    """The rules' result for the case's facts as they are in the database now; stores nothing.
+    (The fault suite compares every stored level with this.)"""
+    charges = [_charge_facts(row, context.articles) for row in _charge_rows([case.pk])]
+    return risk.assess(
+        person=person_facts(case.person),
+        case=risk.CaseFacts(sentence_kind=case.sentence_kind, verdict_date=case.verdict_date),
+        charges=charges,
+        law=context.law,
+        on=on,
+    )
+
+
+def stored_result_is_current(case: Case, *, context: "LawContext", on) -> bool:
+    """True when the case's stored level and digest are what the rules give for its facts now."""
+    result = compute(case, context=context, on=on)
+    reasons = [reason_dict(reason) for reason in result.reasons]
+    return (case.risk_level, case.risk_digest) == (
+        result.level,
+        digest(result.level, reasons, risk.RULES_VERSION, context.checksum),
+    )
 
 
 def store_result(*, case: Case, result: risk.Assessment, law_checksum: str, on) -> RiskAssessment | None:

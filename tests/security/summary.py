@@ -1,5 +1,5 @@
 """The attack suite's one line in pytest's summary: canaries planted, surfaces and requests crawled,
-leaks found, and confidential values found in plain text at rest.
+leaks found, and confidential values found in plain text at rest; and the fault suite's line.
 
 Each test of the suite hands its counts over in its report's `user_properties`, which
 pytest-xdist carries from the workers to the process that writes the summary. That process loads
@@ -9,6 +9,9 @@ which is enough without xdist or when tests/security is named on the command lin
 """
 
 PROPERTY = "security suite"
+# The fault suite (tests/faults) hands over its whole line the same way.
+FAULT_PROPERTY = "fault suite"
+_fault_lines: list[str] = []
 _totals = {"tests": 0, "canaries": 0, "surfaces": 0, "requests": 0, "leaks": 0, "at rest": 0}
 
 
@@ -16,6 +19,8 @@ def pytest_runtest_logreport(report):
     if report.when != "call":
         return
     for name, counts in report.user_properties:
+        if name == FAULT_PROPERTY:
+            _fault_lines.append(counts)
         if name != PROPERTY:
             continue
         _totals["tests"] += 1
@@ -35,3 +40,6 @@ def pytest_terminal_summary(terminalreporter):
     if _totals["tests"]:
         terminalreporter.write_sep("-", "attack suite (tests/security)")
         terminalreporter.write_line(summary_line(_totals))
+    for line in _fault_lines:
+        terminalreporter.write_sep("-", "fault suite (tests/faults)")
+        terminalreporter.write_line(line)
