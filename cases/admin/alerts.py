@@ -1,5 +1,6 @@
 """The risk screens: the alert triage queue, assessments, webhook subscriptions and their deliveries."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.db.models import Case as SqlCase
@@ -13,6 +14,7 @@ from cases.models import (
     WebhookDelivery,
     WebhookSubscription,
 )
+from cases.models.partners import WEBHOOK_SECRET_MIN_LENGTH, new_webhook_secret
 from cases.risk import alerts
 
 # Risk ------------------------------------------------------------------------------------------
@@ -128,11 +130,42 @@ class RiskAssessmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return reasons_html(assessment.reasons)
 
 
+class WebhookSubscriptionForm(forms.ModelForm):
+    """The secret is a real form field: what the form shows is what it posts back and what is saved.
+    (It was a read-only display of an unsaved instance's default, and saving drew a new default, so
+    a partner given the shown secret could verify no delivery.)"""
+
+    secret = forms.CharField(
+        min_length=WEBHOOK_SECRET_MIN_LENGTH,
+        max_length=128,
+        strip=True,
+        widget=forms.TextInput(attrs={"size": 60, "autocomplete": "off", "spellcheck": "false"}),
+        help_text=(
+            "Give the partner this secret exactly as shown: it signs every delivery "
+            "(docs/webhooks.md). Keep the one generated here, or paste one agreed with the partner "
+            f"({WEBHOOK_SECRET_MIN_LENGTH} characters or more). Changing it later rotates it: "
+            "deliveries from then on are signed with the new one."
+        ),
+    )
+    url = forms.URLField(max_length=500, assume_scheme="https")
+
+    class Meta:
+        model = WebhookSubscription
+        fields = ["organisation", "partner", "url", "secret", "active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None and not self.is_bound:
+            # Drawn once, here, for the page; the browser posts it back with the form.
+            self.initial["secret"] = new_webhook_secret()
+
+
 @admin.register(WebhookSubscription)
 class WebhookSubscriptionAdmin(SimpleHistoryAdmin):
+    form = WebhookSubscriptionForm
     list_display = ["organisation", "url", "active", "created_at"]
     list_filter = ["active"]
-    readonly_fields = ["secret", "created_at"]
+    readonly_fields = ["created_at"]
 
 
 @admin.register(WebhookDelivery)

@@ -14,9 +14,16 @@ from cases.models.people import Person
 from cases.models.risk import RiskAlert
 from cases.protection.fields import EncryptedJSONField
 
+WEBHOOK_SECRET_MIN_LENGTH = 32
+
 
 def _new_webhook_secret() -> str:
     return secrets.token_urlsafe(32)
+
+
+def new_webhook_secret() -> str:
+    """A fresh signing secret (43 URL-safe characters, 256 bits)."""
+    return _new_webhook_secret()
 
 
 class WebhookSubscription(models.Model):

@@ -34,9 +34,9 @@ from cases import background, choices, services
 from cases.models import Case, Charge, Person, RiskAlert, RiskAssessment, WebhookDelivery, WebhookSubscription
 from cases.risk import assessment
 from registry.celery import app as celery_app
-from tests.security.summary import FAULT_PROPERTY
 from tests.factories import CaseFactory, PersonFactory, article
 from tests.faults.harness import CeleryProcess, OwnRedis, Partner, celery_env, wait_for
+from tests.security.summary import FAULT_PROPERTY
 
 pytestmark = [
     pytest.mark.postgres,
