@@ -49,7 +49,9 @@ def request_assessment(case_ids) -> None:
     # A batch lives as long as its on-commit callback is registered: a rollback discards the
     # callback, and the next request then starts a new batch. (Anything lost that way was
     # rolled back too, or is still marked stale for the sweep.)
-    registered = batch is not None and any(item[1] is batch.flush for item in connection.run_on_commit)
+    # `==`, not `is`: each `batch.flush` is a new bound-method object, equal to the registered
+    # one but never identical (with `is`, every request registered a batch of its own).
+    registered = batch is not None and any(item[1] == batch.flush for item in connection.run_on_commit)
     if not registered:
         batch = _Batch(connection)
         connection._risk_assessment_batch = batch

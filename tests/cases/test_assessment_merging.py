@@ -159,3 +159,19 @@ def test_merging_is_on_exactly_when_the_cache_is_shared():
     assert (
         _merging_setting(CACHE_URL="redis://127.0.0.1:6379/3", RISK_MERGE_QUEUED_ASSESSMENTS="0") == "False"
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_requests_in_one_transaction_gather_into_one_batch_sent_once_at_commit(law, hold_messages):
+    from django.db import connection, transaction
+
+    cases = [_charged_case()[0] for _ in range(3)]
+    sent = hold_messages()
+    with transaction.atomic():
+        for _ in range(4):
+            for case in cases:
+                queue.request_assessment([case.pk])
+        callbacks = [item[1] for item in connection.run_on_commit]
+
+    assert len(callbacks) == 1, f"{len(callbacks)} commit callbacks for one transaction's requests"
+    assert sent == [("assess_case", {"case_id": case.pk}) for case in sorted(cases, key=lambda c: c.pk)]
