@@ -15,9 +15,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
-from simple_history.admin import SimpleHistoryAdmin
 
 from cases import choices
+from cases.admin.history import HistoryAdmin
 from cases.models import Case, DuplicateCandidate, Person, PersonMerge, PersonName
 from cases.services import merging
 
@@ -74,7 +74,7 @@ class ReviewChangeList(admin.views.main.ChangeList):
 
 
 @admin.register(DuplicateCandidate)
-class DuplicateCandidateAdmin(SimpleHistoryAdmin):
+class DuplicateCandidateAdmin(HistoryAdmin):
     """The review queue: pairs still to review first, the most alike on top."""
 
     list_display = ["pair_display", "score_display", "state", "found_at", "reviewed_by", "reviewed_at"]
@@ -196,7 +196,7 @@ class DuplicateCandidateAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PersonMerge)
-class PersonMergeAdmin(SimpleHistoryAdmin):
+class PersonMergeAdmin(HistoryAdmin):
     """Every merge, who did it, and whether it was undone."""
 
     list_display = ["merged_at", "kept_display", "merged_display", "merged_by", "undone_at", "undone_by"]

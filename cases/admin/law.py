@@ -3,9 +3,9 @@
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from simple_history.admin import SimpleHistoryAdmin
 
 from cases import services
+from cases.admin.history import HistoryAdmin
 from cases.admin.mixins import AuditConfidentialReadsMixin, HideFromHistoryMixin, OptimisticLockMixin
 from cases.models import (
     Article,
@@ -20,7 +20,7 @@ from cases.protection.permissions import SOURCES_GROUP_FIELDS, sees_sources
 # Law data and reference records --------------------------------------------------------------
 
 
-class LawDataAdmin(SimpleHistoryAdmin):
+class LawDataAdmin(HistoryAdmin):
     """An edit of the law data re-assesses every case of the jurisdiction."""
 
     def save_model(self, request, obj, form, change):
@@ -56,7 +56,7 @@ class RegionAdmin(admin.ModelAdmin):
     search_fields = ["name_en", "name_be", "name_ru"]
 
 
-class DetailAdmin(SimpleHistoryAdmin):
+class DetailAdmin(HistoryAdmin):
     def save_model(self, request, obj, form, change):
         services.save_detail(instance=obj, by=request.user)
 
