@@ -1,13 +1,24 @@
 """The risk screens: the alert triage queue, assessments, webhook subscriptions and their deliveries."""
 
+import datetime
+
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Case as SqlCase
 from django.db.models import Value, When
-from simple_history.admin import SimpleHistoryAdmin
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from cases.admin.mixins import ReadOnlyAdminMixin, reasons_html
+from cases.admin.history import HistoryAdmin
+from cases.admin.mixins import ReadOnlyAdminMixin, message_for, reasons_html
+from cases.admin.people import with_any_name_matches
 from cases.models import (
     RiskAlert,
     RiskAssessment,
@@ -15,9 +26,11 @@ from cases.models import (
     WebhookSubscription,
 )
 from cases.models.partners import WEBHOOK_SECRET_MIN_LENGTH, new_webhook_secret
-from cases.risk import alerts
+from cases.services import triage
 
 # Risk ------------------------------------------------------------------------------------------
+
+TRIAGE_PERMISSION = "cases.triage_riskalert"
 
 
 class TriageChangeList(ChangeList):
@@ -27,12 +40,54 @@ class TriageChangeList(ChangeList):
         return ["triage_rank", "-created_at", "-pk"]
 
 
-@admin.register(RiskAlert)
-class RiskAlertAdmin(SimpleHistoryAdmin):
-    """The triage queue: open alerts first, rises before falls."""
+class UnresolvedForListFilter(admin.SimpleListFilter):
+    """Alerts still waiting to be resolved (open or acknowledged) that were raised more than so many
+    days ago: the ones at risk of being forgotten."""
 
-    list_display = ["created_at", "case", "change_display", "state", "acknowledged_by", "resolved_by"]
-    list_filter = ["state", "new_level", "old_level"]
+    title = "age"
+    parameter_name = "unresolved_for"
+    DAYS = (1, 7, 30)
+
+    def lookups(self, request, model_admin):
+        return [
+            (str(days), f"unresolved for more than {days} day{'s' if days > 1 else ''}") for days in self.DAYS
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() not in {str(days) for days in self.DAYS}:
+            return queryset
+        raised_before = timezone.now() - datetime.timedelta(days=int(self.value()))
+        return queryset.exclude(state=RiskAlert.State.RESOLVED).filter(created_at__lt=raised_before)
+
+
+class ResolveAlertForm(forms.Form):
+    """The note that resolving an alert requires: what was done about it."""
+
+    note = forms.CharField(
+        label="Resolution note",
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        error_messages={"required": "Say in a note what was done."},
+        help_text="What was done about it (lawyer or family informed, partners told, a false alarm "
+        "and why). Kept with the alert, with your name and the time.",
+    )
+
+
+def _alerts_count(count: int) -> str:
+    return f"{count} alert{'' if count == 1 else 's'}"
+
+
+@admin.register(RiskAlert)
+class RiskAlertAdmin(HistoryAdmin):
+    """The triage queue: open alerts first, rises before falls.
+
+    An alert changes state only through its buttons (Acknowledge; Resolve with a note) and the
+    list's actions, each calling cases.services.triage: its page has no form to save.
+    """
+
+    change_form_template = "admin/cases/riskalert/change_form.html"
+    # One "handled by" column instead of two: the list fits a 1366 px laptop beside its filters.
+    list_display = ["created_at", "case", "change_display", "state", "handled_display"]
+    list_filter = ["state", "new_level", UnresolvedForListFilter, "case__jurisdiction", "old_level"]
     search_fields = ["case__person__names__text", "case__case_number"]
     readonly_fields = [
         "case",
@@ -45,9 +100,10 @@ class RiskAlertAdmin(SimpleHistoryAdmin):
         "acknowledged_by",
         "resolved_at",
         "resolved_by",
+        "resolution_note",
     ]
-    fields = readonly_fields + ["resolution_note"]
-    actions = ["acknowledge_selected"]
+    fields = readonly_fields
+    actions = ["acknowledge_selected", "resolve_selected"]
 
     def get_queryset(self, request):
         # Open alerts on top, then acknowledged, then resolved; newest first within each.
@@ -64,6 +120,10 @@ class RiskAlertAdmin(SimpleHistoryAdmin):
             .annotate(triage_rank=rank)
         )
 
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        return with_any_name_matches(results, queryset, search_term, "case__person_id"), may_have_duplicates
+
     def get_changelist(self, request, **kwargs):
         return TriageChangeList
 
@@ -74,36 +134,155 @@ class RiskAlertAdmin(SimpleHistoryAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.state == RiskAlert.State.RESOLVED:
-            return False
-        return request.user.has_perm("cases.triage_riskalert")
+        return False  # triage is the page's buttons and the list's actions, not a form (nor a history revert)
+
+    def has_triage_permission(self, request):
+        return request.user.has_perm(TRIAGE_PERMISSION)
+
+    def save_model(self, request, obj, form, change):
+        # simple-history's "revert" posts an old version here without asking has_change_permission.
+        raise PermissionDenied("An alert changes only by Acknowledge or Resolve.")
 
     @admin.display(description="change")
     def change_display(self, alert):
         arrow = "▲" if alert.is_rise else "▼"
         return f"{arrow} {alert.get_old_level_display()} → {alert.get_new_level_display()}"
 
+    @admin.display(description="handled by")
+    def handled_display(self, alert):
+        if alert.resolved_by_id:
+            return f"resolved by {alert.resolved_by}"
+        if alert.acknowledged_by_id:
+            return f"acknowledged by {alert.acknowledged_by}"
+        return "-"
+
     @admin.display(description="reasons")
     def reasons_display(self, alert):
         return reasons_html(alert.assessment.reasons)
 
-    def save_model(self, request, obj, form, change):
-        note = form.cleaned_data.get("resolution_note", "")
-        if note.strip():
-            alerts.resolve_alert(alert=obj, note=note, by=request.user)
-        elif obj.state == RiskAlert.State.OPEN:
-            alerts.acknowledge_alert(alert=obj, by=request.user)
+    # The alert's page: Acknowledge, and Resolve with a note -------------------------------------
+
+    def get_urls(self):
+        own = [
+            path(
+                "<int:pk>/acknowledge/",
+                self.admin_site.admin_view(require_POST(self.acknowledge_view)),
+                name="cases_riskalert_acknowledge",
+            ),
+            path(
+                "<int:pk>/resolve/",
+                self.admin_site.admin_view(require_POST(self.resolve_view)),
+                name="cases_riskalert_resolve",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        alert = self.get_object(request, object_id)
+        triage_context = None
+        if (
+            alert is not None
+            and alert.state != RiskAlert.State.RESOLVED
+            and self.has_triage_permission(request)
+        ):
+            triage_context = {
+                "can_acknowledge": alert.state == RiskAlert.State.OPEN,
+                "form": ResolveAlertForm(auto_id="id_triage_%s"),
+            }
+        return super().change_view(
+            request, object_id, form_url, {**(extra_context or {}), "triage": triage_context}
+        )
+
+    def _alert_for_triage(self, request, pk):
+        if not self.has_triage_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(self.get_queryset(request), pk=pk)
+
+    def _back_to(self, request, url_name, *args):
+        url = reverse(f"admin:{url_name}", args=args)
+        preserved = {"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}
+        return redirect(add_preserved_filters(preserved, url))
+
+    def acknowledge_view(self, request, pk):
+        alert = self._alert_for_triage(request, pk)
+        try:
+            triage.acknowledge_alert(alert=alert, by=request.user)
+        except ValidationError as error:
+            self.message_user(request, message_for(error), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                f"Acknowledged the alert for {alert.case} ({self.change_display(alert)}). "
+                "Resolve it with a note once it is dealt with.",
+                messages.SUCCESS,
+            )
+        return self._back_to(request, "cases_riskalert_change", alert.pk)
+
+    def resolve_view(self, request, pk):
+        alert = self._alert_for_triage(request, pk)
+        form = ResolveAlertForm(request.POST)
+        if not form.is_valid():
+            self.message_user(
+                request, "Not resolved: say in a note what was done about this alert.", messages.ERROR
+            )
+            return self._back_to(request, "cases_riskalert_change", alert.pk)
+        try:
+            triage.resolve_alert(alert=alert, note=form.cleaned_data["note"], by=request.user)
+        except ValidationError as error:
+            self.message_user(request, f"Not resolved: {message_for(error)}", messages.ERROR)
+            return self._back_to(request, "cases_riskalert_change", alert.pk)
+        self.message_user(
+            request,
+            f"Resolved the alert for {alert.case} ({self.change_display(alert)}) with your note.",
+            messages.SUCCESS,
+        )
+        return self._back_to(request, "cases_riskalert_changelist")
+
+    # The list's actions --------------------------------------------------------------------------
 
     @admin.action(description="Acknowledge selected alerts", permissions=["triage"])
     def acknowledge_selected(self, request, queryset):
-        done = 0
-        for alert in queryset.filter(state=RiskAlert.State.OPEN):
-            alerts.acknowledge_alert(alert=alert, by=request.user)
-            done += 1
-        self.message_user(request, f"Acknowledged {done} alert(s).")
+        done = left = 0
+        for alert in queryset:
+            try:
+                triage.acknowledge_alert(alert=alert, by=request.user)
+                done += 1
+            except ValidationError:  # not open (any more)
+                left += 1
+        message = f"Acknowledged {_alerts_count(done)}"
+        if left:
+            it, were = ("it", "was") if left == 1 else ("they", "were")
+            message += f"; {left} {were} not open and {were} left as {it} {were}"
+        self.message_user(request, message + ".", messages.SUCCESS if done else messages.WARNING)
 
-    def has_triage_permission(self, request):
-        return request.user.has_perm("cases.triage_riskalert")
+    @admin.action(description="Resolve selected alerts with a note…", permissions=["triage"])
+    def resolve_selected(self, request, queryset):
+        """Ask for the note on a page of its own, then resolve each selected alert with it."""
+        form = ResolveAlertForm(request.POST if "confirm" in request.POST else None, auto_id="id_triage_%s")
+        if form.is_bound and form.is_valid():
+            done = already = 0
+            for alert in queryset:
+                try:
+                    triage.resolve_alert(alert=alert, note=form.cleaned_data["note"], by=request.user)
+                    done += 1
+                except ValidationError:  # resolved already (the note was checked above)
+                    already += 1
+            message = f"Resolved {_alerts_count(done)}"
+            if already:
+                message += f"; {already} {'was' if already == 1 else 'were'} already resolved"
+            self.message_user(request, message + ".", messages.SUCCESS if done else messages.WARNING)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Resolve alerts with a note",
+            "opts": self.opts,
+            "alerts": queryset,
+            "unresolved": sum(1 for alert in queryset if alert.state != RiskAlert.State.RESOLVED),
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "preserved_filters": self.get_preserved_filters(request),
+        }
+        return TemplateResponse(request, "admin/cases/riskalert/resolve_selected.html", context)
 
 
 @admin.register(RiskAssessment)
@@ -161,7 +340,7 @@ class WebhookSubscriptionForm(forms.ModelForm):
 
 
 @admin.register(WebhookSubscription)
-class WebhookSubscriptionAdmin(SimpleHistoryAdmin):
+class WebhookSubscriptionAdmin(HistoryAdmin):
     form = WebhookSubscriptionForm
     list_display = ["organisation", "url", "active", "created_at"]
     list_filter = ["active"]

@@ -2,12 +2,13 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from simple_history.admin import SimpleHistoryAdmin
 
 from cases import services
+from cases.admin.history import HistoryAdmin
 from cases.admin.mixins import (
     AuditConfidentialReadsMixin,
     HideFromHistoryMixin,
+    NamedInputsInlineMixin,
     OptimisticLockMixin,
     PersonArticleListFilter,
     message_for,
@@ -23,13 +24,25 @@ from cases.protection.permissions import SOURCES_GROUP_FIELDS, sees_sources
 # People ---------------------------------------------------------------------------------------
 
 
-class PersonNameInline(admin.TabularInline):
+def with_any_name_matches(results, queryset, search_term, person="pk"):
+    """The admin's own search `results`, plus the rows of `queryset` whose person has a name in
+    which every word of `search_term` begins a word, in any spelling and any script: 'Aliaksandr'
+    finds 'Аляксандр', 'Евгений' finds 'Yauhen' (cases.identity.names).
+
+    Every admin list that names people calls it from `get_search_results`: people, cases, charges,
+    alerts. `person` is the path from the listed model to its person's id.
+    """
+    by_key = name_search_q(search_term, person)
+    return results if by_key is None else results | queryset.filter(by_key)
+
+
+class PersonNameInline(NamedInputsInlineMixin, admin.TabularInline):
     model = PersonName
     extra = 1
     fields = ["text", "script", "kind", "is_primary"]
 
 
-class CaseInline(admin.TabularInline):
+class CaseInline(NamedInputsInlineMixin, admin.TabularInline):
     model = Case
     extra = 0
     can_delete = False
@@ -42,7 +55,7 @@ class CaseInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(OptimisticLockMixin, AuditConfidentialReadsMixin, HideFromHistoryMixin, SimpleHistoryAdmin):
+class PersonAdmin(OptimisticLockMixin, AuditConfidentialReadsMixin, HideFromHistoryMixin, HistoryAdmin):
     sources_group_fields = SOURCES_GROUP_FIELDS["person"]
 
     def confidential_fields_shown(self, request, person):
@@ -106,12 +119,8 @@ class PersonAdmin(OptimisticLockMixin, AuditConfidentialReadsMixin, HideFromHist
         return super().get_queryset(request).current().select_related("region").prefetch_related("names")
 
     def get_search_results(self, request, queryset, search_term):
-        """Any spelling in any script: 'Aliaksandr' also finds 'Аляксандр' (cases.identity.names)."""
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        by_key = name_search_q(search_term)
-        if by_key is not None:
-            results = results | queryset.filter(by_key)
-        return results, may_have_duplicates
+        return with_any_name_matches(results, queryset, search_term), may_have_duplicates
 
     @admin.display(description="name")
     def display_name(self, person):

@@ -25,7 +25,6 @@ from django.utils import timezone, translation
 
 from cases import background
 from cases.choices import PublicationState, RiskLevel
-from cases.exceptions import RefusedChange
 from cases.models import Person, RiskAlert, WebhookDelivery, WebhookSubscription
 from cases.protection import webhook_urls
 
@@ -103,37 +102,6 @@ def new_delivery_id() -> str:
 
 
 # Triage ----------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def acknowledge_alert(*, alert: RiskAlert, by) -> RiskAlert:
-    """A staff member has seen the alert and is on it."""
-    alert = RiskAlert.objects.select_for_update().get(pk=alert.pk)
-    if alert.state != RiskAlert.State.OPEN:
-        raise RefusedChange(f"This alert is already {alert.get_state_display()}.")
-    alert.state = RiskAlert.State.ACKNOWLEDGED
-    alert.acknowledged_at, alert.acknowledged_by = timezone.now(), by
-    alert._history_user = by
-    alert.save()
-    return alert
-
-
-@transaction.atomic
-def resolve_alert(*, alert: RiskAlert, note: str, by) -> RiskAlert:
-    """Close the alert with a note on what was done; acknowledges it too if nobody had."""
-    alert = RiskAlert.objects.select_for_update().get(pk=alert.pk)
-    if alert.state == RiskAlert.State.RESOLVED:
-        raise RefusedChange("This alert is already resolved.")
-    if not note.strip():
-        raise RefusedChange("Say in a note what was done about this alert.")
-    now = timezone.now()
-    if alert.state == RiskAlert.State.OPEN:
-        alert.acknowledged_at, alert.acknowledged_by = now, by
-    alert.state = RiskAlert.State.RESOLVED
-    alert.resolved_at, alert.resolved_by, alert.resolution_note = now, by, note.strip()
-    alert._history_user = by
-    alert.save()
-    return alert
 
 
 # E-mail ----------------------------------------------------------------------------------------

@@ -38,8 +38,11 @@ from cases.services.people import (
     withdraw_person,
 )
 from cases.services.review import record_charge_to_review, resolve_charge_to_review
+from cases.services.triage import acknowledge_alert, resolve_alert
 
 __all__ = [
+    "acknowledge_alert",
+    "resolve_alert",
     "CASE_FIELDS",
     "DETAIL_MODELS",
     "ENDING_STATES",

@@ -349,8 +349,8 @@ def test_editor_acknowledges_and_resolves_an_alert_in_the_admin(client_for, rais
     assert raised_alert.state == "acknowledged" and raised_alert.acknowledged_by.groups.get().name == EDITOR
 
     response = client.post(
-        reverse("admin:cases_riskalert_change", args=[raised_alert.pk]),
-        {"resolution_note": "Family and lawyer informed."},
+        reverse("admin:cases_riskalert_resolve", args=[raised_alert.pk]),
+        {"note": "Family and lawyer informed."},
     )
     assert response.status_code == 302
     raised_alert.refresh_from_db()
@@ -359,8 +359,6 @@ def test_editor_acknowledges_and_resolves_an_alert_in_the_admin(client_for, rais
 
 
 def test_triage_queue_puts_open_alerts_above_resolved_ones(client_for, raised_alert):
-    from cases.risk import alerts
-
     resolver = UserFactory()
     older_open = raised_alert
     with_fall = services.end_charge(
@@ -371,7 +369,7 @@ def test_triage_queue_puts_open_alerts_above_resolved_ones(client_for, raised_al
 
     assess_case(case_id=with_fall.case_id)
     newer = RiskAlert.objects.exclude(pk=older_open.pk).latest("created_at")
-    alerts.resolve_alert(alert=newer, note="Charge dropped; checked.", by=resolver)
+    services.resolve_alert(alert=newer, note="Charge dropped; checked.", by=resolver)
 
     content = client_for(VIEWER).get(reverse("admin:cases_riskalert_changelist")).content.decode()
     assert content.index("→ critical") < content.index("→ no identified risk")

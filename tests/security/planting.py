@@ -35,7 +35,6 @@ from cases.models import (
 )
 from cases.protection import fields as protection_fields
 from cases.protection.permissions import EDITOR, PUBLISHER, SOURCES, VIEWER, sync_groups
-from cases.risk import alerts
 from cases.risk.assessment import assess_case
 from cases.services import NameSpec, intake, merging
 from cases.transfer.law_loader import load_law
@@ -292,7 +291,7 @@ class _Planter:
         to every subscriber if the person is published; then triage it."""
         assessment = assess_case(case_id=case.id)
         assert assessment is not None and hasattr(assessment, "alert"), "the capital charge raised no alert"
-        alert = alerts.resolve_alert(
+        alert = services.resolve_alert(
             alert=assessment.alert, note=self.c.text(f"{state} person: alert resolution note"), by=self.editor
         )
         WebhookDelivery.objects.filter(alert=alert).update(
