@@ -1,23 +1,38 @@
-"""The case screens: a case with its charges, events and stays; reclassifying and ending charges."""
+"""The case screens: a case with its charges, events and stays; reclassifying and ending charges.
 
-from django.contrib import admin
+The case page is built around the registry's actions: the risk level and its reasons on top, then
+the charges with Reclassify and End on each active one, then the case's facts. Every save says in
+its success message what it did to the case's risk (the level now, the alerts it raised).
+"""
+
+import logging
+from dataclasses import dataclass, field
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db import DatabaseError, models, transaction
+from django.db.models import Max, Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
 
 from cases import services
+from cases.admin.display import local_time, time_zone_name
 from cases.admin.forms import ChargeInlineForm, EndChargeForm, ReclassifyChargeForm
+from cases.admin.history import HistoryAdmin
 from cases.admin.mixins import (
     ArticleListFilter,
     MaskConfidentialSourcesMixin,
+    NamedInputsInlineMixin,
     OptimisticLockMixin,
     message_for,
 )
-from cases.choices import ChargeState
+from cases.admin.people import with_any_name_matches
+from cases.choices import ChargeState, RiskLevel
 from cases.models import (
     Case,
     CaseEvent,
@@ -25,20 +40,177 @@ from cases.models import (
     FacilityStay,
     PersonName,
     Reclassification,
+    RiskAlert,
 )
+from cases.risk import assessment
+
+logger = logging.getLogger(__name__)
+
+# What an edit did to the case's risk -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RiskBefore:
+    """A case's stored level and newest alert before an edit, to say afterwards what it changed."""
+
+    case_id: int
+    level: str
+    last_alert_id: int = 0
+
+    @classmethod
+    def of(cls, case: Case) -> "RiskBefore":
+        last = RiskAlert.objects.filter(case_id=case.pk).aggregate(last=Max("id"))["last"]
+        return cls(case.pk, case.risk_level, last or 0)
+
+
+def risk_outcome(before: RiskBefore) -> str:
+    """The end of a success message: the case's level after the edit and the alerts it raised,
+    each linked for triage.
+
+    The edit queued the case's assessment for after its commit, and a worker may take a while
+    to run it. Once the edit is committed it is run here too, at once, so that the editor reads
+    the new level rather than "under review"; the queued task then finds the case current and
+    returns, and the case's row lock keeps the two from both writing. If it fails, the edit
+    stands, the case stays marked stale for the queued task and the sweep, and the message says
+    so. Inside a caller's transaction (the edit not committed yet) nothing is assessed here.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        try:
+            assessment.assess_case(case_id=before.case_id, skip_if_current=True)
+        except DatabaseError:
+            logger.warning("could not assess case %s after an admin edit", before.case_id, exc_info=True)
+    case = Case.objects.only("risk_level", "risk_stale").get(pk=before.case_id)
+    was = RiskLevel(before.level).label if before.level else ""
+    if case.risk_stale:
+        level = format_html(
+            "Risk of the death penalty: under review{}; the new level shows once the assessment has run.",
+            f" (it was {was})" if was else "",
+        )
+    elif not was:
+        level = format_html("Risk of the death penalty: {}.", case.get_risk_level_display())
+    elif case.risk_level == before.level:
+        level = format_html("Risk of the death penalty: {}, unchanged.", was)
+    else:
+        level = format_html("Risk of the death penalty: {} → {}.", was, case.get_risk_level_display())
+    raised = list(RiskAlert.objects.filter(case_id=case.pk, id__gt=before.last_alert_id).order_by("id"))
+    if not raised:
+        return level
+    links = format_html_join(
+        ", ",
+        '<a href="{}">{} → {}</a>',
+        (
+            (
+                reverse("admin:cases_riskalert_change", args=[a.pk]),
+                a.get_old_level_display(),
+                a.get_new_level_display(),
+            )
+            for a in raised
+        ),
+    )
+    count = "1 alert" if len(raised) == 1 else f"{len(raised)} alerts"
+    return format_html("{} {} raised for triage: {}.", level, count, links)
+
+
+@dataclass
+class _HeldSuccess:
+    """A save's success message, held until the save's transaction is over (RiskOutcomeMixin)."""
+
+    before: RiskBefore | None
+    case_id: int | None = None
+    message: str | None = None
+    charges_added: list[str] = field(default_factory=list)
+
+
+class RiskOutcomeMixin:
+    """The success message of a save on a change page ends with what it did to the case's risk.
+
+    Django writes that message inside the save's transaction, before the assessment the save
+    queued can run: it is held back, and sent with `risk_outcome` once the transaction is over.
+    """
+
+    held_attribute = "_registry_held_success"
+
+    def case_of(self, obj) -> Case:
+        raise NotImplementedError
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        obj = self.get_object(request, unquote(object_id)) if object_id else None
+        held = _HeldSuccess(before=RiskBefore.of(self.case_of(obj)) if obj is not None else None)
+        setattr(request, self.held_attribute, held)
+        try:
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+        finally:
+            delattr(request, self.held_attribute)
+        if held.message is not None and held.case_id is not None:
+            parts = [
+                held.message,
+                *(format_html("Charge added: {}.", notation) for notation in held.charges_added),
+                risk_outcome(held.before or RiskBefore(held.case_id, "")),
+            ]
+            super().message_user(
+                request, format_html_join(" ", "{}", ((p,) for p in parts)), messages.SUCCESS
+            )
+        return response
+
+    def held_success(self, request) -> _HeldSuccess | None:
+        return getattr(request, self.held_attribute, None)
+
+    def _note_saved(self, request, obj):
+        held = self.held_success(request)
+        if held is not None:
+            held.case_id = self.case_of(obj).pk
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self._note_saved(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        self._note_saved(request, obj)
+        return super().response_change(request, obj)
+
+    def message_user(self, request, message, level=messages.INFO, extra_tags="", fail_silently=False):
+        held = self.held_success(request)
+        if held is not None and level == messages.SUCCESS and held.message is None:
+            held.message = message
+            return
+        super().message_user(request, message, level, extra_tags, fail_silently)
+
+
+def _risk_summary(case: Case) -> dict:
+    """What the head of a case's page says about its risk: the level (or "under review"), when it
+    was assessed, the reasons of the latest result, and the open alerts."""
+    latest = case.assessments.first()
+    open_alerts = case.alerts.filter(state=RiskAlert.State.OPEN).count()
+    return {
+        "under_review": case.risk_stale,
+        "level": case.risk_level,
+        "label": case.get_risk_level_display(),
+        "assessed_at": local_time(case.risk_assessed_at),
+        "time_zone": time_zone_name(),
+        "reasons": [reason["text"] for reason in latest.reasons] if latest else [],
+        "open_alerts": open_alerts,
+        "alerts_url": f"{reverse('admin:cases_riskalert_changelist')}?case__id__exact={case.pk}",
+    }
+
 
 # Cases ----------------------------------------------------------------------------------------
 
 
-class ChargeInline(MaskConfidentialSourcesMixin, admin.TabularInline):
+class ChargeInline(NamedInputsInlineMixin, MaskConfidentialSourcesMixin, admin.TabularInline):
     model = Charge
     form = ChargeInlineForm
     fk_name = "case"
     extra = 1
     can_delete = False
-    fields = ["article", "stage", "offence_date", "charged_on", "source", "state", "ended_on", "actions"]
-    readonly_fields = ["state", "ended_on", "actions"]
+    fields = ["article", "stage", "offence_date", "charged_on", "source", "outcome", "actions"]
+    readonly_fields = ["outcome", "actions"]
     autocomplete_fields = ["article"]
+    # One line a charge on a 1366 px laptop (cases/static/cases/admin/case.css): the article
+    # picker narrower than select2's guess, and no icons to open or add an article or a source
+    # (each has its own page).
+    classes = ["charges-compact"]
 
     def get_fields(self, request, obj=None):
         fields = list(super().get_fields(request, obj))
@@ -49,36 +221,60 @@ class ChargeInline(MaskConfidentialSourcesMixin, admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("article", "reclassified_into__article")
 
-    @admin.display(description="")
-    def actions(self, charge):
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        widget = getattr(formfield, "widget", None)
+        if isinstance(widget, RelatedFieldWidgetWrapper):
+            widget.can_add_related = widget.can_change_related = widget.can_view_related = False
+            if db_field.name == "article":
+                widget.widget.attrs["data-width"] = "100%"  # read by select2: as wide as its column
+        return formfield
+
+    @admin.display(description="state")
+    def outcome(self, charge):
         if not charge.pk:
             return ""
-        if charge.state != ChargeState.ACTIVE:
-            if charge.reclassified_into_id:
-                return format_html("→ {}", charge.reclassified_into.article.notation)
+        if charge.state == ChargeState.ACTIVE:
+            return charge.get_state_display()
+        if charge.reclassified_into_id:
+            return format_html(
+                "{}<br>{}<br>→ {}",
+                charge.get_state_display(),
+                charge.ended_on or "",
+                charge.reclassified_into.article.notation,
+            )
+        return format_html("{}<br>{}", charge.get_state_display(), charge.ended_on or "")
+
+    @admin.display(description="actions")
+    def actions(self, charge):
+        if not charge.pk or charge.state != ChargeState.ACTIVE:
             return ""
         return format_html(
-            '<a href="{}">Reclassify</a> · <a href="{}">End</a>',
+            '<a href="{}" title="Reclassify the charge under {}">Reclassify</a>'
+            ' · <a href="{}" title="End the charge under {}: dropped, convicted or acquitted">End</a>',
             reverse("admin:cases_charge_reclassify", args=[charge.pk]),
+            charge.article.notation,
             reverse("admin:cases_charge_end", args=[charge.pk]),
+            charge.article.notation,
         )
 
 
-class CaseEventInline(MaskConfidentialSourcesMixin, admin.TabularInline):
+class CaseEventInline(NamedInputsInlineMixin, MaskConfidentialSourcesMixin, admin.TabularInline):
     model = CaseEvent
     extra = 0
     fields = ["date", "kind", "text", "is_public", "charge"]
     raw_id_fields = ["charge"]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
 
 
-class FacilityStayInline(admin.TabularInline):
+class FacilityStayInline(NamedInputsInlineMixin, admin.TabularInline):
     model = FacilityStay
     extra = 0
     fields = ["facility", "start_date", "end_date"]
 
 
 @admin.register(Case)
-class CaseAdmin(OptimisticLockMixin, MaskConfidentialSourcesMixin, SimpleHistoryAdmin):
+class CaseAdmin(RiskOutcomeMixin, OptimisticLockMixin, MaskConfidentialSourcesMixin, HistoryAdmin):
     list_display = [
         "__str__",
         "jurisdiction",
@@ -96,17 +292,15 @@ class CaseAdmin(OptimisticLockMixin, MaskConfidentialSourcesMixin, SimpleHistory
         ArticleListFilter,
     ]
     search_fields = ["person__names__text", "case_number"]
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        return with_any_name_matches(results, queryset, search_term, "person_id"), may_have_duplicates
+
     autocomplete_fields = ["person"]
-    readonly_fields = [
-        "public_id",
-        "expected_release_date",
-        "risk_level",
-        "risk_stale",
-        "risk_assessed_at",
-        "risk_history",
-    ]
+    readonly_fields = ["public_id", "expected_release_date", "risk_history"]
     fieldsets = [
-        (None, {"fields": ["person", "jurisdiction", "case_number", "investigating_body", "status"]}),
+        ("Case", {"fields": ["person", "jurisdiction", "case_number", "investigating_body", "status"]}),
         ("Detention", {"fields": ["detention_date", "detention_place"]}),
         (
             "Trial and sentence",
@@ -125,13 +319,18 @@ class CaseAdmin(OptimisticLockMixin, MaskConfidentialSourcesMixin, SimpleHistory
             "Recognition as a political prisoner",
             {"fields": ["recognised_on", "recognised_by", "recognition_criteria"]},
         ),
-        (
-            "Risk of the death penalty",
-            {"fields": ["risk_level", "risk_stale", "risk_assessed_at", "risk_history"]},
-        ),
+        # The current level and its reasons head the page (admin/cases/case/risk_summary.html).
+        ("Risk assessment history", {"fields": ["risk_history"], "classes": ["collapse"]}),
         (None, {"fields": ["public_id"]}),
     ]
+    # The charges come first on a case's page, under its risk (admin/cases/case/change_form.html).
     inlines = [ChargeInline, FacilityStayInline, CaseEventInline]
+
+    class Media:
+        css = {"all": ["cases/admin/case.css"]}
+
+    def case_of(self, obj) -> Case:
+        return obj
 
     def get_queryset(self, request):
         return (
@@ -147,11 +346,16 @@ class CaseAdmin(OptimisticLockMixin, MaskConfidentialSourcesMixin, SimpleHistory
             fields += ["person", "jurisdiction"]  # a case does not move to another person or code
         return fields
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["case_risk"] = _risk_summary(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     @admin.display(description="assessment history (latest 10)")
     def risk_history(self, case):
         rows = [
             (
-                a.created_at.strftime("%Y-%m-%d %H:%M"),
+                local_time(a.created_at),
                 a.get_previous_level_display() or "—",
                 a.get_level_display(),
                 "; ".join(r["text"] for r in a.reasons) or "no reasons",
@@ -191,7 +395,7 @@ class CaseAdmin(OptimisticLockMixin, MaskConfidentialSourcesMixin, SimpleHistory
             if not isinstance(instance, Charge):
                 services.save_detail(instance=instance, by=request.user)
             elif instance.pk is None:
-                services.add_charge(
+                added = services.add_charge(
                     case=case,
                     article=instance.article,
                     stage=instance.stage,
@@ -200,6 +404,8 @@ class CaseAdmin(OptimisticLockMixin, MaskConfidentialSourcesMixin, SimpleHistory
                     source=instance.source,
                     by=request.user,
                 )
+                if (held := self.held_success(request)) is not None:
+                    held.charges_added.append(str(added))
             else:
                 changed = {f: getattr(instance, f) for f in form_of[id(instance)].changed_data}
                 services.update_charge_facts(
@@ -209,10 +415,15 @@ class CaseAdmin(OptimisticLockMixin, MaskConfidentialSourcesMixin, SimpleHistory
 
 
 @admin.register(Charge)
-class ChargeAdmin(MaskConfidentialSourcesMixin, SimpleHistoryAdmin):
+class ChargeAdmin(RiskOutcomeMixin, MaskConfidentialSourcesMixin, HistoryAdmin):
     list_display = ["__str__", "case", "state", "charged_on", "ended_on"]
     list_filter = ["state", "stage", "article__jurisdiction", "article__capital"]
     search_fields = ["case__person__names__text", "article__number"]
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        return with_any_name_matches(results, queryset, search_term, "case__person_id"), may_have_duplicates
+
     readonly_fields = ["case", "article", "state", "ended_on", "reclassified_into"]
     fields = [
         "case",
@@ -236,6 +447,9 @@ class ChargeAdmin(MaskConfidentialSourcesMixin, SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return False  # charges are brought on the case page
+
+    def case_of(self, obj) -> Case:
+        return obj.case
 
     def save_model(self, request, obj, form, change):
         changed = {f: form.cleaned_data[f] for f in form.changed_data}
@@ -274,6 +488,7 @@ class ChargeAdmin(MaskConfidentialSourcesMixin, SimpleHistoryAdmin):
         form = ReclassifyChargeForm(request.POST or None, charge=charge)
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
+            before = RiskBefore.of(charge.case)
             try:
                 new = services.reclassify_charge(
                     charge=charge,
@@ -288,9 +503,13 @@ class ChargeAdmin(MaskConfidentialSourcesMixin, SimpleHistoryAdmin):
             except ValidationError as error:
                 form.add_error(None, message_for(error))
             else:
-                self.message_user(
-                    request, f"Reclassified {charge.article.notation} → {new.article.notation}."
+                message = format_html(
+                    "Reclassified {} → {}. {}",
+                    charge.article.notation,
+                    new.article.notation,
+                    risk_outcome(before),
                 )
+                self.message_user(request, message, messages.SUCCESS)
                 return redirect("admin:cases_case_change", charge.case_id)
         return self._render(request, charge, form, "Reclassify a charge", "Reclassify")
 
@@ -298,8 +517,9 @@ class ChargeAdmin(MaskConfidentialSourcesMixin, SimpleHistoryAdmin):
         charge = self._charge_for_change(request, pk)
         form = EndChargeForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
+            before = RiskBefore.of(charge.case)
             try:
-                services.end_charge(
+                ended = services.end_charge(
                     charge=charge,
                     state=form.cleaned_data["state"],
                     on=form.cleaned_data["on"],
@@ -308,13 +528,20 @@ class ChargeAdmin(MaskConfidentialSourcesMixin, SimpleHistoryAdmin):
             except ValidationError as error:
                 form.add_error(None, message_for(error))
             else:
-                self.message_user(request, f"The charge under {charge.article.notation} is closed.")
+                message = format_html(
+                    "The charge under {} is closed: {} on {}. {}",
+                    charge.article.notation,
+                    ended.get_state_display(),
+                    ended.ended_on,
+                    risk_outcome(before),
+                )
+                self.message_user(request, message, messages.SUCCESS)
                 return redirect("admin:cases_case_change", charge.case_id)
         return self._render(request, charge, form, "End a charge", "Save")
 
 
 @admin.register(Reclassification)
-class ReclassificationAdmin(MaskConfidentialSourcesMixin, SimpleHistoryAdmin):
+class ReclassificationAdmin(MaskConfidentialSourcesMixin, HistoryAdmin):
     list_display = ["__str__", "date", "created_by"]
     readonly_fields = ["from_charge", "to_charge", "date", "created_by", "created_at"]
     fields = readonly_fields + ["source", "note"]

@@ -13,6 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 
+from cases.admin.display import local_time
 from cases.models import AuditEntry, Person
 from cases.protection.audit import record as audit_record
 from cases.protection.permissions import sees_sources
@@ -59,7 +60,9 @@ def export_view(request):
         via=f"{request.method} {request.get_full_path()}",
     )
     response = StreamingHttpResponse(generate(STAFF, with_sources=with_sources), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="registry-staff-{now:%Y%m%d-%H%M}.{filetype}"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="registry-staff-{local_time(now, "Ymd-Hi")}.{filetype}"'
+    )
     # admin_view marks the response never_cache (no-store included): the file is never kept.
     return response
 

@@ -55,6 +55,12 @@ class ChargeInlineForm(forms.ModelForm):
     class Meta:
         model = Charge
         fields = ["article", "stage", "offence_date", "charged_on", "source"]
+        # The browser's own date picker: a charge stays one line of the table, which the
+        # admin's "Today | calendar" links beside each date did not allow on a laptop.
+        widgets = {
+            "offence_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "charged_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
 
     def clean_article(self):
         article = self.cleaned_data["article"]

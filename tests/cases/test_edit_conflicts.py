@@ -121,3 +121,23 @@ def test_stale_form_cannot_make_a_source_marked_confidential_public_again(law, e
     assert source.confidential is True and source.title == "Told by CANARYwitness"
     public_page = Client().get(reverse("public:person-detail", args=[charge.case.person.slug]))
     assert "CANARYwitness" not in public_page.content.decode()
+
+
+def test_the_refusal_names_the_time_of_the_other_save_in_the_registry_time_zone(law, settings):
+    from django.utils import timezone
+
+    from cases.admin.display import local_time
+
+    person = ChargeFactory().case.person
+    url = reverse("admin:cases_person_change", args=[person.pk])
+    first, second = _editor(), _editor()
+    first_form, second_form = _form_data(first.get(url)), _form_data(second.get(url))
+    first.post(url, {**first_form, "occupation": "teacher"})
+    response = second.post(url, {**second_form, "occupation": "driver"})
+
+    saved_at = Person.objects.get(pk=person.pk).history.latest("history_date").history_date
+    page = response.content.decode()
+    assert settings.TIME_ZONE == "Europe/Minsk"  # the wall clock staff type dates in
+    assert f"{local_time(saved_at, 'Y-m-d H:i:s')} (Minsk time)" in page
+    assert timezone.localtime(saved_at).utcoffset().total_seconds() == 3 * 3600
+    assert "UTC" not in page.split("Not saved", 1)[1].split("</li>", 1)[0]
