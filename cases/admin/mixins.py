@@ -1,12 +1,15 @@
 """Pieces shared by the admin screens: edit conflicts, audited and masked confidential reads, read-only
-records, and the article filter."""
+records, named inputs in tabular inlines, and the article filter."""
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ValidationError
+from django.forms.utils import pretty_name
 from django.utils.html import format_html_join
+from django.utils.text import capfirst
 
+from cases.admin.display import local_time, time_zone_name
 from cases.models import (
     Article,
     Source,
@@ -80,7 +83,7 @@ def _conflict_message(instance, seen: int, newer) -> str:
             changed |= set(record.diff_against(previous).changed_fields)
         previous = record
     who = {str(record.history_user or "a background task") for record in newer}
-    when = newer[-1].history_date.strftime("%Y-%m-%d %H:%M:%S UTC")
+    when = f"{local_time(newer[-1].history_date, 'Y-m-d H:i:s')} ({time_zone_name()})"
     names = sorted(
         "a confidential field"
         if isinstance(instance._meta.get_field(f), EncryptedTextField)
@@ -217,3 +220,42 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class NamedInputsInlineMixin:
+    """Every input of a tabular inline has an accessible name: its column and its row.
+
+    A tabular inline shows a field's label once, as the column header, and no <label> beside the
+    inputs below it, so a screen reader announces only "edit text" or "combo box". Each input
+    gets an aria-label such as "Stage, charge 2" (the visible header first, WCAG 2.5.3), and a
+    row added in the browser from the empty form is "Stage, new charge". The script in `media`
+    passes the name on to the select2 boxes of autocomplete fields.
+    """
+
+    @property
+    def media(self):
+        media = super().media
+        if self.autocomplete_fields:
+            # After autocomplete.js, which starts select2 on the same events.
+            media += forms.Media(js=["admin/js/autocomplete.js", "cases/admin/named_select2.js"])
+        return media
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (_NamedInputsFormSetMixin, formset), {})
+
+
+class _NamedInputsFormSetMixin:
+    def add_fields(self, form, index):
+        # The formset adds its own fields (delete, order) here, after the form's __init__.
+        super().add_fields(form, index)
+        noun = self.model._meta.verbose_name
+        row = f"new {noun}" if index is None else f"{noun} {index + 1}"
+        for name, field in form.fields.items():
+            widget = field.widget
+            while hasattr(widget, "widget"):  # the admin's wrapper with the add and change links
+                widget = widget.widget
+            if widget.is_hidden or isinstance(widget, forms.MultiWidget) or widget.use_fieldset:
+                continue  # hidden, or labelled part by part by its own template
+            label = pretty_name(name) if field.label is None else field.label
+            widget.attrs["aria-label"] = f"{capfirst(label)}, {row}"

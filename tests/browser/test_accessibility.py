@@ -3,11 +3,11 @@
 import json
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+
+from tests.browser.axe import blocking_violations
 
 pytestmark = [pytest.mark.chromium, pytest.mark.django_db(transaction=True)]
 
-BLOCKING_IMPACTS = {"serious", "critical"}
 PAGES = {
     "home": "/",
     "list": "/people/",
@@ -17,23 +17,6 @@ PAGES = {
     "facility": "/facilities/{facility_slug}/",
     "statistics": "/statistics/",
 }
-
-
-def _blocking_violations(page) -> list[dict]:
-    """Serious and critical violations, each with its rule, impact and the elements it names."""
-    results = Axe().run(page)
-    assert results.response["passes"], "axe-core checked nothing: was it injected into the page?"
-    return [
-        {
-            "rule": violation["id"],
-            "impact": violation["impact"],
-            "help": violation["help"],
-            "targets": [node["target"] for node in violation["nodes"]],
-            "html": [node["html"][:200] for node in violation["nodes"]],
-        }
-        for violation in results.response["violations"]
-        if violation["impact"] in BLOCKING_IMPACTS
-    ]
 
 
 @pytest.mark.parametrize("language", ["en", "be", "ru"])
@@ -49,7 +32,7 @@ def test_pages_have_no_serious_or_critical_accessibility_violations(
         )
         assert response.ok, f"{name}: {response.status}"
         assert page.locator("html").get_attribute("lang") == language
-        violations = _blocking_violations(page)
+        violations = blocking_violations(page)
         if violations:
             found[name] = violations
 
