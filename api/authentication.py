@@ -17,10 +17,12 @@ class PartnerAPIKeyAuthentication(authentication.BaseAuthentication):
         if not header.startswith(KEYWORD + " "):
             return None
         raw = header[len(KEYWORD) + 1 :].strip()
-        try:
-            key = PartnerAPIKey.objects.get_from_key(raw)
-        except PartnerAPIKey.DoesNotExist:
-            raise exceptions.AuthenticationFailed("Unknown API key.") from None
+        # Not the library's get_from_key, which looks among unrevoked keys only: a revoked key
+        # would be "unknown", and its partner would look for a typo rather than ask for a new key.
+        prefix, _, _ = raw.partition(".")
+        key = PartnerAPIKey.objects.select_related("organisation").filter(prefix=prefix).first()
+        if key is None or not key.is_valid(raw):
+            raise exceptions.AuthenticationFailed("Unknown API key.")
         if key.revoked or key.has_expired or not key.organisation.active:
             raise exceptions.AuthenticationFailed("This API key is revoked or expired.")
         now = timezone.now()

@@ -1,8 +1,14 @@
-"""OpenAPI: every operation also documents the errors it can answer with."""
+"""OpenAPI: every operation also documents the errors it can answer with, and the schema opens
+with the partner guide (keys, scopes, rate limits, webhooks) that /api/docs/ shows first."""
 
+from django.conf import settings
+from django.template.loader import render_to_string
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
+
+from cases.choices import RiskLevel
+from cases.risk import alerts
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -37,13 +43,25 @@ class RegistryAutoSchema(AutoSchema):
         return responses
 
 
+# A query string holding NUL is refused with a 400 (PostgreSQL cannot store or compare it):
+# the schema says so, so a client (and the fuzzing in tests/api) knows it is not a valid value.
+NO_NUL = "^[^\\u0000]*$"
+
+
 def tighten_ordering_parameters(result, generator, request, public):
-    """`ordering=` (empty) is refused with a 400, so say in the schema that it needs an item."""
+    """`ordering=` (empty) is refused with a 400, so say in the schema that it needs an item; and
+    text parameters refuse NUL, so say that too."""
     for path in result.get("paths", {}).values():
         for operation in path.values():
             for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
-                if parameter.get("name") == "ordering" and parameter["schema"].get("type") == "array":
-                    parameter["schema"]["minItems"] = 1
+                schema = parameter.get("schema", {})
+                if parameter.get("name") == "ordering" and schema.get("type") == "array":
+                    schema["minItems"] = 1
+                if parameter.get("in") != "query":
+                    continue
+                text = schema if schema.get("type") == "string" else schema.get("items", {})
+                if text.get("type") == "string" and "pattern" not in text and "enum" not in text:
+                    text["pattern"] = NO_NUL
     return result
 
 
@@ -60,3 +78,64 @@ class PartnerAPIKeyScheme(OpenApiAuthenticationExtension):
             "name": "Authorization",
             "description": "`Api-Key <key>`: a partner organisation's key; its scopes say what it may do",
         }
+
+
+_PERIODS = {"s": "a second", "m": "a minute", "h": "an hour", "d": "a day"}
+# The guide's rates, each from its setting (api.throttles).
+RATE_SETTINGS = {
+    "anonymous": "API_THROTTLE_ANON",
+    "key": "API_THROTTLE_KEY",
+    "submissions": "API_THROTTLE_SUBMISSIONS",
+    "webhooks": "API_THROTTLE_WEBHOOKS",
+}
+AS_CONFIGURED = "as the serving registry is configured"
+
+
+def describe_rate(rate: str | None) -> str:
+    """A throttle rate as the guide states it: "60/min" is "60 requests a minute"; None, no limit."""
+    if rate is None:
+        return "no limit"
+    count, _, period = rate.partition("/")
+    return f"{count} requests {_PERIODS[period[0]]}"
+
+
+def _duration(seconds: int) -> str:
+    return f"{seconds} s" if seconds < 60 else f"{seconds // 60} min"
+
+
+def _every(seconds: int) -> str:
+    if seconds % 60:
+        return f"{seconds} seconds"
+    return "minute" if seconds == 60 else f"{seconds // 60} minutes"
+
+
+def describe_for_partners(result, generator, request, public):
+    """Put the partner guide (api/templates/api/partner_guide.md) in the schema's description.
+
+    Served (a request), the guide states the rates and the retry sweep as this registry is
+    configured, so it cannot drift from the settings. Written to a file (`manage.py spectacular`,
+    the reviewed snapshot: no request) it does not depend on the environment it was run in.
+    """
+    configured = request is not None
+    waits = [alerts.backoff(attempt) for attempt in range(1, alerts.MAX_ATTEMPTS)]
+    context = {
+        "rates": {
+            name: describe_rate(getattr(settings, setting)) if configured else AS_CONFIGURED
+            for name, setting in RATE_SETTINGS.items()
+        },
+        "levels": ", ".join(f"`{level}`" for level in RiskLevel.values),
+        "webhook": {
+            "timestamp_header": alerts.TIMESTAMP_HEADER,
+            "signature_header": alerts.SIGNATURE_HEADER,
+            "delivery_header": alerts.DELIVERY_HEADER,
+            "timeout": alerts.TIMEOUT_SECONDS,
+            "attempts": alerts.MAX_ATTEMPTS,
+            "backoff": ", ".join(_duration(int(wait.total_seconds())) for wait in waits),
+            "last_retry_minutes": round(sum(wait.total_seconds() for wait in waits) / 60),
+            "sweep": _every(int(settings.CELERY_BEAT_SCHEDULE["retry-due-webhooks"]["schedule"]))
+            if configured
+            else None,
+        },
+    }
+    result.setdefault("info", {})["description"] = render_to_string("api/partner_guide.md", context).strip()
+    return result

@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 
 from api import exports
 from api.access import access_for
-from api.permissions import CanSubmit, ManagesWebhooks, ReadAccess
+from api.permissions import CanSubmit, ManagesWebhooks, ReadAccess, Scope
 from api.serializers import (
     ArticleSerializer,
     AssessmentSerializer,
@@ -578,6 +578,7 @@ class SubmissionViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
     queue and is never public as sent."""
 
     permission_classes = [CanSubmit]
+    throttle_scope = Scope.WRITE_SUBMISSIONS
     serializer_class = SubmissionSerializer
 
     @extend_schema(responses={201: SubmissionReceiptSerializer})
@@ -599,9 +600,11 @@ class WebhookSubscriptionViewSet(
     mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
 ):
     """A partner's webhook subscriptions (key scope `webhooks`): list, add (https, public hosts
-    only; the signing secret is returned once) and remove. See docs/webhooks.md for the payload."""
+    only; the signing secret is returned once) and remove. The deliveries, their signature and
+    retries are described in the guide at the top of these docs."""
 
     permission_classes = [ManagesWebhooks]
+    throttle_scope = Scope.WEBHOOKS
     serializer_class = WebhookSubscriptionSerializer
     pagination_class = Pagination
 

@@ -11,4 +11,4 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CHANGE_FEED_SETTLE_SECONDS = 0
 # API throttling is on only in the tests that ask for it (tests/api/test_hardening.py sets the
 # rates with the `settings` fixture): a suite of many requests from one address must not see 429s.
-API_THROTTLE_ANON = API_THROTTLE_KEY = None
+API_THROTTLE_ANON = API_THROTTLE_KEY = API_THROTTLE_SUBMISSIONS = API_THROTTLE_WEBHOOKS = None

@@ -1,12 +1,16 @@
 """The partner screens: organisations, their API keys and their submissions for moderation."""
 
+import datetime
+
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from rest_framework_api_key.admin import APIKeyModelAdmin
 from rest_framework_api_key.models import APIKey
-from simple_history.admin import SimpleHistoryAdmin
 
+from cases.admin.history import HistoryAdmin
 from cases.admin.mixins import message_for
 from cases.models import (
     Organisation,
@@ -19,15 +23,45 @@ from cases.services import intake
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(HistoryAdmin):
     list_display = ["name", "contact_email", "active", "created_at"]
     list_filter = ["active"]
     search_fields = ["name"]
 
 
 # The library's own key model is registered by its admin module, but no view of ours accepts those
-# keys, and its screen shows a new key through Django's messages (a cookie): not offered.
+# keys, and its screen shows a new key through Django's messages (a cookie): not offered. The one
+# screen for keys is PartnerAPIKeyAdmin below (tests/cases/test_partner_key_admin.py).
 admin.site.unregister(APIKey)
+
+Scope = PartnerAPIKey.Scope
+# A key issued without an end date would outlive the partnership it was issued for; staff may
+# clear or change the suggestion.
+SUGGESTED_KEY_LIFETIME = datetime.timedelta(days=365)
+
+
+class PartnerAPIKeyForm(forms.ModelForm):
+    """A key's holder, scopes and expiry. Scopes are ticked, one box per scope, and stored as the
+    list of their names in the order of `PartnerAPIKey.Scope`."""
+
+    scopes = forms.MultipleChoiceField(
+        choices=[(scope.value, f"{scope.value}: {scope.label}") for scope in Scope],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Tick at least one scope: a key without a scope may do nothing."},
+        help_text="Grant only what the partner needs; the API refuses anything else with 403.",
+    )
+
+    class Meta:
+        model = PartnerAPIKey
+        fields = ["name", "organisation", "issued_to", "scopes", "expiry_date", "revoked"]
+        help_texts = {
+            "name": "What the key is for, e.g. the partner's mirror or intake form",
+            "expiry_date": "After this the API refuses the key (401). Empty: it never expires.",
+        }
+
+    def clean_scopes(self):
+        ticked = set(self.cleaned_data["scopes"])
+        return [scope for scope in Scope.values if scope in ticked]
 
 
 @admin.register(PartnerAPIKey)
@@ -39,9 +73,44 @@ class PartnerAPIKeyAdmin(APIKeyModelAdmin):
     Here it is written into that one answer and nowhere else (admin pages are never cached).
     """
 
-    list_display = [*APIKeyModelAdmin.list_display, "organisation", "scopes", "last_used_at"]
-    list_filter = [*APIKeyModelAdmin.list_filter, "organisation"]
-    readonly_fields = [*APIKeyModelAdmin.readonly_fields, "last_used_at"]
+    form = PartnerAPIKeyForm
+    list_display = [
+        "prefix",
+        "name",
+        "organisation",
+        "issued_to",
+        "scope_names",
+        "created",
+        "expiry_date",
+        "_has_expired",
+        "revoked",
+        "last_used_at",
+    ]
+    list_filter = ["revoked", "organisation", "created"]
+    list_select_related = ["organisation", "issued_to"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (None, {"fields": ["name", "organisation", "issued_to"]}),
+            ("Access", {"fields": ["scopes", "expiry_date"]}),
+        ]
+        if obj is not None:  # a new key has no prefix, no use and nothing to revoke yet
+            fieldsets.append(("Status", {"fields": ["prefix", "revoked", "last_used_at"]}))
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = [*super().get_readonly_fields(request, obj), "last_used_at"]
+        if obj is not None and obj.revoked:  # a revoked key is a record, not a key to edit
+            readonly += ["organisation", "issued_to", "scopes"]
+        return readonly
+
+    def get_changeform_initial_data(self, request):
+        expiry = timezone.localtime() + SUGGESTED_KEY_LIFETIME
+        return {"expiry_date": expiry.replace(microsecond=0), **super().get_changeform_initial_data(request)}
+
+    @admin.display(description="scopes")
+    def scope_names(self, key):
+        return ", ".join(key.scopes)
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -4,6 +4,7 @@ import secrets
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -136,8 +137,6 @@ class PartnerAPIKey(AbstractAPIKey):
         return scope in self.scopes
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         unknown = set(self.scopes or []) - set(self.Scope.values)
         if unknown:
             raise ValidationError({"scopes": f"Unknown scopes: {', '.join(sorted(unknown))}"})

@@ -257,7 +257,7 @@ def test_new_api_key_is_shown_once_on_the_page_and_never_in_a_cookie(client, law
 
     response = client.post(
         reverse("admin:cases_partnerapikey_add"),
-        {"name": "mirror", "organisation": organisation.pk, "scopes": '["read:public"]', "expiry_date": ""},
+        {"name": "mirror", "organisation": organisation.pk, "scopes": ["read:public"], "expiry_date": ""},
     )
 
     key = PartnerAPIKey.objects.get(name="mirror")
@@ -277,7 +277,7 @@ def test_publishers_cannot_create_organisations_or_api_keys(client, law):
     key_page = client.get(reverse("admin:cases_partnerapikey_add"))
     key_post = client.post(
         reverse("admin:cases_partnerapikey_add"),
-        {"name": "mirror", "organisation": organisation.pk, "scopes": '["read:public"]'},
+        {"name": "mirror", "organisation": organisation.pk, "scopes": ["read:public"]},
     )
     organisation_page = client.get(reverse("admin:cases_organisation_add"))
 
