@@ -266,6 +266,142 @@ def risk_notice(case, assessment) -> RiskNotice | None:
     return RiskNotice(kind="danger", title=titles[status], reasons=reasons)
 
 
+@dataclass(frozen=True)
+class RiskTag:
+    """The level a list row shows: a word for the reader and a class for the style sheet."""
+
+    level: str
+    text: str
+
+
+# A person's cases ranked by what their row says: the most urgent case speaks for the person.
+# "under_review" ranks above watch and none (never 'no risk' for a case being reassessed) and below
+# the death-risk levels, which a current assessment of another case establishes.
+LIST_RISK_RANK = (
+    choices.RiskLevel.NONE,
+    choices.RiskLevel.WATCH,
+    "under_review",
+    choices.RiskLevel.ELEVATED,
+    choices.RiskLevel.CRITICAL,
+    choices.RiskLevel.SENTENCED_TO_DEATH,
+)
+
+
+def person_risk_status(cases) -> str:
+    """The risk status of a person's list row: the highest `risk_status` among their cases."""
+    statuses = [case.risk_status for case in cases]
+    return max(statuses, key=LIST_RISK_RANK.index, default=choices.RiskLevel.NONE)
+
+
+def risk_tag(status: str) -> RiskTag | None:
+    """What the list says of a risk status; as on the person page, watch and none say nothing.
+
+    Each level has its own words, so no reader depends on the colour to tell them apart."""
+    texts = {
+        choices.RiskLevel.SENTENCED_TO_DEATH: _("Sentenced to death"),
+        choices.RiskLevel.CRITICAL: _("Critical risk"),
+        choices.RiskLevel.ELEVATED: _("Elevated risk"),
+        "under_review": _("Under review"),
+    }
+    if status not in texts:
+        return None
+    css = {"sentenced_to_death": "sentenced", "under_review": "review"}.get(status, status)
+    return RiskTag(level=css, text=texts[status])
+
+
+# The list and its CSV -------------------------------------------------------------------------
+
+
+def partial_date_iso(value: datetime.date | None, precision: str = choices.DatePrecision.DAY) -> str:
+    """A date as far as it is known, in ISO 8601: '2022-03-01', '2022-03' or '2022'; '' if unknown."""
+    if value is None or precision == choices.DatePrecision.UNKNOWN:
+        return ""
+    if precision == choices.DatePrecision.YEAR:
+        return f"{value:%Y}"
+    if precision == choices.DatePrecision.MONTH:
+        return f"{value:%Y-%m}"
+    return value.isoformat()
+
+
+def region_name(region, language: str) -> str:
+    if region is None:
+        return ""
+    return getattr(region, f"name_{language}", "") or region.name_en
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """One person of the public list, for the page and for its CSV."""
+
+    slug: str
+    name: str
+    names_by_script: dict[str, str]
+    other_names: list[str]
+    region: str
+    status: str
+    detained: datetime.date | None
+    risk: RiskTag | None
+    articles: list[str]
+    facility: str
+
+
+# Which spelling stands for a script in the list's CSV, after the primary name: the official or
+# passport form, then another transliteration, an alias last.
+NAME_KIND_RANK = {
+    choices.NameKind.OFFICIAL_BE: 0,
+    choices.NameKind.OFFICIAL_RU: 0,
+    choices.NameKind.PASSPORT_LATIN: 0,
+    choices.NameKind.OTHER_LATIN: 1,
+    choices.NameKind.ALIAS: 2,
+}
+
+
+def _names_by_script(person) -> tuple[dict[str, str], list[str]]:
+    """The person's spelling in each script and every further spelling, in the names' order."""
+    names = list(person.names.all())
+    by_script = {}
+    for name in sorted(names, key=lambda n: (not n.is_primary, NAME_KIND_RANK.get(n.kind, 2))):
+        by_script.setdefault(name.script, name.text)
+    chosen = set(by_script.values())
+    others = []
+    for name in names:
+        if name.text not in chosen and name.text not in others:
+            others.append(name.text)
+    return by_script, others
+
+
+def person_row(person, language: str) -> PersonRow:
+    """The row of a published person whose `cases` are prefetched newest first, each with its
+    `charges` (article selected) and its open `stays` (facility selected).
+
+    The status and detention date are those of the newest case; the level is the highest of any
+    case; the articles are every current charge of any case; the facility is where they are held now.
+    """
+    cases = list(person.cases.all())
+    newest = cases[0] if cases else None
+    by_script, others = _names_by_script(person)
+    articles = []
+    for case in cases:
+        for charge in case.charges.all():
+            if charge.state in CURRENT_CHARGE_STATES:
+                notation = article_notation(charge.article, charge.stage)
+                if notation not in articles:
+                    articles.append(notation)
+    stay = next((s for case in cases for s in case.stays.all() if s.end_date is None), None)
+    return PersonRow(
+        slug=person.slug,
+        name=display_name(person, language),
+        names_by_script=by_script,
+        other_names=others,
+        region=region_name(person.region, language),
+        status=newest.get_status_display() if newest else "",
+        detained=newest.detention_date if newest else None,
+        risk=risk_tag(person_risk_status(cases)),
+        articles=articles,
+        facility=stay.facility.name(language) if stay else "",
+    )
+
+
 # Counts ---------------------------------------------------------------------------------------
 
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("data/registry.json", downloads.registry_json, name="download-json"),
     path("data/registry.csv", downloads.registry_csv, name="download-csv"),
+    path("data/people.csv", views.person_list_csv, name="person-list-csv"),
     # Choosing a language is the only thing a reader can post. It carries no CSRF token so
     # that public pages hold no per-visitor secret (the 404 page must be the same bytes for
     # every reader); forging it could at worst switch someone's interface language.

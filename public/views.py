@@ -9,14 +9,16 @@ only published rows and public columns (cases.protection.public_role).
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import ExtractYear, TruncMonth
-from django.http import QueryDict
+from django.http import HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from cases import choices
-from cases.filtersets import STAFF_ONLY_FILTERS, PersonFilterSet
+from cases.filtersets import STAFF_ONLY_FILTERS
 from cases.models import (
     Article,
     Case,
@@ -31,8 +33,9 @@ from cases.models import (
     Source,
 )
 from cases.protection.public_role import for_public
-from public import charts, presenters
+from public import charts, downloads, presenters
 from public.cache import cached
+from public.filters import AT_RISK, HELD, PublicPersonFilterSet
 
 PAGE_SIZE = 50
 LATEST_CHANGES = 15
@@ -81,47 +84,66 @@ def home(request):
     )
     language = _language()
     changes = [presenters.change_entry(e, language) for e in latest_changes(LATEST_CHANGES)]
-    return render(request, "public/home.html", {"held": held, "at_risk": at_risk, "changes": changes})
+    list_url = reverse("public:person-list")
+    return render(
+        request,
+        "public/home.html",
+        {
+            "held": held,
+            "at_risk": at_risk,
+            # Each counter leads to the list of the people it counts (public.filters).
+            "held_url": f"{list_url}?status={HELD}",
+            "at_risk_url": f"{list_url}?risk_level={AT_RISK}",
+            "changes": changes,
+        },
+    )
 
 
 def _public_filter_data(query: QueryDict) -> QueryDict:
     data = query.copy()
     for name in list(data):
-        # Empty fields of a submitted form are dropped too: the CSV link repeats the query to
-        # the API, which refuses some empty parameters.
+        # Empty fields of a submitted form are dropped too, so that the CSV link repeats only
+        # the filters in use.
         if name in STAFF_ONLY_FILTERS or name not in (*PUBLIC_FILTERS, "page") or not data.get(name):
             data.pop(name)
     return data
 
 
-def person_list(request):
-    data = _public_filter_data(request.GET)
-    people = for_public(
+def _list_people():
+    """Published people in the list's order, with what a row of the list or its CSV shows."""
+    return for_public(
         Person.objects.published()
         .select_related("region")
         .prefetch_related(
-            "names", Prefetch("cases", queryset=Case.objects.order_by("-detention_date", "-id"))
+            "names",
+            Prefetch(
+                "cases",
+                queryset=Case.objects.order_by("-detention_date", "-id").prefetch_related(
+                    Prefetch(
+                        "charges",
+                        queryset=Charge.objects.filter(state__in=presenters.CURRENT_CHARGE_STATES)
+                        .select_related("article")
+                        .order_by("charged_on", "id"),
+                    ),
+                    Prefetch(
+                        "stays",
+                        queryset=FacilityStay.objects.filter(end_date=None).select_related("facility"),
+                    ),
+                ),
+            ),
         )
         .order_by("-published_at", "-id")
     )
-    filterset = PersonFilterSet(data, queryset=people)
+
+
+def person_list(request):
+    data = _public_filter_data(request.GET)
+    people = _list_people()
+    filterset = PublicPersonFilterSet(data, queryset=people)
     valid = filterset.is_valid()
     results = filterset.qs if valid else people.none()
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     language = _language()
-    rows = []
-    for person in page.object_list:
-        case = next(iter(person.cases.all()), None)
-        rows.append(
-            {
-                "slug": person.slug,
-                "name": presenters.display_name(person, language),
-                "region": _region_name(person.region, language) if person.region else "",
-                "status": case.get_status_display() if case else "",
-                "detained": case.detention_date if case else None,
-                "at_risk": bool(case) and case.risk_status in presenters.DEATH_RISK_LEVELS,
-            }
-        )
     filters_only = data.copy()
     filters_only.pop("page", None)
     return render(
@@ -129,21 +151,39 @@ def person_list(request):
         "public/person_list.html",
         {
             "page": page,
-            "rows": rows,
+            "rows": [presenters.person_row(person, language) for person in page.object_list],
             "form": filterset.form,
             "errors": not valid,
             "query": filters_only.urlencode(),
             "regions": for_public(Region.objects.filter(jurisdiction__code="BY").order_by("name_en")),
-            "statuses": choices.CaseStatus.choices,
-            "risk_levels": [(v, lbl) for v, lbl in choices.RiskLevel.choices if v != choices.RiskLevel.NONE],
+            # The groups the home page counts come first; the values they group follow them.
+            "statuses": [(HELD, _("held now")), *choices.CaseStatus.choices],
+            "risk_levels": [
+                (AT_RISK, _("elevated or higher")),
+                *((v, lbl) for v, lbl in choices.RiskLevel.choices if v != choices.RiskLevel.NONE),
+            ],
             "values": {name: filters_only.get(name, "") for name in PUBLIC_FILTERS},
             "language": language,
         },
     )
 
 
-def _region_name(region, language: str) -> str:
-    return getattr(region, f"name_{language}", "") or region.name_en
+@require_safe
+def person_list_csv(request):
+    """The list with the same filters, every page of it, as a CSV file (public.downloads)."""
+    data = _public_filter_data(request.GET)
+    data.pop("page", None)
+    filterset = PublicPersonFilterSet(data, queryset=_list_people())
+    if not filterset.is_valid():
+        # Never the whole registry in place of a list the reader asked to narrow.
+        return HttpResponseBadRequest(
+            _("Some filters are not valid; please correct them."), content_type="text/plain; charset=utf-8"
+        )
+    return downloads.person_list_csv(
+        filterset.qs,
+        language=_language(),
+        page_url=lambda slug: request.build_absolute_uri(reverse("public:person-detail", args=[slug])),
+    )
 
 
 def _kept_for_merged(slug):
@@ -246,7 +286,7 @@ def person_detail(request, slug):
             "other_names": presenters.other_names(person, name),
             "letter_name": presenters.display_name(person, "ru"),
             "age": presenters.age_on(person.birth_date, person.birth_date_precision, timezone.localdate()),
-            "region": _region_name(person.region, language) if person.region else "",
+            "region": presenters.region_name(person.region, language),
             "cases": case_views,
             "sources": sources,
         },

@@ -122,7 +122,7 @@ def test_list_filters_by_the_shared_filterset(client, law, params, found):
 def test_list_links_to_the_same_list_as_csv(client, law):
     _, html = _get(client, reverse("public:person-list"), q="Aliaksandr", region="grodno")
 
-    assert 'href="/api/v1/people/export.csv/?q=Aliaksandr&amp;region=grodno"' in html
+    assert 'href="/data/people.csv?q=Aliaksandr&amp;region=grodno"' in html
 
 
 def test_list_csv_link_answers_with_the_csv(client, law):
@@ -429,7 +429,7 @@ def test_sitemap_lists_published_people_articles_and_facilities(client, law):
 def test_list_drops_empty_form_fields_from_the_csv_link(client, law):
     _, html = _get(client, reverse("public:person-list"), q="", region="grodno", status="", article="")
 
-    assert 'href="/api/v1/people/export.csv/?region=grodno"' in html
+    assert 'href="/data/people.csv?region=grodno"' in html
 
 
 def test_dates_follow_the_page_language(client, law):
