@@ -264,9 +264,12 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "registry@localhost")
 
 # Celery: with no broker the tasks run in-process (eagerly) so the embedded default needs
-# no Redis; CELERY_BROKER_URL=redis://... sends them to a real worker.
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "") or "memory://"
-CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == "memory://"
+# no Redis; CELERY_BROKER_URL=redis://... sends them to a real worker. Even in-process, Celery
+# takes a producer from the broker's pool to serialise a task's arguments as a broker would; the
+# in-memory transport is therefore named with its host, since a bare "memory://" makes kombu
+# warn "No hostname was supplied" on the first task although no broker is used.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "") or "memory://localhost/"
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL.startswith("memory://")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
@@ -326,16 +329,27 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # api/throttles.py: anonymous callers per client address (the lockout's, TRUSTED_PROXY_COUNT),
-    # each key on its own count; past the rate a 429 with Retry-After. Counts in the default cache.
-    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.AnonymousRateThrottle", "api.throttles.PartnerRateThrottle"],
+    # each key on its own count, and each key's use of a scope's endpoints on a count of its own;
+    # past a rate a 429 with Retry-After. Counts in the default cache (Redis with CACHE_URL).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttles.AnonymousRateThrottle",
+        "api.throttles.PartnerRateThrottle",
+        "api.throttles.ScopeRateThrottle",
+    ],
 }
-# Requests per period ("60/min", "1000/hour") or "off"; read at each request (api.throttles).
+# Requests per period ("60/min", "1000/hour") or "off"; read at each request (api.throttles) and
+# stated in the partner guide at /api/docs/.
 API_THROTTLE_ANON = env_rate("API_THROTTLE_ANON", "60/min")
 API_THROTTLE_KEY = env_rate("API_THROTTLE_KEY", "600/min")
+# Per key, for the endpoints of one scope, on top of API_THROTTLE_KEY: reports of detentions
+# (write:submissions) and changes of webhook subscriptions (webhooks).
+API_THROTTLE_SUBMISSIONS = env_rate("API_THROTTLE_SUBMISSIONS", "120/hour")
+API_THROTTLE_WEBHOOKS = env_rate("API_THROTTLE_WEBHOOKS", "30/hour")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Political-prisoner case registry API",
-    "DESCRIPTION": "Read the published registry; partners with keys read more and report detentions. "
-    "Send keys as `Authorization: Api-Key <key>`.",
+    # The description is the partner guide, written with the configured rates at each request for
+    # the schema (api.schema.describe_for_partners, the last hook below).
+    "DESCRIPTION": "",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     # Served from the app itself: no CDN sees who reads the docs.
@@ -351,6 +365,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.tighten_ordering_parameters",
+        "api.schema.describe_for_partners",
     ],
 }
 # Seconds a change waits before the feed serves it, so a transaction still committing with a

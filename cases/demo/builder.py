@@ -16,6 +16,7 @@ closes, between the end of December 2026 and the end of January 2027.
 
 import datetime
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 
 from cases import choices, services
@@ -302,9 +303,10 @@ def allocate(rng: random.Random, weights, total: int) -> list:
 class _DemoBuilder:
     """Builds the data set; every random choice comes from one `random.Random(seed)`, in order."""
 
-    def __init__(self, *, seed: int, by):
+    def __init__(self, *, seed: int, by, progress: "Progress | None" = None):
         self.rng = random.Random(seed)
         self.by = by
+        self.progress = progress or (lambda step, done, total: None)
         self.report = DemoReport()
         self.by_law = Jurisdiction.objects.filter(code="BY").first()
         self.ru_law = Jurisdiction.objects.filter(code="RU").first()
@@ -1007,39 +1009,53 @@ class _DemoBuilder:
     def build(self, people: int) -> DemoReport:
         self.build_sources()
         self.build_facilities()
-        everyone = [
-            *self.hrodna_codefendants(),
-            *self.railway_arson(),
-            *self.escalation_without_terrorism(),
-            *self.recent_reclassifications(),
-            *self.death_sentence(),
-        ]
+        everyone = []
+
+        def built(stories):
+            everyone.extend(stories)
+            self.progress("built", len(everyone), people)
+
+        for pattern in (
+            self.hrodna_codefendants,
+            self.railway_arson,
+            self.escalation_without_terrorism,
+            self.recent_reclassifications,
+            self.death_sentence,
+        ):
+            built(pattern())
         rest = people - len(everyone)
         russian = max(1, rest // 60) if self.ru_law is not None else 0
         for status in allocate(self.rng, STATUS_WEIGHTS, rest - russian):
-            everyone.append(self.ordinary_person(status))
+            built([self.ordinary_person(status)])
         for _ in range(russian):
-            everyone.append(self.russian_case())
+            built([self.russian_case()])
 
         states = allocate(self.rng, PUBLICATION_WEIGHTS, len(everyone))
-        for person, state in zip(everyone, states, strict=True):
-            if state == choices.PublicationState.DRAFT:
-                continue
-            services.publish_person(person=person, by=self.by)
-            if state == choices.PublicationState.WITHDRAWN:
-                services.withdraw_person(person=person, by=self.by)
-            else:
-                self.report.published += 1
+        for done, (person, state) in enumerate(zip(everyone, states, strict=True), start=1):
+            if state != choices.PublicationState.DRAFT:
+                services.publish_person(person=person, by=self.by)
+                if state == choices.PublicationState.WITHDRAWN:
+                    services.withdraw_person(person=person, by=self.by)
+                else:
+                    self.report.published += 1
+            self.progress("published", done, len(everyone))
         return self.report
 
 
-def build_demo(*, seed: int = 2020, people: int = 200, by=None) -> DemoReport:
+# Told of each step as it is done: ("built" | "published", people done, people in all).
+Progress = Callable[[str, int, int], None]
+
+
+def build_demo(
+    *, seed: int = 2020, people: int = 200, by=None, progress: Progress | None = None
+) -> DemoReport:
     """Create `people` invented people with their cases, through `cases.services` only.
 
     Needs the law data (`load_law`) and is meant for an empty registry; the caller decides
     whether to run it in one transaction. Side effects: everything the services do, including
-    the risk assessments they queue after commit. The same seed gives the same data.
+    the risk assessments they queue after commit. The same seed gives the same data. `progress`,
+    if given, is called after each story ("built") and each publication decision ("published").
     """
     if people < MIN_PEOPLE:
         raise DemoDataError(f"The demo needs at least {MIN_PEOPLE} people for its documented patterns.")
-    return _DemoBuilder(seed=seed, by=by).build(people)
+    return _DemoBuilder(seed=seed, by=by, progress=progress).build(people)

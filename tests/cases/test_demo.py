@@ -2,7 +2,12 @@
 
 import datetime
 import io
+import logging
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -22,6 +27,8 @@ from cases.models import (
     Person,
     Reclassification,
     Region,
+    RiskAlert,
+    RiskAssessment,
     Source,
     WatchListEntry,
 )
@@ -334,3 +341,138 @@ def test_load_demo_default_size(law):
     assert Case.objects.filter(sentence_kind=choices.SentenceKind.DEATH).count() == 1
     assert 160 <= Person.objects.published().count() <= 180
     assert "people: 200" in out.getvalue()
+    assert 3 <= RiskAlert.objects.filter(state=RiskAlert.State.OPEN).count() <= 8
+
+
+# What `make run` shows and leaves behind ---------------------------------------------------------
+
+PROGRESS = re.compile(r"built (\d+) of (\d+) people \((\d+\.\d) s\)")
+
+
+def test_load_demo_prints_progress_with_counts_and_elapsed_time(law):
+    out = io.StringIO()
+
+    call_command("load_demo", people=30, stdout=out)
+
+    steps = [
+        (int(done), int(total), float(seconds)) for done, total, seconds in PROGRESS.findall(out.getvalue())
+    ]
+    assert len(steps) >= 5, out.getvalue()
+    assert [done for done, _, _ in steps] == sorted(done for done, _, _ in steps)
+    assert steps[-1][:2] == (30, 30)
+    assert all(total == 30 for _, total, _ in steps)
+    assert [seconds for _, _, seconds in steps] == sorted(seconds for _, _, seconds in steps)
+    assert re.search(r"assessed the risk of 30 cases in \d+\.\d s", out.getvalue()), out.getvalue()
+    assert re.search(r"Demo data loaded in \d+\.\d s\.", out.getvalue())
+
+
+def load_demo_as_make_run_does(capture_on_commit, **options):
+    """Run load_demo with the callbacks of its commit run, as outside a test's transaction: the
+    in-process risk assessments that raise the alerts."""
+    out = io.StringIO()
+    with capture_on_commit(execute=True):
+        call_command("load_demo", stdout=out, **options)
+    return out.getvalue()
+
+
+def test_load_demo_leaves_a_handful_of_alerts_open(law, django_capture_on_commit_callbacks):
+    load_demo_as_make_run_does(django_capture_on_commit_callbacks, people=30)
+
+    assert RiskAlert.objects.count() > 8  # the first assessments raised more than a handful
+    assert 3 <= RiskAlert.objects.filter(state=RiskAlert.State.OPEN).count() <= 8
+    assert RiskAlert.objects.exclude(state=RiskAlert.State.RESOLVED).count() <= 10
+
+
+def test_load_demo_leaves_open_the_alerts_of_this_autumns_reclassifications(
+    law, django_capture_on_commit_callbacks
+):
+    load_demo_as_make_run_does(django_capture_on_commit_callbacks, people=30)
+
+    open_cases = set(RiskAlert.objects.filter(state=RiskAlert.State.OPEN).values_list("case_id", flat=True))
+    recent = set(
+        Reclassification.objects.filter(date__gte=datetime.date(2026, 8, 1)).values_list(
+            "to_charge__case_id", flat=True
+        )
+    )
+    assert len(recent) == 3
+    assert open_cases == recent
+
+
+def test_load_demo_triages_the_other_alerts_through_the_services_with_who_and_a_note(
+    law, django_capture_on_commit_callbacks
+):
+    load_demo_as_make_run_does(django_capture_on_commit_callbacks, people=30)
+
+    resolved = RiskAlert.objects.filter(state=RiskAlert.State.RESOLVED).select_related("resolved_by")
+    acknowledged = RiskAlert.objects.exclude(state=RiskAlert.State.OPEN)
+    assert resolved.exists()
+    assert all(alert.acknowledged_by and alert.acknowledged_at for alert in acknowledged)
+    for alert in resolved:
+        assert alert.resolved_by.is_staff and not alert.resolved_by.has_usable_password()
+        assert "synthetic" in alert.resolution_note
+    # Written through the services: each change of state is in the alert's history, by its author.
+    first = resolved.first()
+    assert first.history.filter(state=RiskAlert.State.RESOLVED, history_user=first.resolved_by).exists()
+
+
+def test_load_demo_still_raises_exactly_one_alert_per_change_of_level(
+    law, django_capture_on_commit_callbacks
+):
+    load_demo_as_make_run_does(django_capture_on_commit_callbacks, people=30)
+
+    changes = [
+        a.pk for a in RiskAssessment.objects.all() if a.level != (a.previous_level or choices.RiskLevel.NONE)
+    ]
+    assert changes
+    assert sorted(RiskAlert.objects.values_list("assessment_id", flat=True)) == sorted(changes)
+    assert not Case.objects.filter(risk_stale=True).exists()
+
+
+def test_tasks_run_in_process_without_a_broker_warning(caplog):
+    from celery import Celery
+
+    # A new app from the project's settings: its connection pool is empty, as in a fresh process.
+    app = Celery("registry-test", set_as_current=False)
+    app.config_from_object("django.conf:settings", namespace="CELERY")
+
+    @app.task(name="registry-test.echo", shared=False)
+    def echo(value):
+        return value
+
+    assert app.conf.task_always_eager
+
+    with caplog.at_level(logging.WARNING):
+        result = echo.delay(value=7)
+
+    assert result.get() == 7
+    assert [r.getMessage() for r in caplog.records if r.name.startswith(("kombu", "celery"))] == []
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.slow
+def test_make_run_commands_print_no_warning_and_say_how_long_the_demo_took(tmp_path):
+    """The commands of `make run` before the server starts, on a fresh SQLite database."""
+    dry_run = subprocess.run(
+        ["make", "-s", "-n", "run", f"PYTHON={sys.executable}"], cwd=ROOT, capture_output=True, text=True,
+        check=True,
+    )  # fmt: skip
+    commands = [
+        line for line in dry_run.stdout.splitlines() if "manage.py" in line and "runserver" not in line
+    ]
+    assert any("load_demo" in line for line in commands)
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_", "DATABASE_"))},
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'registry.sqlite3'}",
+    }
+
+    output = ""
+    for command in commands:
+        done = subprocess.run(command, shell=True, cwd=ROOT, env=env, capture_output=True, text=True)  # noqa: S602
+        output += done.stdout + done.stderr
+        assert done.returncode == 0, output
+
+    assert "WARNING" not in output and "No hostname" not in output, output
+    assert PROGRESS.search(output), output
+    assert re.search(r"Demo data loaded in \d+\.\d s\.", output)
