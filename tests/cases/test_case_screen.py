@@ -14,6 +14,7 @@ from cases import background, services
 from cases.models import Case, Charge, RiskAlert, RiskAssessment
 from cases.protection.permissions import EDITOR, VIEWER
 from cases.risk import assessment
+from tests.cases.test_admin import _case_post_data
 from tests.factories import CaseFactory, UserFactory, article
 
 pytestmark = pytest.mark.django_db
@@ -66,36 +67,7 @@ def _messages(response) -> list[str]:
 
 def _case_form(case, charge_rows, **fields) -> dict:
     """The case page's form as a browser posts it: the case's fields, the charges' rows, no other rows."""
-    data = {
-        "case_number": case.case_number,
-        "investigating_body": "",
-        "status": case.status,
-        "detention_date": str(case.detention_date),
-        "detention_place": "",
-        "court": "",
-        "verdict_date": "",
-        "sentence_kind": "",
-        "sentence_years": "",
-        "sentence_months": "",
-        "sentence_regime": "",
-        "recognised_on": "",
-        "recognised_by": "",
-        "recognition_criteria": "[]",
-        **{f"{prefix}-{k}": v for prefix in ("stays", "events") for k, v in _empty_management().items()},
-        "charges-TOTAL_FORMS": str(len(charge_rows)),
-        "charges-INITIAL_FORMS": str(sum(1 for row in charge_rows if row.get("id"))),
-        "charges-MIN_NUM_FORMS": "0",
-        "charges-MAX_NUM_FORMS": "1000",
-        **fields,
-    }
-    for i, row in enumerate(charge_rows):
-        data |= {f"charges-{i}-{k}": v for k, v in row.items()}
-        data[f"charges-{i}-case"] = case.pk
-    return data
-
-
-def _empty_management() -> dict:
-    return {"TOTAL_FORMS": "0", "INITIAL_FORMS": "0", "MIN_NUM_FORMS": "0", "MAX_NUM_FORMS": "1000"}
+    return _case_post_data(case, charge_rows) | fields
 
 
 def _existing_rows(case) -> list[dict]:

@@ -45,14 +45,20 @@ def _editor(*groups):
     return client
 
 
-def test_second_editor_of_a_person_is_refused_and_shown_who_changed_what(law):
-    person = ChargeFactory().case.person
+def _two_editors_save_the_same_person(person, keep_second=False):
+    """Two editors open the person's page; the first saves "teacher", then the second "driver"."""
     url = reverse("admin:cases_person_change", args=[person.pk])
     first, second = _editor(), _editor()
     first_form, second_form = _form_data(first.get(url)), _form_data(second.get(url))
-
     first.post(url, {**first_form, "occupation": "teacher"})
     response = second.post(url, {**second_form, "occupation": "driver"})
+    return (second, response) if keep_second else response
+
+
+def test_second_editor_of_a_person_is_refused_and_shown_who_changed_what(law):
+    person = ChargeFactory().case.person
+    url = reverse("admin:cases_person_change", args=[person.pk])
+    second, response = _two_editors_save_the_same_person(person, keep_second=True)
 
     assert response.status_code == 200  # the form again, not a redirect
     page = response.content.decode()
@@ -129,11 +135,7 @@ def test_the_refusal_names_the_time_of_the_other_save_in_the_registry_time_zone(
     from cases.admin.display import local_time
 
     person = ChargeFactory().case.person
-    url = reverse("admin:cases_person_change", args=[person.pk])
-    first, second = _editor(), _editor()
-    first_form, second_form = _form_data(first.get(url)), _form_data(second.get(url))
-    first.post(url, {**first_form, "occupation": "teacher"})
-    response = second.post(url, {**second_form, "occupation": "driver"})
+    response = _two_editors_save_the_same_person(person)
 
     saved_at = Person.objects.get(pk=person.pk).history.latest("history_date").history_date
     page = response.content.decode()
