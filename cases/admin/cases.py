@@ -22,7 +22,7 @@ from django.utils.html import format_html, format_html_join
 
 from cases import services
 from cases.admin.display import local_time, time_zone_name
-from cases.admin.forms import ChargeInlineForm, EndChargeForm, ReclassifyChargeForm
+from cases.admin.forms import ChargeInlineForm, CorrectChargeForm, EndChargeForm, ReclassifyChargeForm
 from cases.admin.history import HistoryAdmin
 from cases.admin.mixins import (
     ArticleListFilter,
@@ -247,15 +247,23 @@ class ChargeInline(NamedInputsInlineMixin, MaskConfidentialSourcesMixin, admin.T
 
     @admin.display(description="actions")
     def actions(self, charge):
-        if not charge.pk or charge.state != ChargeState.ACTIVE:
+        if not charge.pk:
             return ""
+        correct = format_html(
+            '<a href="{}" title="Correct the charge under {} entered by mistake, or withdraw it">Correct</a>',
+            reverse("admin:cases_charge_correct", args=[charge.pk]),
+            charge.article.notation,
+        )
+        if charge.state != ChargeState.ACTIVE:
+            return correct
         return format_html(
             '<a href="{}" title="Reclassify the charge under {}">Reclassify</a>'
-            ' · <a href="{}" title="End the charge under {}: dropped, convicted or acquitted">End</a>',
+            ' · <a href="{}" title="End the charge under {}: dropped, convicted or acquitted">End</a> · {}',
             reverse("admin:cases_charge_reclassify", args=[charge.pk]),
             charge.article.notation,
             reverse("admin:cases_charge_end", args=[charge.pk]),
             charge.article.notation,
+            correct,
         )
 
 
@@ -463,6 +471,11 @@ class ChargeAdmin(RiskOutcomeMixin, MaskConfidentialSourcesMixin, HistoryAdmin):
                 name="cases_charge_reclassify",
             ),
             path("<int:pk>/end/", self.admin_site.admin_view(self.end_view), name="cases_charge_end"),
+            path(
+                "<int:pk>/correct/",
+                self.admin_site.admin_view(self.correct_view),
+                name="cases_charge_correct",
+            ),
         ]
         return own + super().get_urls()
 
@@ -538,6 +551,36 @@ class ChargeAdmin(RiskOutcomeMixin, MaskConfidentialSourcesMixin, HistoryAdmin):
                 self.message_user(request, message, messages.SUCCESS)
                 return redirect("admin:cases_case_change", charge.case_id)
         return self._render(request, charge, form, "End a charge", "Save")
+
+    def correct_view(self, request, pk):
+        charge = self._charge_for_change(request, pk)
+        form = CorrectChargeForm(request.POST or None, charge=charge)
+        if request.method == "POST" and form.is_valid():
+            before = RiskBefore.of(charge.case)
+            reason = form.cleaned_data["reason"]
+            try:
+                if form.cleaned_data["action"] == CorrectChargeForm.WITHDRAW:
+                    services.withdraw_charge(charge=charge, reason=reason, by=request.user)
+                    done = format_html(
+                        "Withdrew the charge under {} (created by mistake).", charge.article.notation
+                    )
+                else:
+                    corrected = services.correct_charge(
+                        charge=charge, reason=reason, by=request.user, **form.corrected_facts()
+                    )
+                    done = (
+                        format_html("Corrected {} → {}.", charge.article.notation, corrected.article.notation)
+                        if corrected.article_id != charge.article_id
+                        else format_html("Corrected the charge under {}.", corrected.article.notation)
+                    )
+            except ValidationError as error:
+                form.add_error(None, message_for(error))
+            else:
+                self.message_user(request, format_html("{} {}", done, risk_outcome(before)), messages.SUCCESS)
+                return redirect("admin:cases_case_change", charge.case_id)
+        return self._render(
+            request, charge, form, "Correct a charge entered by mistake", "Save the correction"
+        )
 
 
 @admin.register(Reclassification)

@@ -49,6 +49,51 @@ class EndChargeForm(forms.Form):
     on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
 
 
+class CorrectChargeForm(forms.Form):
+    """Correct a charge entered wrongly, or withdraw one created by mistake (not a legal event)."""
+
+    CORRECT, WITHDRAW = "correct", "withdraw"
+
+    action = forms.ChoiceField(
+        choices=[
+            (CORRECT, "Correct the facts below (they were entered wrongly)"),
+            (WITHDRAW, "Withdraw (created by mistake): remove the charge and its events"),
+        ],
+        initial=CORRECT,
+        widget=forms.RadioSelect,
+        label="What to do",
+    )
+    article = forms.ModelChoiceField(
+        queryset=Article.objects.none(),
+        label="Article part",
+        help_text="The article the charge was really brought under",
+    )
+    stage = forms.ChoiceField(choices=choices.ChargeStage.choices, label="Stage")
+    offence_date = forms.DateField(
+        required=False, label="Date of the alleged act", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    charged_on = forms.DateField(
+        required=False, label="Date the charge was brought", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Reason",
+        help_text="Required: what was wrong. Kept with the charge's history.",
+        error_messages={"required": "Give a reason for the correction."},
+    )
+
+    def __init__(self, *args, charge: Charge, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.charge = charge
+        self.fields["article"].queryset = Article.objects.filter(jurisdiction_id=charge.case.jurisdiction_id)
+        for name in ("article", "stage", "offence_date", "charged_on"):
+            self.fields[name].initial = getattr(charge, name)
+
+    def corrected_facts(self) -> dict:
+        """The facts as the form gives them, for `correct_charge` (which keeps those unchanged)."""
+        return {name: self.cleaned_data[name] for name in ("article", "stage", "offence_date", "charged_on")}
+
+
 class ChargeInlineForm(forms.ModelForm):
     """A charge row on the case page: new charges, and corrections that keep the article."""
 

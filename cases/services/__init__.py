@@ -25,6 +25,7 @@ from cases.services.cases import (
     update_case,
     update_charge_facts,
 )
+from cases.services.corrections import correct_charge, withdraw_charge
 from cases.services.details import DETAIL_MODELS, save_detail
 from cases.services.identity import add_external_identifier
 from cases.services.law import save_law_data
@@ -51,6 +52,7 @@ __all__ = [
     "add_charge",
     "add_external_identifier",
     "add_person_name",
+    "correct_charge",
     "create_case",
     "create_person",
     "end_charge",
@@ -66,5 +68,6 @@ __all__ = [
     "update_charge_facts",
     "update_person",
     "validated_save",
+    "withdraw_charge",
     "withdraw_person",
 ]
