@@ -55,9 +55,8 @@ def _staff_pages(registry) -> dict[str, str]:
         "person": reverse("admin:cases_person_change", args=[person.pk]),
         "case": reverse("admin:cases_case_change", args=[case.pk]),
         "reclassify a charge": reverse("admin:cases_charge_reclassify", args=[charge.pk]),
-        # No "correct" action of its own: a charge's facts are corrected on its change page
-        # (services.update_charge_facts), reached from the charges list.
-        "correct a charge": reverse("admin:cases_charge_change", args=[charge.pk]),
+        "correct a charge": reverse("admin:cases_charge_correct", args=[charge.pk]),
+        "a charge's own page": reverse("admin:cases_charge_change", args=[charge.pk]),
         "end a charge": reverse("admin:cases_charge_end", args=[charge.pk]),
         "alert triage": reverse("admin:cases_riskalert_changelist"),
         "alert": reverse("admin:cases_riskalert_change", args=[alert.pk]),
