@@ -6,10 +6,9 @@ import datetime
 import html as html_lib
 import io
 import re
-import secrets
 
 import pytest
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -19,12 +18,12 @@ from cases.protection.public_role import (
     NEVER_GRANTED,
     PUBLIC_ALIAS,
     PUBLIC_COLUMNS,
-    create_public_reader_role,
     withheld_fields,
 )
 from public.presenters import partial_date_iso
 from tests.factories import FacilityFactory, SourceFactory, article
 from tests.public.conftest import make_person
+from tests.registry.test_public_role import public_alias  # noqa: F401 (the fixture: a reader role)
 
 D = datetime.date
 BE, RU, LATIN = choices.Script.BE_CYRILLIC, choices.Script.RU_CYRILLIC, choices.Script.LATIN
@@ -393,27 +392,8 @@ def test_list_csv_rows_follow_the_lists_order(client, law):
     assert [r["Name"] for r in rows] == ["Secundus Publicatus", "Primus Publicatus"]
 
 
-@pytest.fixture
-def reader_alias(transactional_db):
-    """The "public" alias reading as a fresh public role, as DATABASE_PUBLIC_URL configures it."""
-    role = f"registry_public_test_{secrets.token_hex(4)}"
-    with transaction.atomic():
-        create_public_reader_role(connection, role)
-    alias_settings = {**connections.settings[DEFAULT_DB_ALIAS]}
-    alias_settings["OPTIONS"] = {**alias_settings.get("OPTIONS", {}), "assume_role": role}
-    connections.settings[PUBLIC_ALIAS] = alias_settings
-    connections[PUBLIC_ALIAS].connect()
-    yield role
-    connections[PUBLIC_ALIAS].close()
-    del connections[PUBLIC_ALIAS]
-    del connections.settings[PUBLIC_ALIAS]
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP OWNED BY "{role}"')
-        cursor.execute(f'DROP ROLE "{role}"')
-
-
 @pytest.mark.postgres
-def test_list_and_its_csv_work_through_the_public_reader_role(client, held_at_risk, reader_alias):
+def test_list_and_its_csv_work_through_the_public_reader_role(client, held_at_risk, public_alias):  # noqa: F811
     with CaptureQueriesContext(connections[PUBLIC_ALIAS]) as through_role:
         page = _get(client, reverse("public:person-list"), risk_level="at_risk")
         rows = _csv_rows(client.get(_csv_link(page)))
