@@ -16,7 +16,15 @@ from cases.models.partners import (
     WebhookSubscription,
 )
 from cases.models.people import Person, PersonName, PersonQuerySet
-from cases.models.records import AuditEntry, ChangeRecord, ChargeToReview, ImportRun, record_change
+from cases.models.imports import ImportProfile, KeptCell
+from cases.models.records import (
+    AuditEntry,
+    ChangeRecord,
+    ChargeToReview,
+    Contradiction,
+    ImportRun,
+    record_change,
+)
 from cases.models.risk import RiskAlert, RiskAssessment
 from cases.models.sources import Source
 
@@ -29,11 +37,14 @@ __all__ = [
     "ChangeRecord",
     "Charge",
     "ChargeToReview",
+    "Contradiction",
     "DuplicateCandidate",
     "ExternalIdentifier",
     "Facility",
     "FacilityStay",
+    "ImportProfile",
     "ImportRun",
+    "KeptCell",
     "Jurisdiction",
     "Organisation",
     "PartnerAPIKey",

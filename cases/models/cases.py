@@ -14,7 +14,8 @@ from cases.models.law import Article, Jurisdiction, Region
 from cases.models.people import Person
 from cases.models.public_time import PublicUpdateTime
 from cases.models.sources import Source
-from cases.sentences import expected_release_date
+from cases import partial_dates
+from cases.sentences import expected_release_period
 
 
 class Facility(models.Model):
@@ -28,7 +29,21 @@ class Facility(models.Model):
     name_be = models.CharField(max_length=200, blank=True)
     name_ru = models.CharField(max_length=200, blank=True)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    short_name = models.CharField(
+        max_length=60, blank=True, help_text="The usual short form lists write, e.g. ИК-15 or СИЗО-1"
+    )
+    other_names = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Other forms lists use for this place (long official names, older names), one per item",
+    )
+    postcode = models.CharField(max_length=12, blank=True)
     postal_address = models.TextField(blank=True, help_text="In Cyrillic, as letters must be addressed")
+    needs_review = models.BooleanField(
+        default=False,
+        help_text="Created from a list's cell and not yet confirmed: the address is shown to staff as "
+        "written, and to the public only once a Publisher confirms it",
+    )
 
     history = HistoricalRecords()
 
@@ -60,16 +75,20 @@ class Case(PublicUpdateTime, models.Model):
         "case_number",
         "investigating_body",
         "detention_date",
+        "detention_date_precision",
         "detention_place",
         "status",
         "court",
         "verdict_date",
+        "verdict_date_precision",
         "sentence_kind",
         "sentence_years",
         "sentence_months",
         "sentence_regime",
         "expected_release_date",
+        "expected_release_latest",
         "recognised_on",
+        "recognised_on_precision",
         "recognised_by",
         "recognition_criteria",
     )
@@ -80,6 +99,12 @@ class Case(PublicUpdateTime, models.Model):
     case_number = models.CharField(max_length=100, blank=True)
     investigating_body = models.CharField(max_length=200, blank=True)
     detention_date = models.DateField(null=True, blank=True)
+    detention_date_precision = models.CharField(
+        max_length=10,
+        choices=choices.DatePrecision.choices,
+        default=choices.DatePrecision.DAY,
+        help_text="How much of the detention date is known; with month or year the date is the first day of the period",
+    )
     detention_place = models.CharField(max_length=200, blank=True)
     status = models.CharField(
         max_length=20, choices=choices.CaseStatus.choices, default=choices.CaseStatus.DETAINED
@@ -88,6 +113,12 @@ class Case(PublicUpdateTime, models.Model):
     judge = models.CharField(max_length=200, blank=True, help_text="Public, as the lists publish it")
     prosecutor = models.CharField(max_length=200, blank=True, help_text="Public, as the lists publish it")
     verdict_date = models.DateField(null=True, blank=True)
+    verdict_date_precision = models.CharField(
+        max_length=10,
+        choices=choices.DatePrecision.choices,
+        default=choices.DatePrecision.DAY,
+        help_text="How much of the verdict date is known; with month or year the date is the first day of the period",
+    )
     sentence_kind = models.CharField(
         max_length=30, choices=choices.SentenceKind.choices, blank=True, default=""
     )
@@ -95,9 +126,24 @@ class Case(PublicUpdateTime, models.Model):
     sentence_months = models.PositiveSmallIntegerField(null=True, blank=True)
     sentence_regime = models.CharField(max_length=20, choices=choices.Regime.choices, blank=True)
     expected_release_date = models.DateField(
-        null=True, blank=True, editable=False, help_text="Computed from the detention date and the term"
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Computed from the detention date and the term: the earliest possible day",
+    )
+    expected_release_latest = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The latest possible day: later than the earliest when the detention date is partial",
     )
     recognised_on = models.DateField("recognised as a political prisoner on", null=True, blank=True)
+    recognised_on_precision = models.CharField(
+        max_length=10,
+        choices=choices.DatePrecision.choices,
+        default=choices.DatePrecision.DAY,
+        help_text="How much of the recognition date is known; with month or year the date is the first day of the period",
+    )
     recognised_by = models.CharField(max_length=200, blank=True)
     recognition_criteria = models.JSONField(default=list, blank=True)
     # The current risk, kept on the case for filtering; the history is in RiskAssessment.
@@ -144,8 +190,12 @@ class Case(PublicUpdateTime, models.Model):
         ordering = ["-detention_date", "-id"]
         constraints = [
             models.CheckConstraint(
+                # Only two whole days can be compared here; a partial date is checked against
+                # its range by cases.services.contradictions, which flags what cannot be true.
                 condition=Q(verdict_date__isnull=True)
                 | Q(detention_date__isnull=True)
+                | ~Q(verdict_date_precision=choices.DatePrecision.DAY)
+                | ~Q(detention_date_precision=choices.DatePrecision.DAY)
                 | Q(verdict_date__gte=F("detention_date")),
                 name="case_verdict_not_before_detention",
                 violation_error_message="The verdict date cannot be before the detention date.",
@@ -178,16 +228,29 @@ class Case(PublicUpdateTime, models.Model):
         return f"{self.person} — case {number}"
 
     def save(self, *args, **kwargs):
-        self.expected_release_date = expected_release_date(
-            sentence_kind=self.sentence_kind,
-            years=self.sentence_years,
-            months=self.sentence_months,
-            detention_date=self.detention_date,
-        )
+        self.set_expected_release()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("admin:cases_case_change", args=[self.pk])
+
+    def set_expected_release(self) -> None:
+        """Compute the expected release range from the term and the detention's range of days
+        (save() calls it; bulk writers, which skip save(), call it themselves)."""
+        release = expected_release_period(
+            sentence_kind=self.sentence_kind,
+            years=self.sentence_years,
+            months=self.sentence_months,
+            detention=partial_dates.period(self.detention_date, self.detention_date_precision),
+        )
+        self.expected_release_date, self.expected_release_latest = release or (None, None)
+
+    @property
+    def expected_release_period(self):
+        """(earliest, latest) expected release, or None."""
+        if self.expected_release_date is None:
+            return None
+        return self.expected_release_date, self.expected_release_latest or self.expected_release_date
 
     def charge_history(self):
         """Every charge of the case, oldest first, each reclassification after what it replaced."""
@@ -255,10 +318,22 @@ class Charge(models.Model):
         max_length=12, choices=choices.ChargeStage.choices, default=choices.ChargeStage.COMPLETED
     )
     offence_date = models.DateField(null=True, blank=True, help_text="Date of the alleged act")
+    offence_date_precision = models.CharField(
+        max_length=10,
+        choices=choices.DatePrecision.choices,
+        default=choices.DatePrecision.DAY,
+        help_text="How much of the date of the act is known; with month or year the date is the first day of the period",
+    )
     state = models.CharField(
         max_length=12, choices=choices.ChargeState.choices, default=choices.ChargeState.ACTIVE
     )
     charged_on = models.DateField(null=True, blank=True)
+    charged_on_precision = models.CharField(
+        max_length=10,
+        choices=choices.DatePrecision.choices,
+        default=choices.DatePrecision.DAY,
+        help_text="How much of the charge date is known; with month or year the date is the first day of the period",
+    )
     ended_on = models.DateField(
         null=True, blank=True, help_text="When it was dropped, reclassified or decided"
     )
@@ -361,6 +436,12 @@ class CaseEvent(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=choices.EventKind.choices)
     date = models.DateField()
+    date_precision = models.CharField(
+        max_length=10,
+        choices=choices.DatePrecision.choices,
+        default=choices.DatePrecision.DAY,
+        help_text="How much of the date is known; with month or year the date is the first day of the period",
+    )
     text = models.TextField(blank=True)
     is_public = models.BooleanField(default=False)
     charge = models.ForeignKey(

@@ -45,6 +45,10 @@ class ChangeRecord(models.Model):
         RECLASSIFIED = "reclassified", _("reclassified")
         LEVEL_CHANGED = "level_changed", _("risk level changed")
         REMOVED = "removed", _("removed from public view")
+        # A mistake put right (cases.services.corrections): not a legal event, so mirrors replace
+        # the record rather than add a step to its history; a withdrawn record never existed.
+        CORRECTED = "corrected", _("corrected")
+        WITHDRAWN = "withdrawn", _("withdrawn as a mistake")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     object_type = models.CharField(max_length=20)
@@ -104,13 +108,20 @@ class ImportRun(models.Model):
     )
     file_name = models.CharField(max_length=255)
     file_sha256 = models.CharField(max_length=64)
-    mapping = models.CharField(max_length=40)
+    mapping = models.CharField(max_length=40, help_text="The import profile's code")
+    profile = models.ForeignKey(
+        "ImportProfile", on_delete=models.SET_NULL, null=True, blank=True, related_name="runs"
+    )
+    profile_config = models.JSONField(
+        default=dict, blank=True, help_text="The profile as it was when this run read the file"
+    )
     state = models.CharField(max_length=10, choices=State.choices)
     rows = models.PositiveIntegerField(default=0)
     created = models.PositiveIntegerField(default=0)
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
+    warnings = models.PositiveIntegerField(default=0)
     report = models.JSONField(
         default=dict, blank=True, help_text="Problems by row and column, and what changed"
     )
@@ -154,6 +165,62 @@ class ChargeToReview(models.Model):
 
     def __str__(self):
         return f"{self.text} (needs review)"
+
+
+class Contradiction(models.Model):
+    """Facts of one record that cannot all be true (a death date with a "held" status, a release
+    before the detention): flagged for staff, never silently kept or silently resolved.
+
+    Found by the pure checks of cases.services.contradictions; at most one open flag per record
+    and kind, closed by a person with a note.
+    """
+
+    class Kind(models.TextChoices):
+        DIED_BUT_HELD = "died_but_held", _("a death date with a status that says the person is held")
+        RELEASED_BUT_HELD = (
+            "released_but_held",
+            _("a release date with a status that says the person is held"),
+        )
+        RELEASE_BEFORE_DETENTION = "release_before_detention", _("released before the detention")
+        VERDICT_BEFORE_DETENTION = "verdict_before_detention", _("a verdict before the detention")
+        VERDICT_BEFORE_CHARGE = "verdict_before_charge", _("a verdict before a charge was brought")
+        OFFENCE_AFTER_DETENTION = "offence_after_detention", _("an act dated after the detention")
+        DETENTION_BEFORE_BIRTH = "detention_before_birth", _("a detention before the person was born")
+        SOURCES_DISAGREE = "sources_disagree", _("a list says otherwise than the record")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="contradictions")
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, null=True, blank=True, related_name="contradictions"
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    text = models.CharField(max_length=500, help_text="What disagrees with what, with the dates")
+    import_run = models.ForeignKey(
+        ImportRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="contradictions"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolution_note = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "case", "kind"],
+                condition=Q(resolved_at__isnull=True),
+                nulls_distinct=False,
+                name="contradiction_one_open_per_kind",
+                violation_error_message="This contradiction is already flagged on this record.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_kind_display()
 
 
 class AuditEntry(models.Model):

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 
-from cases import signals
+from cases import partial_dates, signals
 from cases.choices import ChargeState, EventKind, RiskLevel
 from cases.models import (
     Article,
@@ -139,18 +139,37 @@ def _charge_rows(case_ids):
             "offence_date",
             "reclassified_by__date",
             "reclassified_by__from_charge__article_id",
+            "offence_date_precision",
+            "charged_on",
+            "charged_on_precision",
+            "case__detention_date",
+            "case__detention_date_precision",
         )
     )
 
 
 def _charge_facts(row, articles) -> risk.ChargeFacts:
-    _case_id, charge_id, article_id, stage, state, offence_date, reclassified_on, from_article_id = row
+    _case_id, charge_id, article_id, stage, state, offence_date, reclassified_on, from_article_id = row[:8]
+    offence_precision, charged_on, charged_precision, detained_on, detained_precision = row[8:]
+    # The act happened on or before the detention and the day it was charged (RISK_RULES.md).
+    no_later_than = partial_dates.latest_of_bounds(
+        *(
+            bounds[1]
+            for bounds in (
+                partial_dates.period(detained_on, detained_precision),
+                partial_dates.period(charged_on, charged_precision),
+            )
+            if bounds is not None
+        )
+    )
     return risk.ChargeFacts(
         id=charge_id,
         article=articles[article_id],
         stage=stage,
         state=state,
         offence_date=offence_date,
+        offence_date_precision=offence_precision if offence_date is not None else "unknown",
+        offence_no_later_than=no_later_than,
         reclassified_on=reclassified_on,
         reclassified_from=articles.get(from_article_id) if from_article_id else None,
     )
@@ -194,7 +213,11 @@ def compute(case: Case, *, context: "LawContext", on) -> risk.Assessment:
     charges = [_charge_facts(row, context.articles) for row in _charge_rows([case.pk])]
     return risk.assess(
         person=person_facts(case.person),
-        case=risk.CaseFacts(sentence_kind=case.sentence_kind, verdict_date=case.verdict_date),
+        case=risk.CaseFacts(
+            sentence_kind=case.sentence_kind,
+            verdict_date=case.verdict_date,
+            verdict_date_precision=case.verdict_date_precision if case.verdict_date else "unknown",
+        ),
         charges=charges,
         law=context.law,
         on=on,
@@ -408,14 +431,15 @@ def assess_all_cases(*, on=None, case_ids=None, chunk_size=2000) -> PassReport:
                 "risk_stale",
                 "sentence_kind",
                 "verdict_date",
+                "verdict_date_precision",
                 "person__sex",
                 "person__birth_date",
                 "person__birth_date_precision",
                 "person__is_official_or_military",
             )
         for row in rows:
-            case_id, old_level, old_digest, stale, sentence_kind, verdict_date = row[:6]
-            sex, birth, precision, official = row[6:]
+            case_id, old_level, old_digest, stale, sentence_kind, verdict_date, verdict_precision = row[:7]
+            sex, birth, precision, official = row[7:]
             generation = generations[case_id]
             result = risk.assess(
                 person=risk.PersonFacts(
@@ -424,7 +448,11 @@ def assess_all_cases(*, on=None, case_ids=None, chunk_size=2000) -> PassReport:
                     birth_date_precision=precision,
                     is_official_or_military=official,
                 ),
-                case=risk.CaseFacts(sentence_kind=sentence_kind, verdict_date=verdict_date),
+                case=risk.CaseFacts(
+                    sentence_kind=sentence_kind,
+                    verdict_date=verdict_date,
+                    verdict_date_precision=verdict_precision if verdict_date else "unknown",
+                ),
                 charges=charges_by_case.get(case_id, ()),
                 law=context.law,
                 on=on,

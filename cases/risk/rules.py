@@ -17,8 +17,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from cases.partial_dates import period
+
 # Bump whenever the code of the rules changes, so stored assessments say which rules made them.
-RULES_VERSION = "2026-11-24.1"
+RULES_VERSION = "2026-12-04.1"
 
 LEVELS = ("none", "watch", "elevated", "critical", "sentenced_to_death")  # lowest first
 
@@ -41,14 +43,27 @@ SEX = "sex"
 BIRTH_DATE = "birth date"
 EXACT_BIRTH_DATE = "exact birth date"
 OFFENCE_DATE = "offence date"
+EXACT_OFFENCE_DATE = "exact offence date"
+VERDICT_DATE = "exact verdict date"
 STAGE = "stage"
 SUBJECT_STATUS = "official or military status"
-FACTS = (SEX, BIRTH_DATE, EXACT_BIRTH_DATE, OFFENCE_DATE, STAGE, SUBJECT_STATUS)
+FACTS = (
+    SEX,
+    BIRTH_DATE,
+    EXACT_BIRTH_DATE,
+    OFFENCE_DATE,
+    EXACT_OFFENCE_DATE,
+    VERDICT_DATE,
+    STAGE,
+    SUBJECT_STATUS,
+)
 _FACT_WORDS = {
     SEX: "the person's sex",
     BIRTH_DATE: "the person's birth date",
     EXACT_BIRTH_DATE: "the person's exact birth date",
     OFFENCE_DATE: "the date of the act",
+    EXACT_OFFENCE_DATE: "the exact date of the act",
+    VERDICT_DATE: "the exact date of the verdict",
     STAGE: "the stage of the offence",
     SUBJECT_STATUS: "whether the person is an official or military",
 }
@@ -110,13 +125,47 @@ class ChargeFacts:
     article: ArticleFacts
     stage: str
     state: str
-    offence_date: date | None
+    offence_date: date | None  # for month or year precision, the first day of the period
     reclassified_on: date | None = None
     reclassified_from: ArticleFacts | None = None
+    offence_date_precision: str = "day"
+    # The act happened on or before the detention and the day it was charged: the latest
+    # possible day of each (RISK_RULES.md, dates not known to the day), None when neither is known.
+    offence_no_later_than: date | None = None
 
     def __post_init__(self):
         _check_choice(self.stage, STAGES, "stage")
         _check_choice(self.state, STATES, "state")
+        _check_choice(self.offence_date_precision, PRECISIONS, "offence_date_precision")
+
+    @property
+    def offence_range(self) -> tuple[date | None, date | None]:
+        """(earliest, latest) possible day of the act; None at an end nothing bounds.
+
+        A recorded offence date that the detention or charge contradicts keeps its own range:
+        the contradiction is flagged for staff (cases.services.contradictions), and an unknown
+        fact never lowers a level, so the bound does not cut the range to nothing."""
+        earliest, latest = period(self.offence_date, self.offence_date_precision) or (None, None)
+        bound = self.offence_no_later_than
+        if (
+            bound is not None
+            and (latest is None or bound < latest)
+            and (earliest is None or bound >= earliest)
+        ):
+            latest = bound
+        return earliest, latest
+
+    @property
+    def offence_words(self) -> str:
+        """The act's date as known: "2022-05-03", "2022-05", "2022", "on or before 2022-05-03"."""
+        if self.offence_date is not None and self.offence_date_precision != "unknown":
+            if self.offence_date_precision == "day":
+                return str(self.offence_date)
+            if self.offence_date_precision == "month":
+                return f"{self.offence_date:%Y-%m}"
+            return str(self.offence_date.year)
+        _, latest = self.offence_range
+        return f"on or before {latest}" if latest else "on an unknown day"
 
 
 @dataclass(frozen=True)
@@ -156,6 +205,14 @@ class CaseFacts:
 
     sentence_kind: str
     verdict_date: date | None
+    verdict_date_precision: str = "day"
+
+    def __post_init__(self):
+        _check_choice(self.verdict_date_precision, PRECISIONS, "verdict_date_precision")
+
+    @property
+    def verdict_range(self) -> tuple[date, date] | None:
+        return period(self.verdict_date, self.verdict_date_precision)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -199,17 +256,8 @@ def age_on(birth: date, day: date) -> int:
 
 
 def birth_date_range(birth_date: date | None, precision: str) -> tuple[date, date] | None:
-    """The earliest and the latest possible birth date, or None when it is not recorded."""
-    if birth_date is None or precision == "unknown":
-        return None
-    if precision == "day":
-        return birth_date, birth_date
-    if precision == "month":
-        last_day = calendar.monthrange(birth_date.year, birth_date.month)[1]
-        return birth_date.replace(day=1), birth_date.replace(day=last_day)
-    if precision == "year":
-        return date(birth_date.year, 1, 1), date(birth_date.year, 12, 31)
-    raise ValueError(f"unknown birth date precision {precision!r}")
+    """(earliest, latest) possible birth date, or None when it is unknown."""
+    return period(birth_date, precision)
 
 
 def age_bounds(birth_date: date | None, precision: str, day: date) -> tuple[int, int] | None:
@@ -221,9 +269,18 @@ def age_bounds(birth_date: date | None, precision: str, day: date) -> tuple[int,
     return age_on(latest, day), age_on(earliest, day)
 
 
-def sentencing_day(case: CaseFacts, on: date) -> date:
-    """The day the 65-or-older exemption is judged on: the verdict, or before it the assessment."""
-    return case.verdict_date or on
+def sentencing_days(case: CaseFacts, on: date) -> tuple[date, date]:
+    """The days the 65-or-older exemption is judged on: the verdict's range, or before it the
+    assessment's day."""
+    return case.verdict_range or (on, on)
+
+
+def age_range(birth_date: date | None, precision: str, days: tuple[date, date]) -> tuple[int, int] | None:
+    """(youngest, oldest) age the person can be on any of `days` (earliest, latest)."""
+    births = birth_date_range(birth_date, precision)
+    if births is None:
+        return None
+    return age_on(births[1], days[0]), age_on(births[0], days[1])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -259,28 +316,33 @@ def charge_exposure(charge: ChargeFacts, person: PersonFacts) -> Exposure:
     article = charge.article
     if not article.capital:
         return Exposure("not_capital")
-    offence = charge.offence_date
     ruled_out: list[tuple[str, str]] = []
     unknown: list[str] = []
 
     # A law is not applied to acts before it came into force.
     if article.capital_since is not None:
-        if offence is None:
-            unknown.append(OFFENCE_DATE)
-        elif offence < article.capital_since:
-            clause = f"the act ({offence}) predates the day the part became capital ({article.capital_since})"
+        when = _act_before(charge, article.capital_since)
+        if when is True:
+            clause = (
+                f"the act ({charge.offence_words}) predates the day the part became capital "
+                f"({article.capital_since})"
+            )
             ruled_out.append(("date", clause))
+        elif when is None:
+            unknown.append(_missing_offence_fact(charge))
 
     if charge.stage == "attempt":
         attempt_since = article.capital_for_attempt_since
         if attempt_since is None:
             ruled_out.append(("stage", "an attempt under this part never carries it"))
-        elif offence is None:
-            unknown.append(OFFENCE_DATE)
-        elif offence < attempt_since:
-            became = f"the day attempts on the part became capital ({attempt_since})"
-            clause = f"the attempt ({offence}) predates {became}"
-            ruled_out.append(("date", clause))
+        else:
+            when = _act_before(charge, attempt_since)
+            if when is True:
+                became = f"the day attempts on the part became capital ({attempt_since})"
+                clause = f"the attempt ({charge.offence_words}) predates {became}"
+                ruled_out.append(("date", clause))
+            elif when is None:
+                unknown.append(_missing_offence_fact(charge))
     elif charge.stage == "preparation":
         ruled_out.append(("stage", "preparation never carries it"))
     elif charge.stage == "unknown":
@@ -302,6 +364,22 @@ def charge_exposure(charge: ChargeFacts, person: PersonFacts) -> Exposure:
     if unknown:
         return Exposure("unknown", unknown_facts=_ordered_facts(unknown))
     return Exposure("exposed")
+
+
+def _act_before(charge: ChargeFacts, day: date) -> bool | None:
+    """True when every possible day of the act is before `day`, False when none is, None when
+    the range of possible days straddles it or is open on the side that matters."""
+    earliest, latest = charge.offence_range
+    if latest is not None and latest < day:
+        return True
+    if earliest is not None and earliest >= day:
+        return False
+    return None
+
+
+def _missing_offence_fact(charge: ChargeFacts) -> str:
+    recorded = charge.offence_date is not None and charge.offence_date_precision != "unknown"
+    return EXACT_OFFENCE_DATE if recorded else OFFENCE_DATE
 
 
 # ---------------------------------------------------------------------------------------------
@@ -331,24 +409,29 @@ def check_exemption(
         return ExemptionCheck(rule, "proven" if person.sex == "female" else "disproven")
 
     if rule == "under_18_at_offence":
-        missing = []
-        if birth_date_range(person.birth_date, person.birth_date_precision) is None:
-            missing.append(BIRTH_DATE)
-        if charge.offence_date is None:
-            missing.append(OFFENCE_DATE)
-        if missing:
-            return ExemptionCheck(rule, "undetermined", tuple(missing))
-        youngest, oldest = age_bounds(person.birth_date, person.birth_date_precision, charge.offence_date)
-        if oldest < 18:
+        births = birth_date_range(person.birth_date, person.birth_date_precision)
+        earliest, latest = charge.offence_range
+        if births is None:
+            unknown_act = [OFFENCE_DATE] if earliest is None and latest is None else []
+            return ExemptionCheck(rule, "undetermined", tuple([BIRTH_DATE, *unknown_act]))
+        # Under 18 on the latest possible day of the act (e.g. the day of detention) is under 18
+        # on every possible day; 18 or older on the earliest possible day is 18 or older on all.
+        if latest is not None and age_on(births[0], latest) < 18:
             return ExemptionCheck(rule, "proven")
-        if youngest >= 18:
+        if earliest is not None and age_on(births[1], earliest) >= 18:
             return ExemptionCheck(rule, "disproven")
-        return ExemptionCheck(rule, "undetermined", (EXACT_BIRTH_DATE,))
+        if earliest is None:
+            return ExemptionCheck(rule, "undetermined", (OFFENCE_DATE,))
+        missing = [EXACT_BIRTH_DATE] if births[0] != births[1] else []
+        if earliest != latest:
+            missing.append(EXACT_OFFENCE_DATE)
+        return ExemptionCheck(rule, "undetermined", _ordered_facts(missing or [EXACT_BIRTH_DATE]))
 
     if rule == "male_65_or_older_at_sentencing":
         if person.sex == "female":
             return ExemptionCheck(rule, "disproven")
-        bounds = age_bounds(person.birth_date, person.birth_date_precision, sentencing_day(case, on))
+        days = sentencing_days(case, on)
+        bounds = age_range(person.birth_date, person.birth_date_precision, days)
         # Someone certainly younger than 65 is not exempt whatever their sex, so an unknown sex
         # only matters for a person who may be 65 or older.
         if bounds is not None and bounds[1] < 65:
@@ -358,6 +441,8 @@ def check_exemption(
             missing.append(BIRTH_DATE)
         elif bounds[0] < 65:
             missing.append(EXACT_BIRTH_DATE)
+            if days[0] != days[1]:
+                missing.append(VERDICT_DATE)
         if missing:
             return ExemptionCheck(rule, "undetermined", _ordered_facts(missing))
         return ExemptionCheck(rule, "proven")

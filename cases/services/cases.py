@@ -30,17 +30,20 @@ CASE_FIELDS = {
     "case_number",
     "investigating_body",
     "detention_date",
+    "detention_date_precision",
     "detention_place",
     "status",
     "court",
     "judge",
     "prosecutor",
     "verdict_date",
+    "verdict_date_precision",
     "sentence_kind",
     "sentence_years",
     "sentence_months",
     "sentence_regime",
     "recognised_on",
+    "recognised_on_precision",
     "recognised_by",
     "recognition_criteria",
 }
@@ -91,6 +94,7 @@ def create_case(*, person: Person, jurisdiction: Jurisdiction, by=None, **fields
             case=case,
             kind=choices.EventKind.DETAINED,
             date=case.detention_date,
+            date_precision=case.detention_date_precision,
             text=case.detention_place,
             is_public=True,
             by=by,
@@ -129,11 +133,21 @@ def record_event(
     is_public=False,
     sources=(),
     charge: Charge | None = None,
+    date_precision: str = choices.DatePrecision.DAY,
     by=None,
 ) -> CaseEvent:
-    """Add an entry to a case's timeline."""
+    """Add an entry to a case's timeline; `date_precision` says how much of `date` is known."""
     event = validated_save(
-        CaseEvent(case=case, kind=kind, date=date, text=text, is_public=is_public, charge=charge), by
+        CaseEvent(
+            case=case,
+            kind=kind,
+            date=date,
+            date_precision=date_precision,
+            text=text,
+            is_public=is_public,
+            charge=charge,
+        ),
+        by,
     )
     if sources:
         event.sources.set(sources)
@@ -183,6 +197,8 @@ def add_charge(
     offence_date: datetime.date | None = None,
     charged_on: datetime.date | None = None,
     source: Source | None = None,
+    offence_date_precision: str = choices.DatePrecision.DAY,
+    charged_on_precision: str = choices.DatePrecision.DAY,
     by=None,
 ) -> Charge:
     """Bring a new charge in a case.
@@ -197,7 +213,9 @@ def add_charge(
             article=article,
             stage=stage,
             offence_date=offence_date,
+            offence_date_precision=offence_date_precision,
             charged_on=charged_on,
+            charged_on_precision=charged_on_precision,
             source=source,
         ),
         by,
@@ -207,6 +225,7 @@ def add_charge(
             case=case,
             kind=choices.EventKind.CHARGED,
             date=charged_on,
+            date_precision=charged_on_precision,
             text=article.notation,
             is_public=True,
             charge=charge,
@@ -343,7 +362,14 @@ def end_charge(*, charge: Charge, state: str, on: datetime.date, by=None) -> Cha
 @transaction.atomic
 def update_charge_facts(*, charge: Charge, by=None, **changes) -> Charge:
     """Correct a charge's offence date, stage, charge date or source (not its article or state)."""
-    allowed = {"offence_date", "stage", "charged_on", "source"}
+    allowed = {
+        "offence_date",
+        "offence_date_precision",
+        "stage",
+        "charged_on",
+        "charged_on_precision",
+        "source",
+    }
     unknown = set(changes) - allowed
     if unknown:
         raise RefusedChange(

@@ -55,6 +55,8 @@ def correct_charge(
     stage: str = UNCHANGED,
     offence_date: datetime.date | None = UNCHANGED,
     charged_on: datetime.date | None = UNCHANGED,
+    offence_date_precision: str = UNCHANGED,
+    charged_on_precision: str = UNCHANGED,
 ) -> Charge:
     """Correct facts of a charge that were entered wrongly; only the facts given change.
 
@@ -64,7 +66,8 @@ def correct_charge(
     charge's events (and of the reclassification event that names it) rewritten to the corrected
     notation, the 'charged' event moved to the corrected date (or added, as `add_charge` would);
     open alerts whose level no longer holds resolved by `by` with a note naming the correction;
-    'updated' entries in the change feed; re-assessment after commit.
+    a 'corrected' entry in the change feed for the charge ('updated' for its rewritten events);
+    re-assessment after commit.
     """
     reason = _required_reason(reason)
     charge = _lock_charge(charge)
@@ -76,6 +79,8 @@ def correct_charge(
             ("stage", stage),
             ("offence_date", offence_date),
             ("charged_on", charged_on),
+            ("offence_date_precision", offence_date_precision),
+            ("charged_on_precision", charged_on_precision),
         )
         if value is not UNCHANGED and value != getattr(charge, field)
     }
@@ -90,7 +95,7 @@ def correct_charge(
 
     right_notation = charge.article.notation
     _rewrite_events(charge, wrong_notation, right_notation, by)
-    if "charged_on" in changes:
+    if "charged_on" in changes or "charged_on_precision" in changes:
         _move_charged_event(charge, by)
     _resolve_alerts_of_the_mistake(
         charge=charge,
@@ -102,7 +107,7 @@ def correct_charge(
         by=by,
     )
     assess_after_commit([charge.case_id])
-    note_change(charge.case.person, "charge", charge.public_id, Action.UPDATED)
+    note_change(charge.case.person, "charge", charge.public_id, Action.CORRECTED)
     return charge
 
 
@@ -114,8 +119,8 @@ def withdraw_charge(*, charge: Charge, reason: str, by) -> None:
     Refused without a reason, and for a charge that is part of a reclassification (a legal event:
     correct the charges instead). Side effects: history rows (the deletion's with `by` and the
     reason) for the charge and its events; open alerts whose level no longer holds resolved by
-    `by` with a note naming the withdrawal; 'removed' entries in the change feed for the charge
-    and its events; re-assessment after commit.
+    `by` with a note naming the withdrawal; 'withdrawn' entries in the change feed for the charge
+    and its events (mirrors delete them: they never happened); re-assessment after commit.
     """
     reason = _required_reason(reason)
     charge = _lock_charge(charge)
@@ -128,7 +133,7 @@ def withdraw_charge(*, charge: Charge, reason: str, by) -> None:
     person, case_id, public_id = charge.case.person, charge.case_id, charge.public_id
     for event in charge.events.all():
         event._history_user, event._change_reason = by, f"Its charge was withdrawn: {reason}"
-        note_change(person, "event", event.public_id, Action.REMOVED, is_public=event.is_public)
+        note_change(person, "event", event.public_id, Action.WITHDRAWN, is_public=event.is_public)
         event.delete()
     charge._history_user, charge._change_reason = by, f"Withdrawn, created by mistake: {reason}"
     charge.delete()
@@ -142,7 +147,7 @@ def withdraw_charge(*, charge: Charge, reason: str, by) -> None:
         by=by,
     )
     assess_after_commit([case_id])
-    note_change(person, "charge", public_id, Action.REMOVED)
+    note_change(person, "charge", public_id, Action.WITHDRAWN)
 
 
 def _rewrite_events(charge: Charge, wrong: str, right: str, by) -> None:
@@ -170,13 +175,22 @@ def _move_charged_event(charge: Charge, by) -> None:
             case=charge.case,
             kind=choices.EventKind.CHARGED,
             date=charge.charged_on,
+            date_precision=charge.charged_on_precision,
             text=charge.article.notation,
             is_public=True,
             charge=charge,
             by=by,
         )
-    elif event is not None and charge.charged_on and event.date != charge.charged_on:
-        event.date = charge.charged_on
+    elif (
+        event is not None
+        and charge.charged_on
+        and (event.date, event.date_precision)
+        != (
+            charge.charged_on,
+            charge.charged_on_precision,
+        )
+    ):
+        event.date, event.date_precision = charge.charged_on, charge.charged_on_precision
         validated_save(event, by)
         note_change(charge.case.person, "event", event.public_id, Action.UPDATED, is_public=event.is_public)
 

@@ -44,7 +44,6 @@ from cases.models import (
 )
 from cases.protection.permissions import SOURCES_GROUP_FIELDS
 from cases.risk.assessment import digest
-from cases.sentences import expected_release_date
 from cases.transfer.formulas import neutralise
 from cases.transfer.notation import ParsedCharge, format_charge
 
@@ -183,17 +182,20 @@ CASE_FIELDS = (
     "case_number",
     "investigating_body",
     "detention_date",
+    "detention_date_precision",
     "detention_place",
     "status",
     "court",
     "judge",
     "prosecutor",
     "verdict_date",
+    "verdict_date_precision",
     "sentence_kind",
     "sentence_years",
     "sentence_months",
     "sentence_regime",
     "recognised_on",
+    "recognised_on_precision",
     "recognised_by",
     "recognition_criteria",
     "created_at",
@@ -201,8 +203,17 @@ CASE_FIELDS = (
 )
 # The current risk is carried as it is, with the assessment history (see docs/export.md).
 RISK_FIELDS = ("risk_level", "risk_stale", "risk_generation", "risk_assessed_generation", "risk_assessed_at")
-CHARGE_FIELDS = ("stage", "offence_date", "state", "charged_on", "ended_on", "created_at")
-EVENT_FIELDS = ("kind", "date", "text", "is_public", "created_at")
+CHARGE_FIELDS = (
+    "stage",
+    "offence_date",
+    "offence_date_precision",
+    "state",
+    "charged_on",
+    "charged_on_precision",
+    "ended_on",
+    "created_at",
+)
+EVENT_FIELDS = ("kind", "date", "date_precision", "text", "is_public", "created_at")
 ASSESSMENT_FIELDS = (
     "level",
     "previous_level",
@@ -662,8 +673,15 @@ def _read(stream) -> dict:
 
 
 def _fields(model, names, record: dict) -> dict:
-    """The record's values for `names`, converted by the model's own fields (dates, UUIDs...)."""
-    return {name: model._meta.get_field(name).to_python(record[name]) for name in names}
+    """The record's values for `names`, converted by the model's own fields (dates, UUIDs...).
+
+    A field an older export does not carry (a date's precision, added later) takes the model's
+    default, which is what the record meant when it was written."""
+    values = {}
+    for name in names:
+        field = model._meta.get_field(name)
+        values[name] = field.to_python(record[name]) if name in record else field.get_default()
+    return values
 
 
 _RELATIONS = {}
@@ -866,12 +884,7 @@ class _Importer:
                 )
                 if not case.risk_stale:  # stale ones wait from the import (their wait is not carried)
                     case.risk_stale_since = None
-                case.expected_release_date = expected_release_date(
-                    sentence_kind=case.sentence_kind,
-                    years=case.sentence_years,
-                    months=case.sentence_months,
-                    detention_date=case.detention_date,
-                )
+                case.set_expected_release()
                 cases.append(_checked(case, f"{where}, case {c['public_id']}"))
                 case_records.append(c)
         _insert(PersonName, names, self.by)

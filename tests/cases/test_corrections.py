@@ -125,7 +125,7 @@ def test_correction_is_in_the_change_feed_of_mirrors(client, mistaken_case, edit
 
     services.correct_charge(charge=charge, article=article("339.1"), reason="Typo in the list", by=editor)
 
-    assert _feed_actions(client, charge.public_id) == [*before, ChangeRecord.Action.UPDATED]
+    assert _feed_actions(client, charge.public_id) == [*before, ChangeRecord.Action.CORRECTED]
 
 
 def test_correction_history_keeps_the_reason_and_the_author(mistaken_case, editor):
@@ -201,12 +201,12 @@ def test_withdrawn_charge_disappears_from_the_public_person_page(client, mistake
     assert not CaseEvent.objects.filter(case=mistaken_case, kind="charged").exists()
 
 
-def test_withdrawal_tells_mirrors_the_charge_is_removed(client, mistaken_case, editor):
+def test_withdrawal_tells_mirrors_the_charge_is_withdrawn(client, mistaken_case, editor):
     charge = mistaken_case.charges.get()
 
     services.withdraw_charge(charge=charge, reason="Another person's charge", by=editor)
 
-    assert _feed_actions(client, charge.public_id)[-1] == ChangeRecord.Action.REMOVED
+    assert _feed_actions(client, charge.public_id)[-1] == ChangeRecord.Action.WITHDRAWN
 
 
 def test_withdrawal_history_keeps_the_reason_and_the_author(mistaken_case, editor):

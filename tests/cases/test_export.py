@@ -520,6 +520,7 @@ def test_staff_export_carries_every_field_of_people_and_cases_or_says_why_not():
         "person",  # the case is nested in its person
         "jurisdiction",  # carried as the jurisdiction's code
         "expected_release_date",  # computed from the sentence on import
+        "expected_release_latest",  # likewise, with the detention date's precision
         "risk_digest",  # recomputed by the next assessment
         "risk_stale_since",  # a stale imported case waits from the import
     }

@@ -37,7 +37,7 @@ from cases.risk.rules import (
     is_counted,
     is_recent_reclassification,
     level_of,
-    sentencing_day,
+    sentencing_days,
     watch_entry_applies,
 )
 
@@ -211,7 +211,7 @@ def test_russian_law_data_is_under_moratorium():
 
 
 def test_rules_version_and_levels_are_published():
-    assert RULES_VERSION == "2026-11-24.1"
+    assert RULES_VERSION == "2026-12-04.1"
     assert LEVELS == ("none", "watch", "elevated", "critical", "sentenced_to_death")
 
 
@@ -288,14 +288,26 @@ def test_age_bounds_give_the_youngest_and_oldest_possible_age(birth, precision, 
 
 
 @pytest.mark.parametrize(
-    ("verdict", "expected"),
+    ("verdict", "precision", "expected"),
     [
-        param(None, TODAY, id="before-verdict-the-assessment-day"),
-        param(date(2025, 3, 10), date(2025, 3, 10), id="after-verdict-the-verdict-day"),
+        param(None, "unknown", (TODAY, TODAY), id="before-verdict-the-assessment-day"),
+        param(
+            date(2025, 3, 10),
+            "day",
+            (date(2025, 3, 10), date(2025, 3, 10)),
+            id="after-verdict-the-verdict-day",
+        ),
+        param(
+            date(2025, 3, 1), "month", (date(2025, 3, 1), date(2025, 3, 31)), id="verdict-known-to-the-month"
+        ),
+        param(
+            date(2025, 1, 1), "year", (date(2025, 1, 1), date(2025, 12, 31)), id="verdict-known-to-the-year"
+        ),
     ],
 )
-def test_sentencing_day_is_the_verdict_or_the_assessment_day(verdict, expected):
-    assert sentencing_day(CaseFacts(sentence_kind="", verdict_date=verdict), TODAY) == expected
+def test_sentencing_days_are_the_verdicts_range_or_the_assessment_day(verdict, precision, expected):
+    case = CaseFacts(sentence_kind="", verdict_date=verdict, verdict_date_precision=precision)
+    assert sentencing_days(case, TODAY) == expected
 
 
 @pytest.mark.parametrize(

@@ -39,7 +39,6 @@ from cases.models import (
     PersonName,
 )
 from cases.risk import queue as assessment_queue
-from cases.sentences import expected_release_date
 from cases.transfer.importing.outcomes import Issue, RowOutcome
 from cases.transfer.importing.references import facility_key, unknown_article_reason
 
@@ -213,12 +212,7 @@ def _write(importer, plans: list[_Plan]) -> None:
         for ext in plan.ids:
             ext.person = plan.person
         plan.case.person = plan.person
-        plan.case.expected_release_date = expected_release_date(
-            sentence_kind=plan.case.sentence_kind,
-            years=plan.case.sentence_years,
-            months=plan.case.sentence_months,
-            detention_date=plan.case.detention_date,
-        )
+        plan.case.set_expected_release()
     create(PersonName, [p.name for p in plans])
     create(ExternalIdentifier, [e for p in plans for e in p.ids])
     create(Case, [p.case for p in plans])

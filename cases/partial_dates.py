@@ -1,0 +1,103 @@
+"""Dates known only in part: a day, a month, a year, or nothing. Pure functions.
+
+A partial date is stored as the first day of its period with a precision (cases.choices.DatePrecision):
+"2021" is (2021-01-01, "year"), "May 2021" is (2021-05-01, "month"). Every computation uses the
+range of days the date may fall on (`period`), never the stored first day alone: the risk rules
+count a fact only when it holds for the whole range (../shared/domain/RISK_RULES.md), and a
+release computed from a detention known to the year is a range, not a day. Pages and the API show
+what is known and nothing more (`describe`).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+
+from dateutil.relativedelta import relativedelta
+
+DAY, MONTH, YEAR, UNKNOWN = "day", "month", "year", "unknown"
+PRECISIONS = (DAY, MONTH, YEAR, UNKNOWN)
+
+# Month names for `describe`, by language: the nominative ("May 2021", "май 2021", "травень 2021").
+MONTH_NAMES = {
+    "en": ("January February March April May June July August September October November December").split(),
+    "ru": "январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь".split(),
+    "be": (
+        "студзень люты сакавік красавік травень чэрвень ліпень жнівень верасень кастрычнік лістапад снежань"
+    ).split(),
+}
+UNKNOWN_WORDS = {"en": "unknown", "ru": "неизвестно", "be": "невядома"}
+
+
+def period(value: datetime.date | None, precision: str) -> tuple[datetime.date, datetime.date] | None:
+    """(earliest, latest) possible day of a partial date, or None when nothing is known."""
+    if value is None or precision == UNKNOWN:
+        return None
+    if precision == DAY:
+        return value, value
+    if precision == MONTH:
+        last_day = calendar.monthrange(value.year, value.month)[1]
+        return value.replace(day=1), value.replace(day=last_day)
+    if precision == YEAR:
+        return datetime.date(value.year, 1, 1), datetime.date(value.year, 12, 31)
+    raise ValueError(f"unknown date precision {precision!r}")
+
+
+def normalised(value: datetime.date | None, precision: str) -> tuple[datetime.date | None, str]:
+    """The stored form: the first day of the period, and "unknown" exactly when there is no date."""
+    bounds = period(value, precision)
+    if bounds is None:
+        return None, UNKNOWN
+    return bounds[0], precision
+
+
+def latest_of_bounds(*bounds: datetime.date | None) -> datetime.date | None:
+    """The earliest of the given upper bounds (None: no bound), e.g. the latest possible day of an act
+    given the detention and the charge dates."""
+    present = [b for b in bounds if b is not None]
+    return min(present) if present else None
+
+
+def shift(
+    bounds: tuple[datetime.date, datetime.date] | None, *, years: int = 0, months: int = 0, days: int = 0
+) -> tuple[datetime.date, datetime.date] | None:
+    """A range moved by a duration: the end of a term counted from a detention known in part."""
+    if bounds is None:
+        return None
+    delta = relativedelta(years=years, months=months, days=days)
+    return bounds[0] + delta, bounds[1] + delta
+
+
+def describe(value: datetime.date | None, precision: str, language: str = "en") -> str:
+    """What is known, in words: "3 May 2021" / "03.05.2021", "May 2021", "2021", or "unknown"."""
+    bounds = period(value, precision)
+    if bounds is None:
+        return UNKNOWN_WORDS.get(language, UNKNOWN_WORDS["en"])
+    if precision == YEAR:
+        return str(value.year)
+    if precision == MONTH:
+        names = MONTH_NAMES.get(language, MONTH_NAMES["en"])
+        return f"{names[value.month - 1]} {value.year}"
+    if language == "en":
+        return f"{value.day} {MONTH_NAMES['en'][value.month - 1]} {value.year}"
+    return value.strftime("%d.%m.%Y")
+
+
+def describe_range(bounds: tuple[datetime.date, datetime.date] | None, language: str = "en") -> str:
+    """A computed range in words: one day, a whole month or year, or "between X and Y"."""
+    if bounds is None:
+        return UNKNOWN_WORDS.get(language, UNKNOWN_WORDS["en"])
+    first, last = bounds
+    if first == last:
+        return describe(first, DAY, language)
+    if (first.day, first.month, last.day, last.month) == (1, 1, 31, 12) and first.year == last.year:
+        return describe(first, YEAR, language)
+    if (
+        first.day == 1
+        and (first.year, first.month) == (last.year, last.month)
+        and period(first, MONTH)[1] == last
+    ):
+        return describe(first, MONTH, language)
+    words = {"en": ("between", "and"), "ru": ("между", "и"), "be": ("паміж", "і")}
+    between, and_ = words.get(language, words["en"])
+    return f"{between} {describe(first, DAY, language)} {and_} {describe(last, DAY, language)}"
