@@ -20,11 +20,48 @@ PRECISIONS = (DAY, MONTH, YEAR, UNKNOWN)
 
 # Month names for `describe`, by language: the nominative ("May 2021", "май 2021", "травень 2021").
 MONTH_NAMES = {
-    "en": ("January February March April May June July August September October November December").split(),
-    "ru": "январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь".split(),
-    "be": (
-        "студзень люты сакавік красавік травень чэрвень ліпень жнівень верасень кастрычнік лістапад снежань"
-    ).split(),
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+    "ru": [
+        "январь",
+        "февраль",
+        "март",
+        "апрель",
+        "май",
+        "июнь",
+        "июль",
+        "август",
+        "сентябрь",
+        "октябрь",
+        "ноябрь",
+        "декабрь",
+    ],
+    "be": [
+        "студзень",
+        "люты",
+        "сакавік",
+        "красавік",
+        "травень",
+        "чэрвень",
+        "ліпень",
+        "жнівень",
+        "верасень",
+        "кастрычнік",
+        "лістапад",
+        "снежань",
+    ],
 }
 UNKNOWN_WORDS = {"en": "unknown", "ru": "неизвестно", "be": "невядома"}
 

@@ -9,13 +9,23 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from cases import choices
+from cases import choices, partial_dates
 from cases.models.law import Article, Jurisdiction, Region
 from cases.models.people import Person
 from cases.models.public_time import PublicUpdateTime
 from cases.models.sources import Source
-from cases import partial_dates
 from cases.sentences import expected_release_period
+
+
+def precision_field(what: str) -> models.CharField:
+    """How much of a date is known (cases.partial_dates): with month or year precision the date is
+    the first day of the period. Meaningless while the date itself is empty."""
+    return models.CharField(
+        max_length=10,
+        choices=choices.DatePrecision.choices,
+        default=choices.DatePrecision.DAY,
+        help_text=f"How much of the {what} is known",
+    )
 
 
 class Facility(models.Model):
@@ -99,12 +109,7 @@ class Case(PublicUpdateTime, models.Model):
     case_number = models.CharField(max_length=100, blank=True)
     investigating_body = models.CharField(max_length=200, blank=True)
     detention_date = models.DateField(null=True, blank=True)
-    detention_date_precision = models.CharField(
-        max_length=10,
-        choices=choices.DatePrecision.choices,
-        default=choices.DatePrecision.DAY,
-        help_text="How much of the detention date is known; with month or year the date is the first day of the period",
-    )
+    detention_date_precision = precision_field("detention date")
     detention_place = models.CharField(max_length=200, blank=True)
     status = models.CharField(
         max_length=20, choices=choices.CaseStatus.choices, default=choices.CaseStatus.DETAINED
@@ -113,12 +118,7 @@ class Case(PublicUpdateTime, models.Model):
     judge = models.CharField(max_length=200, blank=True, help_text="Public, as the lists publish it")
     prosecutor = models.CharField(max_length=200, blank=True, help_text="Public, as the lists publish it")
     verdict_date = models.DateField(null=True, blank=True)
-    verdict_date_precision = models.CharField(
-        max_length=10,
-        choices=choices.DatePrecision.choices,
-        default=choices.DatePrecision.DAY,
-        help_text="How much of the verdict date is known; with month or year the date is the first day of the period",
-    )
+    verdict_date_precision = precision_field("verdict date")
     sentence_kind = models.CharField(
         max_length=30, choices=choices.SentenceKind.choices, blank=True, default=""
     )
@@ -138,12 +138,7 @@ class Case(PublicUpdateTime, models.Model):
         help_text="The latest possible day: later than the earliest when the detention date is partial",
     )
     recognised_on = models.DateField("recognised as a political prisoner on", null=True, blank=True)
-    recognised_on_precision = models.CharField(
-        max_length=10,
-        choices=choices.DatePrecision.choices,
-        default=choices.DatePrecision.DAY,
-        help_text="How much of the recognition date is known; with month or year the date is the first day of the period",
-    )
+    recognised_on_precision = precision_field("recognition date")
     recognised_by = models.CharField(max_length=200, blank=True)
     recognition_criteria = models.JSONField(default=list, blank=True)
     # The current risk, kept on the case for filtering; the history is in RiskAssessment.
@@ -318,22 +313,12 @@ class Charge(models.Model):
         max_length=12, choices=choices.ChargeStage.choices, default=choices.ChargeStage.COMPLETED
     )
     offence_date = models.DateField(null=True, blank=True, help_text="Date of the alleged act")
-    offence_date_precision = models.CharField(
-        max_length=10,
-        choices=choices.DatePrecision.choices,
-        default=choices.DatePrecision.DAY,
-        help_text="How much of the date of the act is known; with month or year the date is the first day of the period",
-    )
+    offence_date_precision = precision_field("date of the act")
     state = models.CharField(
         max_length=12, choices=choices.ChargeState.choices, default=choices.ChargeState.ACTIVE
     )
     charged_on = models.DateField(null=True, blank=True)
-    charged_on_precision = models.CharField(
-        max_length=10,
-        choices=choices.DatePrecision.choices,
-        default=choices.DatePrecision.DAY,
-        help_text="How much of the charge date is known; with month or year the date is the first day of the period",
-    )
+    charged_on_precision = precision_field("charge date")
     ended_on = models.DateField(
         null=True, blank=True, help_text="When it was dropped, reclassified or decided"
     )
@@ -436,12 +421,7 @@ class CaseEvent(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=choices.EventKind.choices)
     date = models.DateField()
-    date_precision = models.CharField(
-        max_length=10,
-        choices=choices.DatePrecision.choices,
-        default=choices.DatePrecision.DAY,
-        help_text="How much of the date is known; with month or year the date is the first day of the period",
-    )
+    date_precision = precision_field("date")
     text = models.TextField(blank=True)
     is_public = models.BooleanField(default=False)
     charge = models.ForeignKey(

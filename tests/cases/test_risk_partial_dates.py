@@ -108,7 +108,8 @@ def test_offence_date_contradicted_by_the_detention_keeps_its_own_range():
 @pytest.mark.parametrize(
     ("birth", "birth_precision", "offence", "offence_precision", "no_later_than", "outcome", "missing"),
     [
-        param(date(2006, 1, 1), "year", None, "unknown", date(2023, 12, 1), "proven", (), id="under-18-at-detention"),
+        param(date(2006, 1, 1), "year", None, "unknown", date(2023, 12, 1), "proven", (),
+              id="under-18-at-detention"),
         param(date(2000, 1, 1), "year", None, "unknown", date(2023, 12, 1), "undetermined", (OFFENCE_DATE,),
               id="adult-at-detention-act-unknown"),
         param(date(2000, 1, 1), "year", date(2023, 1, 1), "year", None, "disproven", (), id="adult-all-year"),
