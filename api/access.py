@@ -9,6 +9,9 @@
 | staff session with view perms  | every record (drafts)   | public + confidential          | none here   |
 | ... and in the Sources group   | (as above)              | + confidential sources, contacts | none here |
 
+A key with write:submissions also reads back the state of its own organisation's submissions
+(api.views.SubmissionViewSet), never another organisation's and never their content.
+
 Confidential sources and contacts (who told us, how to reach relatives) are the most dangerous
 data here: no API key ever receives them, only staff sessions with
 `cases.view_confidential_source` (the Sources group), as in the admin and exports.

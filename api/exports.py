@@ -17,6 +17,10 @@ from cases.transfer.formulas import neutralise
 
 CHUNK = 500
 
+# Columns whose objects read better in a spreadsheet as text, "scheme:value | scheme:value",
+# as in the whole-registry staff export, than as JSON.
+AS_TEXT = {"external_ids": lambda ids: [f"{e['scheme']}:{e['value']}" for e in ids]}
+
 
 def _cell(value) -> str:
     if value is None:
@@ -29,6 +33,10 @@ def _cell(value) -> str:
     elif isinstance(value, dict):
         value = json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder)
     return neutralise(str(value))
+
+
+def _as_text(column: str, value):
+    return AS_TEXT[column](value) if column in AS_TEXT and value is not None else value
 
 
 class _Echo:
@@ -58,7 +66,7 @@ def stream_csv(queryset, serializer_factory, filename: str) -> StreamingHttpResp
             if header is None:
                 header = list(row.keys())
                 yield writer.writerow(header)
-            yield writer.writerow([_cell(row.get(column)) for column in header])
+            yield writer.writerow([_cell(_as_text(column, row.get(column))) for column in header])
 
     response = StreamingHttpResponse(generate(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'

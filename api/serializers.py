@@ -8,21 +8,25 @@ A field that can be empty (an optional relation read through `source=`, a method
 `allow_null=True`, so the OpenAPI schema marks it nullable: partners generate clients from it.
 """
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.access import access_for
+from cases import partial_dates
 from cases.models import (
     Article,
     Case,
     CaseEvent,
     ChangeRecord,
     Charge,
+    ExternalIdentifier,
     Facility,
     Person,
     PersonName,
     RiskAssessment,
     Source,
+    Submission,
     WebhookSubscription,
 )
 from cases.protection.webhook_urls import UnsafeWebhookURL, check_partner_webhook_url
@@ -32,10 +36,40 @@ def article_id(article: Article) -> str:
     return f"{article.jurisdiction.code}-{article.number}" + (f".{article.part}" if article.part else "")
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "nullable": True,
+        "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+        "description": "As far as it is known, in ISO 8601: a day (2021-05-03), a month (2021-05) or a "
+        "year (2021); null when unknown. The `_precision` field beside it says which.",
+        "example": "2021-05",
+    }
+)
+class PartialDateField(serializers.Field):
+    """A date known in part, written as what is known: never a made-up first day of the period."""
+
+    def __init__(self, date_field: str, **kwargs):
+        self.date_field = date_field
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, instance):
+        value = getattr(instance, self.date_field)
+        return partial_dates.iso(value, getattr(instance, f"{self.date_field}_precision")) or None
+
+
 class NameSerializer(serializers.ModelSerializer):
     class Meta:
         model = PersonName
         fields = ["text", "script", "kind", "is_primary"]
+
+
+class ExternalIdSerializer(serializers.ModelSerializer):
+    """An id another list gives the person; look a person up by it with `?external_id=<scheme>:<value>`."""
+
+    class Meta:
+        model = ExternalIdentifier
+        fields = ["scheme", "value"]
 
 
 class PublicSourceSerializer(serializers.ModelSerializer):
@@ -96,9 +130,13 @@ class ArticleSerializer(ArticleSummarySerializer):
 
 
 class FacilitySerializer(serializers.ModelSerializer):
+    """A facility proposed by an import and not yet confirmed by a Publisher (`address_confirmed`
+    false) keeps its postcode and postal address from everyone but staff: "" until then."""
+
     id = serializers.SlugField(source="slug", read_only=True)
     region = serializers.CharField(source="region.code", default=None, allow_null=True)
     jurisdiction = serializers.CharField(source="jurisdiction.code")
+    address_confirmed = serializers.SerializerMethodField()
 
     class Meta:
         model = Facility
@@ -110,9 +148,22 @@ class FacilitySerializer(serializers.ModelSerializer):
             "name_en",
             "name_be",
             "name_ru",
+            "short_name",
             "region",
+            "postcode",
             "postal_address",
+            "address_confirmed",
         ]
+
+    def get_address_confirmed(self, facility) -> bool:
+        return not facility.needs_review
+
+    def to_representation(self, facility):
+        data = super().to_representation(facility)
+        request = self.context.get("request")
+        if facility.needs_review and not (request is not None and access_for(request).sees_unpublished):
+            data["postcode"] = data["postal_address"] = ""
+        return data
 
 
 class ChargeSerializer(serializers.ModelSerializer):
@@ -124,6 +175,8 @@ class ChargeSerializer(serializers.ModelSerializer):
     )
     reclassified_from = serializers.SerializerMethodField()
     reclassification_date = serializers.SerializerMethodField()
+    offence_date = PartialDateField("offence_date")
+    charged_on = PartialDateField("charged_on")
 
     class Meta:
         model = Charge
@@ -134,7 +187,9 @@ class ChargeSerializer(serializers.ModelSerializer):
             "stage",
             "state",
             "offence_date",
+            "offence_date_precision",
             "charged_on",
+            "charged_on_precision",
             "ended_on",
             "reclassified_into",
             "reclassified_from",
@@ -152,19 +207,22 @@ class ChargeSerializer(serializers.ModelSerializer):
         previous = self._predecessor(charge)
         return previous.public_id if previous else None
 
-    @extend_schema_field(serializers.DateField(allow_null=True))
+    @extend_schema_field(PartialDateField("charged_on"))
     def get_reclassification_date(self, charge):
-        return charge.charged_on if self._predecessor(charge) else None
+        if not self._predecessor(charge):
+            return None
+        return partial_dates.iso(charge.charged_on, charge.charged_on_precision) or None
 
 
 class EventSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     case = serializers.UUIDField(source="case.public_id", read_only=True)
     sources = serializers.SerializerMethodField()
+    date = PartialDateField("date")
 
     class Meta:
         model = CaseEvent
-        fields = ["id", "case", "kind", "date", "text", "sources"]
+        fields = ["id", "case", "kind", "date", "date_precision", "text", "sources"]
 
     @extend_schema_field(PublicSourceSerializer(many=True))
     def get_sources(self, event):
@@ -228,6 +286,9 @@ class CaseSerializer(serializers.ModelSerializer):
     risk = serializers.SerializerMethodField()
     current_facility = serializers.SerializerMethodField()
     charges = ChargeSerializer(many=True, read_only=True)
+    detention_date = PartialDateField("detention_date")
+    verdict_date = PartialDateField("verdict_date")
+    recognised_on = PartialDateField("recognised_on")
 
     class Meta:
         model = Case
@@ -238,17 +299,22 @@ class CaseSerializer(serializers.ModelSerializer):
             "case_number",
             "investigating_body",
             "detention_date",
+            "detention_date_precision",
             "detention_place",
             "status",
             "court",
             "verdict_date",
+            "verdict_date_precision",
             "sentence_kind",
             "sentence_years",
             "sentence_months",
             "sentence_regime",
             "expected_release_date",
+            "expected_release_latest",
             "recognised_on",
+            "recognised_on_precision",
             "recognised_by",
+            "recognition_statement_url",
             "recognition_criteria",
             "risk",
             "current_facility",
@@ -305,6 +371,9 @@ class PersonSerializer(serializers.ModelSerializer):
 
 
 class RestrictedPersonSerializer(PersonSerializer):
+    # Not public: a scheme can name the organisation whose list fed the registry (docs/api.md).
+    external_ids = ExternalIdSerializer(many=True, read_only=True)
+
     class Meta(PersonSerializer.Meta):
         fields = PersonSerializer.Meta.fields + [
             "birth_date",
@@ -312,6 +381,7 @@ class RestrictedPersonSerializer(PersonSerializer):
             "is_official_or_military",
             "internal_notes",
             "publication_state",
+            "external_ids",
         ]
 
 
@@ -345,6 +415,36 @@ class SubmissionReceiptSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     state = serializers.CharField()
     received_at = serializers.DateTimeField()
+
+
+class SubmissionStateSerializer(serializers.ModelSerializer):
+    """A partner's own submission read back: where it stands in moderation and, once accepted and
+    published, the person it became. Never the report itself, the staff's moderation note or who
+    handled it."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    person = serializers.SerializerMethodField(
+        help_text="The person's id (slug) in this API once the submission was accepted and the person "
+        "published; null before, and null again if the person is withdrawn"
+    )
+    person_url = serializers.SerializerMethodField(help_text="The person in this API; null as `person`")
+
+    class Meta:
+        model = Submission
+        fields = ["id", "state", "received_at", "handled_at", "person", "person_url"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.SlugField(allow_null=True))
+    def get_person(self, submission) -> str | None:
+        person = submission.published_person
+        return person.slug if person else None
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_person_url(self, submission) -> str | None:
+        person = submission.published_person
+        if person is None:
+            return None
+        return self.context["request"].build_absolute_uri(reverse("api:person-detail", args=[person.slug]))
 
 
 class ChangeSerializer(serializers.Serializer):

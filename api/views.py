@@ -15,7 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -37,10 +37,11 @@ from api.serializers import (
     RestrictedPersonSerializer,
     SubmissionReceiptSerializer,
     SubmissionSerializer,
+    SubmissionStateSerializer,
     WebhookSubscriptionSerializer,
 )
 from cases import choices
-from cases.filtersets import STAFF_ONLY_FILTERS, CaseFilterSet, PersonFilterSet
+from cases.filtersets import CONFIDENTIAL_ONLY_FILTERS, STAFF_ONLY_FILTERS, CaseFilterSet, PersonFilterSet
 from cases.models import (
     Article,
     AuditEntry,
@@ -48,12 +49,14 @@ from cases.models import (
     CaseEvent,
     ChangeRecord,
     Charge,
+    ExternalIdentifier,
     Facility,
     FacilityStay,
     Person,
     PersonName,
     RiskAssessment,
     Source,
+    Submission,
     WebhookSubscription,
 )
 from cases.protection import audit
@@ -108,6 +111,16 @@ class AudienceFilterBackend(DjangoFilterBackend):
 
     def get_filterset_kwargs(self, request, queryset, view):
         kwargs = super().get_filterset_kwargs(request, queryset, view)
+        refused = sorted(
+            name
+            for name in CONFIDENTIAL_ONLY_FILTERS & set(view.filterset_class.base_filters)
+            if name in request.query_params
+        )
+        if refused and not access_for(request).sees_confidential:
+            raise PermissionDenied(
+                f"Looking people up by {', '.join(refused)} needs a key with read:restricted "
+                "or a staff session."
+            )
         # PostgreSQL refuses NUL in text; say so rather than fail with a server error.
         with_nul = sorted(k for k, values in request.query_params.lists() if any("\x00" in v for v in values))
         if with_nul:
@@ -233,7 +246,20 @@ def _charges_prefetch():
     )
 
 
-@extend_schema_view(list=extend_schema(summary="People"), retrieve=extend_schema(summary="One person"))
+EXTERNAL_ID_PARAMETER = OpenApiParameter(
+    "external_id",
+    # The first colon ends the scheme; a URL value holds colons of its own.
+    {"type": "string", "pattern": "^[^:\\u0000]+:[^\\u0000]+$"},
+    description="Only the person another list knows by this id, as <scheme>:<value>, exact "
+    "(e.g. prisoners-list:1234 or url:https://example.org/p/1234). Keys with read:restricted "
+    "and staff only; anyone else gets 403",
+)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="People", parameters=[EXTERNAL_ID_PARAMETER]),
+    retrieve=extend_schema(summary="One person"),
+)
 class PersonViewSet(AudienceViewSet):
     """People in the registry. Anonymous callers and read:public keys see published people only."""
 
@@ -245,7 +271,7 @@ class PersonViewSet(AudienceViewSet):
 
     def get_queryset(self):
         people = Person.objects.current() if self.access.sees_unpublished else Person.objects.published()
-        return (
+        people = (
             people.select_related("region")
             .prefetch_related(
                 Prefetch("names", queryset=PersonName.objects.order_by("-is_primary", "kind", "pk")),
@@ -253,6 +279,11 @@ class PersonViewSet(AudienceViewSet):
             )
             .order_by("-updated_at", "-pk")
         )
+        if self.access.sees_confidential:  # the public database role cannot read them at all
+            people = people.prefetch_related(
+                Prefetch("external_ids", queryset=ExternalIdentifier.objects.order_by("scheme", "value"))
+            )
+        return people
 
 
 @extend_schema_view(list=extend_schema(summary="Cases"), retrieve=extend_schema(summary="One case"))
@@ -573,15 +604,49 @@ def _int_param(request, name, default, *, minimum=None, maximum=None):
     return value
 
 
-class SubmissionViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
+READBACK = (
+    "Your organisation's own submissions (key scope `write:submissions`), newest first: their state "
+    "in moderation, when they were received and handled, and the person once a submission was "
+    "accepted and the person published. Another organisation's submission answers 404, as a "
+    "missing one."
+)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Your submissions", description=READBACK),
+    retrieve=extend_schema(summary="One of your submissions", description=READBACK),
+)
+class SubmissionViewSet(
+    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     """Report a new detention (key scope `write:submissions`). It waits in the staff moderation
     queue and is never public as sent."""
 
     permission_classes = [CanSubmit]
-    throttle_scope = Scope.WRITE_SUBMISSIONS
-    serializer_class = SubmissionSerializer
+    serializer_class = SubmissionStateSerializer
+    pagination_class = Pagination
+    lookup_field = "public_id"
 
-    @extend_schema(responses={201: SubmissionReceiptSerializer})
+    @property
+    def throttle_scope(self):
+        # The reporting rate limits reports; reading back their state counts at the key's rate only.
+        return Scope.WRITE_SUBMISSIONS if self.action == "create" else None
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no partner
+            return Submission.objects.none()
+        published = Prefetch("person", queryset=Person.objects.published(), to_attr="published_person")
+        return (
+            Submission.objects.filter(organisation=self.request.auth.organisation)
+            .defer("payload")  # the report is never read back: not even decrypted here
+            .prefetch_related(published)
+            .order_by("-received_at", "-pk")
+        )
+
+    def get_serializer_class(self):
+        return SubmissionSerializer if self.action == "create" else SubmissionStateSerializer
+
+    @extend_schema(request=SubmissionSerializer, responses={201: SubmissionReceiptSerializer})
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

@@ -8,13 +8,14 @@ removed by the caller (`without_hidden`), so using them changes nothing.
 import datetime
 
 import django_filters as filters
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
 from django_filters.fields import IsoDateTimeField
 
 from cases.choices import CaseStatus, ChargeState, PublicationState, RiskLevel
 from cases.identity.names import word_keys
-from cases.models import Article, Case, Charge, Person, PersonName
+from cases.models import Article, Case, Charge, ExternalIdentifier, Person, PersonName
 
 CURRENT_CHARGE_STATES = (ChargeState.ACTIVE, ChargeState.CONVICTED)
 
@@ -70,6 +71,31 @@ class UTCIsoDateTimeFilter(filters.IsoDateTimeFilter):
     field_class = UTCIsoDateTimeField
 
 
+class ExternalIdField(forms.CharField):
+    """An id in another list, written "<scheme>:<value>" and split at the first colon (a URL
+    holds colons of its own), read as the pair (scheme, value)."""
+
+    default_error_messages = {
+        "invalid": "Write <scheme>:<value>, e.g. prisoners-list:1234 or url:https://example.org/p/1234.",
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(**{"strip": False, **kwargs})  # exact: " 1234" is not "1234"
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        scheme, colon, rest = value.partition(":")
+        if not (colon and scheme and rest):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return scheme, rest
+
+
+class ExternalIdFilter(filters.CharFilter):
+    field_class = ExternalIdField
+
+
 class PersonFilterSet(filters.FilterSet):
     q = filters.CharFilter(method="filter_q", label="Name in any script or spelling")
     jurisdiction = filters.CharFilter(method="filter_jurisdiction", label="Jurisdiction code, e.g. BY")
@@ -83,6 +109,10 @@ class PersonFilterSet(filters.FilterSet):
     detained_after = filters.DateFilter(method="filter_detained_after", label="Detained on or after")
     detained_before = filters.DateFilter(method="filter_detained_before", label="Detained on or before")
     updated_since = UTCIsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    external_id = ExternalIdFilter(
+        method="filter_external_id",
+        label="An id another list gives the person, as <scheme>:<value> (exact), e.g. url:https://...",
+    )
     ordering = filters.OrderingFilter(
         fields=(("updated_at", "updated"), ("created_at", "created"), ("slug", "slug")),
     )
@@ -118,6 +148,11 @@ class PersonFilterSet(filters.FilterSet):
 
     def filter_detained_before(self, queryset, name, value):
         return self._with_case(queryset, Q(detention_date__lte=value))
+
+    def filter_external_id(self, queryset, name, value):
+        scheme, identifier = value
+        carried = ExternalIdentifier.objects.filter(person_id=OuterRef("pk"), scheme=scheme, value=identifier)
+        return queryset.filter(Exists(carried))
 
 
 class CaseFilterSet(filters.FilterSet):
@@ -159,3 +194,6 @@ class CaseFilterSet(filters.FilterSet):
 
 # Filters that only staff may use: for anyone else they are dropped before filtering.
 STAFF_ONLY_FILTERS = {"publication_state"}
+# Filters on fields only callers who see confidential fields receive: anyone else is refused,
+# since dropping a lookup would answer with everyone, and obeying it would reveal the field.
+CONFIDENTIAL_ONLY_FILTERS = {"external_id"}

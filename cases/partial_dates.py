@@ -120,21 +120,12 @@ def describe(value: datetime.date | None, precision: str, language: str = "en") 
     return value.strftime("%d.%m.%Y")
 
 
-def describe_range(bounds: tuple[datetime.date, datetime.date] | None, language: str = "en") -> str:
-    """A computed range in words: one day, a whole month or year, or "between X and Y"."""
-    if bounds is None:
-        return UNKNOWN_WORDS.get(language, UNKNOWN_WORDS["en"])
-    first, last = bounds
-    if first == last:
-        return describe(first, DAY, language)
-    if (first.day, first.month, last.day, last.month) == (1, 1, 31, 12) and first.year == last.year:
-        return describe(first, YEAR, language)
-    if (
-        first.day == 1
-        and (first.year, first.month) == (last.year, last.month)
-        and period(first, MONTH)[1] == last
-    ):
-        return describe(first, MONTH, language)
-    words = {"en": ("between", "and"), "ru": ("между", "и"), "be": ("паміж", "і")}
-    between, and_ = words.get(language, words["en"])
-    return f"{between} {describe(first, DAY, language)} {and_} {describe(last, DAY, language)}"
+def iso(value: datetime.date | None, precision: str) -> str:
+    """A date as far as it is known, in ISO 8601: '2022-03-01', '2022-03' or '2022'; '' if unknown."""
+    if period(value, precision) is None:
+        return ""
+    if precision == YEAR:
+        return f"{value:%Y}"
+    if precision == MONTH:
+        return f"{value:%Y-%m}"
+    return value.isoformat()

@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from cases import choices
+from cases import choices, partial_dates
 
 CURRENT_CHARGE_STATES = (choices.ChargeState.ACTIVE, choices.ChargeState.CONVICTED)
 DEATH_RISK_LEVELS = (
@@ -89,6 +89,29 @@ def format_date(value: datetime.date | None) -> str:
     if not value:
         return ""
     return date_format(value, DATE_FORMATS.get((get_language() or "en").split("-")[0], "DATE_FORMAT"))
+
+
+def format_partial_date(value: datetime.date | None, precision: str = choices.DatePrecision.DAY) -> str:
+    """What is known of a date, in the page's language: a day as `format_date` writes it, or
+    "May 2021" / "май 2021" / "2021" for a date known to the month or the year."""
+    if value is None or precision == choices.DatePrecision.UNKNOWN:
+        return ""
+    if precision == choices.DatePrecision.DAY:
+        return format_date(value)
+    return partial_dates.describe(value, precision, (get_language() or "en").split("-")[0])
+
+
+def format_date_range(bounds: tuple[datetime.date, datetime.date] | None) -> str:
+    """A computed range (an expected release from a partial detention date) as words."""
+    if bounds is None:
+        return ""
+    first, last = bounds
+    if first == last:
+        return format_date(first)
+    for precision in (choices.DatePrecision.MONTH, choices.DatePrecision.YEAR):
+        if partial_dates.period(first, precision) == bounds:  # a whole month or year
+            return format_partial_date(first, precision)
+    return _("between %(first)s and %(last)s") % {"first": format_date(first), "last": format_date(last)}
 
 
 # Law ------------------------------------------------------------------------------------------
@@ -178,6 +201,7 @@ class TimelineEntry:
     label: str
     text: str
     anchor: str = ""
+    precision: str = choices.DatePrecision.DAY
 
 
 def reclassification_text(reclassification) -> str:
@@ -215,6 +239,7 @@ def timeline(events, reclassifications) -> list[TimelineEntry]:
                 label=event.get_kind_display(),
                 text=event_text(event),
                 anchor=f"event-{event.public_id}",
+                precision=event.date_precision,
             )
         )
     for r in reclassifications:
@@ -314,13 +339,7 @@ def risk_tag(status: str) -> RiskTag | None:
 
 def partial_date_iso(value: datetime.date | None, precision: str = choices.DatePrecision.DAY) -> str:
     """A date as far as it is known, in ISO 8601: '2022-03-01', '2022-03' or '2022'; '' if unknown."""
-    if value is None or precision == choices.DatePrecision.UNKNOWN:
-        return ""
-    if precision == choices.DatePrecision.YEAR:
-        return f"{value:%Y}"
-    if precision == choices.DatePrecision.MONTH:
-        return f"{value:%Y-%m}"
-    return value.isoformat()
+    return partial_dates.iso(value, precision)
 
 
 def region_name(region, language: str) -> str:

@@ -361,7 +361,13 @@ SPECTACULAR_SETTINGS = {
     },
     "SECURITY": [{"ApiKey": []}, {}],
     # One name for each choice set used by several fields (`check --deploy` warns otherwise).
-    "ENUM_NAME_OVERRIDES": {"RiskLevelEnum": "cases.choices.RiskLevel", "RegimeEnum": "cases.choices.Regime"},
+    "ENUM_NAME_OVERRIDES": {
+        "RiskLevelEnum": "cases.choices.RiskLevel",
+        "RegimeEnum": "cases.choices.Regime",
+        # A charge's states keep the name "StateEnum" that partners' generated clients know.
+        "StateEnum": "cases.choices.ChargeState",
+        "SubmissionStateEnum": "cases.models.partners.Submission.State",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.tighten_ordering_parameters",

@@ -113,3 +113,39 @@ class ExternalIdentifierFactory(factory.django.DjangoModelFactory):
     person = factory.SubFactory(PersonFactory)
     scheme = "prisoners-list"
     value = factory.Sequence(lambda n: f"row-{n}")
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cases.Organisation"
+
+    name = factory.Sequence(lambda n: f"Synthetic Advocacy Group {n}")
+
+
+class SubmissionFactory(factory.django.DjangoModelFactory):
+    """A pending partner report of an invented detention (its payload encrypted at rest)."""
+
+    class Meta:
+        model = "cases.Submission"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    payload = factory.LazyFunction(
+        lambda: {
+            "name": "Вымыслаў Паведамлены",
+            "detention_date": "2026-11-01",
+            "articles": [],
+            "contact": "reporter +375 00 000 00 00",
+        }
+    )
+
+
+class FacilityToReviewFactory(FacilityFactory):
+    """A colony an import proposed from a list's cell: its invented address is not yet confirmed."""
+
+    kind = choices.FacilityKind.COLONY
+    name_en = factory.Sequence(lambda n: f"Correctional colony No. {n + 900}, Vymyslovsk")
+    name_ru = factory.Sequence(lambda n: f"ИК-{n + 900} (Вымысловск)")
+    short_name = factory.Sequence(lambda n: f"ИК-{n + 900}")
+    postcode = "299999"
+    postal_address = "299999, г. Вымысловск, ул. Придуманная, 7"
+    needs_review = True

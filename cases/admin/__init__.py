@@ -8,5 +8,12 @@ May import: services, the risk engine, identity, transfer, protection and models
 # Registration order is the order of the admin's URL patterns: kept as it was (people first).
 # isort: off
 from cases.admin import people, cases, law, alerts, partners, audit  # noqa: F401
-from cases.admin import accounts, export, identity, imports, status  # noqa: F401
+from cases.admin import accounts, export, identity, imports, profiles, status  # noqa: F401
+
 # isort: on
+from django.contrib import admin
+
+from cases.admin.contradictions import ContradictionAdmin
+from cases.models import Contradiction
+
+admin.site.register(Contradiction, ContradictionAdmin)  # last: its module is imported by people and cases

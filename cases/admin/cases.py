@@ -21,6 +21,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from cases import services
+from cases.admin.contradictions import CaseContradictionInline
 from cases.admin.display import local_time, time_zone_name
 from cases.admin.forms import ChargeInlineForm, CorrectChargeForm, EndChargeForm, ReclassifyChargeForm
 from cases.admin.history import HistoryAdmin
@@ -270,7 +271,7 @@ class ChargeInline(NamedInputsInlineMixin, MaskConfidentialSourcesMixin, admin.T
 class CaseEventInline(NamedInputsInlineMixin, MaskConfidentialSourcesMixin, admin.TabularInline):
     model = CaseEvent
     extra = 0
-    fields = ["date", "kind", "text", "is_public", "charge"]
+    fields = ["date", "date_precision", "kind", "text", "is_public", "charge"]
     raw_id_fields = ["charge"]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
 
@@ -306,33 +307,40 @@ class CaseAdmin(RiskOutcomeMixin, OptimisticLockMixin, MaskConfidentialSourcesMi
         return with_any_name_matches(results, queryset, search_term, "person_id"), may_have_duplicates
 
     autocomplete_fields = ["person"]
-    readonly_fields = ["public_id", "expected_release_date", "risk_history"]
+    readonly_fields = ["public_id", "expected_release_date", "expected_release_latest", "risk_history"]
     fieldsets = [
         ("Case", {"fields": ["person", "jurisdiction", "case_number", "investigating_body", "status"]}),
-        ("Detention", {"fields": ["detention_date", "detention_place"]}),
+        ("Detention", {"fields": [("detention_date", "detention_date_precision"), "detention_place"]}),
         (
             "Trial and sentence",
             {
                 "fields": [
                     "court",
-                    "verdict_date",
+                    ("verdict_date", "verdict_date_precision"),
                     "sentence_kind",
                     ("sentence_years", "sentence_months"),
                     "sentence_regime",
-                    "expected_release_date",
+                    ("expected_release_date", "expected_release_latest"),
                 ]
             },
         ),
         (
             "Recognition as a political prisoner",
-            {"fields": ["recognised_on", "recognised_by", "recognition_criteria"]},
+            {
+                "fields": [
+                    ("recognised_on", "recognised_on_precision"),
+                    "recognised_by",
+                    "recognition_statement_url",
+                    "recognition_criteria",
+                ]
+            },
         ),
         # The current level and its reasons head the page (admin/cases/case/risk_summary.html).
         ("Risk assessment history", {"fields": ["risk_history"], "classes": ["collapse"]}),
         (None, {"fields": ["public_id"]}),
     ]
     # The charges come first on a case's page, under its risk (admin/cases/case/change_form.html).
-    inlines = [ChargeInline, FacilityStayInline, CaseEventInline]
+    inlines = [ChargeInline, CaseContradictionInline, FacilityStayInline, CaseEventInline]
 
     class Media:
         css = {"all": ["cases/admin/case.css"]}
@@ -437,8 +445,8 @@ class ChargeAdmin(RiskOutcomeMixin, MaskConfidentialSourcesMixin, HistoryAdmin):
         "case",
         "article",
         "stage",
-        "offence_date",
-        "charged_on",
+        ("offence_date", "offence_date_precision"),
+        ("charged_on", "charged_on_precision"),
         "source",
         "state",
         "ended_on",

@@ -18,11 +18,12 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from cases import services
 from cases.admin.mixins import ReadOnlyAdminMixin
-from cases.models import ChargeToReview, ImportRun, Jurisdiction
+from cases.models import ChargeToReview, ImportProfile, ImportRun, Jurisdiction
 from cases.transfer.importing import MAPPINGS, UnreadableFile, get_mapping, run_import
 
 SESSION_KEY = "cases_import_pending"
@@ -32,8 +33,9 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 class ImportForm(forms.Form):
     file = forms.FileField(help_text="A .csv file (UTF-8, comma or semicolon) or an .xlsx file.")
     mapping = forms.ChoiceField(
-        choices=[(code, m.label) for code, m in MAPPINGS.items()],
-        help_text="The layout of the columns; see docs/import.md.",
+        label="Import profile",
+        help_text="The list's layout and words (Import profiles: Publishers add and adapt them); "
+        "see docs/import.md.",
     )
     jurisdiction = forms.ChoiceField(help_text="Whose criminal code the charges are under.")
     reclassified_on = forms.DateField(
@@ -47,6 +49,9 @@ class ImportForm(forms.Form):
             (j.code, str(j)) for j in Jurisdiction.objects.order_by("code")
         ]
         self.fields["jurisdiction"].initial = "BY"
+        saved = dict(ImportProfile.objects.values_list("code", "label"))
+        shipped = {code: m.label for code, m in MAPPINGS.items() if code not in saved}
+        self.fields["mapping"].choices = sorted({**shipped, **saved}.items(), key=lambda item: item[1])
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -79,6 +84,7 @@ class ImportRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "updated",
         "unchanged",
         "rejected",
+        "warnings",
         "created_by",
     ]
     list_filter = ["state", "mapping"]
@@ -91,10 +97,30 @@ class ImportRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "file_sha256",
         "mapping",
         "state",
-        ("rows", "created", "updated", "unchanged", "rejected"),
+        "profile",
+        ("rows", "created", "updated", "unchanged", "rejected", "warnings"),
+        "kept_cells_link",
         "report_display",
     ]
-    readonly_fields = fields[:6] + ["rows", "created", "updated", "unchanged", "rejected", "report_display"]
+    readonly_fields = fields[:6] + [
+        "profile",
+        "rows",
+        "created",
+        "updated",
+        "unchanged",
+        "rejected",
+        "warnings",
+        "kept_cells_link",
+        "report_display",
+    ]
+
+    @admin.display(description="cells kept verbatim")
+    def kept_cells_link(self, obj):
+        count = obj.kept_cells.count()
+        if not count:
+            return "none"
+        url = reverse("admin:cases_keptcell_changelist") + f"?run__id__exact={obj.pk}"
+        return format_html('<a href="{}">{} cell(s) that fed no field</a>', url, count)
 
     @admin.display(description="report")
     def report_display(self, obj):
@@ -156,6 +182,7 @@ class ImportRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             data,
             file_name=name,
             mapping=get_mapping(options["mapping"]),
+            profile=ImportProfile.objects.filter(code=options["mapping"]).first(),
             by=request.user,
             jurisdiction=options["jurisdiction"],
             dry_run=dry_run,

@@ -17,6 +17,9 @@ from cases.models import (
 )
 from cases.protection.permissions import SOURCES_GROUP_FIELDS, sees_sources
 
+# Confirming the address letters will use is a Publisher's decision, like publishing a person.
+CONFIRM_FACILITY_PERMISSION = "cases.publish_person"
+
 # Law data and reference records --------------------------------------------------------------
 
 
@@ -63,10 +66,43 @@ class DetailAdmin(HistoryAdmin):
 
 @admin.register(Facility)
 class FacilityAdmin(DetailAdmin):
-    list_display = ["name_en", "name_ru", "kind", "regime", "region"]
-    list_filter = ["kind", "jurisdiction", "region"]
-    search_fields = ["name_en", "name_be", "name_ru"]
+    """A facility proposed by an import waits for a Publisher: the action confirms its name and
+    the address letters will use (cases.services.confirm_facility), the only way `needs_review`
+    is cleared. An address or a new facility from anyone else waits for that confirmation too."""
+
+    list_display = [
+        "name_en",
+        "name_ru",
+        "short_name",
+        "kind",
+        "regime",
+        "region",
+        "postcode",
+        "needs_review",
+    ]
+    list_filter = ["needs_review", "kind", "jurisdiction", "region"]
+    search_fields = ["name_en", "name_be", "name_ru", "short_name", "postcode"]
     prepopulated_fields = {"slug": ["name_en"]}
+    readonly_fields = ["needs_review"]
+    actions = ["confirm_selected"]
+
+    def has_confirm_permission(self, request):
+        return request.user.has_perm(CONFIRM_FACILITY_PERMISSION)
+
+    def save_model(self, request, obj, form, change):
+        address_changed = not change or {"postal_address", "postcode"} & set(form.changed_data)
+        has_address = obj.postal_address or obj.postcode
+        if address_changed and has_address and not self.has_confirm_permission(request):
+            obj.needs_review = True
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Confirm the name and address", permissions=["confirm"])
+    def confirm_selected(self, request, queryset):
+        done = 0
+        for facility in queryset.filter(needs_review=True):
+            services.confirm_facility(facility=facility, by=request.user)
+            done += 1
+        self.message_user(request, f"Confirmed {done} facilit{'y' if done == 1 else 'ies'}.")
 
 
 @admin.register(Source)

@@ -17,7 +17,9 @@ from cases.models import (
     PartnerAPIKey,
     Submission,
 )
+from cases.protection.permissions import sees_sources
 from cases.services import intake
+from cases.transfer.notation import parse_charges
 
 # Partners ----------------------------------------------------------------------------------------
 
@@ -131,16 +133,21 @@ class PartnerAPIKeyAdmin(APIKeyModelAdmin):
         return TemplateResponse(request, "admin/cases/partnerapikey/created.html", context)
 
 
+MODERATE_PERMISSION = "cases.moderate_submission"
+
+
 @admin.register(Submission)
 class SubmissionAdmin(admin.ModelAdmin):
-    """The moderation queue of partner reports. Accepting creates a draft person and case."""
+    """The moderation queue of partner reports, for Editors and Publishers (`moderate_submission`).
+    Accepting creates a draft person and case with the reported articles as charges or charges to
+    review. The reporter's contact is shown to the Sources group only, like every contact."""
 
     list_display = ["received_at", "organisation", "reported_name", "state", "handled_by"]
     list_filter = ["state", "organisation"]
     readonly_fields = [
         "public_id",
         "organisation",
-        "payload",
+        "report",
         "state",
         "received_at",
         "handled_at",
@@ -148,24 +155,50 @@ class SubmissionAdmin(admin.ModelAdmin):
         "person",
         "payload_deleted_at",
     ]
-    fields = readonly_fields + ["moderation_note"]
     actions = ["accept_selected", "reject_selected"]
 
     def has_add_permission(self, request):
         return False
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if sees_sources(request.user):
+            return [("full_report" if field == "report" else field) for field in fields]
+        return fields
+
+    def get_fields(self, request, obj=None):
+        return [*self.get_readonly_fields(request, obj), "moderation_note"]
+
+    def has_moderate_permission(self, request):
+        return request.user.has_perm(MODERATE_PERMISSION)
+
     @admin.display(description="name as reported")
     def reported_name(self, submission):
         return (submission.payload or {}).get("name", "(deleted after retention)")
 
+    @admin.display(description="report as sent")
+    def report(self, submission):
+        if submission.payload is None:
+            return "(deleted after retention)"
+        shown = dict(submission.payload)
+        if shown.get("contact"):
+            shown["contact"] = "(the reporter's contact: Sources group only)"
+        return shown
+
+    @admin.display(description="report as sent")
+    def full_report(self, submission):
+        return "(deleted after retention)" if submission.payload is None else submission.payload
+
     def _moderate(self, request, queryset, verb):
-        if not request.user.has_perm("cases.moderate_submission"):
+        if not self.has_moderate_permission(request):
             raise PermissionDenied
         done = 0
         for submission in queryset:
             try:
                 if verb == "accept":
-                    intake.accept_submission(submission=submission, by=request.user)
+                    intake.accept_submission(
+                        submission=submission, by=request.user, read_articles=parse_charges
+                    )
                 else:
                     intake.reject_submission(
                         submission=submission, by=request.user, note="Rejected in the queue."
@@ -175,10 +208,13 @@ class SubmissionAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{submission}: {message_for(error)}", messages.ERROR)
         self.message_user(request, f"{verb.capitalize()}ed {done} submission(s).")
 
-    @admin.action(description="Accept: create a draft person and case")
+    @admin.action(
+        description="Accept: create a draft person and case with the reported charges",
+        permissions=["moderate"],
+    )
     def accept_selected(self, request, queryset):
         self._moderate(request, queryset, "accept")
 
-    @admin.action(description="Reject")
+    @admin.action(description="Reject", permissions=["moderate"])
     def reject_selected(self, request, queryset):
         self._moderate(request, queryset, "reject")

@@ -1,9 +1,12 @@
 """The people screens: a person with their names and cases, publication and withdrawal."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef
 
 from cases import services
+from cases.admin.contradictions import PersonContradictionInline
 from cases.admin.history import HistoryAdmin
 from cases.admin.mixins import (
     AuditConfidentialReadsMixin,
@@ -16,6 +19,7 @@ from cases.admin.mixins import (
 from cases.filtersets import name_search_q
 from cases.models import (
     Case,
+    ExternalIdentifier,
     Person,
     PersonName,
 )
@@ -40,6 +44,47 @@ class PersonNameInline(NamedInputsInlineMixin, admin.TabularInline):
     model = PersonName
     extra = 1
     fields = ["text", "script", "kind", "is_primary"]
+
+
+class ExternalIdentifierForm(forms.ModelForm):
+    class Meta:
+        model = ExternalIdentifier
+        fields = ["scheme", "value"]
+
+    def clean(self):
+        cleaned = super().clean()
+        scheme, value = cleaned.get("scheme"), cleaned.get("value")
+        if scheme and value:
+            taken = (
+                ExternalIdentifier.objects.filter(scheme=scheme, value=value)
+                .exclude(pk=self.instance.pk)
+                .select_related("person")
+                .first()
+            )
+            if taken is not None:
+                # An error on the field also keeps the model's own unique check from repeating it.
+                owner = "This person" if taken.person_id == self.instance.person_id else str(taken.person)
+                self.add_error("value", f"{owner} already carries {scheme}:{value}.")
+        return cleaned
+
+
+class ExternalIdentifierInline(NamedInputsInlineMixin, admin.TabularInline):
+    """Ids other lists give the person; written through the identifier services (save_formset)."""
+
+    model = ExternalIdentifier
+    form = ExternalIdentifierForm
+    extra = 0
+    fields = ["scheme", "value"]
+
+
+def with_external_id_matches(results, queryset, search_term):
+    """The admin's search `results`, plus the people carrying the identifier "<scheme>:<value>"
+    exactly (split at the first colon: a URL holds colons of its own)."""
+    scheme, colon, value = search_term.strip().partition(":")
+    if not (colon and scheme and value):
+        return results
+    carried = ExternalIdentifier.objects.filter(person_id=OuterRef("pk"), scheme=scheme, value=value)
+    return results | queryset.filter(Exists(carried))
 
 
 class CaseInline(NamedInputsInlineMixin, admin.TabularInline):
@@ -71,7 +116,8 @@ class PersonAdmin(OptimisticLockMixin, AuditConfidentialReadsMixin, HideFromHist
         "cases__jurisdiction",
         PersonArticleListFilter,
     ]
-    search_fields = ["names__text", "slug"]
+    # "=": an identifier's value is found whole (any case), not by any fragment of a URL.
+    search_fields = ["names__text", "slug", "=external_ids__value"]
     readonly_fields = ["slug", "public_id", "publication_state", "published_at", "created_at", "updated_at"]
     fieldsets = [
         (
@@ -104,7 +150,7 @@ class PersonAdmin(OptimisticLockMixin, AuditConfidentialReadsMixin, HideFromHist
             },
         ),
     ]
-    inlines = [PersonNameInline, CaseInline]
+    inlines = [PersonNameInline, ExternalIdentifierInline, CaseInline, PersonContradictionInline]
     actions = ["publish_selected", "withdraw_selected"]
 
     def get_fieldsets(self, request, obj=None):
@@ -120,6 +166,7 @@ class PersonAdmin(OptimisticLockMixin, AuditConfidentialReadsMixin, HideFromHist
 
     def get_search_results(self, request, queryset, search_term):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        results = with_external_id_matches(results, queryset, search_term)
         return with_any_name_matches(results, queryset, search_term), may_have_duplicates
 
     @admin.display(description="name")
@@ -137,11 +184,31 @@ class PersonAdmin(OptimisticLockMixin, AuditConfidentialReadsMixin, HideFromHist
             services.validated_save(obj, request.user)
 
     def save_formset(self, request, form, formset, change):
+        if formset.model is ExternalIdentifier:
+            self._save_external_ids(request, form.instance, formset)
+            return
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
             obj.delete()
         for instance in instances:
             services.save_detail(instance=instance, by=request.user)
+
+    def _save_external_ids(self, request, person, formset):
+        instances = formset.save(commit=False)
+        for identifier in formset.deleted_objects:
+            services.remove_external_identifier(identifier=identifier, by=request.user)
+        for identifier in instances:
+            if identifier.pk is None:
+                services.add_external_identifier(
+                    person=person, scheme=identifier.scheme, value=identifier.value, by=request.user
+                )
+            else:
+                services.correct_external_identifier(
+                    identifier=ExternalIdentifier.objects.get(pk=identifier.pk),
+                    scheme=identifier.scheme,
+                    value=identifier.value,
+                    by=request.user,
+                )
 
     def get_actions(self, request):
         actions = super().get_actions(request)

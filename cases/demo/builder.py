@@ -606,9 +606,11 @@ class _DemoBuilder:
                 latest = min(self.after(charged_on, -1), D(2020, 12, 31))
                 offence = self.day_between(min(FIRST_DETENTION, latest), latest)
             else:
-                offence = self.day_between(
-                    max(FIRST_DETENTION, self.after(charged_on, -700)), self.after(charged_on, -7)
-                )
+                # The act comes before the detention, even for a charge brought weeks after it.
+                latest = self.after(charged_on, -7)
+                if detention is not None:
+                    latest = min(latest, detention)
+                offence = self.day_between(max(FIRST_DETENTION, self.after(latest, -700)), latest)
             stage = choices.ChargeStage.COMPLETED
             if notation in INCHOATE and rng.random() < 0.5:
                 stage = INCHOATE[notation]

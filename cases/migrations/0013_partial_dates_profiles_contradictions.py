@@ -332,7 +332,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='contradiction',
-            constraint=models.UniqueConstraint(condition=models.Q(('resolved_at__isnull', True)), fields=('person', 'case', 'kind'), name='contradiction_one_open_per_kind', nulls_distinct=False, violation_error_message='This contradiction is already flagged on this record.'),
+            constraint=models.UniqueConstraint(condition=models.Q(('case__isnull', False), ('resolved_at__isnull', True)), fields=('case', 'kind'), name='contradiction_one_open_per_kind', violation_error_message='This contradiction is already flagged on this case.'),
+        ),
+        migrations.AddConstraint(
+            model_name='contradiction',
+            constraint=models.UniqueConstraint(condition=models.Q(('case__isnull', True), ('resolved_at__isnull', True)), fields=('person', 'kind'), name='contradiction_one_open_per_person_kind', violation_error_message='This contradiction is already flagged on this person.'),
         ),
         migrations.AddConstraint(
             model_name='importprofile',

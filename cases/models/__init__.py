@@ -7,6 +7,7 @@ services, the risk engine or anything that writes on the models' behalf.
 
 from cases.models.cases import Case, CaseEvent, CaseQuerySet, Charge, Facility, FacilityStay, Reclassification
 from cases.models.identity import DuplicateCandidate, ExternalIdentifier, PersonMerge
+from cases.models.imports import ImportProfile, KeptCell
 from cases.models.law import Article, Jurisdiction, Region, WatchListEntry
 from cases.models.partners import (
     Organisation,
@@ -16,7 +17,6 @@ from cases.models.partners import (
     WebhookSubscription,
 )
 from cases.models.people import Person, PersonName, PersonQuerySet
-from cases.models.imports import ImportProfile, KeptCell
 from cases.models.records import (
     AuditEntry,
     ChangeRecord,

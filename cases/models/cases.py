@@ -17,6 +17,17 @@ from cases.models.sources import Source
 from cases.sentences import expected_release_period
 
 
+def start_partial_dates(instance, fields) -> None:
+    """Store each partial date as the first day of its period, whatever day a form sent with it
+    (a day typed with "year" precision would otherwise read as a more precise date)."""
+    for name in fields:
+        value = getattr(instance, name)
+        if value is not None:
+            setattr(
+                instance, name, partial_dates.normalised(value, getattr(instance, f"{name}_precision"))[0]
+            )
+
+
 def precision_field(what: str) -> models.CharField:
     """How much of a date is known (cases.partial_dates): with month or year precision the date is
     the first day of the period. Meaningless while the date itself is empty."""
@@ -100,6 +111,7 @@ class Case(PublicUpdateTime, models.Model):
         "recognised_on",
         "recognised_on_precision",
         "recognised_by",
+        "recognition_statement_url",
         "recognition_criteria",
     )
 
@@ -140,6 +152,11 @@ class Case(PublicUpdateTime, models.Model):
     recognised_on = models.DateField("recognised as a political prisoner on", null=True, blank=True)
     recognised_on_precision = precision_field("recognition date")
     recognised_by = models.CharField(max_length=200, blank=True)
+    recognition_statement_url = models.URLField(
+        max_length=500,
+        blank=True,
+        help_text="Public: the statement that recognised the person, on its publisher's site",
+    )
     recognition_criteria = models.JSONField(default=list, blank=True)
     # The current risk, kept on the case for filtering; the history is in RiskAssessment.
     # risk_generation counts the changes that may move the level; a case is stale until an
@@ -222,7 +239,10 @@ class Case(PublicUpdateTime, models.Model):
         number = self.case_number or str(self.public_id)[:8]
         return f"{self.person} — case {number}"
 
+    PARTIAL_DATES = ("detention_date", "verdict_date", "recognised_on")
+
     def save(self, *args, **kwargs):
+        start_partial_dates(self, self.PARTIAL_DATES)
         self.set_expected_release()
         super().save(*args, **kwargs)
 
@@ -375,9 +395,12 @@ class Charge(models.Model):
             ),
         ]
 
+    PARTIAL_DATES = ("offence_date", "charged_on")
+
     def save(self, *args, **kwargs):
         if self.person_id is None and self.case_id is not None:
             self.person_id = self.case.person_id
+        start_partial_dates(self, self.PARTIAL_DATES)
         super().save(*args, **kwargs)
 
     def __str__(self):
@@ -443,4 +466,8 @@ class CaseEvent(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.date}: {self.get_kind_display()}"
+        return f"{partial_dates.iso(self.date, self.date_precision)}: {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs):
+        start_partial_dates(self, ("date",))
+        super().save(*args, **kwargs)

@@ -1,12 +1,18 @@
 """One person across records: external identifiers, duplicate candidates and merges."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.models.people import Person
+
+URL_SCHEME = "url"
+LINKABLE = ("http", "https")
 
 
 class ExternalIdentifier(models.Model):
@@ -36,6 +42,15 @@ class ExternalIdentifier(models.Model):
 
     def __str__(self):
         return f"{self.scheme}:{self.value}"
+
+    def clean(self):
+        # A page URL may be shown as a link one day: only web addresses, never javascript: or data:.
+        if self.scheme == URL_SCHEME and self.value:
+            parts = urlsplit(self.value.strip())
+            if parts.scheme.lower() not in LINKABLE or not parts.netloc:
+                raise ValidationError(
+                    {"value": "A url identifier must be a web address starting with http:// or https://."}
+                )
 
 
 class DuplicateCandidate(models.Model):

@@ -56,7 +56,11 @@ class WebhookSubscription(models.Model):
 
 
 class WebhookDelivery(models.Model):
-    """One alert to one subscriber, with every attempt's outcome: the delivery log."""
+    """One event to one subscriber, with every attempt's outcome: the delivery log.
+
+    The event is a change of risk level (`alert`) or a record put right by staff (a corrected or
+    withdrawn charge: no alert, the payload's `event` says which); `case` is the case either is
+    about, whose person must still be published when it is sent."""
 
     class State(models.TextChoices):
         PENDING = "pending", _("pending")
@@ -65,7 +69,10 @@ class WebhookDelivery(models.Model):
         CANCELLED = "cancelled", _("cancelled: no longer to be sent")
 
     subscription = models.ForeignKey(WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries")
-    alert = models.ForeignKey(RiskAlert, on_delete=models.CASCADE, related_name="deliveries")
+    alert = models.ForeignKey(
+        RiskAlert, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"
+    )
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     payload = models.JSONField()
     state = models.CharField(max_length=12, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -88,7 +95,8 @@ class WebhookDelivery(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.alert} → {self.subscription.organisation}: {self.state}"
+        event = self.alert or self.payload.get("event", "event")
+        return f"{event} → {self.subscription.organisation}: {self.state}"
 
 
 class Organisation(models.Model):

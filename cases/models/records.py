@@ -211,11 +211,16 @@ class Contradiction(models.Model):
         ordering = ["-created_at", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["person", "case", "kind"],
-                condition=Q(resolved_at__isnull=True),
-                nulls_distinct=False,
+                fields=["case", "kind"],
+                condition=Q(resolved_at__isnull=True, case__isnull=False),
                 name="contradiction_one_open_per_kind",
-                violation_error_message="This contradiction is already flagged on this record.",
+                violation_error_message="This contradiction is already flagged on this case.",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "kind"],
+                condition=Q(resolved_at__isnull=True, case__isnull=True),
+                name="contradiction_one_open_per_person_kind",
+                violation_error_message="This contradiction is already flagged on this person.",
             ),
         ]
 

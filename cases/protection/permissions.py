@@ -1,8 +1,8 @@
 """The staff groups and what each may do, declared in one place.
 
-Viewers read; Editors record people, cases, charges and events and review likely duplicates;
-Publishers also decide what the public sees, maintain the law data, import spreadsheets and
-merge duplicates. Nobody but a superuser deletes: records end by a
+Viewers read; Editors record people, cases, charges and events, review likely duplicates and
+moderate partner submissions; Publishers also decide what the public sees, maintain the law data,
+import spreadsheets and merge duplicates. Nobody but a superuser deletes: records end by a
 state change (withdrawn, dropped), so nothing is lost.
 """
 
@@ -36,24 +36,30 @@ RISK_ALERTS = "Risk alerts"
 
 
 RISK_MODELS = ["riskassessment", "riskalert"]
+# Facts that cannot all be true, flagged by a check: every group reads them, Editors and
+# Publishers resolve them with a note (triage); nobody adds one by hand.
+FLAG_MODELS = ["contradiction"]
 # Imports and merges touch many records at once: Publishers run them, everyone may read their record.
-IDENTITY_MODELS = ["importrun", "duplicatecandidate", "personmerge"]
+IDENTITY_MODELS = ["importrun", "importprofile", "duplicatecandidate", "personmerge"]
 
 
 def group_permissions() -> dict[str, set[str]]:
     """Group name -> permission codenames of the cases app."""
-    view = {f"view_{m}" for m in ALL_MODELS + RISK_MODELS + IDENTITY_MODELS}
+    view = {f"view_{m}" for m in ALL_MODELS + RISK_MODELS + IDENTITY_MODELS + FLAG_MODELS}
     edit = {f"{verb}_{m}" for m in CASE_DATA_MODELS for verb in ("add", "change")}
-    triage = {"change_riskalert", "triage_riskalert", "change_duplicatecandidate"}
-    bulk = {"run_import", "merge_person"}
+    triage = {"change_riskalert", "triage_riskalert", "change_duplicatecandidate", "change_contradiction"}
+    # The moderation queue holds raw reports (names, the reporter's contact): not for Viewers.
+    moderation = {"view_submission", "change_submission", "moderate_submission"}
+    # Import profiles decide how a whole list is read: Publishers, who import, keep them.
+    bulk = {"run_import", "merge_person", "add_importprofile", "change_importprofile"}
     law = {f"change_{m}" for m in ("article", "watchlistentry")}
     webhooks = {f"{verb}_webhooksubscription" for verb in ("view", "add", "change")} | {
         "view_webhookdelivery"
     }
     return {
         VIEWER: view,
-        EDITOR: view | edit | triage,
-        PUBLISHER: view | edit | triage | law | webhooks | bulk | {"publish_person"},
+        EDITOR: view | edit | triage | moderation,
+        PUBLISHER: view | edit | triage | moderation | law | webhooks | bulk | {"publish_person"},
         SOURCES: {"view_confidential_source"},
         RISK_ALERTS: set(),
     }

@@ -121,6 +121,7 @@ PUBLIC_COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
         "recognised_on",
         "recognised_on_precision",
         "recognised_by",
+        "recognition_statement_url",
         "recognition_criteria",
         "risk_level",
         "risk_stale",

@@ -60,6 +60,7 @@ def raise_alert(*, case, assessment, old_level: str) -> RiskAlert:
             WebhookDelivery.objects.create(
                 subscription=s,
                 alert=alert,
+                case=case,
                 payload={**payload, "delivery_id": new_delivery_id()},
                 next_attempt_at=timezone.now(),
             )
@@ -93,6 +94,47 @@ def webhook_payload(alert: RiskAlert) -> dict:
             for r in alert.assessment.reasons
         ],
     }
+
+
+def tell_partners_of_correction(*, case, charge_public_id, event: str, on) -> list[WebhookDelivery]:
+    """Queue a webhook to every active subscriber that a charge of a published case was corrected
+    ("charge_corrected": fetch it again) or withdrawn ("charge_withdrawn": it never happened,
+    delete it). The payload names the case, the person and the charge by their public ids; the
+    reason staff gave stays in the registry (it may name a source).
+
+    Called inside the correction's transaction; the deliveries go out after commit and are retried
+    like any other. Nothing is queued for an unpublished person.
+    """
+    if event not in ("charge_corrected", "charge_withdrawn"):
+        raise ValueError(f"unknown correction event {event!r}")
+    if not Person.objects.published().filter(cases=case.pk).exists():
+        return []
+    payload = {
+        "event": event,
+        "case": str(case.public_id),
+        "person": case.person.slug,
+        "charge": str(charge_public_id),
+        "on": on.isoformat(),
+    }
+    deliveries = [
+        WebhookDelivery.objects.create(
+            subscription=s,
+            case=case,
+            payload={**payload, "delivery_id": new_delivery_id()},
+            next_attempt_at=timezone.now(),
+        )
+        for s in WebhookSubscription.objects.filter(active=True)
+    ]
+
+    def enqueue():
+        for delivery in deliveries:
+            try:
+                background.send("deliver_webhook", delivery_id=delivery.pk)
+            except Exception as exc:  # broker down: the periodic task picks these up
+                logger.warning("could not queue webhook %s: %s", delivery.pk, type(exc).__name__)
+
+    transaction.on_commit(enqueue)
+    return deliveries
 
 
 def new_delivery_id() -> str:
@@ -246,7 +288,8 @@ def deliver_webhook(*, delivery_id: int) -> str:
 
 def _reason_not_to_send(delivery: WebhookDelivery) -> str:
     """Why this delivery must not go out now ('' if it may): partners hear only about published people."""
-    if not Person.objects.published().filter(cases=delivery.alert.case_id).exists():
+    case_id = delivery.case_id or delivery.alert.case_id  # deliveries queued before `case` existed
+    if not Person.objects.published().filter(cases=case_id).exists():
         return "Not sent: the person is no longer published."
     if not delivery.subscription.active:
         return "Not sent: the subscription is no longer active."

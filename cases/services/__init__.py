@@ -25,9 +25,20 @@ from cases.services.cases import (
     update_case,
     update_charge_facts,
 )
+from cases.services.contradictions import (
+    check_case_contradictions,
+    check_cases_contradictions,
+    resolve_contradiction,
+    row_contradictions,
+)
 from cases.services.corrections import correct_charge, withdraw_charge
 from cases.services.details import DETAIL_MODELS, save_detail
-from cases.services.identity import add_external_identifier
+from cases.services.facilities import confirm_facility, propose_facility
+from cases.services.identity import (
+    add_external_identifier,
+    correct_external_identifier,
+    remove_external_identifier,
+)
 from cases.services.law import save_law_data
 from cases.services.people import (
     PERSON_FIELDS,
@@ -38,7 +49,7 @@ from cases.services.people import (
     update_person,
     withdraw_person,
 )
-from cases.services.review import record_charge_to_review, resolve_charge_to_review
+from cases.services.review import add_reported_charges, record_charge_to_review, resolve_charge_to_review
 from cases.services.triage import acknowledge_alert, resolve_alert
 
 __all__ = [
@@ -50,14 +61,23 @@ __all__ = [
     "PERSON_FIELDS",
     "NameSpec",
     "add_charge",
+    "add_reported_charges",
     "add_external_identifier",
     "add_person_name",
+    "confirm_facility",
+    "check_case_contradictions",
+    "check_cases_contradictions",
     "correct_charge",
+    "correct_external_identifier",
     "create_case",
     "create_person",
     "end_charge",
+    "propose_facility",
     "publish_person",
     "reclassify_charge",
+    "resolve_contradiction",
+    "row_contradictions",
+    "remove_external_identifier",
     "record_charge_to_review",
     "record_event",
     "resolve_charge_to_review",

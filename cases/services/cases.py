@@ -22,6 +22,7 @@ from cases.models import (
     Source,
 )
 from cases.services.base import assess_after_commit, note_change, retry_once_on_deadlock, validated_save
+from cases.services.contradictions import FACT_EVENT_KINDS, check_case_contradictions
 
 Action = ChangeRecord.Action
 
@@ -45,6 +46,7 @@ CASE_FIELDS = {
     "recognised_on",
     "recognised_on_precision",
     "recognised_by",
+    "recognition_statement_url",
     "recognition_criteria",
 }
 
@@ -82,15 +84,15 @@ def _lock_charge(charge: Charge) -> Charge:
 def create_case(*, person: Person, jurisdiction: Jurisdiction, by=None, **fields) -> Case:
     """Open a case for a person.
 
-    Side effects: a public 'detained' event when the detention date is known; the case is
-    queued for assessment after commit.
+    Side effects: a public 'detained' event when the detention date is known; contradictions
+    flagged (cases.services.contradictions); the case is queued for assessment after commit.
     """
     unknown = set(fields) - CASE_FIELDS
     if unknown:
         raise RefusedChange(f"Unknown case fields: {', '.join(sorted(unknown))}")
     case = validated_save(Case(person=person, jurisdiction=jurisdiction, **fields), by)
     if case.detention_date:
-        record_event(
+        record_event(  # which checks the new case's contradictions
             case=case,
             kind=choices.EventKind.DETAINED,
             date=case.detention_date,
@@ -99,6 +101,8 @@ def create_case(*, person: Person, jurisdiction: Jurisdiction, by=None, **fields
             is_public=True,
             by=by,
         )
+    else:
+        check_case_contradictions(case=case, by=by)
     note_change(person, "case", case.public_id, Action.CREATED)
     assess_after_commit([case.id])
     return case
@@ -109,7 +113,8 @@ def create_case(*, person: Person, jurisdiction: Jurisdiction, by=None, **fields
 def update_case(*, case: Case, by=None, **changes) -> Case:
     """Change a case's facts (status, verdict, sentence...).
 
-    Side effects: history row; queued for re-assessment after commit.
+    Side effects: history row; contradictions flagged or resolved (cases.services.contradictions);
+    queued for re-assessment after commit.
     """
     unknown = set(changes) - CASE_FIELDS
     if unknown:
@@ -118,6 +123,7 @@ def update_case(*, case: Case, by=None, **changes) -> Case:
     for field, value in changes.items():
         setattr(case, field, value)
     validated_save(case, by)
+    check_case_contradictions(case=case, by=by)
     note_change(case.person, "case", case.public_id, Action.UPDATED)
     assess_after_commit([case.id])
     return case
@@ -136,7 +142,10 @@ def record_event(
     date_precision: str = choices.DatePrecision.DAY,
     by=None,
 ) -> CaseEvent:
-    """Add an entry to a case's timeline; `date_precision` says how much of `date` is known."""
+    """Add an entry to a case's timeline; `date_precision` says how much of `date` is known.
+
+    Side effects: a release, death or detention has the case's contradictions checked.
+    """
     event = validated_save(
         CaseEvent(
             case=case,
@@ -152,6 +161,8 @@ def record_event(
     if sources:
         event.sources.set(sources)
     note_change(case.person, "event", event.public_id, Action.CREATED, is_public=is_public)
+    if kind in FACT_EVENT_KINDS:
+        check_case_contradictions(case=case, by=by)
     return event
 
 
@@ -203,7 +214,8 @@ def add_charge(
 ) -> Charge:
     """Bring a new charge in a case.
 
-    Side effects: a public 'charged' event when the date is known; re-assessment after commit.
+    Side effects: a public 'charged' event when the date is known; contradictions flagged or
+    resolved; re-assessment after commit.
     """
     _check_article_fits_case(case, article)
     _lock_case(case.pk)
@@ -232,6 +244,7 @@ def add_charge(
             sources=[source] if source else (),
             by=by,
         )
+    check_case_contradictions(case=case, by=by)
     assess_after_commit([case.id])
     note_change(case.person, "charge", charge.public_id, Action.CREATED)
     return charge
@@ -361,7 +374,10 @@ def end_charge(*, charge: Charge, state: str, on: datetime.date, by=None) -> Cha
 @retry_once_on_deadlock
 @transaction.atomic
 def update_charge_facts(*, charge: Charge, by=None, **changes) -> Charge:
-    """Correct a charge's offence date, stage, charge date or source (not its article or state)."""
+    """Correct a charge's offence date, stage, charge date or source (not its article or state).
+
+    Side effects: history row; contradictions flagged or resolved; re-assessment after commit.
+    """
     allowed = {
         "offence_date",
         "offence_date_precision",
@@ -380,6 +396,7 @@ def update_charge_facts(*, charge: Charge, by=None, **changes) -> Charge:
     for field, value in changes.items():
         setattr(charge, field, value)
     validated_save(charge, by)
+    check_case_contradictions(case=charge.case, by=by)
     assess_after_commit([charge.case_id])
     note_change(charge.case.person, "charge", charge.public_id, Action.UPDATED)
     return charge

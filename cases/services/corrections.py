@@ -18,9 +18,10 @@ from django.utils import timezone
 from cases import choices
 from cases.exceptions import RefusedChange
 from cases.models import Article, Case, ChangeRecord, Charge, RiskAlert
-from cases.risk import assessment
+from cases.risk import alerts, assessment
 from cases.services.base import assess_after_commit, note_change, retry_once_on_deadlock, validated_save
 from cases.services.cases import _check_article_fits_case, _lock_charge, record_event
+from cases.services.contradictions import check_case_contradictions
 from cases.services.triage import resolve_alert
 
 Action = ChangeRecord.Action
@@ -107,7 +108,11 @@ def correct_charge(
         by=by,
     )
     assess_after_commit([charge.case_id])
+    check_case_contradictions(case=charge.case, by=by)
     note_change(charge.case.person, "charge", charge.public_id, Action.CORRECTED)
+    alerts.tell_partners_of_correction(
+        case=charge.case, charge_public_id=charge.public_id, event="charge_corrected", on=timezone.localdate()
+    )
     return charge
 
 
@@ -147,7 +152,14 @@ def withdraw_charge(*, charge: Charge, reason: str, by) -> None:
         by=by,
     )
     assess_after_commit([case_id])
+    check_case_contradictions(case=Case.objects.get(pk=case_id), by=by)
     note_change(person, "charge", public_id, Action.WITHDRAWN)
+    alerts.tell_partners_of_correction(
+        case=Case.objects.select_related("person").get(pk=case_id),
+        charge_public_id=public_id,
+        event="charge_withdrawn",
+        on=timezone.localdate(),
+    )
 
 
 def _rewrite_events(charge: Charge, wrong: str, right: str, by) -> None:

@@ -11,7 +11,7 @@ from cases.services.base import note_detail_change, validated_save
 
 # Detail records -------------------------------------------------------------------------------
 
-DETAIL_MODELS = ("PersonName", "CaseEvent", "FacilityStay", "Source", "Facility")
+DETAIL_MODELS = ("PersonName", "CaseEvent", "FacilityStay", "Source", "Facility", "ImportProfile")
 
 
 @transaction.atomic

@@ -27,3 +27,23 @@ def add_external_identifier(*, person: Person, scheme: str, value: str, by=None)
             raise RefusedChange(f"Another person already carries the {scheme} identifier {value}.")
         return existing
     return validated_save(ExternalIdentifier(person=person, scheme=scheme, value=value), by)
+
+
+@transaction.atomic
+def correct_external_identifier(*, identifier: ExternalIdentifier, scheme: str, value: str, by=None):
+    """Correct an identifier staff typed wrong (its scheme or its value); it stays with its person.
+
+    Refused when the result is empty, a url identifier is not an http(s) address, or another
+    person already carries it. Side effects: a history row; no change-feed entry (as adding).
+    """
+    identifier.scheme, identifier.value = scheme, value.strip()
+    return validated_save(identifier, by)
+
+
+@transaction.atomic
+def remove_external_identifier(*, identifier: ExternalIdentifier, by=None) -> None:
+    """Take an identifier off its person (a wrong match). Side effects: a history row of the
+    deletion with its author; a later import of that list row no longer matches this person."""
+    if by is not None:
+        identifier._history_user = by
+    identifier.delete()

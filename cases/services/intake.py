@@ -3,13 +3,14 @@ and their raw payload deleted after the retention period. The payload (names, de
 reporter's contact) is encrypted at rest like every other confidential field."""
 
 import datetime
+from collections.abc import Callable
 
 from django.db import transaction
 from django.utils import timezone
 
 from cases import choices, services
 from cases.exceptions import RefusedChange
-from cases.models import Jurisdiction, Region, Submission
+from cases.models import Jurisdiction, Region, Source, Submission
 
 
 def _jsonable(payload: dict) -> dict:
@@ -23,11 +24,25 @@ def receive_submission(*, organisation, payload: dict) -> Submission:
 
 @transaction.atomic
 def accept_submission(
-    *, submission: Submission, by, jurisdiction_code: str = "BY", note: str = ""
+    *,
+    submission: Submission,
+    by,
+    read_articles: Callable,
+    jurisdiction_code: str = "BY",
+    note: str = "",
 ) -> Submission:
-    """Create a draft person and case from a pending submission, through the services.
+    """Create a draft person and case from a pending submission, through the services, and bring
+    the articles it reports into the case.
 
-    The person stays a draft: publishing is a separate decision by a publisher.
+    `read_articles` is `cases.transfer.notation.parse_charges` (passed in: services do not import
+    transfer); each reported article text is read with the jurisdiction's attempt and preparation
+    articles, and `add_reported_charges` turns what the law data knows into charges and the rest
+    into charges to review. The charges cite one confidential source naming the submission, so
+    the public sees a charge, never who reported it.
+
+    Side effects: those of `create_person`, `create_case` and `add_reported_charges` (the case is
+    assessed after commit); the submission is marked accepted by `by`. The person stays a draft:
+    publishing is a separate decision by a publisher.
     """
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if submission.state != Submission.State.PENDING:
@@ -51,13 +66,14 @@ def accept_submission(
         contacts=_reporter_contact(submission),
     )
     detention = data.get("detention_date")
-    services.create_case(
+    case = services.create_case(
         person=person,
         jurisdiction=jurisdiction,
         by=by,
         detention_date=datetime.date.fromisoformat(detention) if detention else None,
         detention_place=data.get("detention_place", ""),
     )
+    _add_reported_articles(submission, case, read_articles, by)
     submission.state, submission.handled_at, submission.handled_by = (
         Submission.State.ACCEPTED,
         timezone.now(),
@@ -66,6 +82,33 @@ def accept_submission(
     submission.person, submission.moderation_note = person, note
     submission.save()
     return submission
+
+
+def _add_reported_articles(submission: Submission, case, read_articles: Callable, by) -> None:
+    texts = [text for text in submission.payload.get("articles") or [] if text.strip()]
+    if not texts:
+        return
+    jurisdiction = case.jurisdiction
+    charges, problems = [], []
+    for text in texts:
+        read = read_articles(
+            text,
+            attempt_article=jurisdiction.attempt_article,
+            preparation_article=jurisdiction.preparation_article,
+            country=jurisdiction.code,
+        )
+        charges += read.charges
+        problems += read.problems
+    # Kept even when no article is known: staff resolving a charge to review cite it.
+    source = services.save_detail(
+        instance=Source(
+            kind=choices.SourceKind.HUMAN_RIGHTS,
+            title=f"Partner submission {submission.public_id} ({submission.organisation})"[:300],
+            confidential=True,
+        ),
+        by=by,
+    )
+    services.add_reported_charges(case=case, charges=charges, problems=problems, source=source, by=by)
 
 
 def reject_submission(*, submission: Submission, by, note: str) -> Submission:

@@ -14,6 +14,7 @@ from cases.models import (
 )
 from cases.protection.permissions import SOURCES_GROUP_FIELDS
 from cases.services.base import assess_after_commit, note_change, validated_save
+from cases.services.contradictions import check_cases_contradictions
 
 Action = ChangeRecord.Action
 
@@ -82,7 +83,7 @@ def update_person(*, person: Person, by=None, **changes) -> Person:
     Side effects: a history row; a change-feed entry, internal unless a public field changed
     (`Person.PUBLIC_FIELDS`, which also move `updated_at`), none for contacts alone; when sex,
     birth date or official status change, every case of the person is queued for re-assessment
-    after commit.
+    after commit; when the birth date changes, their cases' contradictions are checked.
     """
     unknown = set(changes) - PERSON_FIELDS
     if unknown:
@@ -103,7 +104,10 @@ def update_person(*, person: Person, by=None, **changes) -> Person:
     if changed - set(SOURCES_GROUP_FIELDS["person"]):
         note_change(person, "person", person.slug, Action.UPDATED, is_public=public)
     if moved:
-        assess_after_commit(list(person.cases.values_list("id", flat=True)))
+        case_ids = list(person.cases.values_list("id", flat=True))
+        assess_after_commit(case_ids)
+        if changed & {"birth_date", "birth_date_precision"}:
+            check_cases_contradictions(case_ids=case_ids, by=by)
     return person
 
 

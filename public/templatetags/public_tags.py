@@ -1,6 +1,6 @@
 from django import template
 
-from public.presenters import format_date
+from public.presenters import format_date, format_date_range, format_partial_date, partial_date_iso
 
 register = template.Library()
 
@@ -9,6 +9,24 @@ register = template.Library()
 def day(value):
     """A date as readers of the page's language write it ('1 сакавіка 2022', 'March 1, 2022')."""
     return format_date(value)
+
+
+@register.filter
+def partial(value, precision):
+    """A date as far as it is known: '1 March 2022', 'March 2022' or '2022' (never a made-up day)."""
+    return format_partial_date(value, precision or "day")
+
+
+@register.filter
+def partial_iso(value, precision):
+    """The machine-readable form of the same: '2022-03-01', '2022-03' or '2022' (valid <time> values)."""
+    return partial_date_iso(value, precision or "day")
+
+
+@register.filter
+def date_range(bounds):
+    """A computed range of days: one day, a whole month or year, or 'between X and Y'."""
+    return format_date_range(bounds)
 
 
 @register.filter

@@ -72,7 +72,7 @@ READ_ONLY = [
 MATRIX = {(name, "read"): READERS for name in READ_ONLY}
 MATRIX |= {(name, "write"): NOBODY for name in READ_ONLY}
 MATRIX |= {
-    ("submissions", "read"): NOBODY,
+    ("submissions", "read"): {"key:write:submissions"},  # its own organisation's, read back
     ("submissions", "write"): {"key:write:submissions"},
     ("webhooks", "read"): {"key:webhooks"},
     ("webhooks", "write"): {"key:webhooks"},

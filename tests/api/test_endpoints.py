@@ -14,6 +14,7 @@ from cases import services
 from cases.models import Submission
 from cases.protection import retention
 from cases.services import intake
+from cases.transfer.notation import parse_charges
 from tests.api.conftest import make_published_case
 from tests.factories import UserFactory, article
 
@@ -243,7 +244,9 @@ def test_submission_lands_in_moderation_and_is_never_public(api_client_for, law)
     public = api_client_for("anonymous")
     assert "Новы" not in json.dumps(public.get(reverse("api:person-list")).json())
 
-    person = intake.accept_submission(submission=submission, by=UserFactory()).person
+    person = intake.accept_submission(
+        submission=submission, by=UserFactory(), read_articles=parse_charges
+    ).person
     assert person.publication_state == "draft"
     assert person.primary_name.text == "Вымыслаў Новы" and "CANARYreporter" in person.contacts
     assert "CANARYreporter" not in person.internal_notes  # a contact: for the Sources group only

@@ -254,7 +254,14 @@ def test_saving_a_charge_on_its_own_page_names_the_level_after_the_save(
 
     response = editor.post(
         reverse("admin:cases_charge_change", args=[charge.pk]),
-        {"stage": "completed", "offence_date": "2022-02-21", "charged_on": "2022-03-02", "source": ""},
+        {
+            "stage": "completed",
+            "offence_date": "2022-02-21",
+            "offence_date_precision": "day",
+            "charged_on": "2022-03-02",
+            "charged_on_precision": "day",
+            "source": "",
+        },
         follow=True,
     )
 

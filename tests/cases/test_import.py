@@ -21,11 +21,12 @@ from cases.models import (
     ExternalIdentifier,
     FacilityStay,
     ImportRun,
+    KeptCell,
     Person,
     Reclassification,
 )
 from cases.protection.permissions import EDITOR, PUBLISHER, VIEWER
-from cases.transfer.importing import UnreadableFile, get_mapping, run_import
+from cases.transfer.importing import MAPPINGS, UnreadableFile, run_import
 from cases.transfer.importing.cells import CellProblem, name_script, read_sentence, read_status
 from tests.factories import FacilityFactory, PersonFactory, UserFactory, article
 
@@ -35,7 +36,7 @@ HEADER = [
     "id", "url", "name", "status", "birthday", "gender", "arrested", "articles", "verdict_date", "decision",
     "penalty", "judge", "prosecutor", "prison", "declaration", "release_date", "died",
 ]  # fmt: skip
-PRISONERS = get_mapping("prisoners-list")
+PRISONERS = MAPPINGS["prisoners-list"]
 
 
 def row(**values) -> dict:
@@ -204,9 +205,11 @@ def test_unknown_facility_and_text_declaration_are_warnings(law):
     report = do_import(csv_bytes([row(prison="Невядомая турма", declaration="признан")]))
     assert report.state == "imported"
     reasons = {(w.column, w.reason.split(":")[0]) for w in report.warnings}
-    assert ("prison", "no facility named 'Невядомая турма'") in reasons
-    assert ("declaration", "not a date, so nothing was recorded from it") in reasons
-    assert FacilityStay.objects.count() == 0
+    assert ("prison", "no facility matches 'Невядомая турма'") in reasons
+    assert ("declaration", "the cell is not a link") in reasons
+    assert KeptCell.objects.get(column="declaration").text == "признан"
+    stay = FacilityStay.objects.get()  # held in a facility proposed for a Publisher to confirm
+    assert stay.facility.needs_review and "Невядомая турма" in (stay.facility.name_be, stay.facility.name_ru)
 
 
 # Dry run and refusal --------------------------------------------------------------------------
@@ -225,35 +228,48 @@ def test_dry_run_reports_and_writes_nothing(law):
 def test_bad_rows_refuse_the_file_with_row_column_and_reason(law):
     rows = [
         row(),  # row 2: clean
-        row(id="102", url="", birthday="31.02.1990"),  # row 3: no such day
-        row(id="103", url="", name=""),  # row 4: empty name
-        row(id="104", url="", judge='=HYPERLINK("http://evil.example","x")'),  # row 5: formula
-        row(id="105", url="", prosecutor="+cmd|' /C calc'!A0"),  # row 6: formula
-        row(id="106", url="", arrested="завтра"),  # row 7: not a date
-        row(id="107", url="", articles="ст. 999"),  # row 8: unknown article: a warning only
-        row(id="108", url="", status="непонятно"),  # row 9: unknown status
-        row(id="109", url="", penalty="условно"),  # row 10: unreadable sentence
+        row(id="103", url="", name=""),  # row 3: empty name
+        row(id="104", url="", judge='=HYPERLINK("http://evil.example","x")'),  # row 4: formula
+        row(id="105", url="", prosecutor="+cmd|' /C calc'!A0"),  # row 5: formula
+        row(id="107", url="", articles="ст. 999"),  # row 6: unknown article: a warning only
     ]
-    header = HEADER + ["nickname"]
-    report = do_import(csv_bytes(rows, header=header))
+    report = do_import(csv_bytes(rows))
 
     assert report.state == "refused"
-    assert problem_at(report, 1, "nickname")[0].reason == "unknown column for the prisoners-list layout"
-    assert "does not exist" in problem_at(report, 3, "birthday")[0].reason
-    assert problem_at(report, 4, "name")[0].reason == "the name is empty"
-    assert "formula" in problem_at(report, 5, "judge")[0].reason
-    assert "formula" in problem_at(report, 6, "prosecutor")[0].reason
-    assert "not a date" in problem_at(report, 7, "arrested")[0].reason
-    assert not problem_at(report, 8, "articles")
-    assert any(w.row == 8 and "ст. 999" in w.reason and "review" in w.reason for w in report.warnings)
-    assert "not a status" in problem_at(report, 9, "status")[0].reason
-    assert "sentence" in problem_at(report, 10, "penalty")[0].reason
-    assert "row 3, column birthday: " in "\n".join(report.lines())
+    assert problem_at(report, 3, "name")[0].reason == "the name is empty"
+    assert "formula" in problem_at(report, 4, "judge")[0].reason
+    assert "formula" in problem_at(report, 5, "prosecutor")[0].reason
+    assert not problem_at(report, 6, "articles")
+    assert any(w.row == 6 and "ст. 999" in w.reason and "review" in w.reason for w in report.warnings)
+    assert "row 3, column name: " in "\n".join(report.lines())
     assert Person.objects.count() == 0 and ChargeToReview.objects.count() == 0
     run = ImportRun.objects.get()
     assert run.state == "refused"
-    assert {"row": 4, "column": "name", "reason": "the name is empty"} in run.report["problems"]
+    assert {"row": 3, "column": "name", "reason": "the name is empty"} in run.report["problems"]
     assert "HYPERLINK" not in str(run.report)  # the cell itself is not kept
+
+
+def test_values_the_profile_does_not_know_are_warnings_and_their_cells_are_kept(law):
+    rows = [
+        row(id="102", url="", birthday="31.02.1990"),  # row 2: no such day
+        row(id="106", url="", arrested="завтра"),  # row 3: not a date
+        row(id="108", url="", status="непонятно"),  # row 4: unknown status
+        row(id="109", url="", penalty="условно", decision=""),  # row 5: unreadable sentence
+    ]
+    report = do_import(csv_bytes(rows, header=HEADER + ["nickname"]))
+
+    assert report.state == "imported", report.lines()
+    assert (report.created, report.rejected) == (4, 0)
+    warned = {(w.row, w.column) for w in report.warnings}
+    expected = {(1, "nickname"), (2, "birthday"), (3, "arrested"), (4, "status"), (5, "decision + penalty")}
+    assert expected <= warned
+    kept = {(c.row, c.column): c.text for c in KeptCell.objects.all()}
+    assert kept[(2, "birthday")] == "31.02.1990"
+    assert kept[(3, "arrested")] == "завтра"
+    assert kept[(4, "status")] == "непонятно"
+    assert kept[(5, "decision + penalty")] == "условно"
+    assert Person.objects.get(external_ids__value="102").birth_date is None
+    assert Case.objects.get(person__external_ids__value="106").detention_date is None
 
 
 def test_rows_without_problems_are_imported_when_not_all_or_nothing(law):

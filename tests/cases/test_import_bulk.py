@@ -14,17 +14,18 @@ from cases.models import (
     Charge,
     ChargeToReview,
     ExternalIdentifier,
+    Facility,
     FacilityStay,
     Person,
     PersonName,
 )
-from cases.transfer.importing import get_mapping, importer, run_import
+from cases.transfer.importing import MAPPINGS, importer, run_import
 from tests.cases.test_import import csv_bytes, row
 from tests.factories import FacilityFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-PRISONERS = get_mapping("prisoners-list")
+PRISONERS = MAPPINGS["prisoners-list"]
 # risk_generation counts the requests to assess a case: the services ask once per charge, the bulk
 # path once per case. Only its order matters (a result for an older generation is not stored).
 CASE_FIELDS = [
@@ -150,6 +151,9 @@ def _import(data, user, monkeypatch, *, bulk: bool):
 
 def _empty_registry():
     ChangeRecord.objects.all().delete()
+    # Facilities an import proposed from the list's cells go too; the ones of the registry stay.
+    proposed = Facility.objects.filter(needs_review=True)
+    Facility.history.filter(id__in=list(proposed.values_list("pk", flat=True))).delete()
     for model in (
         ChargeToReview,
         FacilityStay,
@@ -162,6 +166,7 @@ def _empty_registry():
     ):
         model.objects.all().delete()
         model.history.all().delete()
+    proposed.delete()
 
 
 def test_bulk_import_writes_exactly_what_the_services_write(law, monkeypatch):

@@ -133,6 +133,13 @@ def test_read_jurisdiction_refuses_a_malformed_date(tmp_path):
 @pytest.mark.django_db
 def test_load_law_command_prints_the_report(law, capsys):
     call_command("load_law")
+    assert capsys.readouterr().out.strip().splitlines() == [
+        "no changes",
+        "import profile prisoners-list: added from the shipped profiles",
+        "import profile registry: added from the shipped profiles",
+    ]
+
+    call_command("load_law")
     assert capsys.readouterr().out.strip() == "no changes"
 
 

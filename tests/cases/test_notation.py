@@ -125,13 +125,24 @@ def test_notation_table_covers_at_least_forty_variants():
 # (text, charges read, fragments kept as problems)
 UNREADABLE = [
     pytest.param("ст. 14", [], ["ст. 14"], id="attempt-article-alone"),
-    pytest.param("ч. 3 ст. 289, ст. 14", ["289.3"], ["ст. 14"], id="attempt-article-after-the-charge"),
     pytest.param("ст. 14; ч. 3 ст. 289", ["289.3"], ["ст. 14"], id="attempt-cut-by-semicolon"),
     pytest.param("ст. 14, абв, ч. 3 ст. 289", ["289.3"], ["ст. 14", "абв"], id="attempt-cut-by-junk"),
     pytest.param("ст. 13, ст. 14, ч. 3 ст. 289", ["289.3 attempt"], ["ст. 13"], id="two-stages-in-a-row"),
-    pytest.param("ст. 342.1", [], ["ст. 342.1"], id="dotted-number-is-ambiguous"),
     pytest.param("ст. 361 - 1", ["361"], ["- 1"], id="spaced-dash-not-a-suffix"),
     pytest.param("ч.1 ст.342 (2 эпизода)", ["342.1"], ["(2 эпизода)"], id="aside-in-parentheses"),
+    pytest.param(
+        "ч. 1 ст. 342 (организация и подготовка действий, нарушающих порядок)",
+        ["342.1"],
+        ["(организация и подготовка действий, нарушающих порядок)"],
+        id="aside-with-separators-kept-whole",
+    ),
+    pytest.param("14-1, ч. 3 ст. 289", ["289.3"], ["14-1"], id="bare-dashed-stage-number-is-no-stage"),
+    pytest.param(
+        "ч. 1 ст. 342, ст. 13, ст. 14", ["342.1 preparation"], ["ст. 14"], id="second-stage-finds-no-charge"
+    ),
+    pytest.param("через ст. 14", [], ["через", "ст. 14"], id="via-without-a-charge"),
+    pytest.param("первая ст. 342", ["342"], ["первая"], id="part-word-without-keyword"),
+    pytest.param("ч. 1 ст. 342 ч. 2", ["342.1"], ["ч. 2"], id="second-part-after-the-article"),
     pytest.param("ч. 1 ст. абв", [], ["ч. 1 ст. абв"], id="article-not-a-number"),
     pytest.param("ч. 1 ст.", [], ["ч. 1 ст."], id="article-number-missing"),
     pytest.param("ч. 1 ч. 2 ст. 342", ["342.2"], ["ч. 1"], id="part-without-article"),
@@ -140,7 +151,6 @@ UNREADABLE = [
     pytest.param(
         "ч.2 ст.293; ст. ХХХ; ч.1 ст.342", ["293.2", "342.1"], ["ст. ХХХ"], id="junk-between-charges"
     ),
-    pytest.param("УК РФ ч. 1 ст. 342", ["342.1"], ["РФ"], id="foreign-code-flagged"),
     pytest.param("п. «а» ч. 2 ст. 105", ["105.2"], ["п. «а»"], id="lettered-point-flagged-part-read"),
     pytest.param("осуждён заочно", [], ["осуждён заочно"], id="no-charge-at-all"),
     pytest.param("ч. 1 ст. 342, ч. ?", ["342.1"], ["ч. ?"], id="typo-after-a-charge"),
@@ -296,3 +306,271 @@ def test_parse_charges_reads_any_text_without_losing_it(text):
 
 def test_parse_charges_survives_a_very_long_number():
     assert read("ч. 1 ст. " + "9" * 5000) == ["9" * 5000 + ".1"]
+
+
+# --- Both orders (issue 16, point 4) -----------------------------------------------------------
+
+
+def certain(text: str, **kwargs) -> list[str]:
+    """Like `read`, and fails the test when any charge is uncertain."""
+    result = parse_charges(text, **kwargs)
+    assert result.problems == (), f"{text!r} left {result.problems}"
+    assert result.uncertain == (), f"{text!r} is uncertain: {[c.uncertain for c in result.uncertain]}"
+    return [short(charge) for charge in result.charges]
+
+
+# (text, charges): real-world variants in both orders, the stage article before or after the
+# offence, parts as words, in Russian and Belarusian; every one of them reads with certainty.
+BOTH_ORDERS = [
+    # part first, the stage before
+    pytest.param("ч.3 ст.289", ["289.3"], id="part-first"),
+    pytest.param("ч. 1 ст. 14, ч. 3 ст. 289 УК", ["289.3 attempt"], id="part-first-stage-before"),
+    pytest.param("ст. 14, ч. 3 ст. 289", ["289.3 attempt"], id="part-first-stage-before-without-part"),
+    pytest.param("ст.14-ч.3 ст.289", ["289.3 attempt"], id="part-first-stage-before-dash"),
+    pytest.param("ст. 14 — ч. 3 ст. 289", ["289.3 attempt"], id="part-first-stage-before-spaced-dash"),
+    pytest.param("ч. 1 ст. 13, ч. 1 ст. 357", ["357.1 preparation"], id="part-first-preparation-before"),
+    # part first, the stage after
+    pytest.param("ч. 3 ст. 289 ст. 14", ["289.3 attempt"], id="part-first-stage-after"),
+    pytest.param("ч. 3 ст. 289 ч. 1 ст. 14", ["289.3 attempt"], id="part-first-stage-after-with-part"),
+    pytest.param("ч. 3 ст. 289 через ст. 14", ["289.3 attempt"], id="part-first-stage-after-cherez"),
+    pytest.param("ч. 3 ст. 289 (через ст. 14)", ["289.3 attempt"], id="part-first-stage-after-in-brackets"),
+    pytest.param(
+        "ч. 3 ст. 289 с применением ст. 14", ["289.3 attempt"], id="part-first-stage-after-s-primeneniem"
+    ),
+    pytest.param("ч. 3 ст. 289 по ст. 14 УК", ["289.3 attempt"], id="part-first-stage-after-po"),
+    pytest.param("ч. 1 ст. 357 через ст. 13", ["357.1 preparation"], id="part-first-preparation-after"),
+    # article first, the stage before: the issue's "capital part 3 stored as part 1"
+    pytest.param("ст. 289 ч. 3", ["289.3"], id="article-first"),
+    pytest.param("ст. 14 ч. 1, ст. 289 ч. 3", ["289.3 attempt"], id="article-first-stage-before"),
+    pytest.param("ст. 14 ч. 1 ст. 289 ч. 3", ["289.3 attempt"], id="article-first-stage-before-no-comma"),
+    pytest.param("ст. 14, ст. 289 ч. 3", ["289.3 attempt"], id="article-first-stage-before-without-part"),
+    pytest.param("ст. 14 ст. 289 ч. 3", ["289.3 attempt"], id="article-first-stage-before-nothing-between"),
+    pytest.param("ст. 14, 289 ч. 3", ["289.3 attempt"], id="article-first-stage-before-bare-offence"),
+    pytest.param("14 ч.1, 289 ч.3", ["289.3 attempt"], id="article-first-bare-numbers-with-parts"),
+    pytest.param("ст. 13 ч. 1, ст. 357 ч. 1", ["357.1 preparation"], id="article-first-preparation-before"),
+    # article first, the stage after
+    pytest.param("ст. 289 ч.3 ст.14", ["289.3 attempt"], id="article-first-stage-after"),
+    pytest.param("ст. 289 ч.3 ст.14 ч.1", ["289.3 attempt"], id="article-first-stage-after-with-part"),
+    pytest.param("ст. 289 ч. 3 (через ст. 14)", ["289.3 attempt"], id="article-first-stage-after-cherez"),
+    pytest.param("ст. 289 ч. 3 (ст. 14)", ["289.3 attempt"], id="article-first-stage-after-in-brackets"),
+    pytest.param("ст. 289 ч. 3 по ст. 14", ["289.3 attempt"], id="article-first-stage-after-po"),
+    pytest.param(
+        "ст. 289 ч. 3 с применением ст. 14", ["289.3 attempt"], id="article-first-stage-after-s-primeneniem"
+    ),
+    pytest.param("ст. 357 ч. 1 (через ст. 13)", ["357.1 preparation"], id="article-first-preparation-after"),
+    # parts as words, ordinal and cardinal, in any case
+    pytest.param("третья часть статьи 289", ["289.3"], id="words-ordinal-before-keyword"),
+    pytest.param("часть третья статьи 289", ["289.3"], id="words-ordinal-after-keyword"),
+    pytest.param("ч. третья ст. 289", ["289.3"], id="words-ordinal-after-abbreviation"),
+    pytest.param("статья 289 часть третья", ["289.3"], id="words-article-first"),
+    pytest.param("по части третьей статьи 289", ["289.3"], id="words-genitive"),
+    pytest.param("часть 3-я ст. 289", ["289.3"], id="words-numeral-with-ending"),
+    pytest.param("1-я часть ст. 342", ["342.1"], id="words-numeral-with-ending-before-keyword"),
+    pytest.param("часть три статьи 289", ["289.3"], id="words-cardinal"),
+    pytest.param("ЧАСТЬ ВТОРАЯ СТАТЬИ 342", ["342.2"], id="words-upper-case"),
+    pytest.param("части первая и вторая статьи 342", ["342.1", "342.2"], id="words-plural-after-keyword"),
+    pytest.param("первая и вторая части статьи 342", ["342.1", "342.2"], id="words-plural-before-keyword"),
+    pytest.param(
+        "часть первая статьи 14, часть третья статьи 289", ["289.3 attempt"], id="words-with-stage-before"
+    ),
+    pytest.param("part three of article 289", ["289.3"], id="words-en"),
+    # Belarusian
+    pytest.param("частка 3 артыкула 289", ["289.3"], id="be-part-first"),
+    pytest.param("частка трэцяя артыкула 289", ["289.3"], id="be-words"),
+    pytest.param("трэцяя частка артыкула 289", ["289.3"], id="be-words-before-keyword"),
+    pytest.param("арт. 289 частка трэцяя", ["289.3"], id="be-article-first-words"),
+    pytest.param("па частцы другой артыкула 342", ["342.2"], id="be-words-locative"),
+    pytest.param(
+        "частка першая арт. 14, частка трэцяя арт. 289 КК", ["289.3 attempt"], id="be-words-stage-before"
+    ),
+    pytest.param("арт. 14 ч. 1 арт. 289 ч. 3 КК", ["289.3 attempt"], id="be-article-first-stage-before"),
+    pytest.param("арт. 289 ч. 3 праз арт. 14", ["289.3 attempt"], id="be-stage-after-praz"),
+    pytest.param("арт. 289 ч. 3 з прымяненнем арт. 13", ["289.3 preparation"], id="be-preparation-after"),
+    pytest.param("ч. 2 арт. 293 і ч. 1 арт. 342 КК РБ", ["293.2", "342.1"], id="be-two-charges"),
+    # stage words
+    pytest.param("покушение на ч. 3 ст. 289", ["289.3 attempt"], id="stage-word-before"),
+    pytest.param("ч. 3 ст. 289 (покушение)", ["289.3 attempt"], id="stage-word-after-in-brackets"),
+    pytest.param("замах на ч. 3 арт. 289", ["289.3 attempt"], id="stage-word-be"),
+    pytest.param("приготовление к ч. 1 ст. 357", ["357.1 preparation"], id="stage-word-preparation"),
+    # plural parts and articles
+    pytest.param("ч.ч. 1, 2 ст. 342", ["342.1", "342.2"], id="plural-parts"),
+    pytest.param("чч. 2 и 3 ст. 361-1", ["361-1.2", "361-1.3"], id="plural-parts-suffixed-article"),
+    pytest.param("ч. 1, 2 и 3 ст. 342", ["342.1", "342.2", "342.3"], id="plural-three-parts"),
+    pytest.param("ст. 342 ч.ч. 1, 2", ["342.1", "342.2"], id="plural-parts-article-first"),
+    pytest.param("ст.ст. 293, 342", ["293", "342"], id="plural-articles"),
+    pytest.param(
+        "ст. 14, ч.ч. 1, 2 ст. 293", ["293.1 attempt", "293.2 attempt"], id="plural-parts-with-stage"
+    ),
+    # article numbers with a suffix, given with a part
+    pytest.param("ст. 361-1 ч.1", ["361-1.1"], id="suffix-article-first"),
+    pytest.param("ч. 1 ст. 361¹", ["361-1.1"], id="suffix-superscript"),
+    pytest.param("ст. 361¹", ["361-1"], id="suffix-superscript-without-part"),
+    # several charges in both orders
+    pytest.param(
+        "ст. 130 ч. 3; ч. 1 ст. 14, ч. 3 ст. 289", ["130.3", "289.3 attempt"], id="cell-orders-mixed"
+    ),
+    pytest.param(
+        "ч. 3 ст. 289 ст. 14, ч. 1 ст. 342", ["289.3 attempt", "342.1"], id="cell-stage-after-then-charge"
+    ),
+    pytest.param(
+        "ст. 289 ч. 3 ст. 14, ст. 342 ч. 1", ["289.3 attempt", "342.1"], id="cell-article-first-stage-after"
+    ),
+    pytest.param("ст. 130 ч. 3 ст. 342 ч. 1", ["130.3", "342.1"], id="cell-article-first-no-comma"),
+    pytest.param(
+        "ч. 1 ст. 14 ч. 3 ст. 289 ч. 1 ст. 342", ["289.3 attempt", "342.1"], id="cell-part-first-no-comma"
+    ),
+    pytest.param(
+        "ст. 368, ст. 14, ч. 3 ст. 289", ["368", "289.3 attempt"], id="cell-stage-between-lists-first"
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), BOTH_ORDERS)
+def test_parse_charges_reads_both_orders_with_certainty(text, expected):
+    assert certain(text) == expected
+
+
+def test_both_orders_table_covers_at_least_sixty_variants():
+    assert len(BOTH_ORDERS) >= 60
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ст. 14 ч. 1 ст. 289 ч. 3", "ст. 14 ч.1, ст. 289 ч.3", "ст. 14 ч. 1; ст. 289 ч. 3 через ст. 14"],
+)
+def test_parse_charges_article_first_attempt_keeps_the_capital_part(text):
+    # Issue 16: the part of art. 14 was read as the part of art. 289, which lowered a risk level.
+    charges = parse_charges(text).charges
+
+    assert [(c.article, c.part) for c in charges if c.article == "289"] == [("289", "3")]
+    assert all(charge.part != "1" for charge in charges if charge.article == "289")
+
+
+# (text, charges with "?" after an uncertain one, an alternative the uncertain charges offer)
+UNCERTAIN = [
+    pytest.param(
+        "ст. 14 ч. 1 ст. 289", ["289.1 attempt?"], ("289", "", ATTEMPT), id="part-between-stage-and-offence"
+    ),
+    pytest.param(
+        "ст. 289 ч. 3 ст. 342", ["289.3?", "342?"], ("342", "3", COMPLETED), id="part-between-two-offences"
+    ),
+    pytest.param(
+        "ч. 3 ст. 289, ст. 14", ["289.3 attempt?"], ("289", "3", COMPLETED), id="stage-after-a-comma"
+    ),
+    pytest.param(
+        "Art. 289(3), art. 14", ["289.3 attempt?"], ("289", "3", COMPLETED), id="stage-after-a-comma-en"
+    ),
+    pytest.param(
+        "ч.1 ст.342 ст.14 ч.3 ст.289",
+        ["342.1", "289.3 attempt?"],
+        ("289", "3", COMPLETED),
+        id="stage-between-two",
+    ),
+    pytest.param(
+        "ст. 289 ч. 3, ст. 14, ст. 342 ч. 1",
+        ["289.3", "342.1 attempt?"],
+        ("342", "1", COMPLETED),
+        id="stage-between-two-in-an-article-first-cell",
+    ),
+    pytest.param("14, 289 ч.3", ["289.3 attempt?"], ("289", "3", COMPLETED), id="stage-as-a-bare-number"),
+    pytest.param("289-3", ["289.3?"], ("289-3", "", COMPLETED), id="hyphen-bare"),
+    pytest.param("ст. 289-3", ["289-3?"], ("289", "3", COMPLETED), id="hyphen-after-keyword"),
+    pytest.param("ст. 130-1", ["130-1?"], ("130", "1", COMPLETED), id="suffix-without-part"),
+    pytest.param("ст. 361.1", ["361-1?"], ("361", "1", COMPLETED), id="dotted-suffix"),
+    pytest.param("ст. 342.1", ["342-1?"], ("342", "1", COMPLETED), id="dotted-suffix-or-part"),
+    pytest.param(
+        "ст. 14, ст.ст. 293, 342",
+        ["293 attempt?", "342 attempt?"],
+        ("342", "", COMPLETED),
+        id="stage-before-a-list",
+    ),
+]
+
+
+def flagged(charge: ParsedCharge) -> str:
+    return short(charge) + ("?" if charge.uncertain else "")
+
+
+@pytest.mark.parametrize(("text", "expected", "alternative"), UNCERTAIN)
+def test_parse_charges_flags_what_it_cannot_read_for_certain(text, expected, alternative):
+    result = parse_charges(text)
+
+    assert [flagged(charge) for charge in result.charges] == expected
+    assert result.problems == ()
+    offered = {a for charge in result.uncertain for a in charge.alternatives}
+    assert alternative in offered
+    for charge in result.uncertain:
+        assert (charge.article, charge.part, charge.stage) not in charge.alternatives
+
+
+def test_parse_charges_uncertain_reason_names_the_other_reading():
+    (charge,) = parse_charges("ст. 14 ч. 1 ст. 289").charges
+
+    assert "art. 289 without a part" in charge.uncertain
+
+
+def test_parse_result_uncertain_lists_only_uncertain_charges():
+    result = parse_charges("ч. 1 ст. 342; ст. 289-3")
+
+    assert [charge.article for charge in result.uncertain] == ["289-3"]
+
+
+def test_parsed_charge_new_fields_default_to_certain():
+    charge = ParsedCharge("342", "1", COMPLETED, "ч. 1 ст. 342")
+
+    assert (charge.uncertain, charge.alternatives) == ("", ())
+
+
+# (text, criminal charges, fragments under another code)
+OTHER_CODES = [
+    pytest.param("ч.1 ст.342 УК РБ, ст. 23.34 КоАП", ["342.1"], ["ст. 23.34 КоАП"], id="administrative-code"),
+    pytest.param("ст. 23.34 КоАП РБ", [], ["ст. 23.34 КоАП РБ"], id="administrative-code-alone"),
+    pytest.param(
+        "ч. 2 арт. 23.4 КаАП; ч. 1 арт. 342 КК", ["342.1"], ["ч. 2 арт. 23.4 КаАП"], id="administrative-be"
+    ),
+    pytest.param(
+        "ч.1 ст.342; ст. 23.34 Кодекса об административных правонарушениях",
+        ["342.1"],
+        ["ст. 23.34 Кодекса об административных правонарушениях"],
+        id="administrative-code-spelt-out",
+    ),
+    pytest.param("ч. 1 ст. 342 УК РФ", [], ["ч. 1 ст. 342 УК РФ"], id="russian-criminal-code"),
+    pytest.param("УК РФ ч. 1 ст. 342", [], ["УК РФ ч. 1 ст. 342"], id="russian-criminal-code-before"),
+    pytest.param(
+        "ч. 1 ст. 342 УК Российской Федерации",
+        [],
+        ["ч. 1 ст. 342 УК Российской Федерации"],
+        id="russian-spelt-out",
+    ),
+    pytest.param(
+        "ст. 14 КоАП, ч. 3 ст. 289", ["289.3"], ["ст. 14 КоАП"], id="other-code-article-is-no-stage"
+    ),
+    pytest.param("ч. 1 ст. 342 УК РБ", ["342.1"], [], id="own-criminal-code"),
+    pytest.param(
+        "ч. 1 ст. 342 Уголовного кодекса Республики Беларусь", ["342.1"], [], id="own-code-spelt-out"
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected", "other"), OTHER_CODES)
+def test_parse_charges_keeps_other_codes_out_of_the_charges(text, expected, other):
+    result = parse_charges(text)
+
+    assert [short(charge) for charge in result.charges] == expected
+    assert list(result.other_code) == other
+    assert set(other) <= set(result.problems)  # an importer that ignores other_code still reviews it
+
+
+def test_parse_charges_country_decides_whose_criminal_code_is_foreign():
+    text = "ч. 1 ст. 105 УК РФ"
+
+    assert [short(c) for c in parse_charges(text, country="RU").charges] == ["105.1"]
+    assert [short(c) for c in parse_charges(text, country="").charges] == ["105.1"]
+    assert parse_charges(text).charges == ()
+
+
+def test_parse_charges_point_within_a_part_keeps_the_part():
+    # The registry stores parts, not points: "п. 1 ч. 2 ст. 130" is part 2, the point stays in the text.
+    (charge,) = parse_charges("п. 1 ч. 2 ст. 130").charges
+
+    assert (charge.article, charge.part, charge.source_text) == ("130", "2", "п. 1 ч. 2 ст. 130")

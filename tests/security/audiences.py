@@ -1,9 +1,10 @@
 """Who may read which record through the API, restated from api/access.py for the crawl to
 check against: published people (not merged away) and what belongs to them, for every caller
-with a read scope; internal events too for read:restricted; articles and facilities for all."""
+with a read scope; internal events too for read:restricted; articles and facilities for all;
+a partner submission only for a write:submissions key of its own organisation."""
 
 from cases import choices
-from cases.models import Article, Case, CaseEvent, Charge, Facility, Person, RiskAssessment
+from cases.models import Article, Case, CaseEvent, Charge, Facility, Person, RiskAssessment, Submission
 
 
 def owner(obj) -> Person | None:
@@ -14,7 +15,7 @@ def owner(obj) -> Person | None:
         return obj.person
     if isinstance(obj, Charge | CaseEvent | RiskAssessment):
         return obj.case.person
-    if isinstance(obj, Article | Facility):
+    if isinstance(obj, Article | Facility | Submission):
         return None
     raise AssertionError(f"the attack suite does not know who may read a {type(obj).__name__}: teach owner()")
 
@@ -23,7 +24,9 @@ def is_public_person(person: Person) -> bool:
     return person.publication_state == choices.PublicationState.PUBLISHED and person.merged_into_id is None
 
 
-def visible_to(obj, *, reads: bool, sees_internal: bool) -> bool:
+def visible_to(obj, *, reads: bool, sees_internal: bool, own_submissions: bool = False) -> bool:
+    if isinstance(obj, Submission):  # every key of the crawl is of the organisation that has keys
+        return own_submissions and obj.organisation.api_keys.exists()
     if not reads:
         return False
     person = owner(obj)

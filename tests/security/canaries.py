@@ -21,12 +21,18 @@ Scope = PartnerAPIKey.Scope
 MARKER = "canary"
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 # What a key's scopes let it read beyond the public data (api/access.py, docs/api.md):
-# read:restricted adds internal notes and internal events of published records; the webhooks
-# scope lists its own organisation's subscriptions. Nothing else reaches any key.
+# read:restricted adds internal notes, internal events and external identifiers of published
+# records; the webhooks scope lists its own organisation's subscriptions; write:submissions reads
+# back its own organisation's submissions (their ids and states). Nothing else reaches any key.
 ANYONE = "anyone"  # planted in public fields: every reader must receive it (the detector works)
 RESTRICTED = "read:restricted"
 OWN_WEBHOOKS = "own webhooks"
-GRANTS_OF_SCOPE = {Scope.READ_RESTRICTED: RESTRICTED, Scope.WEBHOOKS: OWN_WEBHOOKS}
+OWN_SUBMISSIONS = "own submissions"
+GRANTS_OF_SCOPE = {
+    Scope.READ_RESTRICTED: RESTRICTED,
+    Scope.WEBHOOKS: OWN_WEBHOOKS,
+    Scope.WRITE_SUBMISSIONS: OWN_SUBMISSIONS,
+}
 
 
 @dataclass(frozen=True)

@@ -20,11 +20,29 @@ from drf_spectacular.generators import SchemaGenerator
 from api.serializers import article_id
 from cases import choices
 from cases.filtersets import PersonFilterSet
-from cases.models import Article, Case, CaseEvent, Charge, Facility, Person, RiskAssessment
+from cases.models import (
+    Article,
+    Case,
+    CaseEvent,
+    Charge,
+    ExternalIdentifier,
+    Facility,
+    Person,
+    RiskAssessment,
+    Submission,
+)
 from public.presenters import article_ref
 from registry import url_classes
 from tests.security.audiences import is_public_person, owner, visible_to
-from tests.security.canaries import RESTRICTED, Canary, CanaryRegistry, Leak, header_readings, readings
+from tests.security.canaries import (
+    OWN_SUBMISSIONS,
+    RESTRICTED,
+    Canary,
+    CanaryRegistry,
+    Leak,
+    header_readings,
+    readings,
+)
 from tests.security.planting import HIDDEN_SURNAMES, PUBLISHED_SURNAME, PlantedRegistry
 
 LANGUAGES = [code for code, _ in settings.LANGUAGES]
@@ -49,6 +67,10 @@ class Caller:
     @property
     def sees_internal(self) -> bool:
         return RESTRICTED in self.grants
+
+    @property
+    def reads_own_submissions(self) -> bool:
+        return OWN_SUBMISSIONS in self.grants
 
     def client(self) -> Client:
         headers = {"HTTP_AUTHORIZATION": f"Api-Key {self.api_key}"} if self.api_key else {}
@@ -177,6 +199,13 @@ def query_values(name: str, registry: PlantedRegistry, probe: str) -> list[str]:
         "page_size": ["1", "200"],
         "since": ["0", "1"],
         "limit": ["1", "500"],
+        # Every planted person's page on the list (hidden people's too: a key must not find them
+        # by it; these hold no canary, the list row ids do), one nobody carries, one without a colon.
+        "external_id": [
+            *(str(e) for e in ExternalIdentifier.objects.filter(scheme="url").order_by("pk")),
+            "prisoners-list:0",
+            "no-colon",
+        ],
     }
     if name not in pool:
         raise AssertionError(
@@ -203,7 +232,12 @@ def filterset_values(filterset_class, registry, probe) -> dict[str, list[str]]:
 
 
 def visible(obj, caller: Caller) -> bool:
-    return visible_to(obj, reads=caller.reads, sees_internal=caller.sees_internal)
+    return visible_to(
+        obj,
+        reads=caller.reads,
+        sees_internal=caller.sees_internal,
+        own_submissions=caller.reads_own_submissions,
+    )
 
 
 def describe(obj) -> str:
@@ -240,6 +274,8 @@ def detail_objects(model, per_kind: int = 2):
 
 
 def _kind(obj):
+    if isinstance(obj, Submission):
+        return (obj.organisation_id, obj.state)
     person = owner(obj)
     if person is None:
         return ()
@@ -253,6 +289,7 @@ def _all_objects(model):
         CaseEvent: ["case__person"],
         RiskAssessment: ["case__person"],
         Article: ["jurisdiction"],
+        Submission: ["organisation"],
     }.get(model, [])
     if model is Article:
         return _charged_articles()

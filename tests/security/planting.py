@@ -21,7 +21,9 @@ from cases.models import (
     CaseEvent,
     Charge,
     DuplicateCandidate,
+    Contradiction,
     ImportRun,
+    KeptCell,
     Jurisdiction,
     Organisation,
     PartnerAPIKey,
@@ -38,9 +40,10 @@ from cases.protection.permissions import EDITOR, PUBLISHER, SOURCES, VIEWER, syn
 from cases.risk.assessment import assess_case
 from cases.services import NameSpec, intake, merging
 from cases.transfer.law_loader import load_law
+from cases.transfer.notation import parse_charges
 from tests.factories import FacilityFactory, UserFactory, article, jurisdiction
 from tests.security.audiences import is_public_person, owner
-from tests.security.canaries import ANYONE, OWN_WEBHOOKS, RESTRICTED, CanaryRegistry
+from tests.security.canaries import ANYONE, OWN_SUBMISSIONS, OWN_WEBHOOKS, RESTRICTED, CanaryRegistry
 
 D = datetime.date
 Scope = PartnerAPIKey.Scope
@@ -278,10 +281,19 @@ class _Planter:
         services.resolve_charge_to_review(
             item=review, by=self.editor, note=c.text(f"{state} person: charge review note")
         )
+        # read:restricted keys receive a published person's external identifiers (docs/api.md).
         services.add_external_identifier(
             person=person,
             scheme="prisoners-list",
-            value=c.text(f"{state} person: external identifier"),
+            value=c.text(f"{state} person: external identifier", internal_audience),
+            by=self.editor,
+        )
+        # Their page on the list holds no canary, so the crawl looks people up by it without
+        # sending one (as HIDDEN_SURNAMES does for names).
+        services.add_external_identifier(
+            person=person,
+            scheme="url",
+            value=f"https://list.example.org/p/{state}-{secrets.token_hex(4)}",
             by=self.editor,
         )
         return case
@@ -368,7 +380,7 @@ class _Planter:
                 "detention_date": D(2026, 1, 10),
                 "detention_place": c.text(f"{state} submission: detention place"),
                 "region": self.region_hidden.code,
-                "articles": [c.text(f"{state} submission: article as reported")],
+                "articles": [c.text(f"{state} submission: article as reported"), "ч. 3 ст. 289"],
                 "description": c.text(f"{state} submission: description"),
                 "source_url": f"https://example.org/{c.text(f'{state} submission: source URL')}",
                 "contact": c.text(f"{state} submission: reporter contact"),
@@ -377,7 +389,10 @@ class _Planter:
         intake.receive_submission(organisation=self.partner, payload=payload("pending"))
         accepted = intake.receive_submission(organisation=self.partner, payload=payload("accepted"))
         accepted = intake.accept_submission(
-            submission=accepted, by=self.editor, note=c.text("accepted submission: moderation note")
+            submission=accepted,
+            by=self.editor,
+            read_articles=parse_charges,
+            note=c.text("accepted submission: moderation note"),
         )
         c.add(accepted.person.slug, "accepted submission: its draft person's slug")
         self.submitted_person = accepted.person
@@ -397,13 +412,28 @@ class _Planter:
             fields=["contacts"],
             via=f"GET /admin/cases/person/{c.text('audit entry: via')}/",
         )
-        ImportRun.objects.create(
+        run = ImportRun.objects.create(
             created_by=self.editor,
             file_name=f"{c.text('import run: file name')}.xlsx",
             file_sha256="0" * 64,
             mapping="standard",
             state=ImportRun.State.IMPORTED,
             report={"problems": [c.text("import run: report")]},
+        )
+        # A list's free column kept verbatim with the run, on a published person: staff only.
+        KeptCell.objects.create(
+            run=run,
+            row=2,
+            column=c.text("kept cell: column"),
+            text=c.text("kept cell: text"),
+            reason=KeptCell.Reason.UNMAPPED,
+            person=self.person,
+        )
+        Contradiction.objects.create(
+            person=self.person,
+            case=self.person.cases.first(),
+            kind=Contradiction.Kind.SOURCES_DISAGREE,
+            text=c.text("contradiction: text"),
         )
         low, high = sorted([self.person, self.draft_person], key=lambda p: p.pk)
         DuplicateCandidate.objects.create(
@@ -452,8 +482,14 @@ def register_hidden_ids(canaries: CanaryRegistry) -> None:
                 canaries.add(
                     str(obj.public_id), f"public id of an internal event ({person.slug})", [RESTRICTED]
                 )
-    for submission in Submission.objects.all():
-        canaries.add(str(submission.public_id), f"public id of a {submission.state} partner submission")
+    for submission in Submission.objects.select_related("organisation"):
+        # The keys of the crawl are all of one organisation: they read back its submissions only.
+        own = submission.organisation.api_keys.exists()
+        canaries.add(
+            str(submission.public_id),
+            f"public id of a {submission.state} partner submission ({'own' if own else 'another'})",
+            [OWN_SUBMISSIONS] if own else [],
+        )
 
 
 # Encrypted fields, by construction -------------------------------------------------------------

@@ -14,6 +14,7 @@ from cases.models import PartnerAPIKey, PersonQuerySet, Submission
 from tests.security.canaries import (
     ANYONE,
     GRANTS_OF_SCOPE,
+    OWN_SUBMISSIONS,
     OWN_WEBHOOKS,
     RESTRICTED,
     CanaryRegistry,
@@ -143,6 +144,7 @@ def test_restricted_and_webhook_canaries_have_an_audience(planted):
     """The positive controls above compare against these: without them the crawl proves nothing."""
     assert _allowed_canaries(planted, RESTRICTED)
     assert _allowed_canaries(planted, OWN_WEBHOOKS)
+    assert _allowed_canaries(planted, OWN_SUBMISSIONS)
     assert _allowed_canaries(planted, ANYONE)
 
 

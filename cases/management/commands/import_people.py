@@ -6,8 +6,9 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.models import Jurisdiction
+from cases.models import ImportProfile, Jurisdiction
 from cases.transfer.importing import MAPPINGS, UnreadableFile, get_mapping, run_import
+from cases.transfer.importing.mappings import ProfileError
 
 
 def _date(text: str) -> datetime.date:
@@ -26,7 +27,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="a .csv (UTF-8) or .xlsx file")
-        parser.add_argument("--mapping", required=True, choices=sorted(MAPPINGS), help="the column layout")
+        parser.add_argument(
+            "--mapping",
+            "--profile",
+            dest="mapping",
+            required=True,
+            help=f"the import profile's code (shipped: {', '.join(sorted(MAPPINGS))}, or one saved in "
+            "the admin)",
+        )
         parser.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
         parser.add_argument("--jurisdiction", default="BY", help="whose criminal code the charges are under")
         parser.add_argument("--user", help="the staff username recorded as the author of every change")
@@ -54,10 +62,15 @@ class Command(BaseCommand):
         if not Jurisdiction.objects.filter(code=options["jurisdiction"]).exists():
             raise CommandError(f"Unknown jurisdiction {options['jurisdiction']!r}: run load_law first?")
         try:
+            mapping = get_mapping(options["mapping"])
+        except (ValueError, ProfileError) as error:
+            raise CommandError(str(error)) from None
+        try:
             report = run_import(
                 path.read_bytes(),
                 file_name=path.name,
-                mapping=get_mapping(options["mapping"]),
+                mapping=mapping,
+                profile=ImportProfile.objects.filter(code=options["mapping"]).first(),
                 by=by,
                 jurisdiction=options["jurisdiction"],
                 dry_run=options["dry_run"],

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from cases.transfer.importing.mappings import install_shipped_profiles
 from cases.transfer.law_loader import LawDataError, available_codes, load_law
 
 
@@ -21,3 +22,5 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         for line in report.lines():
             self.stdout.write(line)
+        for code in install_shipped_profiles():
+            self.stdout.write(f"import profile {code}: added from the shipped profiles")

@@ -24,7 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from cases import choices
+from cases import choices, services
 from cases.exceptions import RefusedChange
 from cases.identity.names import name_key
 from cases.models import (
@@ -39,8 +39,9 @@ from cases.models import (
     PersonName,
 )
 from cases.risk import queue as assessment_queue
+from cases.transfer.importing.facilities import resolve_facility
 from cases.transfer.importing.outcomes import Issue, RowOutcome
-from cases.transfer.importing.references import facility_key, unknown_article_reason
+from cases.transfer.importing.references import uncertain_reason, unknown_article_reason
 
 BATCH = 500
 Action = ChangeRecord.Action
@@ -124,6 +125,7 @@ def _plan(importer, row, articles, facilities) -> _Plan:
             CaseEvent(
                 kind=choices.EventKind.DETAINED,
                 date=case.detention_date,
+                date_precision=case.detention_date_precision,
                 text=case.detention_place,
                 is_public=True,
             )
@@ -152,6 +154,9 @@ def _plan(importer, row, articles, facilities) -> _Plan:
     if parsed is not None:
         for charge in parsed.charges:
             article = articles.get((charge.article, charge.part))
+            if charge.uncertain:
+                review(charge.source_text, uncertain_reason(charge), charge)
+                continue
             if article is None:
                 review(charge.source_text, unknown_article_reason(charge, articles), charge)
                 continue
@@ -163,14 +168,12 @@ def _plan(importer, row, articles, facilities) -> _Plan:
 
     name = values.get("facility")
     if name is not None:
-        facility = facilities.get(facility_key(name))
-        if facility is None:
-            plan.warnings.append(
-                Issue(
-                    row.number, importer.column("facility"), f"no facility named '{name[:80]}': not recorded"
-                )
-            )
-        else:
+        facility, warning = resolve_facility(
+            facilities, name, jurisdiction=importer.jurisdiction, by=importer.by
+        )
+        if warning:
+            plan.warnings.append(Issue(row.number, importer.column("facility"), warning))
+        if facility is not None:
             on = case.detention_date or importer.report.reclassified_on
             plan.stay = FacilityStay(facility=facility, start_date=on)
             plan.events.append(
@@ -179,7 +182,9 @@ def _plan(importer, row, articles, facilities) -> _Plan:
     for target, kind in (("release_date", choices.EventKind.RELEASED), ("died_on", choices.EventKind.DIED)):
         date = values.get(target)
         if date is not None:
-            plan.events.append(CaseEvent(kind=kind, date=date, is_public=True))
+            plan.events.append(
+                CaseEvent(kind=kind, date=date, date_precision=values[f"{target}_precision"], is_public=True)
+            )
     return plan
 
 
@@ -209,6 +214,7 @@ def _write(importer, plans: list[_Plan]) -> None:
     create(Person, [p.person for p in plans])
     for plan in plans:
         plan.name.person = plan.person
+        plan.row.written_person = plan.person
         for ext in plan.ids:
             ext.person = plan.person
         plan.case.person = plan.person
@@ -233,6 +239,9 @@ def _write(importer, plans: list[_Plan]) -> None:
         [record for plan in plans for record in _change_records(plan)], batch_size=BATCH
     )
     assessment_queue.request_assessment([p.case.pk for p in plans])
+    services.check_cases_contradictions(
+        case_ids=[p.case.pk for p in plans], by=importer.by, import_run=importer.import_run
+    )
 
 
 def _change_records(plan: _Plan) -> list[ChangeRecord]:

@@ -38,6 +38,31 @@ def check_not_formula(text: str) -> str:
     return text.strip()
 
 
+# Yes and no, for columns that say whether something holds ("recognised": да / так / yes).
+YES_WORDS = {"да", "так", "yes", "y", "true", "1", "+", "признан", "признана", "прызнаны", "прызнаная"}
+NO_WORDS = {"нет", "не", "no", "n", "false", "0", "не признан", "не прызнаны"}
+
+
+def read_yes_no(text: str) -> bool:
+    word = fold(text)
+    if word in YES_WORDS:
+        return True
+    if word in NO_WORDS:
+        return False
+    raise CellProblem(f"'{text[:20]}' is neither yes nor no for this import (да/нет, так/не, yes/no)")
+
+
+_LINK = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
+
+
+def read_link(text: str) -> str:
+    """A web address (http or https), the first one when a cell holds text around it."""
+    match = _LINK.search(text)
+    if not match:
+        raise CellProblem("is not a link: write the address starting with http:// or https://")
+    return match.group(0).rstrip(".,;)")
+
+
 # Names ----------------------------------------------------------------------------------------
 
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
@@ -164,10 +189,17 @@ _REGIME_WORDS = (
 )
 
 
-def read_sentence(text: str) -> Sentence:
+def read_sentence(
+    text: str, *, kind_words: dict[str, str] | None = None, regime_words: dict[str, str] | None = None
+) -> Sentence:
     """A sentence from words such as "3 года колонии общего режима", "2 г. 6 мес.", "5 лет", "штраф",
-    "2 года ограничения свободы с направлением в ИУОТ" (restriction of freedom, open type)."""
+    "2 года ограничения свободы с направлением в ИУОТ" (restriction of freedom, open type).
+
+    `kind_words` and `regime_words` are an import profile's own words (folded word -> code), looked
+    for before the registry's: a list that writes "химия" or "ИК-общ." says so in its profile."""
     low = text.casefold().replace("ё", "е")
+    kind_table = tuple((code, (word,)) for word, code in (kind_words or {}).items()) + _KIND_WORDS
+    regime_table = tuple((code, (word,)) for word, code in (regime_words or {}).items()) + _REGIME_WORDS
     # "домашний арест" is a pre-trial measure, not the arrest sentence.
     if "домашн" in low and ("арест" in low or "арышт" in low) and not _YEARS.search(low):
         raise CellProblem("house arrest is a pre-trial measure, not a sentence: put it in the status")
@@ -181,7 +213,7 @@ def read_sentence(text: str) -> Sentence:
         months = (months or 0) + int(match.group(1))
     if months is not None and months >= 12:
         years, months = (years or 0) + months // 12, months % 12 or None
-    kind = next((k for k, words in _KIND_WORDS if any(w in low for w in words)), None)
+    kind = next((k for k, words in kind_table if any(w in low for w in words)), None)
     if kind in (K.DEATH, K.LIFE):
         return Sentence(kind)
     if kind == K.FINE and (years or months):
@@ -196,7 +228,7 @@ def read_sentence(text: str) -> Sentence:
         return Sentence(kind)
     if not (years or months):
         raise CellProblem("names a sentence without its term in years or months")
-    regime = next((r for r, words in _REGIME_WORDS if any(w in low for w in words)), "")
+    regime = next((r for r, words in regime_table if any(w in low for w in words)), "")
     if kind == K.DEPRIVATION_OF_LIBERTY and regime in (R.OPEN_TYPE, R.HOME):
         regime = ""
     if kind == K.RESTRICTION_OF_FREEDOM and regime not in (R.OPEN_TYPE, R.HOME):

@@ -31,7 +31,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from cases import choices, services
+from cases import choices, partial_dates, services
 from cases.exceptions import RefusedChange
 from cases.identity.names import name_key
 from cases.models import (
@@ -41,8 +41,10 @@ from cases.models import (
     Charge,
     ExternalIdentifier,
     FacilityStay,
+    ImportProfile,
     ImportRun,
     Jurisdiction,
+    KeptCell,
     Person,
     PersonName,
     Source,
@@ -50,21 +52,23 @@ from cases.models import (
 from cases.transfer.importing import cells
 from cases.transfer.importing.bulk import create_new_people
 from cases.transfer.importing.dates import DateProblem, parse_partial_date
-from cases.transfer.importing.mappings import IGNORED, URL_SCHEME, Mapping
+from cases.transfer.importing.facilities import FacilityIndex, resolve_facility
+from cases.transfer.importing.mappings import HELD, IGNORED, URL_SCHEME, YES, Mapping
 from cases.transfer.importing.outcomes import Issue, RowOutcome
 from cases.transfer.importing.reader import Cell, UnreadableFile, read_table
 from cases.transfer.importing.references import (
     ArticleIndex,
-    facilities_by_name,
-    facility_key,
+    uncertain_reason,
     unknown_article_reason,
 )
 from cases.transfer.notation import parse_charges
 
 TEXT_FIELDS = {"external_id", "url", "name", "court", "judge", "prosecutor", "facility"}
 DATE_FIELDS = {"birth_date", "detention_date", "verdict_date", "recognised_on", "release_date", "died_on"}
-# Case fields that have no precision of their own: a partial date is stored as its first day.
-CASE_DATE_FIELDS = {"detention_date", "verdict_date", "recognised_on"}
+# Case dates, each stored with its precision (`<field>_precision`).
+CASE_DATE_FIELDS = ("detention_date", "verdict_date", "recognised_on")
+# How the cells of several columns feeding one field are read together.
+JOINERS = {"sentence": " ", "articles": ", "}
 CURRENT_CHARGE_STATES = (choices.ChargeState.ACTIVE, choices.ChargeState.CONVICTED)
 CHUNK = 900  # ids per IN (...) query: under SQLite's variable limit on any build
 # From this many new people in one file they are written in bulk (cases.transfer.importing.bulk); fewer go
@@ -92,6 +96,9 @@ class ImportReport:
     warnings: list[Issue] = field(default_factory=list)
     outcomes: list[RowOutcome] = field(default_factory=list)
     import_run_id: int | None = None
+    # Every column of the file and what it was read as (ColumnReading.as_json), in file order.
+    columns: list[dict] = field(default_factory=list)
+    kept_cells: int = 0
 
     def count(self, action: str) -> int:
         return sum(1 for outcome in self.outcomes if outcome.action == action)
@@ -129,6 +136,8 @@ class ImportReport:
             "reclassified_on": self.reclassified_on.isoformat(),
             "problems": [asdict(i) for i in self.problems],
             "warnings": [asdict(i) for i in self.warnings],
+            "columns": self.columns,
+            "kept_cells": self.kept_cells,
             # Unchanged rows are only counted: a re-import of 10,000 rows stays a small record.
             "rows": [asdict(o) for o in self.outcomes if o.action != "unchanged"],
         }
@@ -148,6 +157,8 @@ class ImportReport:
         ]
         if self.dry_run and self.would_refuse:
             out.append("A real run of this file would be refused.")
+        for column in self.columns:
+            out.append(f"column {column['column']!r}: {column['summary']}")
         out += [f"problem: {issue}" for issue in self.problems]
         out += [f"warning: {issue}" for issue in self.warnings]
         for outcome in self.outcomes:
@@ -167,6 +178,49 @@ class ParsedRow:
     warnings: list[Issue] = field(default_factory=list)
     person: Person | None = None
     case: Case | None = None
+    # (column, text, KeptCell.Reason) of the cells no field took, kept with the run.
+    kept: list[tuple[str, str, str]] = field(default_factory=list)
+    written_person: Person | None = None  # the person the row created or updated
+
+
+# Words a column summary may show: vocabulary answers are the list's own words, never personal.
+SHOWN_WORDS = ("status", "sex", "sentence", "recognised")
+MAX_SHOWN_WORDS = 30
+
+
+@dataclass
+class ColumnReading:
+    """What one column of the file was read as, over every row: the dry run's column table."""
+
+    column: str
+    target: str  # a field, IGNORED for a column kept as it is, "" for a column the profile lacks
+    read: int = 0
+    empty: int = 0
+    doubtful: int = 0
+    readings: dict = field(default_factory=dict)  # the list's word -> what it was read as
+
+    def note(self, word: str, reading: str) -> None:
+        if len(self.readings) < MAX_SHOWN_WORDS or word in self.readings:
+            self.readings[word] = reading
+
+    def as_json(self) -> dict:
+        if self.target == IGNORED:
+            summary = f"feeds no field: {self.read} cells kept verbatim with the import"
+        elif not self.target:
+            summary = f"not in the profile: {self.read} cells kept verbatim with the import"
+        else:
+            summary = f"read as {self.target}: {self.read} read, {self.empty} empty"
+            if self.doubtful:
+                summary += f", {self.doubtful} not understood (kept for review or refused)"
+        return {
+            "column": self.column,
+            "field": self.target,
+            "read": self.read,
+            "empty": self.empty,
+            "doubtful": self.doubtful,
+            "readings": dict(self.readings),
+            "summary": summary,
+        }
 
 
 class _Rollback(Exception):
@@ -185,11 +239,15 @@ class Importer:
         self.header_of: dict[str, str] = {}
         self.source: Source | None = None
         self.import_run: ImportRun | None = None
+        self.readings: dict[str, ColumnReading] = {}
 
     # -- header and cells
 
     def read_header(self, headers: list[str]) -> list[tuple[int, str, str]]:
-        """(index, header, field) of every mapped column; unknown and repeated columns are problems."""
+        """(index, header, target) of every named column: its field, IGNORED for a column the
+        profile reads and does not store, "" for one the profile does not name (kept, with a
+        warning: the file may not be the layout the user chose). A repeated field, except one
+        several columns may feed, is a problem; so is a required column that is missing."""
         columns, seen = [], set()
         for index, header in enumerate(headers):
             if not header:
@@ -197,16 +255,24 @@ class Importer:
                 continue
             target = self.mapping.field_for(header)
             if target is None:
-                self.report.problems.append(
-                    Issue(1, header, f"unknown column for the {self.mapping.code} layout")
+                self.report.warnings.append(
+                    Issue(
+                        1,
+                        header,
+                        f"not a column of the {self.mapping.code} profile: its cells are kept verbatim "
+                        "with the import for staff to read (add it to the profile to read it)",
+                    )
                 )
-                continue
-            if target in seen and target != IGNORED:
+                target = ""
+            elif target in seen and target not in (IGNORED, *JOINERS):
                 self.report.problems.append(Issue(1, header, "a second column for the same field"))
                 continue
             seen.add(target)
-            if target != IGNORED:
-                columns.append((index, header, target))
+            columns.append((index, header, target))
+            self.readings[header] = ColumnReading(header, target)
+            if target in self.header_of and target in JOINERS:
+                self.header_of[target] += f" + {header}"  # "decision + penalty": both columns named
+            elif target not in (IGNORED, ""):
                 self.header_of[target] = header
         for required in self.mapping.required:
             if required not in seen:
@@ -218,14 +284,22 @@ class Importer:
 
     def parse_row(self, number: int, cells_in_row: list[Cell], columns, stray: int) -> ParsedRow:
         row = ParsedRow(number)
-        raw = {}
+        raw: dict = {}
         for index, header, target in columns:
             cell = cells_in_row[index]
+            reading = self.readings[header]
             if cell.is_formula:
                 row.problems.append(Issue(number, header, "a formula is refused: paste the value instead"))
                 continue
             value = cell.value
             if cell.is_empty or (isinstance(value, str) and cells.fold(value) in cells.PLACEHOLDERS):
+                reading.empty += 1
+                continue
+            reading.read += 1
+            if target in (IGNORED, ""):
+                # Kept as the cell was written (a formula-like text too: it is stored, never exported
+                # to a spreadsheet, and shown to staff as text).
+                row.kept.append((header, _text(value), KeptCell.Reason.UNMAPPED))
                 continue
             if isinstance(value, str) and target not in DATE_FIELDS:
                 try:
@@ -233,12 +307,29 @@ class Importer:
                 except cells.CellProblem as problem:
                     row.problems.append(Issue(number, header, str(problem)))
                     continue
-            raw[target] = value
+            if target in JOINERS and target in raw:
+                raw[target] = f"{_text(raw[target])}{JOINERS[target]}{_text(value)}"
+            else:
+                raw[target] = value
         if stray:
             row.problems.append(Issue(number, "", f"{stray} value(s) in columns without a name"))
 
         def problem(target, reason):
             row.problems.append(Issue(number, self.column(target), reason))
+
+        def doubtful(target, reason):
+            """An unreadable value: refuses the row in an essential field, else a warning and the
+            cell kept for review; the field is then not written."""
+            for header in self.column(target).split(" + "):
+                if header in self.readings:
+                    self.readings[header].doubtful += 1
+            if target in self.mapping.essential:
+                problem(target, reason)
+                return
+            row.warnings.append(
+                Issue(number, self.column(target), f"{reason}: not recorded; the cell is kept for review")
+            )
+            row.kept.append((self.column(target), _text(raw[target]), KeptCell.Reason.UNKNOWN_VALUE))
 
         values = row.values
         for target in ("external_id", "url", "court", "judge", "prosecutor", "facility", "name"):
@@ -248,26 +339,9 @@ class Importer:
             try:
                 date, precision = parse_partial_date(raw[target], today=self.today)
             except DateProblem as error:
-                if target in ("recognised_on", "died_on", "release_date") and not _looks_like_date(
-                    raw[target]
-                ):
-                    row.warnings.append(
-                        Issue(number, self.column(target), "not a date, so nothing was recorded from it")
-                    )
-                else:
-                    problem(target, str(error))
+                doubtful(target, str(error))
                 continue
-            values[target] = date
-            if target == "birth_date":
-                values["birth_date_precision"] = precision
-            elif precision != choices.DatePrecision.DAY:
-                row.warnings.append(
-                    Issue(
-                        number,
-                        self.column(target),
-                        f"known only to the {precision}: stored as the first day, {date.isoformat()}",
-                    )
-                )
+            values[target], values[f"{target}_precision"] = date, precision
         if "name" in values:
             try:
                 values["script"], values["name_kind"] = cells.name_script(values["name"])
@@ -277,36 +351,89 @@ class Importer:
         elif "name" in self.mapping.required:
             problem("name", "the name is empty")
         if "sex" in raw:
+            text = _text(raw["sex"])
             try:
-                values["sex"] = cells.read_sex(_text(raw["sex"]))
+                values["sex"] = self.mapping.word("sex", text) or cells.read_sex(text)
+                self._note("sex", text, values["sex"])
             except cells.CellProblem as error:
-                problem("sex", str(error))
-        if "status" in raw:
-            has_verdict = "verdict_date" in values or "sentence" in raw
-            try:
-                values["status"] = cells.read_status(_text(raw["status"]), has_verdict=has_verdict)
-            except cells.CellProblem as error:
-                problem("status", str(error))
+                doubtful("sex", str(error))
         if "sentence" in raw:
+            text = _text(raw["sentence"])
             try:
-                values["sentence"] = cells.read_sentence(_text(raw["sentence"]))
+                values["sentence"] = cells.read_sentence(
+                    text,
+                    kind_words=self.mapping.words("sentence_kind"),
+                    regime_words=self.mapping.words("regime"),
+                )
+                self._note("sentence", text, _sentence_words(values["sentence"]))
             except cells.CellProblem as error:
-                problem("sentence", f"the sentence {error}")
+                doubtful("sentence", f"the sentence {error}")
+        if "status" in raw:
+            text = _text(raw["status"])
+            has_verdict = "verdict_date" in values or "sentence" in values
+            word = self.mapping.word("status", text)
+            try:
+                if word == HELD:
+                    values["status"] = (
+                        choices.CaseStatus.CONVICTED if has_verdict else choices.CaseStatus.DETAINED
+                    )
+                else:
+                    values["status"] = word or cells.read_status(text, has_verdict=has_verdict)
+                self._note("status", text, values["status"] if word != HELD else "held: by the verdict")
+            except cells.CellProblem as error:
+                doubtful("status", str(error))
+        if "recognised" in raw:
+            text = _text(raw["recognised"])
+            word = self.mapping.word("recognition", text)
+            try:
+                values["recognised"] = word == YES if word else cells.read_yes_no(text)
+                self._note("recognised", text, "yes" if values["recognised"] else "no")
+            except cells.CellProblem as error:
+                doubtful("recognised", str(error))
+        if "recognition_statement" in raw:
+            try:
+                values["recognition_statement"] = cells.read_link(_text(raw["recognition_statement"]))
+            except cells.CellProblem as error:
+                # Some exports of the same list put the statement's date where others put its
+                # link: a date is read as the recognition date rather than lost.
+                try:
+                    day, precision = parse_partial_date(raw["recognition_statement"], today=self.today)
+                except DateProblem:
+                    doubtful("recognition_statement", f"the cell {error}")
+                else:
+                    values.setdefault("recognised_on", day)
+                    values.setdefault("recognised_on_precision", precision)
         if "articles" in raw:
             values["articles"] = parse_charges(
                 _text(raw["articles"]),
                 attempt_article=self.jurisdiction.attempt_article,
                 preparation_article=self.jurisdiction.preparation_article,
+                country=self.jurisdiction.code,
             )
         if "external_id" not in values and "url" not in values:
             problem(
                 "external_id",
                 "neither id nor url: without an identifier a re-import would create the person again",
             )
-        detained, verdict = values.get("detention_date"), values.get("verdict_date")
-        if detained and verdict and verdict < detained:
+        detained = partial_dates.period(
+            values.get("detention_date"), values.get("detention_date_precision", "unknown")
+        )
+        verdict = partial_dates.period(
+            values.get("verdict_date"), values.get("verdict_date_precision", "unknown")
+        )
+        if detained and verdict and verdict[1] < detained[0]:
             problem("verdict_date", "the verdict date is before the detention date")
+        elif not row.problems:
+            # Facts that cannot all be true are written (nothing is lost) and flagged on the record
+            # for staff (cases.services.contradictions); the report says so for the row.
+            for text in services.row_contradictions(values):
+                row.warnings.append(Issue(number, "", f"contradiction, flagged for staff: {text}"))
         return row
+
+    def _note(self, target: str, word: str, reading: str) -> None:
+        column = self.readings.get(self.column(target).split(" + ")[-1])
+        if column is not None and target in SHOWN_WORDS:
+            column.note(word[:60], str(reading))
 
     # -- matching
 
@@ -519,6 +646,7 @@ class Importer:
         changes += self._apply_charges(row, case, articles)
         changes += self._apply_facility(row, case, facilities)
         changes += self._apply_events(row, case)
+        row.written_person = person
         if row.person is None:
             return RowOutcome(row.number, "created", ["new person and case"])
         return RowOutcome(row.number, "updated" if changes else "unchanged", changes)
@@ -532,15 +660,18 @@ class Importer:
 
     def _case_fields(self, row: ParsedRow) -> dict:
         values = row.values
-        out = {
-            f: values[f]
-            for f in ("status", "detention_date", "verdict_date", "court", "judge", "prosecutor")
-            if f in values
-        }
-        if "recognised_on" in values:
-            out["recognised_on"] = values["recognised_on"]
-            if self.mapping.recognised_by and not (row.case and row.case.recognised_by):
-                out["recognised_by"] = self.mapping.recognised_by
+        out = {f: values[f] for f in ("status", "court", "judge", "prosecutor") if f in values}
+        for target in CASE_DATE_FIELDS:
+            if target in values:
+                out[target] = values[target]
+                out[f"{target}_precision"] = values[f"{target}_precision"]
+        if "recognition_statement" in values:
+            out["recognition_statement_url"] = values["recognition_statement"]
+        recognised = (
+            "recognised_on" in values or "recognition_statement" in values or values.get("recognised")
+        )
+        if recognised and self.mapping.recognised_by and not (row.case and row.case.recognised_by):
+            out["recognised_by"] = self.mapping.recognised_by
         if sentence := values.get("sentence"):
             out.update(
                 sentence_kind=sentence.kind,
@@ -562,10 +693,11 @@ class Importer:
         column = self.column("articles")
         for charge in parsed.charges:
             article = articles.get((charge.article, charge.part))
-            if article is None:
-                self._review(
-                    row, case, charge.source_text, unknown_article_reason(charge, articles), charge, changes
+            if charge.uncertain or article is None:
+                reason = (
+                    uncertain_reason(charge) if charge.uncertain else unknown_article_reason(charge, articles)
                 )
+                self._review(row, case, charge.source_text, reason, charge, changes)
                 continue
             wanted.append((article, charge.stage))
         for fragment in parsed.problems:
@@ -645,11 +777,10 @@ class Importer:
         name = row.values.get("facility")
         if name is None:
             return []
-        facility = facilities.get(facility_key(name))
+        facility, warning = resolve_facility(facilities, name, jurisdiction=self.jurisdiction, by=self.by)
+        if warning:
+            row.warnings.append(Issue(row.number, self.column("facility"), warning))
         if facility is None:
-            row.warnings.append(
-                Issue(row.number, self.column("facility"), f"no facility named '{name[:80]}': not recorded")
-            )
             return []
         open_stay = case.open_stays[0] if case.open_stays else None
         if open_stay is not None and open_stay.facility_id == facility.pk:
@@ -671,7 +802,14 @@ class Importer:
             date = row.values.get(target)
             if date is None or (kind, date) in known:
                 continue
-            services.record_event(case=case, kind=kind, date=date, is_public=True, by=self.by)
+            services.record_event(
+                case=case,
+                kind=kind,
+                date=date,
+                date_precision=row.values[f"{target}_precision"],
+                is_public=True,
+                by=self.by,
+            )
             if row.person is not None:
                 changes.append(f"{kind} event added")
         return changes
@@ -701,6 +839,7 @@ def run_import(
     mapping: Mapping,
     by=None,
     jurisdiction: str = "BY",
+    profile: ImportProfile | None = None,
     dry_run: bool = False,
     all_or_nothing: bool = True,
     reclassified_on: datetime.date | None = None,
@@ -734,7 +873,7 @@ def run_import(
         report.problems.append(Issue(None, "", "the file has a header but no rows"))
     importer.match([r for r in rows if not r.problems])
     articles = ArticleIndex(jurisdiction_obj)
-    facilities = facilities_by_name(jurisdiction_obj)
+    facilities = FacilityIndex(jurisdiction_obj)
     header_broken = bool(report.problems)
     try:
         with transaction.atomic():
@@ -743,6 +882,8 @@ def run_import(
                 file_name=file_name[:255],
                 file_sha256=report.file_sha256,
                 mapping=mapping.code,
+                profile=profile,
+                profile_config=mapping.as_config(),
                 state=ImportRun.State.IMPORTED,
             )
             new_rows = [r for r in rows if not r.problems and r.person is None]
@@ -767,6 +908,8 @@ def run_import(
             for row in rows:
                 report.problems += row.problems
                 report.warnings += row.warnings
+            report.columns = [reading.as_json() for reading in importer.readings.values()]
+            report.kept_cells = _keep_cells(importer.import_run, rows)
             if dry_run or (report.problems and (all_or_nothing or header_broken)):
                 raise _Rollback
             report.state = ImportRun.State.IMPORTED
@@ -778,6 +921,8 @@ def run_import(
             file_name=file_name[:255],
             file_sha256=report.file_sha256,
             mapping=mapping.code,
+            profile=profile,
+            profile_config=mapping.as_config(),
             state=report.state,
         )
         _finish(run, report)
@@ -789,12 +934,34 @@ def _finish(run: ImportRun, report: ImportReport) -> None:
     run.rows = report.rows
     run.created, run.updated = report.created, report.updated
     run.unchanged, run.rejected = report.unchanged, report.rejected
+    run.warnings = len(report.warnings)
     run.report = report.as_json()
     run.save()
     report.import_run_id = run.pk
 
 
 # Helpers --------------------------------------------------------------------------------------
+
+
+def _keep_cells(run: ImportRun, rows: list[ParsedRow]) -> int:
+    """Store the cells no field took, with the run and the row's person, in batches. A re-import
+    of the same file keeps them again with its own run: each run's record is whole."""
+    kept = [
+        KeptCell(
+            run=run,
+            row=row.number,
+            column=column[:200],
+            text=text,
+            reason=reason,
+            person=row.written_person or row.person,
+        )
+        for row in rows
+        if not row.problems
+        for column, text, reason in row.kept
+    ]
+    KeptCell.objects.bulk_create(kept, batch_size=1000)
+    return len(kept)
+
 
 MODEL_FIELD_COLUMNS = {
     "sentence_kind": "sentence",
@@ -830,8 +997,16 @@ def _text(value) -> str:
     return " ".join(str(value).split())
 
 
-def _looks_like_date(value) -> bool:
-    return not isinstance(value, str) or any(ch.isdigit() for ch in value)
+def _sentence_words(sentence: cells.Sentence) -> str:
+    term = " ".join(
+        part
+        for part in (
+            f"{sentence.years} y" if sentence.years else "",
+            f"{sentence.months} m" if sentence.months else "",
+        )
+        if part
+    )
+    return ", ".join(part for part in (sentence.kind, term, sentence.regime) if part)
 
 
 def _chunks(values: list, size: int = CHUNK):
