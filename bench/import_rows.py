@@ -163,6 +163,7 @@ def synthetic_rows(n: int, seed: int = 6) -> list[dict]:
             else recognised.strftime("%d.%m.%Y")
         )
         released = (verdict if sentenced else arrested) + datetime.timedelta(days=rng.randrange(30, 400))
+        released = min(released, datetime.date(2026, 11, 1))
         rows.append(
             {
                 "id": str(100000 + i),

@@ -209,6 +209,55 @@ def test_withdrawal_tells_mirrors_the_charge_is_withdrawn(client, mistaken_case,
     assert _feed_actions(client, charge.public_id)[-1] == ChangeRecord.Action.WITHDRAWN
 
 
+def _correction_deliveries():
+    return [d.payload for d in WebhookDelivery.objects.filter(alert__isnull=True)]
+
+
+def test_correction_tells_partners_by_webhook_without_the_reason(mistaken_case, editor):
+    WebhookSubscription.objects.create(organisation="Synthetic partner", url="http://127.0.0.1:1/hook")
+    charge = mistaken_case.charges.get()
+
+    services.correct_charge(charge=charge, article=article("339.1"), reason="Typo from Source X", by=editor)
+
+    [payload] = _correction_deliveries()
+    assert payload["event"] == "charge_corrected"
+    assert payload["charge"] == str(charge.public_id) and payload["case"] == str(mistaken_case.public_id)
+    assert payload["person"] == mistaken_case.person.slug and payload["delivery_id"]
+    assert "Source X" not in str(payload) and "Typo" not in str(payload)
+
+
+def test_withdrawal_tells_partners_by_webhook(mistaken_case, editor):
+    WebhookSubscription.objects.create(organisation="Synthetic partner", url="http://127.0.0.1:1/hook")
+    charge = mistaken_case.charges.get()
+
+    services.withdraw_charge(charge=charge, reason="Another person's charge", by=editor)
+
+    [payload] = _correction_deliveries()
+    assert (payload["event"], payload["charge"]) == ("charge_withdrawn", str(charge.public_id))
+
+
+def test_correction_of_an_unpublished_person_tells_no_partner(law, editor):
+    WebhookSubscription.objects.create(organisation="Synthetic partner", url="http://127.0.0.1:1/hook")
+    case = make_published_case(charges=("289.3",), publish=False)
+
+    services.correct_charge(charge=case.charges.get(), article=article("339.1"), reason="Typo", by=editor)
+
+    assert _correction_deliveries() == []
+
+
+def test_correction_webhook_is_not_sent_once_the_person_is_withdrawn(mistaken_case, editor):
+    from cases.risk.alerts import deliver_webhook
+
+    WebhookSubscription.objects.create(organisation="Synthetic partner", url="http://127.0.0.1:1/hook")
+    services.correct_charge(
+        charge=mistaken_case.charges.get(), article=article("339.1"), reason="Typo", by=editor
+    )
+    services.withdraw_person(person=mistaken_case.person, by=editor)
+
+    delivery = WebhookDelivery.objects.get(alert__isnull=True)
+    assert deliver_webhook(delivery_id=delivery.pk) == WebhookDelivery.State.CANCELLED
+
+
 def test_withdrawal_history_keeps_the_reason_and_the_author(mistaken_case, editor):
     charge = mistaken_case.charges.get()
 
