@@ -81,7 +81,7 @@ def _list_cells(row: presenters.PersonRow, page_url: str) -> list[str]:
         row.region,
         str(row.status),
         # A case records its detention date to the day (cases.models.Case has no precision for it).
-        presenters.partial_date_iso(row.detained),
+        presenters.partial_date_iso(row.detained, row.detained_precision),
         row.risk.text if row.risk else "",
         SEPARATOR.join(row.articles),
         row.facility,

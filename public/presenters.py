@@ -362,6 +362,7 @@ class PersonRow:
     risk: RiskTag | None
     articles: list[str]
     facility: str
+    detained_precision: str = choices.DatePrecision.DAY
 
 
 # Which spelling stands for a script in the list's CSV, after the primary name: the official or
@@ -418,6 +419,7 @@ def person_row(person, language: str) -> PersonRow:
         risk=risk_tag(person_risk_status(cases)),
         articles=articles,
         facility=stay.facility.name(language) if stay else "",
+        detained_precision=newest.detention_date_precision if newest else choices.DatePrecision.UNKNOWN,
     )
 
 

@@ -83,3 +83,14 @@ def test_charge_known_to_the_year_bounds_the_act_by_the_detention_for_the_risk(l
 
     assert early.risk_level == "watch"
     assert late.risk_level == "elevated"
+
+
+def test_people_list_and_its_csv_show_a_detention_known_to_the_month_as_the_month(client, law):
+    case = make_published_case()
+    services.update_case(case=case, detention_date=D(2021, 5, 1), detention_date_precision="month")
+
+    html = client.get(reverse("public:person-list"), headers={"Accept-Language": "en"}).content.decode()
+    csv_text = client.get("/data/people.csv").getvalue().decode("utf-8-sig")
+
+    assert '<time datetime="2021-05">May 2021</time>' in html
+    assert ",2021-05," in csv_text and "2021-05-01" not in csv_text
