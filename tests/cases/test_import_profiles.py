@@ -302,3 +302,16 @@ def test_import_page_offers_saved_profiles(client, law):
     content = client.get(reverse("admin:cases_importrun_import")).content.decode()
 
     assert 'value="our-list"' in content and 'value="prisoners-list"' in content
+
+
+def test_an_uncertain_reading_of_the_articles_goes_to_review_with_the_cell_quoted(law):
+    from cases.models import ChargeToReview
+
+    report = do_import(csv_bytes([list_row(articles="ст. 14 ч. 1 ст. 289, ч. 1 ст. 342")]))
+
+    assert report.state == "imported", report.lines()
+    case = Case.objects.get()
+    review = ChargeToReview.objects.get(case=case)
+    assert "ст. 14 ч. 1 ст. 289, ч. 1 ст. 342" in review.reason
+    assert not case.charges.filter(article__number="289").exists()  # never stored as one reading
+    assert case.charges.filter(article__number="342", article__part="1").exists()

@@ -155,7 +155,8 @@ def _plan(importer, row, articles, facilities) -> _Plan:
         for charge in parsed.charges:
             article = articles.get((charge.article, charge.part))
             if charge.uncertain:
-                review(charge.source_text, uncertain_reason(charge), charge)
+                cell = values["articles_cell"][:120]
+                review(charge.source_text, f"{uncertain_reason(charge)}; the cell: '{cell}'", charge)
                 continue
             if article is None:
                 review(charge.source_text, unknown_article_reason(charge, articles), charge)

@@ -404,6 +404,7 @@ class Importer:
                     values.setdefault("recognised_on", day)
                     values.setdefault("recognised_on_precision", precision)
         if "articles" in raw:
+            values["articles_cell"] = _text(raw["articles"])
             values["articles"] = parse_charges(
                 _text(raw["articles"]),
                 attempt_article=self.jurisdiction.attempt_article,
@@ -431,9 +432,13 @@ class Importer:
         return row
 
     def _note(self, target: str, word: str, reading: str) -> None:
-        column = self.readings.get(self.column(target).split(" + ")[-1])
-        if column is not None and target in SHOWN_WORDS:
-            column.note(word[:60], str(reading))
+        """Show the list's word and its reading on the column (on each, when several columns feed
+        the field: "колонии общего режима 3 года" is read from both)."""
+        if target not in SHOWN_WORDS:
+            return
+        for header in self.column(target).split(" + "):
+            if header in self.readings:
+                self.readings[header].note(word[:60], str(reading))
 
     # -- matching
 
@@ -694,9 +699,10 @@ class Importer:
         for charge in parsed.charges:
             article = articles.get((charge.article, charge.part))
             if charge.uncertain or article is None:
-                reason = (
-                    uncertain_reason(charge) if charge.uncertain else unknown_article_reason(charge, articles)
-                )
+                if charge.uncertain:
+                    reason = f"{uncertain_reason(charge)}; the cell: '{row.values['articles_cell'][:120]}'"
+                else:
+                    reason = unknown_article_reason(charge, articles)
                 self._review(row, case, charge.source_text, reason, charge, changes)
                 continue
             wanted.append((article, charge.stage))
