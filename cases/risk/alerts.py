@@ -237,7 +237,7 @@ def deliver_webhook(*, delivery_id: int) -> str:
     """
     with transaction.atomic():
         delivery = (
-            WebhookDelivery.objects.select_for_update(skip_locked=True)
+            WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("subscription", "alert")
             .filter(pk=delivery_id)
             .first()
