@@ -315,3 +315,27 @@ def test_an_uncertain_reading_of_the_articles_goes_to_review_with_the_cell_quote
     assert "ст. 14 ч. 1 ст. 289, ч. 1 ст. 342" in review.reason
     assert not case.charges.filter(article__number="289").exists()  # never stored as one reading
     assert case.charges.filter(article__number="342", article__part="1").exists()
+
+
+def test_a_row_whose_facts_contradict_each_other_is_imported_with_a_warning_and_a_flag(law):
+    from cases.models import Contradiction
+
+    report = do_import(csv_bytes([list_row(arrested="03.11.2021", release_date="01.06.2021")]))
+
+    assert report.state == "imported", report.lines()
+    assert any("contradiction" in w.reason and "before the detention" in w.reason for w in report.warnings)
+    flag = Contradiction.objects.get(kind="release_before_detention")
+    assert flag.case == Case.objects.get() and flag.resolved_at is None
+
+
+def test_a_bulk_import_flags_contradictions_too(law):
+    from cases.models import Contradiction
+
+    rows = [list_row(id=str(6000 + n), url="", arrested="03.11.2021") for n in range(25)]
+    rows[3]["release_date"] = "01.06.2021"
+
+    report = do_import(csv_bytes(rows))
+
+    assert report.created == 25, report.lines()
+    flag = Contradiction.objects.get()
+    assert flag.kind == "release_before_detention" and flag.import_run_id == report.import_run_id
