@@ -339,3 +339,15 @@ def test_a_bulk_import_flags_contradictions_too(law):
     assert report.created == 25, report.lines()
     flag = Contradiction.objects.get()
     assert flag.kind == "release_before_detention" and flag.import_run_id == report.import_run_id
+
+
+def test_a_profile_says_whether_its_dates_are_day_or_month_first(law):
+    config = {**RUSSIAN_LAYOUT, "date_order": "MDY"}
+    ImportProfile.objects.create(code="us-list", label="US list", config=config)
+    header = list(RUSSIAN_LAYOUT["columns"])
+    row = {"№": "9", "ФИО": "Выдуманы Пятро", "Положение": "на воле", "Задержан": "11/03/2021"}
+
+    do_import(csv_bytes([row], header=header), mapping=get_mapping("us-list"))
+
+    assert Case.objects.get().detention_date == datetime.date(2021, 11, 3)
+    assert "date_order" in " ".join(check_profile({**RUSSIAN_LAYOUT, "date_order": "YMD"}))

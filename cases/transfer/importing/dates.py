@@ -31,8 +31,17 @@ _TIME_SUFFIX = re.compile(r"[ T]00:00(?::00)?(?:\.0+)?$")
 EARLIEST_YEAR = 1900
 
 
-def parse_partial_date(value, *, today: datetime.date | None = None) -> tuple[datetime.date, str]:
+DAY_FIRST, MONTH_FIRST = "DMY", "MDY"
+DATE_ORDERS = (DAY_FIRST, MONTH_FIRST)
+
+
+def parse_partial_date(
+    value, *, today: datetime.date | None = None, order: str = DAY_FIRST
+) -> tuple[datetime.date, str]:
     """(the first day of the period, its DatePrecision) for a cell value.
+
+    `order` is how the list writes a whole date in figures: "DMY" (03.11.1986, the lists of the
+    region) or "MDY" (11/03/1986, some lists kept in English); an import profile says which.
 
     Raises DateProblem for what is not a date, a day that does not exist, a year before 1900
     and a date after `today` (when given).
@@ -44,7 +53,7 @@ def parse_partial_date(value, *, today: datetime.date | None = None) -> tuple[da
     elif isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
         result = _build(value, 1, 1), DatePrecision.YEAR  # a year typed into a number cell
     elif isinstance(value, str):
-        result = _parse_text(value)
+        result = _parse_text(value, order)
     else:
         raise DateProblem("not a date: write DD.MM.YYYY, MM.YYYY or YYYY")
     date, precision = result
@@ -55,10 +64,12 @@ def parse_partial_date(value, *, today: datetime.date | None = None) -> tuple[da
     return date, precision
 
 
-def _parse_text(text: str) -> tuple[datetime.date, str]:
+def _parse_text(text: str, order: str = DAY_FIRST) -> tuple[datetime.date, str]:
     text = _TIME_SUFFIX.sub("", text.strip())
     if match := _DAY_FIRST.fullmatch(text):
         day, month, year = (int(g) for g in match.groups())
+        if order == MONTH_FIRST:
+            day, month = month, day
         return _build(year, month, day), DatePrecision.DAY
     if match := _ISO_DAY.fullmatch(text):
         year, month, day = (int(g) for g in match.groups())

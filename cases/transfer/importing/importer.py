@@ -337,7 +337,9 @@ class Importer:
                 values[target] = _text(raw[target])
         for target in DATE_FIELDS & raw.keys():
             try:
-                date, precision = parse_partial_date(raw[target], today=self.today)
+                date, precision = parse_partial_date(
+                    raw[target], today=self.today, order=self.mapping.date_order
+                )
             except DateProblem as error:
                 doubtful(target, str(error))
                 continue
@@ -397,7 +399,9 @@ class Importer:
                 # Some exports of the same list put the statement's date where others put its
                 # link: a date is read as the recognition date rather than lost.
                 try:
-                    day, precision = parse_partial_date(raw["recognition_statement"], today=self.today)
+                    day, precision = parse_partial_date(
+                        raw["recognition_statement"], today=self.today, order=self.mapping.date_order
+                    )
                 except DateProblem:
                     doubtful("recognition_statement", f"the cell {error}")
                 else:

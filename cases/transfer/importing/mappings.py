@@ -13,6 +13,8 @@ YAML files in cases/data/import_profiles/ and only starting points) is a JSON ob
     required        fields whose column must be in the file (default: name)
     essential       fields whose unreadable value refuses the row (default: name, external_id,
                     url); an unreadable value elsewhere is a warning, and its cell is kept
+    date_order      how the list writes a date in figures: "DMY" (03.11.1986, the default) or
+                    "MDY" (11/03/1986)
     vocabulary      the list's own words, by field: {"status": {"current prisoner": "held"}, ...}
                     (VOCABULARIES below says what each may map to); looked up before the
                     registry's own words, without regard to case, ё/е and spaces
@@ -90,7 +92,17 @@ VOCABULARIES = {
     "regime": tuple(choices.Regime.values),
     "recognition": (YES, NO),
 }
-CONFIG_KEYS = {"id_scheme", "recognised_by", "columns", "required", "essential", "vocabulary", "description"}
+CONFIG_KEYS = {
+    "id_scheme",
+    "recognised_by",
+    "columns",
+    "required",
+    "essential",
+    "vocabulary",
+    "description",
+    "date_order",
+}
+DATE_ORDERS = ("DMY", "MDY")
 
 
 class ProfileError(ValueError):
@@ -115,6 +127,7 @@ class Mapping:
     essential: tuple[str, ...] = DEFAULT_ESSENTIAL
     vocabulary: dict[str, dict[str, str]] = field(default_factory=dict)
     description: str = ""
+    date_order: str = "DMY"
     _lookup: dict[str, str] = field(init=False, repr=False, compare=False)
     _words: dict[str, dict[str, str]] = field(init=False, repr=False, compare=False)
 
@@ -126,6 +139,7 @@ class Mapping:
                 "required": list(self.required),
                 "essential": list(self.essential),
                 "vocabulary": self.vocabulary,
+                "date_order": self.date_order,
             }
         )
         if problems:
@@ -156,6 +170,7 @@ class Mapping:
             "required": list(self.required),
             "essential": list(self.essential),
             "vocabulary": {kind: dict(table) for kind, table in self.vocabulary.items()},
+            "date_order": self.date_order,
         }
 
     @classmethod
@@ -176,6 +191,7 @@ class Mapping:
             essential=tuple(config.get("essential", DEFAULT_ESSENTIAL)),
             vocabulary={kind: dict(table) for kind, table in config.get("vocabulary", {}).items()},
             description=config.get("description", ""),
+            date_order=config.get("date_order", "DMY"),
         )
 
 
@@ -236,6 +252,8 @@ def check_profile(config: dict) -> list[str]:
                 problems.append(
                     f"vocabulary {kind}: {word!r} maps to {code!r}; use one of {VOCABULARIES[kind]}"
                 )
+    if config.get("date_order", "DMY") not in DATE_ORDERS:
+        problems.append(f"date_order must be one of {DATE_ORDERS} (day-month-year or month-day-year)")
     if "id_scheme" in config and scheme == URL_SCHEME:
         problems.append(f"id_scheme cannot be {URL_SCHEME!r}: that scheme holds the people's page links")
     return problems
