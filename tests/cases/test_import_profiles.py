@@ -351,3 +351,25 @@ def test_a_profile_says_whether_its_dates_are_day_or_month_first(law):
 
     assert Case.objects.get().detention_date == datetime.date(2021, 11, 3)
     assert "date_order" in " ".join(check_profile({**RUSSIAN_LAYOUT, "date_order": "YMD"}))
+
+
+def test_rows_are_matched_and_written_a_chunk_at_a_time_with_the_file_checked_as_a_whole(law, monkeypatch):
+    from cases.transfer.importing import importer
+
+    monkeypatch.setattr(importer, "MATCH_CHUNK", 3)
+    header = LIST_HEADER + ["note"]
+    rows = [list_row(id=str(7000 + n), url="", note=f"n{n}") for n in range(8)]
+    rows[7]["id"] = "7001"  # the same identifier as row 3, two chunks later
+
+    refused = do_import(csv_bytes(rows, header=header))
+    rows[7]["id"] = "7007"
+    first = do_import(csv_bytes(rows, header=header))
+    again = do_import(csv_bytes(rows, header=header))
+
+    assert refused.state == "refused"
+    assert any(p.row == 9 and "the same identifier as row 3" in p.reason for p in refused.problems)
+    assert (first.created, again.unchanged, again.updated) == (8, 8, 0)
+    kept = KeptCell.objects.filter(run_id=first.import_run_id)
+    assert {(c.text, c.person.external_ids.get().value) for c in kept} == {
+        (f"n{n}", str(7000 + n)) for n in range(8)
+    }

@@ -71,6 +71,9 @@ CASE_DATE_FIELDS = ("detention_date", "verdict_date", "recognised_on")
 JOINERS = {"sentence": " ", "articles": ", "}
 CURRENT_CHARGE_STATES = (choices.ChargeState.ACTIVE, choices.ChargeState.CONVICTED)
 CHUNK = 900  # ids per IN (...) query: under SQLite's variable limit on any build
+# Rows are matched and written this many at a time: the people a chunk matches (with their cases,
+# charges and events) are loaded for it and let go after it, so memory does not grow with the file.
+MATCH_CHUNK = 2000
 # From this many new people in one file they are written in bulk (cases.transfer.importing.bulk); fewer go
 # through the services one by one, which is as fast for a handful and simpler to follow.
 BULK_MIN_ROWS = 20
@@ -181,6 +184,7 @@ class ParsedRow:
     # (column, text, KeptCell.Reason) of the cells no field took, kept with the run.
     kept: list[tuple[str, str, str]] = field(default_factory=list)
     written_person: Person | None = None  # the person the row created or updated
+    written_person_id: int | None = None  # kept once the chunk's objects are let go
 
 
 # Words a column summary may show: vocabulary answers are the list's own words, never personal.
@@ -240,6 +244,11 @@ class Importer:
         self.source: Source | None = None
         self.import_run: ImportRun | None = None
         self.readings: dict[str, ColumnReading] = {}
+        # Across the whole file, not a chunk: the first row of each identifier, every row of each
+        # name key, and the people of the registry who had each name key before the import.
+        self.seen_ids: dict[tuple[str, str], int] = {}
+        self.rows_by_name: dict[str, list[int]] = {}
+        self.existing_names: dict[str, set[str]] = {}
 
     # -- header and cells
 
@@ -449,7 +458,7 @@ class Importer:
     def match(self, rows: list[ParsedRow]) -> None:
         """Find each row's person by its identifiers, and its case in the jurisdiction, in bulk."""
         scheme = self.mapping.id_scheme
-        seen: dict[tuple[str, str], int] = {}
+        seen = self.seen_ids
         wanted: dict[str, set[str]] = defaultdict(set)
         for row in rows:
             for target, key_scheme in (("external_id", scheme), ("url", URL_SCHEME)):
@@ -548,40 +557,49 @@ class Importer:
         )
         return None
 
-    def _warn_possible_duplicates(self, rows: list[ParsedRow]) -> None:
-        keys: dict[str, list[ParsedRow]] = defaultdict(list)
+    def read_names(self, rows: list[ParsedRow]) -> None:
+        """Before anything is written: each name key's rows in the file, and who in the registry
+        already carries it (people the import creates are not "possible duplicates" of each other
+        twice over)."""
+        by_key: dict[str, list[int]] = defaultdict(list)
         for row in rows:
-            key = name_key(row.values["name"])
-            if key:
-                keys[key].append(row)
+            if not row.problems and "name" in row.values and (key := name_key(row.values["name"])):
+                by_key[key].append(row.number)
         existing: dict[str, set[str]] = defaultdict(set)
-        for chunk in _chunks(sorted(keys)):
+        for chunk in _chunks(sorted(by_key)):
             for key, slug in PersonName.objects.filter(
                 search_key__in=chunk, person__merged_into__isnull=True
             ).values_list("search_key", "person__slug"):
                 existing[key].add(slug)
-        for key, same in keys.items():
-            for row in same:
-                if existing[key]:
-                    slugs = ", ".join(sorted(existing[key])[:3])
-                    row.warnings.append(
-                        Issue(
-                            row.number,
-                            self.column("name"),
-                            f"possible duplicate of {slugs} (the same name in another spelling); "
-                            "created as a new person, not merged: compare and merge by hand if it is one",
-                        )
+        self.rows_by_name, self.existing_names = dict(by_key), dict(existing)
+
+    def _warn_possible_duplicates(self, rows: list[ParsedRow]) -> None:
+        for row in rows:
+            key = name_key(row.values["name"])
+            if not key:
+                continue
+            existing = self.existing_names.get(key, set())
+            same = self.rows_by_name.get(key, [])
+            if existing:
+                slugs = ", ".join(sorted(existing)[:3])
+                row.warnings.append(
+                    Issue(
+                        row.number,
+                        self.column("name"),
+                        f"possible duplicate of {slugs} (the same name in another spelling); "
+                        "created as a new person, not merged: compare and merge by hand if it is one",
                     )
-                others = [r.number for r in same if r is not row]
-                if others:
-                    row.warnings.append(
-                        Issue(
-                            row.number,
-                            self.column("name"),
-                            f"the same name as row(s) {', '.join(map(str, others[:5]))} with another "
-                            "identifier: imported as different people",
-                        )
+                )
+            others = [number for number in same if number != row.number]
+            if others:
+                row.warnings.append(
+                    Issue(
+                        row.number,
+                        self.column("name"),
+                        f"the same name as row(s) {', '.join(map(str, others[:5]))} with another "
+                        "identifier: imported as different people",
                     )
+                )
 
     # -- writing
 
@@ -881,7 +899,7 @@ def run_import(
     report.rows = len(rows)
     if not rows:
         report.problems.append(Issue(None, "", "the file has a header but no rows"))
-    importer.match([r for r in rows if not r.problems])
+    importer.read_names(rows)
     articles = ArticleIndex(jurisdiction_obj)
     facilities = FacilityIndex(jurisdiction_obj)
     header_broken = bool(report.problems)
@@ -896,25 +914,8 @@ def run_import(
                 profile_config=mapping.as_config(),
                 state=ImportRun.State.IMPORTED,
             )
-            new_rows = [r for r in rows if not r.problems and r.person is None]
-            in_bulk = (
-                create_new_people(importer, new_rows, articles, facilities)
-                if len(new_rows) >= BULK_MIN_ROWS
-                else {}
-            )
-            for row in rows:
-                if row.problems:
-                    report.outcomes.append(RowOutcome(row.number, "rejected"))
-                    continue
-                if in_bulk.get(row.number) is not None:
-                    report.outcomes.append(in_bulk[row.number])
-                    continue
-                try:
-                    with transaction.atomic():
-                        report.outcomes.append(importer.apply(row, articles, facilities))
-                except (ValidationError, IntegrityError) as error:
-                    row.problems += _service_problems(row, error, importer)
-                    report.outcomes.append(RowOutcome(row.number, "rejected"))
+            for chunk in _chunks(rows, MATCH_CHUNK):
+                _match_and_apply(importer, chunk, articles, facilities)
             for row in rows:
                 report.problems += row.problems
                 report.warnings += row.warnings
@@ -937,6 +938,33 @@ def run_import(
         )
         _finish(run, report)
     return report
+
+
+def _match_and_apply(importer: Importer, chunk: list[ParsedRow], articles, facilities) -> None:
+    """Match one chunk of rows to the registry and write it; then let go of what it loaded."""
+    report = importer.report
+    importer.match([r for r in chunk if not r.problems])
+    new_rows = [r for r in chunk if not r.problems and r.person is None]
+    in_bulk = (
+        create_new_people(importer, new_rows, articles, facilities) if len(new_rows) >= BULK_MIN_ROWS else {}
+    )
+    for row in chunk:
+        if row.problems:
+            report.outcomes.append(RowOutcome(row.number, "rejected"))
+            continue
+        if in_bulk.get(row.number) is not None:
+            report.outcomes.append(in_bulk[row.number])
+            continue
+        try:
+            with transaction.atomic():
+                report.outcomes.append(importer.apply(row, articles, facilities))
+        except (ValidationError, IntegrityError) as error:
+            row.problems += _service_problems(row, error, importer)
+            report.outcomes.append(RowOutcome(row.number, "rejected"))
+    for row in chunk:
+        person = row.written_person or row.person
+        row.written_person_id = person.pk if person is not None and not row.problems else None
+        row.person = row.case = row.written_person = None
 
 
 def _finish(run: ImportRun, report: ImportReport) -> None:
@@ -963,7 +991,7 @@ def _keep_cells(run: ImportRun, rows: list[ParsedRow]) -> int:
             column=column[:200],
             text=text,
             reason=reason,
-            person=row.written_person or row.person,
+            person_id=row.written_person_id,
         )
         for row in rows
         if not row.problems
