@@ -367,6 +367,8 @@ SPECTACULAR_SETTINGS = {
         # A charge's states keep the name "StateEnum" that partners' generated clients know.
         "StateEnum": "cases.choices.ChargeState",
         "SubmissionStateEnum": "cases.models.partners.Submission.State",
+        # Every date of a fact has the same precision choices: one enum in the schema.
+        "DatePrecisionEnum": "cases.choices.DatePrecision",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
