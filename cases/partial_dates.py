@@ -13,8 +13,6 @@ from __future__ import annotations
 import calendar
 import datetime
 
-from dateutil.relativedelta import relativedelta
-
 DAY, MONTH, YEAR, UNKNOWN = "day", "month", "year", "unknown"
 PRECISIONS = (DAY, MONTH, YEAR, UNKNOWN)
 
@@ -93,16 +91,6 @@ def latest_of_bounds(*bounds: datetime.date | None) -> datetime.date | None:
     given the detention and the charge dates."""
     present = [b for b in bounds if b is not None]
     return min(present) if present else None
-
-
-def shift(
-    bounds: tuple[datetime.date, datetime.date] | None, *, years: int = 0, months: int = 0, days: int = 0
-) -> tuple[datetime.date, datetime.date] | None:
-    """A range moved by a duration: the end of a term counted from a detention known in part."""
-    if bounds is None:
-        return None
-    delta = relativedelta(years=years, months=months, days=days)
-    return bounds[0] + delta, bounds[1] + delta
 
 
 def describe(value: datetime.date | None, precision: str, language: str = "en") -> str:

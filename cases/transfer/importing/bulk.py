@@ -39,9 +39,9 @@ from cases.models import (
     PersonName,
 )
 from cases.risk import queue as assessment_queue
+from cases.services.review import uncertain_reason, unknown_article_reason
 from cases.transfer.importing.facilities import resolve_facility
 from cases.transfer.importing.outcomes import Issue, RowOutcome
-from cases.transfer.importing.references import uncertain_reason, unknown_article_reason
 
 BATCH = 500
 Action = ChangeRecord.Action

@@ -49,6 +49,11 @@ from cases.models import (
     PersonName,
     Source,
 )
+from cases.services.review import (
+    ArticleIndex,
+    uncertain_reason,
+    unknown_article_reason,
+)
 from cases.transfer.importing import cells
 from cases.transfer.importing.bulk import create_new_people
 from cases.transfer.importing.dates import DateProblem, parse_partial_date
@@ -56,11 +61,6 @@ from cases.transfer.importing.facilities import FacilityIndex, resolve_facility
 from cases.transfer.importing.mappings import HELD, IGNORED, URL_SCHEME, YES, Mapping
 from cases.transfer.importing.outcomes import Issue, RowOutcome
 from cases.transfer.importing.reader import Cell, UnreadableFile, read_table
-from cases.transfer.importing.references import (
-    ArticleIndex,
-    uncertain_reason,
-    unknown_article_reason,
-)
 from cases.transfer.notation import parse_charges
 
 TEXT_FIELDS = {"external_id", "url", "name", "court", "judge", "prosecutor", "facility"}
