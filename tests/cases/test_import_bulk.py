@@ -228,3 +228,34 @@ def _diff(a, b, path=""):
             yield from _diff(x, y, f"{path}[{i}]")
     elif a != b:
         yield f"{path}: {a!r} != {b!r}"
+
+
+def test_bulk_history_rows_hold_every_value_of_the_records_they_record(law, monkeypatch):
+    """The bulk path copies history rows in the database (copy_into_history): each must hold the
+    created record's values field by field (encrypted ones read back the same), the '+' type, the
+    importing user and one time for the whole batch."""
+    FacilityFactory(name_en="Калонія № 99")
+    user = UserFactory(username="importer")
+    _import(csv_bytes(_rows(25)), user, monkeypatch, bulk=True)
+
+    checked = 0
+    for model in (
+        Person,
+        PersonName,
+        ExternalIdentifier,
+        Case,
+        CaseEvent,
+        Charge,
+        ChargeToReview,
+        FacilityStay,
+    ):
+        history = model.history.model
+        for obj in model.objects.all():
+            (record,) = history.objects.filter(**{model._meta.pk.attname: obj.pk})
+            assert (record.history_type, record.history_user_id) == ("+", user.pk)
+            for field in history.tracked_fields:
+                assert getattr(record, field.attname) == getattr(obj, field.attname), (model, field.name)
+            checked += 1
+    assert checked > 25 * 4
+    dates = {h.history_date for h in Person.history.all()}
+    assert len(dates) == 1 and dates <= {h.history_date for h in Charge.history.all()}
