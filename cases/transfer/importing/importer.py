@@ -2,16 +2,20 @@
 
 `run_import` always goes the same way, so a dry run reports exactly what the real run would do:
 
-1. Read the file (reader.py) and check the header against the mapping.
-2. Read every row into plain values (cells.py, dates.py, cases.transfer.notation); what cannot be read
-   is a problem of that row and column.
-3. Match each row to a person by its external identifiers only (the list's id, then its url),
-   in a few bulk queries. A name never matches; a new person whose name key equals an existing
-   person's is reported as a possible duplicate (a warning), and created separately.
-4. Inside one transaction, apply each row that has no problem through cases.services, in a
-   savepoint of its own, so a refusal by a service becomes that row's problem. A row whose
-   values equal the registry's calls no service at all: re-importing a file changes nothing.
-5. A dry run, and a real run in all-or-nothing mode with any problem, roll the whole
+1. Read the header (reader.py) and check it against the mapping.
+2. Inside one transaction, take the rows MATCH_CHUNK at a time, as the file is read:
+   - read each row into plain values (cells.py, dates.py, cases.transfer.notation); what cannot
+     be read is a problem of that row and column;
+   - match each row to a person by its external identifiers only (the list's id, then its url),
+     in a few bulk queries. A name never matches; a new person whose name key equals an existing
+     person's is reported as a possible duplicate (a warning), and created separately;
+   - write each row that has no problem: new people in bulk (bulk.py, the same records the
+     services write), the others through cases.services, in a savepoint of their own, so a
+     refusal by a service becomes that row's problem. A row whose values equal the registry's
+     calls no service at all: re-importing a file changes nothing.
+   Only the report grows with the file: rows, and the people and cases they loaded, are let go
+   after their chunk. New people of the file who share a name are warned about at the end.
+3. A dry run, and a real run in all-or-nothing mode with any problem, roll the whole
    transaction back. Then an ImportRun records the run: counts and the report (row, column and
    reason of every problem and warning, and which fields each row changed), never cell contents
    beyond article notations, statuses and facility names.
@@ -23,7 +27,9 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import itertools
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -245,10 +251,14 @@ class Importer:
         self.import_run: ImportRun | None = None
         self.readings: dict[str, ColumnReading] = {}
         # Across the whole file, not a chunk: the first row of each identifier, every row of each
-        # name key, and the people of the registry who had each name key before the import.
+        # name key (and of the new people's), and the people of the registry who carried each
+        # name key before this import created anyone.
+        # These hold row numbers and keys only, never rows: a few megabytes for 100,000 rows.
         self.seen_ids: dict[tuple[str, str], int] = {}
-        self.rows_by_name: dict[str, list[int]] = {}
+        self.rows_by_name: dict[str, list[int]] = defaultdict(list)
+        self.new_rows_by_name: dict[str, list[int]] = defaultdict(list)
         self.existing_names: dict[str, set[str]] = {}
+        self.created_people: set[int] = set()  # ids of the people this import created
 
     # -- header and cells
 
@@ -558,20 +568,23 @@ class Importer:
         return None
 
     def read_names(self, rows: list[ParsedRow]) -> None:
-        """Before anything is written: each name key's rows in the file, and who in the registry
-        already carries it (people the import creates are not "possible duplicates" of each other
-        twice over)."""
-        by_key: dict[str, list[int]] = defaultdict(list)
+        """Note each readable row's name key (the file's rows that share a name are told apart at
+        the end, `warn_same_names`), and find who in the registry already carries the chunk's keys:
+        people this import created are not "possible duplicates" of the rows after them."""
+        keys = set()
         for row in rows:
             if not row.problems and "name" in row.values and (key := name_key(row.values["name"])):
-                by_key[key].append(row.number)
-        existing: dict[str, set[str]] = defaultdict(set)
-        for chunk in _chunks(sorted(by_key)):
-            for key, slug in PersonName.objects.filter(
+                self.rows_by_name[key].append(row.number)
+                keys.add(key)
+        for chunk in _chunks(sorted(keys - self.existing_names.keys())):
+            found = self.existing_names
+            for key in chunk:
+                found[key] = set()
+            for key, slug, person_id in PersonName.objects.filter(
                 search_key__in=chunk, person__merged_into__isnull=True
-            ).values_list("search_key", "person__slug"):
-                existing[key].add(slug)
-        self.rows_by_name, self.existing_names = dict(by_key), dict(existing)
+            ).values_list("search_key", "person__slug", "person_id"):
+                if person_id not in self.created_people:
+                    found[key].add(slug)
 
     def _warn_possible_duplicates(self, rows: list[ParsedRow]) -> None:
         for row in rows:
@@ -579,7 +592,6 @@ class Importer:
             if not key:
                 continue
             existing = self.existing_names.get(key, set())
-            same = self.rows_by_name.get(key, [])
             if existing:
                 slugs = ", ".join(sorted(existing)[:3])
                 row.warnings.append(
@@ -590,16 +602,27 @@ class Importer:
                         "created as a new person, not merged: compare and merge by hand if it is one",
                     )
                 )
-            others = [number for number in same if number != row.number]
-            if others:
-                row.warnings.append(
+            self.new_rows_by_name[key].append(row.number)
+
+    def warn_same_names(self) -> list[Issue]:
+        """Warnings for new people whose name another row of the file carries too: known only once
+        every row has been read, so they are added to the report at the end."""
+        issues = []
+        for key, numbers in self.new_rows_by_name.items():
+            same = self.rows_by_name.get(key, [])
+            if len(same) < 2:
+                continue
+            for number in numbers:
+                others = [other for other in same if other != number]
+                issues.append(
                     Issue(
-                        row.number,
+                        number,
                         self.column("name"),
                         f"the same name as row(s) {', '.join(map(str, others[:5]))} with another "
                         "identifier: imported as different people",
                     )
                 )
+        return issues
 
     # -- writing
 
@@ -895,11 +918,6 @@ def run_import(
     table = read_table(data)
     importer = Importer(mapping=mapping, jurisdiction=jurisdiction_obj, by=by, report=report, today=today)
     columns = importer.read_header(table.headers)
-    rows = [importer.parse_row(r.number, r.cells, columns, r.stray) for r in table.rows]
-    report.rows = len(rows)
-    if not rows:
-        report.problems.append(Issue(None, "", "the file has a header but no rows"))
-    importer.read_names(rows)
     articles = ArticleIndex(jurisdiction_obj)
     facilities = FacilityIndex(jurisdiction_obj)
     header_broken = bool(report.problems)
@@ -914,14 +932,22 @@ def run_import(
                 profile_config=mapping.as_config(),
                 state=ImportRun.State.IMPORTED,
             )
-            for chunk in _chunks(rows, MATCH_CHUNK):
-                _match_and_apply(importer, chunk, articles, facilities)
-            for row in rows:
-                report.problems += row.problems
-                report.warnings += row.warnings
+            # The file is read, matched and written a chunk at a time: only the report (every
+            # problem, warning and row outcome) grows with the file.
+            for chunk in _chunks(table.rows, MATCH_CHUNK):
+                rows = [importer.parse_row(r.number, r.cells, columns, r.stray) for r in chunk]
+                report.rows += len(rows)
+                _match_and_apply(importer, rows, articles, facilities)
+                report.kept_cells += _keep_cells(importer.import_run, rows)
+                for row in rows:
+                    report.problems += row.problems
+                    report.warnings += row.warnings
+            if not report.rows:
+                report.problems.append(Issue(None, "", "the file has a header but no rows"))
+            report.warnings += importer.warn_same_names()
+            report.warnings.sort(key=lambda issue: issue.row or 0)  # in row order, as they were found
             report.columns = [reading.as_json() for reading in importer.readings.values()]
-            report.kept_cells = _keep_cells(importer.import_run, rows)
-            if dry_run or (report.problems and (all_or_nothing or header_broken)):
+            if dry_run or (report.problems and (all_or_nothing or header_broken or not report.rows)):
                 raise _Rollback
             report.state = ImportRun.State.IMPORTED
             _finish(importer.import_run, report)
@@ -943,6 +969,7 @@ def run_import(
 def _match_and_apply(importer: Importer, chunk: list[ParsedRow], articles, facilities) -> None:
     """Match one chunk of rows to the registry and write it; then let go of what it loaded."""
     report = importer.report
+    importer.read_names(chunk)
     importer.match([r for r in chunk if not r.problems])
     new_rows = [r for r in chunk if not r.problems and r.person is None]
     in_bulk = (
@@ -964,6 +991,8 @@ def _match_and_apply(importer: Importer, chunk: list[ParsedRow], articles, facil
     for row in chunk:
         person = row.written_person or row.person
         row.written_person_id = person.pk if person is not None and not row.problems else None
+        if row.person is None and row.written_person_id is not None:
+            importer.created_people.add(row.written_person_id)
         row.person = row.case = row.written_person = None
 
 
@@ -1047,9 +1076,10 @@ def _sentence_words(sentence: cells.Sentence) -> str:
     return ", ".join(part for part in (sentence.kind, term, sentence.regime) if part)
 
 
-def _chunks(values: list, size: int = CHUNK):
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
+def _chunks(values: Iterable, size: int = CHUNK) -> Iterator[list]:
+    values = iter(values)
+    while chunk := list(itertools.islice(values, size)):
+        yield chunk
 
 
 def _open_stays():

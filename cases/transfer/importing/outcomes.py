@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a report may hold a hundred thousand
 class Issue:
     """A problem (the row is rejected) or a warning (the row is imported) at a row and column."""
 
@@ -16,7 +16,7 @@ class Issue:
         return f"{where}, column {self.column}: {self.reason}" if self.column else f"{where}: {self.reason}"
 
 
-@dataclass
+@dataclass(slots=True)
 class RowOutcome:
     row: int
     action: str  # created | updated | unchanged | rejected

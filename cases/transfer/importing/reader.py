@@ -16,9 +16,11 @@ report's "row 7" is the row a person sees as 7. Rows whose cells are all empty a
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 
@@ -48,7 +50,7 @@ class Row:
 @dataclass(frozen=True)
 class Table:
     headers: list[str]
-    rows: list[Row]
+    rows: Iterator[Row]  # read as they are consumed: a file is never held as cells all at once
     kind: str  # "csv" or "xlsx"
 
 
@@ -56,7 +58,13 @@ MAX_ROWS = 200_000
 
 
 def read_table(data: bytes) -> Table:
-    """The header and the non-empty rows of `data`, a whole CSV or XLSX file."""
+    """The header and the non-empty rows of `data`, a whole CSV or XLSX file.
+
+    The header is read at once, so an unreadable file is refused before anything else happens;
+    the rows are read while they are consumed (the importer takes them a chunk at a time). A
+    problem further down the file (a CSV quoting error, more than MAX_ROWS rows) raises
+    UnreadableFile when the reading reaches it.
+    """
     if data[:4] == b"PK\x03\x04":
         return _read_xlsx(data)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
@@ -68,20 +76,29 @@ def _read_csv(data: bytes) -> Table:
     if b"\x00" in data[:4096]:
         raise UnreadableFile("This is not a CSV or XLSX file (it holds binary data).")
     try:
-        text = data.decode("utf-8-sig")
+        # Checked whole before reading (a stream would find a bad byte only on the row holding it),
+        # without keeping a decoded copy: the rows are decoded again as they are read.
+        codecs.getincrementaldecoder("utf-8-sig")().decode(data, final=True)
     except UnicodeDecodeError:
         raise UnreadableFile(
             "This CSV file is not UTF-8: save it as 'CSV UTF-8' (Excel) or re-encode it, then try again."
         ) from None
-    if not text.strip():
+    if not data.removeprefix(codecs.BOM_UTF8).strip():
         raise UnreadableFile("The file is empty.")
-    first_line = text.splitlines()[0]
+    text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    first_line = text.readline()
+    text.seek(0)
     delimiter = max((";", ",", "\t"), key=first_line.count)
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as error:
-        raise UnreadableFile(f"This CSV file cannot be read: {error}.") from None
-    return _table([[Cell(v) for v in record] for record in records], "csv")
+    records = csv.reader(text, delimiter=delimiter)
+
+    def cells():
+        try:
+            for record in records:
+                yield [Cell(v) for v in record]
+        except csv.Error as error:
+            raise UnreadableFile(f"This CSV file cannot be read: {error}.") from None
+
+    return _table(cells(), "csv")
 
 
 def _read_xlsx(data: bytes) -> Table:
@@ -93,35 +110,35 @@ def _read_xlsx(data: bytes) -> Table:
         raise UnreadableFile(
             f"This is not an XLSX file this importer can read ({type(error).__name__})."
         ) from None
-    try:
-        sheet = workbook.worksheets[0]
-        records = []
-        for row in sheet.iter_rows():
-            records.append([Cell(cell.value, getattr(cell, "data_type", None) == "f") for cell in row])
-            if len(records) > MAX_ROWS + 1:
-                break
-    finally:
-        workbook.close()
-    return _table(records, "xlsx")
+
+    def cells():
+        try:
+            for row in workbook.worksheets[0].iter_rows():
+                yield [Cell(cell.value, getattr(cell, "data_type", None) == "f") for cell in row]
+        finally:
+            workbook.close()
+
+    return _table(cells(), "xlsx")
 
 
-def _table(records: list[list[Cell]], kind: str) -> Table:
-    if not records:
+def _table(records: Iterator[list[Cell]], kind: str) -> Table:
+    header_cells = next(records, None)
+    if header_cells is None:
         raise UnreadableFile("The file is empty.")
-    if len(records) > MAX_ROWS + 1:
-        raise UnreadableFile(f"The file has more than {MAX_ROWS} rows; split it.")
-    header_cells = records[0]
     while header_cells and header_cells[-1].is_empty:
         header_cells = header_cells[:-1]
     headers = ["" if c.value is None else str(c.value).strip() for c in header_cells]
     if not any(headers):
         raise UnreadableFile("The first row must hold the column names; it is empty.")
-    width = len(headers)
-    rows = []
-    for number, record in enumerate(records[1:], start=2):
+    return Table(headers=headers, rows=_rows(records, len(headers)), kind=kind)
+
+
+def _rows(records: Iterator[list[Cell]], width: int) -> Iterator[Row]:
+    for number, record in enumerate(records, start=2):
+        if number > MAX_ROWS + 1:
+            raise UnreadableFile(f"The file has more than {MAX_ROWS} rows; split it.")
         cells = (record + [Cell(None)] * width)[:width]
         extra = record[width:]
         if all(c.is_empty for c in cells) and all(c.is_empty for c in extra):
             continue
-        rows.append(Row(number, cells, sum(1 for c in extra if not c.is_empty)))
-    return Table(headers=headers, rows=rows, kind=kind)
+        yield Row(number, cells, sum(1 for c in extra if not c.is_empty))
