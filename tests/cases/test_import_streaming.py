@@ -112,7 +112,7 @@ def test_a_file_over_the_row_limit_is_refused_when_the_reading_reaches_it_and_wr
 
 
 def test_the_rows_of_a_table_are_read_as_they_are_consumed():
-    table = reader.read_table(b"id,name\n1,A\n2,\"B\n")  # the second row's quote never closes
+    table = reader.read_table(b'id,name\n1,A\n2,"B\n')  # the second row's quote never closes
 
     assert table.headers == ["id", "name"]
     assert next(table.rows).cells[1].value == "A"
