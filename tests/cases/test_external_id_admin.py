@@ -197,3 +197,44 @@ def test_admin_search_finds_a_person_by_scheme_and_value_of_a_url():
 
     assert _found(client, f"url:{PAGE_URL}") == {person.slug}
     assert _found(client, "prisoners-list:1234") == set()
+
+
+# The change feed -------------------------------------------------------------------------------
+
+
+def _feed_entries(person):
+    from cases.models import ChangeRecord
+
+    return list(
+        ChangeRecord.objects.filter(person=person)
+        .order_by("id")
+        .values_list("object_type", "object_id", "action", "is_public")
+    )
+
+
+@pytest.mark.parametrize("verb", ["add", "correct", "remove"])
+def test_an_identifier_written_tells_mirrors_of_restricted_data_that_the_person_changed(verb):
+    # Keys that read restricted data see `external_ids` on the person: their mirrors must learn of
+    # a change, and readers of published records must not (the schemes can name a source).
+    person = PersonFactory()
+    identifier = ExternalIdentifierFactory(person=person, scheme="list-id", value="77")
+    before = len(_feed_entries(person))
+
+    if verb == "add":
+        services.add_external_identifier(person=person, scheme="list-id", value="78")
+    elif verb == "correct":
+        services.correct_external_identifier(identifier=identifier, scheme="list-id", value="79")
+    else:
+        services.remove_external_identifier(identifier=identifier)
+
+    assert _feed_entries(person)[before:] == [("person", person.slug, "updated", False)]
+
+
+def test_adding_an_identifier_the_person_already_carries_tells_nobody():
+    person = PersonFactory()
+    ExternalIdentifierFactory(person=person, scheme="list-id", value="77")
+    before = len(_feed_entries(person))
+
+    services.add_external_identifier(person=person, scheme="list-id", value="77")
+
+    assert len(_feed_entries(person)) == before
