@@ -384,6 +384,18 @@ class Phase:
         )
 
 
+def report_mb(report) -> float:
+    """The size of the report the run stored, as JSON text: the part of memory that grows with the
+    file's problems, warnings and written rows, whatever the importer does with the rows."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT octet_length(report::text) FROM cases_importrun WHERE id = %s", [report.import_run_id]
+        )
+        return cursor.fetchone()[0] / 1e6
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
@@ -435,6 +447,7 @@ def main() -> int:
         )
         if report.problems:
             print("  first problems:", [str(p) for p in report.problems[:5]])
+        print(f"  the run's stored report (problems, warnings, row outcomes): {report_mb(report):.1f} MB")
         return report, phase
 
     dry = None
@@ -446,6 +459,8 @@ def main() -> int:
     real_report, real = timed("real run", data)
     if args.profile:
         profiler.disable()
+        # For a closer look: python -m pstats bench/results/import_rows.prof (not committed).
+        profiler.dump_stats(os.path.join(os.path.dirname(__file__), "results", "import_rows.prof"))
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(15)
         pstats.Stats(profiler).sort_stats("tottime").print_stats(15)
     warnings = {}

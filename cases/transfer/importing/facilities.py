@@ -407,6 +407,9 @@ def _same_place(a: str, b: str) -> bool:
     return short == long or (len(short) >= 3 and long.startswith(short))
 
 
+CELLS_REMEMBERED = 10_000
+
+
 @dataclass
 class FacilityMatch:
     """What the index found: one facility, or candidates it cannot choose between (`ambiguous`),
@@ -433,8 +436,19 @@ class FacilityIndex:
         self.places: dict[int, set[str]] = defaultdict(set)
         self.postcodes: dict[int, set[str]] = defaultdict(set)
         self.proposed: set[int] = set()
+        self.cells: dict[str, FacilityCell] = {}
         for facility in Facility.objects.filter(jurisdiction=jurisdiction).order_by("pk"):
             self.add(facility)
+
+    def read_cell(self, text: str) -> FacilityCell:
+        """`read_facility_cell` with this jurisdiction's postcodes, remembered per cell text: a list
+        writes the same few hundred prison cells over and over."""
+        cell = self.cells.get(text)
+        if cell is None:
+            if len(self.cells) >= CELLS_REMEMBERED:
+                self.cells.clear()  # a file of all-different cells must not grow memory
+            cell = self.cells[text] = read_facility_cell(text, postcode_digits=self.postcode_digits)
+        return cell
 
     def add(self, facility: Facility, *, proposed: bool = False) -> None:
         pk = facility.pk
@@ -552,7 +566,7 @@ def resolve_facility(
     """
     if jurisdiction.pk != index.jurisdiction.pk:
         raise ValueError("The index belongs to another jurisdiction.")
-    cell = read_facility_cell(text, postcode_digits=index.postcode_digits)
+    cell = index.read_cell(text)
     if cell.is_empty:
         return None, None
     if cell.other_places:

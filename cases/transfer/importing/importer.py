@@ -30,7 +30,7 @@ import hashlib
 import itertools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -67,7 +67,7 @@ from cases.transfer.importing.facilities import FacilityIndex, resolve_facility
 from cases.transfer.importing.mappings import HELD, IGNORED, URL_SCHEME, YES, Mapping
 from cases.transfer.importing.outcomes import Issue, RowOutcome
 from cases.transfer.importing.reader import Cell, UnreadableFile, read_table
-from cases.transfer.notation import parse_charges
+from cases.transfer.notation import ParseResult, parse_charges
 
 TEXT_FIELDS = {"external_id", "url", "name", "court", "judge", "prosecutor", "facility"}
 DATE_FIELDS = {"birth_date", "detention_date", "verdict_date", "recognised_on", "release_date", "died_on"}
@@ -83,6 +83,7 @@ MATCH_CHUNK = 2000
 # From this many new people in one file they are written in bulk (cases.transfer.importing.bulk); fewer go
 # through the services one by one, which is as fast for a handful and simpler to follow.
 BULK_MIN_ROWS = 20
+CELLS_REMEMBERED = 10_000  # cell readings kept per run, so memory stays flat whatever the file
 
 
 # The report -----------------------------------------------------------------------------------
@@ -143,12 +144,12 @@ class ImportReport:
             "dry_run": self.dry_run,
             "all_or_nothing": self.all_or_nothing,
             "reclassified_on": self.reclassified_on.isoformat(),
-            "problems": [asdict(i) for i in self.problems],
-            "warnings": [asdict(i) for i in self.warnings],
+            "problems": [i.as_json() for i in self.problems],
+            "warnings": [i.as_json() for i in self.warnings],
             "columns": self.columns,
             "kept_cells": self.kept_cells,
             # Unchanged rows are only counted: a re-import of 10,000 rows stays a small record.
-            "rows": [asdict(o) for o in self.outcomes if o.action != "unchanged"],
+            "rows": [o.as_json() for o in self.outcomes if o.action != "unchanged"],
         }
 
     def lines(self) -> list[str]:
@@ -259,6 +260,7 @@ class Importer:
         self.new_rows_by_name: dict[str, list[int]] = defaultdict(list)
         self.existing_names: dict[str, set[str]] = {}
         self.created_people: set[int] = set()  # ids of the people this import created
+        self.charges_read: dict[str, ParseResult] = {}  # articles cell -> its reading (immutable)
 
     # -- header and cells
 
@@ -428,12 +430,7 @@ class Importer:
                     values.setdefault("recognised_on_precision", precision)
         if "articles" in raw:
             values["articles_cell"] = _text(raw["articles"])
-            values["articles"] = parse_charges(
-                _text(raw["articles"]),
-                attempt_article=self.jurisdiction.attempt_article,
-                preparation_article=self.jurisdiction.preparation_article,
-                country=self.jurisdiction.code,
-            )
+            values["articles"] = self.read_charges(values["articles_cell"])
         if "external_id" not in values and "url" not in values:
             problem(
                 "external_id",
@@ -566,6 +563,21 @@ class Importer:
             )
         )
         return None
+
+    def read_charges(self, text: str):
+        """The charges of an articles cell, remembered per cell text for this run: a list writes the
+        same few thousand notations over and over, and reading one takes a dozen expressions."""
+        result = self.charges_read.get(text)
+        if result is None:
+            if len(self.charges_read) >= CELLS_REMEMBERED:
+                self.charges_read.clear()  # a file of all-different cells must not grow memory
+            result = self.charges_read[text] = parse_charges(
+                text,
+                attempt_article=self.jurisdiction.attempt_article,
+                preparation_article=self.jurisdiction.preparation_article,
+                country=self.jurisdiction.code,
+            )
+        return result
 
     def read_names(self, rows: list[ParsedRow]) -> None:
         """Note each readable row's name key (the file's rows that share a name are told apart at

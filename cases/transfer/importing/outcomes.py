@@ -11,6 +11,9 @@ class Issue:
     column: str
     reason: str
 
+    def as_json(self) -> dict:
+        return {"row": self.row, "column": self.column, "reason": self.reason}
+
     def __str__(self):
         where = f"row {self.row}" if self.row is not None else "file"
         return f"{where}, column {self.column}: {self.reason}" if self.column else f"{where}: {self.reason}"
@@ -21,3 +24,6 @@ class RowOutcome:
     row: int
     action: str  # created | updated | unchanged | rejected
     changes: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {"row": self.row, "action": self.action, "changes": list(self.changes)}
