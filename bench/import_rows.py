@@ -1,7 +1,7 @@
 """Benchmark: importing a political-prisoner list into a registry that already holds 100,000 people.
 
     .venv/bin/python bench/import_rows.py [--rows 100000] [--registry 100000] [--tracemalloc]
-                                          [--changed] [--sweep] [--profile]
+                                          [--changed] [--sweep] [--profile] [--distinct-names]
 
 Uses a database of its own (BENCH_DATABASE_URL, default .../registry_bench_import), emptied of
 people, cases, import runs and facilities at the start; the law data stays. Then:
@@ -13,7 +13,9 @@ people, cases, import runs and facilities at the start; the law data stays. Then
    rows meet tables and indexes of that size (identifier look-ups, name keys, slugs).
 2. It writes a synthetic CSV in the list's own layout (the header of the published list):
    invented names (the demo data's invented surname stems with invented prefixes, the common
-   given names, never a real detainee); status as the list writes it ("current political
+   given names, never a real detainee; they repeat, so most rows share a name with another and
+   carry a "same name" warning: the report's worst case. With --distinct-names a third invented
+   word spells the row's number, so every row has a name key of its own); status as the list writes it ("current political
    prisoner", "former political prisoner"); the sentence split over `decision` (kind and regime,
    "колонии общего режима") and `penalty` (the term, "3 года"); `declaration` a link to the
    recognition statement (5% a date, as older exports write it); partial dates ("05.2021",
@@ -128,7 +130,31 @@ def _cell(facility, rng: random.Random) -> str:
     )
 
 
-def synthetic_rows(n: int, seed: int = 6) -> list[dict]:
+# Invented syllables (cyrillic, latin) that spell a row's number as a third word of its name, with
+# --distinct-names: every row then has a name key of its own, as in a real list.
+SYLLABLES = [
+    ("ка", "ka"),
+    ("ло", "lo"),
+    ("ма", "ma"),
+    ("ну", "nu"),
+    ("ра", "ra"),
+    ("со", "so"),
+    ("ту", "tu"),
+    ("да", "da"),
+]
+
+
+def spelled(number: int) -> tuple[str, str]:
+    cyrillic, latin = [], []
+    while True:
+        number, digit = divmod(number, len(SYLLABLES))
+        cyrillic.append(SYLLABLES[digit][0])
+        latin.append(SYLLABLES[digit][1])
+        if not number:
+            return "".join(cyrillic).capitalize(), "".join(latin).capitalize()
+
+
+def synthetic_rows(n: int, seed: int = 6, distinct_names: bool = False) -> list[dict]:
     from cases.demo.builder import FEMALE_NAMES, MALE_NAMES, SURNAME_STEMS, surname_forms
 
     rng = random.Random(seed)
@@ -141,6 +167,9 @@ def synthetic_rows(n: int, seed: int = 6) -> list[dict]:
         if p_be:
             be, ru, latin = p_be + be.lower(), p_ru + ru.lower(), p_latin + latin.lower()
         name = rng.choice([f"{be} {given.be}", f"{ru} {given.ru}", f"{latin} {given.latin}"])
+        if distinct_names:
+            cyrillic, latin_word = spelled(i)
+            name += f" {latin_word if name.isascii() else cyrillic}"
         arrested = datetime.date(2020, 8, 9) + datetime.timedelta(days=rng.randrange(1900))
         verdict = arrested + datetime.timedelta(days=rng.randrange(60, 300))
         current = rng.random() < 0.6
@@ -404,6 +433,11 @@ def main() -> int:
     parser.add_argument("--tracemalloc", action="store_true", help="also trace Python allocations (slower)")
     parser.add_argument("--changed", action="store_true", help="also re-import, 1%% of articles changed")
     parser.add_argument("--sweep", action="store_true", help="also time the assessment sweep afterwards")
+    parser.add_argument(
+        "--distinct-names",
+        action="store_true",
+        help="a name key of its own for every row (no same-name warnings)",
+    )
     parser.add_argument("--profile", action="store_true", help="cProfile the real run: top 15 cumulative")
     args = parser.parse_args()
     setup_django()
@@ -425,7 +459,7 @@ def main() -> int:
     print(f"registry pre-filled by SQL with {Person.objects.count()} other people in {prefill_s:.1f} s")
     user, _ = get_user_model().objects.get_or_create(username="bench-importer", defaults={"is_staff": True})
     mapping = get_mapping("prisoners-list")
-    rows = synthetic_rows(args.rows)
+    rows = synthetic_rows(args.rows, distinct_names=args.distinct_names)
     data = to_csv(rows)
     file_charges = sum(len(parse_charges(r["articles"], country="BY").charges) for r in rows)
     print(f"{len(rows)} rows, {len(data) / 1e6:.1f} MB CSV, {file_charges} charges", flush=True)
@@ -498,7 +532,7 @@ def main() -> int:
     dry_mb = dry.peak_mb if dry else float("nan")
     dry_traced = dry.traced_mb if dry else float("nan")
     print(
-        f"RESULT rows={len(rows)} registry={args.registry} dry_run_s={dry_s:.1f} "
+        f"RESULT rows={len(rows)} registry={args.registry} names={'distinct' if args.distinct_names else 'repeating'} dry_run_s={dry_s:.1f} "
         f"real_run_s={real.seconds:.1f} reimport_noop_s={noop.seconds:.1f} floor_s={floor_s:.2f} "
         f"real_over_floor={real.seconds / floor_s:.0f}x "
         f"peak_rss_delta_mb(dry/real/noop)={dry_mb:.0f}/{real.peak_mb:.0f}/{noop.peak_mb:.0f} "

@@ -183,6 +183,7 @@ def test_bulk_import_writes_exactly_what_the_services_write(law, monkeypatch):
     assert len(by_services) == 25
     assert in_bulk == by_services, list(_diff(in_bulk, by_services))[:10]
     assert [(o.row, o.action) for o in fast.outcomes] == [(o.row, o.action) for o in slow.outcomes]
+    assert fast.counts == slow.counts
     assert sorted(map(str, fast.warnings)) == sorted(map(str, slow.warnings))
 
 

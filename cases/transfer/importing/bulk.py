@@ -45,6 +45,7 @@ from cases.transfer.importing.facilities import resolve_facility
 from cases.transfer.importing.outcomes import Issue, RowOutcome
 
 BATCH = 500
+CREATED = ("new person and case",)  # every bulk row's changes: one tuple for them all
 CHUNK = 900  # ids per IN (...) query: under SQLite's variable limit on any build
 Action = ChangeRecord.Action
 
@@ -89,7 +90,7 @@ def create_new_people(importer, rows, articles, facilities) -> dict[int, object]
             plans = []
         for plan in plans:
             plan.row.warnings += plan.warnings
-            outcomes[plan.row.number] = RowOutcome(plan.row.number, "created", ["new person and case"])
+            outcomes[plan.row.number] = RowOutcome(plan.row.number, "created", CREATED)
         for row in fallback:
             outcomes[row.number] = None
     return outcomes

@@ -104,14 +104,22 @@ class ImportReport:
     rows: int = 0
     problems: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
+    # What happened to each row, but for unchanged rows, which are only counted: a re-import of
+    # 100,000 rows holds no outcome per row.
     outcomes: list[RowOutcome] = field(default_factory=list)
+    counts: Counter = field(default_factory=Counter)
     import_run_id: int | None = None
     # Every column of the file and what it was read as (ColumnReading.as_json), in file order.
     columns: list[dict] = field(default_factory=list)
     kept_cells: int = 0
 
+    def add(self, outcome: RowOutcome) -> None:
+        self.counts[outcome.action] += 1
+        if outcome.action != "unchanged":
+            self.outcomes.append(outcome)
+
     def count(self, action: str) -> int:
-        return sum(1 for outcome in self.outcomes if outcome.action == action)
+        return self.counts[action]
 
     @property
     def created(self) -> int:
@@ -136,7 +144,7 @@ class ImportReport:
     @property
     def would_refuse(self) -> bool:
         """A real run of the same file would import nothing."""
-        return bool(self.problems) and (self.all_or_nothing or not self.outcomes)
+        return bool(self.problems) and (self.all_or_nothing or not self.counts.total())
 
     def as_json(self) -> dict:
         return {
@@ -149,7 +157,7 @@ class ImportReport:
             "columns": self.columns,
             "kept_cells": self.kept_cells,
             # Unchanged rows are only counted: a re-import of 10,000 rows stays a small record.
-            "rows": [o.as_json() for o in self.outcomes if o.action != "unchanged"],
+            "rows": [o.as_json() for o in self.outcomes],
         }
 
     def lines(self) -> list[str]:
@@ -255,10 +263,13 @@ class Importer:
         # name key (and of the new people's), and the people of the registry who carried each
         # name key before this import created anyone.
         # These hold row numbers and keys only, never rows: a few megabytes for 100,000 rows.
-        self.seen_ids: dict[tuple[str, str], int] = {}
-        self.rows_by_name: dict[str, list[int]] = defaultdict(list)
-        self.new_rows_by_name: dict[str, list[int]] = defaultdict(list)
-        self.existing_names: dict[str, set[str]] = {}
+        # Identifiers and name keys are held as 12-byte digests (`_digest`), a row number (a list of
+        # them only for a name shared by several rows): about 500 bytes a row in all.
+        self.seen_ids: dict[bytes, int] = {}
+        self.rows_by_name: dict[bytes, int | list[int]] = {}
+        self.new_rows: set[int] = set()  # the rows that created a person
+        self.names_looked_up: set[bytes] = set()
+        self.existing_names: dict[str, set[str]] = {}  # only the keys someone in the registry carries
         self.created_people: set[int] = set()  # ids of the people this import created
         self.charges_read: dict[str, ParseResult] = {}  # articles cell -> its reading (immutable)
 
@@ -472,7 +483,7 @@ class Importer:
                 value = row.values.get(target)
                 if value is None:
                     continue
-                key = (key_scheme, value)
+                key = _digest(key_scheme, value)
                 if key in seen:
                     row.problems.append(
                         Issue(row.number, self.column(target), f"the same identifier as row {seen[key]}")
@@ -586,17 +597,23 @@ class Importer:
         keys = set()
         for row in rows:
             if not row.problems and "name" in row.values and (key := name_key(row.values["name"])):
-                self.rows_by_name[key].append(row.number)
-                keys.add(key)
-        for chunk in _chunks(sorted(keys - self.existing_names.keys())):
-            found = self.existing_names
-            for key in chunk:
-                found[key] = set()
+                digest = _digest(key)
+                numbers = self.rows_by_name.get(digest)
+                if numbers is None:
+                    self.rows_by_name[digest] = row.number
+                elif isinstance(numbers, int):
+                    self.rows_by_name[digest] = [numbers, row.number]
+                else:
+                    numbers.append(row.number)
+                if digest not in self.names_looked_up:
+                    keys.add(key)
+        for chunk in _chunks(sorted(keys)):
+            self.names_looked_up.update(_digest(key) for key in chunk)
             for key, slug, person_id in PersonName.objects.filter(
                 search_key__in=chunk, person__merged_into__isnull=True
             ).values_list("search_key", "person__slug", "person_id"):
                 if person_id not in self.created_people:
-                    found[key].add(slug)
+                    self.existing_names.setdefault(key, set()).add(slug)
 
     def _warn_possible_duplicates(self, rows: list[ParsedRow]) -> None:
         for row in rows:
@@ -614,17 +631,18 @@ class Importer:
                         "created as a new person, not merged: compare and merge by hand if it is one",
                     )
                 )
-            self.new_rows_by_name[key].append(row.number)
+            self.new_rows.add(row.number)
 
     def warn_same_names(self) -> list[Issue]:
         """Warnings for new people whose name another row of the file carries too: known only once
         every row has been read, so they are added to the report at the end."""
         issues = []
-        for key, numbers in self.new_rows_by_name.items():
-            same = self.rows_by_name.get(key, [])
-            if len(same) < 2:
+        for same in self.rows_by_name.values():
+            if isinstance(same, int):
                 continue
-            for number in numbers:
+            for number in same:
+                if number not in self.new_rows:
+                    continue
                 others = [other for other in same if other != number]
                 issues.append(
                     Issue(
@@ -989,17 +1007,17 @@ def _match_and_apply(importer: Importer, chunk: list[ParsedRow], articles, facil
     )
     for row in chunk:
         if row.problems:
-            report.outcomes.append(RowOutcome(row.number, "rejected"))
+            report.add(RowOutcome(row.number, "rejected"))
             continue
         if in_bulk.get(row.number) is not None:
-            report.outcomes.append(in_bulk[row.number])
+            report.add(in_bulk[row.number])
             continue
         try:
             with transaction.atomic():
-                report.outcomes.append(importer.apply(row, articles, facilities))
+                report.add(importer.apply(row, articles, facilities))
         except (ValidationError, IntegrityError) as error:
             row.problems += _service_problems(row, error, importer)
-            report.outcomes.append(RowOutcome(row.number, "rejected"))
+            report.add(RowOutcome(row.number, "rejected"))
     for row in chunk:
         person = row.written_person or row.person
         row.written_person_id = person.pk if person is not None and not row.problems else None
@@ -1086,6 +1104,13 @@ def _sentence_words(sentence: cells.Sentence) -> str:
         if part
     )
     return ", ".join(part for part in (sentence.kind, term, sentence.regime) if part)
+
+
+def _digest(*parts: str) -> bytes:
+    """A 12-byte stand-in for an identifier or a name key, for the checks across the whole file:
+    that any two of the two million values of a million rows share one has a chance of about 1 in
+    10^16 (the birthday bound for 96 bits)."""
+    return hashlib.blake2b("\x00".join(parts).encode(), digest_size=12).digest()
 
 
 def _chunks(values: Iterable, size: int = CHUNK) -> Iterator[list]:

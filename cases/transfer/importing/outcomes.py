@@ -23,7 +23,7 @@ class Issue:
 class RowOutcome:
     row: int
     action: str  # created | updated | unchanged | rejected
-    changes: list[str] = field(default_factory=list)
+    changes: list[str] | tuple[str, ...] = field(default_factory=list)
 
     def as_json(self) -> dict:
         return {"row": self.row, "action": self.action, "changes": list(self.changes)}
