@@ -268,7 +268,6 @@ class Importer:
         self.seen_ids: dict[bytes, int] = {}
         self.rows_by_name: dict[bytes, int | list[int]] = {}
         self.new_rows: set[int] = set()  # the rows that created a person
-        self.names_looked_up: set[bytes] = set()
         self.existing_names: dict[str, set[str]] = {}  # only the keys someone in the registry carries
         self.created_people: set[int] = set()  # ids of the people this import created
         self.charges_read: dict[str, ParseResult] = {}  # articles cell -> its reading (immutable)
@@ -600,15 +599,15 @@ class Importer:
                 digest = _digest(key)
                 numbers = self.rows_by_name.get(digest)
                 if numbers is None:
+                    # A key first seen in this chunk: who in the registry carries it is looked up
+                    # below, once for the whole file.
                     self.rows_by_name[digest] = row.number
+                    keys.add(key)
                 elif isinstance(numbers, int):
                     self.rows_by_name[digest] = [numbers, row.number]
                 else:
                     numbers.append(row.number)
-                if digest not in self.names_looked_up:
-                    keys.add(key)
         for chunk in _chunks(sorted(keys)):
-            self.names_looked_up.update(_digest(key) for key in chunk)
             for key, slug, person_id in PersonName.objects.filter(
                 search_key__in=chunk, person__merged_into__isnull=True
             ).values_list("search_key", "person__slug", "person_id"):
