@@ -129,6 +129,12 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "registry.wsgi.application"
 
+# An import from the admin runs in the request (dry run, then the real run): past this many rows
+# it is refused with a pointer to `manage.py import_people`, so that no page outlives the
+# server's timeout (deploy/gunicorn.conf.py, 60 s). About 17 s for 10,000 rows on the benchmark
+# machine (docs/scaling.md).
+IMPORT_ADMIN_MAX_ROWS = env_int("IMPORT_ADMIN_MAX_ROWS", 10_000, minimum=1)
+
 # SQLite is the embedded default so that `make run` needs nothing installed; DATABASE_URL
 # (postgres://...) switches to PostgreSQL through psycopg 3.
 _default_sqlite = f"sqlite:///{BASE_DIR / 'var' / 'registry.sqlite3'}"

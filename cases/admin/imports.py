@@ -7,13 +7,15 @@ sha256) meanwhile. Only users with cases.run_import (the Publisher group) may im
 """
 
 import base64
+import csv
 import hashlib
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseBadRequest
-from django.shortcuts import redirect
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -24,7 +26,8 @@ from django.utils.safestring import mark_safe
 from cases import services
 from cases.admin.mixins import ReadOnlyAdminMixin
 from cases.models import ChargeToReview, ImportProfile, ImportRun, Jurisdiction
-from cases.transfer.importing import MAPPINGS, UnreadableFile, get_mapping, run_import
+from cases.transfer.formulas import neutralise
+from cases.transfer.importing import MAPPINGS, TooManyRows, UnreadableFile, get_mapping, run_import
 
 SESSION_KEY = "cases_import_pending"
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -68,8 +71,39 @@ class ImportForm(forms.Form):
         return value
 
 
-def _report_html(report: dict) -> str:
-    return render_to_string("admin/cases/importrun/report.html", {"report": report})
+# A list of 100,000 rows can leave as many warnings and row outcomes: the page shows the first
+# lines of each list, and the CSV file every line.
+REPORT_LINES_SHOWN = 500
+
+
+def _report_html(report: dict, csv_url: str = "") -> str:
+    return render_to_string(
+        "admin/cases/importrun/report.html",
+        {
+            "report": report,
+            "shown": REPORT_LINES_SHOWN,
+            "shown_slice": f":{REPORT_LINES_SHOWN}",
+            "csv_url": csv_url,
+        },
+    )
+
+
+def _report_lines(report: dict):
+    """Every line of a stored report, for a spreadsheet: kind, row, column, reason or changes."""
+    yield ["kind", "row", "column", "reason or changes"]
+    for kind, key in (("problem", "problems"), ("warning", "warnings")):
+        for issue in report.get(key, []):
+            row = "file" if issue["row"] is None else issue["row"]
+            yield [kind, row, issue["column"], issue["reason"]]
+    for outcome in report.get("rows", []):
+        yield [outcome["action"], outcome["row"], "", "; ".join(outcome["changes"])]
+
+
+class _Echo:
+    """A file whose write returns the line, for csv.writer inside a streamed response."""
+
+    def write(self, value):
+        return value
 
 
 @admin.register(ImportRun)
@@ -124,13 +158,33 @@ class ImportRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="report")
     def report_display(self, obj):
-        return mark_safe(_report_html(obj.report))  # noqa: S308 - the template escapes every value
+        csv_url = reverse("admin:cases_importrun_report_csv", args=[obj.pk])
+        return mark_safe(_report_html(obj.report, csv_url))  # noqa: S308 - the template escapes every value
 
     def get_urls(self):
         own = [
             path("import/", self.admin_site.admin_view(self.import_view), name="cases_importrun_import"),
+            path(
+                "<int:pk>/report.csv",
+                self.admin_site.admin_view(self.report_csv_view),
+                name="cases_importrun_report_csv",
+            ),
         ]
         return own + super().get_urls()
+
+    def report_csv_view(self, request, pk):
+        """Every problem, warning and row outcome of a run, as a CSV file (cells that a
+        spreadsheet would run as a formula are neutralised)."""
+        run = get_object_or_404(ImportRun, pk=pk)
+        if not self.has_view_permission(request, run):
+            raise PermissionDenied
+        writer = csv.writer(_Echo())
+        lines = (
+            writer.writerow([neutralise(str(cell)) for cell in line]) for line in _report_lines(run.report)
+        )
+        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-report.csv"'
+        return response
 
     def import_view(self, request):
         if not request.user.has_perm("cases.run_import"):
@@ -154,6 +208,13 @@ class ImportRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             }
             try:
                 report = self._run(request, data, name, options, dry_run=True)
+            except TooManyRows as error:
+                form.add_error(
+                    "file",
+                    f"The file has more than {error.limit} rows: a page stops there so that it does not "
+                    "time out. Import it with the command `manage.py import_people` (docs/import.md), "
+                    "or split it.",
+                )
             except UnreadableFile as error:
                 form.add_error("file", str(error))
             else:
@@ -169,7 +230,10 @@ class ImportRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 context.update(
                     title="Dry run: nothing has been written yet",
                     report=report,
-                    report_html=_report_html(report.as_json()),
+                    report_html=_report_html(
+                        report.as_json(),
+                        reverse("admin:cases_importrun_report_csv", args=[report.import_run_id]),
+                    ),
                     run_url=reverse("admin:cases_importrun_change", args=[report.import_run_id]),
                 )
                 return TemplateResponse(request, "admin/cases/importrun/dry_run.html", context)
@@ -187,6 +251,7 @@ class ImportRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             jurisdiction=options["jurisdiction"],
             dry_run=dry_run,
             reclassified_on=datetime.date.fromisoformat(options["reclassified_on"]),
+            max_rows=settings.IMPORT_ADMIN_MAX_ROWS,
         )
 
     def _confirm(self, request):

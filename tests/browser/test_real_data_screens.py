@@ -380,3 +380,32 @@ def test_person_page_dates_known_in_part_show_the_year_range_and_month(
     if violations:
         problems.append("axe-core: " + json.dumps(violations, ensure_ascii=False, indent=2))
     assert not problems, f"person page at {size} px: " + "; ".join(problems)
+
+
+# 4. The report of a large import: the first lines and the whole report as a file ---------------
+
+
+def test_a_large_import_report_page_shows_the_first_lines_and_offers_the_whole_report(
+    live_server, law, new_page, shots
+):
+    from cases.admin.imports import REPORT_LINES_SHOWN
+    from tests.cases.test_import_report_page import make_run
+
+    run = make_run(warnings=3 * REPORT_LINES_SHOWN, problems=0, rows=2 * REPORT_LINES_SHOWN)
+    page = _logged_in_page(new_page, live_server, UserFactory(groups=[PUBLISHER]))
+    csp = _csp_reports(page)
+
+    response = page.goto(live_server.url + reverse("admin:cases_importrun_change", args=[run.pk]))
+
+    assert response.ok, response.status
+    page.screenshot(path=shots / "import-run-long-report-1366.png")
+    # The report's own box (the admin's fieldset around it is a .module too).
+    warnings = page.locator("xpath=//div[contains(@class, 'module')][h2[starts-with(., 'Warnings (1500)')]]")
+    expect(warnings.get_by_text(f"Showing the first {REPORT_LINES_SHOWN} of 1500")).to_be_visible()
+    assert warnings.locator("tbody tr").count() == REPORT_LINES_SHOWN
+    with page.expect_download() as download:
+        warnings.get_by_role("link", name="every line as a CSV file").click()
+    lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1 + 3 * REPORT_LINES_SHOWN + 2 * REPORT_LINES_SHOWN
+    assert not csp, csp
+    assert not blocking_violations(page)

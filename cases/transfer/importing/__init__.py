@@ -7,6 +7,6 @@ identifiers and writes through cases.services. The rules, for staff: docs/import
 
 from cases.transfer.importing.importer import ImportReport, Issue, run_import
 from cases.transfer.importing.mappings import MAPPINGS, get_mapping
-from cases.transfer.importing.reader import UnreadableFile
+from cases.transfer.importing.reader import TooManyRows, UnreadableFile
 
-__all__ = ["MAPPINGS", "ImportReport", "Issue", "UnreadableFile", "get_mapping", "run_import"]
+__all__ = ["MAPPINGS", "ImportReport", "Issue", "TooManyRows", "UnreadableFile", "get_mapping", "run_import"]

@@ -66,7 +66,7 @@ from cases.transfer.importing.dates import DateProblem, parse_partial_date
 from cases.transfer.importing.facilities import FacilityIndex, resolve_facility
 from cases.transfer.importing.mappings import HELD, IGNORED, URL_SCHEME, YES, Mapping
 from cases.transfer.importing.outcomes import Issue, RowOutcome
-from cases.transfer.importing.reader import Cell, UnreadableFile, read_table
+from cases.transfer.importing.reader import MAX_ROWS, Cell, UnreadableFile, read_table
 from cases.transfer.notation import ParseResult, parse_charges
 
 TEXT_FIELDS = {"external_id", "url", "name", "court", "judge", "prosecutor", "facility"}
@@ -923,13 +923,15 @@ def run_import(
     dry_run: bool = False,
     all_or_nothing: bool = True,
     reclassified_on: datetime.date | None = None,
+    max_rows: int = MAX_ROWS,
 ) -> ImportReport:
     """Import (or, with `dry_run`, rehearse importing) one CSV or XLSX file.
 
     Side effects: on a real run without problems (or with `all_or_nothing=False`), the rows'
     writes through cases.services, with `by` as their author; in every case one ImportRun row.
-    Raises UnreadableFile when the file is not a CSV or XLSX file, and Jurisdiction.DoesNotExist
-    for an unknown jurisdiction code; nothing is recorded then.
+    Raises UnreadableFile when the file is not a CSV or XLSX file (TooManyRows past `max_rows`
+    rows), and Jurisdiction.DoesNotExist for an unknown jurisdiction code; nothing is recorded
+    then.
     """
     today = timezone.localdate()
     report = ImportReport(
@@ -944,7 +946,7 @@ def run_import(
     jurisdiction_obj = Jurisdiction.objects.get(code=jurisdiction)
     if report.reclassified_on > today:
         raise ValueError("The reclassification date cannot be in the future.")
-    table = read_table(data)
+    table = read_table(data, max_rows=max_rows)
     importer = Importer(mapping=mapping, jurisdiction=jurisdiction_obj, by=by, report=report, today=today)
     columns = importer.read_header(table.headers)
     articles = ArticleIndex(jurisdiction_obj)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import io
 import zipfile
 from collections.abc import Iterator
@@ -26,6 +27,14 @@ from dataclasses import dataclass
 
 class UnreadableFile(ValueError):
     """The file is not a CSV or XLSX file this importer can read."""
+
+
+class TooManyRows(UnreadableFile):
+    """The file has more rows than the caller takes (`limit`)."""
+
+    def __init__(self, limit: int):
+        super().__init__(f"The file has more than {limit} rows; split it.")
+        self.limit = limit
 
 
 @dataclass(frozen=True)
@@ -57,19 +66,28 @@ class Table:
 MAX_ROWS = 200_000
 
 
-def read_table(data: bytes) -> Table:
+def read_table(data: bytes, *, max_rows: int = MAX_ROWS) -> Table:
     """The header and the non-empty rows of `data`, a whole CSV or XLSX file.
 
     The header is read at once, so an unreadable file is refused before anything else happens;
     the rows are read while they are consumed (the importer takes them a chunk at a time). A
-    problem further down the file (a CSV quoting error, more than MAX_ROWS rows) raises
-    UnreadableFile when the reading reaches it.
+    problem further down the file (a CSV quoting error) raises UnreadableFile when the reading
+    reaches it, and more than `max_rows` rows (never more than MAX_ROWS) TooManyRows.
     """
     if data[:4] == b"PK\x03\x04":
-        return _read_xlsx(data)
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        table = _read_xlsx(data)
+    elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise UnreadableFile("This is an old Excel .xls file: save it as .xlsx or as CSV (UTF-8) first.")
-    return _read_csv(data)
+    else:
+        table = _read_csv(data)
+    return dataclasses.replace(table, rows=_at_most(table.rows, min(max_rows, MAX_ROWS)))
+
+
+def _at_most(rows: Iterator[Row], limit: int) -> Iterator[Row]:
+    for count, row in enumerate(rows, start=1):
+        if count > limit:
+            raise TooManyRows(limit)
+        yield row
 
 
 def _read_csv(data: bytes) -> Table:
@@ -135,8 +153,8 @@ def _table(records: Iterator[list[Cell]], kind: str) -> Table:
 
 def _rows(records: Iterator[list[Cell]], width: int) -> Iterator[Row]:
     for number, record in enumerate(records, start=2):
-        if number > MAX_ROWS + 1:
-            raise UnreadableFile(f"The file has more than {MAX_ROWS} rows; split it.")
+        if number > MAX_ROWS + 1:  # empty lines count here: a sheet of a million blank rows stops too
+            raise TooManyRows(MAX_ROWS)
         cells = (record + [Cell(None)] * width)[:width]
         extra = record[width:]
         if all(c.is_empty for c in cells) and all(c.is_empty for c in extra):
