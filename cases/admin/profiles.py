@@ -10,6 +10,7 @@ import datetime
 import json
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
@@ -20,7 +21,7 @@ from cases import services
 from cases.admin.history import HistoryAdmin
 from cases.admin.imports import MAX_UPLOAD_BYTES, _report_html
 from cases.models import ImportProfile, Jurisdiction, KeptCell
-from cases.transfer.importing import UnreadableFile, run_import
+from cases.transfer.importing import TooManyRows, UnreadableFile, run_import
 from cases.transfer.importing.mappings import FIELDS, VOCABULARIES, Mapping, ProfileError, check_profile
 
 
@@ -116,6 +117,12 @@ class ImportProfileAdmin(HistoryAdmin):
                 jurisdiction=jurisdiction or "BY",
                 dry_run=True,
                 reclassified_on=timezone.localdate(),
+                max_rows=settings.IMPORT_ADMIN_MAX_ROWS,
+            )
+        except TooManyRows as error:
+            context.update(
+                title=f"The test file has more than {error.limit} rows: test the profile on a part of it",
+                report=None,
             )
         except (UnreadableFile, ProfileError) as error:
             context.update(title=f"The test file could not be read: {error}", report=None)
@@ -123,7 +130,9 @@ class ImportProfileAdmin(HistoryAdmin):
             context.update(
                 title=f"Dry run of {upload.name} with the profile “{profile.label}”: nothing was written",
                 report=report,
-                report_html=_report_html(report.as_json()),
+                report_html=_report_html(
+                    report.as_json(), reverse("admin:cases_importrun_report_csv", args=[report.import_run_id])
+                ),
                 run_url=reverse("admin:cases_importrun_change", args=[report.import_run_id]),
             )
         context["edit_url"] = reverse("admin:cases_importprofile_change", args=[profile.pk])

@@ -273,6 +273,24 @@ def test_publisher_saves_a_profile_and_tests_it_on_a_file(client, law):
     assert ImportRun.objects.get().state == "dry_run"
 
 
+def test_a_test_file_over_the_admin_row_limit_says_so_and_writes_nothing(client, law, settings):
+    settings.IMPORT_ADMIN_MAX_ROWS = 2
+    client.force_login(UserFactory(groups=[PUBLISHER]))
+    header = list(RUSSIAN_LAYOUT["columns"])
+    rows = [{"№": str(n), "ФИО": "Выдуманы Пятро", "Положение": "на воле"} for n in range(1, 4)]
+    upload = io.BytesIO(csv_bytes(rows, header=header))
+    upload.name = "ours.csv"
+
+    response = client.post(
+        reverse("admin:cases_importprofile_add"),
+        _profile_form(RUSSIAN_LAYOUT, test_file=upload, test_jurisdiction="BY"),
+    )
+
+    assert "The test file has more than 2 rows" in response.content.decode()
+    assert not ImportRun.objects.exists()
+    assert Person.objects.count() == 0
+
+
 def test_a_profile_with_a_mistake_is_not_saved_and_the_form_says_why(client, law):
     client.force_login(UserFactory(groups=[PUBLISHER]))
 
