@@ -11,18 +11,18 @@ people, cases, import runs and facilities at the start; the law data stays. Then
    generate_series`: each a person, a primary name, the list's id and url, a case and charges;
    none of them is in the file). The importer never loads them; they are there so the imported
    rows meet tables and indexes of that size (identifier look-ups, name keys, slugs).
-2. It writes a synthetic CSV in the list's own layout (the header of the published list):
-   invented names (the demo data's invented surname stems with invented prefixes, the common
-   given names, never a real detainee; they repeat, so most rows share a name with another and
-   carry a "same name" warning: the report's worst case. With --distinct-names a third invented
-   word spells the row's number, so every row has a name key of its own); status as the list writes it ("current political
-   prisoner", "former political prisoner"); the sentence split over `decision` (kind and regime,
-   "колонии общего режима") and `penalty` (the term, "3 года"); `declaration` a link to the
-   recognition statement (5% a date, as older exports write it); partial dates ("05.2021",
+2. It writes a synthetic CSV in the list's own layout (the header of the published list): invented
+   names (the demo data's invented surname stems with invented prefixes, the common given names,
+   never a real detainee; they repeat, so most rows share a name with another and carry a "same
+   name" warning: the report's worst case. With --distinct-names a third invented word spells the
+   row's number, so every row has a name key of its own); status as the list writes it ("current
+   political prisoner", "former political prisoner"); the sentence split over `decision` (kind and
+   regime, "колонии общего режима") and `penalty` (the term, "3 года"); `declaration` a link to
+   the recognition statement (5% a date, as older exports write it); partial dates ("05.2021",
    "2021"); `prison` cells as lists write them ("ИК-15, 213105, г. Могилев, ул. Крупской, 100"),
-   of the facilities made in 1. and, for 1% of the held people, three places the registry does
-   not know (proposed once each for review, then linked); real Belarus articles, 1% of the rows
-   with an article the law data does not know (a charge to review).
+   of the facilities made in 1. and, for 1% of the held people, three places the registry does not
+   know (proposed once each for review, then linked); real Belarus articles, 1% of the rows with
+   an article the law data does not know (a charge to review).
 3. It times, through `run_import` exactly as the admin and the command call it:
      - the floor: the same number of people, names, identifiers, cases and charges as the file
        creates, inserted by plain SQL into the same tables in a transaction that is rolled back;
@@ -532,7 +532,8 @@ def main() -> int:
     dry_mb = dry.peak_mb if dry else float("nan")
     dry_traced = dry.traced_mb if dry else float("nan")
     print(
-        f"RESULT rows={len(rows)} registry={args.registry} names={'distinct' if args.distinct_names else 'repeating'} dry_run_s={dry_s:.1f} "
+        f"RESULT rows={len(rows)} registry={args.registry} "
+        f"names={'distinct' if args.distinct_names else 'repeating'} dry_run_s={dry_s:.1f} "
         f"real_run_s={real.seconds:.1f} reimport_noop_s={noop.seconds:.1f} floor_s={floor_s:.2f} "
         f"real_over_floor={real.seconds / floor_s:.0f}x "
         f"peak_rss_delta_mb(dry/real/noop)={dry_mb:.0f}/{real.peak_mb:.0f}/{noop.peak_mb:.0f} "
