@@ -134,7 +134,7 @@ def _state() -> dict:
                 for h in rows
             ),
             "feed": [
-                (r.object_type, r.action, r.is_public)
+                (r.object_type, r.action, r.is_public, r.person_was_published)
                 for r in ChangeRecord.objects.filter(person=person).order_by("id")
             ],
             "stale": [c.risk_stale for c in cases],
