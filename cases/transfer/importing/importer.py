@@ -13,8 +13,10 @@
      services write), the others through cases.services, in a savepoint of their own, so a
      refusal by a service becomes that row's problem. A row whose values equal the registry's
      calls no service at all: re-importing a file changes nothing.
-   Only the report grows with the file: rows, and the people and cases they loaded, are let go
-   after their chunk. New people of the file who share a name are warned about at the end.
+   Rows, and the people and cases they loaded, are let go after their chunk; what grows with
+   the file is the report and a few hundred bytes a row for the checks across the whole file
+   (repeated identifiers, shared names). New people of the file who share a name are warned
+   about at the end.
 3. A dry run, and a real run in all-or-nothing mode with any problem, roll the whole
    transaction back. Then an ImportRun records the run: counts and the report (row, column and
    reason of every problem and warning, and which fields each row changed), never cell contents
@@ -83,7 +85,7 @@ MATCH_CHUNK = 2000
 # From this many new people in one file they are written in bulk (cases.transfer.importing.bulk); fewer go
 # through the services one by one, which is as fast for a handful and simpler to follow.
 BULK_MIN_ROWS = 20
-CELLS_REMEMBERED = 10_000  # cell readings kept per run, so memory stays flat whatever the file
+CELLS_REMEMBERED = 10_000  # cell readings kept per run: bounded, whatever the file
 
 
 # The report -----------------------------------------------------------------------------------
@@ -260,11 +262,11 @@ class Importer:
         self.import_run: ImportRun | None = None
         self.readings: dict[str, ColumnReading] = {}
         # Across the whole file, not a chunk: the first row of each identifier, every row of each
-        # name key (and of the new people's), and the people of the registry who carried each
-        # name key before this import created anyone.
-        # These hold row numbers and keys only, never rows: a few megabytes for 100,000 rows.
-        # Identifiers and name keys are held as 12-byte digests (`_digest`), a row number (a list of
-        # them only for a name shared by several rows): about 500 bytes a row in all.
+        # name key, the rows that created a person, and the people of the registry who carried a
+        # name key before this import created anyone. Never rows: identifiers and name keys are
+        # 12-byte digests (`_digest`) with a row number (a list of them only for a name several
+        # rows share), a few hundred bytes a row; this and the report are what still grows with
+        # the file (docs/scaling.md).
         self.seen_ids: dict[bytes, int] = {}
         self.rows_by_name: dict[bytes, int | list[int]] = {}
         self.new_rows: set[int] = set()  # the rows that created a person
@@ -574,7 +576,7 @@ class Importer:
         )
         return None
 
-    def read_charges(self, text: str):
+    def read_charges(self, text: str) -> ParseResult:
         """The charges of an articles cell, remembered per cell text for this run: a list writes the
         same few thousand notations over and over, and reading one takes a dozen expressions."""
         result = self.charges_read.get(text)
@@ -963,8 +965,8 @@ def run_import(
                 profile_config=mapping.as_config(),
                 state=ImportRun.State.IMPORTED,
             )
-            # The file is read, matched and written a chunk at a time: only the report (every
-            # problem, warning and row outcome) grows with the file.
+            # The file is read, matched and written a chunk at a time: rows do not stay in memory
+            # after their chunk (the report and the whole-file checks do, see `Importer`).
             for chunk in _chunks(table.rows, MATCH_CHUNK):
                 rows = [importer.parse_row(r.number, r.cells, columns, r.stray) for r in chunk]
                 report.rows += len(rows)
