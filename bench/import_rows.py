@@ -414,13 +414,16 @@ class Phase:
 
 
 def report_mb(report) -> float:
-    """The size of the report the run stored, as JSON text: the part of memory that grows with the
-    file's problems, warnings and written rows, whatever the importer does with the rows."""
+    """The size of the report the run stored (its JSON and its lines' texts): it grows with the
+    file's problems, warnings and written rows, on disk; the importer holds none of it whole."""
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT octet_length(report::text) FROM cases_importrun WHERE id = %s", [report.import_run_id]
+            "SELECT octet_length(report::text) + (SELECT coalesce(sum(octet_length(text) + "
+            'octet_length("column")), 0) FROM cases_importrunline WHERE run_id = %s) '
+            "FROM cases_importrun WHERE id = %s",
+            [report.import_run_id, report.import_run_id],
         )
         return cursor.fetchone()[0] / 1e6
 
@@ -443,7 +446,7 @@ def main() -> int:
     setup_django()
     from django.contrib.auth import get_user_model
 
-    from cases.models import ChargeToReview, Facility, Person, Reclassification
+    from cases.models import ChargeToReview, Facility, ImportRunLine, Person, Reclassification
     from cases.risk import queue as assessment_queue
     from cases.tasks import task_sweep_stale_cases
     from cases.transfer.importing import get_mapping, run_import
@@ -475,8 +478,8 @@ def main() -> int:
             report = run_import(payload, file_name="bench.csv", mapping=mapping, by=user, **kwargs)
         print(
             f"  {report.state}: {report.created} created, {report.updated} updated, {report.unchanged} "
-            f"unchanged, {report.rejected} rejected, {len(report.problems)} problems, "
-            f"{len(report.warnings)} warnings, {report.kept_cells} cells kept",
+            f"unchanged, {report.rejected} rejected, {report.problem_count} problems, "
+            f"{report.warning_count} warnings, {report.kept_cells} cells kept",
             flush=True,
         )
         if report.problems:
@@ -498,8 +501,9 @@ def main() -> int:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(15)
         pstats.Stats(profiler).sort_stats("tottime").print_stats(15)
     warnings = {}
-    for issue in real_report.warnings:
-        kind = " ".join(w for w in issue.reason.split()[:6] if not any(ch.isdigit() for ch in w))
+    lines = ImportRunLine.objects.filter(run_id=real_report.import_run_id, kind=ImportRunLine.Kind.WARNING)
+    for text in lines.values_list("text", flat=True).iterator(chunk_size=5000):
+        kind = " ".join(w for w in text.split()[:6] if not any(ch.isdigit() for ch in w))
         warnings[kind] = warnings.get(kind, 0) + 1
     print("  warnings by kind:", dict(sorted(warnings.items(), key=lambda kv: -kv[1])[:8]))
     history_before = Person.history.count()

@@ -14,6 +14,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -25,7 +26,7 @@ from django.utils.safestring import mark_safe
 
 from cases import services
 from cases.admin.mixins import ReadOnlyAdminMixin
-from cases.models import ChargeToReview, ImportProfile, ImportRun, Jurisdiction
+from cases.models import ChargeToReview, ImportProfile, ImportRun, ImportRunLine, Jurisdiction
 from cases.transfer.formulas import neutralise
 from cases.transfer.importing import MAPPINGS, TooManyRows, UnreadableFile, get_mapping, run_import
 
@@ -76,27 +77,34 @@ class ImportForm(forms.Form):
 REPORT_LINES_SHOWN = 500
 
 
-def _report_html(report: dict, csv_url: str = "") -> str:
+def _report_html(run: ImportRun) -> str:
+    """A run's report: its columns, then the first lines of each kind with how many there are."""
+    counts = dict(run.lines.values_list("kind").annotate(Count("id")).order_by())
+    shown = {
+        kind: run.lines.filter(kind=kind).order_by("position")[:REPORT_LINES_SHOWN]
+        for kind in ImportRunLine.Kind.values
+    }
     return render_to_string(
         "admin/cases/importrun/report.html",
         {
-            "report": report,
+            "report": run.report,
+            "problems": shown[ImportRunLine.Kind.PROBLEM],
+            "warnings": shown[ImportRunLine.Kind.WARNING],
+            "rows": shown[ImportRunLine.Kind.ROW],
+            "counts": {kind: counts.get(kind, 0) for kind in ImportRunLine.Kind.values},
             "shown": REPORT_LINES_SHOWN,
-            "shown_slice": f":{REPORT_LINES_SHOWN}",
-            "csv_url": csv_url,
+            "csv_url": reverse("admin:cases_importrun_report_csv", args=[run.pk]) if counts else "",
         },
     )
 
 
-def _report_lines(report: dict):
-    """Every line of a stored report, for a spreadsheet: kind, row, column, reason or changes."""
+def _report_lines(run: ImportRun):
+    """Every line of a run's report, for a spreadsheet: kind, row, column, reason or changes."""
     yield ["kind", "row", "column", "reason or changes"]
-    for kind, key in (("problem", "problems"), ("warning", "warnings")):
-        for issue in report.get(key, []):
-            row = "file" if issue["row"] is None else issue["row"]
-            yield [kind, row, issue["column"], issue["reason"]]
-    for outcome in report.get("rows", []):
-        yield [outcome["action"], outcome["row"], "", "; ".join(outcome["changes"])]
+    for kind in ImportRunLine.Kind.values:
+        for line in run.lines.filter(kind=kind).order_by("position").iterator(chunk_size=2000):
+            row = "file" if line.row is None else line.row
+            yield [line.action or kind, row, line.column, line.text]
 
 
 class _Echo:
@@ -158,8 +166,7 @@ class ImportRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="report")
     def report_display(self, obj):
-        csv_url = reverse("admin:cases_importrun_report_csv", args=[obj.pk])
-        return mark_safe(_report_html(obj.report, csv_url))  # noqa: S308 - the template escapes every value
+        return mark_safe(_report_html(obj))  # noqa: S308 - the template escapes every value
 
     def get_urls(self):
         own = [
@@ -179,9 +186,7 @@ class ImportRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         if not self.has_view_permission(request, run):
             raise PermissionDenied
         writer = csv.writer(_Echo())
-        lines = (
-            writer.writerow([neutralise(str(cell)) for cell in line]) for line in _report_lines(run.report)
-        )
+        lines = (writer.writerow([neutralise(str(cell)) for cell in line]) for line in _report_lines(run))
         response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-report.csv"'
         return response
@@ -230,10 +235,7 @@ class ImportRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 context.update(
                     title="Dry run: nothing has been written yet",
                     report=report,
-                    report_html=_report_html(
-                        report.as_json(),
-                        reverse("admin:cases_importrun_report_csv", args=[report.import_run_id]),
-                    ),
+                    report_html=_report_html(ImportRun.objects.get(pk=report.import_run_id)),
                     run_url=reverse("admin:cases_importrun_change", args=[report.import_run_id]),
                 )
                 return TemplateResponse(request, "admin/cases/importrun/dry_run.html", context)

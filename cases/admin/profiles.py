@@ -20,7 +20,7 @@ from django.utils import timezone
 from cases import services
 from cases.admin.history import HistoryAdmin
 from cases.admin.imports import MAX_UPLOAD_BYTES, _report_html
-from cases.models import ImportProfile, Jurisdiction, KeptCell
+from cases.models import ImportProfile, ImportRun, Jurisdiction, KeptCell
 from cases.transfer.importing import TooManyRows, UnreadableFile, run_import
 from cases.transfer.importing.mappings import FIELDS, VOCABULARIES, Mapping, ProfileError, check_profile
 
@@ -130,9 +130,7 @@ class ImportProfileAdmin(HistoryAdmin):
             context.update(
                 title=f"Dry run of {upload.name} with the profile “{profile.label}”: nothing was written",
                 report=report,
-                report_html=_report_html(
-                    report.as_json(), reverse("admin:cases_importrun_report_csv", args=[report.import_run_id])
-                ),
+                report_html=_report_html(ImportRun.objects.get(pk=report.import_run_id)),
                 run_url=reverse("admin:cases_importrun_change", args=[report.import_run_id]),
             )
         context["edit_url"] = reverse("admin:cases_importprofile_change", args=[profile.pk])

@@ -23,6 +23,7 @@ from cases.models.records import (
     ChargeToReview,
     Contradiction,
     ImportRun,
+    ImportRunLine,
     record_change,
 )
 from cases.models.risk import RiskAlert, RiskAssessment
@@ -44,6 +45,7 @@ __all__ = [
     "FacilityStay",
     "ImportProfile",
     "ImportRun",
+    "ImportRunLine",
     "KeptCell",
     "Jurisdiction",
     "Organisation",

@@ -134,6 +134,37 @@ class ImportRun(models.Model):
         return f"{self.file_name} ({self.get_state_display()}, {self.created_at:%Y-%m-%d %H:%M})"
 
 
+class ImportRunLine(models.Model):
+    """One line of an import's report: a problem (its row was refused), a warning (its row was
+    imported), or what happened to a row (created, updated, rejected; unchanged rows are only
+    counted). A run of 100,000 rows can leave as many lines: they are written a batch at a time
+    and read a page at a time, never held whole. Like the report, a line never holds cell contents
+    beyond article notations, statuses and facility names."""
+
+    class Kind(models.TextChoices):
+        PROBLEM = "problem", _("problem")
+        WARNING = "warning", _("warning")
+        ROW = "row", _("row outcome")
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="lines")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    position = models.PositiveIntegerField(help_text="The line's place among the run's lines of its kind")
+    row = models.PositiveIntegerField(null=True, blank=True, help_text="Empty: the whole file")
+    column = models.CharField(max_length=200, blank=True)
+    action = models.CharField(max_length=10, blank=True, help_text="created, updated or rejected")
+    text = models.TextField(blank=True, help_text="The reason, or the changes made to the row")
+
+    class Meta:
+        ordering = ["run", "kind", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "kind", "position"], name="importrunline_unique_position")
+        ]
+
+    def __str__(self):
+        where = "file" if self.row is None else f"row {self.row}"
+        return f"{self.kind}, {where}: {self.text[:60]}"
+
+
 class ChargeToReview(models.Model):
     """A charge read from a list whose article the law data does not know: kept for a person to resolve,
     never dropped and never guessed into a real charge."""

@@ -181,6 +181,7 @@ def test_prisoners_list_row_creates_person_case_charges_and_identifiers(law):
     run = ImportRun.objects.get(pk=report.import_run_id)
     assert (run.state, run.created, run.rows) == ("imported", 1, 1)
     assert "Клыбачэнка" not in str(run.report)  # the report never holds names
+    assert "Клыбачэнка" not in str(list(run.lines.values_list("column", "text")))
 
 
 def test_attempt_notation_becomes_the_charge_stage(law):
@@ -245,8 +246,11 @@ def test_bad_rows_refuse_the_file_with_row_column_and_reason(law):
     assert Person.objects.count() == 0 and ChargeToReview.objects.count() == 0
     run = ImportRun.objects.get()
     assert run.state == "refused"
-    assert {"row": 3, "column": "name", "reason": "the name is empty"} in run.report["problems"]
+    assert (3, "name", "the name is empty") in run.lines.filter(kind="problem").values_list(
+        "row", "column", "text"
+    )
     assert "HYPERLINK" not in str(run.report)  # the cell itself is not kept
+    assert not run.lines.filter(text__contains="HYPERLINK").exists()
 
 
 def test_values_the_profile_does_not_know_are_warnings_and_their_cells_are_kept(law):

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from cases.admin.imports import REPORT_LINES_SHOWN
-from cases.models import ImportRun
+from cases.models import ImportRun, ImportRunLine
 from cases.protection.permissions import VIEWER
 from tests.factories import UserFactory
 
@@ -16,20 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def make_run(*, warnings: int, problems: int = 0, rows: int = 0) -> ImportRun:
-    report = {
-        "jurisdiction": "BY",
-        "dry_run": False,
-        "all_or_nothing": True,
-        "reclassified_on": "2026-12-01",
-        "columns": [],
-        "kept_cells": 0,
-        "problems": [{"row": n + 2, "column": "name", "reason": f"problem {n}"} for n in range(problems)],
-        "warnings": [{"row": n + 2, "column": "prison", "reason": f"warning {n}"} for n in range(warnings)],
-        "rows": [
-            {"row": n + 2, "action": "created", "changes": ["new person and case"]} for n in range(rows)
-        ],
-    }
-    return ImportRun.objects.create(
+    run = ImportRun.objects.create(
         file_name="list.csv",
         file_sha256="0" * 64,
         mapping="prisoners-list",
@@ -37,8 +24,32 @@ def make_run(*, warnings: int, problems: int = 0, rows: int = 0) -> ImportRun:
         rows=rows,
         created=rows,
         warnings=warnings,
-        report=report,
+        report={
+            "jurisdiction": "BY",
+            "dry_run": False,
+            "all_or_nothing": True,
+            "reclassified_on": "2026-12-01",
+            "columns": [],
+            "kept_cells": 0,
+            "lines": {"problems": problems, "warnings": warnings},
+        },
     )
+    Line, Kind = ImportRunLine, ImportRunLine.Kind
+    ImportRunLine.objects.bulk_create(
+        [
+            Line(run=run, kind=Kind.PROBLEM, position=n, row=n + 2, column="name", text=f"problem {n}")
+            for n in range(problems)
+        ]
+        + [
+            Line(run=run, kind=Kind.WARNING, position=n, row=n + 2, column="prison", text=f"warning {n}")
+            for n in range(warnings)
+        ]
+        + [
+            Line(run=run, kind=Kind.ROW, position=n, row=n + 2, action="created", text="new person and case")
+            for n in range(rows)
+        ]
+    )
+    return run
 
 
 @pytest.fixture
@@ -98,8 +109,9 @@ def test_the_report_csv_holds_every_problem_warning_and_row(viewer_client):
 
 def test_the_report_csv_never_hands_a_spreadsheet_a_formula(viewer_client):
     run = make_run(warnings=0)
-    run.report["warnings"] = [{"row": 2, "column": "=cmd", "reason": '=HYPERLINK("http://x")'}]
-    run.save()
+    run.lines.create(
+        kind=ImportRunLine.Kind.WARNING, position=0, row=2, column="=cmd", text='=HYPERLINK("http://x")'
+    )
 
     response = viewer_client.get(reverse("admin:cases_importrun_report_csv", args=[run.pk]))
 
@@ -148,3 +160,37 @@ def test_run_import_stops_at_the_row_limit_it_is_given(law):
 
     assert refused.value.limit == 4
     assert do_import(csv_bytes(rows), max_rows=5).created == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_moves_the_lines_of_reports_already_stored_to_their_table_and_back():
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = ("cases", "0015_webhook_deliveries_of_corrections"), ("cases", "0016_import_run_lines")
+    executor = MigrationExecutor(connection)
+    executor.migrate([before])
+    OldRun = executor.loader.project_state([before]).apps.get_model("cases", "ImportRun")  # noqa: N806
+    old = {
+        "columns": [],
+        "problems": [{"row": None, "column": "", "reason": "the file has a header but no rows"}],
+        "warnings": [{"row": 3, "column": "prison", "reason": "an unknown place"}],
+        "rows": [{"row": 3, "action": "updated", "changes": ["court", "judge"]}],
+    }
+    run = OldRun.objects.create(
+        file_name="old.csv", file_sha256="0" * 64, mapping="prisoners-list", state="refused", report=old
+    )
+
+    MigrationExecutor(connection).migrate([after])
+
+    moved = ImportRun.objects.get(pk=run.pk)
+    assert list(moved.lines.values_list("kind", "row", "column", "action", "text")) == [
+        ("problem", None, "", "", "the file has a header but no rows"),
+        ("row", 3, "", "updated", "court; judge"),
+        ("warning", 3, "prison", "", "an unknown place"),
+    ]
+    assert moved.report == {"columns": [], "lines": {"problems": 1, "warnings": 1}}
+
+    MigrationExecutor(connection).migrate([before])
+    assert OldRun.objects.get(pk=run.pk).report == old
+    MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

@@ -116,3 +116,71 @@ def test_the_rows_of_a_table_are_read_as_they_are_consumed():
 
     assert table.headers == ["id", "name"]
     assert next(table.rows).cells[1].value == "A"
+
+
+# The report's lines and the whole-file checks live on disk, not in memory ------------------------
+
+
+@pytest.fixture
+def short_preview(monkeypatch):
+    """A report holds the first two lines of each kind in memory; the run stores them all."""
+    monkeypatch.setattr(importer, "REPORT_PREVIEW", 2)
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_every_line_of_a_long_report_is_stored_with_the_run_while_the_report_holds_the_first(
+    law, small_chunks, short_preview, dry_run
+):
+    rows = [numbered(n, gender="невядома") for n in range(1, 6)]  # a warning each: sex not read
+
+    report = do_import(csv_bytes(rows), dry_run=dry_run)
+
+    run = ImportRun.objects.get(pk=report.import_run_id)
+    stored = list(run.lines.filter(kind="warning").values_list("row", flat=True))
+    assert stored == [2, 3, 4, 5, 6]  # in row order, across the chunks
+    assert report.warning_count == run.warnings == 5
+    assert [w.row for w in report.warnings] == [2, 3]
+    assert list(run.lines.filter(kind="row").values_list("row", "action")) == [
+        (n, "created") for n in range(2, 7)
+    ]
+    assert run.report["lines"] == {"problems": 0, "warnings": 5}
+
+
+def test_the_lines_of_a_refused_run_survive_the_rollback_of_its_writes(law, small_chunks, short_preview):
+    rows = [numbered(n) for n in range(1, 5)] + [numbered(5, name="")]  # row 6: no name
+
+    report = do_import(csv_bytes(rows))
+
+    assert report.state == "refused" and not Person.objects.exists()
+    run = ImportRun.objects.get(pk=report.import_run_id)
+    assert list(run.lines.filter(kind="problem").values_list("row", "column", "text")) == [
+        (6, "name", "the name is empty")
+    ]
+    assert report.problem_count == 1 and report.would_refuse
+
+
+def test_the_command_prints_every_line_of_the_report_not_only_the_first(
+    law, small_chunks, short_preview, tmp_path
+):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    path = tmp_path / "list.csv"
+    path.write_bytes(csv_bytes([numbered(n, gender="невядома") for n in range(1, 6)]))
+    out = StringIO()
+
+    call_command("import_people", str(path), "--mapping", "prisoners-list", "--dry-run", stdout=out)
+
+    warned = [line for line in out.getvalue().splitlines() if line.startswith("warning: row")]
+    assert [line.split(",")[0] for line in warned] == [f"warning: row {n}" for n in range(2, 7)]
+
+
+def test_an_identifier_repeated_in_a_later_chunk_names_the_first_row_that_carried_it(law, small_chunks):
+    rows = [numbered(n) for n in range(1, 6)]
+    rows[4]["id"] = "1"  # row 6 repeats row 2's id, two chunks later
+
+    report = do_import(csv_bytes(rows), all_or_nothing=False)
+
+    assert [(p.row, p.reason) for p in report.problems] == [(6, "the same identifier as row 2")]
+    assert report.created == 4

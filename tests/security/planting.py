@@ -23,6 +23,7 @@ from cases.models import (
     Contradiction,
     DuplicateCandidate,
     ImportRun,
+    ImportRunLine,
     Jurisdiction,
     KeptCell,
     Organisation,
@@ -418,7 +419,14 @@ class _Planter:
             file_sha256="0" * 64,
             mapping="standard",
             state=ImportRun.State.IMPORTED,
-            report={"problems": [c.text("import run: report")]},
+            report={"columns": [{"column": c.text("import run: report"), "summary": ""}]},
+        )
+        run.lines.create(
+            kind=ImportRunLine.Kind.WARNING,
+            position=0,
+            row=2,
+            column=c.text("import run line: column"),
+            text=c.text("import run line: text"),
         )
         # A list's free column kept verbatim with the run, on a published person: staff only.
         KeptCell.objects.create(

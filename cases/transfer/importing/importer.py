@@ -13,14 +13,15 @@
      services write), the others through cases.services, in a savepoint of their own, so a
      refusal by a service becomes that row's problem. A row whose values equal the registry's
      calls no service at all: re-importing a file changes nothing.
-   Rows, and the people and cases they loaded, are let go after their chunk; what grows with
-   the file is the report and a few hundred bytes a row for the checks across the whole file
-   (repeated identifiers, shared names). New people of the file who share a name are warned
-   about at the end.
+   Rows, and the people and cases they loaded, are let go after their chunk. What the run must
+   know across the whole file (repeated identifiers, shared names, the people it created) and
+   the report's lines go to a scratch store on disk (scratch.py), so memory does not grow with
+   the file. New people of the file who share a name are warned about at the end.
 3. A dry run, and a real run in all-or-nothing mode with any problem, roll the whole
-   transaction back. Then an ImportRun records the run: counts and the report (row, column and
-   reason of every problem and warning, and which fields each row changed), never cell contents
-   beyond article notations, statuses and facility names.
+   transaction back. Then an ImportRun records the run (its counts and columns) with its report
+   as ImportRunLine rows copied from the scratch store a batch at a time: row, column and reason
+   of every problem and warning, and which fields each row changed; never cell contents beyond
+   article notations, statuses and facility names.
 
 docs/import.md is the user-facing account of these rules.
 """
@@ -51,6 +52,7 @@ from cases.models import (
     FacilityStay,
     ImportProfile,
     ImportRun,
+    ImportRunLine,
     Jurisdiction,
     KeptCell,
     Person,
@@ -69,6 +71,7 @@ from cases.transfer.importing.facilities import FacilityIndex, resolve_facility
 from cases.transfer.importing.mappings import HELD, IGNORED, URL_SCHEME, YES, Mapping
 from cases.transfer.importing.outcomes import Issue, RowOutcome
 from cases.transfer.importing.reader import MAX_ROWS, Cell, UnreadableFile, read_table
+from cases.transfer.importing.scratch import PROBLEM, ROW, WARNING, Scratch
 from cases.transfer.notation import ParseResult, parse_charges
 
 TEXT_FIELDS = {"external_id", "url", "name", "court", "judge", "prosecutor", "facility"}
@@ -93,7 +96,12 @@ CELLS_REMEMBERED = 10_000  # cell readings kept per run: bounded, whatever the f
 
 @dataclass
 class ImportReport:
-    """What an import did, or would do: the counts, every problem and warning, every row's outcome."""
+    """What an import did, or would do: the counts, and the first lines of the report.
+
+    Every line (problem, warning, row outcome) is stored with the run as an ImportRunLine, a batch
+    at a time; `problems`, `warnings` and `outcomes` hold the first REPORT_PREVIEW of each, in row
+    order, for a page or a test to show, and `lines()` reads them all back a page at a time.
+    """
 
     file_name: str
     file_sha256: str
@@ -104,21 +112,17 @@ class ImportReport:
     reclassified_on: datetime.date
     state: str = ImportRun.State.DRY_RUN
     rows: int = 0
+    problem_count: int = 0
+    warning_count: int = 0
     problems: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
-    # What happened to each row, but for unchanged rows, which are only counted: a re-import of
-    # 100,000 rows holds no outcome per row.
+    # What happened to the rows, but for unchanged rows, which are only counted.
     outcomes: list[RowOutcome] = field(default_factory=list)
     counts: Counter = field(default_factory=Counter)
     import_run_id: int | None = None
     # Every column of the file and what it was read as (ColumnReading.as_json), in file order.
     columns: list[dict] = field(default_factory=list)
     kept_cells: int = 0
-
-    def add(self, outcome: RowOutcome) -> None:
-        self.counts[outcome.action] += 1
-        if outcome.action != "unchanged":
-            self.outcomes.append(outcome)
 
     def count(self, action: str) -> int:
         return self.counts[action]
@@ -146,45 +150,52 @@ class ImportReport:
     @property
     def would_refuse(self) -> bool:
         """A real run of the same file would import nothing."""
-        return bool(self.problems) and (self.all_or_nothing or not self.counts.total())
+        return bool(self.problem_count) and (self.all_or_nothing or not self.counts.total())
 
     def as_json(self) -> dict:
+        """What ImportRun.report keeps: the run's settings, its columns and how many lines of
+        each kind it left (the lines themselves are ImportRunLine rows)."""
         return {
             "jurisdiction": self.jurisdiction,
             "dry_run": self.dry_run,
             "all_or_nothing": self.all_or_nothing,
             "reclassified_on": self.reclassified_on.isoformat(),
-            "problems": [i.as_json() for i in self.problems],
-            "warnings": [i.as_json() for i in self.warnings],
             "columns": self.columns,
             "kept_cells": self.kept_cells,
-            # Unchanged rows are only counted: a re-import of 10,000 rows stays a small record.
-            "rows": [o.as_json() for o in self.outcomes],
+            "lines": {"problems": self.problem_count, "warnings": self.warning_count},
         }
 
-    def lines(self) -> list[str]:
-        """The report as text, for the management command."""
+    def lines(self) -> Iterator[str]:
+        """The report as text, for the management command: every line, read a page at a time."""
         verb = {
             ImportRun.State.DRY_RUN: "Dry run (nothing written)",
             ImportRun.State.IMPORTED: "Imported",
             ImportRun.State.REFUSED: "Refused: problems found, nothing imported",
         }[self.state]
         would = "" if self.state == ImportRun.State.IMPORTED else "would be "
-        out = [
+        yield (
             f"{verb}: {self.file_name} ({self.mapping}, {self.jurisdiction}), {self.rows} rows: "
             f"{self.created} {would}created, {self.updated} {would}updated, {self.unchanged} unchanged, "
             f"{self.rejected} rejected."
-        ]
+        )
         if self.dry_run and self.would_refuse:
-            out.append("A real run of this file would be refused.")
+            yield "A real run of this file would be refused."
         for column in self.columns:
-            out.append(f"column {column['column']!r}: {column['summary']}")
-        out += [f"problem: {issue}" for issue in self.problems]
-        out += [f"warning: {issue}" for issue in self.warnings]
-        for outcome in self.outcomes:
-            if outcome.action in ("created", "updated"):
-                out.append(f"row {outcome.row}: {outcome.action}: {'; '.join(outcome.changes)}")
-        return out
+            yield f"column {column['column']!r}: {column['summary']}"
+        lines = ImportRunLine.objects.filter(run_id=self.import_run_id)
+        for kind in (ImportRunLine.Kind.PROBLEM, ImportRunLine.Kind.WARNING):
+            for line in lines.filter(kind=kind).order_by("position").iterator(chunk_size=2000):
+                yield f"{kind}: {Issue(line.row, line.column, line.text)}"
+        for line in (
+            lines.filter(kind=ImportRunLine.Kind.ROW, action__in=["created", "updated"])
+            .order_by("position")
+            .iterator(chunk_size=2000)
+        ):
+            yield f"row {line.row}: {line.action}: {line.text}"
+
+
+# How many lines of each kind an ImportReport holds in memory; the run stores them all.
+REPORT_PREVIEW = 500
 
 
 # Reading rows ---------------------------------------------------------------------------------
@@ -200,6 +211,7 @@ class ParsedRow:
     case: Case | None = None
     # (column, text, KeptCell.Reason) of the cells no field took, kept with the run.
     kept: list[tuple[str, str, str]] = field(default_factory=list)
+    name_key: str = ""  # the name's key (cases.identity.names.name_key), once read
     written_person: Person | None = None  # the person the row created or updated
     written_person_id: int | None = None  # kept once the chunk's objects are let go
 
@@ -251,7 +263,16 @@ class _Rollback(Exception):
 class Importer:
     """One run over one file. Use `run_import`."""
 
-    def __init__(self, *, mapping: Mapping, jurisdiction: Jurisdiction, by, report: ImportReport, today):
+    def __init__(
+        self,
+        *,
+        mapping: Mapping,
+        jurisdiction: Jurisdiction,
+        by,
+        report: ImportReport,
+        today,
+        scratch: Scratch,
+    ):
         self.mapping = mapping
         self.jurisdiction = jurisdiction
         self.by = by if getattr(by, "pk", None) else None
@@ -261,17 +282,10 @@ class Importer:
         self.source: Source | None = None
         self.import_run: ImportRun | None = None
         self.readings: dict[str, ColumnReading] = {}
-        # Across the whole file, not a chunk: the first row of each identifier, every row of each
-        # name key, the rows that created a person, and the people of the registry who carried a
-        # name key before this import created anyone. Never rows: identifiers and name keys are
-        # 12-byte digests (`_digest`) with a row number (a list of them only for a name several
-        # rows share), a few hundred bytes a row; this and the report are what still grows with
-        # the file (docs/scaling.md).
-        self.seen_ids: dict[bytes, int] = {}
-        self.rows_by_name: dict[bytes, int | list[int]] = {}
-        self.new_rows: set[int] = set()  # the rows that created a person
-        self.existing_names: dict[str, set[str]] = {}  # only the keys someone in the registry carries
-        self.created_people: set[int] = set()  # ids of the people this import created
+        # Across the whole file, not a chunk: the first row of each identifier, the rows of each name
+        # key, the people the run created and the report's lines, on disk (scratch.py), so that
+        # memory does not grow with the file (docs/scaling.md).
+        self.scratch = scratch
         self.charges_read: dict[str, ParseResult] = {}  # articles cell -> its reading (immutable)
 
     # -- header and cells
@@ -281,24 +295,27 @@ class Importer:
         profile reads and does not store, "" for one the profile does not name (kept, with a
         warning: the file may not be the layout the user chose). A repeated field, except one
         several columns may feed, is a problem; so is a required column that is missing."""
-        columns, seen = [], set()
+        columns, seen, scratch = [], set(), self.scratch
         for index, header in enumerate(headers):
             if not header:
-                self.report.problems.append(Issue(1, f"#{index + 1}", "a column without a name"))
+                scratch.add_issues(PROBLEM, [Issue(1, f"#{index + 1}", "a column without a name")])
                 continue
             target = self.mapping.field_for(header)
             if target is None:
-                self.report.warnings.append(
-                    Issue(
-                        1,
-                        header,
-                        f"not a column of the {self.mapping.code} profile: its cells are kept verbatim "
-                        "with the import for staff to read (add it to the profile to read it)",
-                    )
+                scratch.add_issues(
+                    WARNING,
+                    [
+                        Issue(
+                            1,
+                            header,
+                            f"not a column of the {self.mapping.code} profile: its cells are kept verbatim "
+                            "with the import for staff to read (add it to the profile to read it)",
+                        )
+                    ],
                 )
                 target = ""
             elif target in seen and target not in (IGNORED, *JOINERS):
-                self.report.problems.append(Issue(1, header, "a second column for the same field"))
+                scratch.add_issues(PROBLEM, [Issue(1, header, "a second column for the same field")])
                 continue
             seen.add(target)
             columns.append((index, header, target))
@@ -309,7 +326,7 @@ class Importer:
                 self.header_of[target] = header
         for required in self.mapping.required:
             if required not in seen:
-                self.report.problems.append(Issue(1, required, "this required column is missing"))
+                scratch.add_issues(PROBLEM, [Issue(1, required, "this required column is missing")])
         return columns
 
     def column(self, field_name: str) -> str:
@@ -477,20 +494,21 @@ class Importer:
     def match(self, rows: list[ParsedRow]) -> None:
         """Find each row's person by its identifiers, and its case in the jurisdiction, in bulk."""
         scheme = self.mapping.id_scheme
-        seen = self.seen_ids
         wanted: dict[str, set[str]] = defaultdict(set)
+        keyed = []  # (row, column, scheme + value)
         for row in rows:
             for target, key_scheme in (("external_id", scheme), ("url", URL_SCHEME)):
                 value = row.values.get(target)
                 if value is None:
                     continue
-                key = _digest(key_scheme, value)
-                if key in seen:
-                    row.problems.append(
-                        Issue(row.number, self.column(target), f"the same identifier as row {seen[key]}")
-                    )
-                seen.setdefault(key, row.number)
+                keyed.append((row, target, f"{key_scheme}\x00{value}"))
                 wanted[key_scheme].add(value)
+        earlier = self.scratch.earlier_rows([(key, row.number) for row, _, key in keyed])
+        for (row, target, _), first in zip(keyed, earlier, strict=True):
+            if first is not None:
+                row.problems.append(
+                    Issue(row.number, self.column(target), f"the same identifier as row {first}")
+                )
         owner: dict[tuple[str, str], int] = {}
         for key_scheme, values in wanted.items():
             for chunk in _chunks(sorted(values)):
@@ -593,67 +611,50 @@ class Importer:
 
     def read_names(self, rows: list[ParsedRow]) -> None:
         """Note each readable row's name key (the file's rows that share a name are told apart at
-        the end, `warn_same_names`), and find who in the registry already carries the chunk's keys:
-        people this import created are not "possible duplicates" of the rows after them."""
-        keys = set()
+        the end, `warn_same_names`), and find who in the registry already carries the keys no
+        earlier row did: people this import created are not "possible duplicates" of the rows
+        after them."""
+        keyed = []
         for row in rows:
             if not row.problems and "name" in row.values and (key := name_key(row.values["name"])):
-                digest = _digest(key)
-                numbers = self.rows_by_name.get(digest)
-                if numbers is None:
-                    # A key first seen in this chunk: who in the registry carries it is looked up
-                    # below, once for the whole file.
-                    self.rows_by_name[digest] = row.number
-                    keys.add(key)
-                elif isinstance(numbers, int):
-                    self.rows_by_name[digest] = [numbers, row.number]
-                else:
-                    numbers.append(row.number)
-        for chunk in _chunks(sorted(keys)):
-            for key, slug, person_id in PersonName.objects.filter(
-                search_key__in=chunk, person__merged_into__isnull=True
-            ).values_list("search_key", "person__slug", "person_id"):
-                if person_id not in self.created_people:
-                    self.existing_names.setdefault(key, set()).add(slug)
+                row.name_key = key
+                keyed.append((key, row.number))
+        for chunk in _chunks(sorted(self.scratch.note_names(keyed))):
+            found = list(
+                PersonName.objects.filter(search_key__in=chunk, person__merged_into__isnull=True).values_list(
+                    "search_key", "person__slug", "person_id"
+                )
+            )
+            created = self.scratch.created_among({person_id for _, _, person_id in found})
+            self.scratch.add_existing(
+                (key, slug) for key, slug, person_id in found if person_id not in created
+            )
 
     def _warn_possible_duplicates(self, rows: list[ParsedRow]) -> None:
         for row in rows:
-            key = name_key(row.values["name"])
-            if not key:
+            if not row.name_key:
                 continue
-            existing = self.existing_names.get(key, set())
-            if existing:
-                slugs = ", ".join(sorted(existing)[:3])
+            if slugs := self.scratch.existing_slugs(row.name_key):
                 row.warnings.append(
                     Issue(
                         row.number,
                         self.column("name"),
-                        f"possible duplicate of {slugs} (the same name in another spelling); "
+                        f"possible duplicate of {', '.join(slugs)} (the same name in another spelling); "
                         "created as a new person, not merged: compare and merge by hand if it is one",
                     )
                 )
-            self.new_rows.add(row.number)
+        self.scratch.mark_new(row.number for row in rows if row.name_key)
 
-    def warn_same_names(self) -> list[Issue]:
+    def warn_same_names(self) -> Iterator[Issue]:
         """Warnings for new people whose name another row of the file carries too: known only once
         every row has been read, so they are added to the report at the end."""
-        issues = []
-        for same in self.rows_by_name.values():
-            if isinstance(same, int):
-                continue
-            for number in same:
-                if number not in self.new_rows:
-                    continue
-                others = [other for other in same if other != number]
-                issues.append(
-                    Issue(
-                        number,
-                        self.column("name"),
-                        f"the same name as row(s) {', '.join(map(str, others[:5]))} with another "
-                        "identifier: imported as different people",
-                    )
-                )
-        return issues
+        for number, others in self.scratch.shared_names():
+            yield Issue(
+                number,
+                self.column("name"),
+                f"the same name as row(s) {', '.join(map(str, others))} with another "
+                "identifier: imported as different people",
+            )
 
     # -- writing
 
@@ -949,43 +950,14 @@ def run_import(
     if report.reclassified_on > today:
         raise ValueError("The reclassification date cannot be in the future.")
     table = read_table(data, max_rows=max_rows)
-    importer = Importer(mapping=mapping, jurisdiction=jurisdiction_obj, by=by, report=report, today=today)
-    columns = importer.read_header(table.headers)
-    articles = ArticleIndex(jurisdiction_obj)
-    facilities = FacilityIndex(jurisdiction_obj)
-    header_broken = bool(report.problems)
-    try:
-        with transaction.atomic():
-            importer.import_run = ImportRun.objects.create(
-                created_by=importer.by,
-                file_name=file_name[:255],
-                file_sha256=report.file_sha256,
-                mapping=mapping.code,
-                profile=profile,
-                profile_config=mapping.as_config(),
-                state=ImportRun.State.IMPORTED,
-            )
-            # The file is read, matched and written a chunk at a time: rows do not stay in memory
-            # after their chunk (the report and the whole-file checks do, see `Importer`).
-            for chunk in _chunks(table.rows, MATCH_CHUNK):
-                rows = [importer.parse_row(r.number, r.cells, columns, r.stray) for r in chunk]
-                report.rows += len(rows)
-                _match_and_apply(importer, rows, articles, facilities)
-                report.kept_cells += _keep_cells(importer.import_run, rows)
-                for row in rows:
-                    report.problems += row.problems
-                    report.warnings += row.warnings
-            if not report.rows:
-                report.problems.append(Issue(None, "", "the file has a header but no rows"))
-            report.warnings += importer.warn_same_names()
-            report.warnings.sort(key=lambda issue: issue.row or 0)  # in row order, as they were found
-            report.columns = [reading.as_json() for reading in importer.readings.values()]
-            if dry_run or (report.problems and (all_or_nothing or header_broken or not report.rows)):
-                raise _Rollback
-            report.state = ImportRun.State.IMPORTED
-            _finish(importer.import_run, report)
-    except _Rollback:
-        report.state = ImportRun.State.DRY_RUN if dry_run else ImportRun.State.REFUSED
+    with Scratch() as scratch:
+        importer = Importer(
+            mapping=mapping, jurisdiction=jurisdiction_obj, by=by, report=report, today=today, scratch=scratch
+        )
+        columns = importer.read_header(table.headers)
+        articles = ArticleIndex(jurisdiction_obj)
+        facilities = FacilityIndex(jurisdiction_obj)
+        header_broken = bool(scratch.counts[PROBLEM])
         run = ImportRun(
             created_by=importer.by,
             file_name=file_name[:255],
@@ -993,50 +965,99 @@ def run_import(
             mapping=mapping.code,
             profile=profile,
             profile_config=mapping.as_config(),
-            state=report.state,
+            state=ImportRun.State.IMPORTED,
         )
-        _finish(run, report)
+        try:
+            with transaction.atomic():
+                run.save()
+                importer.import_run = run
+                # The file is read, matched and written a chunk at a time: neither rows nor the
+                # report's lines stay in memory after their chunk (see `Importer`).
+                for chunk in _chunks(table.rows, MATCH_CHUNK):
+                    rows = [importer.parse_row(r.number, r.cells, columns, r.stray) for r in chunk]
+                    report.rows += len(rows)
+                    _match_and_apply(importer, rows, articles, facilities)
+                    report.kept_cells += _keep_cells(run, rows)
+                    scratch.add_issues(PROBLEM, (issue for row in rows for issue in row.problems))
+                    scratch.add_issues(WARNING, (issue for row in rows for issue in row.warnings))
+                if not report.rows:
+                    scratch.add_issues(PROBLEM, [Issue(None, "", "the file has a header but no rows")])
+                for same_names in _chunks(importer.warn_same_names(), 1000):
+                    scratch.add_issues(WARNING, same_names)
+                report.problem_count, report.warning_count = scratch.counts[PROBLEM], scratch.counts[WARNING]
+                report.columns = [reading.as_json() for reading in importer.readings.values()]
+                if dry_run or (report.problem_count and (all_or_nothing or header_broken or not report.rows)):
+                    raise _Rollback
+                report.state = ImportRun.State.IMPORTED
+                _finish(run, report, scratch)
+        except _Rollback:
+            # The run's record was rolled back with the rest: a new one keeps the report.
+            report.state = ImportRun.State.DRY_RUN if dry_run else ImportRun.State.REFUSED
+            run.pk = None
+            with transaction.atomic():
+                _finish(run, report, scratch)
     return report
 
 
 def _match_and_apply(importer: Importer, chunk: list[ParsedRow], articles, facilities) -> None:
     """Match one chunk of rows to the registry and write it; then let go of what it loaded."""
-    report = importer.report
     importer.read_names(chunk)
     importer.match([r for r in chunk if not r.problems])
     new_rows = [r for r in chunk if not r.problems and r.person is None]
     in_bulk = (
         create_new_people(importer, new_rows, articles, facilities) if len(new_rows) >= BULK_MIN_ROWS else {}
     )
+    outcomes = []
     for row in chunk:
         if row.problems:
-            report.add(RowOutcome(row.number, "rejected"))
+            outcomes.append(RowOutcome(row.number, "rejected"))
             continue
         if in_bulk.get(row.number) is not None:
-            report.add(in_bulk[row.number])
+            outcomes.append(in_bulk[row.number])
             continue
         try:
             with transaction.atomic():
-                report.add(importer.apply(row, articles, facilities))
+                outcomes.append(importer.apply(row, articles, facilities))
         except (ValidationError, IntegrityError) as error:
             row.problems += _service_problems(row, error, importer)
-            report.add(RowOutcome(row.number, "rejected"))
+            outcomes.append(RowOutcome(row.number, "rejected"))
+    importer.report.counts.update(outcome.action for outcome in outcomes)
+    # Unchanged rows are only counted: a re-import of 100,000 rows leaves no line per row.
+    importer.scratch.add_outcomes(outcome for outcome in outcomes if outcome.action != "unchanged")
+    created = []
     for row in chunk:
         person = row.written_person or row.person
         row.written_person_id = person.pk if person is not None and not row.problems else None
         if row.person is None and row.written_person_id is not None:
-            importer.created_people.add(row.written_person_id)
+            created.append(row.written_person_id)
         row.person = row.case = row.written_person = None
+    importer.scratch.add_created(created)
 
 
-def _finish(run: ImportRun, report: ImportReport) -> None:
+LINES_BATCH = 2000  # report lines written per INSERT
+
+
+def _finish(run: ImportRun, report: ImportReport, scratch: Scratch) -> None:
+    """Save the run with its counts, and every line of its report, a batch at a time."""
     run.state = report.state
     run.rows = report.rows
     run.created, run.updated = report.created, report.updated
     run.unchanged, run.rejected = report.unchanged, report.rejected
-    run.warnings = len(report.warnings)
+    run.warnings = report.warning_count
     run.report = report.as_json()
     run.save()
+    for kind in (PROBLEM, WARNING, ROW):
+        lines = (
+            ImportRunLine(
+                run=run, kind=kind, position=position, row=row, column=column[:200], action=action, text=text
+            )
+            for position, (row, column, action, text) in enumerate(scratch.lines(kind))
+        )
+        for batch in _chunks(lines, LINES_BATCH):
+            ImportRunLine.objects.bulk_create(batch)
+    report.problems = scratch.issues(PROBLEM, REPORT_PREVIEW)
+    report.warnings = scratch.issues(WARNING, REPORT_PREVIEW)
+    report.outcomes = scratch.outcomes(REPORT_PREVIEW)
     report.import_run_id = run.pk
 
 
@@ -1107,13 +1128,6 @@ def _sentence_words(sentence: cells.Sentence) -> str:
         if part
     )
     return ", ".join(part for part in (sentence.kind, term, sentence.regime) if part)
-
-
-def _digest(*parts: str) -> bytes:
-    """A 12-byte stand-in for an identifier or a name key, for the checks across the whole file:
-    that any two of the two million values of a million rows share one has a chance of about 1 in
-    10^16 (the birthday bound for 96 bits)."""
-    return hashlib.blake2b("\x00".join(parts).encode(), digest_size=12).digest()
 
 
 def _chunks(values: Iterable, size: int = CHUNK) -> Iterator[list]:
