@@ -184,3 +184,18 @@ def test_an_identifier_repeated_in_a_later_chunk_names_the_first_row_that_carrie
 
     assert [(p.row, p.reason) for p in report.problems] == [(6, "the same identifier as row 2")]
     assert report.created == 4
+
+
+def test_utf8_is_checked_a_block_at_a_time_with_a_letter_split_across_blocks_accepted(monkeypatch):
+    monkeypatch.setattr(reader, "DECODE_BLOCK", 7)  # "id,name\n" then "Ё" (2 bytes) across a block edge
+    table = reader.read_table("id,name\n1,Ёжык\n".encode())
+
+    assert [row.cells[1].value for row in table.rows] == ["Ёжык"]
+
+
+def test_a_byte_that_is_not_utf8_far_down_the_file_refuses_it_before_any_row_is_read(monkeypatch):
+    monkeypatch.setattr(reader, "DECODE_BLOCK", 8)
+    data = b"id,name\n" + b"".join(f"{n},A\n".encode() for n in range(50)) + b"51,\xff\n"
+
+    with pytest.raises(UnreadableFile, match="not UTF-8"):
+        reader.read_table(data)

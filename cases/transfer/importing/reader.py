@@ -20,6 +20,7 @@ import codecs
 import csv
 import dataclasses
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -90,18 +91,26 @@ def _at_most(rows: Iterator[Row], limit: int) -> Iterator[Row]:
         yield row
 
 
+DECODE_BLOCK = 1 << 20  # bytes checked as UTF-8 at a time
+NOT_SPACE = re.compile(rb"\S")
+
+
 def _read_csv(data: bytes) -> Table:
     if b"\x00" in data[:4096]:
         raise UnreadableFile("This is not a CSV or XLSX file (it holds binary data).")
     try:
         # Checked whole before reading (a stream would find a bad byte only on the row holding it),
-        # without keeping a decoded copy: the rows are decoded again as they are read.
-        codecs.getincrementaldecoder("utf-8-sig")().decode(data, final=True)
+        # a block at a time and without keeping a decoded copy (a whole one would take twice the
+        # file in memory): the rows are decoded again as they are read.
+        decoder, view = codecs.getincrementaldecoder("utf-8-sig")(), memoryview(data)
+        for start in range(0, len(data), DECODE_BLOCK):
+            decoder.decode(view[start : start + DECODE_BLOCK])
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         raise UnreadableFile(
             "This CSV file is not UTF-8: save it as 'CSV UTF-8' (Excel) or re-encode it, then try again."
         ) from None
-    if not data.removeprefix(codecs.BOM_UTF8).strip():
+    if not NOT_SPACE.search(data, len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0):
         raise UnreadableFile("The file is empty.")
     text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
     first_line = text.readline()
