@@ -157,6 +157,25 @@ class SourceKind(models.TextChoices):
     OTHER = "other", _("other")
 
 
+class SourceReliability(models.TextChoices):
+    """How far a source's word goes (issue 17): shown to staff beside each of its claims, and read
+    by the rule that lets a better source's claim replace another's (cases.claims.facts)."""
+
+    FIRST_HAND = "first_hand", _("first-hand (the person, a relative, the lawyer, a witness)")
+    DOCUMENTARY = "documentary", _("documentary (a court or official document)")
+    REPORTED = "reported", _("reported (media, another organisation's list)")
+    UNVERIFIED = "unverified", _("unverified")
+
+
+class ClaimState(models.TextChoices):
+    """Where a claim stands against the other claims on the same fact."""
+
+    ACCEPTED = "accepted", _("accepted: the registry's value")
+    AGREES = "agrees", _("agrees with the accepted value")
+    CONFLICTING = "conflicting", _("conflicting: not decided yet")
+    SUPERSEDED = "superseded", _("superseded: another claim was accepted")
+
+
 class RecognitionCriterion(models.TextChoices):
     """Grounds of the 2013 Guidelines on the Definition of Political Prisoners (PACE 1900)."""
 

@@ -13,7 +13,10 @@ from cases.admin import accounts, export, identity, imports, profiles, status  #
 # isort: on
 from django.contrib import admin
 
+from cases.admin.claims import ClaimAdmin
 from cases.admin.contradictions import ContradictionAdmin
-from cases.models import Contradiction
+from cases.models import Claim, Contradiction
 
-admin.site.register(Contradiction, ContradictionAdmin)  # last: its module is imported by people and cases
+# Last: their modules are imported by the people and case screens, for the inlines.
+admin.site.register(Contradiction, ContradictionAdmin)
+admin.site.register(Claim, ClaimAdmin)

@@ -21,6 +21,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from cases import services
+from cases.admin.claims import CaseClaimInline
 from cases.admin.contradictions import CaseContradictionInline
 from cases.admin.display import local_time, time_zone_name
 from cases.admin.forms import ChargeInlineForm, CorrectChargeForm, EndChargeForm, ReclassifyChargeForm
@@ -340,7 +341,7 @@ class CaseAdmin(RiskOutcomeMixin, OptimisticLockMixin, MaskConfidentialSourcesMi
         (None, {"fields": ["public_id"]}),
     ]
     # The charges come first on a case's page, under its risk (admin/cases/case/change_form.html).
-    inlines = [ChargeInline, CaseContradictionInline, FacilityStayInline, CaseEventInline]
+    inlines = [ChargeInline, CaseContradictionInline, CaseClaimInline, FacilityStayInline, CaseEventInline]
 
     class Media:
         css = {"all": ["cases/admin/case.css"]}

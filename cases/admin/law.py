@@ -110,8 +110,8 @@ class SourceAdmin(OptimisticLockMixin, AuditConfidentialReadsMixin, HideFromHist
     """Outside the Sources group a confidential source does not exist: not in the list, search,
     autocomplete, change page or history (all of them go through get_queryset), and no contact."""
 
-    list_display = ["title", "kind", "published_on", "confidential"]
-    list_filter = ["kind", "confidential"]
+    list_display = ["title", "kind", "reliability", "published_on", "confidential"]
+    list_filter = ["kind", "reliability", "confidential"]
     search_fields = ["title", "url"]
 
     def get_queryset(self, request):

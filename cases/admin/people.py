@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
 
 from cases import services
+from cases.admin.claims import PersonClaimInline
 from cases.admin.contradictions import PersonContradictionInline
 from cases.admin.history import HistoryAdmin
 from cases.admin.mixins import (
@@ -150,7 +151,13 @@ class PersonAdmin(OptimisticLockMixin, AuditConfidentialReadsMixin, HideFromHist
             },
         ),
     ]
-    inlines = [PersonNameInline, ExternalIdentifierInline, CaseInline, PersonContradictionInline]
+    inlines = [
+        PersonNameInline,
+        ExternalIdentifierInline,
+        CaseInline,
+        PersonContradictionInline,
+        PersonClaimInline,
+    ]
     actions = ["publish_selected", "withdraw_selected"]
 
     def get_fieldsets(self, request, obj=None):

@@ -6,6 +6,7 @@ services, the risk engine or anything that writes on the models' behalf.
 """
 
 from cases.models.cases import Case, CaseEvent, CaseQuerySet, Charge, Facility, FacilityStay, Reclassification
+from cases.models.claims import Claim, ClaimQuerySet
 from cases.models.identity import DuplicateCandidate, ExternalIdentifier, PersonMerge
 from cases.models.imports import ImportProfile, KeptCell
 from cases.models.law import Article, Jurisdiction, Region, WatchListEntry
@@ -30,6 +31,8 @@ from cases.models.risk import RiskAlert, RiskAssessment
 from cases.models.sources import Source
 
 __all__ = [
+    "Claim",
+    "ClaimQuerySet",
     "Article",
     "AuditEntry",
     "Case",

@@ -26,6 +26,13 @@ class Source(models.Model):
         help_text="Confidential, Sources group only, encrypted: who gave the information and how to "
         "reach them",
     )
+    reliability = models.CharField(
+        max_length=12,
+        choices=choices.SourceReliability.choices,
+        default=choices.SourceReliability.UNVERIFIED,
+        help_text="How far its word goes: shown beside each of its claims; a documentary source's "
+        "claim replaces a reported or unverified one without waiting for a Publisher",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()

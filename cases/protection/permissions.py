@@ -18,6 +18,7 @@ CASE_DATA_MODELS = [
     "facilitystay",
     "externalidentifier",
     "chargetoreview",
+    "claim",
 ]
 LAW_DATA_MODELS = ["jurisdiction", "region", "article", "watchlistentry"]
 ALL_MODELS = CASE_DATA_MODELS + LAW_DATA_MODELS
@@ -52,6 +53,8 @@ def group_permissions() -> dict[str, set[str]]:
     moderation = {"view_submission", "change_submission", "moderate_submission"}
     # Import profiles decide how a whole list is read: Publishers, who import, keep them.
     bulk = {"run_import", "merge_person", "add_importprofile", "change_importprofile"}
+    # Which of two sources is right is a Publisher's call; Editors record what each source says.
+    decide = {"decide_claim"}
     law = {f"change_{m}" for m in ("article", "watchlistentry")}
     webhooks = {f"{verb}_webhooksubscription" for verb in ("view", "add", "change")} | {
         "view_webhookdelivery"
@@ -59,7 +62,7 @@ def group_permissions() -> dict[str, set[str]]:
     return {
         VIEWER: view,
         EDITOR: view | edit | triage | moderation,
-        PUBLISHER: view | edit | triage | moderation | law | webhooks | bulk | {"publish_person"},
+        PUBLISHER: view | edit | triage | moderation | law | webhooks | bulk | decide | {"publish_person"},
         SOURCES: {"view_confidential_source"},
         RISK_ALERTS: set(),
     }

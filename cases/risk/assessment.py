@@ -6,24 +6,27 @@ computed from the data as it is when the assessment runs, under a row lock on th
 duplicate, late or out-of-order task can never store an older result over a newer one.
 """
 
+import datetime
 import hashlib
 import json
 import logging
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 
 from cases import partial_dates, signals
-from cases.choices import ChargeState, EventKind, RiskLevel
+from cases.choices import ChargeState, ClaimState, EventKind, RiskLevel
+from cases.claims import facts as claim_facts
 from cases.models import (
     Article,
     Case,
     CaseEvent,
     ChangeRecord,
     Charge,
+    Claim,
     Jurisdiction,
     Person,
     RiskAssessment,
@@ -122,6 +125,66 @@ class LawContext:
         return cls(jurisdiction.pk, law, articles, law_version(jurisdiction, law, articles))
 
 
+# Contested facts -------------------------------------------------------------------------------
+
+# The facts the rules read that claims can contest: a conflicting claim on one of them is weighed
+# as an alternative (risk.assess_contested), so a contested fact never lowers a level.
+RISK_FACTS = (
+    "person.sex",
+    "person.birth_date",
+    "person.is_official_or_military",
+    "case.verdict_date",
+    "case.sentence",
+)
+
+
+@dataclass
+class ContestedClaims:
+    """The conflicting claims on RISK_FACTS, by case and by person: (fact, canonical value)."""
+
+    by_case: dict[int, list[tuple[str, object]]]
+    by_person: dict[int, list[tuple[str, object]]]
+
+    @classmethod
+    def load(cls, claims=None) -> "ContestedClaims":
+        claims = Claim.objects.all() if claims is None else claims
+        by_case, by_person = defaultdict(list), defaultdict(list)
+        for person_id, case_id, fact, value in claims.filter(
+            state=ClaimState.CONFLICTING, fact__in=RISK_FACTS
+        ).values_list("person_id", "case_id", "fact", "value"):
+            (by_case[case_id] if case_id else by_person[person_id]).append((fact, value))
+        return cls(dict(by_case), dict(by_person))
+
+    def of(self, *, case_id: int, person_id: int) -> list[tuple[str, object]]:
+        return self.by_case.get(case_id, []) + self.by_person.get(person_id, [])
+
+
+def alternatives(
+    person: risk.PersonFacts, case: risk.CaseFacts, contested: list[tuple[str, object]]
+) -> list[risk.Alternative]:
+    """The facts as each conflicting claim has them, one claimed value in place at a time."""
+    out = []
+    for fact, value in contested:
+        p, c = person, case
+        if fact == "person.sex":
+            p = replace(person, sex=value)
+        elif fact == "person.birth_date":
+            p = replace(person, birth_date=_day(value), birth_date_precision=value["precision"])
+        elif fact == "person.is_official_or_military":
+            p = replace(person, is_official_or_military=value)
+        elif fact == "case.verdict_date":
+            c = replace(case, verdict_date=_day(value), verdict_date_precision=value["precision"])
+        elif fact == "case.sentence":
+            c = replace(case, sentence_kind=value["kind"])
+        spec = claim_facts.FACTS[fact]
+        out.append(risk.Alternative(f"{spec.label} is {claim_facts.describe(spec, value)}", p, c))
+    return out
+
+
+def _day(value) -> datetime.date | None:
+    return datetime.date.fromisoformat(value["date"]) if value["date"] else None
+
+
 # One case --------------------------------------------------------------------------------------
 
 
@@ -211,16 +274,22 @@ def compute(case: Case, *, context: "LawContext", on) -> risk.Assessment:
     """The rules' result for the case's facts as they are in the database now; stores nothing.
     (The fault suite compares every stored level with this.)"""
     charges = [_charge_facts(row, context.articles) for row in _charge_rows([case.pk])]
-    return risk.assess(
-        person=person_facts(case.person),
-        case=risk.CaseFacts(
-            sentence_kind=case.sentence_kind,
-            verdict_date=case.verdict_date,
-            verdict_date_precision=case.verdict_date_precision if case.verdict_date else "unknown",
-        ),
+    person = person_facts(case.person)
+    case_facts = risk.CaseFacts(
+        sentence_kind=case.sentence_kind,
+        verdict_date=case.verdict_date,
+        verdict_date_precision=case.verdict_date_precision if case.verdict_date else "unknown",
+    )
+    contested = ContestedClaims.load(
+        Claim.objects.filter(Q(case=case) | Q(case__isnull=True, person_id=case.person_id))
+    ).of(case_id=case.pk, person_id=case.person_id)
+    return risk.assess_contested(
+        person=person,
+        case=case_facts,
         charges=charges,
         law=context.law,
         on=on,
+        alternatives=alternatives(person, case_facts, contested),
     )
 
 
@@ -405,6 +474,11 @@ def assess_all_cases(*, on=None, case_ids=None, chunk_size=2000) -> PassReport:
                 case__in=cases, state__in=COUNTED_STATES, article_id__in=_relevant_article_ids(context)
             ).values_list("case_id", flat=True)
         ) | set(cases.filter(sentence_kind="death").values_list("id", flat=True))
+        # A case with a contested fact the rules read is weighed on every claimed value.
+        contested = ContestedClaims.load()
+        candidate_ids |= set(contested.by_case) | set(
+            cases.filter(person_id__in=list(contested.by_person)).values_list("id", flat=True)
+        )
         pending: list[_Pending] = []
 
         none_digest = digest(RiskLevel.NONE, [], risk.RULES_VERSION, context.checksum)
@@ -436,26 +510,32 @@ def assess_all_cases(*, on=None, case_ids=None, chunk_size=2000) -> PassReport:
                 "person__birth_date",
                 "person__birth_date_precision",
                 "person__is_official_or_military",
+                "person_id",
             )
         for row in rows:
             case_id, old_level, old_digest, stale, sentence_kind, verdict_date, verdict_precision = row[:7]
-            sex, birth, precision, official = row[7:]
+            sex, birth, precision, official, person_id = row[7:]
             generation = generations[case_id]
-            result = risk.assess(
-                person=risk.PersonFacts(
-                    sex=sex,
-                    birth_date=birth,
-                    birth_date_precision=precision,
-                    is_official_or_military=official,
-                ),
-                case=risk.CaseFacts(
-                    sentence_kind=sentence_kind,
-                    verdict_date=verdict_date,
-                    verdict_date_precision=verdict_precision if verdict_date else "unknown",
-                ),
+            person = risk.PersonFacts(
+                sex=sex,
+                birth_date=birth,
+                birth_date_precision=precision,
+                is_official_or_military=official,
+            )
+            case_facts = risk.CaseFacts(
+                sentence_kind=sentence_kind,
+                verdict_date=verdict_date,
+                verdict_date_precision=verdict_precision if verdict_date else "unknown",
+            )
+            result = risk.assess_contested(
+                person=person,
+                case=case_facts,
                 charges=charges_by_case.get(case_id, ()),
                 law=context.law,
                 on=on,
+                alternatives=alternatives(
+                    person, case_facts, contested.of(case_id=case_id, person_id=person_id)
+                ),
             )
             reasons = [reason_dict(r) for r in result.reasons]
             new_digest = digest(result.level, reasons, risk.RULES_VERSION, context.checksum)

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from cases.partial_dates import period
 
 # Bump whenever the code of the rules changes, so stored assessments say which rules made them.
-RULES_VERSION = "2026-12-04.1"
+RULES_VERSION = "2026-12-05.1"
 
 LEVELS = ("none", "watch", "elevated", "critical", "sentenced_to_death")  # lowest first
 
@@ -520,14 +520,21 @@ def assess(
         reasons += _capital_reasons(person=person, case=case, charge=charge, law=law, on=on)
         reasons += _reclassification_reasons(charge=charge, law=law, on=on)
         reasons += _watch_list_reasons(person=person, charge=charge, law=law, on=on)
-    reasons.sort(
+    return _assessment(reasons)
+
+
+def _assessment(reasons: list[Reason]) -> Assessment:
+    """Reasons ordered by level (highest first), then charge id, then rule: the same facts always
+    read back the same way whatever order the charges came in."""
+    reasons = sorted(
+        reasons,
         key=lambda r: (
             -LEVELS.index(r.level),
             -1 if r.charge_id is None else r.charge_id,
             r.rule,
             r.article,
             r.text,
-        )
+        ),
     )
     return Assessment(level=level_of(reasons), reasons=tuple(reasons))
 
@@ -656,3 +663,59 @@ def _ordered_facts(facts: Iterable[str]) -> tuple[str, ...]:
 def _join(words: Iterable[str]) -> str:
     words = list(words)
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+# ---------------------------------------------------------------------------------------------
+# Contested facts (issue 17)
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """The facts as one conflicting claim has them: `label` names the fact and the claimed value
+    ("birth date: 2004"), `person` and `case` are the facts with that value in place."""
+
+    label: str
+    person: PersonFacts
+    case: CaseFacts
+
+
+CONTESTED_RULE = "contested_fact"
+
+
+def assess_contested(
+    *,
+    person: PersonFacts,
+    case: CaseFacts,
+    charges: Sequence[ChargeFacts],
+    law: LawFacts,
+    on: date,
+    alternatives: Sequence[Alternative] = (),
+) -> Assessment:
+    """Assess the case on its accepted facts, then on each alternative a conflicting claim gives.
+
+    A contested fact never lowers a level: the level is the highest any alternative reaches. The
+    result says when it depends on a contested fact: a reason per alternative whose level differs
+    from the accepted facts' (at the alternative's level when it is higher, so the case is
+    weighed as the worse reading says; at the accepted level when it is lower, to say the lower
+    reading was not taken)."""
+    base = assess(person=person, case=case, charges=charges, law=law, on=on)
+    reasons = list(base.reasons)
+    for alternative in alternatives:
+        other = assess(person=alternative.person, case=alternative.case, charges=charges, law=law, on=on)
+        if other.level == base.level:
+            continue
+        if LEVELS.index(other.level) > LEVELS.index(base.level):
+            why = other.reasons[0].text if other.reasons else ""
+            text = (
+                f"Contested: by the claim that the {alternative.label}, the level is {other.level}, "
+                f"not {base.level} (a contested fact never lowers a level). {why}"
+            )
+            reasons.append(Reason(CONTESTED_RULE, other.level, None, "", text.strip()))
+        else:
+            text = (
+                f"Contested: by the claim that the {alternative.label}, the level would be "
+                f"{other.level}; a contested fact never lowers a level, so it stays {base.level} "
+                "until the conflict is decided."
+            )
+            reasons.append(Reason(CONTESTED_RULE, base.level, None, "", text))
+    return _assessment(reasons)

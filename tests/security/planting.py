@@ -39,7 +39,7 @@ from cases.models import (
 from cases.protection import fields as protection_fields
 from cases.protection.permissions import EDITOR, PUBLISHER, SOURCES, VIEWER, sync_groups
 from cases.risk.assessment import assess_case
-from cases.services import NameSpec, intake, merging
+from cases.services import NameSpec, claims, intake, merging
 from cases.transfer.law_loader import load_law
 from cases.transfer.notation import parse_charges
 from tests.factories import FacilityFactory, UserFactory, article, jurisdiction
@@ -436,6 +436,16 @@ class _Planter:
             text=c.text("kept cell: text"),
             reason=KeptCell.Reason.UNMAPPED,
             person=self.person,
+        )
+        # A claim from the confidential source on the published person, with a staff-only note: the
+        # source stays "a confidential source" and the note stays in the staff area.
+        claims.record_claim(
+            fact="person.is_official_or_military",
+            person=self.person,
+            value=True,
+            source=self.confidential_source,
+            note=c.text("claim: note"),
+            by=self.editor,
         )
         Contradiction.objects.create(
             person=self.person,

@@ -1,0 +1,343 @@
+"""The claims screens (issue 17): what each source says of a fact, and the conflicts queue.
+
+Editors record a claim ("source S says V, as of D") on a person's or a case's fact; the service
+weighs it against the accepted value (cases.services.claims). Publishers (cases.decide_claim)
+decide a conflict on the claim's page: accept it, or set it aside with a reason. The list opens
+on the conflicts queue, most urgent first; "unsourced" lists the values staff have yet to source.
+Nothing here deletes a claim.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from cases import choices, partial_dates
+from cases.admin.history import HistoryAdmin
+from cases.admin.mixins import MaskConfidentialSourcesMixin
+from cases.claims import facts
+from cases.models import Claim
+from cases.services import claims as claim_services
+from cases.transfer.importing import cells
+from cases.transfer.importing.dates import DateProblem, parse_partial_date
+
+YES_WORDS, NO_WORDS = {"yes", "true", "да", "так", "1"}, {"no", "false", "нет", "не", "0"}
+
+
+def read_value(spec: facts.Fact, text: str):
+    """A claimed value as staff type it, read for the fact's kind (ValidationError if it is not)."""
+    text = text.strip()
+    try:
+        if spec.kind == facts.DATE:
+            return parse_partial_date(text, today=timezone.localdate())
+        if spec.kind == facts.CHOICE:
+            by_label = {str(label).casefold(): code for code, label in _choice_labels(spec)}
+            return by_label.get(text.casefold(), text)  # a code as it is: facts.canonical checks it
+        if spec.kind == facts.BOOL:
+            if text.casefold() in YES_WORDS | NO_WORDS:
+                return text.casefold() in YES_WORDS
+            raise ValidationError("Yes or no.")
+        if spec.kind == facts.SENTENCE:
+            sentence = cells.read_sentence(text)
+            return {
+                "kind": sentence.kind or "",
+                "years": sentence.years,
+                "months": sentence.months,
+                "regime": sentence.regime or "",
+            }
+    except (DateProblem, cells.CellProblem) as error:
+        raise ValidationError(str(error)) from None
+    return text
+
+
+def _choice_labels(spec):
+    everything = dict(choices.Sex.choices) | dict(choices.CaseStatus.choices)
+    return [(code, everything.get(code, code)) for code in spec.choices]
+
+
+class RecordClaimForm(forms.ModelForm):
+    """A new claim: the fact, what the source says, and when it said it."""
+
+    value_text = forms.CharField(
+        label="What the source says",
+        help_text="A date as known (2021, 05.2021, 10.05.2021); a status or sex by its name "
+        "(convicted, female); yes or no; a sentence in words (3 года колонии общего режима); a "
+        "region as jurisdiction:code (BY:minsk-city).",
+    )
+    as_of_text = forms.CharField(
+        label="As of",
+        required=False,
+        help_text="When the source said it, as known (2021, 05.2021, 10.05.2021).",
+    )
+
+    class Meta:
+        model = Claim
+        fields = ["person", "case", "fact", "source", "note"]
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        spec = facts.FACTS[data["fact"]]
+        case, person = data.get("case"), data["person"]
+        if (spec.target == facts.CASE) != (case is not None):
+            self.add_error(
+                "case",
+                f"The {spec.label} is a fact of a {spec.target}: "
+                + ("choose the case." if spec.target == facts.CASE else "leave the case empty."),
+            )
+        elif case is not None and case.person_id != person.pk:
+            self.add_error("case", "This case is another person's.")
+        try:
+            data["value"] = facts.canonical(spec, read_value(spec, data.get("value_text", "")))
+        except (ValidationError, facts.ClaimValueError) as error:
+            self.add_error("value_text", error.messages if isinstance(error, ValidationError) else str(error))
+        data["as_of"], data["as_of_precision"] = None, "unknown"
+        if data.get("as_of_text"):
+            try:
+                data["as_of"], data["as_of_precision"] = parse_partial_date(
+                    data["as_of_text"], today=timezone.localdate()
+                )
+            except DateProblem as error:
+                self.add_error("as_of_text", str(error))
+        return data
+
+
+class DecideClaimForm(forms.ModelForm):
+    """A Publisher's decision on a conflicting claim."""
+
+    decision = forms.ChoiceField(
+        choices=[("accept", "accept this value: it becomes the registry's"), ("set_aside", "set it aside")],
+        widget=forms.RadioSelect,
+    )
+    decision_note = forms.CharField(
+        label="Why",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Required to set a claim aside; kept with the claim, your name and the time.",
+    )
+
+    class Meta:
+        model = Claim
+        fields = []
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "set_aside" and not data.get("decision_note", "").strip():
+            self.add_error("decision_note", "Say why this claim is set aside.")
+        return data
+
+
+class UnsourcedListFilter(admin.SimpleListFilter):
+    title = "source"
+    parameter_name = "sourced"
+
+    def lookups(self, request, model_admin):
+        return [("no", "unsourced (registry staff): to source"), ("yes", "with a source")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.filter(source__isnull=True).exclude(state=choices.ClaimState.SUPERSEDED)
+        if self.value() == "yes":
+            return queryset.filter(source__isnull=False)
+        return queryset
+
+
+class ClaimAdmin(MaskConfidentialSourcesMixin, HistoryAdmin):
+    """The conflicts queue, and every claim. Registered by cases.admin after the other screens (the
+    people and case screens import this module for the inlines; registration order is the order
+    of the admin's URL patterns)."""
+
+    list_display = [
+        "person",
+        "case",
+        "fact",
+        "value_display",
+        "source_display",
+        "reliability_display",
+        "as_of_display",
+        "state",
+        "priority_display",
+        "created_at",
+    ]
+    list_filter = ["state", UnsourcedListFilter, "fact", "source__reliability"]
+    search_fields = ["person__names__text", "case__case_number"]
+    list_select_related = ["person", "case", "source"]
+    autocomplete_fields = ["person", "case", "source"]
+    ordering = ["-priority", "-created_at"]
+
+    def changelist_view(self, request, extra_context=None):
+        # The list opens on the work: the conflicts not decided yet.
+        if not request.GET and not request.META.get("QUERY_STRING"):
+            request.GET = request.GET.copy()
+            request.GET["state__exact"] = choices.ClaimState.CONFLICTING
+            request.META["QUERY_STRING"] = request.GET.urlencode()
+        return super().changelist_view(request, extra_context)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # nothing said by a source is deleted: a claim that loses is superseded
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.state != choices.ClaimState.CONFLICTING:
+            return False
+        return request.user.has_perm("cases.decide_claim")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = DecideClaimForm if obj is not None else RecordClaimForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["person", "case", "fact", "value_text", "source", "as_of_text", "note"]
+        shown = [
+            "person",
+            "case",
+            "fact",
+            "value_display",
+            "source_display",
+            "reliability_display",
+            "as_of_display",
+            "state",
+            "priority_display",
+            "note",
+            "other_claims",
+            "created_at",
+            "created_by",
+            "decided_at",
+            "decided_by",
+        ]
+        if self.has_change_permission(request, obj):
+            shown += ["decision", "decision_note"]
+        return shown
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return [
+            f
+            for f in self.get_fields(request, obj)
+            if f not in ("decision", "decision_note") and f != "source"
+        ] + ["source_display"]
+
+    @admin.display(description="value")
+    def value_display(self, obj):
+        return facts.describe(facts.FACTS[obj.fact], obj.value)
+
+    @admin.display(description="reliability")
+    def reliability_display(self, obj):
+        if obj.source is None:
+            return "registry staff, unsourced"
+        return obj.source.get_reliability_display()
+
+    @admin.display(description="as of")
+    def as_of_display(self, obj):
+        return partial_dates.describe(obj.as_of, obj.as_of_precision) if obj.as_of else "—"
+
+    @admin.display(description="urgency", ordering="priority")
+    def priority_display(self, obj):
+        if obj.state != choices.ClaimState.CONFLICTING:
+            return "—"
+        label = {3: "can change a risk level", 2: "a fact the risk rules read", 1: "other"}[obj.priority]
+        return f"{label}: {obj.priority_reason}" if obj.priority_reason else label
+
+    @admin.display(description="every claim on this fact")
+    def other_claims(self, obj):
+        rows = Claim.objects.on(obj.fact, person=obj.person, case=obj.case).select_related("source")
+        spec = facts.FACTS[obj.fact]
+        return format_html(
+            "<table><tr><th>value</th><th>source</th><th>as of</th><th>state</th></tr>{}</table>",
+            format_html_rows(
+                (
+                    facts.describe(spec, claim.value),
+                    self.source_display(claim),
+                    self.as_of_display(claim),
+                    claim.get_state_display(),
+                )
+                for claim in rows
+            ),
+        )
+
+    def save_model(self, request, obj, form, change):
+        # The form checked what the service would refuse (the fact's record, the value).
+        if not change:
+            data = form.cleaned_data
+            claim = claim_services.record_claim(
+                fact=data["fact"],
+                person=data["person"],
+                case=data.get("case"),
+                value=data["value"],
+                source=data.get("source"),
+                as_of=data["as_of"],
+                as_of_precision=data["as_of_precision"],
+                note=data.get("note", ""),
+                by=request.user,
+            )
+            obj.pk, obj.state = claim.pk, claim.state
+            obj._state.adding = False
+            if claim.state == choices.ClaimState.CONFLICTING:
+                messages.warning(
+                    request,
+                    "This claim disagrees with the accepted value: it waits in the conflicts queue "
+                    "for a Publisher, and the record keeps the accepted value.",
+                )
+        elif form.cleaned_data["decision"] == "accept":
+            claim_services.accept_claim(claim=obj, note=form.cleaned_data["decision_note"], by=request.user)
+        else:
+            claim_services.set_aside_claim(
+                claim=obj, note=form.cleaned_data["decision_note"], by=request.user
+            )
+
+    def save_related(self, request, form, formsets, change):
+        """The claim's relations are written by the service."""
+
+
+def format_html_rows(rows) -> str:
+    return format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", rows)
+
+
+class _ClaimInline(MaskConfidentialSourcesMixin, admin.TabularInline):
+    """Every claim on the record's facts, read only, each linked to its page (where a Publisher
+    decides a conflict); recorded from the Claims screen."""
+
+    model = Claim
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ["fact", "value_display", "source_display", "reliability_display", "as_of_display", "state"]
+    readonly_fields = fields
+    verbose_name = "claim"
+    verbose_name_plural = "claims: what each source says of the facts"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source").order_by("fact", "state", "-created_at")
+
+    def has_view_permission(self, request, obj=None):
+        # Shown, never posted (as the open contradictions): a save of the page carries no claim.
+        if request.method not in ("GET", "HEAD"):
+            return False
+        return super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_fields(self, request, obj=None):
+        return self.fields
+
+    value_display = ClaimAdmin.value_display
+    reliability_display = ClaimAdmin.reliability_display
+    as_of_display = ClaimAdmin.as_of_display
+
+
+class PersonClaimInline(_ClaimInline):
+    fk_name = "person"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(case__isnull=True)
+
+
+class CaseClaimInline(_ClaimInline):
+    fk_name = "case"

@@ -1,0 +1,98 @@
+"""Claims (issue 17): what a source says of one fact, as of when, and where that stands against
+what other sources say of the same fact."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from cases import choices
+from cases.claims.facts import CASE, FACTS
+from cases.models.cases import Case, precision_field
+from cases.models.people import Person
+from cases.models.sources import Source
+
+
+class ClaimQuerySet(models.QuerySet):
+    def on(self, fact: str, *, person: Person, case: Case | None = None):
+        """The claims on one fact of one record (a person's fact: `case` None)."""
+        return self.filter(fact=fact, person=person, case=case)
+
+    def conflicts(self):
+        """Conflicting claims not decided yet: the queue's work, most urgent first."""
+        return self.filter(state=choices.ClaimState.CONFLICTING).order_by("-priority", "-created_at")
+
+
+class Claim(models.Model):
+    """ "Source S says V, as of D" on one fact of a person or of a case.
+
+    A fact holds any number of claims; at most one is accepted, and its value is the one on the
+    record. The others agree with it, conflict with it (waiting for a Publisher), or were
+    superseded by a later decision; none is ever deleted. `value` is the canonical form of
+    cases.claims.facts, so equal statements compare equal. A claim without a source is the
+    registry staff's own, unsourced word (listed for staff to source).
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="claims")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True, related_name="claims")
+    fact = models.CharField(max_length=60, choices=[(f.key, f.label) for f in FACTS.values()])
+    value = models.JSONField(help_text="The claimed value, in the fact's canonical form")
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="claims",
+        help_text="Empty: registry staff, unsourced",
+    )
+    as_of = models.DateField(null=True, blank=True, help_text="When the source said it")
+    as_of_precision = precision_field("date the source said it")
+    state = models.CharField(max_length=12, choices=choices.ClaimState.choices)
+    priority = models.PositiveSmallIntegerField(
+        default=1, help_text="3: can change a risk level; 2: a fact the risk rules read; 1: the rest"
+    )
+    priority_reason = models.CharField(max_length=200, blank=True)
+    note = models.TextField(blank=True, help_text="Staff only: why it was recorded or decided so")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = ClaimQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["fact", "-created_at"]
+        permissions = [("decide_claim", "Can accept a claim, or set one aside, on a contested fact")]
+        indexes = [
+            models.Index(fields=["person", "case", "fact"], name="claim_fact"),
+            models.Index(fields=["state", "-priority", "-created_at"], name="claim_queue"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "fact"],
+                condition=Q(state=choices.ClaimState.ACCEPTED, case__isnull=True),
+                name="claim_one_accepted_person_fact",
+            ),
+            models.UniqueConstraint(
+                fields=["case", "fact"],
+                condition=Q(state=choices.ClaimState.ACCEPTED, case__isnull=False),
+                name="claim_one_accepted_case_fact",
+            ),
+            models.CheckConstraint(
+                condition=Q(fact__startswith=f"{CASE}.", case__isnull=False)
+                | (~Q(fact__startswith=f"{CASE}.") & Q(case__isnull=True)),
+                name="claim_case_fact_on_a_case",
+                violation_error_message="A fact of a case is claimed on a case, a person's fact on no case.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_fact_display()}: {self.value} ({self.get_state_display()})"

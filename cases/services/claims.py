@@ -1,0 +1,273 @@
+"""Recording and deciding claims (issue 17): "source S says V, as of D" on one fact.
+
+A fact holds any number of claims and at most one accepted claim, whose value is the record's.
+Accepting a claim writes the fact through `update_person` / `update_case`, so history, timeline,
+change feed, contradictions and risk reassessment follow exactly as for any edit. Nothing said by
+a source is deleted: a claim that loses is superseded, with who decided and why.
+
+The weighing rules (which source's word replaces which, how urgent a conflict is) are plain
+functions in cases.claims.facts.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from cases import choices, partial_dates
+from cases.claims import facts
+from cases.claims.facts import CASE, ClaimValueError, Fact
+from cases.exceptions import RefusedChange
+from cases.models import Article, Case, Claim, Person, Region, Source
+from cases.services.base import assess_after_commit, validated_save
+from cases.services.cases import _lock_case, update_case
+from cases.services.people import update_person
+
+State = choices.ClaimState
+
+RECORD_EDITED = "the record held this value without a claim (entered before claims, or edited directly)"
+
+
+@transaction.atomic
+def record_claim(
+    *,
+    fact: str,
+    person: Person,
+    case: Case | None = None,
+    value,
+    source: Source | None = None,
+    as_of=None,
+    as_of_precision: str = partial_dates.UNKNOWN,
+    note: str = "",
+    by=None,
+) -> Claim:
+    """Record that `source` (None: registry staff, unsourced) says `value` of one fact.
+
+    Where it stands: the first word on an empty fact is accepted (and written on the record); a
+    word equal to the accepted value agrees with it; one that differs replaces the accepted claim
+    when its source outranks the accepted one's by the registry's rule (facts.replaces: a court
+    document beats a report), and otherwise conflicts: it waits in the conflicts queue for a
+    Publisher, and the record keeps the accepted value.
+
+    Side effects: the claim (and its history row); when it is accepted, the fact written through
+    the services (history, change feed, contradictions, risk reassessment) and the claim it
+    replaces superseded. A value the fact cannot hold is refused (RefusedChange, on "value").
+    """
+    spec = _spec(fact, person, case)
+    try:
+        value = facts.canonical(spec, value)
+    except ClaimValueError as error:
+        raise RefusedChange({"value": [str(error)]}) from None
+    person, case = _lock(person, case)
+    accepted = _accepted(spec, person, case, by)
+    claim = Claim(
+        person=person,
+        case=case,
+        fact=spec.key,
+        value=value,
+        source=source,
+        as_of=as_of,
+        as_of_precision=as_of_precision if as_of else partial_dates.UNKNOWN,
+        note=note,
+        created_by=by if getattr(by, "pk", None) else None,
+    )
+    if accepted is None:
+        claim.state = State.ACCEPTED
+    elif accepted.value == value:
+        claim.state = State.AGREES
+    elif facts.replaces(_reliability(source), _reliability(accepted.source)):
+        claim.state = State.ACCEPTED
+        claim.decided_at = timezone.now()
+        _supersede(accepted, by, f"replaced by the registry's rule: a {_reliability(source)} source")
+    else:
+        claim.state = State.CONFLICTING
+    validated_save(claim, by)
+    if claim.state == State.CONFLICTING:
+        _set_priority(spec, person, case)
+        _reassess(spec, person, case)  # the risk rules weigh every claimed value of a contested fact
+    if claim.state == State.ACCEPTED:
+        _write(spec, person, case, value, by)
+    return claim
+
+
+@transaction.atomic
+def accept_claim(*, claim: Claim, note: str = "", by=None) -> Claim:
+    """A Publisher's decision: this claim's value is the registry's.
+
+    Side effects: the claim accepted; the previously accepted claim and every claim with another
+    value superseded (the conflict is decided), claims with the same value agree; the fact written
+    through the services when the record holds another value.
+    """
+    spec = facts.fact(claim.fact)
+    person, case = _lock(claim.person, claim.case)
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    if claim.state == State.ACCEPTED:
+        return claim
+    _accepted(spec, person, case, by)  # a value the record got without a claim is kept as one first
+    now = timezone.now()
+    for other in Claim.objects.on(spec.key, person=person, case=case).exclude(pk=claim.pk):
+        if other.value == claim.value:
+            if other.state != State.AGREES:
+                other.state = State.AGREES
+                validated_save(other, by)
+        elif other.state != State.SUPERSEDED:
+            _supersede(
+                other, by, f"another value was accepted: {note}" if note else "another value was accepted"
+            )
+    claim.state, claim.decided_at = State.ACCEPTED, now
+    claim.decided_by = by if getattr(by, "pk", None) else None
+    if note:
+        claim.note = f"{claim.note}\n{note}".strip()
+    validated_save(claim, by)
+    _write(spec, person, case, claim.value, by)
+    _reassess(spec, person, case)  # the conflict is decided, even when the value stays
+    return claim
+
+
+@transaction.atomic
+def set_aside_claim(*, claim: Claim, note: str, by=None) -> Claim:
+    """A Publisher's decision against one conflicting claim: it is superseded (kept, with the
+    reason), and the accepted value stands. The reason is required."""
+    if not note.strip():
+        raise RefusedChange({"note": ["Say why this claim is set aside."]})
+    claim = Claim.objects.select_for_update().get(pk=claim.pk)
+    if claim.state != State.CONFLICTING:
+        raise RefusedChange({"state": ["Only a conflicting claim can be set aside."]})
+    _supersede(claim, by, note)
+    _reassess(facts.fact(claim.fact), claim.person, claim.case)  # the fact may no longer be contested
+    return claim
+
+
+def contested_facts(*, person: Person, case: Case | None = None) -> set[str]:
+    """The facts of the record with a conflict not decided yet."""
+    return set(
+        Claim.objects.filter(person=person, case=case, state=State.CONFLICTING).values_list("fact", flat=True)
+    )
+
+
+# Helpers --------------------------------------------------------------------------------------
+
+
+def _spec(key: str, person: Person, case: Case | None) -> Fact:
+    try:
+        spec = facts.fact(key)
+    except ClaimValueError as error:
+        raise RefusedChange({"fact": [str(error)]}) from None
+    if (spec.target == CASE) != (case is not None):
+        raise RefusedChange({"case": [f"The {spec.label} is a fact of a {spec.target}."]})
+    if case is not None and case.person_id != person.pk:
+        raise RefusedChange({"case": ["This case is another person's."]})
+    return spec
+
+
+def _lock(person: Person, case: Case | None) -> tuple[Person, Case | None]:
+    """Lock the record a fact is written on, so two claims on it are weighed one after the other."""
+    if case is not None:
+        case = _lock_case(case.pk)
+        return case.person, case
+    return Person.objects.select_for_update(no_key=True).get(pk=person.pk), None
+
+
+def _accepted(spec: Fact, person: Person, case: Case | None, by) -> Claim | None:
+    """The accepted claim, matching the record's value. A value the record holds without a claim
+    (entered before claims, or edited directly) first becomes an accepted unsourced claim, so it
+    is weighed like any other word rather than silently overwritten."""
+    record = case if case is not None else person
+    current = facts.value_on(spec, record, region_code=_region_code)
+    accepted = Claim.objects.on(spec.key, person=person, case=case).filter(state=State.ACCEPTED).first()
+    if accepted is not None and accepted.value == current:
+        return accepted
+    if accepted is not None:
+        _supersede(accepted, by, "the record was edited to another value without a claim")
+    if current is None:
+        return None
+    return validated_save(
+        Claim(
+            person=person,
+            case=case,
+            fact=spec.key,
+            value=current,
+            state=State.ACCEPTED,
+            note=RECORD_EDITED,
+        ),
+        by,
+    )
+
+
+def _supersede(claim: Claim, by, note: str) -> None:
+    claim.state, claim.decided_at = State.SUPERSEDED, timezone.now()
+    claim.decided_by = by if getattr(by, "pk", None) else None
+    claim.note = f"{claim.note}\n{note}".strip()
+    validated_save(claim, by)
+
+
+def _reliability(source: Source | None) -> str:
+    return source.reliability if source is not None else facts.UNSOURCED_RELIABILITY
+
+
+def _write(spec: Fact, person: Person, case: Case | None, value, by) -> None:
+    record = case if case is not None else person
+    if facts.value_on(spec, record, region_code=_region_code) == value:
+        return
+    changes = facts.field_changes(spec, value, region=_region)
+    if case is not None:
+        update_case(case=case, by=by, **changes)
+    else:
+        update_person(person=person, by=by, **changes)
+
+
+def _region_code(person: Person) -> str | None:
+    region = person.region
+    return f"{region.jurisdiction.code}:{region.code}" if region is not None else None
+
+
+def _region(value: str) -> Region:
+    jurisdiction, _, code = value.partition(":")
+    try:
+        return Region.objects.get(jurisdiction__code=jurisdiction, code=code)
+    except Region.DoesNotExist:
+        raise RefusedChange(
+            {"value": [f"No region '{value}' (jurisdiction:code, e.g. BY:minsk-city)."]}
+        ) from None
+
+
+def _reassess(spec: Fact, person: Person, case: Case | None) -> None:
+    """Ask for a new assessment of the cases a risk-relevant fact belongs to."""
+    if spec.risk_relevant:
+        assess_after_commit(
+            [case.pk] if case is not None else list(person.cases.values_list("id", flat=True))
+        )
+
+
+def _set_priority(spec: Fact, person: Person, case: Case | None) -> None:
+    """Rank the fact's conflicting claims for the queue (facts.conflict_priority)."""
+    claims = list(Claim.objects.on(spec.key, person=person, case=case).exclude(state=State.SUPERSEDED))
+    cases = [case] if case is not None else list(person.cases.select_related("jurisdiction"))
+    capital_articles = Article.objects.filter(
+        charges__case__in=cases,
+        charges__state__in=[choices.ChargeState.ACTIVE, choices.ChargeState.CONVICTED],
+    ).distinct()
+    capital = any(a.capital for a in capital_articles)
+    law_starts = tuple(
+        (day, why)
+        for c in cases
+        for day, why in ((c.jurisdiction.capital_attempt_since, "the death penalty for attempts"),)
+        if day
+    ) + tuple(
+        (a.capital_for_attempt_since or a.capital_since, f"the death penalty under art. {a.notation}")
+        for a in capital_articles
+        if a.capital_for_attempt_since or a.capital_since
+    )
+    ages = tuple(sorted({age for c in cases for age in facts.age_limits(c.jurisdiction.exemptions)}))
+    detained = min((c.detention_date for c in cases if c.detention_date), default=None)
+    priority = facts.conflict_priority(
+        spec,
+        [c.value for c in claims],
+        capital=capital,
+        law_starts=law_starts,
+        ages=ages,
+        detained_on=detained,
+    )
+    Claim.objects.filter(pk__in=[c.pk for c in claims if c.state == State.CONFLICTING]).update(
+        priority=priority.rank, priority_reason=priority.reason
+    )
