@@ -20,6 +20,7 @@ from cases.models import (
     CaseEvent,
     ChangeRecord,
     Charge,
+    Claim,
     ExternalIdentifier,
     Facility,
     Person,
@@ -90,6 +91,40 @@ class SourcesGroupSourceSerializer(RestrictedSourceSerializer):
 
     class Meta(RestrictedSourceSerializer.Meta):
         fields = RestrictedSourceSerializer.Meta.fields + ["contact"]
+
+
+class ClaimSerializer(serializers.ModelSerializer):
+    """What one source says of one fact. `value` is the fact's canonical form;
+    `state` says where it stands (accepted: the record's value; agrees; conflicting: not decided
+    yet). A confidential source is `null` with `source_confidential` true, but for the Sources
+    group; superseded claims are not listed."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    value = serializers.JSONField(read_only=True)
+    as_of = PartialDateField("as_of")
+    source = serializers.SerializerMethodField()
+    source_confidential = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Claim
+        fields = ["id", "fact", "value", "state", "as_of", "as_of_precision", "source", "source_confidential"]
+
+    def _sees_source(self, claim) -> bool:
+        if claim.source is None:
+            return False
+        if not claim.source.confidential:
+            return True
+        request = self.context.get("request")
+        return request is not None and access_for(request).sees_sources
+
+    @extend_schema_field(PublicSourceSerializer(allow_null=True))
+    def get_source(self, claim):
+        return PublicSourceSerializer(claim.source).data if self._sees_source(claim) else None
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_source_confidential(self, claim) -> bool:
+        # Through the public role a confidential source's row cannot be read: its id remains.
+        return claim.source_id is not None and (claim.source is None or claim.source.confidential)
 
 
 class ArticleSummarySerializer(serializers.ModelSerializer):
@@ -289,6 +324,7 @@ class CaseSerializer(serializers.ModelSerializer):
     detention_date = PartialDateField("detention_date")
     verdict_date = PartialDateField("verdict_date")
     recognised_on = PartialDateField("recognised_on")
+    claims = ClaimSerializer(source="shown_claims", many=True, read_only=True)
 
     class Meta:
         model = Case
@@ -319,6 +355,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "risk",
             "current_facility",
             "charges",
+            "claims",
             "updated_at",
         ]
         # PostgreSQL's smallint, stated so the schema is the same on every database (SQLite knows
@@ -344,6 +381,7 @@ class PersonSerializer(serializers.ModelSerializer):
     region = serializers.CharField(source="region.code", default=None, allow_null=True)
     birth_year = serializers.SerializerMethodField()
     cases = serializers.SerializerMethodField()
+    claims = ClaimSerializer(source="shown_claims", many=True, read_only=True)
 
     class Meta:
         model = Person
@@ -358,6 +396,7 @@ class PersonSerializer(serializers.ModelSerializer):
             "occupation",
             "biography",
             "cases",
+            "claims",
             "updated_at",
         ]
 

@@ -49,6 +49,7 @@ from cases.models import (
     CaseEvent,
     ChangeRecord,
     Charge,
+    Claim,
     ExternalIdentifier,
     Facility,
     FacilityStay,
@@ -276,6 +277,9 @@ class PersonViewSet(AudienceViewSet):
             .prefetch_related(
                 Prefetch("names", queryset=PersonName.objects.order_by("-is_primary", "kind", "pk")),
                 Prefetch("cases", queryset=Case.objects.order_by("pk").only("pk", "public_id", "person_id")),
+                Prefetch(
+                    "claims", queryset=Claim.objects.shown().filter(case__isnull=True), to_attr="shown_claims"
+                ),
             )
             .order_by("-updated_at", "-pk")
         )
@@ -299,7 +303,11 @@ class CaseViewSet(AudienceViewSet):
         cases = Case.objects.all() if self.access.sees_unpublished else Case.objects.published()
         return (
             cases.select_related("person", "jurisdiction")
-            .prefetch_related(_charges_prefetch(), Prefetch("stays", queryset=_stays()))
+            .prefetch_related(
+                _charges_prefetch(),
+                Prefetch("stays", queryset=_stays()),
+                Prefetch("claims", queryset=Claim.objects.shown(), to_attr="shown_claims"),
+            )
             .order_by("-detention_date", "-pk")
         )
 

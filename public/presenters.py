@@ -12,6 +12,7 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from cases import choices, partial_dates
+from cases.claims import facts as claim_facts
 
 CURRENT_CHARGE_STATES = (choices.ChargeState.ACTIVE, choices.ChargeState.CONVICTED)
 DEATH_RISK_LEVELS = (
@@ -149,6 +150,54 @@ def article_title(article, language: str) -> str:
     if language == "be":
         return article.title_be or article.title_ru or article.title_en
     return article.title(language)
+
+
+# Which source supports which fact (issue 17) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FactSources:
+    """The footnotes of one fact: the sources of its shown value, and what other public sources say
+    where they disagree (the value in words, with their footnotes)."""
+
+    refs: tuple[int, ...]
+    others: tuple[tuple[str, tuple[int, ...]], ...] = ()
+
+
+def _claimed_value(claim, language: str) -> str:
+    """A claimed value as the page writes the same fact (dates as `format_partial_date`)."""
+    spec = claim_facts.FACTS[claim.fact]
+    if spec.kind == claim_facts.DATE and claim.value["date"]:
+        return format_partial_date(datetime.date.fromisoformat(claim.value["date"]), claim.value["precision"])
+    return claim_facts.describe(spec, claim.value, language)
+
+
+def fact_sources(claims, numbers: dict[int, int], confidential_number: int | None, language: str) -> dict:
+    """{(case id or None, fact name): FactSources} from the claims a public page may show (none
+    superseded). A public source is its number in the page's list; every confidential source is
+    the one entry "a confidential source"; an unsourced claim has no footnote. Only public
+    sources' disagreements are told: a confidential source's word never reaches the page."""
+    supporting: dict = {}
+    disagreeing: dict = {}
+    for claim in claims:
+        key = (claim.case_id, claim.fact.partition(".")[2])
+        public = claim.source_id is not None and claim.source is not None and not claim.source.confidential
+        number = (
+            numbers.get(claim.source_id) if public else (confidential_number if claim.source_id else None)
+        )
+        if claim.state in (choices.ClaimState.ACCEPTED, choices.ClaimState.AGREES):
+            if number is not None:
+                supporting.setdefault(key, set()).add(number)
+        elif claim.state == choices.ClaimState.CONFLICTING and public and number is not None:
+            text = _claimed_value(claim, language)
+            disagreeing.setdefault(key, {}).setdefault(text, set()).add(number)
+    return {
+        key: FactSources(
+            refs=tuple(sorted(supporting.get(key, ()))),
+            others=tuple((text, tuple(sorted(refs))) for text, refs in disagreeing.get(key, {}).items()),
+        )
+        for key in supporting.keys() | disagreeing.keys()
+    }
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from cases.models import (
     Case,
     CaseEvent,
     Charge,
+    Claim,
     Facility,
     FacilityStay,
     Person,
@@ -242,6 +243,9 @@ def person_detail(request, slug):
             .order_by("date", "id")
         )
     )
+    # Which source supports which fact: the claims a page may show (none superseded), their sources
+    # joined (through the public role, a confidential source's row reads as no row: its id stays).
+    claims = list(for_public(Claim.objects.shown().filter(person=person)))
     case_views = []
     source_ids = set()
     for case in cases:
@@ -262,20 +266,33 @@ def person_detail(request, slug):
                 "risk": presenters.risk_notice(case, assessment),
             }
         )
-    sources = for_public(
-        Source.objects.filter(confidential=False)
-        .filter(
-            Q(pk__in=source_ids)
-            | Q(
-                Exists(
-                    CaseEvent.sources.through.objects.filter(
-                        source_id=OuterRef("pk"), caseevent__is_public=True, caseevent__case__person=person
+    source_ids |= {c.source_id for c in claims if c.source is not None and not c.source.confidential}
+    sources = list(
+        for_public(
+            Source.objects.filter(confidential=False)
+            .filter(
+                Q(pk__in=source_ids)
+                | Q(
+                    Exists(
+                        CaseEvent.sources.through.objects.filter(
+                            source_id=OuterRef("pk"),
+                            caseevent__is_public=True,
+                            caseevent__case__person=person,
+                        )
                     )
                 )
             )
+            .order_by("-published_on", "title")
         )
-        .order_by("-published_on", "title")
     )
+    numbers = {source.pk: number for number, source in enumerate(sources, start=1)}
+    confidential = any(c.source_id and (c.source is None or c.source.confidential) for c in claims)
+    confidential_number = len(numbers) + 1 if confidential else None
+    by_fact = presenters.fact_sources(claims, numbers, confidential_number, language)
+    for view in case_views:
+        view["facts"] = {
+            name: refs for (case_id, name), refs in by_fact.items() if case_id == view["case"].pk
+        }
     name = presenters.display_name(person, language)
     return render(
         request,
@@ -289,6 +306,8 @@ def person_detail(request, slug):
             "region": presenters.region_name(person.region, language),
             "cases": case_views,
             "sources": sources,
+            "person_facts": {name: refs for (case_id, name), refs in by_fact.items() if case_id is None},
+            "confidential_number": confidential_number,
         },
     )
 

@@ -20,6 +20,15 @@ class ClaimQuerySet(models.QuerySet):
         """The claims on one fact of one record (a person's fact: `case` None)."""
         return self.filter(fact=fact, person=person, case=case)
 
+    def shown(self):
+        """The claims a record shows outside the staff area (public pages, the API, the public
+        export): none superseded, with their sources, in a stable order."""
+        return (
+            self.exclude(state=choices.ClaimState.SUPERSEDED)
+            .select_related("source")
+            .order_by("fact", "created_at", "pk")
+        )
+
     def conflicts(self):
         """Conflicting claims not decided yet: the queue's work, most urgent first."""
         return self.filter(state=choices.ClaimState.CONFLICTING).order_by("-priority", "-created_at")

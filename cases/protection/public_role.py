@@ -29,6 +29,7 @@ from cases.models import (
     Case,
     CaseEvent,
     Charge,
+    Claim,
     Facility,
     FacilityStay,
     Jurisdiction,
@@ -148,6 +149,20 @@ PUBLIC_COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
     Reclassification: ("id", "from_charge", "to_charge", "date", "source"),
     CaseEvent: ("id", "public_id", "case", "kind", "date", "date_precision", "text", "is_public", "charge"),
     CaseEventSource: ("id", "caseevent", "source"),
+    # Which source supports which fact (issue 17); never the staff's note or who recorded or decided it.
+    Claim: (
+        "id",
+        "public_id",
+        "person",
+        "case",
+        "fact",
+        "value",
+        "source",
+        "as_of",
+        "as_of_precision",
+        "state",
+        "created_at",  # the order a fact's claims are shown in
+    ),
     RiskAssessment: (
         "id",
         "public_id",
@@ -201,6 +216,11 @@ ROW_POLICIES: dict[type[models.Model], str] = {
         "JOIN cases_person p ON p.id = c.person_id WHERE e.id = cases_caseevent_sources.caseevent_id "
         "AND e.is_public AND p.publication_state = 'published' AND p.merged_into_id IS NULL)"
     ),
+    # A claim that was superseded is staff history, not a statement the page makes.
+    Claim: (
+        "state <> 'superseded' AND EXISTS (SELECT 1 FROM cases_person p WHERE p.id = cases_claim.person_id "
+        "AND p.publication_state = 'published' AND p.merged_into_id IS NULL)"
+    ),
     RiskAssessment: (
         "EXISTS (SELECT 1 FROM cases_case c JOIN cases_person p ON p.id = c.person_id "
         "WHERE c.id = cases_riskassessment.case_id "
@@ -219,7 +239,10 @@ ROW_POLICIES: dict[type[models.Model], str] = {
         "OR EXISTS (SELECT 1 FROM cases_caseevent_sources es "
         "JOIN cases_caseevent e ON e.id = es.caseevent_id JOIN cases_case c ON c.id = e.case_id "
         "JOIN cases_person p ON p.id = c.person_id WHERE es.source_id = cases_source.id "
-        "AND e.is_public AND p.publication_state = 'published' AND p.merged_into_id IS NULL))"
+        "AND e.is_public AND p.publication_state = 'published' AND p.merged_into_id IS NULL) "
+        "OR EXISTS (SELECT 1 FROM cases_claim cl JOIN cases_person p ON p.id = cl.person_id "
+        "WHERE cl.source_id = cases_source.id AND cl.state <> 'superseded' "
+        "AND p.publication_state = 'published' AND p.merged_into_id IS NULL))"
     ),
 }
 

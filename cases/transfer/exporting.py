@@ -31,6 +31,7 @@ from cases.models import (
     CaseEvent,
     Charge,
     ChargeToReview,
+    Claim,
     ExternalIdentifier,
     Facility,
     FacilityStay,
@@ -392,7 +393,11 @@ def _public_people():
                         .prefetch_related(Prefetch("sources", queryset=Source.objects.order_by("public_id")))
                         .order_by("date", "public_id"),
                     ),
+                    Prefetch("claims", queryset=Claim.objects.shown(), to_attr="shown_claims"),
                 ),
+            ),
+            Prefetch(
+                "claims", queryset=Claim.objects.shown().filter(case__isnull=True), to_attr="shown_claims"
             ),
         )
     )

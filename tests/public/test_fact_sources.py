@@ -1,0 +1,124 @@
+"""Which source supports which fact on a public page (issue 17): footnotes per fact, public
+sources that disagree said so, confidential sources only as "a confidential source", and the
+page's query count flat in the number of claims. Every name here is invented."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cases import choices
+from cases.services import claims
+from tests.factories import SourceFactory
+from tests.public.conftest import ALIAKSANDR, D, make_person
+
+pytestmark = pytest.mark.django_db
+
+
+def public_source(title):
+    return SourceFactory(title=title, confidential=False, reliability=choices.SourceReliability.REPORTED)
+
+
+def page(client, case) -> str:
+    response = client.get(reverse("public:person-detail", args=[case.person.slug]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def detained_line(html: str) -> str:
+    return re.search(r"<dt>Detained</dt><dd>(.*?)</dd>", html, re.S).group(1)
+
+
+def number_of(html: str, title: str) -> str:
+    return re.search(rf'<li id="source-(\d+)">(?:<a [^>]*>)?{re.escape(title)}', html).group(1)
+
+
+def test_each_fact_names_its_sources_and_says_where_public_sources_disagree(client, law):
+    case = make_person(names=ALIAKSANDR, detention_date=None)
+    first, second = public_source("Synthetic daily, 11 March"), public_source("Synthetic weekly, 14 March")
+    claims.record_claim(
+        fact="case.detention_date", person=case.person, case=case, value="2021-03-10", source=first
+    )
+    claims.record_claim(
+        fact="case.detention_date", person=case.person, case=case, value="2021-03-12", source=second
+    )
+
+    html = page(client, case)
+
+    line = detained_line(html)
+    assert "March 10, 2021" in line and f'href="#source-{number_of(html, first.title)}"' in line
+    assert "sources disagree: March 12, 2021 according to" in line
+    assert f'href="#source-{number_of(html, second.title)}"' in line
+
+
+def test_a_confidential_source_is_only_a_confidential_source_and_its_disagreement_is_not_told(client, law):
+    case = make_person(names=ALIAKSANDR, detention_date=None)
+    public = public_source("Synthetic daily")
+    secret = SourceFactory(title="Synthetic informant CANARYsource", confidential=True, url="")
+    claims.record_claim(
+        fact="case.detention_date", person=case.person, case=case, value="2021-03-10", source=secret
+    )
+    claims.record_claim(
+        fact="case.detention_date", person=case.person, case=case, value="2021-03-10", source=public
+    )
+    claims.record_claim(fact="case.status", person=case.person, case=case, value="convicted", source=secret)
+
+    html = page(client, case)
+
+    assert "CANARYsource" not in html
+    assert re.search(r'<li id="source-(\d+)">a confidential source</li>', html)
+    assert "Convicted" not in html and "convicted" not in html.split("<h2")[1]  # the secret word untold
+    assert "sources disagree" not in html
+
+
+def test_a_superseded_claim_and_its_only_source_leave_the_page(client, law):
+    case = make_person(names=ALIAKSANDR, detention_date=None)
+    wrong = public_source("Synthetic early rumour")
+    claims.record_claim(
+        fact="case.detention_date",
+        person=case.person,
+        case=case,
+        value="2021-03-10",
+        source=public_source("A"),
+    )
+    claim = claims.record_claim(
+        fact="case.detention_date", person=case.person, case=case, value="2021-04-10", source=wrong
+    )
+    claims.set_aside_claim(claim=claim, note="the rumour was wrong")
+
+    html = page(client, case)
+
+    assert wrong.title not in html and "April 2021" not in html
+
+
+def _queries(client, case) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        page(client, case)
+    return len(ctx)
+
+
+def test_the_person_page_takes_as_many_queries_with_200_claims_as_with_one(client, law):
+    case = make_person(names=ALIAKSANDR, detention_date=None)
+    claims.record_claim(
+        fact="case.detention_date",
+        person=case.person,
+        case=case,
+        value="2021-03-10",
+        source=public_source("0"),
+    )
+    one = _queries(client, case)
+    for n in range(1, 200):
+        claims.record_claim(
+            fact="case.detention_date",
+            person=case.person,
+            case=case,
+            value=D(2021, 3, 10 + n % 5),
+            source=public_source(f"Synthetic report {n}"),
+        )
+    from django.core.cache import cache
+
+    cache.clear()
+
+    assert _queries(client, case) == one
