@@ -18,8 +18,8 @@ from cases import choices, partial_dates
 from cases.claims import facts
 from cases.claims.facts import CASE, ClaimValueError, Fact
 from cases.exceptions import RefusedChange
-from cases.models import Article, Case, Claim, Person, Region, Source
-from cases.services.base import assess_after_commit, validated_save
+from cases.models import Article, Case, ChangeRecord, Claim, Person, Region, Source
+from cases.services.base import assess_after_commit, note_change, validated_save
 from cases.services.cases import _lock_case, update_case
 from cases.services.people import update_person
 
@@ -87,6 +87,7 @@ def record_claim(
         _reassess(spec, person, case)  # the risk rules weigh every claimed value of a contested fact
     if claim.state == State.ACCEPTED:
         _write(spec, person, case, value, by)
+    _note(person, case)
     return claim
 
 
@@ -121,6 +122,7 @@ def accept_claim(*, claim: Claim, note: str = "", by=None) -> Claim:
     validated_save(claim, by)
     _write(spec, person, case, claim.value, by)
     _reassess(spec, person, case)  # the conflict is decided, even when the value stays
+    _note(person, case)
     return claim
 
 
@@ -135,6 +137,7 @@ def set_aside_claim(*, claim: Claim, note: str, by=None) -> Claim:
         raise RefusedChange({"state": ["Only a conflicting claim can be set aside."]})
     _supersede(claim, by, note)
     _reassess(facts.fact(claim.fact), claim.person, claim.case)  # the fact may no longer be contested
+    _note(claim.person, claim.case)
     return claim
 
 
@@ -229,6 +232,15 @@ def _region(value: str) -> Region:
         raise RefusedChange(
             {"value": [f"No region '{value}' (jurisdiction:code, e.g. BY:minsk-city)."]}
         ) from None
+
+
+def _note(person: Person, case: Case | None) -> None:
+    """Tell the change feed the record's claims changed: a mirror reads the person or the case
+    again, claims included (an edit of the fact itself is noted by the service that writes it)."""
+    if case is not None:
+        note_change(person, "case", case.public_id, ChangeRecord.Action.UPDATED)
+    else:
+        note_change(person, "person", person.slug, ChangeRecord.Action.UPDATED)
 
 
 def _reassess(spec: Fact, person: Person, case: Case | None) -> None:

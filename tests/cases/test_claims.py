@@ -399,3 +399,15 @@ def test_a_persons_page_lists_the_claims_on_its_facts_never_naming_a_confidentia
 
     assert "what each source says" in page and "1990" in page
     assert "Synthetic confidential informant" not in page and "Confidential source" in page
+
+
+def test_a_new_conflict_tells_the_change_feed_that_the_case_changed(law):
+    case = CaseFactory(detention_date=D(2022, 3, 1))
+    before = ChangeRecord.objects.filter(object_id=str(case.public_id)).count()
+
+    claims.record_claim(
+        fact="case.detention_date", person=case.person, case=case, value="2022-03-05", source=source()
+    )
+
+    entries = ChangeRecord.objects.filter(object_type="case", object_id=str(case.public_id))
+    assert entries.count() == before + 1 and entries.latest("id").action == "updated"
