@@ -245,6 +245,39 @@ REVIEW_FIELDS = (
     "resolution_note",
 )
 
+# What each source says of a fact (docs/claims.md): every claim, superseded ones included, with its
+# source by public id. Who recorded or decided it travels as the history does: not at all.
+CLAIM_FIELDS = (
+    "fact",
+    "value",
+    "as_of",
+    "as_of_precision",
+    "state",
+    "priority",
+    "priority_reason",
+    "note",
+    "created_at",
+    "decided_at",
+)
+
+
+def _claims_prefetch(queryset=None) -> Prefetch:
+    claims = (Claim.objects.all() if queryset is None else queryset).select_related("source")
+    return Prefetch(
+        "claims", queryset=claims.order_by("fact", "created_at", "public_id"), to_attr="export_claims"
+    )
+
+
+def _claim_records(record) -> list[dict]:
+    return [
+        {
+            "public_id": claim.public_id,
+            **{name: getattr(claim, name) for name in CLAIM_FIELDS},
+            "source": _public_id(claim.source),
+        }
+        for claim in record.export_claims
+    ]
+
 
 def _staff_people():
     by_uuid = F("public_id").asc()
@@ -265,11 +298,13 @@ def _staff_people():
         Prefetch("stays", queryset=stays),
         Prefetch("assessments", queryset=RiskAssessment.objects.order_by("created_at", "public_id")),
         Prefetch("charges_to_review", queryset=ChargeToReview.objects.order_by("created_at", "public_id")),
+        _claims_prefetch(),
     )
     return Person.objects.current().prefetch_related(
         Prefetch("names", queryset=PersonName.objects.order_by("-is_primary", "kind", "text")),
         Prefetch("external_ids", queryset=ExternalIdentifier.objects.order_by("scheme", "value")),
         Prefetch("cases", queryset=cases),
+        _claims_prefetch(Claim.objects.filter(case__isnull=True)),
     )
 
 
@@ -344,6 +379,7 @@ def _case_record(case: Case, refs: _References) -> dict:
             {"public_id": review.public_id, **{name: getattr(review, name) for name in REVIEW_FIELDS}}
             for review in case.charges_to_review.all()
         ],
+        "claims": _claim_records(case),
     }
 
 
@@ -361,6 +397,7 @@ def staff_person_record(person: Person, refs: _References, *, with_sources: bool
             for e in person.external_ids.all()
         ],
         "cases": [_case_record(case, refs) for case in person.cases.all()],
+        "claims": _claim_records(person),
     }
 
 
@@ -907,6 +944,18 @@ class _Importer:
         _insert(Case, cases, self.by)
         charges = self.import_charges(cases, case_records)
         self.import_case_details(cases, case_records, charges)
+        self.import_claims(
+            [
+                (person, None, r)
+                for person, record in zip(persons, records, strict=True)
+                for r in record.get("claims", [])
+            ]
+            + [
+                (case.person, case, r)
+                for case, c in zip(cases, case_records, strict=True)
+                for r in c.get("claims", [])
+            ]
+        )
         self.report.people += len(persons)
         self.report.cases += len(cases)
 
@@ -956,6 +1005,20 @@ class _Importer:
             _insert(Charge, batch, self.by)
         self.report.charges += len(charges)
         return charges
+
+    def import_claims(self, found: list) -> None:
+        """Every claim as the file has it (an export made before claims has none)."""
+        claims = []
+        for person, case, r in found:
+            where = f"person {person.slug}, claim {r['public_id']}"
+            claim = Claim(
+                person=person,
+                case=case,
+                source_id=self.source(r["source"], where),
+                **_fields(Claim, ("public_id", *CLAIM_FIELDS), r),
+            )
+            claims.append(_checked(claim, where))
+        _insert(Claim, claims, self.by)
 
     def charge(self, charges: dict, public_id, where: str):
         if public_id is None:

@@ -20,6 +20,7 @@ from cases.models import (
     ChangeRecord,
     Charge,
     ChargeToReview,
+    Claim,
     ExternalIdentifier,
     Facility,
     FacilityStay,
@@ -38,7 +39,7 @@ from cases.models import (
 )
 from cases.protection.permissions import SOURCES, VIEWER
 from cases.risk.assessment import assess_all_cases
-from cases.services import NameSpec
+from cases.services import NameSpec, claims
 from cases.transfer.exporting import (
     ImportRefused,
     _read,
@@ -159,6 +160,20 @@ def registry(law):
     services.publish_person(person=withdrawn)
     services.withdraw_person(person=withdrawn)
 
+    # What sources say (docs/claims.md): an accepted word, a conflict, one set aside, a person's fact.
+    claims.record_claim(
+        fact="case.verdict_date", person=ales, case=case, value=("2022-09-01", "month"), source=public
+    )
+    claims.record_claim(fact="case.verdict_date", person=ales, case=case, value="2022-09-14", source=secret)
+    wrong = claims.record_claim(
+        fact="person.sex",
+        person=ales,
+        value="female",
+        source=public,
+        note=f"claim {MARK}",
+    )
+    claims.set_aside_claim(claim=wrong, note="a mix-up of two people")
+
     assess_all_cases(on=D(2024, 1, 1))
     return {"ales": ales, "case": case, "draft": draft, "withdrawn": withdrawn}
 
@@ -188,6 +203,7 @@ def _empty_registry():
         RiskAlert,
         RiskAssessment,
         ChangeRecord,
+        Claim,
         CaseEvent.sources.through,
         CaseEvent,
         Reclassification,
@@ -210,11 +226,15 @@ def _empty_registry():
 
 def test_staff_json_export_imports_into_an_empty_registry_and_exports_byte_identical(registry):
     first = _json("staff")
+    claims_before = sorted(Claim.objects.values_list("public_id", "state", "fact"))
     user = UserFactory()
     _empty_registry()
 
     report = import_registry_json(io.StringIO(first), by=user)
     second = _json("staff")
+
+    assert len(claims_before) == 4 and {state for _, state, _ in claims_before} >= {"accepted", "superseded"}
+    assert sorted(Claim.objects.values_list("public_id", "state", "fact")) == claims_before
 
     assert report.people == 3 and report.charges == 5
     assert _without_exported_at(second) == _without_exported_at(first)
