@@ -126,9 +126,30 @@ def fill(n: int) -> None:
             reclassified.append(Reclassification(from_charge=old, to_charge=new, date=new.charged_on))
         Charge.objects.bulk_update(olds, ["state", "ended_on", "reclassified_into"], batch_size=5000)
         Reclassification.objects.bulk_create(reclassified, batch_size=5000)
+    # Contested facts (issue 17): 1% of the people with a conflicting claim on their sex, 1% of the
+    # cases on their verdict date, each beside the accepted value the record holds.
+    from cases.models import Claim
+
+    sample = rng.sample(list(Case.objects.values_list("id", "person_id")), max(1, n // 100))
+    claims = []
+    for case_id, person_id in sample:
+        claims += [
+            Claim(person_id=person_id, fact="person.sex", value="male", state="accepted"),
+            Claim(person_id=person_id, fact="person.sex", value="female", state="conflicting", priority=3),
+            Claim(
+                person_id=person_id,
+                case_id=case_id,
+                fact="case.verdict_date",
+                value={"date": "2022-06-01", "precision": "month"},
+                state="conflicting",
+                priority=2,
+            ),
+        ]
+    Claim.objects.bulk_create(claims, batch_size=5000)
     print(
         f"filled: {Case.objects.count()} cases, {Charge.objects.count()} charges, "
-        f"{Reclassification.objects.count()} reclassifications",
+        f"{Reclassification.objects.count()} reclassifications, {Claim.objects.count()} claims "
+        f"({Claim.objects.filter(state='conflicting').count()} conflicting)",
         flush=True,
     )
 
@@ -143,6 +164,8 @@ LEFT JOIN cases_charge ch ON ch.case_id = c.id AND ch.state IN ('active', 'convi
 LEFT JOIN cases_reclassification r ON r.to_charge_id = ch.id
 LEFT JOIN cases_charge fc ON fc.id = r.from_charge_id
 """
+# The contested facts the pass weighs (issue 17), fetched as plainly.
+FLOOR_CLAIMS_SQL = "SELECT person_id, case_id, fact, value FROM cases_claim WHERE state = 'conflicting'"
 
 
 def floor_fetch() -> float:
@@ -155,7 +178,8 @@ def floor_fetch() -> float:
     ) as conn:
         with Timer("floor: one plain psycopg query fetching the rows") as t:
             rows = conn.execute(FLOOR_SQL).fetchall()
-        print(f"  ({len(rows)} rows)")
+            claims = conn.execute(FLOOR_CLAIMS_SQL).fetchall()
+        print(f"  ({len(rows)} rows, {len(claims)} conflicting claims)")
     return t.seconds
 
 

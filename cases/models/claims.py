@@ -9,7 +9,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from cases import choices
-from cases.claims.facts import CASE, FACTS
+from cases.claims.facts import CASE, FACTS, describe
 from cases.models.cases import Case, precision_field
 from cases.models.people import Person
 from cases.models.sources import Source
@@ -104,4 +104,5 @@ class Claim(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_fact_display()}: {self.value} ({self.get_state_display()})"
+        value = describe(FACTS[self.fact], self.value)
+        return f"{self.get_fact_display()}: {value} ({self.get_state_display()})"

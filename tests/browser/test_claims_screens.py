@@ -1,0 +1,123 @@
+"""Claims (issue 17) in Chromium: a reader sees which source supports which fact and where public
+sources disagree; a Publisher opens the conflicts queue and decides. Screenshots go to
+/tmp/shots17/. Every name here is invented."""
+
+import datetime
+import json
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from cases import choices, services
+from cases.models import Claim
+from cases.protection.permissions import PUBLISHER
+from cases.services import claims
+from tests.browser.axe import blocking_violations
+from tests.browser.conftest import PHONE
+from tests.browser.test_real_data_screens import LAPTOP, _csp_reports, _logged_in_page, _page_overflow
+from tests.factories import CaseFactory, PersonFactory, SourceFactory, UserFactory, article
+
+pytestmark = [pytest.mark.chromium, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path("/tmp/shots17")  # noqa: S108 - where the reviewer looks for them
+D = datetime.date
+
+
+@pytest.fixture
+def shots() -> Path:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    return SHOTS
+
+
+@pytest.fixture
+def contested_case(law):
+    """Published; two public reports disagree on the detention date, a court record gives the
+    verdict date, a confidential source confirms the detention date."""
+    case = CaseFactory(
+        person=PersonFactory(
+            names=[
+                ("Міхась Спрэчны", choices.Script.BE_CYRILLIC, choices.NameKind.OFFICIAL_BE, True),
+                ("Михаил Спорный", choices.Script.RU_CYRILLIC, choices.NameKind.OFFICIAL_RU, False),
+                ("Mikhas Sprechny", choices.Script.LATIN, choices.NameKind.PASSPORT_LATIN, False),
+            ]
+        ),
+        detention_date=None,
+        detention_date_precision=choices.DatePrecision.UNKNOWN,
+    )
+    services.add_charge(case=case, article=article("289.3"), charged_on=D(2022, 6, 1))
+    daily = SourceFactory(title="Synthetic Daily, 12 March 2022", published_on=D(2022, 3, 12))
+    weekly = SourceFactory(title="Synthetic Weekly, 18 March 2022", published_on=D(2022, 3, 18))
+    court = SourceFactory(
+        title="Synthetic court record",
+        kind=choices.SourceKind.COURT,
+        reliability=choices.SourceReliability.DOCUMENTARY,
+        published_on=D(2022, 11, 2),
+    )
+    secret = SourceFactory(title="Synthetic informant", confidential=True, url="")
+    person = case.person
+    claims.record_claim(
+        fact="case.detention_date", person=person, case=case, value="2022-03-10", source=daily
+    )
+    claims.record_claim(
+        fact="case.detention_date", person=person, case=case, value="2022-03-10", source=secret
+    )
+    claims.record_claim(
+        fact="case.detention_date", person=person, case=case, value="2022-03-12", source=weekly
+    )
+    claims.record_claim(fact="case.verdict_date", person=person, case=case, value="2022-11-01", source=court)
+    services.publish_person(person=person)
+    return case
+
+
+@pytest.mark.parametrize(("size", "viewport"), [("1366", LAPTOP), ("390", PHONE)])
+def test_the_person_page_gives_each_fact_its_sources_and_says_where_they_disagree(
+    live_server, contested_case, new_page, shots, size, viewport
+):
+    page = new_page(viewport=viewport)
+    csp = _csp_reports(page)
+    url = live_server.url + reverse("public:person-detail", kwargs={"slug": contested_case.person.slug})
+    response = page.goto(url)
+    assert response.ok, response.status
+    page.screenshot(path=shots / f"person-claims-{size}.png", full_page=True)
+
+    detained = page.locator("section.case dl.facts dt:has-text('Detained') + dd").inner_text()
+    sources = [li.inner_text().strip() for li in page.locator("ol.sources li").all()]
+    problems = []
+    if "sources disagree" not in detained or "March 12, 2022" not in detained:
+        problems.append(f"the disagreement is not told beside the date: {detained!r}")
+    if "a confidential source" not in sources or any("informant" in s for s in sources):
+        problems.append(f"the confidential source is not masked as such: {sources}")
+    page.locator("section.case dl.facts dt:has-text('Detained') + dd sup.ref a").first.click()
+    if not page.evaluate("location.hash").startswith("#source-"):
+        problems.append("a footnote does not lead to its source")
+    if overflow := _page_overflow(page):
+        problems.append(f"the page scrolls sideways (scrollWidth, innerWidth) = {overflow}")
+    if csp:
+        problems.append(f"the Content Security Policy blocked {len(csp)} inline style(s): {csp[0][:110]}…")
+    violations = blocking_violations(page)
+    if violations:
+        problems.append("axe-core: " + json.dumps(violations, ensure_ascii=False, indent=2))
+    assert not problems, f"person page at {size} px: " + "; ".join(problems)
+
+
+def test_a_publisher_decides_a_conflict_from_the_queue(live_server, contested_case, new_page, shots):
+    page = _logged_in_page(new_page, live_server, UserFactory(groups=[PUBLISHER]))
+    csp = _csp_reports(page)
+
+    response = page.goto(live_server.url + reverse("admin:cases_claim_changelist"))
+    assert response.ok, response.status
+    page.screenshot(path=shots / "claims-queue-1366.png", full_page=True)
+    rows = page.locator("#result_list tbody tr")
+    assert rows.count() == 1 and "can change a risk level" in rows.first.inner_text()
+    rows.first.locator("th a, td a").first.click()
+    page.screenshot(path=shots / "claim-decide-1366.png", full_page=True)
+    page.get_by_label("accept this value: it becomes the registry's").check()
+    page.locator("textarea[name=decision_note]").fill("The lawyer confirmed the 12th.")
+    page.locator("input[name=_save]").click()
+
+    claim = Claim.objects.get(fact="case.detention_date", value__date="2022-03-12")
+    contested_case.refresh_from_db()
+    assert claim.state == "accepted" and contested_case.detention_date == D(2022, 3, 12)
+    assert not csp, csp
+    assert not blocking_violations(page)
