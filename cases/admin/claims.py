@@ -63,7 +63,7 @@ class RecordClaimForm(forms.ModelForm):
         label="What the source says",
         help_text="A date as known (2021, 05.2021, 10.05.2021); a status or sex by its name "
         "(convicted, female); yes or no; a sentence in words (3 года колонии общего режима); a "
-        "region as jurisdiction:code (BY:minsk-city).",
+        "region as jurisdiction:code (BY:minsk).",
     )
     as_of_text = forms.CharField(
         label="As of",

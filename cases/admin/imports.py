@@ -44,7 +44,8 @@ class ImportForm(forms.Form):
     jurisdiction = forms.ChoiceField(help_text="Whose criminal code the charges are under.")
     reclassified_on = forms.DateField(
         initial=timezone.localdate,
-        help_text="The date recorded for a reclassification when a row's article changed (YYYY-MM-DD).",
+        help_text="The date the list is as of: recorded for a reclassification when a row's article "
+        "changed, and as the date of the list's claims (YYYY-MM-DD).",
     )
 
     def __init__(self, *args, **kwargs):

@@ -10,7 +10,7 @@ the same thing in different words hold equal values:
 - bool:     true / false
 - text:     "ИВС Октябрьского РУВД" (spaces folded)
 - sentence: {"kind": "deprivation_of_liberty", "years": 3, "months": 0, "regime": "general"}
-- region:   "minsk-city" (the region's code in the record's jurisdiction)
+- region:   "BY:minsk" (the jurisdiction's code and the region's)
 """
 
 from __future__ import annotations

@@ -33,6 +33,12 @@ class Source(models.Model):
         help_text="How far its word goes: shown beside each of its claims; a documentary source's "
         "claim replaces a reported or unverified one without waiting for a Publisher",
     )
+    import_list = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="The code of the import profile whose list this source is: every import with that "
+        "profile records the list's facts as claims from this source",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()

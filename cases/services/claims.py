@@ -49,6 +49,12 @@ def record_claim(
     document beats a report), and otherwise conflicts: it waits in the conflicts queue for a
     Publisher, and the record keeps the accepted value.
 
+    A source's later word replaces its own earlier one (a list that now says "released" corrects
+    what the same list said before): its earlier claims on the fact are superseded, and where one
+    of them was the accepted value, the new word is accepted in its place. A source repeating its
+    latest word records nothing new: that claim is returned as it is (a list imported again adds
+    no claims, and a word a Publisher set aside does not come back as a new conflict).
+
     Side effects: the claim (and its history row); when it is accepted, the fact written through
     the services (history, change feed, contradictions, risk reassessment) and the claim it
     replaces superseded. A value the fact cannot hold is refused (RefusedChange, on "value").
@@ -59,7 +65,14 @@ def record_claim(
     except ClaimValueError as error:
         raise RefusedChange({"value": [str(error)]}) from None
     person, case = _lock(person, case)
+    own = _own_claims(spec, person, case, source)
+    if own and own[0].value == value:
+        return own[0]
     accepted = _accepted(spec, person, case, by)
+    corrects_itself = accepted is not None and source is not None and accepted.source_id == source.pk
+    for earlier in own:
+        if earlier.state != State.SUPERSEDED and earlier.pk != getattr(accepted, "pk", None):
+            _supersede(earlier, by, "the same source said otherwise later")
     claim = Claim(
         person=person,
         case=case,
@@ -75,6 +88,10 @@ def record_claim(
         claim.state = State.ACCEPTED
     elif accepted.value == value:
         claim.state = State.AGREES
+    elif corrects_itself:
+        claim.state = State.ACCEPTED
+        claim.decided_at = timezone.now()
+        _supersede(accepted, by, "corrected by the same source")
     elif facts.replaces(_reliability(source), _reliability(accepted.source)):
         claim.state = State.ACCEPTED
         claim.decided_at = timezone.now()
@@ -82,7 +99,7 @@ def record_claim(
     else:
         claim.state = State.CONFLICTING
     validated_save(claim, by)
-    if claim.state == State.CONFLICTING:
+    if claim.state == State.CONFLICTING or own:
         _set_priority(spec, person, case)
         _reassess(spec, person, case)  # the risk rules weigh every claimed value of a contested fact
     if claim.state == State.ACCEPTED:
@@ -141,6 +158,38 @@ def set_aside_claim(*, claim: Claim, note: str, by=None) -> Claim:
     return claim
 
 
+def claim_values_of_new_record(
+    *, person: Person, case: Case | None = None, fact_keys, source: Source | None, as_of=None, by=None
+) -> list[Claim]:
+    """A record just created with the values of `fact_keys` from `source` (an imported list's row,
+    a partner's submission): each value it now holds becomes an accepted claim from that source,
+    so the record's first facts are traced to who said them. No change-feed entry: the record's
+    creation is one already.
+
+    Side effects: the claims and their history rows.
+    """
+    record = case if case is not None else person
+    claims = []
+    for key in fact_keys:
+        spec = facts.fact(key)
+        value = facts.value_on(spec, record, region_code=_region_code)
+        if value is None:
+            continue
+        claim = Claim(
+            person=person,
+            case=case,
+            fact=spec.key,
+            value=value,
+            source=source,
+            as_of=as_of,
+            as_of_precision=partial_dates.DAY if as_of else partial_dates.UNKNOWN,
+            state=State.ACCEPTED,
+            created_by=by if getattr(by, "pk", None) else None,
+        )
+        claims.append(validated_save(claim, by))
+    return claims
+
+
 def contested_facts(*, person: Person, case: Case | None = None) -> set[str]:
     """The facts of the record with a conflict not decided yet."""
     return set(
@@ -169,6 +218,18 @@ def _lock(person: Person, case: Case | None) -> tuple[Person, Case | None]:
         case = _lock_case(case.pk)
         return case.person, case
     return Person.objects.select_for_update(no_key=True).get(pk=person.pk), None
+
+
+def _own_claims(spec: Fact, person: Person, case: Case | None, source: Source | None) -> list[Claim]:
+    """What `source` said before on the fact, latest first (none for the staff's unsourced word:
+    two staff members are not one source)."""
+    if source is None:
+        return []
+    return list(
+        Claim.objects.on(spec.key, person=person, case=case)
+        .filter(source=source)
+        .order_by("-created_at", "-pk")
+    )
 
 
 def _accepted(spec: Fact, person: Person, case: Case | None, by) -> Claim | None:
@@ -229,9 +290,7 @@ def _region(value: str) -> Region:
     try:
         return Region.objects.get(jurisdiction__code=jurisdiction, code=code)
     except Region.DoesNotExist:
-        raise RefusedChange(
-            {"value": [f"No region '{value}' (jurisdiction:code, e.g. BY:minsk-city)."]}
-        ) from None
+        raise RefusedChange({"value": [f"No region '{value}' (jurisdiction:code, e.g. BY:minsk)."]}) from None
 
 
 def _note(person: Person, case: Case | None) -> None:

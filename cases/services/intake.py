@@ -11,6 +11,7 @@ from django.utils import timezone
 from cases import choices, services
 from cases.exceptions import RefusedChange
 from cases.models import Jurisdiction, Region, Source, Submission
+from cases.services import claims
 
 
 def _jsonable(payload: dict) -> dict:
@@ -41,7 +42,9 @@ def accept_submission(
     the public sees a charge, never who reported it.
 
     Side effects: those of `create_person`, `create_case` and `add_reported_charges` (the case is
-    assessed after commit); the submission is marked accepted by `by`. The person stays a draft:
+    assessed after commit); one confidential source naming the submission and the partner, and
+    each fact it reported (region, detention date and place) an accepted claim from that source;
+    the submission is marked accepted by `by`. The person stays a draft:
     publishing is a separate decision by a publisher.
     """
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
@@ -73,7 +76,21 @@ def accept_submission(
         detention_date=datetime.date.fromisoformat(detention) if detention else None,
         detention_place=data.get("detention_place", ""),
     )
-    _add_reported_articles(submission, case, read_articles, by)
+    # The partner is the source of what it reported: each fact is its claim, as of the day it came.
+    source = _partner_source(submission, by)
+    as_of = timezone.localdate(submission.received_at)
+    claims.claim_values_of_new_record(
+        person=person, fact_keys=["person.region"], source=source, as_of=as_of, by=by
+    )
+    claims.claim_values_of_new_record(
+        person=person,
+        case=case,
+        fact_keys=["case.status", "case.detention_date", "case.detention_place"],
+        source=source,
+        as_of=as_of,
+        by=by,
+    )
+    _add_reported_articles(submission, case, read_articles, source, by)
     submission.state, submission.handled_at, submission.handled_by = (
         Submission.State.ACCEPTED,
         timezone.now(),
@@ -84,7 +101,22 @@ def accept_submission(
     return submission
 
 
-def _add_reported_articles(submission: Submission, case, read_articles: Callable, by) -> None:
+def _partner_source(submission: Submission, by) -> Source:
+    """One confidential source per submission, naming it and the partner: the public sees the
+    facts, never who reported them; staff resolving a charge to review cite it."""
+    return services.save_detail(
+        instance=Source(
+            kind=choices.SourceKind.HUMAN_RIGHTS,
+            title=f"Partner submission {submission.public_id} ({submission.organisation})"[:300],
+            url=(submission.payload.get("source_url") or "")[:1000],
+            confidential=True,
+            reliability=choices.SourceReliability.REPORTED,
+        ),
+        by=by,
+    )
+
+
+def _add_reported_articles(submission: Submission, case, read_articles: Callable, source, by) -> None:
     texts = [text for text in submission.payload.get("articles") or [] if text.strip()]
     if not texts:
         return
@@ -99,15 +131,6 @@ def _add_reported_articles(submission: Submission, case, read_articles: Callable
         )
         charges += read.charges
         problems += read.problems
-    # Kept even when no article is known: staff resolving a charge to review cite it.
-    source = services.save_detail(
-        instance=Source(
-            kind=choices.SourceKind.HUMAN_RIGHTS,
-            title=f"Partner submission {submission.public_id} ({submission.organisation})"[:300],
-            confidential=True,
-        ),
-        by=by,
-    )
     services.add_reported_charges(case=case, charges=charges, problems=problems, source=source, by=by)
 
 

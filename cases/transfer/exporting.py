@@ -154,7 +154,16 @@ def _facility_record(facility: Facility, refs: _References) -> dict:
     }
 
 
-SOURCE_FIELDS = ("kind", "title", "url", "published_on", "confidential", "contact")
+SOURCE_FIELDS = (
+    "kind",
+    "title",
+    "url",
+    "published_on",
+    "confidential",
+    "contact",
+    "reliability",
+    "import_list",
+)
 
 
 def _source_record(source: Source) -> dict:

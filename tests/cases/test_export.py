@@ -47,7 +47,7 @@ from cases.transfer.exporting import (
     export_registry_json,
     import_registry_json,
 )
-from tests.factories import FacilityFactory, UserFactory, article, jurisdiction
+from tests.factories import FacilityFactory, SourceFactory, UserFactory, article, jurisdiction
 
 D = datetime.date
 MARK = "MARKER9c2e"
@@ -546,3 +546,14 @@ def test_staff_export_carries_every_field_of_people_and_cases_or_says_why_not():
         "risk_digest",  # recomputed by the next assessment
         "risk_stale_since",  # a stale imported case waits from the import
     }
+
+
+def test_staff_export_carries_every_field_of_a_source_or_says_why_not():
+    """A source's reliability and its import list (issue 17) travel with it, like every other field."""
+    from cases.models import Source
+    from cases.transfer import exporting
+
+    left_out = {f.name for f in Source._meta.concrete_fields} - set(exporting.SOURCE_FIELDS)
+
+    assert left_out == {"id", "public_id", "created_at"}  # the id never travels; the other two do
+    assert {"public_id", "created_at"} <= set(exporting._source_record(SourceFactory.build()))

@@ -354,7 +354,9 @@ def test_changed_article_becomes_a_reclassification(law):
     reclassification = Reclassification.objects.get()
     assert reclassification.date == on
     assert "list-v2.csv" in reclassification.note and "row 2" in reclassification.note
-    assert "list-v2.csv" in reclassification.source.title
+    # The list is the source: the same one its rows' claims cite, with the file named in the note.
+    assert reclassification.source.import_list == PRISONERS.code
+    assert reclassification.source.confidential
     assert case.events.filter(kind="reclassified", date=on).exists()
     assert "reclassified art. 342 part 1 → art. 293 part 2" in report.outcomes[0].changes
 

@@ -13,6 +13,7 @@ from cases.models import (
     ChangeRecord,
     Charge,
     ChargeToReview,
+    Claim,
     ExternalIdentifier,
     Facility,
     FacilityStay,
@@ -133,6 +134,23 @@ def _state() -> dict:
                 )
                 for h in rows
             ),
+            # Each fact the row gives is the list's accepted claim (issue 17), with its history row.
+            "claims": sorted(
+                (
+                    c.fact,
+                    str(c.value),
+                    c.source.title,
+                    c.as_of,
+                    c.state,
+                    c.created_by.username if c.created_by else None,
+                    c.case_id is None,
+                )
+                for c in Claim.objects.filter(person=person).select_related("source", "created_by")
+            ),
+            "claim_history": sorted(
+                (h.fact, h.history_type, h.history_user.username if h.history_user else None)
+                for h in Claim.history.filter(person_id=person.pk)
+            ),
             "feed": [
                 (r.object_type, r.action, r.is_public, r.person_was_published)
                 for r in ChangeRecord.objects.filter(person=person).order_by("id")
@@ -155,6 +173,7 @@ def _empty_registry():
     proposed = Facility.objects.filter(needs_review=True)
     Facility.history.filter(id__in=list(proposed.values_list("pk", flat=True))).delete()
     for model in (
+        Claim,
         ChargeToReview,
         FacilityStay,
         CaseEvent,

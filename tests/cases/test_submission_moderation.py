@@ -10,7 +10,7 @@ from django.db import connection
 from django.urls import reverse
 
 from cases import choices, services
-from cases.models import Charge, ChargeToReview, Submission
+from cases.models import Charge, ChargeToReview, Claim, Submission
 from cases.protection import crypto
 from cases.protection.permissions import EDITOR, PUBLISHER, SOURCES, VIEWER
 from cases.services import intake
@@ -245,3 +245,37 @@ def test_accepted_submission_without_articles_adds_no_charge_and_no_source(law):
 
     assert not case.charges.exists() and not case.charges_to_review.exists()
     assert not Charge.objects.filter(source__title__contains=str(submission.public_id)).exists()
+
+
+# Its facts are claims from the partner (issue 17, point 4) ---------------------------------------
+
+
+def test_an_accepted_submission_s_facts_are_claims_from_the_partner(law):
+    submission = SubmissionFactory(
+        payload={
+            "name": "Вымыслаў Паведамлены",
+            "detention_date": "2026-11-01",
+            "detention_place": "ИВС Выдуманага РУУС",
+            "region": "minsk",
+            "source_url": "https://partner.example.org/report/1",
+        }
+    )
+
+    _accept(submission)
+
+    submission.refresh_from_db()
+    got = {
+        c.fact: (c.value, c.state, c.as_of)
+        for c in Claim.objects.filter(person=submission.person).select_related("source")
+    }
+    received = submission.received_at.date()
+    assert got == {
+        "person.region": ("BY:minsk", "accepted", received),
+        "case.status": ("detained", "accepted", received),
+        "case.detention_date": ({"date": "2026-11-01", "precision": "day"}, "accepted", received),
+        "case.detention_place": ("ИВС Выдуманага РУУС", "accepted", received),
+    }
+    [source] = {c.source for c in Claim.objects.filter(person=submission.person)}
+    assert source.confidential and source.reliability == choices.SourceReliability.REPORTED
+    assert str(submission.public_id) in source.title and submission.organisation.name in source.title
+    assert source.url == "https://partner.example.org/report/1"

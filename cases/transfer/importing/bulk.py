@@ -25,7 +25,8 @@ from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
-from cases import choices, services
+from cases import choices, partial_dates, services
+from cases.claims import facts
 from cases.exceptions import RefusedChange
 from cases.identity.names import name_key
 from cases.models import (
@@ -34,6 +35,7 @@ from cases.models import (
     ChangeRecord,
     Charge,
     ChargeToReview,
+    Claim,
     ExternalIdentifier,
     FacilityStay,
     Person,
@@ -42,6 +44,7 @@ from cases.models import (
 from cases.risk import queue as assessment_queue
 from cases.services.review import uncertain_reason, unknown_article_reason
 from cases.transfer.importing.facilities import resolve_facility
+from cases.transfer.importing.mappings import CASE_FACTS, PERSON_FACTS
 from cases.transfer.importing.outcomes import Issue, RowOutcome
 
 BATCH = 500
@@ -63,6 +66,7 @@ class _Plan:
         self.reviews: list[ChargeToReview] = []
         self.stay: FacilityStay | None = None
         self.events: list[CaseEvent] = []  # in the order the services record them
+        self.claims: list[Claim] = []  # the list's word on each fact it gives (claim_values_of_new_record)
         self.warnings: list = []
 
 
@@ -144,6 +148,9 @@ def _plan(importer, row, articles, facilities) -> _Plan:
             )
         )
 
+    plan.claims = _claims(importer, person, importer._facts(values, PERSON_FACTS))
+    plan.claims += _claims(importer, case, importer._facts(case_fields, CASE_FACTS))
+
     parsed = values.get("articles")
     column = importer.column("articles")
     reviewed = set()
@@ -200,6 +207,26 @@ def _plan(importer, row, articles, facilities) -> _Plan:
     return plan
 
 
+def _claims(importer, record, fact_keys) -> list[Claim]:
+    """The accepted claims `claim_values_of_new_record` writes for a new record's facts."""
+    claims = []
+    for key in fact_keys:
+        value = facts.value_on(facts.FACTS[key], record)
+        if value is not None:
+            claims.append(
+                Claim(
+                    fact=key,
+                    value=value,
+                    source=importer.list_source(),
+                    as_of=importer.report.reclassified_on,
+                    as_of_precision=partial_dates.DAY,
+                    state=choices.ClaimState.ACCEPTED,
+                    created_by=importer.by,
+                )
+            )
+    return claims
+
+
 def _unique_slugs(people: list[Person]) -> None:
     """Draw a slug's random suffix again while it is taken, in the registry or in the batch."""
     taken = set(Person.objects.filter(slug__in=[p.slug for p in people]).values_list("slug", flat=True))
@@ -244,6 +271,11 @@ def _write(importer, plans: list[_Plan]) -> None:
             plan.stay.case = plan.case
         for event in plan.events:
             event.case = plan.case
+    for plan in plans:
+        for claim in plan.claims:
+            claim.person = plan.person
+            claim.case = plan.case if claim.fact.startswith(f"{facts.CASE}.") else None
+    create(Claim, [c for p in plans for c in p.claims])
     create(CaseEvent, [e for p in plans for e in p.events])
     create(Charge, [c for p in plans for c in p.charges])
     create(ChargeToReview, [r for p in plans for r in p.reviews])

@@ -41,6 +41,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from cases import choices, partial_dates, services
+from cases.claims import facts
 from cases.exceptions import RefusedChange
 from cases.identity.names import name_key
 from cases.models import (
@@ -48,6 +49,7 @@ from cases.models import (
     Case,
     CaseEvent,
     Charge,
+    Claim,
     ExternalIdentifier,
     FacilityStay,
     ImportProfile,
@@ -59,6 +61,7 @@ from cases.models import (
     PersonName,
     Source,
 )
+from cases.services import claims as claim_services
 from cases.services.review import (
     ArticleIndex,
     uncertain_reason,
@@ -68,7 +71,15 @@ from cases.transfer.importing import cells
 from cases.transfer.importing.bulk import create_new_people
 from cases.transfer.importing.dates import DateProblem, parse_partial_date
 from cases.transfer.importing.facilities import FacilityIndex, resolve_facility
-from cases.transfer.importing.mappings import HELD, IGNORED, URL_SCHEME, YES, Mapping
+from cases.transfer.importing.mappings import (
+    CASE_FACTS,
+    HELD,
+    IGNORED,
+    PERSON_FACTS,
+    URL_SCHEME,
+    YES,
+    Mapping,
+)
 from cases.transfer.importing.outcomes import Issue, RowOutcome
 from cases.transfer.importing.reader import MAX_ROWS, Cell, UnreadableFile, read_table
 from cases.transfer.importing.scratch import PROBLEM, ROW, WARNING, Scratch
@@ -534,10 +545,14 @@ class Importer:
 
     def _load_people(self, person_ids: set[int]) -> dict[int, Person]:
         people: dict[int, Person] = {}
+        source = self.source or self.existing_list_source()
+        said = Claim.objects.filter(source=source) if source is not None else Claim.objects.none()
+        said = said.only("id", "person_id", "case_id", "fact", "value", "created_at")
         cases_qs = (
             Case.objects.filter(jurisdiction=self.jurisdiction)
             .select_related("person")
             .prefetch_related(
+                Prefetch("claims", queryset=said, to_attr="list_claims"),
                 Prefetch(
                     "charges",
                     queryset=Charge.objects.filter(state__in=CURRENT_CHARGE_STATES).select_related("article"),
@@ -561,6 +576,7 @@ class Importer:
                 for person in Person.objects.filter(pk__in=chunk).prefetch_related(
                     "names",
                     "external_ids",
+                    Prefetch("claims", queryset=said.filter(case=None), to_attr="list_claims"),
                     Prefetch("cases", queryset=cases_qs, to_attr="jurisdiction_cases"),
                 ):
                     batch[person.pk] = person
@@ -671,20 +687,16 @@ class Importer:
                 **{f: values[f] for f in ("sex", "birth_date", "birth_date_precision") if f in values},
             )
             person.jurisdiction_cases = []
+            claim_services.claim_values_of_new_record(
+                person=person, fact_keys=self._facts(values, PERSON_FACTS), **self._claimed_by()
+            )
             changes.append("person created")
             known_ids = set()
             known_names = set()
         else:
             known_ids = {(e.scheme, e.value) for e in person.external_ids.all()}
             known_names = {cells.fold(n.text) for n in person.names.all()}
-            person_changes = {
-                f: values[f]
-                for f in ("sex", "birth_date", "birth_date_precision")
-                if f in values and getattr(person, f) != values[f]
-            }
-            if person_changes:
-                services.update_person(person=person, by=self.by, **person_changes)
-                changes += sorted(person_changes)
+            changes += self._claim_facts(row, person, None)
             if "name" in values and cells.fold(values["name"]) not in known_names:
                 services.add_person_name(
                     person=person,
@@ -710,20 +722,30 @@ class Importer:
             case = services.create_case(
                 person=person, jurisdiction=self.jurisdiction, by=self.by, **case_fields
             )
+            claim_services.claim_values_of_new_record(
+                person=person, case=case, fact_keys=self._facts(case_fields, CASE_FACTS), **self._claimed_by()
+            )
             case.current_charges, case.open_stays, case.end_events, reviewed = [], [], [], set()
             if row.person is not None:
                 changes.append(f"case in {self.jurisdiction.code} created")
         else:
             if "status" not in case_fields and ("release_date" in values or "died_on" in values):
                 case_fields["status"] = self._status_without_column(values, case.status)
-            case_changes = {f: v for f, v in case_fields.items() if getattr(case, f) != v}
+            claimed = {f for key in CASE_FACTS for f in facts.FACTS[key].fields}
+            case_changes = {
+                f: v for f, v in case_fields.items() if f not in claimed and getattr(case, f) != v
+            }
             reviewed = {c.text for c in case.charges_to_review.all()}
+            loaded = case
             if case_changes:
-                loaded = case
                 case = services.update_case(case=case, by=self.by, **case_changes)
-                case.current_charges, case.open_stays = loaded.current_charges, loaded.open_stays
-                case.end_events = loaded.end_events
                 changes += sorted(case_changes)
+            claim_changes = self._claim_facts(row, person, case, case_fields)
+            if claim_changes:
+                changes += claim_changes
+                case.refresh_from_db()
+            case.current_charges, case.open_stays = loaded.current_charges, loaded.open_stays
+            case.end_events = loaded.end_events
         case.reviewed_texts = reviewed
         changes += self._apply_charges(row, case, articles)
         changes += self._apply_facility(row, case, facilities)
@@ -732,6 +754,103 @@ class Importer:
         if row.person is None:
             return RowOutcome(row.number, "created", ["new person and case"])
         return RowOutcome(row.number, "updated" if changes else "unchanged", changes)
+
+    # -- claims: each imported list is a source, and what a row says of a fact is its claim
+
+    @staticmethod
+    def _facts(fields: dict, keys) -> list[str]:
+        """The facts among `keys` that `fields` (a row's values, a case's fields) give a value for."""
+        return [key for key in keys if facts.FACTS[key].fields[0] in fields]
+
+    def _claimed_by(self) -> dict:
+        return {"source": self.list_source(), "as_of": self.report.reclassified_on, "by": self.by}
+
+    def _claim_facts(self, row: ParsedRow, person: Person, case: Case | None, case_fields=None) -> list[str]:
+        """What the row says of the facts of a record the registry has: a claim from the list on
+        each fact, unless the list said the same before. A claim that agrees or is accepted by the
+        registry's rules is written through the services; one that conflicts with the accepted
+        value leaves the record as it is, waits for a Publisher, and is a warning of the row."""
+        keys = CASE_FACTS if case is not None else PERSON_FACTS
+        record = case if case is not None else person
+        fields = case_fields if case is not None else row.values
+        said = self._said_before(person, case)
+        changes = []
+        for key in keys:
+            spec = facts.FACTS[key]
+            if spec.fields[0] not in fields:
+                continue
+            if spec.kind == facts.SENTENCE:
+                value = {
+                    "kind": fields["sentence_kind"],
+                    "years": fields["sentence_years"],
+                    "months": fields["sentence_months"],
+                    "regime": fields["sentence_regime"],
+                }
+            elif spec.kind == facts.DATE:
+                value = (fields[spec.fields[0]], fields[spec.fields[1]])
+            else:
+                value = fields[spec.fields[0]]
+            if key == "person.sex" and value == choices.Sex.UNKNOWN:
+                continue
+            value = facts.canonical(spec, value)
+            if said.get(key) == value:
+                continue  # the list repeats itself: nothing new
+            before = [getattr(record, f) for f in spec.fields]
+            claim = claim_services.record_claim(
+                fact=key, person=person, case=case, value=value, **self._claimed_by()
+            )
+            if claim.state == choices.ClaimState.CONFLICTING:
+                record.refresh_from_db(fields=list(spec.fields))
+                kept = facts.value_on(spec, record)
+                row.warnings.append(
+                    Issue(
+                        row.number,
+                        self.column(spec.fields[0] if spec.kind != facts.SENTENCE else "sentence"),
+                        f"the list says {spec.label} {facts.describe(spec, value)}; the registry keeps "
+                        f"{facts.describe(spec, kept)}: a conflict for review (Claims)",
+                    )
+                )
+                changes.append(f"{spec.label}: conflicting claim")
+            elif claim.state == choices.ClaimState.ACCEPTED:
+                record.refresh_from_db(fields=list(spec.fields))
+                changes += [
+                    f for f, old in zip(spec.fields, before, strict=True) if getattr(record, f) != old
+                ]
+            else:
+                changes.append(f"{spec.label}: the list agrees")
+        return changes
+
+    def _said_before(self, person: Person, case: Case | None) -> dict:
+        """The list's latest word on each fact of the record, from the claims loaded with it."""
+        loaded = getattr(case if case is not None else person, "list_claims", None)
+        if loaded is None:
+            return {}
+        latest = {}
+        for claim in sorted(loaded, key=lambda c: (c.created_at, c.pk)):
+            latest[claim.fact] = claim.value
+        return latest
+
+    def list_source(self) -> Source:
+        """The source every claim of this list cites: one per import profile, found by its code,
+        created on the list's first import (confidential, 'reported': staff may publish it, name
+        it and grade it in Sources)."""
+        if self.source is None:
+            self.source = self.existing_list_source()
+        if self.source is None:
+            self.source = services.save_detail(
+                instance=Source(
+                    kind=choices.SourceKind.HUMAN_RIGHTS,
+                    title=f"List: {self.mapping.label}"[:300],
+                    confidential=True,
+                    reliability=choices.SourceReliability.REPORTED,
+                    import_list=self.mapping.code[:40],
+                ),
+                by=self.by,
+            )
+        return self.source
+
+    def existing_list_source(self) -> Source | None:
+        return Source.objects.filter(import_list=self.mapping.code).order_by("created_at", "pk").first()
 
     def _status_without_column(self, values, current):
         if "died_on" in values and "release_date" not in values and current in choices.HELD_STATUSES:
@@ -815,7 +934,7 @@ class Importer:
                     to_article=article,
                     stage=stage,
                     on=self.report.reclassified_on,
-                    source=self._import_source(),
+                    source=self.list_source(),
                     note=f"Import of {self.report.file_name} (sha256 {self.report.file_sha256[:12]}), "
                     f"row {row.number}",
                     by=self.by,
@@ -896,20 +1015,6 @@ class Importer:
             if row.person is not None:
                 changes.append(f"{kind} event added")
         return changes
-
-    def _import_source(self) -> Source:
-        """One confidential source per import that reclassifies, naming the file and its checksum."""
-        if self.source is None:
-            self.source = services.save_detail(
-                instance=Source(
-                    kind=choices.SourceKind.OTHER,
-                    title=f"Import of {self.report.file_name[:200]} ({self.mapping.label})",
-                    confidential=True,
-                    contact=f"sha256 {self.report.file_sha256}",
-                ),
-                by=self.by,
-            )
-        return self.source
 
 
 # The entry point ------------------------------------------------------------------------------

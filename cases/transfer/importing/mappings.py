@@ -104,6 +104,11 @@ CONFIG_KEYS = {
 }
 DATE_ORDERS = ("DMY", "MDY")
 
+# The facts a list's row claims (cases.claims.facts): written as claims from the list's source, so
+# that a second list saying otherwise makes a conflict for review instead of overwriting.
+PERSON_FACTS = ("person.sex", "person.birth_date")
+CASE_FACTS = ("case.status", "case.detention_date", "case.verdict_date", "case.sentence")
+
 
 class ProfileError(ValueError):
     """A profile that cannot be used; the message names the key and what is wrong."""

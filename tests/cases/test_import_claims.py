@@ -1,0 +1,156 @@
+"""Imports make claims (issue 17, point 4): each imported list is a source, each row's facts are
+claims from it, and a second list that says something else makes a conflict for review instead of
+overwriting. Every name here is invented."""
+
+import dataclasses
+import datetime
+
+import pytest
+
+from cases import choices
+from cases.models import Case, Claim, ExternalIdentifier, Person, Source
+from cases.services import claims
+from cases.transfer.importing import importer, run_import
+from tests.cases.test_import import PRISONERS, csv_bytes, row
+from tests.factories import PersonFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+# A second organisation's list in the same layout: another profile, so another source.
+OTHER_LIST = dataclasses.replace(PRISONERS, code="other-list", label="Another organisation's list")
+LIST_DAY = datetime.date(2024, 5, 6)
+
+
+def _import(data, mapping=PRISONERS, **kwargs):
+    kwargs.setdefault("reclassified_on", LIST_DAY)
+    return run_import(data, file_name="list.csv", mapping=mapping, **kwargs)
+
+
+def _case_claims(fact):
+    return Claim.objects.filter(fact=fact, case__isnull=False).select_related("source").order_by("pk")
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["row by row", "in bulk"])
+def test_each_fact_of_a_new_row_is_an_accepted_claim_from_the_list(law, monkeypatch, bulk):
+    monkeypatch.setattr(importer, "BULK_MIN_ROWS", 1 if bulk else 10**9)
+    user = UserFactory(username="importer")
+
+    report = _import(csv_bytes([row()]), by=user)
+
+    assert report.created == 1
+    source = Source.objects.get(import_list=PRISONERS.code)
+    assert source.confidential and source.reliability == choices.SourceReliability.REPORTED
+    assert source.title == f"List: {PRISONERS.label}"
+    got = {
+        c.fact: (c.value, c.state, c.as_of, c.created_by)
+        for c in Claim.objects.filter(source=source).select_related("created_by")
+    }
+    assert got == {
+        "person.sex": ("male", "accepted", LIST_DAY, user),
+        "person.birth_date": ({"date": "1986-11-01", "precision": "month"}, "accepted", LIST_DAY, user),
+        "case.status": ("convicted", "accepted", LIST_DAY, user),
+        "case.detention_date": ({"date": "2021-11-03", "precision": "day"}, "accepted", LIST_DAY, user),
+        "case.verdict_date": ({"date": "2022-03-15", "precision": "day"}, "accepted", LIST_DAY, user),
+        "case.sentence": (
+            {"kind": "deprivation_of_liberty", "years": 3, "months": None, "regime": "general"},
+            "accepted",
+            LIST_DAY,
+            user,
+        ),
+    }
+
+
+def test_the_same_list_imported_again_adds_no_claim(law):
+    data = csv_bytes([row()])
+    _import(data)
+    before = Claim.objects.count()
+
+    again = _import(data)
+
+    assert again.unchanged == 1 and again.updated == 0
+    assert Claim.objects.count() == before
+
+
+def test_a_second_list_that_disagrees_makes_a_conflict_and_the_record_keeps_its_value(law):
+    _import(csv_bytes([row()]))
+
+    report = _import(csv_bytes([row(arrested="05.11.2021")]), mapping=OTHER_LIST)
+
+    case = Case.objects.get()
+    assert case.detention_date == datetime.date(2021, 11, 3)  # not overwritten
+    first, second = _case_claims("case.detention_date")
+    assert (first.source.import_list, first.state) == (PRISONERS.code, "accepted")
+    assert (second.source.import_list, second.state) == ("other-list", "conflicting")
+    assert second.value == {"date": "2021-11-05", "precision": "day"}
+    assert list(Claim.objects.conflicts()) == [second]  # in the staff queue
+    assert report.updated == 1
+    assert "detention date: conflicting claim" in report.outcomes[0].changes
+    [warning] = [w for w in report.warnings if "conflict" in w.reason]
+    assert warning.column == "arrested"
+    assert "5 November 2021" in warning.reason and "3 November 2021" in warning.reason
+
+
+def test_a_second_list_that_agrees_adds_its_word_beside_the_first(law):
+    _import(csv_bytes([row()]))
+
+    report = _import(csv_bytes([row()]), mapping=OTHER_LIST)
+
+    states = {(c.source.import_list, c.state) for c in _case_claims("case.status")}
+    assert states == {(PRISONERS.code, "accepted"), ("other-list", "agrees")}
+    assert not Claim.objects.conflicts().exists()
+    assert "status: the list agrees" in report.outcomes[0].changes
+
+
+def test_a_list_correcting_itself_changes_the_record_and_keeps_its_earlier_word(law):
+    _import(csv_bytes([row()]))
+
+    report = _import(csv_bytes([row(status="освобожден", release_date="01.02.2024")]))
+
+    case = Case.objects.get()
+    assert case.status == choices.CaseStatus.RELEASED
+    earlier, later = _case_claims("case.status")
+    assert (earlier.value, earlier.state) == ("convicted", "superseded")
+    assert "corrected by the same source" in earlier.note
+    assert (later.value, later.state) == ("released", "accepted")
+    assert "status" in report.outcomes[0].changes
+    assert not Claim.objects.conflicts().exists()
+
+
+def test_a_word_set_aside_does_not_come_back_when_the_list_is_imported_again(law):
+    _import(csv_bytes([row()]))
+    data = csv_bytes([row(arrested="05.11.2021")])
+    _import(data, mapping=OTHER_LIST)
+    [conflict] = Claim.objects.conflicts()
+    claims.set_aside_claim(claim=conflict, note="the court record says 3 November")
+
+    again = _import(data, mapping=OTHER_LIST)
+
+    assert not Claim.objects.conflicts().exists()
+    assert again.unchanged == 1
+    assert _case_claims("case.detention_date").count() == 2
+
+
+def test_a_list_differing_from_what_staff_entered_conflicts_with_it(law):
+    person = PersonFactory(sex=choices.Sex.FEMALE)
+    ExternalIdentifier.objects.create(person=person, scheme=PRISONERS.id_scheme, value="101")
+
+    report = _import(csv_bytes([row(gender="м")]))
+
+    person.refresh_from_db()
+    assert person.sex == choices.Sex.FEMALE
+    staff, listed = Claim.objects.filter(fact="person.sex").select_related("source").order_by("pk")
+    assert (staff.source, staff.value, staff.state) == (None, "female", "accepted")
+    assert (listed.source.import_list, listed.value, listed.state) == (PRISONERS.code, "male", "conflicting")
+    assert any("sex" in w.reason and "conflict" in w.reason for w in report.warnings)
+
+
+def test_a_dry_run_reports_the_conflict_and_records_nothing(law):
+    _import(csv_bytes([row()]))
+    before = Claim.objects.count()
+
+    report = _import(csv_bytes([row(arrested="05.11.2021")]), mapping=OTHER_LIST, dry_run=True)
+
+    assert any("conflict for review" in w.reason for w in report.warnings)
+    assert Claim.objects.count() == before
+    assert not Source.objects.filter(import_list="other-list").exists()
+    assert Person.objects.count() == 1
