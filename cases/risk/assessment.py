@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 
 from django.db import transaction
@@ -133,6 +134,7 @@ RISK_FACTS = (
     "person.sex",
     "person.birth_date",
     "person.is_official_or_military",
+    "case.detention_date",
     "case.verdict_date",
     "case.sentence",
 )
@@ -160,12 +162,15 @@ class ContestedClaims:
 
 
 def alternatives(
-    person: risk.PersonFacts, case: risk.CaseFacts, contested: list[tuple[str, object]]
+    person: risk.PersonFacts,
+    case: risk.CaseFacts,
+    contested: list[tuple[str, object]],
+    charges: Sequence[risk.ChargeFacts] = (),
 ) -> list[risk.Alternative]:
     """The facts as each conflicting claim has them, one claimed value in place at a time."""
     out = []
     for fact, value in contested:
-        p, c = person, case
+        p, c, alternative_charges = person, case, None
         if fact == "person.sex":
             p = replace(person, sex=value)
         elif fact == "person.birth_date":
@@ -176,8 +181,23 @@ def alternatives(
             c = replace(case, verdict_date=_day(value), verdict_date_precision=value["precision"])
         elif fact == "case.sentence":
             c = replace(case, sentence_kind=value["kind"])
+        elif fact == "case.detention_date":
+            # The act happened on or before the detention: another detention date moves the latest
+            # possible day of every act (RISK_RULES.md, dates not known to the day).
+            bounds = partial_dates.period(_day(value), value["precision"])
+            detained_by = bounds[1] if bounds else None
+            alternative_charges = [
+                replace(
+                    charge,
+                    offence_no_later_than=partial_dates.latest_of_bounds(
+                        detained_by, charge.charged_no_later_than
+                    ),
+                )
+                for charge in charges
+            ]
         spec = claim_facts.FACTS[fact]
-        out.append(risk.Alternative(f"{spec.label} is {claim_facts.describe(spec, value)}", p, c))
+        label = f"{spec.label} is {claim_facts.describe(spec, value)}"
+        out.append(risk.Alternative(label, p, c, alternative_charges))
     return out
 
 
@@ -215,16 +235,10 @@ def _charge_facts(row, articles) -> risk.ChargeFacts:
     _case_id, charge_id, article_id, stage, state, offence_date, reclassified_on, from_article_id = row[:8]
     offence_precision, charged_on, charged_precision, detained_on, detained_precision = row[8:]
     # The act happened on or before the detention and the day it was charged (RISK_RULES.md).
-    no_later_than = partial_dates.latest_of_bounds(
-        *(
-            bounds[1]
-            for bounds in (
-                partial_dates.period(detained_on, detained_precision),
-                partial_dates.period(charged_on, charged_precision),
-            )
-            if bounds is not None
-        )
-    )
+    detained = partial_dates.period(detained_on, detained_precision)
+    charged = partial_dates.period(charged_on, charged_precision)
+    charged_by = charged[1] if charged else None
+    no_later_than = partial_dates.latest_of_bounds(detained[1] if detained else None, charged_by)
     return risk.ChargeFacts(
         id=charge_id,
         article=articles[article_id],
@@ -233,6 +247,7 @@ def _charge_facts(row, articles) -> risk.ChargeFacts:
         offence_date=offence_date,
         offence_date_precision=offence_precision if offence_date is not None else "unknown",
         offence_no_later_than=no_later_than,
+        charged_no_later_than=charged_by,
         reclassified_on=reclassified_on,
         reclassified_from=articles.get(from_article_id) if from_article_id else None,
     )
@@ -289,7 +304,7 @@ def compute(case: Case, *, context: "LawContext", on) -> risk.Assessment:
         charges=charges,
         law=context.law,
         on=on,
-        alternatives=alternatives(person, case_facts, contested),
+        alternatives=alternatives(person, case_facts, contested, charges),
     )
 
 
@@ -534,7 +549,10 @@ def assess_all_cases(*, on=None, case_ids=None, chunk_size=2000) -> PassReport:
                 law=context.law,
                 on=on,
                 alternatives=alternatives(
-                    person, case_facts, contested.of(case_id=case_id, person_id=person_id)
+                    person,
+                    case_facts,
+                    contested.of(case_id=case_id, person_id=person_id),
+                    charges_by_case.get(case_id, ()),
                 ),
             )
             reasons = [reason_dict(r) for r in result.reasons]

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from cases.partial_dates import period
 
 # Bump whenever the code of the rules changes, so stored assessments say which rules made them.
-RULES_VERSION = "2026-12-05.1"
+RULES_VERSION = "2026-12-05.2"
 
 LEVELS = ("none", "watch", "elevated", "critical", "sentenced_to_death")  # lowest first
 
@@ -132,6 +132,9 @@ class ChargeFacts:
     # The act happened on or before the detention and the day it was charged: the latest
     # possible day of each (RISK_RULES.md, dates not known to the day), None when neither is known.
     offence_no_later_than: date | None = None
+    # The latest possible day the person was charged (None: not known): with another detention
+    # date, the act's latest day is the earlier of the two (a contested detention date).
+    charged_no_later_than: date | None = None
 
     def __post_init__(self):
         _check_choice(self.stage, STAGES, "stage")
@@ -677,6 +680,9 @@ class Alternative:
     label: str
     person: PersonFacts
     case: CaseFacts
+    # The charges as the claim has them (a contested detention date bounds every act's latest
+    # day); None: the case's own.
+    charges: Sequence[ChargeFacts] | None = None
 
 
 CONTESTED_RULE = "contested_fact"
@@ -701,7 +707,13 @@ def assess_contested(
     base = assess(person=person, case=case, charges=charges, law=law, on=on)
     reasons = list(base.reasons)
     for alternative in alternatives:
-        other = assess(person=alternative.person, case=alternative.case, charges=charges, law=law, on=on)
+        other = assess(
+            person=alternative.person,
+            case=alternative.case,
+            charges=charges if alternative.charges is None else alternative.charges,
+            law=law,
+            on=on,
+        )
         if other.level == base.level:
             continue
         if LEVELS.index(other.level) > LEVELS.index(base.level):

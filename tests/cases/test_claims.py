@@ -367,6 +367,36 @@ def test_a_contested_fact_that_would_lower_the_level_does_not_and_says_why(law):
     assert "never lowers a level" in contested[0]["text"] and "sex is female" in contested[0]["text"]
 
 
+@pytest.mark.parametrize("pass_kind", ["one case", "full pass"])
+def test_a_contested_detention_date_moves_the_latest_day_of_the_act_and_never_lowers_a_level(law, pass_kind):
+    from cases.risk.assessment import assess_all_cases
+
+    # An attempted act of terrorism, its day unknown: detained before the 2022 law, the act was
+    # before it too (an attempt was not capital then); detained after it, the act may be after.
+    case = CaseFactory(person=PersonFactory(sex=choices.Sex.MALE), detention_date=D(2022, 3, 1))
+    ChargeFactory(case=case, article=article("289.3"), stage="attempt", offence_date=None, charged_on=None)
+    before_the_law, _ = _level(case)
+    claims.record_claim(
+        fact="case.detention_date",
+        person=case.person,
+        case=case,
+        value=detention(D(2022, 7, 1)),
+        source=source(),
+    )
+
+    if pass_kind == "full pass":
+        assess_all_cases()
+        case.refresh_from_db()
+        level, reasons = case.risk_level, case.assessments.first().reasons
+    else:
+        level, reasons = _level(case)
+
+    assert choices.RiskLevel.values.index(level) > choices.RiskLevel.values.index(before_the_law)
+    contested = [r for r in reasons if r["rule"] == "contested_fact"]
+    assert contested and "detention date is 1 July 2022" in contested[0]["text"], reasons
+    assert Case.objects.get(pk=case.pk).detention_date == D(2022, 3, 1)  # the record keeps its value
+
+
 def test_deciding_the_conflict_ends_the_contested_reason(law):
     case = _capital_case(choices.Sex.MALE)
     claim = claims.record_claim(fact="person.sex", person=case.person, value="female", source=source())
