@@ -172,23 +172,49 @@ def _claimed_value(claim, language: str) -> str:
     return claim_facts.describe(spec, claim.value, language)
 
 
-def fact_sources(claims, numbers: dict[int, int], confidential_number: int | None, language: str) -> dict:
-    """{(case id or None, fact name): FactSources} from the claims a public page may show (none
-    superseded). A public source is its number in the page's list; every confidential source is
-    the one entry "a confidential source"; an unsourced claim has no footnote. Only public
-    sources' disagreements are told: a confidential source's word never reaches the page."""
+def shown_values(person, cases, claims) -> dict:
+    """{(case id or None, fact key): the value the page shows} for the facts `claims` are on, in
+    the claims' canonical form (cases.claims.facts)."""
+    records = {None: person, **{case.pk: case for case in cases}}
+    values = {}
+    for claim in claims:
+        key = (claim.case_id, claim.fact)
+        if key not in values and claim.case_id in records and claim.charge_id is None:
+            values[key] = claim_facts.value_on(
+                claim_facts.FACTS[claim.fact], records[claim.case_id], region_code=_region_code
+            )
+    return values
+
+
+def _region_code(person) -> str | None:
+    region = person.region
+    return f"{region.jurisdiction.code}:{region.code}" if region is not None else None
+
+
+def fact_sources(
+    claims, shown: dict, numbers: dict[int, int], confidential_number: int | None, language: str
+) -> dict:
+    """{(case id or None, fact name): FactSources} from the claims a page may show (none
+    superseded) and the values it shows (`shown_values`). A claim supports the fact when it says
+    the shown value, whatever its state: a value staff edited directly is never credited to the
+    source of the value it replaced, whose word is then told as a disagreement. A public source is
+    its number in the page's list; every confidential source is the one entry "a confidential
+    source"; an unsourced claim has no footnote. Only public sources' disagreements are told: a
+    confidential source's word never reaches the page."""
     supporting: dict = {}
     disagreeing: dict = {}
     for claim in claims:
+        if claim.charge_id is not None:
+            continue  # a charge's facts are not footnoted on the page yet (docs/claims.md)
         key = (claim.case_id, claim.fact.partition(".")[2])
         public = claim.source_id is not None and claim.source is not None and not claim.source.confidential
         number = (
             numbers.get(claim.source_id) if public else (confidential_number if claim.source_id else None)
         )
-        if claim.state in (choices.ClaimState.ACCEPTED, choices.ClaimState.AGREES):
+        if claim.value == shown.get((claim.case_id, claim.fact)):
             if number is not None:
                 supporting.setdefault(key, set()).add(number)
-        elif claim.state == choices.ClaimState.CONFLICTING and public and number is not None:
+        elif public and number is not None:
             text = _claimed_value(claim, language)
             disagreeing.setdefault(key, {}).setdefault(text, set()).add(number)
     return {

@@ -204,7 +204,10 @@ def _kept_for_merged(slug):
 
 def person_detail(request, slug):
     person = for_public(
-        Person.objects.published().select_related("region").prefetch_related("names").filter(slug=slug)
+        Person.objects.published()
+        .select_related("region__jurisdiction")
+        .prefetch_related("names")
+        .filter(slug=slug)
     ).first()
     if person is None:
         kept = _kept_for_merged(slug)
@@ -288,7 +291,8 @@ def person_detail(request, slug):
     numbers = {source.pk: number for number, source in enumerate(sources, start=1)}
     confidential = any(c.source_id and (c.source is None or c.source.confidential) for c in claims)
     confidential_number = len(numbers) + 1 if confidential else None
-    by_fact = presenters.fact_sources(claims, numbers, confidential_number, language)
+    shown = presenters.shown_values(person, cases, claims)
+    by_fact = presenters.fact_sources(claims, shown, numbers, confidential_number, language)
     for view in case_views:
         view["facts"] = {
             name: refs for (case_id, name), refs in by_fact.items() if case_id == view["case"].pk

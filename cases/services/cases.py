@@ -22,6 +22,7 @@ from cases.models import (
     Source,
 )
 from cases.services.base import assess_after_commit, note_change, retry_once_on_deadlock, validated_save
+from cases.services.claimed_edits import keep_claims_in_step
 from cases.services.contradictions import FACT_EVENT_KINDS, check_case_contradictions
 
 Action = ChangeRecord.Action
@@ -114,15 +115,18 @@ def update_case(*, case: Case, by=None, **changes) -> Case:
     """Change a case's facts (status, verdict, sentence...).
 
     Side effects: history row; contradictions flagged or resolved (cases.services.contradictions);
-    queued for re-assessment after commit.
+    queued for re-assessment after commit; a fact that carries claims, edited without one, becomes
+    the staff's unsourced accepted claim (cases.services.claimed_edits).
     """
     unknown = set(changes) - CASE_FIELDS
     if unknown:
         raise RefusedChange(f"Unknown case fields: {', '.join(sorted(unknown))}")
     case = _lock_case(case.pk)
+    changed = {f for f, v in changes.items() if getattr(case, f) != v}
     for field, value in changes.items():
         setattr(case, field, value)
     validated_save(case, by)
+    keep_claims_in_step(person=case.person, case=case, changed=changed, by=by)
     check_case_contradictions(case=case, by=by)
     note_change(case.person, "case", case.public_id, Action.UPDATED)
     assess_after_commit([case.id])
@@ -376,7 +380,8 @@ def end_charge(*, charge: Charge, state: str, on: datetime.date, by=None) -> Cha
 def update_charge_facts(*, charge: Charge, by=None, **changes) -> Charge:
     """Correct a charge's offence date, stage, charge date or source (not its article or state).
 
-    Side effects: history row; contradictions flagged or resolved; re-assessment after commit.
+    Side effects: history row; contradictions flagged or resolved; re-assessment after commit; a
+    fact that carries claims, edited without one, becomes the staff's unsourced accepted claim.
     """
     allowed = {
         "offence_date",
@@ -393,9 +398,11 @@ def update_charge_facts(*, charge: Charge, by=None, **changes) -> Charge:
             "Use reclassify to change the article and end_charge to close it."
         )
     charge = _lock_charge(charge)
+    changed = {f for f, v in changes.items() if getattr(charge, f) != v}
     for field, value in changes.items():
         setattr(charge, field, value)
     validated_save(charge, by)
+    keep_claims_in_step(person=charge.case.person, case=charge.case, charge=charge, changed=changed, by=by)
     check_case_contradictions(case=charge.case, by=by)
     assess_after_commit([charge.case_id])
     note_change(charge.case.person, "charge", charge.public_id, Action.UPDATED)

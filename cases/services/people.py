@@ -14,6 +14,7 @@ from cases.models import (
 )
 from cases.protection.permissions import SOURCES_GROUP_FIELDS
 from cases.services.base import assess_after_commit, note_change, validated_save
+from cases.services.claimed_edits import keep_claims_in_step
 from cases.services.contradictions import check_cases_contradictions
 
 Action = ChangeRecord.Action
@@ -83,7 +84,9 @@ def update_person(*, person: Person, by=None, **changes) -> Person:
     Side effects: a history row; a change-feed entry, internal unless a public field changed
     (`Person.PUBLIC_FIELDS`, which also move `updated_at`), none for contacts alone; when sex,
     birth date or official status change, every case of the person is queued for re-assessment
-    after commit; when the birth date changes, their cases' contradictions are checked.
+    after commit; when the birth date changes, their cases' contradictions are checked; a fact
+    that carries claims, edited without one, becomes the staff's unsourced accepted claim
+    (cases.services.claimed_edits).
     """
     unknown = set(changes) - PERSON_FIELDS
     if unknown:
@@ -99,6 +102,7 @@ def update_person(*, person: Person, by=None, **changes) -> Person:
         setattr(person, field, value)
     public = person.public_fields_changed()
     validated_save(person, by)
+    keep_claims_in_step(person=person, case=None, changed=changed, by=by)
     # An internal edit is an internal entry, and contacts (Sources group only) reach no feed
     # reader at all: a public "updated" would tell everyone when staff worked on the person.
     if changed - set(SOURCES_GROUP_FIELDS["person"]):

@@ -122,3 +122,45 @@ def test_the_person_page_takes_as_many_queries_with_200_claims_as_with_one(clien
     cache.clear()
 
     assert _queries(client, case) == one
+
+
+def test_a_value_edited_directly_is_not_credited_to_the_source_of_the_value_it_replaced(client, law):
+    """Staff edited the detention date in the admin, without a claim: the page must not cite the
+    source of the old value for the new one (the edit is the staff's unsourced word)."""
+    from cases import services
+
+    case = make_person(names=ALIAKSANDR, detention_date=None)
+    daily = public_source("Synthetic daily, 11 March")
+    claims.record_claim(
+        fact="case.detention_date", person=case.person, case=case, value="2021-03-10", source=daily
+    )
+    services.update_case(case=case, detention_date=D(2021, 3, 9), detention_date_precision="day")
+
+    line = detained_line(page(client, case))
+
+    assert "March 9, 2021" in line
+    assert "source-" not in line  # no footnote: nobody but staff said 9 March
+
+
+def test_a_claim_is_credited_only_for_the_value_the_page_shows_whatever_its_state():
+    """Defence in depth: a record changed outside the services (a data fix in SQL) must not credit
+    the accepted claim's source with a value it never gave."""
+    from types import SimpleNamespace
+
+    from public import presenters
+
+    said = SimpleNamespace(
+        case_id=7,
+        charge_id=None,
+        fact="case.detention_date",
+        value={"date": "2021-03-10", "precision": "day"},
+        state="accepted",
+        source_id=1,
+        source=SimpleNamespace(confidential=False),
+    )
+    shown = {(7, "case.detention_date"): {"date": "2021-03-09", "precision": "day"}}
+
+    by_fact = presenters.fact_sources([said], shown, {1: 1}, None, "en")
+
+    assert by_fact[(7, "detention_date")].refs == ()
+    assert by_fact[(7, "detention_date")].others == (("March 10, 2021", (1,)),)
