@@ -100,6 +100,12 @@ class ClaimSerializer(serializers.ModelSerializer):
     group; superseded claims are not listed."""
 
     id = serializers.UUIDField(source="public_id", read_only=True)
+    charge = serializers.UUIDField(
+        source="charge.public_id",
+        read_only=True,
+        allow_null=True,
+        help_text="For a fact of a charge (charge.*): the charge's id, as in the case's `charges`",
+    )
     value = serializers.JSONField(read_only=True)
     as_of = PartialDateField("as_of")
     source = serializers.SerializerMethodField()
@@ -107,7 +113,17 @@ class ClaimSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Claim
-        fields = ["id", "fact", "value", "state", "as_of", "as_of_precision", "source", "source_confidential"]
+        fields = [
+            "id",
+            "fact",
+            "charge",
+            "value",
+            "state",
+            "as_of",
+            "as_of_precision",
+            "source",
+            "source_confidential",
+        ]
 
     def _sees_source(self, claim) -> bool:
         if claim.source is None:

@@ -5,7 +5,8 @@
 Fills a database of its own (dropped and refilled with --refill) with synthetic cases: about
 2.5 charges a case drawn from the real Belarus articles, 15% of cases with a charge that can
 give a reason, some reclassifications. Then it times:
-  - the floor: fetching the rows the pass needs with one plain psycopg query;
+  - the floor: fetching the rows the pass needs (every column it reads) with one plain psycopg
+    query; and the narrower floor of earlier results, for comparison;
   - a cold pass (nothing assessed yet: every case gets its first assessment);
   - a warm pass (the nightly case: nothing changed, nothing written);
   - a pass after a law-data edit (every case's stored result is outdated).
@@ -156,6 +157,21 @@ def fill(n: int) -> None:
 
 FLOOR_SQL = """
 SELECT c.id, c.risk_generation, c.risk_level, c.risk_digest, c.risk_stale, c.sentence_kind, c.verdict_date,
+       c.verdict_date_precision, c.detention_date, c.detention_date_precision,
+       p.sex, p.birth_date, p.birth_date_precision, p.is_official_or_military,
+       ch.id, ch.article_id, ch.stage, ch.state, ch.offence_date, ch.offence_date_precision,
+       ch.charged_on, ch.charged_on_precision, r.date, fc.article_id
+FROM cases_case c
+JOIN cases_person p ON p.id = c.person_id
+LEFT JOIN cases_charge ch ON ch.case_id = c.id AND ch.state IN ('active', 'convicted')
+LEFT JOIN cases_reclassification r ON r.to_charge_id = ch.id
+LEFT JOIN cases_charge fc ON fc.id = r.from_charge_id
+"""
+# The floor of session 8 and before, which left out seven columns the pass reads (the dates'
+# precisions, the detention date, the day each charge was brought): printed beside the floor so
+# that the ratio can be compared with earlier results.
+NARROW_FLOOR_SQL = """
+SELECT c.id, c.risk_generation, c.risk_level, c.risk_digest, c.risk_stale, c.sentence_kind, c.verdict_date,
        p.sex, p.birth_date, p.birth_date_precision, p.is_official_or_military,
        ch.id, ch.article_id, ch.stage, ch.state, ch.offence_date, r.date, fc.article_id
 FROM cases_case c
@@ -168,7 +184,9 @@ LEFT JOIN cases_charge fc ON fc.id = r.from_charge_id
 FLOOR_CLAIMS_SQL = "SELECT person_id, case_id, fact, value FROM cases_claim WHERE state = 'conflicting'"
 
 
-def floor_fetch() -> float:
+def floor_fetch(
+    sql: str = FLOOR_SQL, label: str = "floor: one plain psycopg query fetching the rows"
+) -> float:
     import psycopg
     from django.conf import settings
 
@@ -176,8 +194,8 @@ def floor_fetch() -> float:
     with psycopg.connect(
         host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"], dbname=db["NAME"]
     ) as conn:
-        with Timer("floor: one plain psycopg query fetching the rows") as t:
-            rows = conn.execute(FLOOR_SQL).fetchall()
+        with Timer(label) as t:
+            rows = conn.execute(sql).fetchall()
             claims = conn.execute(FLOOR_CLAIMS_SQL).fetchall()
         print(f"  ({len(rows)} rows, {len(claims)} conflicting claims)")
     return t.seconds
@@ -187,6 +205,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=PEOPLE)
     parser.add_argument("--refill", action="store_true", help="drop the benchmark data and fill it again")
+    parser.add_argument("--profile", action="store_true", help="profile one more warm pass (cProfile)")
     args = parser.parse_args()
     setup_django()
     from cases.models import Article, Case, RiskAssessment
@@ -201,6 +220,9 @@ def main() -> None:
             cursor.execute("ANALYZE")
     floors = [floor_fetch() for _ in range(3)]
     floor = min(floors)
+    narrow = min(
+        floor_fetch(NARROW_FLOOR_SQL, "narrow floor (before session 9: 7 columns fewer)") for _ in range(3)
+    )
     on = datetime.date(2026, 11, 24)
     with Timer("cold pass (first assessment of every case)") as cold:
         report = assessment.assess_all_cases(on=on)
@@ -211,6 +233,14 @@ def main() -> None:
             report = assessment.assess_all_cases(on=on)
         warm_times.append(warm.seconds)
         print(f"  assessed {report.assessed}, written {report.changed}")
+    if args.profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.runcall(assessment.assess_all_cases, on=on)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
     levels = dict(
         Case.objects.values_list("risk_level").annotate(n=__import__("django").db.models.Count("id"))
     )
@@ -225,6 +255,7 @@ def main() -> None:
     warm = min(warm_times)
     print(
         f"\nRESULT people={args.people} floor={floor:.3f}s warm={warm:.3f}s ratio={warm / floor:.2f}x "
+        f"narrow_floor={narrow:.3f}s ratio_to_narrow={warm / narrow:.2f}x "
         f"cold={cold.seconds:.1f}s after_law_edit={after_edit.seconds:.1f}s "
         f"assessments_stored={RiskAssessment.objects.count()}"
     )

@@ -1,6 +1,6 @@
 """The claims screens (issue 17): what each source says of a fact, and the conflicts queue.
 
-Editors record a claim ("source S says V, as of D") on a person's or a case's fact; the service
+Editors record a claim ("source S says V, as of D") on a person's, a case's or a charge's fact; the service
 weighs it against the accepted value (cases.services.claims). Publishers (cases.decide_claim)
 decide a conflict on the claim's page: accept it, or set it aside with a reason. The list opens
 on the conflicts queue, most urgent first; "unsourced" lists the values staff have yet to source.
@@ -52,7 +52,9 @@ def read_value(spec: facts.Fact, text: str):
 
 
 def _choice_labels(spec):
-    everything = dict(choices.Sex.choices) | dict(choices.CaseStatus.choices)
+    everything = (
+        dict(choices.Sex.choices) | dict(choices.CaseStatus.choices) | dict(choices.ChargeStage.choices)
+    )
     return [(code, everything.get(code, code)) for code in spec.choices]
 
 
@@ -61,8 +63,8 @@ class RecordClaimForm(forms.ModelForm):
 
     value_text = forms.CharField(
         label="What the source says",
-        help_text="A date as known (2021, 05.2021, 10.05.2021); a status or sex by its name "
-        "(convicted, female); yes or no; a sentence in words (3 года колонии общего режима); a "
+        help_text="A date as known (2021, 05.2021, 10.05.2021); a status, sex or stage by its name "
+        "(convicted, female, attempt); yes or no; a sentence in words (3 года колонии общего режима); a "
         "region as jurisdiction:code (BY:minsk).",
     )
     as_of_text = forms.CharField(
@@ -73,22 +75,32 @@ class RecordClaimForm(forms.ModelForm):
 
     class Meta:
         model = Claim
-        fields = ["person", "case", "fact", "source", "note"]
+        fields = ["person", "case", "charge", "fact", "source", "note"]
 
     def clean(self):
         data = super().clean()
         if self.errors:
             return data
         spec = facts.FACTS[data["fact"]]
-        case, person = data.get("case"), data["person"]
-        if (spec.target == facts.CASE) != (case is not None):
+        case, charge, person = data.get("case"), data.get("charge"), data["person"]
+        if charge is not None and case is None:
+            case = data["case"] = charge.case  # a charge names its case
+        if spec.target == facts.CHARGE and charge is None:
+            self.add_error("charge", f"The {spec.label} is a fact of a charge: choose the charge.")
+        elif spec.target != facts.CHARGE and charge is not None:
+            self.add_error(
+                "charge", f"The {spec.label} is a fact of a {spec.target}: leave the charge empty."
+            )
+        elif (spec.target != facts.PERSON) != (case is not None):
             self.add_error(
                 "case",
                 f"The {spec.label} is a fact of a {spec.target}: "
-                + ("choose the case." if spec.target == facts.CASE else "leave the case empty."),
+                + ("leave the case empty." if spec.target == facts.PERSON else "choose the case."),
             )
         elif case is not None and case.person_id != person.pk:
             self.add_error("case", "This case is another person's.")
+        elif charge is not None and charge.case_id != case.pk:
+            self.add_error("charge", "This charge is of another case.")
         try:
             data["value"] = facts.canonical(spec, read_value(spec, data.get("value_text", "")))
         except (ValidationError, facts.ClaimValueError) as error:
@@ -152,6 +164,7 @@ class ClaimAdmin(MaskConfidentialSourcesMixin, HistoryAdmin):
     list_display = [
         "person",
         "case",
+        "charge",
         "fact",
         "value_display",
         "source_display",
@@ -163,8 +176,8 @@ class ClaimAdmin(MaskConfidentialSourcesMixin, HistoryAdmin):
     ]
     list_filter = ["state", UnsourcedListFilter, "fact", "source__reliability"]
     search_fields = ["person__names__text", "case__case_number"]
-    list_select_related = ["person", "case", "source"]
-    autocomplete_fields = ["person", "case", "source"]
+    list_select_related = ["person", "case", "charge__article", "source"]
+    autocomplete_fields = ["person", "case", "charge", "source"]
     ordering = ["-priority", "-created_at"]
 
     def changelist_view(self, request, extra_context=None):
@@ -189,10 +202,11 @@ class ClaimAdmin(MaskConfidentialSourcesMixin, HistoryAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["person", "case", "fact", "value_text", "source", "as_of_text", "note"]
+            return ["person", "case", "charge", "fact", "value_text", "source", "as_of_text", "note"]
         shown = [
             "person",
             "case",
+            "charge",
             "fact",
             "value_display",
             "source_display",
@@ -243,7 +257,9 @@ class ClaimAdmin(MaskConfidentialSourcesMixin, HistoryAdmin):
 
     @admin.display(description="every claim on this fact")
     def other_claims(self, obj):
-        rows = Claim.objects.on(obj.fact, person=obj.person, case=obj.case).select_related("source")
+        rows = Claim.objects.on(obj.fact, person=obj.person, case=obj.case, charge=obj.charge).select_related(
+            "source"
+        )
         spec = facts.FACTS[obj.fact]
         return format_html(
             "<table><tr><th>value</th><th>source</th><th>as of</th><th>state</th></tr>{}</table>",
@@ -266,6 +282,7 @@ class ClaimAdmin(MaskConfidentialSourcesMixin, HistoryAdmin):
                 fact=data["fact"],
                 person=data["person"],
                 case=data.get("case"),
+                charge=data.get("charge"),
                 value=data["value"],
                 source=data.get("source"),
                 as_of=data["as_of"],
@@ -304,13 +321,26 @@ class _ClaimInline(MaskConfidentialSourcesMixin, admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
-    fields = ["fact", "value_display", "source_display", "reliability_display", "as_of_display", "state"]
+    fields = [
+        "fact",
+        "charge",
+        "value_display",
+        "source_display",
+        "reliability_display",
+        "as_of_display",
+        "state",
+    ]
     readonly_fields = fields
     verbose_name = "claim"
     verbose_name_plural = "claims: what each source says of the facts"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("source").order_by("fact", "state", "-created_at")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("source", "charge__article")
+            .order_by("fact", "state", "-created_at")
+        )
 
     def has_view_permission(self, request, obj=None):
         # Shown, never posted (as the open contradictions): a save of the page carries no claim.

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from cases import choices, partial_dates
 
 DATE, CHOICE, BOOL, TEXT, SENTENCE, REGION = "date", "choice", "bool", "text", "sentence", "region"
-PERSON, CASE = "person", "case"
+PERSON, CASE, CHARGE = "person", "case", "charge"
 
 
 class ClaimValueError(ValueError):
@@ -32,7 +32,7 @@ class ClaimValueError(ValueError):
 class Fact:
     key: str  # "<target>.<name>": what Claim.fact stores
     label: str
-    target: str  # PERSON or CASE: the record the fact is written on
+    target: str  # PERSON, CASE or CHARGE: the record the fact is written on
     kind: str
     fields: tuple[str, ...]  # the record's fields the fact writes
     # A conflict on it can change a risk level: it comes first in the conflicts queue, and the risk
@@ -74,6 +74,23 @@ FACTS: dict[str, Fact] = {
             CASE,
             SENTENCE,
             ("sentence_kind", "sentence_years", "sentence_months", "sentence_regime"),
+            True,
+        ),
+        Fact(
+            "charge.offence_date",
+            "offence date",
+            CHARGE,
+            DATE,
+            ("offence_date", "offence_date_precision"),
+            True,
+        ),
+        Fact("charge.stage", "stage", CHARGE, CHOICE, ("stage",), True, tuple(choices.ChargeStage.values)),
+        Fact(
+            "charge.charged_on",
+            "date charged",
+            CHARGE,
+            DATE,
+            ("charged_on", "charged_on_precision"),
             True,
         ),
     )
@@ -143,6 +160,10 @@ def canonical(spec: Fact, value) -> object:
     raise ClaimValueError(f"Unknown kind of fact {spec.kind!r}.")
 
 
+# A choice that says nothing is known holds no value to claim.
+NOT_KNOWN = {"person.sex": (choices.Sex.UNKNOWN,), "charge.stage": (choices.ChargeStage.UNKNOWN,)}
+
+
 def value_on(spec: Fact, record, *, region_code=None) -> object:
     """The fact's value as the record holds it now, in canonical form (None: nothing recorded).
     `region_code` reads the region's code (the record holds a foreign key)."""
@@ -157,7 +178,7 @@ def value_on(spec: Fact, record, *, region_code=None) -> object:
     if spec.kind == REGION:
         return region_code(record) if region_code else None
     value = getattr(record, spec.fields[0])
-    if spec.kind == CHOICE and spec.key == "person.sex" and value == choices.Sex.UNKNOWN:
+    if spec.kind == CHOICE and value in NOT_KNOWN.get(spec.key, ()):
         return None
     if spec.kind == TEXT and not value:
         return None
@@ -187,7 +208,9 @@ def describe(spec: Fact, value, language: str = "en") -> str:
         day = datetime.date.fromisoformat(value["date"]) if value["date"] else None
         return partial_dates.describe(day, value["precision"], language)
     if spec.kind == CHOICE:
-        labels = dict(choices.Sex.choices) | dict(choices.CaseStatus.choices)
+        labels = (
+            dict(choices.Sex.choices) | dict(choices.CaseStatus.choices) | dict(choices.ChargeStage.choices)
+        )
         return str(labels.get(value, value))
     if spec.kind == BOOL:
         return "yes" if value else "no"

@@ -9,23 +9,24 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from cases import choices
-from cases.claims.facts import CASE, FACTS, describe
-from cases.models.cases import Case, precision_field
+from cases.claims.facts import CASE, CHARGE, FACTS, describe
+from cases.models.cases import Case, Charge, precision_field
 from cases.models.people import Person
 from cases.models.sources import Source
 
 
 class ClaimQuerySet(models.QuerySet):
-    def on(self, fact: str, *, person: Person, case: Case | None = None):
-        """The claims on one fact of one record (a person's fact: `case` None)."""
-        return self.filter(fact=fact, person=person, case=case)
+    def on(self, fact: str, *, person: Person, case: Case | None = None, charge: Charge | None = None):
+        """The claims on one fact of one record (a person's fact: `case` None; a charge's: its case
+        and the charge)."""
+        return self.filter(fact=fact, person=person, case=case, charge=charge)
 
     def shown(self):
         """The claims a record shows outside the staff area (public pages, the API, the public
         export): none superseded, with their sources, in a stable order."""
         return (
             self.exclude(state=choices.ClaimState.SUPERSEDED)
-            .select_related("source")
+            .select_related("source", "charge")
             .order_by("fact", "created_at", "pk")
         )
 
@@ -47,6 +48,14 @@ class Claim(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="claims")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True, related_name="claims")
+    charge = models.ForeignKey(
+        Charge,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="claims",
+        help_text="For a fact of a charge (its offence date, stage, the day it was brought)",
+    )
     fact = models.CharField(max_length=60, choices=[(f.key, f.label) for f in FACTS.values()])
     value = models.JSONField(help_text="The claimed value, in the fact's canonical form")
     source = models.ForeignKey(
@@ -92,14 +101,23 @@ class Claim(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["case", "fact"],
-                condition=Q(state=choices.ClaimState.ACCEPTED, case__isnull=False),
+                condition=Q(state=choices.ClaimState.ACCEPTED, case__isnull=False, charge__isnull=True),
                 name="claim_one_accepted_case_fact",
             ),
+            models.UniqueConstraint(
+                fields=["charge", "fact"],
+                condition=Q(state=choices.ClaimState.ACCEPTED, charge__isnull=False),
+                name="claim_one_accepted_charge_fact",
+            ),
             models.CheckConstraint(
-                condition=Q(fact__startswith=f"{CASE}.", case__isnull=False)
-                | (~Q(fact__startswith=f"{CASE}.") & Q(case__isnull=True)),
+                condition=(Q(fact__startswith=f"{CASE}.") & Q(case__isnull=False, charge__isnull=True))
+                | (Q(fact__startswith=f"{CHARGE}.") & Q(case__isnull=False, charge__isnull=False))
+                | (
+                    ~Q(fact__startswith=f"{CASE}.") & ~Q(fact__startswith=f"{CHARGE}.") & Q(case__isnull=True)
+                ),
                 name="claim_case_fact_on_a_case",
-                violation_error_message="A fact of a case is claimed on a case, a person's fact on no case.",
+                violation_error_message="A fact of a case is claimed on a case, a charge's on its case and "
+                "the charge, a person's fact on no case.",
             ),
         ]
 

@@ -155,6 +155,7 @@ PUBLIC_COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
         "public_id",
         "person",
         "case",
+        "charge",
         "fact",
         "value",
         "source",

@@ -137,40 +137,46 @@ RISK_FACTS = (
     "case.detention_date",
     "case.verdict_date",
     "case.sentence",
+    "charge.offence_date",
+    "charge.stage",
+    "charge.charged_on",
 )
+# (fact, canonical value, the charge's id for a fact of a charge)
+Contested = tuple[str, object, int | None]
 
 
 @dataclass
 class ContestedClaims:
-    """The conflicting claims on RISK_FACTS, by case and by person: (fact, canonical value)."""
+    """The conflicting claims on RISK_FACTS, by case (a case's and its charges' facts) and by
+    person."""
 
-    by_case: dict[int, list[tuple[str, object]]]
-    by_person: dict[int, list[tuple[str, object]]]
+    by_case: dict[int, list[Contested]]
+    by_person: dict[int, list[Contested]]
 
     @classmethod
     def load(cls, claims=None) -> "ContestedClaims":
         claims = Claim.objects.all() if claims is None else claims
         by_case, by_person = defaultdict(list), defaultdict(list)
-        for person_id, case_id, fact, value in claims.filter(
+        for person_id, case_id, charge_id, fact, value in claims.filter(
             state=ClaimState.CONFLICTING, fact__in=RISK_FACTS
-        ).values_list("person_id", "case_id", "fact", "value"):
-            (by_case[case_id] if case_id else by_person[person_id]).append((fact, value))
+        ).values_list("person_id", "case_id", "charge_id", "fact", "value"):
+            (by_case[case_id] if case_id else by_person[person_id]).append((fact, value, charge_id))
         return cls(dict(by_case), dict(by_person))
 
-    def of(self, *, case_id: int, person_id: int) -> list[tuple[str, object]]:
+    def of(self, *, case_id: int, person_id: int) -> list[Contested]:
         return self.by_case.get(case_id, []) + self.by_person.get(person_id, [])
 
 
 def alternatives(
     person: risk.PersonFacts,
     case: risk.CaseFacts,
-    contested: list[tuple[str, object]],
+    contested: list[Contested],
     charges: Sequence[risk.ChargeFacts] = (),
 ) -> list[risk.Alternative]:
     """The facts as each conflicting claim has them, one claimed value in place at a time."""
     out = []
-    for fact, value in contested:
-        p, c, alternative_charges = person, case, None
+    for fact, value, charge_id in contested:
+        p, c, alternative_charges, of_what = person, case, None, ""
         if fact == "person.sex":
             p = replace(person, sex=value)
         elif fact == "person.birth_date":
@@ -195,10 +201,36 @@ def alternatives(
                 )
                 for charge in charges
             ]
+        elif fact.startswith(f"{claim_facts.CHARGE}."):
+            claimed = next((charge for charge in charges if charge.id == charge_id), None)
+            if claimed is None:
+                continue  # a charge that no longer counts (ended, reclassified) gives no reason
+            of_what = f" of {claimed.article.notation}"
+            alternative_charges = [
+                _charge_as_claimed(charge, fact, value) if charge.id == charge_id else charge
+                for charge in charges
+            ]
         spec = claim_facts.FACTS[fact]
-        label = f"{spec.label} is {claim_facts.describe(spec, value)}"
+        label = f"{spec.label}{of_what} is {claim_facts.describe(spec, value)}"
         out.append(risk.Alternative(label, p, c, alternative_charges))
     return out
+
+
+def _charge_as_claimed(charge: risk.ChargeFacts, fact: str, value) -> risk.ChargeFacts:
+    """The charge with the claimed value of one of its facts in place."""
+    if fact == "charge.stage":
+        return replace(charge, stage=value)
+    day, precision = _day(value), value["precision"]
+    if fact == "charge.offence_date":
+        return replace(charge, offence_date=day, offence_date_precision=precision if day else "unknown")
+    # charge.charged_on: the act happened on or before the day it was charged.
+    bounds = partial_dates.period(day, precision)
+    charged_by = bounds[1] if bounds else None
+    return replace(
+        charge,
+        charged_no_later_than=charged_by,
+        offence_no_later_than=partial_dates.latest_of_bounds(charge.detained_no_later_than, charged_by),
+    )
 
 
 def _day(value) -> datetime.date | None:
@@ -238,7 +270,8 @@ def _charge_facts(row, articles) -> risk.ChargeFacts:
     detained = partial_dates.period(detained_on, detained_precision)
     charged = partial_dates.period(charged_on, charged_precision)
     charged_by = charged[1] if charged else None
-    no_later_than = partial_dates.latest_of_bounds(detained[1] if detained else None, charged_by)
+    detained_by = detained[1] if detained else None
+    no_later_than = partial_dates.latest_of_bounds(detained_by, charged_by)
     return risk.ChargeFacts(
         id=charge_id,
         article=articles[article_id],
@@ -248,6 +281,7 @@ def _charge_facts(row, articles) -> risk.ChargeFacts:
         offence_date_precision=offence_precision if offence_date is not None else "unknown",
         offence_no_later_than=no_later_than,
         charged_no_later_than=charged_by,
+        detained_no_later_than=detained_by,
         reclassified_on=reclassified_on,
         reclassified_from=articles.get(from_article_id) if from_article_id else None,
     )
@@ -482,18 +516,24 @@ def assess_all_cases(*, on=None, case_ids=None, chunk_size=2000) -> PassReport:
             continue
         context = LawContext.load(jurisdiction)
         report.assessed += len(generations)  # every case is assessed, with or without running the rules
-        # The candidates (cases the rules must run on) come from one indexed query on charges;
-        # every other case is 'none'. Sets and chunks, not correlated subqueries over every case.
-        candidate_ids = set(
-            Charge.objects.filter(
-                case__in=cases, state__in=COUNTED_STATES, article_id__in=_relevant_article_ids(context)
-            ).values_list("case_id", flat=True)
-        ) | set(cases.filter(sentence_kind="death").values_list("id", flat=True))
-        # A case with a contested fact the rules read is weighed on every claimed value.
+        # The candidates (cases the rules must run on): a counted charge under an article that can
+        # give a reason (one indexed query on charges), a death sentence, or a contested fact the
+        # rules read (weighed on every claimed value). Every other case is 'none'. The conditions
+        # are uncorrelated subqueries, not tens of thousands of ids in the query's text (composing
+        # and sending those was a fifth of the warm pass).
         contested = ContestedClaims.load()
-        candidate_ids |= set(contested.by_case) | set(
-            cases.filter(person_id__in=list(contested.by_person)).values_list("id", flat=True)
+        conflicting = Claim.objects.filter(state=ClaimState.CONFLICTING, fact__in=RISK_FACTS)
+        candidates = cases.filter(
+            Q(
+                pk__in=Charge.objects.filter(
+                    case__in=cases, state__in=COUNTED_STATES, article_id__in=_relevant_article_ids(context)
+                ).values("case_id")
+            )
+            | Q(sentence_kind="death")
+            | Q(pk__in=conflicting.filter(case__isnull=False).values("case_id"))
+            | Q(person_id__in=conflicting.filter(case__isnull=True).values("person_id"))
         )
+        candidate_ids = set(candidates.values_list("id", flat=True))
         pending: list[_Pending] = []
 
         none_digest = digest(RiskLevel.NONE, [], risk.RULES_VERSION, context.checksum)
@@ -506,14 +546,14 @@ def assess_all_cases(*, on=None, case_ids=None, chunk_size=2000) -> PassReport:
                     _Pending(case_id, generation, old_level, old_digest, RiskLevel.NONE, [], none_digest)
                 )
 
-        ordered = sorted(candidate_ids & generations.keys())
+        # The candidates' facts, selected by the same conditions. A case that became a candidate
+        # after the sets above were read is left to its own task (see above).
         charges_by_case = defaultdict(list)
-        rows = []
-        for start in range(0, len(ordered), 10_000):
-            chunk = ordered[start : start + 10_000]
-            for row in _charge_rows(chunk):
-                charges_by_case[row[0]].append(_charge_facts(row, context.articles))
-            rows += Case.objects.filter(pk__in=chunk).values_list(
+        for row in _charge_rows(candidates.values("id")):
+            charges_by_case[row[0]].append(_charge_facts(row, context.articles))
+        rows = [
+            row
+            for row in candidates.values_list(
                 "id",
                 "risk_level",
                 "risk_digest",
@@ -527,6 +567,8 @@ def assess_all_cases(*, on=None, case_ids=None, chunk_size=2000) -> PassReport:
                 "person__is_official_or_military",
                 "person_id",
             )
+            if row[0] in generations and row[0] in candidate_ids
+        ]
         for row in rows:
             case_id, old_level, old_digest, stale, sentence_kind, verdict_date, verdict_precision = row[:7]
             sex, birth, precision, official, person_id = row[7:]

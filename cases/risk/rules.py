@@ -16,6 +16,7 @@ import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 
 from cases.partial_dates import period
 
@@ -135,6 +136,8 @@ class ChargeFacts:
     # The latest possible day the person was charged (None: not known): with another detention
     # date, the act's latest day is the earlier of the two (a contested detention date).
     charged_no_later_than: date | None = None
+    # The latest possible day of the detention (None: not known), for another day charged.
+    detained_no_later_than: date | None = None
 
     def __post_init__(self):
         _check_choice(self.stage, STAGES, "stage")
@@ -200,6 +203,15 @@ class LawFacts:
         _check_choice(self.death_penalty, DEATH_PENALTY_STATUSES, "death_penalty")
         for rule in self.exemptions:
             _check_choice(rule, EXEMPTIONS, "exemption")
+
+    @cached_property
+    def watch_entries_by_article(self) -> dict[str, tuple[WatchEntry, ...]]:
+        """The watch list by article number: a charge is checked against its own article's
+        entries only (the full pass checks tens of thousands of charges)."""
+        entries: dict[str, list[WatchEntry]] = {}
+        for entry in self.watch_list:
+            entries.setdefault(entry.article_number, []).append(entry)
+        return {number: tuple(found) for number, found in entries.items()}
 
 
 @dataclass(frozen=True)
@@ -631,7 +643,7 @@ def _reclassification_reasons(*, charge: ChargeFacts, law: LawFacts, on: date) -
 def _watch_list_reasons(*, person: PersonFacts, charge: ChargeFacts, law: LawFacts, on: date) -> list[Reason]:
     return [
         _reason("watch_list", "watch", charge, f"{_subject(charge)} is on the watch list: {entry.reason}.")
-        for entry in law.watch_list
+        for entry in law.watch_entries_by_article.get(charge.article.number, ())
         if watch_entry_applies(entry, charge=charge, person=person, on=on)
     ]
 

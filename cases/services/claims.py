@@ -16,11 +16,11 @@ from django.utils import timezone
 
 from cases import choices, partial_dates
 from cases.claims import facts
-from cases.claims.facts import CASE, ClaimValueError, Fact
+from cases.claims.facts import CASE, CHARGE, ClaimValueError, Fact
 from cases.exceptions import RefusedChange
-from cases.models import Article, Case, ChangeRecord, Claim, Person, Region, Source
+from cases.models import Article, Case, ChangeRecord, Charge, Claim, Person, Region, Source
 from cases.services.base import assess_after_commit, note_change, validated_save
-from cases.services.cases import _lock_case, update_case
+from cases.services.cases import _lock_case, update_case, update_charge_facts
 from cases.services.people import update_person
 
 State = choices.ClaimState
@@ -34,6 +34,7 @@ def record_claim(
     fact: str,
     person: Person,
     case: Case | None = None,
+    charge: Charge | None = None,
     value,
     source: Source | None = None,
     as_of=None,
@@ -59,16 +60,16 @@ def record_claim(
     the services (history, change feed, contradictions, risk reassessment) and the claim it
     replaces superseded. A value the fact cannot hold is refused (RefusedChange, on "value").
     """
-    spec = _spec(fact, person, case)
+    spec = _spec(fact, person, case, charge)
     try:
         value = facts.canonical(spec, value)
     except ClaimValueError as error:
         raise RefusedChange({"value": [str(error)]}) from None
-    person, case = _lock(person, case)
-    own = _own_claims(spec, person, case, source)
+    person, case, charge = _lock(person, case, charge)
+    own = _own_claims(spec, person, case, charge, source)
     if own and own[0].value == value:
         return own[0]
-    accepted = _accepted(spec, person, case, by)
+    accepted = _accepted(spec, person, case, charge, by)
     corrects_itself = accepted is not None and source is not None and accepted.source_id == source.pk
     for earlier in own:
         if earlier.state != State.SUPERSEDED and earlier.pk != getattr(accepted, "pk", None):
@@ -76,6 +77,7 @@ def record_claim(
     claim = Claim(
         person=person,
         case=case,
+        charge=charge,
         fact=spec.key,
         value=value,
         source=source,
@@ -100,10 +102,11 @@ def record_claim(
         claim.state = State.CONFLICTING
     validated_save(claim, by)
     if claim.state == State.CONFLICTING or own:
-        _set_priority(spec, person, case)
+        _set_priority(spec, person, case, charge)
+        claim.refresh_from_db(fields=["priority", "priority_reason"])
         _reassess(spec, person, case)  # the risk rules weigh every claimed value of a contested fact
     if claim.state == State.ACCEPTED:
-        _write(spec, person, case, value, by)
+        _write(spec, person, case, charge, value, by)
     _note(person, case)
     return claim
 
@@ -117,13 +120,13 @@ def accept_claim(*, claim: Claim, note: str = "", by=None) -> Claim:
     through the services when the record holds another value.
     """
     spec = facts.fact(claim.fact)
-    person, case = _lock(claim.person, claim.case)
+    person, case, charge = _lock(claim.person, claim.case, claim.charge)
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     if claim.state == State.ACCEPTED:
         return claim
-    _accepted(spec, person, case, by)  # a value the record got without a claim is kept as one first
+    _accepted(spec, person, case, charge, by)  # a value the record got without a claim is kept as one first
     now = timezone.now()
-    for other in Claim.objects.on(spec.key, person=person, case=case).exclude(pk=claim.pk):
+    for other in Claim.objects.on(spec.key, person=person, case=case, charge=charge).exclude(pk=claim.pk):
         if other.value == claim.value:
             if other.state != State.AGREES:
                 other.state = State.AGREES
@@ -137,7 +140,7 @@ def accept_claim(*, claim: Claim, note: str = "", by=None) -> Claim:
     if note:
         claim.note = f"{claim.note}\n{note}".strip()
     validated_save(claim, by)
-    _write(spec, person, case, claim.value, by)
+    _write(spec, person, case, charge, claim.value, by)
     _reassess(spec, person, case)  # the conflict is decided, even when the value stays
     _note(person, case)
     return claim
@@ -159,7 +162,14 @@ def set_aside_claim(*, claim: Claim, note: str, by=None) -> Claim:
 
 
 def claim_values_of_new_record(
-    *, person: Person, case: Case | None = None, fact_keys, source: Source | None, as_of=None, by=None
+    *,
+    person: Person,
+    case: Case | None = None,
+    charge: Charge | None = None,
+    fact_keys,
+    source: Source | None,
+    as_of=None,
+    by=None,
 ) -> list[Claim]:
     """A record just created with the values of `fact_keys` from `source` (an imported list's row,
     a partner's submission): each value it now holds becomes an accepted claim from that source,
@@ -168,7 +178,7 @@ def claim_values_of_new_record(
 
     Side effects: the claims and their history rows.
     """
-    record = case if case is not None else person
+    record = charge or case or person
     claims = []
     for key in fact_keys:
         spec = facts.fact(key)
@@ -178,6 +188,7 @@ def claim_values_of_new_record(
         claim = Claim(
             person=person,
             case=case,
+            charge=charge,
             fact=spec.key,
             value=value,
             source=source,
@@ -190,55 +201,72 @@ def claim_values_of_new_record(
     return claims
 
 
-def contested_facts(*, person: Person, case: Case | None = None) -> set[str]:
+def contested_facts(*, person: Person, case: Case | None = None, charge: Charge | None = None) -> set[str]:
     """The facts of the record with a conflict not decided yet."""
     return set(
-        Claim.objects.filter(person=person, case=case, state=State.CONFLICTING).values_list("fact", flat=True)
+        Claim.objects.filter(person=person, case=case, charge=charge, state=State.CONFLICTING).values_list(
+            "fact", flat=True
+        )
     )
 
 
 # Helpers --------------------------------------------------------------------------------------
 
 
-def _spec(key: str, person: Person, case: Case | None) -> Fact:
+def _spec(key: str, person: Person, case: Case | None, charge: Charge | None) -> Fact:
     try:
         spec = facts.fact(key)
     except ClaimValueError as error:
         raise RefusedChange({"fact": [str(error)]}) from None
-    if (spec.target == CASE) != (case is not None):
+    if (spec.target in (CASE, CHARGE)) != (case is not None):
         raise RefusedChange({"case": [f"The {spec.label} is a fact of a {spec.target}."]})
+    if (spec.target == CHARGE) != (charge is not None):
+        raise RefusedChange({"charge": [f"The {spec.label} is a fact of a {spec.target}."]})
     if case is not None and case.person_id != person.pk:
         raise RefusedChange({"case": ["This case is another person's."]})
+    if charge is not None and charge.case_id != case.pk:
+        raise RefusedChange({"charge": ["This charge is of another case."]})
     return spec
 
 
-def _lock(person: Person, case: Case | None) -> tuple[Person, Case | None]:
-    """Lock the record a fact is written on, so two claims on it are weighed one after the other."""
+def _lock(
+    person: Person, case: Case | None, charge: Charge | None = None
+) -> tuple[Person, Case | None, Charge | None]:
+    """Lock the record a fact is written on (a charge's fact: its case), so two claims on it are
+    weighed one after the other."""
     if case is not None:
         case = _lock_case(case.pk)
-        return case.person, case
-    return Person.objects.select_for_update(no_key=True).get(pk=person.pk), None
+        if charge is not None:
+            charge = Charge.objects.select_related("case__person").get(pk=charge.pk)
+        return case.person, case, charge
+    return Person.objects.select_for_update(no_key=True).get(pk=person.pk), None, None
 
 
-def _own_claims(spec: Fact, person: Person, case: Case | None, source: Source | None) -> list[Claim]:
+def _own_claims(
+    spec: Fact, person: Person, case: Case | None, charge: Charge | None, source: Source | None
+) -> list[Claim]:
     """What `source` said before on the fact, latest first (none for the staff's unsourced word:
     two staff members are not one source)."""
     if source is None:
         return []
     return list(
-        Claim.objects.on(spec.key, person=person, case=case)
+        Claim.objects.on(spec.key, person=person, case=case, charge=charge)
         .filter(source=source)
         .order_by("-created_at", "-pk")
     )
 
 
-def _accepted(spec: Fact, person: Person, case: Case | None, by) -> Claim | None:
+def _accepted(spec: Fact, person: Person, case: Case | None, charge: Charge | None, by) -> Claim | None:
     """The accepted claim, matching the record's value. A value the record holds without a claim
     (entered before claims, or edited directly) first becomes an accepted unsourced claim, so it
     is weighed like any other word rather than silently overwritten."""
-    record = case if case is not None else person
+    record = charge or case or person
     current = facts.value_on(spec, record, region_code=_region_code)
-    accepted = Claim.objects.on(spec.key, person=person, case=case).filter(state=State.ACCEPTED).first()
+    accepted = (
+        Claim.objects.on(spec.key, person=person, case=case, charge=charge)
+        .filter(state=State.ACCEPTED)
+        .first()
+    )
     if accepted is not None and accepted.value == current:
         return accepted
     if accepted is not None:
@@ -249,6 +277,7 @@ def _accepted(spec: Fact, person: Person, case: Case | None, by) -> Claim | None
         Claim(
             person=person,
             case=case,
+            charge=charge,
             fact=spec.key,
             value=current,
             state=State.ACCEPTED,
@@ -269,12 +298,14 @@ def _reliability(source: Source | None) -> str:
     return source.reliability if source is not None else facts.UNSOURCED_RELIABILITY
 
 
-def _write(spec: Fact, person: Person, case: Case | None, value, by) -> None:
-    record = case if case is not None else person
+def _write(spec: Fact, person: Person, case: Case | None, charge: Charge | None, value, by) -> None:
+    record = charge or case or person
     if facts.value_on(spec, record, region_code=_region_code) == value:
         return
     changes = facts.field_changes(spec, value, region=_region)
-    if case is not None:
+    if charge is not None:
+        update_charge_facts(charge=charge, by=by, **changes)
+    elif case is not None:
         update_case(case=case, by=by, **changes)
     else:
         update_person(person=person, by=by, **changes)
@@ -310,9 +341,11 @@ def _reassess(spec: Fact, person: Person, case: Case | None) -> None:
         )
 
 
-def _set_priority(spec: Fact, person: Person, case: Case | None) -> None:
+def _set_priority(spec: Fact, person: Person, case: Case | None, charge: Charge | None = None) -> None:
     """Rank the fact's conflicting claims for the queue (facts.conflict_priority)."""
-    claims = list(Claim.objects.on(spec.key, person=person, case=case).exclude(state=State.SUPERSEDED))
+    claims = list(
+        Claim.objects.on(spec.key, person=person, case=case, charge=charge).exclude(state=State.SUPERSEDED)
+    )
     cases = [case] if case is not None else list(person.cases.select_related("jurisdiction"))
     capital_articles = Article.objects.filter(
         charges__case__in=cases,

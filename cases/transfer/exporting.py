@@ -271,7 +271,7 @@ CLAIM_FIELDS = (
 
 
 def _claims_prefetch(queryset=None) -> Prefetch:
-    claims = (Claim.objects.all() if queryset is None else queryset).select_related("source")
+    claims = (Claim.objects.all() if queryset is None else queryset).select_related("source", "charge")
     return Prefetch(
         "claims", queryset=claims.order_by("fact", "created_at", "public_id"), to_attr="export_claims"
     )
@@ -283,6 +283,7 @@ def _claim_records(record) -> list[dict]:
             "public_id": claim.public_id,
             **{name: getattr(claim, name) for name in CLAIM_FIELDS},
             "source": _public_id(claim.source),
+            "charge": _public_id(claim.charge),
         }
         for claim in record.export_claims
     ]
@@ -954,6 +955,7 @@ class _Importer:
         charges = self.import_charges(cases, case_records)
         self.import_case_details(cases, case_records, charges)
         self.import_claims(
+            charges,
             [
                 (person, None, r)
                 for person, record in zip(persons, records, strict=True)
@@ -963,7 +965,7 @@ class _Importer:
                 (case.person, case, r)
                 for case, c in zip(cases, case_records, strict=True)
                 for r in c.get("claims", [])
-            ]
+            ],
         )
         self.report.people += len(persons)
         self.report.cases += len(cases)
@@ -1015,7 +1017,7 @@ class _Importer:
         self.report.charges += len(charges)
         return charges
 
-    def import_claims(self, found: list) -> None:
+    def import_claims(self, charges: dict, found: list) -> None:
         """Every claim as the file has it (an export made before claims has none)."""
         claims = []
         for person, case, r in found:
@@ -1023,6 +1025,7 @@ class _Importer:
             claim = Claim(
                 person=person,
                 case=case,
+                charge=self.charge(charges, r.get("charge"), where),
                 source_id=self.source(r["source"], where),
                 **_fields(Claim, ("public_id", *CLAIM_FIELDS), r),
             )

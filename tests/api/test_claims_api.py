@@ -56,3 +56,28 @@ def test_the_sources_group_reads_the_confidential_source_of_a_claim(api_client_f
 
     verdict = next(c for c in record["claims"] if c["fact"] == "case.verdict_date")
     assert verdict["source"]["title"] == "Synthetic informant CANARYclaim"
+
+
+def test_a_claim_on_a_charge_names_the_charge_as_the_case_lists_it(client, law):
+    from tests.factories import ChargeFactory, article
+
+    case = make_published_case()
+    charge = ChargeFactory(case=case, article=article("289.3"), stage="attempt")
+    claims.record_claim(
+        fact="charge.stage",
+        person=case.person,
+        case=case,
+        charge=charge,
+        value="completed",
+        source=SourceFactory(confidential=False),
+    )
+
+    record = client.get(f"/api/v1/cases/{case.public_id}/").json()
+
+    on_charge = [c for c in record["claims"] if c["fact"] == "charge.stage"]
+    assert {(c["charge"], c["value"], c["state"]) for c in on_charge} == {
+        (str(charge.public_id), "attempt", "accepted"),
+        (str(charge.public_id), "completed", "conflicting"),
+    }
+    assert str(charge.public_id) in {c["id"] for c in record["charges"]}
+    assert all(c["charge"] is None for c in record["claims"] if not c["fact"].startswith("charge."))

@@ -441,3 +441,186 @@ def test_a_new_conflict_tells_the_change_feed_that_the_case_changed(law):
 
     entries = ChangeRecord.objects.filter(object_type="case", object_id=str(case.public_id))
     assert entries.count() == before + 1 and entries.latest("id").action == "updated"
+
+
+# A direct edit is the staff's unsourced word --------------------------------------------------
+
+
+def test_a_direct_edit_becomes_the_staffs_unsourced_accepted_claim_and_supersedes_the_old_one(law):
+    from cases import services
+
+    case = CaseFactory(detention_date=None)
+    reported = source()
+    said_by_report = claims.record_claim(
+        fact="case.detention_date",
+        person=case.person,
+        case=case,
+        value=detention(D(2021, 3, 10)),
+        source=reported,
+    )
+    editor = UserFactory(groups=[EDITOR])
+
+    services.update_case(case=case, detention_date=D(2021, 3, 9), detention_date_precision="day", by=editor)
+
+    said_by_report.refresh_from_db()
+    assert said_by_report.state == State.SUPERSEDED and "edited directly" in said_by_report.note
+    assert said_by_report.decided_by == editor
+    accepted = Claim.objects.get(case=case, fact="case.detention_date", state=State.ACCEPTED)
+    assert (accepted.source, accepted.value, accepted.created_by) == (None, detention(D(2021, 3, 9)), editor)
+
+
+def test_a_direct_edit_to_what_a_conflicting_source_said_makes_it_agree(law):
+    from cases import services
+
+    case = _capital_case(choices.Sex.MALE)
+    claims.record_claim(fact="person.sex", person=case.person, value="male", source=source())
+    other = claims.record_claim(fact="person.sex", person=case.person, value="female", source=source())
+    assert other.state == State.CONFLICTING
+
+    services.update_person(person=case.person, sex=choices.Sex.FEMALE)
+
+    other.refresh_from_db()
+    assert other.state == State.AGREES
+    assert not Claim.objects.conflicts().exists()
+
+
+def test_a_write_that_comes_from_a_claim_adds_no_unsourced_claim(law):
+    case = CaseFactory(detention_date=None)
+    first = claims.record_claim(
+        fact="case.detention_date",
+        person=case.person,
+        case=case,
+        value=detention(D(2021, 3, 10)),
+        source=source(),
+    )
+    second = claims.record_claim(
+        fact="case.detention_date",
+        person=case.person,
+        case=case,
+        value=detention(D(2021, 3, 12)),
+        source=source(),
+    )
+
+    claims.accept_claim(claim=second)
+
+    states = dict(Claim.objects.filter(case=case).values_list("pk", "state"))
+    assert states == {first.pk: State.SUPERSEDED, second.pk: State.ACCEPTED}
+
+
+# A charge's facts (its offence date, stage, the day it was brought) --------------------------------
+
+
+def _attempt_charge(**facts_of_charge):
+    case = CaseFactory(person=PersonFactory(sex=choices.Sex.MALE), detention_date=None)
+    charge = ChargeFactory(case=case, article=article("289.3"), stage="attempt", **facts_of_charge)
+    return case, charge
+
+
+def test_a_claim_on_a_charge_fact_is_written_through_the_charge_service_and_a_second_word_conflicts(law):
+    case, charge = _attempt_charge(offence_date=None, charged_on=None)
+
+    first = claims.record_claim(
+        fact="charge.offence_date",
+        person=case.person,
+        case=case,
+        charge=charge,
+        value=detention(D(2022, 3, 1)),
+        source=source(),
+    )
+    second = claims.record_claim(
+        fact="charge.offence_date",
+        person=case.person,
+        case=case,
+        charge=charge,
+        value=detention(D(2022, 7, 1)),
+        source=source(),
+    )
+
+    charge.refresh_from_db()
+    assert (first.state, second.state) == (State.ACCEPTED, State.CONFLICTING)
+    assert charge.offence_date == D(2022, 3, 1) and charge.offence_date_precision == "day"
+    assert charge.history.first().history_type == "~"  # written as any correction of a charge is
+    assert second.priority == 3  # a date near the 2022 law on attempts: it can change a level
+    assert claims.contested_facts(person=case.person, case=case, charge=charge) == {"charge.offence_date"}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field", "message"),
+    [
+        ({}, "charge", "fact of a charge"),
+        ({"charge": "other case"}, "charge", "another case"),
+    ],
+)
+def test_a_charge_fact_needs_a_charge_of_the_same_case(law, kwargs, field, message):
+    case, charge = _attempt_charge()
+    if kwargs:
+        kwargs = {"charge": ChargeFactory(case=CaseFactory(person=case.person))}
+
+    with pytest.raises(RefusedChange) as refused:
+        claims.record_claim(
+            fact="charge.stage", person=case.person, case=case, value="completed", source=source(), **kwargs
+        )
+
+    assert message in str(refused.value.message_dict[field])
+
+
+@pytest.mark.parametrize("pass_kind", ["one case", "full pass"])
+def test_a_contested_offence_date_is_weighed_and_never_lowers_a_level(law, pass_kind):
+    from cases.risk.assessment import assess_all_cases
+
+    # An attempt before the 2022 law was not capital; a claim puts it after the law.
+    case, charge = _attempt_charge(offence_date=D(2022, 3, 1), charged_on=D(2022, 3, 5))
+    before_the_law, _ = _level(case)
+    claims.record_claim(
+        fact="charge.offence_date",
+        person=case.person,
+        case=case,
+        charge=charge,
+        value=detention(D(2022, 7, 1)),
+        source=source(),
+    )
+
+    if pass_kind == "full pass":
+        assess_all_cases()
+        case.refresh_from_db()
+        level, reasons = case.risk_level, case.assessments.first().reasons
+    else:
+        level, reasons = _level(case)
+
+    assert choices.RiskLevel.values.index(level) > choices.RiskLevel.values.index(before_the_law)
+    contested = [r for r in reasons if r["rule"] == "contested_fact"]
+    assert contested and "offence date of art. 289 part 3 is 1 July 2022" in contested[0]["text"], reasons
+
+
+def test_a_contested_stage_of_a_charge_is_weighed(law):
+    case, charge = _attempt_charge(offence_date=D(2021, 3, 1), charged_on=D(2021, 3, 5))
+    before, _ = _level(case)  # an attempt before the law: not capital
+
+    claims.record_claim(
+        fact="charge.stage", person=case.person, case=case, charge=charge, value="completed", source=source()
+    )
+
+    level, reasons = _level(case)
+    assert choices.RiskLevel.values.index(level) > choices.RiskLevel.values.index(before)
+    assert any("stage of art. 289 part 3 is completed offence" in r["text"] for r in reasons), reasons
+
+
+def test_a_direct_correction_of_a_charge_date_becomes_the_staffs_unsourced_claim(law):
+    from cases import services
+
+    case, charge = _attempt_charge(offence_date=None, charged_on=None)
+    reported = claims.record_claim(
+        fact="charge.charged_on",
+        person=case.person,
+        case=case,
+        charge=charge,
+        value=detention(D(2022, 3, 5)),
+        source=source(),
+    )
+
+    services.update_charge_facts(charge=charge, charged_on=D(2022, 3, 6), charged_on_precision="day")
+
+    reported.refresh_from_db()
+    assert reported.state == State.SUPERSEDED
+    accepted = Claim.objects.get(charge=charge, fact="charge.charged_on", state=State.ACCEPTED)
+    assert (accepted.source, accepted.value) == (None, detention(D(2022, 3, 6)))

@@ -173,6 +173,16 @@ def registry(law):
         note=f"claim {MARK}",
     )
     claims.set_aside_claim(claim=wrong, note="a mix-up of two people")
+    # A charge's fact: the record's value becomes an unsourced claim, the other word conflicts.
+    first_charge = case.charges.order_by("pk").first()
+    claims.record_claim(
+        fact="charge.charged_on",
+        person=ales,
+        case=case,
+        charge=first_charge,
+        value=("2022-03-01", "month"),
+        source=public,
+    )
 
     assess_all_cases(on=D(2024, 1, 1))
     return {"ales": ales, "case": case, "draft": draft, "withdrawn": withdrawn}
@@ -226,15 +236,22 @@ def _empty_registry():
 
 def test_staff_json_export_imports_into_an_empty_registry_and_exports_byte_identical(registry):
     first = _json("staff")
-    claims_before = sorted(Claim.objects.values_list("public_id", "state", "fact"))
+    claims_before = sorted(Claim.objects.values_list("public_id", "state", "fact", "charge__public_id"))
     user = UserFactory()
     _empty_registry()
 
     report = import_registry_json(io.StringIO(first), by=user)
     second = _json("staff")
 
-    assert len(claims_before) == 4 and {state for _, state, _ in claims_before} >= {"accepted", "superseded"}
-    assert sorted(Claim.objects.values_list("public_id", "state", "fact")) == claims_before
+    assert len(claims_before) == 6 and {c[1] for c in claims_before} >= {
+        "accepted",
+        "superseded",
+        "conflicting",
+    }
+    assert sum(1 for c in claims_before if c[3] is not None) == 2  # on a charge, and still on it
+    assert (
+        sorted(Claim.objects.values_list("public_id", "state", "fact", "charge__public_id")) == claims_before
+    )
 
     assert report.people == 3 and report.charges == 5
     assert _without_exported_at(second) == _without_exported_at(first)
