@@ -181,9 +181,17 @@ def shown_values(person, cases, claims) -> dict:
         key = (claim.case_id, claim.fact)
         if key not in values and claim.case_id in records and claim.charge_id is None:
             values[key] = claim_facts.value_on(
-                claim_facts.FACTS[claim.fact], records[claim.case_id], region_code=_region_code
+                claim_facts.FACTS[claim.fact],
+                records[claim.case_id],
+                region_code=_region_code,
+                facility_code=_facility_code,
             )
     return values
+
+
+def _facility_code(case) -> str | None:
+    stay = case.current_stay  # from the stays the page loaded
+    return stay.facility.slug if stay is not None else None
 
 
 def _region_code(person) -> str | None:
@@ -214,7 +222,8 @@ def fact_sources(
         if claim.value == shown.get((claim.case_id, claim.fact)):
             if number is not None:
                 supporting.setdefault(key, set()).add(number)
-        elif public and number is not None:
+        elif public and number is not None and claim.fact != "case.facility":
+            # (Another facility is not told: it may be a place not yet confirmed by staff.)
             text = _claimed_value(claim, language)
             disagreeing.setdefault(key, {}).setdefault(text, set()).add(number)
     return {

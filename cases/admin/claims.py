@@ -65,7 +65,7 @@ class RecordClaimForm(forms.ModelForm):
         label="What the source says",
         help_text="A date as known (2021, 05.2021, 10.05.2021); a status, sex or stage by its name "
         "(convicted, female, attempt); yes or no; a sentence in words (3 года колонии общего режима); a "
-        "region as jurisdiction:code (BY:minsk).",
+        "region as jurisdiction:code (BY:minsk); a facility by its slug (as in its page's address).",
     )
     as_of_text = forms.CharField(
         label="As of",

@@ -11,6 +11,7 @@ the same thing in different words hold equal values:
 - text:     "ИВС Октябрьского РУВД" (spaces folded)
 - sentence: {"kind": "deprivation_of_liberty", "years": 3, "months": 0, "regime": "general"}
 - region:   "BY:minsk" (the jurisdiction's code and the region's)
+- facility: "ik-15-mogilev" (the facility's slug: where the person is held now)
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from cases import choices, partial_dates
 
 DATE, CHOICE, BOOL, TEXT, SENTENCE, REGION = "date", "choice", "bool", "text", "sentence", "region"
+FACILITY = "facility"
 PERSON, CASE, CHARGE = "person", "case", "charge"
 
 
@@ -65,6 +67,9 @@ FACTS: dict[str, Fact] = {
             True,
         ),
         Fact("case.detention_place", "place of detention", CASE, TEXT, ("detention_place",)),
+        # Where the person is held now: the case's open facility stay. Accepting another facility
+        # is a transfer (transfer_person), never an edit of a past stay.
+        Fact("case.facility", "facility where held", CASE, FACILITY, ("facility",)),
         Fact(
             "case.verdict_date", "verdict date", CASE, DATE, ("verdict_date", "verdict_date_precision"), True
         ),
@@ -137,10 +142,12 @@ def canonical(spec: Fact, value) -> object:
         if not isinstance(value, bool):
             raise ClaimValueError("Yes or no is needed.")
         return value
-    if spec.kind in (TEXT, REGION):
+    if spec.kind in (TEXT, REGION, FACILITY):
         text = " ".join(str(value or "").split())
         if not text and spec.kind == REGION:
             raise ClaimValueError("A region code is needed.")
+        if not text and spec.kind == FACILITY:
+            raise ClaimValueError("A facility is needed (its slug).")
         return text
     if spec.kind == SENTENCE:
         if not isinstance(value, dict):
@@ -164,9 +171,10 @@ def canonical(spec: Fact, value) -> object:
 NOT_KNOWN = {"person.sex": (choices.Sex.UNKNOWN,), "charge.stage": (choices.ChargeStage.UNKNOWN,)}
 
 
-def value_on(spec: Fact, record, *, region_code=None) -> object:
+def value_on(spec: Fact, record, *, region_code=None, facility_code=None) -> object:
     """The fact's value as the record holds it now, in canonical form (None: nothing recorded).
-    `region_code` reads the region's code (the record holds a foreign key)."""
+    `region_code` reads the region's code (the record holds a foreign key), `facility_code` the
+    slug of the facility of the case's open stay."""
     if spec.kind == DATE:
         day, precision = (getattr(record, f) for f in spec.fields)
         return None if day is None else canonical(spec, (day, precision))
@@ -177,6 +185,8 @@ def value_on(spec: Fact, record, *, region_code=None) -> object:
         return canonical(spec, {"kind": kind, "years": years, "months": months, "regime": regime})
     if spec.kind == REGION:
         return region_code(record) if region_code else None
+    if spec.kind == FACILITY:
+        return facility_code(record) if facility_code else None
     value = getattr(record, spec.fields[0])
     if spec.kind == CHOICE and value in NOT_KNOWN.get(spec.key, ()):
         return None

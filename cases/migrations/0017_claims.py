@@ -26,8 +26,21 @@ def values_to_claims(apps, schema_editor):
         region = person.region
         return f"{region.jurisdiction.code}:{region.code}" if region is not None else None
 
-    person_facts = [f for f in facts.FACTS.values() if f.target == facts.PERSON]
-    case_facts = [f for f in facts.FACTS.values() if f.target == facts.CASE]
+    # The facts that carried claims when this migration was written: later ones move over in
+    # their own migrations (0019 a charge's facts, 0020 the facility where the person is held).
+    keys = {
+        "person.sex",
+        "person.birth_date",
+        "person.region",
+        "person.is_official_or_military",
+        "case.status",
+        "case.detention_date",
+        "case.detention_place",
+        "case.verdict_date",
+        "case.sentence",
+    }
+    person_facts = [f for f in facts.FACTS.values() if f.target == facts.PERSON and f.key in keys]
+    case_facts = [f for f in facts.FACTS.values() if f.target == facts.CASE and f.key in keys]
     batch = []
     people = Person.objects.select_related("region__jurisdiction").order_by("pk")
     for person in people.iterator(chunk_size=BATCH):

@@ -174,7 +174,9 @@ def record_event(
 def transfer_person(*, case: Case, facility: Facility, on: datetime.date, by=None) -> FacilityStay:
     """Record that the person is now held in `facility` from `on`.
 
-    Side effects: the open stay (if any) ends on `on`; a public 'transferred' event.
+    Side effects: the open stay (if any) ends on `on`; a public 'transferred' event; where the
+    facility where the person is held carries claims, a transfer without one is the staff's
+    unsourced accepted claim (cases.services.claimed_edits).
     """
     open_stay = case.stays.filter(end_date__isnull=True).first()
     if open_stay is not None:
@@ -187,6 +189,7 @@ def transfer_person(*, case: Case, facility: Facility, on: datetime.date, by=Non
         open_stay.end_date = on
         validated_save(open_stay, by)
     stay = validated_save(FacilityStay(case=case, facility=facility, start_date=on), by)
+    keep_claims_in_step(person=case.person, case=case, changed={"facility"}, by=by)
     record_event(
         case=case, kind=choices.EventKind.TRANSFERRED, date=on, text=facility.name_en, is_public=True, by=by
     )

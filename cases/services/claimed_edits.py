@@ -45,7 +45,7 @@ def keep_claims_in_step(
         accepted = next((c for c in claims if c.state == State.ACCEPTED), None)
         if accepted is None:
             continue
-        value = facts.value_on(spec, record, region_code=region_code)
+        value = facts.value_on(spec, record, region_code=region_code, facility_code=facility_code)
         if accepted.value == value:
             continue
         # As if a Publisher accepted the staff's word (cases.services.claims.accept_claim): the
@@ -77,6 +77,11 @@ def keep_claims_in_step(
             ),
             by,
         )
+
+
+def facility_code(case: Case) -> str | None:
+    stay = case.stays.filter(end_date__isnull=True).select_related("facility").first()
+    return stay.facility.slug if stay is not None else None
 
 
 def region_code(person: Person) -> str | None:

@@ -18,9 +18,9 @@ from cases import choices, partial_dates
 from cases.claims import facts
 from cases.claims.facts import CASE, CHARGE, ClaimValueError, Fact
 from cases.exceptions import RefusedChange
-from cases.models import Article, Case, ChangeRecord, Charge, Claim, Person, Region, Source
+from cases.models import Article, Case, ChangeRecord, Charge, Claim, Facility, Person, Region, Source
 from cases.services.base import assess_after_commit, note_change, validated_save
-from cases.services.cases import _lock_case, update_case, update_charge_facts
+from cases.services.cases import _lock_case, transfer_person, update_case, update_charge_facts
 from cases.services.people import update_person
 
 State = choices.ClaimState
@@ -65,6 +65,8 @@ def record_claim(
         value = facts.canonical(spec, value)
     except ClaimValueError as error:
         raise RefusedChange({"value": [str(error)]}) from None
+    if spec.kind == facts.FACILITY and not Facility.objects.filter(slug=value).exists():
+        raise RefusedChange({"value": [f"No facility '{value}' (a facility's slug)."]})
     person, case, charge = _lock(person, case, charge)
     own = _own_claims(spec, person, case, charge, source)
     if own and own[0].value == value:
@@ -106,7 +108,7 @@ def record_claim(
         claim.refresh_from_db(fields=["priority", "priority_reason"])
         _reassess(spec, person, case)  # the risk rules weigh every claimed value of a contested fact
     if claim.state == State.ACCEPTED:
-        _write(spec, person, case, charge, value, by)
+        _write(spec, person, case, charge, value, by, as_of=as_of)
     _note(person, case)
     return claim
 
@@ -140,7 +142,7 @@ def accept_claim(*, claim: Claim, note: str = "", by=None) -> Claim:
     if note:
         claim.note = f"{claim.note}\n{note}".strip()
     validated_save(claim, by)
-    _write(spec, person, case, charge, claim.value, by)
+    _write(spec, person, case, charge, claim.value, by, as_of=claim.as_of)
     _reassess(spec, person, case)  # the conflict is decided, even when the value stays
     _note(person, case)
     return claim
@@ -182,7 +184,7 @@ def claim_values_of_new_record(
     claims = []
     for key in fact_keys:
         spec = facts.fact(key)
-        value = facts.value_on(spec, record, region_code=_region_code)
+        value = facts.value_on(spec, record, region_code=_region_code, facility_code=facility_code)
         if value is None:
             continue
         claim = Claim(
@@ -261,7 +263,7 @@ def _accepted(spec: Fact, person: Person, case: Case | None, charge: Charge | No
     (entered before claims, or edited directly) first becomes an accepted unsourced claim, so it
     is weighed like any other word rather than silently overwritten."""
     record = charge or case or person
-    current = facts.value_on(spec, record, region_code=_region_code)
+    current = facts.value_on(spec, record, region_code=_region_code, facility_code=facility_code)
     accepted = (
         Claim.objects.on(spec.key, person=person, case=case, charge=charge)
         .filter(state=State.ACCEPTED)
@@ -298,9 +300,14 @@ def _reliability(source: Source | None) -> str:
     return source.reliability if source is not None else facts.UNSOURCED_RELIABILITY
 
 
-def _write(spec: Fact, person: Person, case: Case | None, charge: Charge | None, value, by) -> None:
+def _write(
+    spec: Fact, person: Person, case: Case | None, charge: Charge | None, value, by, *, as_of=None
+) -> None:
     record = charge or case or person
-    if facts.value_on(spec, record, region_code=_region_code) == value:
+    if facts.value_on(spec, record, region_code=_region_code, facility_code=facility_code) == value:
+        return
+    if spec.kind == facts.FACILITY:
+        _transfer(case, value, as_of, by)
         return
     changes = facts.field_changes(spec, value, region=_region)
     if charge is not None:
@@ -309,6 +316,21 @@ def _write(spec: Fact, person: Person, case: Case | None, charge: Charge | None,
         update_case(case=case, by=by, **changes)
     else:
         update_person(person=person, by=by, **changes)
+
+
+def _transfer(case: Case, slug: str, as_of, by) -> None:
+    """Another facility accepted: a transfer on the day the source said it (today if it did not
+    say), never before the current stay began; the first stay starts on the detention date."""
+    open_stay = case.stays.filter(end_date__isnull=True).first()
+    said_on = as_of or timezone.localdate()
+    on = (case.detention_date or said_on) if open_stay is None else max(said_on, open_stay.start_date)
+    transfer_person(case=case, facility=Facility.objects.get(slug=slug), on=on, by=by)
+
+
+def facility_code(case: Case) -> str | None:
+    """The slug of the facility where the case's person is held now (its open stay)."""
+    stay = case.stays.filter(end_date__isnull=True).select_related("facility").first()
+    return stay.facility.slug if stay is not None else None
 
 
 def _region_code(person: Person) -> str | None:

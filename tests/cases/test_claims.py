@@ -624,3 +624,44 @@ def test_a_direct_correction_of_a_charge_date_becomes_the_staffs_unsourced_claim
     assert reported.state == State.SUPERSEDED
     accepted = Claim.objects.get(charge=charge, fact="charge.charged_on", state=State.ACCEPTED)
     assert (accepted.source, accepted.value) == (None, detention(D(2022, 3, 6)))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migration_makes_the_charge_facts_and_open_stays_of_today_accepted_claims_from_their_sources(law):
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    from cases.models import FacilityStay
+    from tests.factories import FacilityFactory
+
+    case = CaseFactory()
+    court = source(Reliability.DOCUMENTARY)
+    charge = ChargeFactory(
+        case=case,
+        article=article("289.3"),
+        stage="attempt",
+        offence_date=D(2022, 1, 5),
+        charged_on=None,
+        source=court,
+    )
+    facility = FacilityFactory()
+    FacilityStay.objects.create(case=case, facility=facility, start_date=D(2022, 1, 6), end_date=None)
+    Claim.objects.all().delete()  # as before the migration: no claim on these facts
+
+    MigrationExecutor(connection).migrate([("cases", "0019_claims_on_charges")])
+    MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+    made = {
+        (c.fact, c.charge_id, c.source_id, str(c.value), c.state) for c in Claim.objects.filter(case=case)
+    }
+    assert made == {
+        (
+            "charge.offence_date",
+            charge.pk,
+            court.pk,
+            str({"date": "2022-01-05", "precision": "day"}),
+            "accepted",
+        ),
+        ("charge.stage", charge.pk, court.pk, "attempt", "accepted"),
+        ("case.facility", None, None, facility.slug, "accepted"),
+    }

@@ -12,7 +12,7 @@ from cases.models import Case, Claim, ExternalIdentifier, Person, Source
 from cases.services import claims
 from cases.transfer.importing import importer, run_import
 from tests.cases.test_import import PRISONERS, csv_bytes, row
-from tests.factories import PersonFactory, UserFactory
+from tests.factories import FacilityFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -154,3 +154,51 @@ def test_a_dry_run_reports_the_conflict_and_records_nothing(law):
     assert Claim.objects.count() == before
     assert not Source.objects.filter(import_list="other-list").exists()
     assert Person.objects.count() == 1
+
+
+# Where the person is held --------------------------------------------------------------------
+
+
+def test_where_the_list_says_the_person_is_held_is_its_claim_and_a_later_word_is_a_transfer(law):
+    first, second = FacilityFactory(), FacilityFactory()
+    _import(csv_bytes([row(prison=first.name_en)]))
+    case = Case.objects.get()
+    [held] = Claim.objects.filter(fact="case.facility")
+    assert (held.value, held.state, held.source.import_list) == (first.slug, "accepted", PRISONERS.code)
+
+    report = _import(csv_bytes([row(prison=second.name_en)]), reclassified_on=datetime.date(2024, 6, 1))
+
+    stays = list(case.stays.order_by("start_date").values_list("facility", "end_date"))
+    assert stays == [(first.pk, datetime.date(2024, 6, 1)), (second.pk, None)]  # moved on the list's day
+    assert f"held in {second.name_en}" in report.outcomes[0].changes
+    states = dict(Claim.objects.filter(fact="case.facility").values_list("value", "state"))
+    assert states == {first.slug: "superseded", second.slug: "accepted"}
+
+
+def test_another_list_placing_the_person_elsewhere_is_a_conflict_not_a_transfer(law):
+    first, second = FacilityFactory(), FacilityFactory()
+    _import(csv_bytes([row(prison=first.name_en)]))
+
+    report = _import(csv_bytes([row(prison=second.name_en)]), mapping=OTHER_LIST)
+
+    case = Case.objects.get()
+    assert list(case.stays.values_list("facility", flat=True)) == [first.pk]
+    [conflict] = Claim.objects.conflicts()
+    assert (conflict.fact, conflict.value, conflict.source.import_list) == (
+        "case.facility",
+        second.slug,
+        "other-list",
+    )
+    assert any("facility where held" in w.reason and "conflict" in w.reason for w in report.warnings)
+
+
+def test_a_claim_on_another_facility_accepted_by_a_publisher_is_a_transfer(law):
+    first, second = FacilityFactory(), FacilityFactory()
+    _import(csv_bytes([row(prison=first.name_en)]))
+    _import(csv_bytes([row(prison=second.name_en)]), mapping=OTHER_LIST)
+    [conflict] = Claim.objects.conflicts()
+
+    claims.accept_claim(claim=conflict, note="a letter came back from the second colony")
+
+    case = Case.objects.get()
+    assert case.stays.get(end_date__isnull=True).facility == second

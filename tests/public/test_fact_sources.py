@@ -164,3 +164,24 @@ def test_a_claim_is_credited_only_for_the_value_the_page_shows_whatever_its_stat
 
     assert by_fact[(7, "detention_date")].refs == ()
     assert by_fact[(7, "detention_date")].others == (("March 10, 2021", (1,)),)
+
+
+def test_the_place_of_detention_names_its_source_and_never_tells_another_unconfirmed_place(client, law):
+    from cases import services
+    from tests.factories import FacilityFactory
+
+    case = make_person(names=ALIAKSANDR)
+    colony, elsewhere = FacilityFactory(), FacilityFactory(name_en="Unconfirmed place CANARYplace")
+    services.transfer_person(case=case, facility=colony, on=D(2022, 1, 10))
+    letter = public_source("Synthetic letter from the colony")
+    rumour = public_source("Synthetic rumour")
+    for place, said_by in ((colony, letter), (elsewhere, rumour)):
+        claims.record_claim(
+            fact="case.facility", person=case.person, case=case, value=place.slug, source=said_by
+        )
+
+    html = page(client, case)
+
+    held = re.search(r"<h3>Place of detention</h3>\s*<p>(.*?)</p>", html, re.S).group(1)
+    assert f'href="#source-{number_of(html, letter.title)}"' in held
+    assert elsewhere.slug not in html and "CANARYplace" not in html

@@ -44,7 +44,7 @@ from cases.models import (
 from cases.risk import queue as assessment_queue
 from cases.services.review import uncertain_reason, unknown_article_reason
 from cases.transfer.importing.facilities import resolve_facility
-from cases.transfer.importing.mappings import CASE_FACTS, PERSON_FACTS
+from cases.transfer.importing.mappings import CASE_FACTS, FACILITY_FACT, PERSON_FACTS
 from cases.transfer.importing.outcomes import Issue, RowOutcome
 
 BATCH = 500
@@ -195,6 +195,7 @@ def _plan(importer, row, articles, facilities) -> _Plan:
         if facility is not None:
             on = case.detention_date or importer.report.reclassified_on
             plan.stay = FacilityStay(facility=facility, start_date=on)
+            plan.claims += _claims(importer, plan.stay, [FACILITY_FACT])
             plan.events.append(
                 CaseEvent(kind=choices.EventKind.TRANSFERRED, date=on, text=facility.name_en, is_public=True)
             )
@@ -211,7 +212,8 @@ def _claims(importer, record, fact_keys) -> list[Claim]:
     """The accepted claims `claim_values_of_new_record` writes for a new record's facts."""
     claims = []
     for key in fact_keys:
-        value = facts.value_on(facts.FACTS[key], record)
+        # A stay stands for its case's "facility where held": its facility's slug.
+        value = facts.value_on(facts.FACTS[key], record, facility_code=lambda stay: stay.facility.slug)
         if value is not None:
             claims.append(
                 Claim(

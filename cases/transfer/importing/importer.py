@@ -73,6 +73,7 @@ from cases.transfer.importing.dates import DateProblem, parse_partial_date
 from cases.transfer.importing.facilities import FacilityIndex, resolve_facility
 from cases.transfer.importing.mappings import (
     CASE_FACTS,
+    FACILITY_FACT,
     HELD,
     IGNORED,
     PERSON_FACTS,
@@ -726,6 +727,7 @@ class Importer:
                 person=person, case=case, fact_keys=self._facts(case_fields, CASE_FACTS), **self._claimed_by()
             )
             case.current_charges, case.open_stays, case.end_events, reviewed = [], [], [], set()
+            case.created_in_row = True
             if row.person is not None:
                 changes.append(f"case in {self.jurisdiction.code} created")
         else:
@@ -799,26 +801,29 @@ class Importer:
             claim = claim_services.record_claim(
                 fact=key, person=person, case=case, value=value, **self._claimed_by()
             )
-            if claim.state == choices.ClaimState.CONFLICTING:
-                record.refresh_from_db(fields=list(spec.fields))
-                kept = facts.value_on(spec, record)
-                row.warnings.append(
-                    Issue(
-                        row.number,
-                        self.column(spec.fields[0] if spec.kind != facts.SENTENCE else "sentence"),
-                        f"the list says {spec.label} {facts.describe(spec, value)}; the registry keeps "
-                        f"{facts.describe(spec, kept)}: a conflict for review (Claims)",
-                    )
-                )
-                changes.append(f"{spec.label}: conflicting claim")
-            elif claim.state == choices.ClaimState.ACCEPTED:
-                record.refresh_from_db(fields=list(spec.fields))
-                changes += [
-                    f for f, old in zip(spec.fields, before, strict=True) if getattr(record, f) != old
-                ]
-            else:
-                changes.append(f"{spec.label}: the list agrees")
+            record.refresh_from_db(fields=list(spec.fields))
+            moved = [f for f, old in zip(spec.fields, before, strict=True) if getattr(record, f) != old]
+            column = spec.fields[0] if spec.kind != facts.SENTENCE else "sentence"
+            changes += self._claim_outcome(row, spec, claim, record, value, column, moved=moved)
         return changes
+
+    def _claim_outcome(self, row, spec, claim, record, value, column, *, moved) -> list[str]:
+        """What a claim from the list did to the row's record, for the report: a conflict is a
+        warning of the row; an accepted word names what changed (`moved`)."""
+        if claim.state == choices.ClaimState.CONFLICTING:
+            kept = facts.value_on(spec, record, facility_code=claim_services.facility_code)
+            row.warnings.append(
+                Issue(
+                    row.number,
+                    self.column(column),
+                    f"the list says {spec.label} {facts.describe(spec, value)}; the registry keeps "
+                    f"{facts.describe(spec, kept)}: a conflict for review (Claims)",
+                )
+            )
+            return [f"{spec.label}: conflicting claim"]
+        if claim.state == choices.ClaimState.ACCEPTED:
+            return list(moved) if isinstance(moved, list) else [moved]
+        return [f"{spec.label}: the list agrees"]
 
     def _said_before(self, person: Person, case: Case | None) -> dict:
         """The list's latest word on each fact of the record, from the claims loaded with it."""
@@ -984,15 +989,25 @@ class Importer:
             row.warnings.append(Issue(row.number, self.column("facility"), warning))
         if facility is None:
             return []
-        open_stay = case.open_stays[0] if case.open_stays else None
-        if open_stay is not None and open_stay.facility_id == facility.pk:
-            return []
-        if open_stay is None:
+        if getattr(case, "created_in_row", False):
+            # The case's first stay, from its detention date; the list says where.
             on = case.detention_date or self.report.reclassified_on
-        else:
-            on = max(self.report.reclassified_on, open_stay.start_date)
-        services.transfer_person(case=case, facility=facility, on=on, by=self.by)
-        return [f"held in {facility.name_en}"] if row.person is not None else []
+            services.transfer_person(case=case, facility=facility, on=on, by=self.by)
+            claim_services.claim_values_of_new_record(
+                person=case.person, case=case, fact_keys=[FACILITY_FACT], **self._claimed_by()
+            )
+            return [f"held in {facility.name_en}"] if row.person is not None else []
+        # A case the registry has: where the list says the person is held is its claim (a list
+        # that moved the person is a transfer; another list that disagrees is a conflict).
+        if self._said_before(case.person, case).get(FACILITY_FACT) == facility.slug:
+            return []
+        spec = facts.FACTS[FACILITY_FACT]
+        claim = claim_services.record_claim(
+            fact=FACILITY_FACT, person=case.person, case=case, value=facility.slug, **self._claimed_by()
+        )
+        return self._claim_outcome(
+            row, spec, claim, case, facility.slug, "facility", moved=f"held in {facility.name_en}"
+        )
 
     def _apply_events(self, row: ParsedRow, case: Case) -> list[str]:
         changes = []

@@ -108,6 +108,7 @@ DATE_ORDERS = ("DMY", "MDY")
 # that a second list saying otherwise makes a conflict for review instead of overwriting.
 PERSON_FACTS = ("person.sex", "person.birth_date")
 CASE_FACTS = ("case.status", "case.detention_date", "case.verdict_date", "case.sentence")
+FACILITY_FACT = "case.facility"  # from the `facility` column: where the person is held now
 
 
 class ProfileError(ValueError):
