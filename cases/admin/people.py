@@ -44,7 +44,8 @@ def with_any_name_matches(results, queryset, search_term, person="pk"):
 class PersonNameInline(NamedInputsInlineMixin, admin.TabularInline):
     model = PersonName
     extra = 1
-    fields = ["text", "script", "kind", "is_primary"]
+    fields = ["text", "script", "kind", "is_primary", "source"]
+    autocomplete_fields = ["source"]
 
 
 class ExternalIdentifierForm(forms.ModelForm):

@@ -46,13 +46,17 @@ class Claim(models.Model):
     """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="claims")
+    # Indexes, few and mostly partial: an import of 100,000 rows writes about 600,000 claims and as
+    # many history rows, and every index is written with each (docs/scaling.md). A person's claims
+    # are found by `claim_fact`, a source's by `claim_source`, the queue by its partial index.
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="claims", db_index=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True, related_name="claims")
     charge = models.ForeignKey(
         Charge,
         on_delete=models.CASCADE,
         null=True,
         blank=True,
+        db_index=False,  # claim_charge: only the claims on a charge
         related_name="claims",
         help_text="For a fact of a charge (its offence date, stage, the day it was brought)",
     )
@@ -63,6 +67,7 @@ class Claim(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        db_index=False,  # claim_source
         related_name="claims",
         help_text="Empty: registry staff, unsourced",
     )
@@ -75,23 +80,44 @@ class Claim(models.Model):
     priority_reason = models.CharField(max_length=200, blank=True)
     note = models.TextField(blank=True, help_text="Staff only: why it was recorded or decided so")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Who recorded and decided it: read with the claim, never searched by (no index; deleting a
+    # user, which staff deactivate rather than delete, scans the claims once).
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
 
     objects = ClaimQuerySet.as_manager()
-    history = HistoricalRecords()
+    # The history is read claim by claim (by its id) and by date: no index on its other columns.
+    history = HistoricalRecords(
+        no_db_index=["public_id", "person", "case", "charge", "source", "created_by", "decided_by"]
+    )
 
     class Meta:
         ordering = ["fact", "-created_at"]
         permissions = [("decide_claim", "Can accept a claim, or set one aside, on a contested fact")]
         indexes = [
             models.Index(fields=["person", "case", "fact"], name="claim_fact"),
-            models.Index(fields=["state", "-priority", "-created_at"], name="claim_queue"),
+            models.Index(fields=["source", "person"], name="claim_source"),
+            models.Index(fields=["charge"], condition=Q(charge__isnull=False), name="claim_charge"),
+            models.Index(
+                fields=["-priority", "-created_at"],
+                condition=Q(state=choices.ClaimState.CONFLICTING),
+                name="claim_queue",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

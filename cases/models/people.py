@@ -179,6 +179,16 @@ class PersonName(models.Model):
     script = models.CharField(max_length=10, choices=choices.Script.choices)
     kind = models.CharField(max_length=20, choices=choices.NameKind.choices)
     is_primary = models.BooleanField(default=False)
+    # Names are not claims: a person has many spellings and none contradicts another. Each keeps
+    # who gave it (issue 17): the list it came from, the partner who reported it.
+    source = models.ForeignKey(
+        "cases.Source",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="names",
+        help_text="Who gives the name in this spelling (empty: registry staff)",
+    )
     search_key = models.CharField(
         max_length=300,
         blank=True,

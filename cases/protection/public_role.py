@@ -98,7 +98,7 @@ PUBLIC_COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
         "created_at",
         "updated_at",
     ),
-    PersonName: ("id", "person", "text", "script", "kind", "is_primary", "search_key"),
+    PersonName: ("id", "person", "text", "script", "kind", "is_primary", "search_key", "source"),
     Case: (
         "id",
         "public_id",

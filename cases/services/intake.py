@@ -53,9 +53,15 @@ def accept_submission(
     if submission.payload is None:
         raise RefusedChange("The submission's content was deleted after the retention period.")
     data = submission.payload
-    names = [services.NameSpec(data["name"], _script(data["name"]), _kind(data["name"]), is_primary=True)]
+    # The partner is the source of what it reported: each name, and each fact as its claim.
+    source = _partner_source(submission, by)
+    names = [
+        services.NameSpec(
+            data["name"], _script(data["name"]), _kind(data["name"]), is_primary=True, source=source
+        )
+    ]
     names += [
-        services.NameSpec(n, _script(n), choices.NameKind.ALIAS)
+        services.NameSpec(n, _script(n), choices.NameKind.ALIAS, source=source)
         for n in data.get("other_names", [])
         if n.strip() and n.strip() != data["name"].strip()
     ]
@@ -76,8 +82,6 @@ def accept_submission(
         detention_date=datetime.date.fromisoformat(detention) if detention else None,
         detention_place=data.get("detention_place", ""),
     )
-    # The partner is the source of what it reported: each fact is its claim, as of the day it came.
-    source = _partner_source(submission, by)
     as_of = timezone.localdate(submission.received_at)
     claims.claim_values_of_new_record(
         person=person, fact_keys=["person.region"], source=source, as_of=as_of, by=by

@@ -40,6 +40,7 @@ class NameSpec:
     script: str
     kind: str
     is_primary: bool = False
+    source: object = None  # the Source that gives this spelling (None: registry staff)
 
 
 # People ---------------------------------------------------------------------------------------
@@ -71,6 +72,7 @@ def create_person(*, names: list[NameSpec], by=None, **fields) -> Person:
             script=spec.script,
             kind=spec.kind,
             is_primary=spec.is_primary,
+            source=spec.source,
             by=by,
         )
     note_change(person, "person", person.slug, Action.CREATED)
@@ -116,15 +118,19 @@ def update_person(*, person: Person, by=None, **changes) -> Person:
 
 
 @transaction.atomic
-def add_person_name(*, person: Person, text: str, script: str, kind: str, is_primary=False, by=None):
-    """Add a spelling of a person's name; a new primary name demotes the old one."""
+def add_person_name(
+    *, person: Person, text: str, script: str, kind: str, is_primary=False, source=None, by=None
+):
+    """Add a spelling of a person's name (`source`: who gives it); a new primary name demotes
+    the old one."""
     text = " ".join(text.split())
     if is_primary:
         for old in person.names.filter(is_primary=True):
             old.is_primary = False
             validated_save(old, by)
     name = validated_save(
-        PersonName(person=person, text=text, script=script, kind=kind, is_primary=is_primary), by
+        PersonName(person=person, text=text, script=script, kind=kind, is_primary=is_primary, source=source),
+        by,
     )
     note_change(person, "person", person.slug, Action.UPDATED)
     return name

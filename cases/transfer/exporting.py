@@ -311,7 +311,10 @@ def _staff_people():
         _claims_prefetch(),
     )
     return Person.objects.current().prefetch_related(
-        Prefetch("names", queryset=PersonName.objects.order_by("-is_primary", "kind", "text")),
+        Prefetch(
+            "names",
+            queryset=PersonName.objects.select_related("source").order_by("-is_primary", "kind", "text"),
+        ),
         Prefetch("external_ids", queryset=ExternalIdentifier.objects.order_by("scheme", "value")),
         Prefetch("cases", queryset=cases),
         _claims_prefetch(Claim.objects.filter(case__isnull=True)),
@@ -399,7 +402,13 @@ def staff_person_record(person: Person, refs: _References, *, with_sources: bool
         **{name: getattr(person, name) for name in fields},
         "region": refs.regions.get(person.region_id),
         "names": [
-            {"text": n.text, "script": n.script, "kind": n.kind, "is_primary": n.is_primary}
+            {
+                "text": n.text,
+                "script": n.script,
+                "kind": n.kind,
+                "is_primary": n.is_primary,
+                "source": _public_id(n.source),
+            }
             for n in person.names.all()
         ],
         "external_ids": [
@@ -929,7 +938,9 @@ class _Importer:
             where = f"person {person.slug}"
             for n in record["names"]:
                 name = PersonName(
-                    person=person, **_fields(PersonName, ("text", "script", "kind", "is_primary"), n)
+                    person=person,
+                    source_id=self.source(n.get("source"), where),
+                    **_fields(PersonName, ("text", "script", "kind", "is_primary"), n),
                 )
                 name.search_key = name_key(name.text)
                 names.append(_checked(name, where))

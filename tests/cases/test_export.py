@@ -79,7 +79,7 @@ def registry(law):
         names=[
             NameSpec("Алесь Выдуманы", "be_cyrl", "official_be", is_primary=True),
             NameSpec("Алесь Выдуманный", "ru_cyrl", "official_ru"),
-            NameSpec("Ales Vydumany", "latin", "passport_latin"),
+            NameSpec("Ales Vydumany", "latin", "passport_latin", source=public),  # who spelled it so
         ],
         sex="male",
         birth_date=D(1985, 6, 1),
@@ -254,6 +254,7 @@ def test_staff_json_export_imports_into_an_empty_registry_and_exports_byte_ident
     )
 
     assert report.people == 3 and report.charges == 5
+    assert PersonName.objects.get(text="Ales Vydumany").source.title == "Synthetic public report"
     assert _without_exported_at(second) == _without_exported_at(first)
 
 

@@ -8,7 +8,7 @@ import datetime
 import pytest
 
 from cases import choices
-from cases.models import Case, Claim, ExternalIdentifier, Person, Source
+from cases.models import Case, Claim, ExternalIdentifier, Person, PersonName, Source
 from cases.services import claims
 from cases.transfer.importing import importer, run_import
 from tests.cases.test_import import PRISONERS, csv_bytes, row
@@ -58,6 +58,14 @@ def test_each_fact_of_a_new_row_is_an_accepted_claim_from_the_list(law, monkeypa
             user,
         ),
     }
+
+
+def test_a_name_from_a_list_keeps_the_list_as_its_source(law):
+    _import(csv_bytes([row()]))
+    _import(csv_bytes([row(name="Klybachenka Dzmitry")]), mapping=OTHER_LIST)
+
+    spellings = dict(PersonName.objects.values_list("text", "source__import_list"))
+    assert spellings == {"Клыбачэнка Дзмітрый": PRISONERS.code, "Klybachenka Dzmitry": "other-list"}
 
 
 def test_the_same_list_imported_again_adds_no_claim(law):

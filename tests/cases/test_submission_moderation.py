@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from cases import choices, services
 from cases.models import Charge, ChargeToReview, Claim, Submission
@@ -268,7 +269,7 @@ def test_an_accepted_submission_s_facts_are_claims_from_the_partner(law):
         c.fact: (c.value, c.state, c.as_of)
         for c in Claim.objects.filter(person=submission.person).select_related("source")
     }
-    received = submission.received_at.date()
+    received = timezone.localdate(submission.received_at)
     assert got == {
         "person.region": ("BY:minsk", "accepted", received),
         "case.status": ("detained", "accepted", received),
@@ -279,3 +280,4 @@ def test_an_accepted_submission_s_facts_are_claims_from_the_partner(law):
     assert source.confidential and source.reliability == choices.SourceReliability.REPORTED
     assert str(submission.public_id) in source.title and submission.organisation.name in source.title
     assert source.url == "https://partner.example.org/report/1"
+    assert [n.source for n in submission.person.names.all()] == [source]  # the name is the partner's too

@@ -20,6 +20,8 @@ ones `full_clean` would have checked with a query each).
 """
 
 import functools
+import json
+import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
@@ -66,7 +68,9 @@ class _Plan:
         self.reviews: list[ChargeToReview] = []
         self.stay: FacilityStay | None = None
         self.events: list[CaseEvent] = []  # in the order the services record them
-        self.claims: list[Claim] = []  # the list's word on each fact it gives (claim_values_of_new_record)
+        # The list's word on each fact it gives, as (fact, canonical value): written as the
+        # accepted claims `claim_values_of_new_record` writes (_insert_claims).
+        self.claims: list[tuple[str, object]] = []
         self.warnings: list = []
 
 
@@ -124,7 +128,13 @@ def _plan(importer, row, articles, facilities) -> _Plan:
     text = " ".join(values["name"].split())
     person.assign_slug_from(text if values["script"] == choices.Script.LATIN else "")
     plan.person = _checked(person, [*person_fields, "slug"])
-    plan.name = PersonName(text=text, script=values["script"], kind=values["name_kind"], is_primary=True)
+    plan.name = PersonName(
+        text=text,
+        script=values["script"],
+        kind=values["name_kind"],
+        is_primary=True,
+        source=importer.list_source(),
+    )
     plan.name.search_key = name_key(text)
     _checked(plan.name, ["text", "script", "kind", "search_key"])
     for target, scheme in (("external_id", importer.mapping.id_scheme), ("url", "url")):
@@ -208,25 +218,70 @@ def _plan(importer, row, articles, facilities) -> _Plan:
     return plan
 
 
-def _claims(importer, record, fact_keys) -> list[Claim]:
-    """The accepted claims `claim_values_of_new_record` writes for a new record's facts."""
+def _claims(importer, record, fact_keys) -> list[tuple[str, object]]:
+    """(fact, value) of the claims `claim_values_of_new_record` writes for a new record's facts."""
     claims = []
     for key in fact_keys:
         # A stay stands for its case's "facility where held": its facility's slug.
         value = facts.value_on(facts.FACTS[key], record, facility_code=lambda stay: stay.facility.slug)
         if value is not None:
-            claims.append(
-                Claim(
-                    fact=key,
-                    value=value,
-                    source=importer.list_source(),
-                    as_of=importer.report.reclassified_on,
-                    as_of_precision=partial_dates.DAY,
-                    state=choices.ClaimState.ACCEPTED,
-                    created_by=importer.by,
-                )
-            )
+            claims.append((key, value))
     return claims
+
+
+def _insert_claims(importer, plans: list[_Plan], *, when) -> None:
+    """The rows' accepted claims from the list, and their history rows ('+', by the importer).
+
+    Six or so a row: on PostgreSQL they go by COPY straight from the values, without a model
+    instance each (building half a million of them nearly doubled a large import's time)."""
+    source_id, by_id = importer.list_source().pk, getattr(importer.by, "pk", None)
+    on = importer.report.reclassified_on
+    values = [
+        {
+            "public_id": uuid.uuid4(),
+            "person_id": plan.person.pk,
+            "case_id": plan.case.pk if fact.startswith(f"{facts.CASE}.") else None,
+            "charge_id": None,
+            "fact": fact,
+            "value": value,
+            "source_id": source_id,
+            "as_of": on,
+            "as_of_precision": partial_dates.DAY,
+            "state": choices.ClaimState.ACCEPTED,
+            "priority": 1,
+            "priority_reason": "",
+            "note": "",
+            "created_at": when,
+            "created_by_id": by_id,
+            "decided_at": None,
+            "decided_by_id": None,
+        }
+        for plan in plans
+        for fact, value in plan.claims
+    ]
+    if not values:
+        return
+    if connection.vendor != "postgresql":
+        claims = [Claim(**row) for row in values]
+        Claim.objects.bulk_create(claims, batch_size=BATCH)
+        copy_into_history(Claim, [c.pk for c in claims], by=importer.by, when=when)
+        return
+    fields = Claim._meta.concrete_fields
+    quote = connection.ops.quote_name
+    db = connections[DEFAULT_DB_ALIAS]
+    with db.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [Claim._meta.db_table, Claim._meta.pk.column, len(values)],
+        )
+        ids = [pk for (pk,) in cursor.fetchall()]
+        columns = ", ".join(quote(field.column) for field in fields)
+        # Only names from the model's own metadata go into the text; the values go as data.
+        with cursor.cursor.copy(f"COPY {quote(Claim._meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for pk, row in zip(ids, values, strict=True):
+                row["id"], row["value"] = pk, json.dumps(row["value"])
+                copy.write_row([row[field.attname] for field in fields])
+    copy_into_history(Claim, ids, by=importer.by, when=when)
 
 
 def _unique_slugs(people: list[Person]) -> None:
@@ -273,11 +328,7 @@ def _write(importer, plans: list[_Plan]) -> None:
             plan.stay.case = plan.case
         for event in plan.events:
             event.case = plan.case
-    for plan in plans:
-        for claim in plan.claims:
-            claim.person = plan.person
-            claim.case = plan.case if claim.fact.startswith(f"{facts.CASE}.") else None
-    create(Claim, [c for p in plans for c in p.claims])
+    _insert_claims(importer, plans, when=now)
     create(CaseEvent, [e for p in plans for e in p.events])
     create(Charge, [c for p in plans for c in p.charges])
     create(ChargeToReview, [r for p in plans for r in p.reviews])

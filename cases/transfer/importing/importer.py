@@ -546,14 +546,10 @@ class Importer:
 
     def _load_people(self, person_ids: set[int]) -> dict[int, Person]:
         people: dict[int, Person] = {}
-        source = self.source or self.existing_list_source()
-        said = Claim.objects.filter(source=source) if source is not None else Claim.objects.none()
-        said = said.only("id", "person_id", "case_id", "fact", "value", "created_at")
         cases_qs = (
             Case.objects.filter(jurisdiction=self.jurisdiction)
             .select_related("person")
             .prefetch_related(
-                Prefetch("claims", queryset=said, to_attr="list_claims"),
                 Prefetch(
                     "charges",
                     queryset=Charge.objects.filter(state__in=CURRENT_CHARGE_STATES).select_related("article"),
@@ -577,10 +573,10 @@ class Importer:
                 for person in Person.objects.filter(pk__in=chunk).prefetch_related(
                     "names",
                     "external_ids",
-                    Prefetch("claims", queryset=said.filter(case=None), to_attr="list_claims"),
                     Prefetch("cases", queryset=cases_qs, to_attr="jurisdiction_cases"),
                 ):
                     batch[person.pk] = person
+                self._load_said(chunk, batch)
             # A person merged into another stands for the one kept.
             ids = (
                 {p.merged_into_id for p in batch.values() if p.merged_into_id} - people.keys() - batch.keys()
@@ -682,7 +678,13 @@ class Importer:
         if person is None:
             person = services.create_person(
                 names=[
-                    services.NameSpec(values["name"], values["script"], values["name_kind"], is_primary=True)
+                    services.NameSpec(
+                        values["name"],
+                        values["script"],
+                        values["name_kind"],
+                        is_primary=True,
+                        source=self.list_source(),
+                    )
                 ],
                 by=self.by,
                 **{f: values[f] for f in ("sex", "birth_date", "birth_date_precision") if f in values},
@@ -704,6 +706,7 @@ class Importer:
                     text=values["name"],
                     script=values["script"],
                     kind=values["name_kind"],
+                    source=self.list_source(),
                     by=self.by,
                 )
                 changes.append("name: another spelling added")
@@ -825,15 +828,32 @@ class Importer:
             return list(moved) if isinstance(moved, list) else [moved]
         return [f"{spec.label}: the list agrees"]
 
-    def _said_before(self, person: Person, case: Case | None) -> dict:
-        """The list's latest word on each fact of the record, from the claims loaded with it."""
-        loaded = getattr(case if case is not None else person, "list_claims", None)
-        if loaded is None:
-            return {}
-        latest = {}
-        for claim in sorted(loaded, key=lambda c: (c.created_at, c.pk)):
-            latest[claim.fact] = claim.value
-        return latest
+    def _load_said(self, person_ids: list[int], people: dict[int, Person]) -> None:
+        """What this list said before of the people's facts (their cases' and charges' included),
+        its latest word on each, as plain values: a re-import of 100,000 rows reads about half a
+        million claims, too many to build a model instance each (docs/scaling.md)."""
+        source = self.source or self.existing_list_source()
+        said: dict[tuple[int, int | None], dict[str, object]] = {}
+        if source is not None:
+            rows = (
+                Claim.objects.filter(source=source, person_id__in=person_ids, charge__isnull=True)
+                .order_by("created_at", "pk")
+                .values_list("person_id", "case_id", "fact", "value")
+            )
+            for person_id, case_id, fact, value in rows:
+                said.setdefault((person_id, case_id), {})[fact] = value  # the latest wins
+        for person_id in person_ids:
+            person = people.get(person_id)
+            if person is None:
+                continue
+            person.list_said = said.get((person_id, None), {})
+            for case in person.jurisdiction_cases:
+                case.list_said = said.get((person_id, case.pk), {})
+
+    @staticmethod
+    def _said_before(person: Person, case: Case | None) -> dict:
+        """The list's latest word on each fact of the record (loaded by `_load_said`)."""
+        return getattr(case if case is not None else person, "list_said", None) or {}
 
     def list_source(self) -> Source:
         """The source every claim of this list cites: one per import profile, found by its code,
