@@ -172,17 +172,26 @@ def _claimed_value(claim, language: str) -> str:
     return claim_facts.describe(spec, claim.value, language)
 
 
+def record_key(claim):
+    """Which record of the page a claim's fact is on: None for the person, the case's id, or
+    ("charge", the charge's id) for a charge's fact."""
+    return ("charge", claim.charge_id) if claim.charge_id is not None else claim.case_id
+
+
 def shown_values(person, cases, claims) -> dict:
-    """{(case id or None, fact key): the value the page shows} for the facts `claims` are on, in
-    the claims' canonical form (cases.claims.facts)."""
-    records = {None: person, **{case.pk: case for case in cases}}
+    """{(record key, fact key): the value the page shows} for the facts `claims` are on, in the
+    claims' canonical form (cases.claims.facts); a charge's from the charges the page loaded."""
+    records = {None: person}
+    for case in cases:
+        records[case.pk] = case
+        records.update({("charge", charge.pk): charge for charge in case.charges.all()})
     values = {}
     for claim in claims:
-        key = (claim.case_id, claim.fact)
-        if key not in values and claim.case_id in records and claim.charge_id is None:
+        key = (record_key(claim), claim.fact)
+        if key not in values and key[0] in records:
             values[key] = claim_facts.value_on(
                 claim_facts.FACTS[claim.fact],
-                records[claim.case_id],
+                records[key[0]],
                 region_code=_region_code,
                 facility_code=_facility_code,
             )
@@ -202,7 +211,7 @@ def _region_code(person) -> str | None:
 def fact_sources(
     claims, shown: dict, numbers: dict[int, int], confidential_number: int | None, language: str
 ) -> dict:
-    """{(case id or None, fact name): FactSources} from the claims a page may show (none
+    """{(record key, fact name): FactSources} from the claims a page may show (none
     superseded) and the values it shows (`shown_values`). A claim supports the fact when it says
     the shown value, whatever its state: a value staff edited directly is never credited to the
     source of the value it replaced, whose word is then told as a disagreement. A public source is
@@ -212,14 +221,12 @@ def fact_sources(
     supporting: dict = {}
     disagreeing: dict = {}
     for claim in claims:
-        if claim.charge_id is not None:
-            continue  # a charge's facts are not footnoted on the page yet (docs/claims.md)
-        key = (claim.case_id, claim.fact.partition(".")[2])
+        key = (record_key(claim), claim.fact.partition(".")[2])
         public = claim.source_id is not None and claim.source is not None and not claim.source.confidential
         number = (
             numbers.get(claim.source_id) if public else (confidential_number if claim.source_id else None)
         )
-        if claim.value == shown.get((claim.case_id, claim.fact)):
+        if claim.value == shown.get((record_key(claim), claim.fact)):
             if number is not None:
                 supporting.setdefault(key, set()).add(number)
         elif public and number is not None and claim.fact != "case.facility":
@@ -242,9 +249,28 @@ class ChargeRow:
     verified: bool
     state: str
     ref: str
+    # The footnotes of the line: the charge's own source and the sources of its stage (the
+    # notation says it), with what other public sources say of the stage.
+    sources: FactSources | None = None
 
 
-def current_charges(charges, jurisdiction_code: str, language: str) -> list[ChargeRow]:
+def charge_sources(charge, by_fact: dict, numbers: dict[int, int], confidential_number) -> FactSources | None:
+    """The line's footnotes: the charge's source (its number, or "a confidential source" when it
+    is not among the page's public sources) and those of its stage's claims (`fact_sources`)."""
+    stage = by_fact.get((("charge", charge.pk), "stage"), FactSources(refs=()))
+    refs = set(stage.refs)
+    if charge.source_id is not None:
+        number = numbers.get(charge.source_id, confidential_number)
+        if number is not None:
+            refs.add(number)
+    if not refs and not stage.others:
+        return None
+    return FactSources(refs=tuple(sorted(refs)), others=stage.others)
+
+
+def current_charges(
+    charges, jurisdiction_code: str, language: str, sources=lambda charge: None
+) -> list[ChargeRow]:
     return [
         ChargeRow(
             notation=article_notation(charge.article, charge.stage),
@@ -252,6 +278,7 @@ def current_charges(charges, jurisdiction_code: str, language: str) -> list[Char
             verified=charge.article.verified,
             state=charge.get_state_display(),
             ref=article_ref(charge.article, jurisdiction_code),
+            sources=sources(charge),
         )
         for charge in charges
         if charge.state in CURRENT_CHARGE_STATES

@@ -262,7 +262,7 @@ def person_detail(request, slug):
             {
                 "case": case,
                 "timeline": presenters.timeline(case.public_events, case_reclassifications),
-                "charges": presenters.current_charges(charges, case.jurisdiction.code, language),
+                "all_charges": charges,  # the lines are made once the footnotes are numbered
                 "sentence": presenters.sentence_text(case),
                 "stay": stay,
                 "facility_name": stay.facility.name(language) if stay else "",
@@ -289,14 +289,24 @@ def person_detail(request, slug):
         )
     )
     numbers = {source.pk: number for number, source in enumerate(sources, start=1)}
-    confidential = any(c.source_id and (c.source is None or c.source.confidential) for c in claims)
+    # A source the page does not list (confidential) is "a confidential source", one entry.
+    confidential = any(c.source_id and (c.source is None or c.source.confidential) for c in claims) or any(
+        charge.source_id not in numbers
+        for view in case_views
+        for charge in view["all_charges"]
+        if charge.source_id and charge.state in presenters.CURRENT_CHARGE_STATES
+    )
     confidential_number = len(numbers) + 1 if confidential else None
     shown = presenters.shown_values(person, cases, claims)
     by_fact = presenters.fact_sources(claims, shown, numbers, confidential_number, language)
     for view in case_views:
-        view["facts"] = {
-            name: refs for (case_id, name), refs in by_fact.items() if case_id == view["case"].pk
-        }
+        view["facts"] = {name: refs for (key, name), refs in by_fact.items() if key == view["case"].pk}
+        view["charges"] = presenters.current_charges(
+            view.pop("all_charges"),
+            view["case"].jurisdiction.code,
+            language,
+            sources=lambda charge: presenters.charge_sources(charge, by_fact, numbers, confidential_number),
+        )
     name = presenters.display_name(person, language)
     return render(
         request,
@@ -310,7 +320,7 @@ def person_detail(request, slug):
             "region": presenters.region_name(person.region, language),
             "cases": case_views,
             "sources": sources,
-            "person_facts": {name: refs for (case_id, name), refs in by_fact.items() if case_id is None},
+            "person_facts": {name: refs for (key, name), refs in by_fact.items() if key is None},
             "confidential_number": confidential_number,
         },
     )

@@ -185,3 +185,48 @@ def test_the_place_of_detention_names_its_source_and_never_tells_another_unconfi
     held = re.search(r"<h3>Place of detention</h3>\s*<p>(.*?)</p>", html, re.S).group(1)
     assert f'href="#source-{number_of(html, letter.title)}"' in held
     assert elsewhere.slug not in html and "CANARYplace" not in html
+
+
+def charges_block(html: str) -> str:
+    return re.search(r'<ul class="charges">(.*?)</ul>', html, re.S).group(1)
+
+
+def test_a_charge_names_its_source_and_the_sources_of_its_stage_and_says_where_they_disagree(client, law):
+    from cases import services
+    from tests.factories import article
+
+    case = make_person(names=ALIAKSANDR)
+    indictment, rumour = public_source("Synthetic court record"), public_source("Synthetic channel")
+    charge = services.add_charge(case=case, article=article("289.3"), source=indictment)
+    claims.record_claim(
+        fact="charge.stage",
+        person=case.person,
+        case=case,
+        charge=charge,
+        value="completed",
+        source=indictment,
+    )
+    claims.record_claim(
+        fact="charge.stage", person=case.person, case=case, charge=charge, value="attempt", source=rumour
+    )
+
+    line = charges_block(page(client, case))
+
+    assert f'href="#source-{number_of(page(client, case), indictment.title)}"' in line
+    assert "sources disagree: attempt according to" in line
+    assert f'href="#source-{number_of(page(client, case), rumour.title)}"' in line
+
+
+def test_a_charge_from_a_confidential_source_is_footnoted_only_as_a_confidential_source(client, law):
+    from cases import services
+    from tests.factories import article
+
+    case = make_person(names=ALIAKSANDR)
+    secret = SourceFactory(title="Synthetic informant CANARYcharge", confidential=True, url="")
+    services.add_charge(case=case, article=article("289.3"), source=secret)
+
+    html = page(client, case)
+
+    assert "CANARYcharge" not in html
+    number = re.search(r'<li id="source-(\d+)">a confidential source</li>', html).group(1)
+    assert f'href="#source-{number}"' in charges_block(html)
