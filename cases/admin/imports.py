@@ -26,7 +26,8 @@ from django.utils.safestring import mark_safe
 
 from cases import services
 from cases.admin.mixins import ReadOnlyAdminMixin
-from cases.models import ChargeToReview, ImportProfile, ImportRun, ImportRunLine, Jurisdiction
+from cases.models import ChargeToReview, ImportProfile, ImportRun, ImportRunLine, Jurisdiction, Source
+from cases.protection.permissions import source_label
 from cases.transfer.formulas import neutralise
 from cases.transfer.importing import MAPPINGS, TooManyRows, UnreadableFile, get_mapping, run_import
 
@@ -47,9 +48,17 @@ class ImportForm(forms.Form):
         help_text="The date the list is as of: recorded for a reclassification when a row's article "
         "changed, and as the date of the list's claims (YYYY-MM-DD).",
     )
+    source = forms.ModelChoiceField(
+        queryset=Source.objects.order_by("title"),
+        required=False,
+        help_text="Whose word the list's facts are (each becomes a claim of this source). Empty: the "
+        "profile's own list source, 'List: …', created confidential on its first import.",
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # A confidential source is named as everywhere in the staff area: masked outside Sources.
+        self.fields["source"].label_from_instance = lambda source: source_label(source, user)
         self.fields["jurisdiction"].choices = [
             (j.code, str(j)) for j in Jurisdiction.objects.order_by("code")
         ]
@@ -197,7 +206,7 @@ class ImportRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             raise PermissionDenied
         if request.method == "POST" and request.POST.get("confirm"):
             return self._confirm(request)
-        form = ImportForm(request.POST or None, request.FILES or None)
+        form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -211,6 +220,7 @@ class ImportRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 "mapping": form.cleaned_data["mapping"],
                 "jurisdiction": form.cleaned_data["jurisdiction"],
                 "reclassified_on": form.cleaned_data["reclassified_on"].isoformat(),
+                "source": getattr(form.cleaned_data["source"], "pk", None),
             }
             try:
                 report = self._run(request, data, name, options, dry_run=True)
@@ -255,6 +265,8 @@ class ImportRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             dry_run=dry_run,
             reclassified_on=datetime.date.fromisoformat(options["reclassified_on"]),
             max_rows=settings.IMPORT_ADMIN_MAX_ROWS,
+            # (A source deleted between the dry run and the confirmation: the profile's own.)
+            source=Source.objects.filter(pk=options.get("source")).first() if options.get("source") else None,
         )
 
     def _confirm(self, request):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from cases import choices
@@ -435,6 +435,36 @@ def test_command_imports_and_prints_the_report(law, tmp_path):
     assert Person.objects.count() == 1
 
 
+def test_command_imports_a_file_as_the_word_of_the_source_named(law, tmp_path):
+    from cases.models import Claim
+    from tests.factories import SourceFactory
+
+    sender = SourceFactory(title="Synthetic sender")
+    path = tmp_path / "list.csv"
+    path.write_bytes(csv_bytes([row()]))
+
+    call_command("import_people", str(path), "--mapping", "prisoners-list", "--source", str(sender.public_id))
+
+    assert set(Claim.objects.values_list("source", flat=True)) == {sender.pk}
+
+
+def test_command_refuses_a_source_it_does_not_know(law, tmp_path):
+    path = tmp_path / "list.csv"
+    path.write_bytes(csv_bytes([row()]))
+    with pytest.raises(CommandError, match="No source with the public id"):
+        call_command(
+            "import_people",
+            str(path),
+            "--mapping",
+            "prisoners-list",
+            "--source",
+            "0" * 8 + "-0000-0000-0000-" + "0" * 12,
+        )
+    with pytest.raises(CommandError, match="a UUID"):
+        call_command("import_people", str(path), "--mapping", "prisoners-list", "--source", "lawyer")
+    assert Person.objects.count() == 0
+
+
 def test_command_exits_non_zero_when_refused(law, tmp_path):
     path = tmp_path / "list.csv"
     path.write_bytes(csv_bytes([row(name="")]))
@@ -498,6 +528,43 @@ def test_admin_upload_shows_the_dry_run_then_confirm_imports(publisher_client):
     assert response.status_code == 302
     assert Person.objects.count() == 2
     assert ImportRun.objects.filter(state="imported").count() == 1
+
+
+def test_admin_import_makes_the_file_the_word_of_the_source_chosen(publisher_client):
+    from cases.models import Claim
+    from tests.factories import SourceFactory
+
+    sender = SourceFactory(title="Synthetic sender")
+    data = csv_bytes([row()])
+    upload = io.BytesIO(data)
+    upload.name = "list.csv"
+    publisher_client.post(
+        reverse("admin:cases_importrun_import"),
+        {
+            "file": upload,
+            "mapping": "prisoners-list",
+            "jurisdiction": "BY",
+            "reclassified_on": "2024-05-06",
+            "source": sender.pk,
+        },
+    )
+    publisher_client.post(
+        reverse("admin:cases_importrun_import"), {"confirm": hashlib.sha256(data).hexdigest()}
+    )
+
+    assert Person.objects.count() == 1
+    assert set(Claim.objects.values_list("source", flat=True)) == {sender.pk}
+
+
+def test_admin_import_page_masks_a_confidential_source_outside_the_sources_group(publisher_client):
+    from tests.factories import SourceFactory
+
+    secret = SourceFactory(title="Synthetic informant CANARYimport", confidential=True)
+
+    content = publisher_client.get(reverse("admin:cases_importrun_import")).content.decode()
+
+    assert "CANARYimport" not in content
+    assert f"Confidential source {str(secret.public_id)[:8]}" in content
 
 
 def test_admin_refused_file_shows_problems_and_no_confirm(publisher_client):

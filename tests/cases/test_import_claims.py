@@ -12,7 +12,7 @@ from cases.models import Case, Claim, ExternalIdentifier, Person, PersonName, So
 from cases.services import claims
 from cases.transfer.importing import importer, run_import
 from tests.cases.test_import import PRISONERS, csv_bytes, row
-from tests.factories import FacilityFactory, PersonFactory, UserFactory
+from tests.factories import FacilityFactory, PersonFactory, SourceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +66,31 @@ def test_a_name_from_a_list_keeps_the_list_as_its_source(law):
 
     spellings = dict(PersonName.objects.values_list("text", "source__import_list"))
     assert spellings == {"Клыбачэнка Дзмітрый": PRISONERS.code, "Klybachenka Dzmitry": "other-list"}
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["row by row", "in bulk"])
+def test_a_file_imported_as_another_source_s_word_is_that_source_s_claims(law, monkeypatch, bulk):
+    """A one-off file in a shipped layout is the word of whoever sent it, not of the profile's
+    list: its facts are claims of the source staff chose, so where it disagrees it conflicts."""
+    monkeypatch.setattr(importer, "BULK_MIN_ROWS", 1 if bulk else 10**9)
+    _import(csv_bytes([row()]))
+    lawyer = SourceFactory(
+        title="Synthetic lawyer's letter", reliability=choices.SourceReliability.FIRST_HAND
+    )
+
+    _import(csv_bytes([row(arrested="05.11.2021")]), source=lawyer)
+    _import(
+        csv_bytes([row(id="202", url="https://list.example.org/p/202", name="Вымыслаў Новы")]), source=lawyer
+    )
+
+    [said] = Claim.objects.filter(
+        source=lawyer, fact="case.detention_date", person__names__text="Клыбачэнка Дзмітрый"
+    )
+    assert (said.value, said.state) == ({"date": "2021-11-05", "precision": "day"}, "conflicting")
+    new_person = Person.objects.get(names__text="Вымыслаў Новы")
+    assert Claim.objects.filter(person=new_person).exclude(source=lawyer).count() == 0
+    assert PersonName.objects.get(text="Вымыслаў Новы").source == lawyer
+    assert Source.objects.filter(import_list=PRISONERS.code).count() == 1  # no second list source
 
 
 def test_the_same_list_imported_again_adds_no_claim(law):

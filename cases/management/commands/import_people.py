@@ -1,12 +1,13 @@
 """Import people, cases and charges from a CSV or XLSX file (rules: docs/import.md)."""
 
 import datetime
+import uuid
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.models import ImportProfile, Jurisdiction
+from cases.models import ImportProfile, Jurisdiction, Source
 from cases.transfer.importing import MAPPINGS, UnreadableFile, get_mapping, run_import
 from cases.transfer.importing.mappings import ProfileError
 
@@ -16,6 +17,13 @@ def _date(text: str) -> datetime.date:
         return datetime.date.fromisoformat(text)
     except ValueError:
         raise CommandError(f"--reclassified-on wants a date as YYYY-MM-DD, not {text!r}.") from None
+
+
+def _uuid(text: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        raise CommandError(f"--source wants a source's public id (a UUID), not {text!r}.") from None
 
 
 class Command(BaseCommand):
@@ -44,6 +52,11 @@ class Command(BaseCommand):
             help="the date of the reclassifications a changed article records (default: today)",
         )
         parser.add_argument(
+            "--source",
+            help="the public id (UUID) of the source whose word the list's facts are (default: the "
+            "profile's own list source, created on its first import)",
+        )
+        parser.add_argument(
             "--partial",
             action="store_true",
             help="import the rows without problems even when others have some (default: all or nothing)",
@@ -65,6 +78,11 @@ class Command(BaseCommand):
             mapping = get_mapping(options["mapping"])
         except (ValueError, ProfileError) as error:
             raise CommandError(str(error)) from None
+        source = None
+        if options["source"]:
+            source = Source.objects.filter(public_id=_uuid(options["source"])).first()
+            if source is None:
+                raise CommandError(f"No source with the public id {options['source']!r}.")
         try:
             report = run_import(
                 path.read_bytes(),
@@ -76,6 +94,7 @@ class Command(BaseCommand):
                 dry_run=options["dry_run"],
                 all_or_nothing=not options["partial"],
                 reclassified_on=options["reclassified_on"],
+                source=source,
             )
         except UnreadableFile as error:
             self.stderr.write(f"{path.name}: {error}")

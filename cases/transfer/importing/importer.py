@@ -1067,11 +1067,14 @@ def run_import(
     all_or_nothing: bool = True,
     reclassified_on: datetime.date | None = None,
     max_rows: int = MAX_ROWS,
+    source: Source | None = None,
 ) -> ImportReport:
     """Import (or, with `dry_run`, rehearse importing) one CSV or XLSX file.
 
     Side effects: on a real run without problems (or with `all_or_nothing=False`), the rows'
     writes through cases.services, with `by` as their author; in every case one ImportRun row.
+    The rows' facts are claims of `source`, or, without one, of the profile's list source
+    (`Importer.list_source`): a list is one source, whichever file of it is imported.
     Raises UnreadableFile when the file is not a CSV or XLSX file (TooManyRows past `max_rows`
     rows), and Jurisdiction.DoesNotExist for an unknown jurisdiction code; nothing is recorded
     then.
@@ -1094,6 +1097,7 @@ def run_import(
         importer = Importer(
             mapping=mapping, jurisdiction=jurisdiction_obj, by=by, report=report, today=today, scratch=scratch
         )
+        importer.source = source
         columns = importer.read_header(table.headers)
         articles = ArticleIndex(jurisdiction_obj)
         facilities = FacilityIndex(jurisdiction_obj)
