@@ -465,12 +465,17 @@ def main() -> int:
     rows = synthetic_rows(args.rows, distinct_names=args.distinct_names)
     data = to_csv(rows)
     file_charges = sum(len(parse_charges(r["articles"], country="BY").charges) for r in rows)
-    print(f"{len(rows)} rows, {len(data) / 1e6:.1f} MB CSV, {file_charges} charges", flush=True)
+    row_count = len(rows)
+    # The import runs in a process that holds the file's bytes, as `import_people` does, not the
+    # generator's 100,000 dicts: every full garbage collection of the run walked them (the real
+    # run at 20,000 rows: 44.1 s with them held, 37.2 s without; docs/scaling.md).
+    del rows
+    print(f"{row_count} rows, {len(data) / 1e6:.1f} MB CSV, {file_charges} charges", flush=True)
     if args.tracemalloc:
         tracemalloc.start()
 
-    floor_s = floor_seconds(len(rows), file_charges)
-    print(f"floor (plain SQL insert of {len(rows)} people + names + ids + cases + {file_charges} charges, "
+    floor_s = floor_seconds(row_count, file_charges)
+    print(f"floor (plain SQL insert of {row_count} people + names + ids + cases + {file_charges} charges, "
           f"rolled back): {floor_s:.3f} s", flush=True)  # fmt: skip
 
     def timed(label, payload, **kwargs):
@@ -511,11 +516,11 @@ def main() -> int:
     assert again.created == again.updated == 0 and Person.history.count() == history_before, "not a no-op"
     changed_s, changed_updated = float("nan"), 0
     if args.changed:
-        changed_rows = [dict(r) for r in rows]
+        changed_rows = synthetic_rows(args.rows, distinct_names=args.distinct_names)  # the same rows
         candidates = [
             r for r in changed_rows if "ч. 1 ст. 342" in r["articles"] and "ч. 2 ст. 293" not in r["articles"]
         ]
-        for r in random.Random(7).sample(candidates, min(len(candidates), max(1, len(rows) // 100))):
+        for r in random.Random(7).sample(candidates, min(len(candidates), max(1, row_count // 100))):
             r["articles"] = r["articles"].replace("ч. 1 ст. 342", "ч. 2 ст. 293")
         changed, changed_phase = timed("re-import with 1% of the articles changed", to_csv(changed_rows))
         changed_s, changed_updated = changed_phase.seconds, changed.updated
@@ -536,7 +541,7 @@ def main() -> int:
     dry_mb = dry.peak_mb if dry else float("nan")
     dry_traced = dry.traced_mb if dry else float("nan")
     print(
-        f"RESULT rows={len(rows)} registry={args.registry} "
+        f"RESULT rows={row_count} registry={args.registry} "
         f"names={'distinct' if args.distinct_names else 'repeating'} dry_run_s={dry_s:.1f} "
         f"real_run_s={real.seconds:.1f} reimport_noop_s={noop.seconds:.1f} floor_s={floor_s:.2f} "
         f"real_over_floor={real.seconds / floor_s:.0f}x "

@@ -26,7 +26,7 @@ from cases.models import (
     Reclassification,
 )
 from cases.protection.permissions import EDITOR, PUBLISHER, VIEWER
-from cases.transfer.importing import MAPPINGS, UnreadableFile, run_import
+from cases.transfer.importing import MAPPINGS, TooManyRows, UnreadableFile, run_import
 from cases.transfer.importing.cells import CellProblem, name_script, read_sentence, read_status
 from tests.factories import FacilityFactory, PersonFactory, UserFactory, article
 
@@ -421,6 +421,16 @@ def test_xlsx_and_csv_import_the_same(law, tmp_path):
 def test_unreadable_file_raises_a_clear_error(law, data):
     with pytest.raises(UnreadableFile):
         do_import(data)
+
+
+def test_an_import_leaves_no_object_frozen_out_of_garbage_collection_even_when_it_fails(law):
+    import gc
+
+    run_import(csv_bytes([row()]), file_name="list.csv", mapping=PRISONERS)
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(TooManyRows):  # found while the rows are read, inside the run
+        run_import(csv_bytes([row(), row(id="102")]), file_name="list.csv", mapping=PRISONERS, max_rows=1)
+    assert gc.get_freeze_count() == 0
 
 
 # The management command -----------------------------------------------------------------------
