@@ -336,20 +336,25 @@ def _level(case):
     return case.risk_level, case.assessments.first().reasons
 
 
+def _level_by(pass_kind, case):
+    """The case's level and reasons after one case's assessment, or after the nightly full pass."""
+    from cases.risk.assessment import assess_all_cases
+
+    if pass_kind != "full pass":
+        return _level(case)
+    assess_all_cases()
+    case.refresh_from_db()
+    return case.risk_level, case.assessments.first().reasons
+
+
 @pytest.mark.parametrize("pass_kind", ["one case", "full pass"])
 def test_a_contested_fact_that_would_raise_the_level_raises_it_and_says_so(law, pass_kind):
-    from cases.risk.assessment import assess_all_cases
 
     case = _capital_case(choices.Sex.FEMALE)  # women are exempt: not critical on the accepted facts
     exempt_level, _ = _level(case)
     claims.record_claim(fact="person.sex", person=case.person, value="male", source=source())
 
-    if pass_kind == "full pass":
-        assess_all_cases()
-        case.refresh_from_db()
-        level, reasons = case.risk_level, case.assessments.first().reasons
-    else:
-        level, reasons = _level(case)
+    level, reasons = _level_by(pass_kind, case)
 
     assert exempt_level != "critical" and level == "critical"
     contested = [r for r in reasons if r["rule"] == "contested_fact"]
@@ -369,7 +374,6 @@ def test_a_contested_fact_that_would_lower_the_level_does_not_and_says_why(law):
 
 @pytest.mark.parametrize("pass_kind", ["one case", "full pass"])
 def test_a_contested_detention_date_moves_the_latest_day_of_the_act_and_never_lowers_a_level(law, pass_kind):
-    from cases.risk.assessment import assess_all_cases
 
     # An attempted act of terrorism, its day unknown: detained before the 2022 law, the act was
     # before it too (an attempt was not capital then); detained after it, the act may be after.
@@ -384,12 +388,7 @@ def test_a_contested_detention_date_moves_the_latest_day_of_the_act_and_never_lo
         source=source(),
     )
 
-    if pass_kind == "full pass":
-        assess_all_cases()
-        case.refresh_from_db()
-        level, reasons = case.risk_level, case.assessments.first().reasons
-    else:
-        level, reasons = _level(case)
+    level, reasons = _level_by(pass_kind, case)
 
     assert choices.RiskLevel.values.index(level) > choices.RiskLevel.values.index(before_the_law)
     contested = [r for r in reasons if r["rule"] == "contested_fact"]
@@ -566,7 +565,6 @@ def test_a_charge_fact_needs_a_charge_of_the_same_case(law, kwargs, field, messa
 
 @pytest.mark.parametrize("pass_kind", ["one case", "full pass"])
 def test_a_contested_offence_date_is_weighed_and_never_lowers_a_level(law, pass_kind):
-    from cases.risk.assessment import assess_all_cases
 
     # An attempt before the 2022 law was not capital; a claim puts it after the law.
     case, charge = _attempt_charge(offence_date=D(2022, 3, 1), charged_on=D(2022, 3, 5))
@@ -580,12 +578,7 @@ def test_a_contested_offence_date_is_weighed_and_never_lowers_a_level(law, pass_
         source=source(),
     )
 
-    if pass_kind == "full pass":
-        assess_all_cases()
-        case.refresh_from_db()
-        level, reasons = case.risk_level, case.assessments.first().reasons
-    else:
-        level, reasons = _level(case)
+    level, reasons = _level_by(pass_kind, case)
 
     assert choices.RiskLevel.values.index(level) > choices.RiskLevel.values.index(before_the_law)
     contested = [r for r in reasons if r["rule"] == "contested_fact"]
