@@ -33,7 +33,8 @@ def shots() -> Path:
 @pytest.fixture
 def contested_case(law):
     """Published; two public reports disagree on the detention date, a court record gives the
-    verdict date, a confidential source confirms the detention date."""
+    verdict date and the charge, a confidential source confirms the detention date, and the weekly
+    says the charged act was only an attempt."""
     case = CaseFactory(
         person=PersonFactory(
             names=[
@@ -45,7 +46,6 @@ def contested_case(law):
         detention_date=None,
         detention_date_precision=choices.DatePrecision.UNKNOWN,
     )
-    services.add_charge(case=case, article=article("289.3"), charged_on=D(2022, 6, 1))
     daily = SourceFactory(title="Synthetic Daily, 12 March 2022", published_on=D(2022, 3, 12))
     weekly = SourceFactory(title="Synthetic Weekly, 18 March 2022", published_on=D(2022, 3, 18))
     court = SourceFactory(
@@ -56,6 +56,10 @@ def contested_case(law):
     )
     secret = SourceFactory(title="Synthetic informant", confidential=True, url="")
     person = case.person
+    charge = services.add_charge(case=case, article=article("289.3"), charged_on=D(2022, 6, 1), source=court)
+    claims.record_claim(
+        fact="charge.stage", person=person, case=case, charge=charge, value="attempt", source=weekly
+    )
     claims.record_claim(
         fact="case.detention_date", person=person, case=case, value="2022-03-10", source=daily
     )
@@ -83,7 +87,10 @@ def test_the_person_page_gives_each_fact_its_sources_and_says_where_they_disagre
 
     detained = page.locator("section.case dl.facts dt:has-text('Detained') + dd").inner_text()
     sources = [li.inner_text().strip() for li in page.locator("ol.sources li").all()]
+    charge_line = page.locator("ul.charges li").first.inner_text()
     problems = []
+    if "[" not in charge_line or "sources disagree: attempt according to" not in charge_line:
+        problems.append(f"the charge line names no source or hides the disagreement: {charge_line!r}")
     if "sources disagree" not in detained or "March 12, 2022" not in detained:
         problems.append(f"the disagreement is not told beside the date: {detained!r}")
     if "a confidential source" not in sources or any("informant" in s for s in sources):
@@ -109,8 +116,10 @@ def test_a_publisher_decides_a_conflict_from_the_queue(live_server, contested_ca
     assert response.ok, response.status
     page.screenshot(path=shots / "claims-queue-1366.png", full_page=True)
     rows = page.locator("#result_list tbody tr")
-    assert rows.count() == 1 and "can change a risk level" in rows.first.inner_text()
-    rows.first.locator("th a, td a").first.click()
+    assert rows.count() == 2  # the detention date's conflict and the charge's stage
+    assert all("can change a risk level" in row.inner_text() for row in rows.all())
+    detention = rows.filter(has_text="detention date")
+    detention.locator("th a, td a").first.click()
     page.screenshot(path=shots / "claim-decide-1366.png", full_page=True)
     page.get_by_label("accept this value: it becomes the registry's").check()
     page.locator("textarea[name=decision_note]").fill("The lawyer confirmed the 12th.")
