@@ -76,18 +76,7 @@ def record_claim(
     for earlier in own:
         if earlier.state != State.SUPERSEDED and earlier.pk != getattr(accepted, "pk", None):
             _supersede(earlier, by, "the same source said otherwise later")
-    claim = Claim(
-        person=person,
-        case=case,
-        charge=charge,
-        fact=spec.key,
-        value=value,
-        source=source,
-        as_of=as_of,
-        as_of_precision=as_of_precision if as_of else partial_dates.UNKNOWN,
-        note=note,
-        created_by=by if getattr(by, "pk", None) else None,
-    )
+    claim = _new_claim(spec, (person, case, charge), value, source, as_of, as_of_precision, by, note=note)
     if accepted is None:
         claim.state = State.ACCEPTED
     elif accepted.value == value:
@@ -187,17 +176,8 @@ def claim_values_of_new_record(
         value = facts.value_on(spec, record, region_code=_region_code, facility_code=facility_code)
         if value is None:
             continue
-        claim = Claim(
-            person=person,
-            case=case,
-            charge=charge,
-            fact=spec.key,
-            value=value,
-            source=source,
-            as_of=as_of,
-            as_of_precision=partial_dates.DAY if as_of else partial_dates.UNKNOWN,
-            state=State.ACCEPTED,
-            created_by=by if getattr(by, "pk", None) else None,
+        claim = _new_claim(
+            spec, (person, case, charge), value, source, as_of, partial_dates.DAY, by, state=State.ACCEPTED
         )
         claims.append(validated_save(claim, by))
     return claims
@@ -213,6 +193,24 @@ def contested_facts(*, person: Person, case: Case | None = None, charge: Charge 
 
 
 # Helpers --------------------------------------------------------------------------------------
+
+
+def _new_claim(spec, record, value, source, as_of, as_of_precision, by, **fields) -> Claim:
+    """An unsaved claim of `spec` on `record` (person, case, charge); "as of" without a date is
+    of unknown precision."""
+    person, case, charge = record
+    return Claim(
+        person=person,
+        case=case,
+        charge=charge,
+        fact=spec.key,
+        value=value,
+        source=source,
+        as_of=as_of,
+        as_of_precision=as_of_precision if as_of else partial_dates.UNKNOWN,
+        created_by=by if getattr(by, "pk", None) else None,
+        **fields,
+    )
 
 
 def _spec(key: str, person: Person, case: Case | None, charge: Charge | None) -> Fact:
