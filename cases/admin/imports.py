@@ -51,6 +51,7 @@ class ImportForm(forms.Form):
     source = forms.ModelChoiceField(
         queryset=Source.objects.order_by("title"),
         required=False,
+        empty_label="the profile's own list",
         help_text="Whose word the list's facts are (each becomes a claim of this source). Empty: the "
         "profile's own list source, 'List: …', created confidential on its first import.",
     )

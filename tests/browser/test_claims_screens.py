@@ -130,3 +130,31 @@ def test_a_publisher_decides_a_conflict_from_the_queue(live_server, contested_ca
     assert claim.state == "accepted" and contested_case.detention_date == D(2022, 3, 12)
     assert not csp, csp
     assert not blocking_violations(page)
+
+
+def test_the_import_page_asks_whose_word_the_file_is_and_masks_a_confidential_source(
+    live_server, new_page, shots, law
+):
+    SourceFactory(title="Synthetic lawyer's table", confidential=False)
+    secret = SourceFactory(title="Synthetic informant CANARYimportpage", confidential=True, url="")
+    page = _logged_in_page(new_page, live_server, UserFactory(groups=[PUBLISHER]))
+    csp = _csp_reports(page)
+
+    response = page.goto(live_server.url + reverse("admin:cases_importrun_import"))
+    assert response.ok, response.status
+    page.screenshot(path=shots / "import-source-1366.png", full_page=True)
+
+    options = page.get_by_label("Source").locator("option").all_inner_texts()
+    problems = []
+    if "Synthetic lawyer's table" not in " ".join(options):
+        problems.append(f"the public source is not offered: {options}")
+    if any("CANARYimportpage" in o for o in options) or not any(
+        str(secret.public_id)[:8] in o for o in options
+    ):
+        problems.append(f"the confidential source is not masked: {options}")
+    if csp:
+        problems.append(f"the Content Security Policy blocked {len(csp)} inline style(s)")
+    violations = blocking_violations(page)
+    if violations:
+        problems.append("axe-core: " + json.dumps(violations, ensure_ascii=False, indent=2))
+    assert not problems, "; ".join(problems)
