@@ -266,22 +266,9 @@ def _insert_claims(importer, plans: list[_Plan], *, when) -> None:
         Claim.objects.bulk_create(claims, batch_size=BATCH)
         copy_into_history(Claim, [c.pk for c in claims], by=importer.by, when=when)
         return
-    fields = Claim._meta.concrete_fields
-    quote = connection.ops.quote_name
-    db = connections[DEFAULT_DB_ALIAS]
-    with db.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [Claim._meta.db_table, Claim._meta.pk.column, len(values)],
-        )
-        ids = [pk for (pk,) in cursor.fetchall()]
-        columns = ", ".join(quote(field.column) for field in fields)
-        # Only names from the model's own metadata go into the text; the values go as data.
-        with cursor.cursor.copy(f"COPY {quote(Claim._meta.db_table)} ({columns}) FROM STDIN") as copy:
-            for pk, row in zip(ids, values, strict=True):
-                row["id"], row["value"] = pk, json.dumps(row["value"])
-                copy.write_row([row[field.attname] for field in fields])
-    copy_into_history(Claim, ids, by=importer.by, when=when)
+    names = [field.attname for field in _fields_after_id(Claim)]
+    rows = [[json.dumps(row[n]) if n == "value" else row[n] for n in names] for row in values]
+    copy_into_history(Claim, _copy_new_rows(Claim, rows), by=importer.by, when=when)
 
 
 def _unique_slugs(people: list[Person]) -> None:
@@ -353,28 +340,40 @@ def insert(model, objs: list) -> None:
     if connection.vendor != "postgresql":
         model.objects.bulk_create(objs, batch_size=BATCH)
         return
-    meta = model._meta
-    quote = connection.ops.quote_name
-    fields = meta.concrete_fields
     # The connection itself, not the `connection` proxy, which looks it up again on every use:
     # a million uses for a large import.
     db = connections[DEFAULT_DB_ALIAS]
-    prepare = [(field.pre_save, field.get_db_prep_save) for field in fields]
-    with db.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, len(objs)],
-        )
-        for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
-            obj.pk = pk
-        columns = ", ".join(quote(field.column) for field in fields)
-        # Only names from the model's own metadata go into the text; the values go as data.
-        with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
-            for obj in objs:
-                copy.write_row([prep(pre_save(obj, True), db) for pre_save, prep in prepare])
-    for obj in objs:
+    prepare = [(field.pre_save, field.get_db_prep_save) for field in _fields_after_id(model)]
+    rows = [[prep(pre_save(obj, True), db) for pre_save, prep in prepare] for obj in objs]
+    for obj, pk in zip(objs, _copy_new_rows(model, rows), strict=True):
+        obj.pk = pk
         obj._state.adding = False
         obj._state.db = db.alias
+
+
+def _fields_after_id(model) -> list:
+    return [field for field in model._meta.concrete_fields if field is not model._meta.pk]
+
+
+def _copy_new_rows(model, rows: list[list]) -> list[int]:
+    """COPY new rows into `model`'s table on PostgreSQL, each the stored values of
+    `_fields_after_id`; their ids are drawn from the table's sequence first, and returned in order."""
+    meta = model._meta
+    quote = connection.ops.quote_name
+    columns = [meta.pk.column, *(field.column for field in _fields_after_id(model))]
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(rows)],
+        )
+        ids = [pk for (pk,) in cursor.fetchall()]
+        # Only names from the model's own metadata go into the text; the values go as data.
+        with cursor.cursor.copy(
+            f"COPY {quote(meta.db_table)} ({', '.join(map(quote, columns))}) FROM STDIN"
+        ) as copy:
+            for pk, row in zip(ids, rows, strict=True):
+                copy.write_row([pk, *row])
+    return ids
 
 
 def copy_into_history(model, pks: list[int], *, by, when) -> None:

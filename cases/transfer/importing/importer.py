@@ -831,9 +831,10 @@ class Importer:
         return [f"{spec.label}: the list agrees"]
 
     def _load_said(self, person_ids: list[int], people: dict[int, Person]) -> None:
-        """What this list said before of the people's facts (their cases' and charges' included),
-        its latest word on each, as plain values: a re-import of 100,000 rows reads about half a
-        million claims, too many to build a model instance each (docs/scaling.md)."""
+        """What this list said before of the people's and their cases' facts (a list's row gives
+        no charge facts), its latest word on each, as plain values: a re-import of 100,000 rows
+        reads about half a million claims, too many to build a model instance each
+        (docs/scaling.md)."""
         source = self.source or self.existing_list_source()
         said: dict[tuple[int, int | None], dict[str, object]] = {}
         if source is not None:
