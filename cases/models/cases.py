@@ -7,9 +7,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from simple_history.models import HistoricalRecords
 
 from cases import choices, partial_dates
+from cases.models.history import RegistryHistory
 from cases.models.law import Article, Jurisdiction, Region
 from cases.models.people import Person
 from cases.models.public_time import PublicUpdateTime
@@ -66,7 +66,7 @@ class Facility(models.Model):
         "written, and to the public only once a Publisher confirms it",
     )
 
-    history = HistoricalRecords()
+    history = RegistryHistory()
 
     class Meta:
         verbose_name_plural = "facilities"
@@ -186,7 +186,7 @@ class Case(PublicUpdateTime, models.Model):
     )
 
     objects = CaseQuerySet.as_manager()
-    history = HistoricalRecords(
+    history = RegistryHistory(
         excluded_fields=[
             "updated_at",
             "risk_stale",
@@ -295,7 +295,7 @@ class FacilityStay(models.Model):
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = RegistryHistory()
 
     class Meta:
         ordering = ["start_date", "id"]
@@ -348,7 +348,7 @@ class Charge(models.Model):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = RegistryHistory()
 
     class Meta:
         ordering = ["charged_on", "id"]
@@ -421,7 +421,7 @@ class Reclassification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    history = HistoricalRecords()
+    history = RegistryHistory()
 
     class Meta:
         ordering = ["date", "id"]
@@ -453,7 +453,7 @@ class CaseEvent(models.Model):
     sources = models.ManyToManyField(Source, blank=True, related_name="events")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords(m2m_fields=[sources])
+    history = RegistryHistory(m2m_fields=[sources])
 
     class Meta:
         ordering = ["date", "id"]

@@ -6,11 +6,11 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
 from cases import choices
 from cases.claims.facts import CASE, CHARGE, FACTS, describe
 from cases.models.cases import Case, Charge, precision_field
+from cases.models.history import RegistryHistory
 from cases.models.people import Person
 from cases.models.sources import Source
 
@@ -101,10 +101,7 @@ class Claim(models.Model):
     )
 
     objects = ClaimQuerySet.as_manager()
-    # The history is read claim by claim (by its id) and by date: no index on its other columns.
-    history = HistoricalRecords(
-        no_db_index=["public_id", "person", "case", "charge", "source", "created_by", "decided_by"]
-    )
+    history = RegistryHistory()
 
     class Meta:
         ordering = ["fact", "-created_at"]

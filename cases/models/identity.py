@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from cases.models.history import RegistryHistory
 from cases.models.people import Person
 
 URL_SCHEME = "url"
@@ -23,7 +23,7 @@ class ExternalIdentifier(models.Model):
     value = models.CharField(max_length=500)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = RegistryHistory()
 
     class Meta:
         ordering = ["scheme", "value"]
@@ -72,7 +72,7 @@ class DuplicateCandidate(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    history = HistoricalRecords()
+    history = RegistryHistory()
 
     class Meta:
         ordering = ["-score", "id"]
@@ -111,7 +111,7 @@ class PersonMerge(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
-    history = HistoricalRecords()
+    history = RegistryHistory()
 
     class Meta:
         ordering = ["-merged_at"]

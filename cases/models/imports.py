@@ -3,8 +3,8 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
+from cases.models.history import RegistryHistory
 from cases.models.people import Person
 from cases.models.records import ImportRun
 from cases.protection.fields import EncryptedTextField
@@ -32,7 +32,7 @@ class ImportProfile(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    history = HistoricalRecords()
+    history = RegistryHistory()
 
     class Meta:
         ordering = ["label"]

@@ -2,9 +2,9 @@
 
 from django.db import models
 from django.db.models import F, Q
-from simple_history.models import HistoricalRecords
 
 from cases import choices
+from cases.models.history import RegistryHistory
 
 
 class Jurisdiction(models.Model):
@@ -26,7 +26,7 @@ class Jurisdiction(models.Model):
         max_length=64, blank=True, editable=False, help_text="Checksum of the law data last loaded"
     )
 
-    history = HistoricalRecords()
+    history = RegistryHistory()
 
     class Meta:
         ordering = ["code"]
@@ -109,7 +109,7 @@ class Article(models.Model):
     )
     note = models.TextField(blank=True)
 
-    history = HistoricalRecords()
+    history = RegistryHistory()
 
     class Meta:
         ordering = ["jurisdiction__code", "number", "part"]
@@ -155,7 +155,7 @@ class WatchListEntry(models.Model):
     effective_from = models.DateField(null=True, blank=True)
     effective_to = models.DateField(null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = RegistryHistory()
 
     class Meta:
         verbose_name_plural = "watch list entries"

@@ -9,8 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey
-from simple_history.models import HistoricalRecords
 
+from cases.models.history import RegistryHistory
 from cases.models.people import Person
 from cases.models.risk import RiskAlert
 from cases.protection.fields import EncryptedJSONField
@@ -46,7 +46,7 @@ class WebhookSubscription(models.Model):
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords(excluded_fields=["secret"])
+    history = RegistryHistory(excluded_fields=["secret"])
 
     class Meta:
         ordering = ["organisation"]
@@ -107,7 +107,7 @@ class Organisation(models.Model):
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = RegistryHistory()
 
     class Meta:
         ordering = ["name"]

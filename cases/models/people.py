@@ -7,10 +7,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
-from simple_history.models import HistoricalRecords
 
 from cases import choices
 from cases.identity.names import name_key
+from cases.models.history import RegistryHistory
 from cases.models.law import Region
 from cases.models.public_time import PublicUpdateTime
 from cases.protection.fields import EncryptedTextField
@@ -92,7 +92,7 @@ class Person(PublicUpdateTime, models.Model):
     )
 
     objects = PersonQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = RegistryHistory(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name_plural = "people"
@@ -197,7 +197,7 @@ class PersonName(models.Model):
         help_text="The name folded to one skeleton for every script and spelling (cases.identity.names)",
     )
 
-    history = HistoricalRecords(excluded_fields=["search_key"])
+    history = RegistryHistory(excluded_fields=["search_key"])
 
     class Meta:
         ordering = ["-is_primary", "kind", "id"]

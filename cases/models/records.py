@@ -6,10 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from cases import choices
 from cases.models.cases import Case
+from cases.models.history import RegistryHistory
 from cases.models.people import Person
 
 
@@ -188,7 +188,7 @@ class ChargeToReview(models.Model):
     )
     resolution_note = models.TextField(blank=True)
 
-    history = HistoricalRecords()
+    history = RegistryHistory()
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -236,7 +236,7 @@ class Contradiction(models.Model):
     )
     resolution_note = models.TextField(blank=True)
 
-    history = HistoricalRecords()
+    history = RegistryHistory()
 
     class Meta:
         ordering = ["-created_at", "id"]

@@ -6,10 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from cases import choices
 from cases.models.cases import Case
+from cases.models.history import RegistryHistory
 
 
 class RiskAssessment(models.Model):
@@ -71,7 +71,7 @@ class RiskAlert(models.Model):
     resolution_note = models.TextField(blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["emailed_at"])
+    history = RegistryHistory(excluded_fields=["emailed_at"])
 
     class Meta:
         ordering = ["-created_at", "-id"]

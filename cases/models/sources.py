@@ -4,9 +4,9 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
-from simple_history.models import HistoricalRecords
 
 from cases import choices
+from cases.models.history import RegistryHistory
 from cases.protection.fields import EncryptedTextField
 
 
@@ -41,7 +41,7 @@ class Source(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = RegistryHistory()
 
     class Meta:
         ordering = ["-published_on", "title"]
