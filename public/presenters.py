@@ -243,6 +243,16 @@ def fact_sources(
 
 
 @dataclass(frozen=True)
+class ChargeDate:
+    """A date of a charge as the page tells it ("offence: May 2021"), with its claims' footnotes."""
+
+    label: str
+    date: datetime.date
+    precision: str
+    sources: FactSources | None = None
+
+
+@dataclass(frozen=True)
 class ChargeRow:
     notation: str
     title: str
@@ -252,6 +262,7 @@ class ChargeRow:
     # The footnotes of the line: the charge's own source and the sources of its stage (the
     # notation says it), with what other public sources say of the stage.
     sources: FactSources | None = None
+    dates: tuple[ChargeDate, ...] = ()
 
 
 def charge_sources(charge, by_fact: dict, numbers: dict[int, int], confidential_number) -> FactSources | None:
@@ -268,8 +279,25 @@ def charge_sources(charge, by_fact: dict, numbers: dict[int, int], confidential_
     return FactSources(refs=tuple(sorted(refs)), others=stage.others)
 
 
+def charge_dates(charge, by_fact: dict) -> tuple[ChargeDate, ...]:
+    """The offence date and the day the charge was brought, where known, each with the footnotes
+    of its claims (`fact_sources`): the risk rules read both, so a reader sees which source says
+    them and where public sources disagree."""
+    labels = (("offence_date", _("offence")), ("charged_on", _("charged")))
+    return tuple(
+        ChargeDate(
+            label=label,
+            date=getattr(charge, name),
+            precision=getattr(charge, f"{name}_precision"),
+            sources=by_fact.get((("charge", charge.pk), name)),
+        )
+        for name, label in labels
+        if getattr(charge, name) is not None
+    )
+
+
 def current_charges(
-    charges, jurisdiction_code: str, language: str, sources=lambda charge: None
+    charges, jurisdiction_code: str, language: str, sources=lambda charge: None, dates=lambda charge: ()
 ) -> list[ChargeRow]:
     return [
         ChargeRow(
@@ -279,6 +307,7 @@ def current_charges(
             state=charge.get_state_display(),
             ref=article_ref(charge.article, jurisdiction_code),
             sources=sources(charge),
+            dates=dates(charge),
         )
         for charge in charges
         if charge.state in CURRENT_CHARGE_STATES

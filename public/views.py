@@ -306,6 +306,7 @@ def person_detail(request, slug):
             view["case"].jurisdiction.code,
             language,
             sources=lambda charge: presenters.charge_sources(charge, by_fact, numbers, confidential_number),
+            dates=lambda charge: presenters.charge_dates(charge, by_fact),
         )
     name = presenters.display_name(person, language)
     return render(

@@ -56,9 +56,26 @@ def contested_case(law):
     )
     secret = SourceFactory(title="Synthetic informant", confidential=True, url="")
     person = case.person
-    charge = services.add_charge(case=case, article=article("289.3"), charged_on=D(2022, 6, 1), source=court)
+    charge = services.add_charge(
+        case=case,
+        article=article("289.3"),
+        offence_date=D(2022, 5, 10),
+        charged_on=D(2022, 6, 1),
+        source=court,
+    )
     claims.record_claim(
         fact="charge.stage", person=person, case=case, charge=charge, value="attempt", source=weekly
+    )
+    claims.record_claim(
+        fact="charge.offence_date", person=person, case=case, charge=charge, value="2022-05-10", source=court
+    )
+    claims.record_claim(
+        fact="charge.offence_date",
+        person=person,
+        case=case,
+        charge=charge,
+        value={"date": "2022-04-01", "precision": "month"},
+        source=weekly,
     )
     claims.record_claim(
         fact="case.detention_date", person=person, case=case, value="2022-03-10", source=daily
@@ -91,6 +108,11 @@ def test_the_person_page_gives_each_fact_its_sources_and_says_where_they_disagre
     problems = []
     if "[" not in charge_line or "sources disagree: attempt according to" not in charge_line:
         problems.append(f"the charge line names no source or hides the disagreement: {charge_line!r}")
+    if (
+        "offence May 10, 2022" not in charge_line
+        or "sources disagree: April 2022 according to" not in charge_line
+    ):
+        problems.append(f"the charge line does not tell its offence date and its sources: {charge_line!r}")
     if "sources disagree" not in detained or "March 12, 2022" not in detained:
         problems.append(f"the disagreement is not told beside the date: {detained!r}")
     if "a confidential source" not in sources or any("informant" in s for s in sources):
@@ -116,7 +138,7 @@ def test_a_publisher_decides_a_conflict_from_the_queue(live_server, contested_ca
     assert response.ok, response.status
     page.screenshot(path=shots / "claims-queue-1366.png", full_page=True)
     rows = page.locator("#result_list tbody tr")
-    assert rows.count() == 2  # the detention date's conflict and the charge's stage
+    assert rows.count() == 3  # the detention date's conflict, the charge's stage and its offence date
     assert all("can change a risk level" in row.inner_text() for row in rows.all())
     detention = rows.filter(has_text="detention date")
     detention.locator("th a, td a").first.click()

@@ -230,3 +230,49 @@ def test_a_charge_from_a_confidential_source_is_footnoted_only_as_a_confidential
     assert "CANARYcharge" not in html
     number = re.search(r'<li id="source-(\d+)">a confidential source</li>', html).group(1)
     assert f'href="#source-{number}"' in charges_block(html)
+
+
+def test_a_charge_tells_its_offence_date_and_day_charged_with_their_sources_and_their_disagreement(
+    client, law
+):
+    import datetime
+
+    from cases import services
+    from tests.factories import article
+
+    case = make_person(names=ALIAKSANDR)
+    indictment, rumour = public_source("Synthetic indictment"), public_source("Synthetic news channel")
+    charge = services.add_charge(
+        case=case,
+        article=article("289.3"),
+        source=indictment,
+        offence_date=datetime.date(2022, 5, 10),
+        charged_on=datetime.date(2022, 6, 1),
+    )
+    offence = {"date": "2022-05-10", "precision": "day"}
+    claims.record_claim(
+        fact="charge.offence_date",
+        person=case.person,
+        case=case,
+        charge=charge,
+        value=offence,
+        source=indictment,
+    )
+    claims.record_claim(
+        fact="charge.offence_date",
+        person=case.person,
+        case=case,
+        charge=charge,
+        value={"date": "2022-04-01", "precision": "month"},
+        source=rumour,
+    )
+
+    html = page(client, case)
+    line = charges_block(html)
+
+    offence_part = line[line.index("offence") : line.index("charged")]
+    assert 'datetime="2022-05-10"' in offence_part
+    assert f'href="#source-{number_of(html, indictment.title)}"' in offence_part
+    assert "sources disagree: April 2022 according to" in offence_part
+    assert f'href="#source-{number_of(html, rumour.title)}"' in offence_part
+    assert 'datetime="2022-06-01"' in line[line.index("charged") :]
