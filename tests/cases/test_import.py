@@ -423,14 +423,17 @@ def test_unreadable_file_raises_a_clear_error(law, data):
         do_import(data)
 
 
-def test_an_import_leaves_no_object_frozen_out_of_garbage_collection_even_when_it_fails(law):
+def test_an_import_gives_the_garbage_collector_back_as_it_found_it_even_when_it_fails(law):
     import gc
 
+    thresholds = gc.get_threshold()
     run_import(csv_bytes([row()]), file_name="list.csv", mapping=PRISONERS)
     assert gc.get_freeze_count() == 0
+    assert gc.get_threshold() == thresholds
     with pytest.raises(TooManyRows):  # found while the rows are read, inside the run
         run_import(csv_bytes([row(), row(id="102")]), file_name="list.csv", mapping=PRISONERS, max_rows=1)
     assert gc.get_freeze_count() == 0
+    assert gc.get_threshold() == thresholds
 
 
 # The management command -----------------------------------------------------------------------
