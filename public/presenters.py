@@ -4,6 +4,7 @@ Nothing here queries the database: the views load the rows (with the prefetching
 query count flat) and hand them over. Every string a reader sees goes through gettext.
 """
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 
@@ -188,7 +189,10 @@ def shown_values(person, cases, claims) -> dict:
     values = {}
     for claim in claims:
         key = (record_key(claim), claim.fact)
-        if key not in values and key[0] in records:
+        spec = claim_facts.FACTS[claim.fact]
+        if key not in values and key[0] in records and spec.event_kind:
+            values[key] = _public_event_value(spec, records[key[0]])
+        elif key not in values and key[0] in records:
             values[key] = claim_facts.value_on(
                 claim_facts.FACTS[claim.fact],
                 records[key[0]],
@@ -196,6 +200,14 @@ def shown_values(person, cases, claims) -> dict:
                 facility_code=_facility_code,
             )
     return values
+
+
+def _public_event_value(spec, case):
+    """The day of an event's fact (the release) as the page shows it: the case's latest public
+    event of its kind, from the events the page loaded."""
+    events = [event for event in case.public_events if event.kind == spec.event_kind]
+    latest = max(events, key=lambda event: (event.date, event.pk), default=None)
+    return None if latest is None else claim_facts.canonical(spec, (latest.date, latest.date_precision))
 
 
 def _facility_code(case) -> str | None:
@@ -342,6 +354,7 @@ class TimelineEntry:
     text: str
     anchor: str = ""
     precision: str = choices.DatePrecision.DAY
+    sources: FactSources | None = None  # the release's: the footnotes of its claimed day
 
 
 def reclassification_text(reclassification) -> str:
@@ -392,6 +405,18 @@ def timeline(events, reclassifications) -> list[TimelineEntry]:
             )
         )
     entries.sort(key=lambda e: e.date)
+    return entries
+
+
+def with_release_sources(entries: list[TimelineEntry], case_facts: dict) -> list[TimelineEntry]:
+    """The timeline with the footnotes of the release date (`fact_sources` of "released_on") on
+    the case's release: its latest 'released' entry."""
+    sources = case_facts.get("released_on")
+    releases = [i for i, entry in enumerate(entries) if entry.kind == choices.EventKind.RELEASED]
+    if sources is None or not releases:
+        return entries
+    entries = list(entries)
+    entries[releases[-1]] = dataclasses.replace(entries[releases[-1]], sources=sources)
     return entries
 
 

@@ -41,6 +41,11 @@ class Fact:
     # assessment weighs every claimed value of it (a contested fact never lowers a level).
     risk_relevant: bool = False
     choices: tuple[str, ...] = ()
+    # A date held by one of the case's events rather than a field (the release: the case's latest
+    # event of this kind, read through the case's properties named in `fields`). Accepting a claim
+    # records that event, or moves it to the claimed day: a case is never released twice by a
+    # disagreement on the day.
+    event_kind: str = ""
 
 
 FACTS: dict[str, Fact] = {
@@ -80,6 +85,14 @@ FACTS: dict[str, Fact] = {
             SENTENCE,
             ("sentence_kind", "sentence_years", "sentence_months", "sentence_regime"),
             True,
+        ),
+        Fact(
+            "case.released_on",
+            "release date",
+            CASE,
+            DATE,
+            ("released_on", "released_on_precision"),
+            event_kind=choices.EventKind.RELEASED,
         ),
         Fact(
             "charge.offence_date",

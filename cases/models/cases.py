@@ -267,6 +267,26 @@ class Case(PublicUpdateTime, models.Model):
             return None
         return self.expected_release_date, self.expected_release_latest or self.expected_release_date
 
+    @property
+    def release_event(self):
+        """The case's release: its latest 'released' event (None before the case is saved). The
+        claims on the release date read it and write it (cases.claims.facts, "case.released_on");
+        events the caller prefetched are used as they are."""
+        if self.pk is None:
+            return None
+        releases = [event for event in self.events.all() if event.kind == choices.EventKind.RELEASED]
+        return max(releases, key=lambda event: (event.date, event.pk), default=None)
+
+    @property
+    def released_on(self):
+        event = self.release_event
+        return event.date if event is not None else None
+
+    @property
+    def released_on_precision(self) -> str:
+        event = self.release_event
+        return event.date_precision if event is not None else partial_dates.UNKNOWN
+
     def charge_history(self):
         """Every charge of the case, oldest first, each reclassification after what it replaced."""
         return self.charges.select_related("article", "reclassified_into__article").order_by(

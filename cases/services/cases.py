@@ -171,6 +171,25 @@ def record_event(
 
 
 @transaction.atomic
+def redate_event(
+    *, event: CaseEvent, date: datetime.date, date_precision: str = choices.DatePrecision.DAY, by=None
+) -> CaseEvent:
+    """Move an event to another day: the day a decided claim gives its fact (the release date).
+    The event stays the one event it was, with its sources: a disagreement on the day never
+    makes a second release.
+
+    Side effects: a history row; a change-feed entry, as public as the event; a release, death or
+    detention has the case's contradictions checked.
+    """
+    event.date, event.date_precision = date, date_precision
+    validated_save(event, by)
+    note_change(event.case.person, "event", event.public_id, Action.UPDATED, is_public=event.is_public)
+    if event.kind in FACT_EVENT_KINDS:
+        check_case_contradictions(case=event.case, by=by)
+    return event
+
+
+@transaction.atomic
 def transfer_person(*, case: Case, facility: Facility, on: datetime.date, by=None) -> FacilityStay:
     """Record that the person is now held in `facility` from `on`.
 

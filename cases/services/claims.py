@@ -20,7 +20,14 @@ from cases.claims.facts import CASE, CHARGE, ClaimValueError, Fact
 from cases.exceptions import RefusedChange
 from cases.models import Article, Case, ChangeRecord, Charge, Claim, Facility, Person, Region, Source
 from cases.services.base import assess_after_commit, note_change, validated_save
-from cases.services.cases import _lock_case, transfer_person, update_case, update_charge_facts
+from cases.services.cases import (
+    _lock_case,
+    record_event,
+    redate_event,
+    transfer_person,
+    update_case,
+    update_charge_facts,
+)
 from cases.services.people import update_person
 
 State = choices.ClaimState
@@ -67,6 +74,8 @@ def record_claim(
         raise RefusedChange({"value": [str(error)]}) from None
     if spec.kind == facts.FACILITY and not Facility.objects.filter(slug=value).exists():
         raise RefusedChange({"value": [f"No facility '{value}' (a facility's slug)."]})
+    if spec.event_kind and value["date"] is None:
+        raise RefusedChange({"value": [f"The {spec.label} needs at least its year."]})
     person, case, charge = _lock(person, case, charge)
     own = _own_claims(spec, person, case, charge, source)
     if own and own[0].value == value:
@@ -307,6 +316,9 @@ def _write(
     if spec.kind == facts.FACILITY:
         _transfer(case, value, as_of, by)
         return
+    if spec.event_kind:
+        _date_the_event(case, spec, value, by)
+        return
     changes = facts.field_changes(spec, value, region=_region)
     if charge is not None:
         update_charge_facts(charge=charge, by=by, **changes)
@@ -323,6 +335,19 @@ def _transfer(case: Case, slug: str, as_of, by) -> None:
     said_on = as_of or timezone.localdate()
     on = (case.detention_date or said_on) if open_stay is None else max(said_on, open_stay.start_date)
     transfer_person(case=case, facility=Facility.objects.get(slug=slug), on=on, by=by)
+
+
+def _date_the_event(case: Case, spec: Fact, value, by) -> None:
+    """The accepted day of an event's fact (the release): the case's event is recorded when it
+    has none (public, as the import records it), moved to that day otherwise."""
+    day, precision = (facts.field_changes(spec, value)[field] for field in spec.fields)
+    event = case.events.filter(kind=spec.event_kind).order_by("-date", "-pk").first()  # as Case.release_event
+    if event is None:
+        record_event(
+            case=case, kind=spec.event_kind, date=day, date_precision=precision, is_public=True, by=by
+        )
+    else:
+        redate_event(event=event, date=day, date_precision=precision, by=by)
 
 
 def facility_code(case: Case) -> str | None:

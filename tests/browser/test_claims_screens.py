@@ -180,3 +180,36 @@ def test_the_import_page_asks_whose_word_the_file_is_and_masks_a_confidential_so
     if violations:
         problems.append("axe-core: " + json.dumps(violations, ensure_ascii=False, indent=2))
     assert not problems, "; ".join(problems)
+
+
+def test_a_released_persons_timeline_footnotes_the_release_and_tells_the_other_day(
+    live_server, new_page, shots, law
+):
+    case = CaseFactory(
+        person=PersonFactory(
+            names=[("Janka Vyzvaleny", choices.Script.LATIN, choices.NameKind.PASSPORT_LATIN, True)]
+        ),
+        detention_date=D(2021, 5, 3),
+        status=choices.CaseStatus.PARDONED,
+    )
+    statement = SourceFactory(title="Synthetic statement on the pardon", published_on=D(2025, 9, 11))
+    channel = SourceFactory(title="Synthetic channel post", published_on=D(2025, 9, 13))
+    claims.record_claim(
+        fact="case.released_on", person=case.person, case=case, value="2025-09-11", source=statement
+    )
+    claims.record_claim(
+        fact="case.released_on", person=case.person, case=case, value="2025-09-12", source=channel
+    )
+    services.publish_person(person=case.person)
+    page = new_page(viewport=LAPTOP)
+    csp = _csp_reports(page)
+
+    response = page.goto(live_server.url + reverse("public:person-detail", kwargs={"slug": case.person.slug}))
+    assert response.ok, response.status
+    page.screenshot(path=shots / "person-release-1366.png", full_page=True)
+
+    release = page.locator("ol.timeline li", has_text="released").inner_text()
+    assert "September 11, 2025" in release or "Sept. 11, 2025" in release, release
+    assert "[1]" in release and "sources disagree:" in release and "[2]" in release, release
+    assert not csp, csp
+    assert not blocking_violations(page)

@@ -235,3 +235,47 @@ def test_a_claim_on_another_facility_accepted_by_a_publisher_is_a_transfer(law):
 
     case = Case.objects.get()
     assert case.stays.get(end_date__isnull=True).facility == second
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["row by row", "in bulk"])
+def test_a_lists_release_date_is_its_claim_on_the_release(law, monkeypatch, bulk):
+    monkeypatch.setattr(importer, "BULK_MIN_ROWS", 1 if bulk else 10**9)
+
+    _import(csv_bytes([row(status="", release_date="01.2024")]))
+
+    case = Case.objects.get()
+    assert list(case.events.filter(kind="released").values_list("date", "date_precision")) == [
+        (datetime.date(2024, 1, 1), "month")
+    ]
+    [claim] = _case_claims("case.released_on")
+    assert (claim.source.import_list, claim.state) == (PRISONERS.code, "accepted")
+    assert claim.value == {"date": "2024-01-01", "precision": "month"}
+
+
+def test_a_second_list_giving_another_release_day_is_a_conflict_never_a_second_release(law):
+    _import(csv_bytes([row(status="", release_date="01.2024")]))
+
+    report = _import(csv_bytes([row(status="", release_date="15.02.2024")]), mapping=OTHER_LIST)
+
+    case = Case.objects.get()
+    assert list(case.events.filter(kind="released").values_list("date", flat=True)) == [
+        datetime.date(2024, 1, 1)
+    ]
+    first, second = _case_claims("case.released_on")
+    assert (first.source.import_list, first.state) == (PRISONERS.code, "accepted")
+    assert (second.source.import_list, second.state) == ("other-list", "conflicting")
+    assert "release date: conflicting claim" in report.outcomes[0].changes
+    [warning] = [w for w in report.warnings if "release date" in w.reason]
+    assert warning.column == "release_date"
+
+
+def test_a_list_giving_the_release_of_a_case_the_registry_holds_records_it_once(law):
+    _import(csv_bytes([row()]))
+
+    report = _import(csv_bytes([row(status="", release_date="2024")]))
+    again = _import(csv_bytes([row(status="", release_date="2024")]))
+
+    case = Case.objects.get()
+    assert case.events.filter(kind="released").count() == 1
+    assert "released event added" in report.outcomes[0].changes
+    assert again.updated == 0 and again.unchanged == 1

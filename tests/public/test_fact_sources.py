@@ -276,3 +276,26 @@ def test_a_charge_tells_its_offence_date_and_day_charged_with_their_sources_and_
     assert "sources disagree: April 2022 according to" in offence_part
     assert f'href="#source-{number_of(html, rumour.title)}"' in offence_part
     assert 'datetime="2022-06-01"' in line[line.index("charged") :]
+
+
+def test_the_release_in_the_timeline_names_its_sources_and_says_where_they_disagree(client, law):
+    case = make_person(names=ALIAKSANDR)
+    statement, rumour = (
+        public_source("Synthetic release statement"),
+        public_source("Synthetic rumour channel"),
+    )
+    claims.record_claim(
+        fact="case.released_on", person=case.person, case=case, value="2025-09-11", source=statement
+    )
+    claims.record_claim(
+        fact="case.released_on", person=case.person, case=case, value="2025-09-12", source=rumour
+    )
+
+    html = page(client, case)
+    timeline = re.search(r'<ol class="timeline">(.*?)</ol>', html, re.S).group(1)
+    [release] = [line for line in timeline.split("<li") if "released" in line]
+
+    assert 'datetime="2025-09-11"' in release
+    assert f'href="#source-{number_of(html, statement.title)}"' in release
+    assert "sources disagree:" in release
+    assert f'href="#source-{number_of(html, rumour.title)}"' in release

@@ -46,7 +46,7 @@ from cases.models import (
 from cases.risk import queue as assessment_queue
 from cases.services.review import uncertain_reason, unknown_article_reason
 from cases.transfer.importing.facilities import resolve_facility
-from cases.transfer.importing.mappings import CASE_FACTS, FACILITY_FACT, PERSON_FACTS
+from cases.transfer.importing.mappings import CASE_FACTS, FACILITY_FACT, PERSON_FACTS, RELEASE_FACT
 from cases.transfer.importing.outcomes import Issue, RowOutcome
 
 BATCH = 500
@@ -215,6 +215,11 @@ def _plan(importer, row, articles, facilities) -> _Plan:
             plan.events.append(
                 CaseEvent(kind=kind, date=date, date_precision=values[f"{target}_precision"], is_public=True)
             )
+    if values.get("release_date") is not None:  # the release's day is the list's claim too
+        spec = facts.FACTS[RELEASE_FACT]
+        plan.claims.append(
+            (spec.key, facts.canonical(spec, (values["release_date"], values["release_date_precision"])))
+        )
     return plan
 
 

@@ -79,6 +79,7 @@ from cases.transfer.importing.mappings import (
     HELD,
     IGNORED,
     PERSON_FACTS,
+    RELEASE_FACT,
     URL_SCHEME,
     YES,
     Mapping,
@@ -1034,25 +1035,48 @@ class Importer:
 
     def _apply_events(self, row: ParsedRow, case: Case) -> list[str]:
         changes = []
-        known = {(e.kind, e.date) for e in case.end_events}
-        for target, kind in (
-            ("release_date", choices.EventKind.RELEASED),
-            ("died_on", choices.EventKind.DIED),
-        ):
-            date = row.values.get(target)
-            if date is None or (kind, date) in known:
-                continue
+        if row.values.get("release_date") is not None:
+            changes += self._claim_release(row, case)
+        date, kind = row.values.get("died_on"), choices.EventKind.DIED
+        if date is not None and (kind, date) not in {(e.kind, e.date) for e in case.end_events}:
             services.record_event(
                 case=case,
                 kind=kind,
                 date=date,
-                date_precision=row.values[f"{target}_precision"],
+                date_precision=row.values["died_on_precision"],
                 is_public=True,
                 by=self.by,
             )
             if row.person is not None:
                 changes.append(f"{kind} event added")
         return changes
+
+    def _claim_release(self, row: ParsedRow, case: Case) -> list[str]:
+        """The list's release date is its claim on the case's release (RELEASE_FACT). A new case's
+        release is recorded and claimed with its other facts. On a case the registry has, a list
+        that gives the day first records the release; one that gives another day than the
+        registry's is a conflict for review (or moves the release, by the registry's rules):
+        never a second release."""
+        spec = facts.FACTS[RELEASE_FACT]
+        day, precision = row.values["release_date"], row.values["release_date_precision"]
+        if getattr(case, "created_in_row", False):
+            kind = choices.EventKind.RELEASED
+            services.record_event(
+                case=case, kind=kind, date=day, date_precision=precision, is_public=True, by=self.by
+            )
+            claim_services.claim_values_of_new_record(
+                person=case.person, case=case, fact_keys=[RELEASE_FACT], **self._claimed_by()
+            )
+            return []
+        value = facts.canonical(spec, (day, precision))
+        if self._said_before(case.person, case).get(RELEASE_FACT) == value:
+            return []
+        released_before = case.release_event is not None
+        claim = claim_services.record_claim(
+            fact=RELEASE_FACT, person=case.person, case=case, value=value, **self._claimed_by()
+        )
+        moved = "released event added" if not released_before else "release date moved"
+        return self._claim_outcome(row, spec, claim, case, value, "release_date", moved=moved)
 
 
 # The entry point ------------------------------------------------------------------------------

@@ -109,6 +109,7 @@ DATE_ORDERS = ("DMY", "MDY")
 PERSON_FACTS = ("person.sex", "person.birth_date")
 CASE_FACTS = ("case.status", "case.detention_date", "case.verdict_date", "case.sentence")
 FACILITY_FACT = "case.facility"  # from the `facility` column: where the person is held now
+RELEASE_FACT = "case.released_on"  # from the `release_date` column: the day of the case's release
 
 
 class ProfileError(ValueError):
