@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from cases import choices, partial_dates
 from cases.claims import facts as claim_facts
+from cases.models import latest_event
 
 CURRENT_CHARGE_STATES = (choices.ChargeState.ACTIVE, choices.ChargeState.CONVICTED)
 DEATH_RISK_LEVELS = (
@@ -194,7 +195,7 @@ def shown_values(person, cases, claims) -> dict:
             values[key] = _public_event_value(spec, records[key[0]])
         elif key not in values and key[0] in records:
             values[key] = claim_facts.value_on(
-                claim_facts.FACTS[claim.fact],
+                spec,
                 records[key[0]],
                 region_code=_region_code,
                 facility_code=_facility_code,
@@ -205,8 +206,7 @@ def shown_values(person, cases, claims) -> dict:
 def _public_event_value(spec, case):
     """The day of an event's fact (the release) as the page shows it: the case's latest public
     event of its kind, from the events the page loaded."""
-    events = [event for event in case.public_events if event.kind == spec.event_kind]
-    latest = max(events, key=lambda event: (event.date, event.pk), default=None)
+    latest = latest_event(case.public_events, spec.event_kind)
     return None if latest is None else claim_facts.canonical(spec, (latest.date, latest.date_precision))
 
 
@@ -408,16 +408,16 @@ def timeline(events, reclassifications) -> list[TimelineEntry]:
     return entries
 
 
-def with_release_sources(entries: list[TimelineEntry], case_facts: dict) -> list[TimelineEntry]:
+def with_release_sources(entries: list[TimelineEntry], case, case_facts: dict) -> list[TimelineEntry]:
     """The timeline with the footnotes of the release date (`fact_sources` of "released_on") on
-    the case's release: its latest 'released' entry."""
+    the entry of the case's release: its latest public 'released' event, the one whose day the
+    page's claims are weighed against (`shown_values`)."""
     sources = case_facts.get("released_on")
-    releases = [i for i, entry in enumerate(entries) if entry.kind == choices.EventKind.RELEASED]
-    if sources is None or not releases:
+    release = latest_event(case.public_events, choices.EventKind.RELEASED)
+    if sources is None or release is None:
         return entries
-    entries = list(entries)
-    entries[releases[-1]] = dataclasses.replace(entries[releases[-1]], sources=sources)
-    return entries
+    anchor = f"event-{release.public_id}"
+    return [dataclasses.replace(e, sources=sources) if e.anchor == anchor else e for e in entries]
 
 
 # Risk -----------------------------------------------------------------------------------------

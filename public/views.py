@@ -301,7 +301,7 @@ def person_detail(request, slug):
     by_fact = presenters.fact_sources(claims, shown, numbers, confidential_number, language)
     for view in case_views:
         view["facts"] = {name: refs for (key, name), refs in by_fact.items() if key == view["case"].pk}
-        view["timeline"] = presenters.with_release_sources(view["timeline"], view["facts"])
+        view["timeline"] = presenters.with_release_sources(view["timeline"], view["case"], view["facts"])
         view["charges"] = presenters.current_charges(
             view.pop("all_charges"),
             view["case"].jurisdiction.code,

@@ -5,7 +5,16 @@ May import: cases.choices, cases.sentences, cases.identity.names, cases.protecti
 services, the risk engine or anything that writes on the models' behalf.
 """
 
-from cases.models.cases import Case, CaseEvent, CaseQuerySet, Charge, Facility, FacilityStay, Reclassification
+from cases.models.cases import (
+    Case,
+    CaseEvent,
+    CaseQuerySet,
+    Charge,
+    Facility,
+    FacilityStay,
+    Reclassification,
+    latest_event,
+)
 from cases.models.claims import Claim, ClaimQuerySet
 from cases.models.identity import DuplicateCandidate, ExternalIdentifier, PersonMerge
 from cases.models.imports import ImportProfile, KeptCell
@@ -67,4 +76,5 @@ __all__ = [
     "WebhookDelivery",
     "WebhookSubscription",
     "record_change",
+    "latest_event",
 ]

@@ -84,6 +84,12 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(person__publication_state=choices.PublicationState.PUBLISHED)
 
 
+def latest_event(events, kind: str):
+    """The latest of `events` of `kind` (by date, then by id), or None: a case's release is its
+    latest 'released' event, whichever events a caller has (all of them, or the public ones)."""
+    return max((event for event in events if event.kind == kind), key=lambda e: (e.date, e.pk), default=None)
+
+
 class Case(PublicUpdateTime, models.Model):
     """One criminal case against one person, in one jurisdiction."""
 
@@ -272,10 +278,7 @@ class Case(PublicUpdateTime, models.Model):
         """The case's release: its latest 'released' event (None before the case is saved). The
         claims on the release date read it and write it (cases.claims.facts, "case.released_on");
         events the caller prefetched are used as they are."""
-        if self.pk is None:
-            return None
-        releases = [event for event in self.events.all() if event.kind == choices.EventKind.RELEASED]
-        return max(releases, key=lambda event: (event.date, event.pk), default=None)
+        return latest_event(self.events.all(), choices.EventKind.RELEASED) if self.pk is not None else None
 
     @property
     def released_on(self):

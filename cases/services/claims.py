@@ -18,7 +18,18 @@ from cases import choices, partial_dates
 from cases.claims import facts
 from cases.claims.facts import CASE, CHARGE, ClaimValueError, Fact
 from cases.exceptions import RefusedChange
-from cases.models import Article, Case, ChangeRecord, Charge, Claim, Facility, Person, Region, Source
+from cases.models import (
+    Article,
+    Case,
+    ChangeRecord,
+    Charge,
+    Claim,
+    Facility,
+    Person,
+    Region,
+    Source,
+    latest_event,
+)
 from cases.services.base import assess_after_commit, note_change, validated_save
 from cases.services.cases import (
     _lock_case,
@@ -341,7 +352,7 @@ def _date_the_event(case: Case, spec: Fact, value, by) -> None:
     """The accepted day of an event's fact (the release): the case's event is recorded when it
     has none (public, as the import records it), moved to that day otherwise."""
     day, precision = (facts.field_changes(spec, value)[field] for field in spec.fields)
-    event = case.events.filter(kind=spec.event_kind).order_by("-date", "-pk").first()  # as Case.release_event
+    event = latest_event(case.events.all(), spec.event_kind)
     if event is None:
         record_event(
             case=case, kind=spec.event_kind, date=day, date_precision=precision, is_public=True, by=by

@@ -1060,9 +1060,13 @@ class Importer:
         spec = facts.FACTS[RELEASE_FACT]
         day, precision = row.values["release_date"], row.values["release_date_precision"]
         if getattr(case, "created_in_row", False):
-            kind = choices.EventKind.RELEASED
             services.record_event(
-                case=case, kind=kind, date=day, date_precision=precision, is_public=True, by=self.by
+                case=case,
+                kind=spec.event_kind,
+                date=day,
+                date_precision=precision,
+                is_public=True,
+                by=self.by,
             )
             claim_services.claim_values_of_new_record(
                 person=case.person, case=case, fact_keys=[RELEASE_FACT], **self._claimed_by()
