@@ -11,7 +11,8 @@ the same thing in different words hold equal values:
 - text:     "ИВС Октябрьского РУВД" (spaces folded)
 - sentence: {"kind": "deprivation_of_liberty", "years": 3, "months": 0, "regime": "general"}
 - region:   "BY:minsk" (the jurisdiction's code and the region's)
-- facility: "ik-15-mogilev" (the facility's slug: where the person is held now)
+- facility: "ik-15-mogilev" (the facility's slug: where the person is held now, or where a
+            facility stay was spent)
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from cases import choices, partial_dates
 
 DATE, CHOICE, BOOL, TEXT, SENTENCE, REGION = "date", "choice", "bool", "text", "sentence", "region"
 FACILITY = "facility"
-PERSON, CASE, CHARGE = "person", "case", "charge"
+PERSON, CASE, CHARGE, STAY = "person", "case", "charge", "stay"
 
 
 class ClaimValueError(ValueError):
@@ -34,7 +35,7 @@ class ClaimValueError(ValueError):
 class Fact:
     key: str  # "<target>.<name>": what Claim.fact stores
     label: str
-    target: str  # PERSON, CASE or CHARGE: the record the fact is written on
+    target: str  # PERSON, CASE, CHARGE or STAY: the record the fact is written on
     kind: str
     fields: tuple[str, ...]  # the record's fields the fact writes
     # A conflict on it can change a risk level: it comes first in the conflicts queue, and the risk
@@ -111,6 +112,13 @@ FACTS: dict[str, Fact] = {
             ("charged_on", "charged_on_precision"),
             True,
         ),
+        # A facility stay's facts: where a period of detention was spent, from when to when. The
+        # open stay's facility is `case.facility` (a source saying the person is held elsewhere
+        # now is a transfer); a stay's `facility` corrects where an ended stay was spent, and its
+        # end is claimed on an ended stay only (the open stay ends by a transfer or a release).
+        Fact("stay.facility", "facility of the stay", STAY, FACILITY, ("facility",)),
+        Fact("stay.start_date", "first day of the stay", STAY, DATE, ("start_date", "start_date_precision")),
+        Fact("stay.end_date", "last day of the stay", STAY, DATE, ("end_date", "end_date_precision")),
     )
 }
 
@@ -187,7 +195,7 @@ NOT_KNOWN = {"person.sex": (choices.Sex.UNKNOWN,), "charge.stage": (choices.Char
 def value_on(spec: Fact, record, *, region_code=None, facility_code=None) -> object:
     """The fact's value as the record holds it now, in canonical form (None: nothing recorded).
     `region_code` reads the region's code (the record holds a foreign key), `facility_code` the
-    slug of the facility of the case's open stay."""
+    slug of the facility of the case's open stay, or of the stay itself."""
     if spec.kind == DATE:
         day, precision = (getattr(record, f) for f in spec.fields)
         return None if day is None else canonical(spec, (day, precision))

@@ -311,12 +311,19 @@ class Case(PublicUpdateTime, models.Model):
 
 
 class FacilityStay(models.Model):
-    """A period a person spent in one facility; a transfer closes one stay and opens the next."""
+    """A period a person spent in one facility; a transfer closes one stay and opens the next.
 
+    Its facility and dates carry claims (issue 17: `stay.*` in cases.claims.facts), so a source
+    that places the person elsewhere, or moves a stay's first or last day, is kept beside the
+    accepted value; the open stay's facility is the case's `case.facility` fact (a transfer)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="stays")
     facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="stays")
     start_date = models.DateField()
+    start_date_precision = precision_field("first day of the stay")
     end_date = models.DateField(null=True, blank=True)
+    end_date_precision = precision_field("last day of the stay")
 
     history = RegistryHistory()
 

@@ -8,25 +8,33 @@ from django.db import models
 from django.db.models import Q
 
 from cases import choices
-from cases.claims.facts import CASE, CHARGE, FACTS, describe
-from cases.models.cases import Case, Charge, precision_field
+from cases.claims.facts import CASE, CHARGE, FACTS, STAY, describe
+from cases.models.cases import Case, Charge, FacilityStay, precision_field
 from cases.models.history import RegistryHistory
 from cases.models.people import Person
 from cases.models.sources import Source
 
 
 class ClaimQuerySet(models.QuerySet):
-    def on(self, fact: str, *, person: Person, case: Case | None = None, charge: Charge | None = None):
+    def on(
+        self,
+        fact: str,
+        *,
+        person: Person,
+        case: Case | None = None,
+        charge: Charge | None = None,
+        stay: FacilityStay | None = None,
+    ):
         """The claims on one fact of one record (a person's fact: `case` None; a charge's: its case
-        and the charge)."""
-        return self.filter(fact=fact, person=person, case=case, charge=charge)
+        and the charge; a facility stay's: its case and the stay)."""
+        return self.filter(fact=fact, person=person, case=case, charge=charge, stay=stay)
 
     def shown(self):
         """The claims a record shows outside the staff area (public pages, the API, the public
         export): none superseded, with their sources, in a stable order."""
         return (
             self.exclude(state=choices.ClaimState.SUPERSEDED)
-            .select_related("source", "charge")
+            .select_related("source", "charge", "stay")
             .order_by("fact", "created_at", "pk")
         )
 
@@ -59,6 +67,15 @@ class Claim(models.Model):
         db_index=False,  # claim_charge: only the claims on a charge
         related_name="claims",
         help_text="For a fact of a charge (its offence date, stage, the day it was brought)",
+    )
+    stay = models.ForeignKey(
+        FacilityStay,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        db_index=False,  # claim_stay: only the claims on a stay
+        related_name="claims",
+        help_text="For a fact of a facility stay (its facility, its first and last day)",
     )
     fact = models.CharField(max_length=60, choices=[(f.key, f.label) for f in FACTS.values()])
     value = models.JSONField(help_text="The claimed value, in the fact's canonical form")
@@ -110,6 +127,7 @@ class Claim(models.Model):
             models.Index(fields=["person", "case", "fact"], name="claim_fact"),
             models.Index(fields=["source", "person"], name="claim_source"),
             models.Index(fields=["charge"], condition=Q(charge__isnull=False), name="claim_charge"),
+            models.Index(fields=["stay"], condition=Q(stay__isnull=False), name="claim_stay"),
             models.Index(
                 fields=["-priority", "-created_at"],
                 condition=Q(state=choices.ClaimState.CONFLICTING),
@@ -124,7 +142,12 @@ class Claim(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["case", "fact"],
-                condition=Q(state=choices.ClaimState.ACCEPTED, case__isnull=False, charge__isnull=True),
+                condition=Q(
+                    state=choices.ClaimState.ACCEPTED,
+                    case__isnull=False,
+                    charge__isnull=True,
+                    stay__isnull=True,
+                ),
                 name="claim_one_accepted_case_fact",
             ),
             models.UniqueConstraint(
@@ -132,15 +155,33 @@ class Claim(models.Model):
                 condition=Q(state=choices.ClaimState.ACCEPTED, charge__isnull=False),
                 name="claim_one_accepted_charge_fact",
             ),
+            models.UniqueConstraint(
+                fields=["stay", "fact"],
+                condition=Q(state=choices.ClaimState.ACCEPTED, stay__isnull=False),
+                name="claim_one_accepted_stay_fact",
+            ),
             models.CheckConstraint(
-                condition=(Q(fact__startswith=f"{CASE}.") & Q(case__isnull=False, charge__isnull=True))
-                | (Q(fact__startswith=f"{CHARGE}.") & Q(case__isnull=False, charge__isnull=False))
+                condition=(
+                    Q(fact__startswith=f"{CASE}.")
+                    & Q(case__isnull=False, charge__isnull=True, stay__isnull=True)
+                )
                 | (
-                    ~Q(fact__startswith=f"{CASE}.") & ~Q(fact__startswith=f"{CHARGE}.") & Q(case__isnull=True)
+                    Q(fact__startswith=f"{CHARGE}.")
+                    & Q(case__isnull=False, charge__isnull=False, stay__isnull=True)
+                )
+                | (
+                    Q(fact__startswith=f"{STAY}.")
+                    & Q(case__isnull=False, charge__isnull=True, stay__isnull=False)
+                )
+                | (
+                    ~Q(fact__startswith=f"{CASE}.")
+                    & ~Q(fact__startswith=f"{CHARGE}.")
+                    & ~Q(fact__startswith=f"{STAY}.")
+                    & Q(case__isnull=True, charge__isnull=True, stay__isnull=True)
                 ),
                 name="claim_case_fact_on_a_case",
                 violation_error_message="A fact of a case is claimed on a case, a charge's on its case and "
-                "the charge, a person's fact on no case.",
+                "the charge, a stay's on its case and the stay, a person's fact on no case.",
             ),
         ]
 

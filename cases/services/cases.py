@@ -216,6 +216,72 @@ def transfer_person(*, case: Case, facility: Facility, on: datetime.date, by=Non
     return stay
 
 
+STAY_FIELDS = ("facility", "start_date", "start_date_precision", "end_date", "end_date_precision")
+
+
+@transaction.atomic
+def correct_stay(*, stay: FacilityStay, by=None, **changes) -> FacilityStay:
+    """Correct where a stay was spent or its first or last day (a claim accepted on the stay, or
+    staff fixing a mistake): not a transfer, the person's path stays as it was.
+
+    The stay may not overlap another of the case's stays (a gap, where nobody knows where the
+    person was, is allowed); the open stay is not ended here (a transfer or a release ends it),
+    and an ended stay is not reopened. The public 'transferred' entry that began the stay moves
+    with it (day and facility).
+
+    Side effects: history row; the timeline entry corrected; a fact that carries claims, edited
+    without one, becomes the staff's unsourced accepted claim; a change-feed entry for the case.
+    """
+    unknown = set(changes) - set(STAY_FIELDS)
+    if unknown:
+        raise RefusedChange(f"These stay fields cannot be corrected: {', '.join(sorted(unknown))}.")
+    case = _lock_case(stay.case_id)
+    stay = FacilityStay.objects.select_related("facility").get(pk=stay.pk)
+    if stay.end_date is None and changes.get("end_date"):
+        raise RefusedChange(
+            {"end_date": ["The person is held here now: this stay ends by a transfer or a release."]}
+        )
+    if stay.end_date is not None and "end_date" in changes and changes["end_date"] is None:
+        raise RefusedChange({"end_date": ["An ended stay keeps an end: the person is held elsewhere now."]})
+    before = (stay.start_date, stay.start_date_precision, stay.facility)
+    changed = {f for f, v in changes.items() if getattr(stay, f) != v}
+    for field, value in changes.items():
+        setattr(stay, field, value)
+    _check_no_overlap(stay)
+    validated_save(stay, by)
+    _move_transfer_entry(case, before, stay, by)
+    keep_claims_in_step(person=case.person, case=case, stay=stay, changed=changed, by=by)
+    note_change(case.person, "case", case.public_id, Action.UPDATED)
+    return stay
+
+
+def _check_no_overlap(stay: FacilityStay) -> None:
+    """A person is in one place at a time: the stay's days may touch another stay's (the day of a
+    transfer ends one and begins the next) but not run into them."""
+    end = stay.end_date or datetime.date.max
+    for other in stay.case.stays.exclude(pk=stay.pk).select_related("facility"):
+        other_end = other.end_date or datetime.date.max
+        if stay.start_date < other_end and other.start_date < end:
+            until = other.end_date.isoformat() if other.end_date else "now"
+            raise RefusedChange(
+                f"The stay would overlap the stay in {other.facility} ({other.start_date.isoformat()} "
+                f"to {until}): correct that one first."
+            )
+
+
+def _move_transfer_entry(case: Case, before, stay: FacilityStay, by) -> None:
+    """The 'transferred' timeline entry that began the stay (its day and the facility's name, as
+    transfer_person wrote it) follows the corrected stay."""
+    start, precision, facility = before
+    if (start, precision, facility.pk) == (stay.start_date, stay.start_date_precision, stay.facility_id):
+        return
+    event = case.events.filter(kind=choices.EventKind.TRANSFERRED, date=start, text=facility.name_en).first()
+    if event is None:
+        return
+    event.text = stay.facility.name_en
+    redate_event(event=event, date=stay.start_date, date_precision=stay.start_date_precision, by=by)
+
+
 # Charges --------------------------------------------------------------------------------------
 
 

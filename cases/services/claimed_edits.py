@@ -6,16 +6,16 @@ the accepted claim (listed under "unsourced" for staff to source), and the claim
 superseded with the reason, never deleted. Without this, the old accepted claim would go on
 crediting its source with a value it never gave.
 
-Called by `update_person`, `update_case` and `update_charge_facts` after they save; a write that
-comes from a claim (cases.services.claims) finds its claim already accepted with the new value
-and changes nothing.
+Called by `update_person`, `update_case`, `update_charge_facts` and `correct_stay` after they
+save; a write that comes from a claim (cases.services.claims) finds its claim already accepted
+with the new value and changes nothing.
 """
 
 from django.utils import timezone
 
 from cases import choices
 from cases.claims import facts
-from cases.models import Case, Charge, Claim, Person
+from cases.models import Case, Charge, Claim, FacilityStay, Person
 from cases.services.base import validated_save
 
 State = choices.ClaimState
@@ -23,7 +23,13 @@ EDITED_DIRECTLY = "the record was edited directly, without a claim: the staff's 
 
 
 def keep_claims_in_step(
-    *, person: Person, case: Case | None, charge: Charge | None = None, changed: set[str], by=None
+    *,
+    person: Person,
+    case: Case | None,
+    charge: Charge | None = None,
+    stay: FacilityStay | None = None,
+    changed: set[str],
+    by=None,
 ) -> None:
     """For each fact of the record whose fields `changed`, where the accepted claim no longer
     holds the record's value: accept the record's value as an unsourced claim; the claims of
@@ -32,13 +38,21 @@ def keep_claims_in_step(
     A fact that has no claim yet is left alone (its value becomes a claim when the first claim on
     it is recorded). Side effects: the claims' rows and history rows.
     """
-    record = charge or case or person
-    target = facts.CHARGE if charge is not None else facts.CASE if case is not None else facts.PERSON
+    record = stay or charge or case or person
+    target = (
+        facts.STAY
+        if stay is not None
+        else facts.CHARGE
+        if charge is not None
+        else facts.CASE
+        if case is not None
+        else facts.PERSON
+    )
     for spec in facts.FACTS.values():
         if spec.target != target or not changed & set(spec.fields):
             continue
         claims = list(
-            Claim.objects.on(spec.key, person=person, case=case, charge=charge).exclude(
+            Claim.objects.on(spec.key, person=person, case=case, charge=charge, stay=stay).exclude(
                 state=State.SUPERSEDED
             )
         )
@@ -67,6 +81,7 @@ def keep_claims_in_step(
                 person=person,
                 case=case,
                 charge=charge,
+                stay=stay,
                 fact=spec.key,
                 value=value,
                 state=State.ACCEPTED,
@@ -79,8 +94,11 @@ def keep_claims_in_step(
         )
 
 
-def facility_code(case: Case) -> str | None:
-    stay = case.stays.filter(end_date__isnull=True).select_related("facility").first()
+def facility_code(record: Case | FacilityStay) -> str | None:
+    """The slug of the facility of a stay, or of a case's open stay (where the person is held now)."""
+    if isinstance(record, FacilityStay):
+        return record.facility.slug
+    stay = record.stays.filter(end_date__isnull=True).select_related("facility").first()
     return stay.facility.slug if stay is not None else None
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from cases import choices, partial_dates
 from cases.claims import facts
-from cases.claims.facts import CASE, CHARGE, ClaimValueError, Fact
+from cases.claims.facts import CASE, CHARGE, STAY, ClaimValueError, Fact
 from cases.exceptions import RefusedChange
 from cases.models import (
     Article,
@@ -25,6 +25,7 @@ from cases.models import (
     Charge,
     Claim,
     Facility,
+    FacilityStay,
     Person,
     Region,
     Source,
@@ -33,12 +34,14 @@ from cases.models import (
 from cases.services.base import assess_after_commit, note_change, validated_save
 from cases.services.cases import (
     _lock_case,
+    correct_stay,
     record_event,
     redate_event,
     transfer_person,
     update_case,
     update_charge_facts,
 )
+from cases.services.claimed_edits import facility_code, region_code
 from cases.services.people import update_person
 
 State = choices.ClaimState
@@ -53,6 +56,7 @@ def record_claim(
     person: Person,
     case: Case | None = None,
     charge: Charge | None = None,
+    stay: FacilityStay | None = None,
     value,
     source: Source | None = None,
     as_of=None,
@@ -78,7 +82,7 @@ def record_claim(
     the services (history, change feed, contradictions, risk reassessment) and the claim it
     replaces superseded. A value the fact cannot hold is refused (RefusedChange, on "value").
     """
-    spec = _spec(fact, person, case, charge)
+    spec = _spec(fact, person, case, charge, stay)
     try:
         value = facts.canonical(spec, value)
     except ClaimValueError as error:
@@ -87,16 +91,17 @@ def record_claim(
         raise RefusedChange({"value": [f"No facility '{value}' (a facility's slug)."]})
     if spec.event_kind and value["date"] is None:
         raise RefusedChange({"value": [f"The {spec.label} needs at least its year."]})
-    person, case, charge = _lock(person, case, charge)
-    own = _own_claims(spec, person, case, charge, source)
+    person, case, charge, stay = _lock(person, case, charge, stay)
+    record = (person, case, charge, stay)
+    own = _own_claims(spec, record, source)
     if own and own[0].value == value:
         return own[0]
-    accepted = _accepted(spec, person, case, charge, by)
+    accepted = _accepted(spec, record, by)
     corrects_itself = accepted is not None and source is not None and accepted.source_id == source.pk
     for earlier in own:
         if earlier.state != State.SUPERSEDED and earlier.pk != getattr(accepted, "pk", None):
             _supersede(earlier, by, "the same source said otherwise later")
-    claim = _new_claim(spec, (person, case, charge), value, source, as_of, as_of_precision, by, note=note)
+    claim = _new_claim(spec, record, value, source, as_of, as_of_precision, by, note=note)
     if accepted is None:
         claim.state = State.ACCEPTED
     elif accepted.value == value:
@@ -113,11 +118,11 @@ def record_claim(
         claim.state = State.CONFLICTING
     validated_save(claim, by)
     if claim.state == State.CONFLICTING or own:
-        _set_priority(spec, person, case, charge)
+        _set_priority(spec, record)
         claim.refresh_from_db(fields=["priority", "priority_reason"])
         _reassess(spec, person, case)  # the risk rules weigh every claimed value of a contested fact
     if claim.state == State.ACCEPTED:
-        _write(spec, person, case, charge, value, by, as_of=as_of)
+        _write(spec, record, value, by, as_of=as_of)
     _note(person, case)
     return claim
 
@@ -131,13 +136,13 @@ def accept_claim(*, claim: Claim, note: str = "", by=None) -> Claim:
     through the services when the record holds another value.
     """
     spec = facts.fact(claim.fact)
-    person, case, charge = _lock(claim.person, claim.case, claim.charge)
+    person, case, charge, stay = record = _lock(claim.person, claim.case, claim.charge, claim.stay)
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     if claim.state == State.ACCEPTED:
         return claim
-    _accepted(spec, person, case, charge, by)  # a value the record got without a claim is kept as one first
+    _accepted(spec, record, by)  # a value the record got without a claim is kept as one first
     now = timezone.now()
-    for other in Claim.objects.on(spec.key, person=person, case=case, charge=charge).exclude(pk=claim.pk):
+    for other in _on(spec, record).exclude(pk=claim.pk):
         if other.value == claim.value:
             if other.state != State.AGREES:
                 other.state = State.AGREES
@@ -151,7 +156,7 @@ def accept_claim(*, claim: Claim, note: str = "", by=None) -> Claim:
     if note:
         claim.note = f"{claim.note}\n{note}".strip()
     validated_save(claim, by)
-    _write(spec, person, case, charge, claim.value, by, as_of=claim.as_of)
+    _write(spec, record, claim.value, by, as_of=claim.as_of)
     _reassess(spec, person, case)  # the conflict is decided, even when the value stays
     _note(person, case)
     return claim
@@ -177,6 +182,7 @@ def claim_values_of_new_record(
     person: Person,
     case: Case | None = None,
     charge: Charge | None = None,
+    stay: FacilityStay | None = None,
     fact_keys,
     source: Source | None,
     as_of=None,
@@ -189,26 +195,38 @@ def claim_values_of_new_record(
 
     Side effects: the claims and their history rows.
     """
-    record = charge or case or person
     claims = []
     for key in fact_keys:
         spec = facts.fact(key)
-        value = facts.value_on(spec, record, region_code=_region_code, facility_code=facility_code)
+        value = _value_now(spec, (person, case, charge, stay))
         if value is None:
             continue
         claim = _new_claim(
-            spec, (person, case, charge), value, source, as_of, partial_dates.DAY, by, state=State.ACCEPTED
+            spec,
+            (person, case, charge, stay),
+            value,
+            source,
+            as_of,
+            partial_dates.DAY,
+            by,
+            state=State.ACCEPTED,
         )
         claims.append(validated_save(claim, by))
     return claims
 
 
-def contested_facts(*, person: Person, case: Case | None = None, charge: Charge | None = None) -> set[str]:
+def contested_facts(
+    *,
+    person: Person,
+    case: Case | None = None,
+    charge: Charge | None = None,
+    stay: FacilityStay | None = None,
+) -> set[str]:
     """The facts of the record with a conflict not decided yet."""
     return set(
-        Claim.objects.filter(person=person, case=case, charge=charge, state=State.CONFLICTING).values_list(
-            "fact", flat=True
-        )
+        Claim.objects.filter(
+            person=person, case=case, charge=charge, stay=stay, state=State.CONFLICTING
+        ).values_list("fact", flat=True)
     )
 
 
@@ -216,13 +234,14 @@ def contested_facts(*, person: Person, case: Case | None = None, charge: Charge 
 
 
 def _new_claim(spec, record, value, source, as_of, as_of_precision, by, **fields) -> Claim:
-    """An unsaved claim of `spec` on `record` (person, case, charge); "as of" without a date is
-    of unknown precision."""
-    person, case, charge = record
+    """An unsaved claim of `spec` on `record` (person, case, charge, stay); "as of" without a date
+    is of unknown precision."""
+    person, case, charge, stay = record
     return Claim(
         person=person,
         case=case,
         charge=charge,
+        stay=stay,
         fact=spec.key,
         value=value,
         source=source,
@@ -233,78 +252,97 @@ def _new_claim(spec, record, value, source, as_of, as_of_precision, by, **fields
     )
 
 
-def _spec(key: str, person: Person, case: Case | None, charge: Charge | None) -> Fact:
+def _spec(
+    key: str, person: Person, case: Case | None, charge: Charge | None, stay: FacilityStay | None = None
+) -> Fact:
     try:
         spec = facts.fact(key)
     except ClaimValueError as error:
         raise RefusedChange({"fact": [str(error)]}) from None
-    if (spec.target in (CASE, CHARGE)) != (case is not None):
+    if (spec.target in (CASE, CHARGE, STAY)) != (case is not None):
         raise RefusedChange({"case": [f"The {spec.label} is a fact of a {spec.target}."]})
     if (spec.target == CHARGE) != (charge is not None):
         raise RefusedChange({"charge": [f"The {spec.label} is a fact of a {spec.target}."]})
+    if (spec.target == STAY) != (stay is not None):
+        raise RefusedChange({"stay": [f"The {spec.label} is a fact of a facility stay."]})
     if case is not None and case.person_id != person.pk:
         raise RefusedChange({"case": ["This case is another person's."]})
     if charge is not None and charge.case_id != case.pk:
         raise RefusedChange({"charge": ["This charge is of another case."]})
+    if stay is not None and stay.case_id != case.pk:
+        raise RefusedChange({"stay": ["This stay is of another case."]})
+    if stay is not None and stay.end_date is None and spec.key in OPEN_STAY_FACTS:
+        raise RefusedChange({"fact": [OPEN_STAY_FACTS[spec.key]]})
     return spec
 
 
+# The open stay's facility and end are other facts: where the person is held now is the case's
+# (a source saying "elsewhere" is a transfer), and the stay ends by a transfer or a release.
+OPEN_STAY_FACTS = {
+    "stay.facility": "The person is held in this stay's facility now: claim the facility where held "
+    "(a fact of the case): accepted, another facility is a transfer.",
+    "stay.end_date": "The person is held here now: the stay ends by a transfer (claim the facility "
+    "where held) or a release (claim the release date).",
+}
+
+
+Record = tuple[Person, Case | None, Charge | None, FacilityStay | None]
+
+
 def _lock(
-    person: Person, case: Case | None, charge: Charge | None = None
-) -> tuple[Person, Case | None, Charge | None]:
-    """Lock the record a fact is written on (a charge's fact: its case), so two claims on it are
-    weighed one after the other."""
+    person: Person, case: Case | None, charge: Charge | None = None, stay: FacilityStay | None = None
+) -> Record:
+    """Lock the record a fact is written on (a charge's or a stay's fact: its case), so two claims
+    on it are weighed one after the other."""
     if case is not None:
         case = _lock_case(case.pk)
         if charge is not None:
             charge = Charge.objects.select_related("case__person").get(pk=charge.pk)
-        return case.person, case, charge
-    return Person.objects.select_for_update(no_key=True).get(pk=person.pk), None, None
+        if stay is not None:
+            stay = FacilityStay.objects.select_related("facility").get(pk=stay.pk)
+        return case.person, case, charge, stay
+    return Person.objects.select_for_update(no_key=True).get(pk=person.pk), None, None, None
 
 
-def _own_claims(
-    spec: Fact, person: Person, case: Case | None, charge: Charge | None, source: Source | None
-) -> list[Claim]:
+def _on(spec: Fact, record: Record):
+    person, case, charge, stay = record
+    return Claim.objects.on(spec.key, person=person, case=case, charge=charge, stay=stay)
+
+
+def _value_now(spec: Fact, record: Record):
+    """The fact's value as its record holds it now (canonical; None: nothing recorded)."""
+    person, case, charge, stay = record
+    return facts.value_on(
+        spec, stay or charge or case or person, region_code=region_code, facility_code=facility_code
+    )
+
+
+def _own_claims(spec: Fact, record: Record, source: Source | None) -> list[Claim]:
     """What `source` said before on the fact, latest first (none for the staff's unsourced word:
     two staff members are not one source)."""
     if source is None:
         return []
-    return list(
-        Claim.objects.on(spec.key, person=person, case=case, charge=charge)
-        .filter(source=source)
-        .order_by("-created_at", "-pk")
-    )
+    return list(_on(spec, record).filter(source=source).order_by("-created_at", "-pk"))
 
 
-def _accepted(spec: Fact, person: Person, case: Case | None, charge: Charge | None, by) -> Claim | None:
+def _accepted(spec: Fact, record: Record, by) -> Claim | None:
     """The accepted claim, matching the record's value. A value the record holds without a claim
     (entered before claims, or edited directly) first becomes an accepted unsourced claim, so it
     is weighed like any other word rather than silently overwritten."""
-    record = charge or case or person
-    current = facts.value_on(spec, record, region_code=_region_code, facility_code=facility_code)
-    accepted = (
-        Claim.objects.on(spec.key, person=person, case=case, charge=charge)
-        .filter(state=State.ACCEPTED)
-        .first()
-    )
+    current = _value_now(spec, record)
+    accepted = _on(spec, record).filter(state=State.ACCEPTED).first()
     if accepted is not None and accepted.value == current:
         return accepted
     if accepted is not None:
         _supersede(accepted, by, "the record was edited to another value without a claim")
     if current is None:
         return None
-    return validated_save(
-        Claim(
-            person=person,
-            case=case,
-            charge=charge,
-            fact=spec.key,
-            value=current,
-            state=State.ACCEPTED,
-            note=RECORD_EDITED,
-        ),
-        by,
+    # Nobody recorded it as a claim (no author): whoever said it is not known.
+    unclaimed = _new_claim(
+        spec, record, current, None, None, partial_dates.UNKNOWN, None, state=State.ACCEPTED
     )
+    unclaimed.note = RECORD_EDITED
+    return validated_save(unclaimed, by)
 
 
 def _supersede(claim: Claim, by, note: str) -> None:
@@ -318,20 +356,22 @@ def _reliability(source: Source | None) -> str:
     return source.reliability if source is not None else facts.UNSOURCED_RELIABILITY
 
 
-def _write(
-    spec: Fact, person: Person, case: Case | None, charge: Charge | None, value, by, *, as_of=None
-) -> None:
-    record = charge or case or person
-    if facts.value_on(spec, record, region_code=_region_code, facility_code=facility_code) == value:
+def _write(spec: Fact, record: Record, value, by, *, as_of=None) -> None:
+    person, case, charge, stay = record
+    if _value_now(spec, record) == value:
         return
-    if spec.kind == facts.FACILITY:
+    if spec.kind == facts.FACILITY and stay is None:
         _transfer(case, value, as_of, by)
         return
     if spec.event_kind:
         _date_the_event(case, spec, value, by)
         return
     changes = facts.field_changes(spec, value, region=_region)
-    if charge is not None:
+    if stay is not None:
+        if spec.kind == facts.FACILITY:
+            changes = {"facility": Facility.objects.get(slug=value)}
+        correct_stay(stay=stay, by=by, **changes)
+    elif charge is not None:
         update_charge_facts(charge=charge, by=by, **changes)
     elif case is not None:
         update_case(case=case, by=by, **changes)
@@ -361,17 +401,6 @@ def _date_the_event(case: Case, spec: Fact, value, by) -> None:
         redate_event(event=event, date=day, date_precision=precision, by=by)
 
 
-def facility_code(case: Case) -> str | None:
-    """The slug of the facility where the case's person is held now (its open stay)."""
-    stay = case.stays.filter(end_date__isnull=True).select_related("facility").first()
-    return stay.facility.slug if stay is not None else None
-
-
-def _region_code(person: Person) -> str | None:
-    region = person.region
-    return f"{region.jurisdiction.code}:{region.code}" if region is not None else None
-
-
 def _region(value: str) -> Region:
     jurisdiction, _, code = value.partition(":")
     try:
@@ -397,11 +426,10 @@ def _reassess(spec: Fact, person: Person, case: Case | None) -> None:
         )
 
 
-def _set_priority(spec: Fact, person: Person, case: Case | None, charge: Charge | None = None) -> None:
+def _set_priority(spec: Fact, record: Record) -> None:
     """Rank the fact's conflicting claims for the queue (facts.conflict_priority)."""
-    claims = list(
-        Claim.objects.on(spec.key, person=person, case=case, charge=charge).exclude(state=State.SUPERSEDED)
-    )
+    person, case, _charge, _stay = record
+    claims = list(_on(spec, record).exclude(state=State.SUPERSEDED))
     cases = [case] if case is not None else list(person.cases.select_related("jurisdiction"))
     capital_articles = Article.objects.filter(
         charges__case__in=cases,

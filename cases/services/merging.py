@@ -19,6 +19,7 @@ from cases.models import (
     Case,
     ChangeRecord,
     Charge,
+    Claim,
     DuplicateCandidate,
     ExternalIdentifier,
     Person,
@@ -95,7 +96,7 @@ def merge_people(*, kept: Person, merged: Person, by=None) -> PersonMerge:
     Side effects, all recorded in the returned PersonMerge so `undo_merge` can reverse them:
     `merged`'s names (its primary name becomes a non-primary name of `kept`; a spelling `kept`
     already has stays behind), external identifiers, cases (with their charges, events, stays,
-    assessments and alerts), change records and partner submissions move to `kept`; facts `kept`
+    claims, assessments and alerts), change records and partner submissions move to `kept`; facts `kept`
     does not know (a birth date, or a more precise one that agrees, sex, region, ...) are filled in
     from `merged`; `merged` is withdrawn from the public pages if it was published and points to
     `kept` from then on; a listed duplicate pair of the two is marked merged. History rows carry
@@ -145,6 +146,10 @@ def merge_people(*, kept: Person, merged: Person, by=None) -> PersonMerge:
     # already followed the case; on SQLite nothing does): set it on both, with history.
     for charge in Charge.objects.filter(case_id__in=case_ids).order_by("id"):
         _move(charge, "person", kept, by)
+    # What each source says of a case (its facts, its charges', its stays') is the case's: it is
+    # weighed on the person the case belongs to. The person's own claims stay on the merged record.
+    for claim in Claim.objects.filter(case_id__in=case_ids).order_by("id"):
+        _move(claim, "person", kept, by)
 
     filled = _filled_facts(kept, merged)
     for field, (_, value) in filled.items():
@@ -234,6 +239,8 @@ def undo_merge(*, merge: PersonMerge, by=None) -> PersonMerge:
         case_ids.append(case.id)
     for charge in Charge.objects.filter(case_id__in=case_ids).order_by("id"):
         _move(charge, "person", merged, by)
+    for claim in Claim.objects.filter(case_id__in=case_ids).order_by("id"):
+        _move(claim, "person", merged, by)
 
     kept_fields = moved.get("kept_fields", {})
     # A birth date and its precision go back together, or the record would contradict itself.

@@ -645,7 +645,8 @@ def test_migration_makes_the_charge_facts_and_open_stays_of_today_accepted_claim
     MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
     made = {
-        (c.fact, c.charge_id, c.source_id, str(c.value), c.state) for c in Claim.objects.filter(case=case)
+        (c.fact, c.charge_id, c.source_id, str(c.value), c.state)
+        for c in Claim.objects.filter(case=case).exclude(fact__startswith="stay.")  # migration 0025's
     }
     assert made == {
         (

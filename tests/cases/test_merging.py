@@ -566,3 +566,25 @@ def test_merge_log_lists_merges_in_a_fixed_number_of_queries(
         content = client.get(reverse("admin:cases_personmerge_changelist")).content.decode()
 
     assert "Zlity0 Zapis" in content and "Zlity2 Zapis" in content
+
+
+def test_the_claims_on_a_merged_persons_case_follow_the_case_and_go_back_with_it_on_undo():
+    from cases.models import Claim
+    from cases.services import claims
+
+    kept, merged = PersonFactory(), PersonFactory()
+    case = CaseFactory(person=merged, detention_date=None)
+    report, lawyer = SourceFactory(), SourceFactory()
+    claims.record_claim(
+        fact="case.detention_date", person=merged, case=case, value="2021-03-03", source=report
+    )
+    merge = merge_people(kept=kept, merged=merged)
+    assert set(Claim.objects.filter(case=case).values_list("person", flat=True)) == {kept.pk}
+    # Weighed on the kept person: the list's word is the accepted one, the lawyer's conflicts.
+    case.refresh_from_db()
+    second = claims.record_claim(
+        fact="case.detention_date", person=kept, case=case, value="2021-03-05", source=lawyer
+    )
+    assert second.state == choices.ClaimState.CONFLICTING
+    undo_merge(merge=merge)
+    assert set(Claim.objects.filter(case=case).values_list("person", flat=True)) == {merged.pk}
