@@ -278,9 +278,13 @@ class CaseEventInline(NamedInputsInlineMixin, MaskConfidentialSourcesMixin, admi
 
 
 class FacilityStayInline(NamedInputsInlineMixin, admin.TabularInline):
+    """Where the person was held. A transfer is recorded by a claim of the facility where held (or
+    a new row here); correcting a row is `correct_stay`, whose claims (Claims) keep every source's
+    word on it."""
+
     model = FacilityStay
     extra = 0
-    fields = ["facility", "start_date", "end_date"]
+    fields = ["facility", "start_date", "start_date_precision", "end_date", "end_date_precision"]
 
 
 @admin.register(Case)
@@ -409,7 +413,12 @@ class CaseAdmin(RiskOutcomeMixin, OptimisticLockMixin, MaskConfidentialSourcesMi
             obj.delete()
         form_of = {id(inline.instance): inline for inline in formset.forms}
         for instance in instances:
-            if not isinstance(instance, Charge):
+            if isinstance(instance, FacilityStay) and instance.pk is not None:
+                changed = {f: getattr(instance, f) for f in form_of[id(instance)].changed_data}
+                services.correct_stay(
+                    stay=FacilityStay.objects.get(pk=instance.pk), by=request.user, **changed
+                )
+            elif not isinstance(instance, Charge):
                 services.save_detail(instance=instance, by=request.user)
             elif instance.pk is None:
                 added = services.add_charge(
@@ -429,6 +438,29 @@ class CaseAdmin(RiskOutcomeMixin, OptimisticLockMixin, MaskConfidentialSourcesMi
                     charge=Charge.objects.get(pk=instance.pk), by=request.user, **changed
                 )
         formset.save_m2m()
+
+
+@admin.register(FacilityStay)
+class FacilityStayAdmin(HistoryAdmin):
+    """Every facility stay, found by the person's name or the facility: what the Claims screen's
+    "stay" field searches. Stays are made and corrected on their case's page."""
+
+    list_display = ["__str__", "case"]
+    list_select_related = ["facility", "case"]
+    search_fields = ["case__person__names__text", "facility__name_en", "facility__name_ru", "facility__slug"]
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        return with_any_name_matches(results, queryset, search_term, "case__person_id"), may_have_duplicates
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # corrected on the case page (correct_stay), or by a claim
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Charge)

@@ -1,6 +1,7 @@
 """The claims screens (issue 17): what each source says of a fact, and the conflicts queue.
 
-Editors record a claim ("source S says V, as of D") on a person's, a case's or a charge's fact; the service
+Editors record a claim ("source S says V, as of D") on a person's, a case's, a charge's or a
+facility stay's fact; the service
 weighs it against the accepted value (cases.services.claims). Publishers (cases.decide_claim)
 decide a conflict on the claim's page: accept it, or set it aside with a reason. The list opens
 on the conflicts queue, most urgent first; "unsourced" lists the values staff have yet to source.
@@ -75,7 +76,7 @@ class RecordClaimForm(forms.ModelForm):
 
     class Meta:
         model = Claim
-        fields = ["person", "case", "charge", "fact", "source", "note"]
+        fields = ["person", "case", "charge", "stay", "fact", "source", "note"]
 
     def clean(self):
         data = super().clean()
@@ -83,9 +84,18 @@ class RecordClaimForm(forms.ModelForm):
             return data
         spec = facts.FACTS[data["fact"]]
         case, charge, person = data.get("case"), data.get("charge"), data["person"]
+        stay = data.get("stay")
         if charge is not None and case is None:
             case = data["case"] = charge.case  # a charge names its case
-        if spec.target == facts.CHARGE and charge is None:
+        if stay is not None and case is None:
+            case = data["case"] = stay.case  # so does a stay
+        if spec.target == facts.STAY and stay is None:
+            self.add_error("stay", f"The {spec.label} is a fact of a facility stay: choose the stay.")
+        elif spec.target != facts.STAY and stay is not None:
+            self.add_error("stay", f"The {spec.label} is a fact of a {spec.target}: leave the stay empty.")
+        elif stay is not None and stay.case_id != case.pk:
+            self.add_error("stay", "This stay is of another case.")
+        elif spec.target == facts.CHARGE and charge is None:
             self.add_error("charge", f"The {spec.label} is a fact of a charge: choose the charge.")
         elif spec.target != facts.CHARGE and charge is not None:
             self.add_error(
@@ -176,8 +186,8 @@ class ClaimAdmin(MaskConfidentialSourcesMixin, HistoryAdmin):
     ]
     list_filter = ["state", UnsourcedListFilter, "fact", "source__reliability"]
     search_fields = ["person__names__text", "case__case_number"]
-    list_select_related = ["person", "case", "charge__article", "source"]
-    autocomplete_fields = ["person", "case", "charge", "source"]
+    list_select_related = ["person", "case", "charge__article", "stay__facility", "source"]
+    autocomplete_fields = ["person", "case", "charge", "stay", "source"]
     ordering = ["-priority", "-created_at"]
 
     def changelist_view(self, request, extra_context=None):
@@ -202,11 +212,12 @@ class ClaimAdmin(MaskConfidentialSourcesMixin, HistoryAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["person", "case", "charge", "fact", "value_text", "source", "as_of_text", "note"]
+            return ["person", "case", "charge", "stay", "fact", "value_text", "source", "as_of_text", "note"]
         shown = [
             "person",
             "case",
             "charge",
+            "stay",
             "fact",
             "value_display",
             "source_display",
@@ -257,9 +268,9 @@ class ClaimAdmin(MaskConfidentialSourcesMixin, HistoryAdmin):
 
     @admin.display(description="every claim on this fact")
     def other_claims(self, obj):
-        rows = Claim.objects.on(obj.fact, person=obj.person, case=obj.case, charge=obj.charge).select_related(
-            "source"
-        )
+        rows = Claim.objects.on(
+            obj.fact, person=obj.person, case=obj.case, charge=obj.charge, stay=obj.stay
+        ).select_related("source")
         spec = facts.FACTS[obj.fact]
         return format_html(
             "<table><tr><th>value</th><th>source</th><th>as of</th><th>state</th></tr>{}</table>",
@@ -283,6 +294,7 @@ class ClaimAdmin(MaskConfidentialSourcesMixin, HistoryAdmin):
                 person=data["person"],
                 case=data.get("case"),
                 charge=data.get("charge"),
+                stay=data.get("stay"),
                 value=data["value"],
                 source=data.get("source"),
                 as_of=data["as_of"],
@@ -324,6 +336,7 @@ class _ClaimInline(MaskConfidentialSourcesMixin, admin.TabularInline):
     fields = [
         "fact",
         "charge",
+        "stay",
         "value_display",
         "source_display",
         "reliability_display",
@@ -338,7 +351,7 @@ class _ClaimInline(MaskConfidentialSourcesMixin, admin.TabularInline):
         return (
             super()
             .get_queryset(request)
-            .select_related("source", "charge__article")
+            .select_related("source", "charge__article", "stay__facility")
             .order_by("fact", "state", "-created_at")
         )
 

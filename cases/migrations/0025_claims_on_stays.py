@@ -174,6 +174,14 @@ class Migration(migrations.Migration):
             model_name='claim',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('fact__startswith', 'case.'), ('case__isnull', False), ('charge__isnull', True), ('stay__isnull', True)), models.Q(('fact__startswith', 'charge.'), ('case__isnull', False), ('charge__isnull', False), ('stay__isnull', True)), models.Q(('fact__startswith', 'stay.'), ('case__isnull', False), ('charge__isnull', True), ('stay__isnull', False)), models.Q(models.Q(('fact__startswith', 'case.'), _negated=True), models.Q(('fact__startswith', 'charge.'), _negated=True), models.Q(('fact__startswith', 'stay.'), _negated=True), ('case__isnull', True), ('charge__isnull', True), ('stay__isnull', True)), _connector='OR'), name='claim_case_fact_on_a_case', violation_error_message="A fact of a case is claimed on a case, a charge's on its case and the charge, a stay's on its case and the stay, a person's fact on no case."),
         ),
+        migrations.RemoveConstraint(
+            model_name='facilitystay',
+            name='stay_ends_after_start',
+        ),
+        migrations.AddConstraint(
+            model_name='facilitystay',
+            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), models.Q(('end_date_precision', 'day'), _negated=True), _connector='OR'), name='stay_ends_after_start', violation_error_message='A stay cannot end before it starts.'),
+        ),
         migrations.RunPython(give_stays_public_ids, migrations.RunPython.noop),
         migrations.AlterField(
             model_name='facilitystay',

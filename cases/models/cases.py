@@ -1,8 +1,10 @@
 """Criminal cases: their charges and reclassifications, timeline events, and places of detention."""
 
+import datetime
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -330,8 +332,12 @@ class FacilityStay(models.Model):
     class Meta:
         ordering = ["start_date", "id"]
         constraints = [
+            # A last day known to the month or year is stored as the period's first day, which may
+            # fall before a first day known exactly (clean() weighs the whole period).
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                condition=Q(end_date__isnull=True)
+                | Q(end_date__gte=F("start_date"))
+                | ~Q(end_date_precision=choices.DatePrecision.DAY),
                 name="stay_ends_after_start",
                 violation_error_message="A stay cannot end before it starts.",
             ),
@@ -343,8 +349,35 @@ class FacilityStay(models.Model):
             ),
         ]
 
+    PARTIAL_DATES = ("start_date", "end_date")
+
+    def clean(self):
+        start = partial_dates.period(self.start_date, self.start_date_precision)
+        end = partial_dates.period(self.end_date, self.end_date_precision)
+        if start and end and end[1] < start[0]:
+            raise ValidationError({"end_date": "A stay cannot end before it starts."})
+
+    def save(self, *args, **kwargs):
+        start_partial_dates(self, self.PARTIAL_DATES)
+        super().save(*args, **kwargs)
+
+    def certainly_overlaps(self, other: "FacilityStay") -> bool:
+        """Both stays surely include a common day (whatever their partial dates turn out to be);
+        touching on a transfer's day is not an overlap."""
+        mine, theirs = self.bounds(), other.bounds()
+        return mine[0][1] < theirs[1][0] and theirs[0][1] < mine[1][0]
+
+    def bounds(self) -> tuple[tuple[datetime.date, datetime.date], tuple[datetime.date, datetime.date]]:
+        """((earliest, latest) first day, (earliest, latest) last day); an open stay has not ended."""
+        start = partial_dates.period(self.start_date, self.start_date_precision) or (self.start_date,) * 2
+        end = partial_dates.period(self.end_date, self.end_date_precision)
+        return start, end or (datetime.date.max, datetime.date.max)
+
     def __str__(self):
-        return f"{self.facility} from {self.start_date}"
+        start = partial_dates.describe(self.start_date, self.start_date_precision)
+        if self.end_date is None:
+            return f"{self.facility}, since {start}"
+        return f"{self.facility}, {start} – {partial_dates.describe(self.end_date, self.end_date_precision)}"
 
 
 class Charge(models.Model):

@@ -225,9 +225,9 @@ def correct_stay(*, stay: FacilityStay, by=None, **changes) -> FacilityStay:
     staff fixing a mistake): not a transfer, the person's path stays as it was.
 
     The stay may not overlap another of the case's stays (a gap, where nobody knows where the
-    person was, is allowed); the open stay is not ended here (a transfer or a release ends it),
-    and an ended stay is not reopened. The public 'transferred' entry that began the stay moves
-    with it (day and facility).
+    person was, is allowed): ending the open stay (the person was released) or reopening the last
+    one (a release entered by mistake) is a correction too. The public 'transferred' entry that
+    began the stay moves with it (day and facility).
 
     Side effects: history row; the timeline entry corrected; a fact that carries claims, edited
     without one, becomes the staff's unsourced accepted claim; a change-feed entry for the case.
@@ -237,12 +237,6 @@ def correct_stay(*, stay: FacilityStay, by=None, **changes) -> FacilityStay:
         raise RefusedChange(f"These stay fields cannot be corrected: {', '.join(sorted(unknown))}.")
     case = _lock_case(stay.case_id)
     stay = FacilityStay.objects.select_related("facility").get(pk=stay.pk)
-    if stay.end_date is None and changes.get("end_date"):
-        raise RefusedChange(
-            {"end_date": ["The person is held here now: this stay ends by a transfer or a release."]}
-        )
-    if stay.end_date is not None and "end_date" in changes and changes["end_date"] is None:
-        raise RefusedChange({"end_date": ["An ended stay keeps an end: the person is held elsewhere now."]})
     before = (stay.start_date, stay.start_date_precision, stay.facility)
     changed = {f for f, v in changes.items() if getattr(stay, f) != v}
     for field, value in changes.items():
@@ -258,15 +252,9 @@ def correct_stay(*, stay: FacilityStay, by=None, **changes) -> FacilityStay:
 def _check_no_overlap(stay: FacilityStay) -> None:
     """A person is in one place at a time: the stay's days may touch another stay's (the day of a
     transfer ends one and begins the next) but not run into them."""
-    end = stay.end_date or datetime.date.max
     for other in stay.case.stays.exclude(pk=stay.pk).select_related("facility"):
-        other_end = other.end_date or datetime.date.max
-        if stay.start_date < other_end and other.start_date < end:
-            until = other.end_date.isoformat() if other.end_date else "now"
-            raise RefusedChange(
-                f"The stay would overlap the stay in {other.facility} ({other.start_date.isoformat()} "
-                f"to {until}): correct that one first."
-            )
+        if stay.certainly_overlaps(other):
+            raise RefusedChange(f"The stay would overlap the stay in {other}: correct that one first.")
 
 
 def _move_transfer_entry(case: Case, before, stay: FacilityStay, by) -> None:

@@ -139,12 +139,13 @@ def test_staff_correcting_a_stay_directly_is_their_unsourced_word_and_the_source
     assert (staff.source, staff.value, staff.created_by) == (None, day(D(2021, 9, 30)), editor)
 
 
-def test_an_ended_stay_is_not_reopened_and_the_open_one_is_not_ended_by_a_correction(path):
+def test_staff_may_end_the_open_stay_on_a_release_but_never_hold_a_person_in_two_places(path):
     _, first, second = path
-    with pytest.raises(RefusedChange, match="keeps an end"):
-        correct_stay(stay=first, end_date=None)
-    with pytest.raises(RefusedChange, match="transfer or a release"):
-        correct_stay(stay=second, end_date=D(2022, 1, 1))
+    with pytest.raises(RefusedChange, match="overlap the stay in"):
+        correct_stay(stay=first, end_date=None)  # reopened while the colony stay is open
+    correct_stay(stay=second, end_date=D(2022, 1, 1))
+    second.refresh_from_db()
+    assert second.end_date == D(2022, 1, 1)
 
 
 def test_an_unknown_field_of_a_stay_is_refused_by_name(path):
@@ -182,3 +183,125 @@ def test_migration_makes_each_stays_days_and_past_facility_accepted_claims_from_
     new_ids = set(FacilityStay.objects.values_list("public_id", flat=True))
     assert len(new_ids) == 2 and None not in new_ids and new_ids != ids  # fresh, unique ids
     assert None not in set(FacilityStay.history.values_list("public_id", flat=True))
+
+
+def test_a_last_day_known_to_the_month_may_share_the_month_of_an_exact_first_day(path):
+    _, first, _ = path
+    correct_stay(stay=first, start_date=D(2021, 3, 15))
+    correct_stay(stay=first, end_date=D(2021, 3, 1), end_date_precision="month")  # "left in March"
+    first.refresh_from_db()
+    assert (first.end_date, first.end_date_precision) == (D(2021, 3, 1), "month")
+    with pytest.raises(RefusedChange, match="cannot end before it starts"):
+        correct_stay(stay=first, end_date=D(2021, 2, 1), end_date_precision="month")
+
+
+def test_only_a_certain_overlap_is_refused_a_doubtful_one_is_left_for_staff(path):
+    _, first, second = path
+    # "Left the pre-trial centre in October 2021": it may have been the first, the day of transfer.
+    correct_stay(stay=first, end_date=D(2021, 10, 1), end_date_precision="month")
+    first.refresh_from_db()
+    assert first.end_date_precision == "month"
+    with pytest.raises(RefusedChange, match="overlap"):
+        correct_stay(stay=first, end_date=D(2021, 11, 1), end_date_precision="month")
+
+
+# The staff screens -----------------------------------------------------------------------------
+
+
+def test_staff_record_a_claim_on_a_past_stay_from_the_claims_screen_and_its_case_is_filled_in(client, path):
+    from django.urls import reverse
+
+    from cases.protection.permissions import EDITOR
+
+    case, first, _ = path
+    lawyer = SourceFactory()
+    client.force_login(UserFactory(groups=[EDITOR]))
+    response = client.post(
+        reverse("admin:cases_claim_add"),
+        {
+            "person": case.person.pk,
+            "stay": first.pk,
+            "fact": "stay.end_date",
+            "value_text": "09.2021",
+            "source": lawyer.pk,
+            "as_of_text": "2022",
+        },
+        follow=True,
+    )
+    claim = Claim.objects.get(source=lawyer)
+    assert (claim.case, claim.stay, claim.value) == (case, first, day(D(2021, 9, 1), "month"))
+    assert claim.state == State.CONFLICTING
+    assert "waits in the conflicts queue" in response.content.decode()
+    page = client.get(reverse("admin:cases_claim_change", args=[claim.pk])).content.decode()
+    assert "September 2021" in page and "1 October 2021" in page  # every claim on this fact
+
+
+def test_the_claims_screen_says_which_record_a_stays_fact_needs(client, path):
+    from django.urls import reverse
+
+    from cases.protection.permissions import EDITOR
+
+    case, first, _ = path
+    client.force_login(UserFactory(groups=[EDITOR]))
+    missing = client.post(
+        reverse("admin:cases_claim_add"),
+        {"person": case.person.pk, "case": case.pk, "fact": "stay.start_date", "value_text": "2021"},
+    ).content.decode()
+    extra = client.post(
+        reverse("admin:cases_claim_add"),
+        {"person": case.person.pk, "stay": first.pk, "fact": "case.status", "value_text": "convicted"},
+    ).content.decode()
+    assert "a fact of a facility stay: choose the stay" in missing
+    assert "leave the stay empty" in extra
+    assert not Claim.objects.filter(fact__in=["stay.start_date", "case.status"]).exists()
+
+
+def test_the_stay_field_finds_a_stay_by_the_persons_name_in_another_script(client, path):
+    from django.urls import reverse
+
+    from cases.protection.permissions import EDITOR
+
+    case, first, _ = path
+    client.force_login(UserFactory(groups=[EDITOR]))
+    name = case.person.names.get(is_primary=True).text.split()[0]
+    found = client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "cases", "model_name": "claim", "field_name": "stay", "term": name},
+    ).json()
+    assert {str(first.pk)} <= {row["id"] for row in found["results"]}
+
+
+def test_correcting_a_stay_on_the_case_page_goes_through_the_service_and_keeps_the_claims_in_step(
+    client, path
+):
+    from django.urls import reverse
+
+    from cases.protection.permissions import EDITOR
+    from tests.cases.test_admin import _case_post_data
+
+    case, first, second = path
+    claim_on(first, "stay.end_date", day(D(2021, 10, 1)), SourceFactory())  # agrees: nothing to decide
+    editor = UserFactory(groups=[EDITOR])
+    client.force_login(editor)
+    data = _case_post_data(case, []) | {"stays-TOTAL_FORMS": "2", "stays-INITIAL_FORMS": "2"}
+    for i, stay in enumerate((first, second)):
+        data |= {
+            f"stays-{i}-id": stay.pk,
+            f"stays-{i}-case": case.pk,
+            f"stays-{i}-facility": stay.facility_id,
+            f"stays-{i}-start_date": str(stay.start_date),
+            f"stays-{i}-start_date_precision": "day",
+            f"stays-{i}-end_date": str(stay.end_date or ""),
+            f"stays-{i}-end_date_precision": "day",
+        }
+    data["stays-0-end_date"] = "2021-09-28"
+    data["stays-1-start_date"] = "2021-09-28"
+    response = client.post(reverse("admin:cases_case_change", args=[case.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.end_date, second.start_date) == (D(2021, 9, 28), D(2021, 9, 28))
+    staff = Claim.objects.get(stay=first, fact="stay.end_date", state=State.ACCEPTED)
+    assert (staff.source, staff.created_by) == (None, editor)  # the editor's unsourced word
+    transfer = CaseEvent.objects.get(case=case, kind=choices.EventKind.TRANSFERRED)
+    assert transfer.date == D(2021, 9, 28)  # the timeline entry followed the stay
