@@ -23,6 +23,7 @@ from cases.models import (
     Claim,
     ExternalIdentifier,
     Facility,
+    FacilityStay,
     Person,
     PersonName,
     RiskAssessment,
@@ -106,6 +107,12 @@ class ClaimSerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="For a fact of a charge (charge.*): the charge's id, as in the case's `charges`",
     )
+    stay = serializers.UUIDField(
+        source="stay.public_id",
+        read_only=True,
+        allow_null=True,
+        help_text="For a fact of a facility stay (stay.*): the stay's id, as in the case's `stays`",
+    )
     value = serializers.JSONField(read_only=True)
     as_of = PartialDateField("as_of")
     source = serializers.SerializerMethodField()
@@ -117,6 +124,7 @@ class ClaimSerializer(serializers.ModelSerializer):
             "id",
             "fact",
             "charge",
+            "stay",
             "value",
             "state",
             "as_of",
@@ -330,6 +338,20 @@ class RiskSerializer(serializers.Serializer):
     assessed_at = serializers.DateTimeField(allow_null=True)
 
 
+class StaySerializer(serializers.ModelSerializer):
+    """A period the person spent in one facility; `end_date` null: held there now. The dates are
+    written as far as they are known (2021, 2021-10, 2021-10-01)."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    facility = serializers.SlugField(source="facility.slug", read_only=True)
+    start_date = PartialDateField("start_date")
+    end_date = PartialDateField("end_date")
+
+    class Meta:
+        model = FacilityStay
+        fields = ["id", "facility", "start_date", "start_date_precision", "end_date", "end_date_precision"]
+
+
 class CaseSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     person = serializers.SlugField(source="person.slug", read_only=True)
@@ -337,6 +359,7 @@ class CaseSerializer(serializers.ModelSerializer):
     risk = serializers.SerializerMethodField()
     current_facility = serializers.SerializerMethodField()
     charges = ChargeSerializer(many=True, read_only=True)
+    stays = StaySerializer(many=True, read_only=True)
     detention_date = PartialDateField("detention_date")
     verdict_date = PartialDateField("verdict_date")
     recognised_on = PartialDateField("recognised_on")
@@ -370,6 +393,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "recognition_criteria",
             "risk",
             "current_facility",
+            "stays",
             "charges",
             "claims",
             "updated_at",

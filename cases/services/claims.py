@@ -92,6 +92,7 @@ def record_claim(
     if spec.event_kind and value["date"] is None:
         raise RefusedChange({"value": [f"The {spec.label} needs at least its year."]})
     person, case, charge, stay = _lock(person, case, charge, stay)
+    _check_open_stay(spec, stay)
     record = (person, case, charge, stay)
     own = _own_claims(spec, record, source)
     if own and own[0].value == value:
@@ -137,6 +138,7 @@ def accept_claim(*, claim: Claim, note: str = "", by=None) -> Claim:
     """
     spec = facts.fact(claim.fact)
     person, case, charge, stay = record = _lock(claim.person, claim.case, claim.charge, claim.stay)
+    _check_open_stay(spec, stay)  # an ended stay reopened since the claim was made
     claim = Claim.objects.select_for_update().get(pk=claim.pk)
     if claim.state == State.ACCEPTED:
         return claim
@@ -271,9 +273,13 @@ def _spec(
         raise RefusedChange({"charge": ["This charge is of another case."]})
     if stay is not None and stay.case_id != case.pk:
         raise RefusedChange({"stay": ["This stay is of another case."]})
+    return spec
+
+
+def _check_open_stay(spec: Fact, stay: FacilityStay | None) -> None:
+    """Called on the locked stay: whether it is open is read as it stands now."""
     if stay is not None and stay.end_date is None and spec.key in OPEN_STAY_FACTS:
         raise RefusedChange({"fact": [OPEN_STAY_FACTS[spec.key]]})
-    return spec
 
 
 # The open stay's facility and end are other facts: where the person is held now is the case's

@@ -270,8 +270,12 @@ CLAIM_FIELDS = (
 )
 
 
+STAY_FIELDS = ("start_date", "start_date_precision", "end_date", "end_date_precision")
+
+
 def _claims_prefetch(queryset=None) -> Prefetch:
-    claims = (Claim.objects.all() if queryset is None else queryset).select_related("source", "charge")
+    claims = Claim.objects.all() if queryset is None else queryset
+    claims = claims.select_related("source", "charge", "stay")
     return Prefetch(
         "claims", queryset=claims.order_by("fact", "created_at", "public_id"), to_attr="export_claims"
     )
@@ -284,6 +288,7 @@ def _claim_records(record) -> list[dict]:
             **{name: getattr(claim, name) for name in CLAIM_FIELDS},
             "source": _public_id(claim.source),
             "charge": _public_id(claim.charge),
+            "stay": _public_id(claim.stay),
         }
         for claim in record.export_claims
     ]
@@ -370,7 +375,11 @@ def _case_record(case: Case, refs: _References) -> dict:
             for event in case.events.all()
         ],
         "stays": [
-            {"facility": stay.facility.slug, "start_date": stay.start_date, "end_date": stay.end_date}
+            {
+                "public_id": stay.public_id,
+                "facility": stay.facility.slug,
+                **{name: getattr(stay, name) for name in STAY_FIELDS},
+            }
             for stay in case.stays.all()
         ],
         "risk_assessments": [
@@ -964,9 +973,10 @@ class _Importer:
         _insert(ExternalIdentifier, external_ids, self.by)
         _insert(Case, cases, self.by)
         charges = self.import_charges(cases, case_records)
-        self.import_case_details(cases, case_records, charges)
+        stays = self.import_case_details(cases, case_records, charges)
         self.import_claims(
             charges,
+            stays,
             [
                 (person, None, r)
                 for person, record in zip(persons, records, strict=True)
@@ -1028,15 +1038,19 @@ class _Importer:
         self.report.charges += len(charges)
         return charges
 
-    def import_claims(self, charges: dict, found: list) -> None:
+    def import_claims(self, charges: dict, stays: dict, found: list) -> None:
         """Every claim as the file has it (an export made before claims has none)."""
         claims = []
         for person, case, r in found:
             where = f"person {person.slug}, claim {r['public_id']}"
+            stay = self.stay(stays, r.get("stay"), where)
+            if stay is not None and (case is None or stay.case_id != case.pk):
+                raise ImportRefused(f"{where} names a facility stay that is not the case's: {r['stay']}.")
             claim = Claim(
                 person=person,
                 case=case,
                 charge=self.charge(charges, r.get("charge"), where),
+                stay=stay,
                 source_id=self.source(r["source"], where),
                 **_fields(Claim, ("public_id", *CLAIM_FIELDS), r),
             )
@@ -1051,7 +1065,19 @@ class _Importer:
         except KeyError:
             raise ImportRefused(f"{where} names a charge that is not the person's: {public_id}.") from None
 
-    def import_case_details(self, cases: list[Case], case_records: list[dict], charges: dict) -> None:
+    def stay(self, stays: dict, public_id, where: str):
+        if public_id is None:
+            return None
+        try:
+            return stays[public_id]
+        except KeyError:
+            raise ImportRefused(f"{where} names a facility stay not in the file: {public_id}.") from None
+
+    def import_case_details(
+        self, cases: list[Case], case_records: list[dict], charges: dict
+    ) -> dict[str, FacilityStay]:
+        """Everything a case holds besides its charges and claims; returns its stays by public id
+        (an export made before stays had ids gives them new ones)."""
         steps, events, links, stays, assessments, reviews = [], [], [], [], [], []
         digests = []
         for case, c in zip(cases, case_records, strict=True):
@@ -1082,7 +1108,7 @@ class _Importer:
                 stay = FacilityStay(
                     case=case,
                     facility_id=self.facilities[r["facility"]],
-                    **_fields(FacilityStay, ("start_date", "end_date"), r),
+                    **_fields(FacilityStay, ("public_id", *STAY_FIELDS), r),
                 )
                 stays.append(_checked(stay, where))
             latest = None
@@ -1123,6 +1149,7 @@ class _Importer:
         _insert(ChargeToReview, reviews, self.by)
         Case.objects.bulk_update(digests, ["risk_digest"], batch_size=BATCH)
         self.report.events += len(events)
+        return {str(stay.public_id): stay for stay in stays}
 
 
 def import_registry_json(stream, *, by) -> ImportReport:

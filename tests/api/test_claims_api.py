@@ -81,3 +81,40 @@ def test_a_claim_on_a_charge_names_the_charge_as_the_case_lists_it(client, law):
     }
     assert str(charge.public_id) in {c["id"] for c in record["charges"]}
     assert all(c["charge"] is None for c in record["claims"] if not c["fact"].startswith("charge."))
+
+
+def test_a_case_lists_its_stays_with_partial_dates_and_a_claim_on_a_stay_names_it(client, law):
+    import datetime
+
+    from cases.models import FacilityStay
+    from cases.services import correct_stay, transfer_person
+    from tests.factories import FacilityFactory
+
+    case = make_published_case()  # held in a pre-trial centre from 2 March 2022
+    first = FacilityStay.objects.get(case=case)
+    transfer_person(case=case, facility=FacilityFactory(), on=datetime.date(2022, 10, 1))
+    correct_stay(stay=first, start_date=datetime.date(2022, 3, 1), start_date_precision="month")
+    claims.record_claim(
+        fact="stay.end_date",
+        person=case.person,
+        case=case,
+        stay=first,
+        value={"date": "2022-09-01", "precision": "month"},
+        source=SourceFactory(confidential=False, title="Synthetic weekly"),
+    )
+
+    record = client.get(f"/api/v1/cases/{case.public_id}/").json()
+
+    stays = {s["id"]: s for s in record["stays"]}
+    assert stays[str(first.public_id)] | {"id": None} == {
+        "id": None,
+        "facility": first.facility.slug,
+        "start_date": "2022-03",  # as far as it is known
+        "start_date_precision": "month",
+        "end_date": "2022-10-01",
+        "end_date_precision": "day",
+    }
+    assert [s["end_date"] for s in record["stays"]] == ["2022-10-01", None]  # held in the colony now
+    on_stay = {(c["stay"], c["fact"], c["state"]) for c in record["claims"] if c["fact"].startswith("stay.")}
+    assert (str(first.public_id), "stay.end_date", "conflicting") in on_stay
+    assert all(c["stay"] is None for c in record["claims"] if not c["fact"].startswith("stay."))

@@ -183,6 +183,17 @@ def registry(law):
         value=("2022-03-01", "month"),
         source=public,
     )
+    # A stay's facts: its first day known to the month; a source that ends it on another day.
+    pre_trial_stay = case.stays.get(facility=pre_trial)
+    services.correct_stay(stay=pre_trial_stay, start_date=D(2022, 3, 1), start_date_precision="month")
+    claims.record_claim(
+        fact="stay.end_date",
+        person=ales,
+        case=case,
+        stay=pre_trial_stay,
+        value=("2023-01-01", "month"),
+        source=public,
+    )
 
     assess_all_cases(on=D(2024, 1, 1))
     return {"ales": ales, "case": case, "draft": draft, "withdrawn": withdrawn}
@@ -236,22 +247,33 @@ def _empty_registry():
 
 def test_staff_json_export_imports_into_an_empty_registry_and_exports_byte_identical(registry):
     first = _json("staff")
-    claims_before = sorted(Claim.objects.values_list("public_id", "state", "fact", "charge__public_id"))
+    claims_before = sorted(
+        Claim.objects.values_list("public_id", "state", "fact", "charge__public_id", "stay__public_id")
+    )
+    stays_before = sorted(FacilityStay.objects.values_list("public_id", "start_date", "start_date_precision"))
     user = UserFactory()
     _empty_registry()
 
     report = import_registry_json(io.StringIO(first), by=user)
     second = _json("staff")
 
-    assert len(claims_before) == 6 and {c[1] for c in claims_before} >= {
+    assert len(claims_before) == 8 and {c[1] for c in claims_before} >= {
         "accepted",
         "superseded",
         "conflicting",
     }
     assert sum(1 for c in claims_before if c[3] is not None) == 2  # on a charge, and still on it
+    assert sum(1 for c in claims_before if c[4] is not None) == 2  # on a stay, and still on it
     assert (
-        sorted(Claim.objects.values_list("public_id", "state", "fact", "charge__public_id")) == claims_before
+        sorted(
+            Claim.objects.values_list("public_id", "state", "fact", "charge__public_id", "stay__public_id")
+        )
+        == claims_before
     )
+    assert sorted(FacilityStay.objects.values_list("public_id", "start_date", "start_date_precision")) == (
+        stays_before
+    )
+    assert "month" in {s[2] for s in stays_before}
 
     assert report.people == 3 and report.charges == 5
     assert PersonName.objects.get(text="Ales Vydumany").source.title == "Synthetic public report"
@@ -415,6 +437,19 @@ def test_import_refuses_an_article_this_installation_does_not_know_and_writes_no
         import_registry_json(io.StringIO(json.dumps(document)), by=UserFactory())
 
     assert not Person.objects.exists() and not Source.objects.exists()
+
+
+def test_import_refuses_a_claim_on_a_stay_the_file_does_not_hold_and_writes_nothing(registry):
+    document = json.loads(_json("staff"))
+    _empty_registry()
+    case = next(c for p in document["people"] for c in p["cases"] if any(r["stay"] for r in c["claims"]))
+    claim = next(r for r in case["claims"] if r["stay"])
+    claim["stay"] = "00000000-0000-4000-8000-000000000000"
+
+    with pytest.raises(ImportRefused, match="names a facility stay not in the file: 00000000-"):
+        import_registry_json(io.StringIO(json.dumps(document)), by=UserFactory())
+
+    assert not Person.objects.exists()
 
 
 def test_import_refuses_a_row_that_breaks_a_rule_and_rolls_everything_back(registry):
