@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from cases import choices, partial_dates
 from cases.claims import facts as claim_facts
-from cases.models import latest_event
+from cases.models import FacilityStay, latest_event
 
 CURRENT_CHARGE_STATES = (choices.ChargeState.ACTIVE, choices.ChargeState.CONVICTED)
 DEATH_RISK_LEVELS = (
@@ -175,18 +175,24 @@ def _claimed_value(claim, language: str) -> str:
 
 
 def record_key(claim):
-    """Which record of the page a claim's fact is on: None for the person, the case's id, or
-    ("charge", the charge's id) for a charge's fact."""
-    return ("charge", claim.charge_id) if claim.charge_id is not None else claim.case_id
+    """Which record of the page a claim's fact is on: None for the person, the case's id,
+    ("charge", the charge's id) for a charge's fact, ("stay", the stay's id) for a stay's."""
+    if claim.charge_id is not None:
+        return ("charge", claim.charge_id)
+    if claim.stay_id is not None:
+        return ("stay", claim.stay_id)
+    return claim.case_id
 
 
 def shown_values(person, cases, claims) -> dict:
     """{(record key, fact key): the value the page shows} for the facts `claims` are on, in the
-    claims' canonical form (cases.claims.facts); a charge's from the charges the page loaded."""
+    claims' canonical form (cases.claims.facts); a charge's and a stay's from the charges and
+    stays the page loaded."""
     records = {None: person}
     for case in cases:
         records[case.pk] = case
         records.update({("charge", charge.pk): charge for charge in case.charges.all()})
+        records.update({("stay", stay.pk): stay for stay in case.stays.all()})
     values = {}
     for claim in claims:
         key = (record_key(claim), claim.fact)
@@ -210,8 +216,9 @@ def _public_event_value(spec, case):
     return None if latest is None else claim_facts.canonical(spec, (latest.date, latest.date_precision))
 
 
-def _facility_code(case) -> str | None:
-    stay = case.current_stay  # from the stays the page loaded
+def _facility_code(record) -> str | None:
+    """The facility of a stay, or of a case's open stay (from the stays the page loaded)."""
+    stay = record if isinstance(record, FacilityStay) else record.current_stay
     return stay.facility.slug if stay is not None else None
 
 
@@ -241,7 +248,7 @@ def fact_sources(
         if claim.value == shown.get((record_key(claim), claim.fact)):
             if number is not None:
                 supporting.setdefault(key, set()).add(number)
-        elif public and number is not None and claim.fact != "case.facility":
+        elif public and number is not None and claim_facts.FACTS[claim.fact].kind != claim_facts.FACILITY:
             # (Another facility is not told: it may be a place not yet confirmed by staff.)
             text = _claimed_value(claim, language)
             disagreeing.setdefault(key, {}).setdefault(text, set()).add(number)
@@ -418,6 +425,23 @@ def with_release_sources(entries: list[TimelineEntry], case, case_facts: dict) -
         return entries
     anchor = f"event-{release.public_id}"
     return [dataclasses.replace(e, sources=sources) if e.anchor == anchor else e for e in entries]
+
+
+def with_stay_sources(entries: list[TimelineEntry], case, by_fact: dict) -> list[TimelineEntry]:
+    """The timeline with the footnotes of each stay's first day (`fact_sources` of the stay's
+    "start_date") on the 'transferred' entry that began it: the entry of that day naming that
+    facility, as `transfer_person` writes it and `correct_stay` keeps it."""
+    began = {
+        (stay.start_date, stay.facility.name_en): by_fact[key]
+        for stay in case.stays.all()
+        if (key := (("stay", stay.pk), "start_date")) in by_fact
+    }
+    return [
+        dataclasses.replace(e, sources=began[(e.date, e.text)])
+        if e.kind == choices.EventKind.TRANSFERRED and (e.date, e.text) in began
+        else e
+        for e in entries
+    ]
 
 
 # Risk -----------------------------------------------------------------------------------------

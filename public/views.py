@@ -302,6 +302,9 @@ def person_detail(request, slug):
     for view in case_views:
         view["facts"] = {name: refs for (key, name), refs in by_fact.items() if key == view["case"].pk}
         view["timeline"] = presenters.with_release_sources(view["timeline"], view["case"], view["facts"])
+        view["timeline"] = presenters.with_stay_sources(view["timeline"], view["case"], by_fact)
+        if view["stay"] is not None:
+            view["stay_since"] = by_fact.get((("stay", view["stay"].pk), "start_date"))
         view["charges"] = presenters.current_charges(
             view.pop("all_charges"),
             view["case"].jurisdiction.code,

@@ -152,6 +152,7 @@ def test_a_claim_is_credited_only_for_the_value_the_page_shows_whatever_its_stat
     said = SimpleNamespace(
         case_id=7,
         charge_id=None,
+        stay_id=None,
         fact="case.detention_date",
         value={"date": "2021-03-10", "precision": "day"},
         state="accepted",
@@ -299,3 +300,65 @@ def test_the_release_in_the_timeline_names_its_sources_and_says_where_they_disag
     assert f'href="#source-{number_of(html, statement.title)}"' in release
     assert "sources disagree:" in release
     assert f'href="#source-{number_of(html, rumour.title)}"' in release
+
+
+def test_the_day_a_stay_began_names_its_sources_on_the_place_and_on_the_transfer_entry(client, law):
+    from cases import services
+    from cases.models import FacilityStay
+    from tests.factories import FacilityFactory
+
+    case = make_person(names=ALIAKSANDR)
+    sizo, colony = FacilityFactory(), FacilityFactory(name_en="Synthetic colony no. 99")
+    services.transfer_person(case=case, facility=sizo, on=D(2021, 3, 3))
+    services.transfer_person(case=case, facility=colony, on=D(2022, 1, 10))
+    held_now = FacilityStay.objects.get(case=case, end_date__isnull=True)
+    ended = FacilityStay.objects.get(case=case, facility=sizo)
+    letter, weekly = public_source("Synthetic letter from the colony"), public_source("Synthetic weekly")
+    claims.record_claim(
+        fact="stay.start_date",
+        person=case.person,
+        case=case,
+        stay=held_now,
+        value={"date": "2022-01-10", "precision": "day"},
+        source=letter,
+    )
+    claims.record_claim(  # another public source: the week after
+        fact="stay.start_date",
+        person=case.person,
+        case=case,
+        stay=held_now,
+        value={"date": "2022-01-17", "precision": "day"},
+        source=weekly,
+    )
+    claims.record_claim(  # the place of a past stay: not told, it may be unconfirmed
+        fact="stay.facility",
+        person=case.person,
+        case=case,
+        stay=ended,
+        value=FacilityFactory(name_en="Unconfirmed place CANARYstay").slug,
+        source=weekly,
+    )
+
+    html = page(client, case)
+
+    held = re.search(r"<h3>Place of detention</h3>\s*<p>(.*?)</p>", html, re.S).group(1)
+    since = held[held.index("since") :]
+    assert f'href="#source-{number_of(html, letter.title)}"' in since
+    assert "sources disagree: Jan. 17, 2022 according to" in since
+    transfer = re.search(r"<strong>transferred</strong>: Synthetic colony no\. 99(.*?)</li>", html, re.S)
+    assert transfer and f'href="#source-{number_of(html, letter.title)}"' in transfer.group(1)
+    assert "CANARYstay" not in html
+
+
+def test_a_stay_begun_in_a_month_known_only_in_part_says_so(client, law):
+    from cases import services
+    from cases.models import FacilityStay
+    from tests.factories import FacilityFactory
+
+    case = make_person(names=ALIAKSANDR)
+    services.transfer_person(case=case, facility=FacilityFactory(), on=D(2021, 3, 3))
+    stay = FacilityStay.objects.get(case=case)
+    services.correct_stay(stay=stay, start_date=D(2021, 3, 1), start_date_precision="month")
+
+    held = re.search(r"<h3>Place of detention</h3>\s*<p>(.*?)</p>", page(client, case), re.S).group(1)
+    assert "since March 2021" in held
