@@ -22,6 +22,7 @@ from cases.models import (
     Charge,
     Contradiction,
     DuplicateCandidate,
+    FacilityStay,
     ImportRun,
     ImportRunLine,
     Jurisdiction,
@@ -445,6 +446,18 @@ class _Planter:
             value=True,
             source=self.confidential_source,
             note=c.text("claim: note"),
+            by=self.editor,
+        )
+        # The same on a facility stay's fact: a confidential source's other day for the stay.
+        stay = FacilityStay.objects.filter(case__person=self.person, end_date__isnull=True).order_by("pk")[0]
+        claims.record_claim(
+            fact="stay.start_date",
+            person=self.person,
+            case=stay.case,
+            stay=stay,
+            value={"date": "2022-03-05", "precision": "day"},
+            source=self.confidential_source,
+            note=c.text("stay claim: note"),
             by=self.editor,
         )
         Contradiction.objects.create(
