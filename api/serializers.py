@@ -60,12 +60,6 @@ class PartialDateField(serializers.Field):
         return partial_dates.iso(value, getattr(instance, f"{self.date_field}_precision")) or None
 
 
-class NameSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = PersonName
-        fields = ["text", "script", "kind", "is_primary"]
-
-
 class ExternalIdSerializer(serializers.ModelSerializer):
     """An id another list gives the person; look a person up by it with `?external_id=<scheme>:<value>`."""
 
@@ -92,6 +86,46 @@ class SourcesGroupSourceSerializer(RestrictedSourceSerializer):
 
     class Meta(RestrictedSourceSerializer.Meta):
         fields = RestrictedSourceSerializer.Meta.fields + ["contact"]
+
+
+class NameGivenBySerializer(serializers.Serializer):
+    """A source that gives the spelling, as of when: a confidential one is `null` with
+    `source_confidential` true, but for the Sources group."""
+
+    source = PublicSourceSerializer(allow_null=True)
+    source_confidential = serializers.BooleanField()
+    as_of = serializers.CharField(
+        allow_null=True, help_text="As far as it is known: 2021, 2021-05, 2021-05-03"
+    )
+    as_of_precision = serializers.CharField()
+
+
+class NameSerializer(serializers.ModelSerializer):
+    given_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PersonName
+        fields = ["text", "script", "kind", "is_primary", "given_by"]
+
+    @extend_schema_field(NameGivenBySerializer(many=True))
+    def get_given_by(self, name) -> list[dict]:
+        """Every source that gives this spelling (the first, then the others); none for the
+        registry staff's own."""
+        request = self.context.get("request")
+        sees_sources = request is not None and access_for(request).sees_sources
+        words = [(name.source_id, name.source, name.as_of, name.as_of_precision)] if name.source_id else []
+        words += [(g.source_id, g.source, g.as_of, g.as_of_precision) for g in name.also_given_by.all()]
+        return [
+            {
+                "source": PublicSourceSerializer(source).data
+                if source is not None and (not source.confidential or sees_sources)
+                else None,
+                "source_confidential": source is None or source.confidential,
+                "as_of": partial_dates.iso(as_of, precision) or None,
+                "as_of_precision": precision,
+            }
+            for _source_id, source, as_of, precision in words
+        ]
 
 
 class ClaimSerializer(serializers.ModelSerializer):

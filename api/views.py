@@ -53,6 +53,7 @@ from cases.models import (
     ExternalIdentifier,
     Facility,
     FacilityStay,
+    NameSource,
     Person,
     PersonName,
     RiskAssessment,
@@ -275,7 +276,7 @@ class PersonViewSet(AudienceViewSet):
         people = (
             people.select_related("region")
             .prefetch_related(
-                Prefetch("names", queryset=PersonName.objects.order_by("-is_primary", "kind", "pk")),
+                Prefetch("names", queryset=_names()),
                 Prefetch("cases", queryset=Case.objects.order_by("pk").only("pk", "public_id", "person_id")),
                 Prefetch(
                     "claims", queryset=Claim.objects.shown().filter(case__isnull=True), to_attr="shown_claims"
@@ -310,6 +311,20 @@ class CaseViewSet(AudienceViewSet):
             )
             .order_by("-detention_date", "-pk")
         )
+
+
+def _names():
+    """A person's names, each with who gives it (for `given_by`)."""
+    return (
+        PersonName.objects.select_related("source")
+        .prefetch_related(
+            Prefetch(
+                "also_given_by",
+                queryset=NameSource.objects.select_related("source").order_by("created_at", "pk"),
+            )
+        )
+        .order_by("-is_primary", "kind", "pk")
+    )
 
 
 def _stays():

@@ -42,15 +42,41 @@ def display_name(person, language: str) -> str:
     return name.text if name else person.slug
 
 
-def other_names(person, shown: str) -> list[str]:
-    """Every other recorded spelling, so a reader can match the name they know."""
+def other_names(person, shown: str, numbers=None, confidential_number=None) -> list:
+    """Every other recorded spelling, so a reader can match the name they know; with `numbers`
+    (the page's source numbers), each as (text, FactSources of who gives it)."""
     seen = {shown}
     result = []
     for name in person.names.all():
         if name.text not in seen:
             seen.add(name.text)
             result.append(name.text)
-    return result
+    if numbers is None:
+        return result
+    return [(text, name_sources(person, text, numbers, confidential_number)) for text in result]
+
+
+def name_source_ids(person) -> set[int]:
+    """The sources that give any spelling of the person's name (from the names the page loaded)."""
+    return {
+        source_id
+        for name in person.names.all()
+        for source_id in (name.source_id, *(given.source_id for given in name.also_given_by.all()))
+        if source_id is not None
+    }
+
+
+def name_sources(person, text: str, numbers: dict[int, int], confidential_number) -> "FactSources | None":
+    """The footnotes of one spelling: every source that gives it (in any kind of name), a public
+    one by its number, a confidential one as "a confidential source"; None for the staff's own."""
+    refs = set()
+    for name in person.names.all():
+        if name.text != text:
+            continue
+        for source_id in (name.source_id, *(given.source_id for given in name.also_given_by.all())):
+            if source_id is not None and (number := numbers.get(source_id, confidential_number)):
+                refs.add(number)
+    return FactSources(refs=tuple(sorted(refs))) if refs else None
 
 
 @dataclass(frozen=True)

@@ -206,7 +206,7 @@ def person_detail(request, slug):
     person = for_public(
         Person.objects.published()
         .select_related("region__jurisdiction")
-        .prefetch_related("names")
+        .prefetch_related("names__also_given_by")
         .filter(slug=slug)
     ).first()
     if person is None:
@@ -270,6 +270,8 @@ def person_detail(request, slug):
             }
         )
     source_ids |= {c.source_id for c in claims if c.source is not None and not c.source.confidential}
+    name_source_ids = presenters.name_source_ids(person)
+    source_ids |= name_source_ids  # a confidential one is not among the sources the page lists
     sources = list(
         for_public(
             Source.objects.filter(confidential=False)
@@ -290,11 +292,15 @@ def person_detail(request, slug):
     )
     numbers = {source.pk: number for number, source in enumerate(sources, start=1)}
     # A source the page does not list (confidential) is "a confidential source", one entry.
-    confidential = any(c.source_id and (c.source is None or c.source.confidential) for c in claims) or any(
-        charge.source_id not in numbers
-        for view in case_views
-        for charge in view["all_charges"]
-        if charge.source_id and charge.state in presenters.CURRENT_CHARGE_STATES
+    confidential = (
+        any(c.source_id and (c.source is None or c.source.confidential) for c in claims)
+        or any(
+            charge.source_id not in numbers
+            for view in case_views
+            for charge in view["all_charges"]
+            if charge.source_id and charge.state in presenters.CURRENT_CHARGE_STATES
+        )
+        or bool(name_source_ids - numbers.keys())
     )
     confidential_number = len(numbers) + 1 if confidential else None
     shown = presenters.shown_values(person, cases, claims)
@@ -319,7 +325,8 @@ def person_detail(request, slug):
         {
             "person": person,
             "name": name,
-            "other_names": presenters.other_names(person, name),
+            "other_names": presenters.other_names(person, name, numbers, confidential_number),
+            "name_sources": presenters.name_sources(person, name, numbers, confidential_number),
             "letter_name": presenters.display_name(person, "ru"),
             "age": presenters.age_on(person.birth_date, person.birth_date_precision, timezone.localdate()),
             "region": presenters.region_name(person.region, language),

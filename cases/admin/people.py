@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
 
-from cases import services
+from cases import partial_dates, services
 from cases.admin.claims import PersonClaimInline
 from cases.admin.contradictions import PersonContradictionInline
 from cases.admin.history import HistoryAdmin
@@ -24,7 +24,7 @@ from cases.models import (
     Person,
     PersonName,
 )
-from cases.protection.permissions import SOURCES_GROUP_FIELDS, sees_sources
+from cases.protection.permissions import SOURCES_GROUP_FIELDS, sees_sources, source_label
 
 # People ---------------------------------------------------------------------------------------
 
@@ -42,10 +42,37 @@ def with_any_name_matches(results, queryset, search_term, person="pk"):
 
 
 class PersonNameInline(NamedInputsInlineMixin, admin.TabularInline):
+    """The spellings, each with the source that gave it first (as of when) and every other source
+    that gives the same spelling (recorded by imports, read only here)."""
+
     model = PersonName
     extra = 1
-    fields = ["text", "script", "kind", "is_primary", "source"]
+    fields = [
+        "text",
+        "script",
+        "kind",
+        "is_primary",
+        "source",
+        "as_of",
+        "as_of_precision",
+        "also_given_by_display",
+    ]
+    readonly_fields = ["also_given_by_display"]
     autocomplete_fields = ["source"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("also_given_by__source")
+
+    @admin.display(description="also given by")
+    def also_given_by_display(self, obj):
+        given = list(obj.also_given_by.all()) if obj.pk else []
+        if not given:
+            return "—"
+        return "; ".join(
+            source_label(g.source, None)  # never names a confidential source
+            + (f" (as of {partial_dates.describe(g.as_of, g.as_of_precision)})" if g.as_of else "")
+            for g in given
+        )
 
 
 class ExternalIdentifierForm(forms.ModelForm):

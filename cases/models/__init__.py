@@ -26,7 +26,7 @@ from cases.models.partners import (
     WebhookDelivery,
     WebhookSubscription,
 )
-from cases.models.people import Person, PersonName, PersonQuerySet
+from cases.models.people import NameSource, Person, PersonName, PersonQuerySet
 from cases.models.records import (
     AuditEntry,
     ChangeRecord,
@@ -65,6 +65,7 @@ __all__ = [
     "Person",
     "PersonMerge",
     "PersonName",
+    "NameSource",
     "PersonQuerySet",
     "Reclassification",
     "Region",

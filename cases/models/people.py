@@ -179,8 +179,10 @@ class PersonName(models.Model):
     script = models.CharField(max_length=10, choices=choices.Script.choices)
     kind = models.CharField(max_length=20, choices=choices.NameKind.choices)
     is_primary = models.BooleanField(default=False)
-    # Names are not claims: a person has many spellings and none contradicts another. Each keeps
-    # who gave it (issue 17): the list it came from, the partner who reported it.
+    # Who says a name is written so (issue 17). A person has many spellings and none contradicts
+    # another, so a name is not weighed against the others as a claim is: each spelling keeps the
+    # source that gave it first, as of when, and every other source that gives the same spelling
+    # (NameSource), so a second list's word on a name is never lost.
     source = models.ForeignKey(
         "cases.Source",
         on_delete=models.PROTECT,
@@ -188,6 +190,13 @@ class PersonName(models.Model):
         blank=True,
         related_name="names",
         help_text="Who gives the name in this spelling (empty: registry staff)",
+    )
+    as_of = models.DateField(null=True, blank=True, help_text="When that source gave it")
+    as_of_precision = models.CharField(
+        max_length=10,
+        choices=choices.DatePrecision.choices,
+        default=choices.DatePrecision.UNKNOWN,
+        help_text="How much of the date the source gave it is known",
     )
     search_key = models.CharField(
         max_length=300,
@@ -226,3 +235,34 @@ class PersonName(models.Model):
     def save(self, *args, **kwargs):
         self.search_key = name_key(self.text)
         super().save(*args, **kwargs)
+
+
+class NameSource(models.Model):
+    """Another source that gives a name in the same spelling, as of when (the first to give it is
+    the name's own `source`): "list B writes him so too, as of May 2023"."""
+
+    name = models.ForeignKey(PersonName, on_delete=models.CASCADE, related_name="also_given_by")
+    source = models.ForeignKey("cases.Source", on_delete=models.PROTECT, related_name="+")
+    as_of = models.DateField(null=True, blank=True, help_text="When the source gave it")
+    as_of_precision = models.CharField(
+        max_length=10,
+        choices=choices.DatePrecision.choices,
+        default=choices.DatePrecision.UNKNOWN,
+        help_text="How much of the date the source gave it is known",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = RegistryHistory()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "source"],
+                name="namesource_once_per_source",
+                violation_error_message="This source is already recorded as giving this spelling.",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} — {self.source}"

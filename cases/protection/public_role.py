@@ -33,6 +33,7 @@ from cases.models import (
     Facility,
     FacilityStay,
     Jurisdiction,
+    NameSource,
     Person,
     PersonName,
     Reclassification,
@@ -98,7 +99,19 @@ PUBLIC_COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
         "created_at",
         "updated_at",
     ),
-    PersonName: ("id", "person", "text", "script", "kind", "is_primary", "search_key", "source"),
+    PersonName: (
+        "id",
+        "person",
+        "text",
+        "script",
+        "kind",
+        "is_primary",
+        "search_key",
+        "source",
+        "as_of",
+        "as_of_precision",
+    ),
+    NameSource: ("id", "name", "source", "as_of", "as_of_precision", "created_at"),
     Case: (
         "id",
         "public_id",
@@ -199,6 +212,11 @@ ROW_POLICIES: dict[type[models.Model], str] = {
         "EXISTS (SELECT 1 FROM cases_person p WHERE p.id = cases_personname.person_id "
         "AND p.publication_state = 'published' AND p.merged_into_id IS NULL)"
     ),
+    NameSource: (
+        "EXISTS (SELECT 1 FROM cases_personname n JOIN cases_person p ON p.id = n.person_id "
+        "WHERE n.id = cases_namesource.name_id "
+        "AND p.publication_state = 'published' AND p.merged_into_id IS NULL)"
+    ),
     Case: (
         "EXISTS (SELECT 1 FROM cases_person p WHERE p.id = cases_case.person_id "
         "AND p.publication_state = 'published' AND p.merged_into_id IS NULL)"
@@ -253,6 +271,12 @@ ROW_POLICIES: dict[type[models.Model], str] = {
         "AND e.is_public AND p.publication_state = 'published' AND p.merged_into_id IS NULL) "
         "OR EXISTS (SELECT 1 FROM cases_claim cl JOIN cases_person p ON p.id = cl.person_id "
         "WHERE cl.source_id = cases_source.id AND cl.state <> 'superseded' "
+        "AND p.publication_state = 'published' AND p.merged_into_id IS NULL) "
+        "OR EXISTS (SELECT 1 FROM cases_personname n JOIN cases_person p ON p.id = n.person_id "
+        "WHERE n.source_id = cases_source.id "
+        "AND p.publication_state = 'published' AND p.merged_into_id IS NULL) "
+        "OR EXISTS (SELECT 1 FROM cases_namesource ns JOIN cases_personname n ON n.id = ns.name_id "
+        "JOIN cases_person p ON p.id = n.person_id WHERE ns.source_id = cases_source.id "
         "AND p.publication_state = 'published' AND p.merged_into_id IS NULL))"
     ),
 }

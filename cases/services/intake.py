@@ -55,13 +55,19 @@ def accept_submission(
     data = submission.payload
     # The partner is the source of what it reported: each name, and each fact as its claim.
     source = _partner_source(submission, by)
+    as_of = timezone.localdate(submission.received_at)
     names = [
         services.NameSpec(
-            data["name"], _script(data["name"]), _kind(data["name"]), is_primary=True, source=source
+            data["name"],
+            _script(data["name"]),
+            _kind(data["name"]),
+            is_primary=True,
+            source=source,
+            as_of=as_of,
         )
     ]
     names += [
-        services.NameSpec(n, _script(n), choices.NameKind.ALIAS, source=source)
+        services.NameSpec(n, _script(n), choices.NameKind.ALIAS, source=source, as_of=as_of)
         for n in data.get("other_names", [])
         if n.strip() and n.strip() != data["name"].strip()
     ]
@@ -82,7 +88,6 @@ def accept_submission(
         detention_date=datetime.date.fromisoformat(detention) if detention else None,
         detention_place=data.get("detention_place", ""),
     )
-    as_of = timezone.localdate(submission.received_at)
     claims.claim_values_of_new_record(
         person=person, fact_keys=["person.region"], source=source, as_of=as_of, by=by
     )

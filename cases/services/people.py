@@ -9,6 +9,7 @@ from cases import choices
 from cases.exceptions import PublicationRefused, RefusedChange
 from cases.models import (
     ChangeRecord,
+    NameSource,
     Person,
     PersonName,
 )
@@ -41,6 +42,7 @@ class NameSpec:
     kind: str
     is_primary: bool = False
     source: object = None  # the Source that gives this spelling (None: registry staff)
+    as_of: object = None  # the day it gave it (a date), if known
 
 
 # People ---------------------------------------------------------------------------------------
@@ -73,6 +75,7 @@ def create_person(*, names: list[NameSpec], by=None, **fields) -> Person:
             kind=spec.kind,
             is_primary=spec.is_primary,
             source=spec.source,
+            as_of=spec.as_of,
             by=by,
         )
     note_change(person, "person", person.slug, Action.CREATED)
@@ -119,21 +122,59 @@ def update_person(*, person: Person, by=None, **changes) -> Person:
 
 @transaction.atomic
 def add_person_name(
-    *, person: Person, text: str, script: str, kind: str, is_primary=False, source=None, by=None
+    *, person: Person, text: str, script: str, kind: str, is_primary=False, source=None, as_of=None, by=None
 ):
-    """Add a spelling of a person's name (`source`: who gives it); a new primary name demotes
-    the old one."""
+    """Add a spelling of a person's name (`source`: who gives it, `as_of`: the day it did, if
+    known); a new primary name demotes the old one."""
     text = " ".join(text.split())
     if is_primary:
         for old in person.names.filter(is_primary=True):
             old.is_primary = False
             validated_save(old, by)
     name = validated_save(
-        PersonName(person=person, text=text, script=script, kind=kind, is_primary=is_primary, source=source),
+        PersonName(
+            person=person,
+            text=text,
+            script=script,
+            kind=kind,
+            is_primary=is_primary,
+            source=source,
+            as_of=as_of,
+            as_of_precision=choices.DatePrecision.DAY if as_of else choices.DatePrecision.UNKNOWN,
+        ),
         by,
     )
     note_change(person, "person", person.slug, Action.UPDATED)
     return name
+
+
+@transaction.atomic
+def cite_person_name(
+    *, name: PersonName, source, as_of=None, as_of_precision=None, by=None
+) -> PersonName | NameSource:
+    """Record that `source` gives a name in this spelling too (issue 17: a second list's word on a
+    name is kept, not dropped because the spelling is known).
+
+    A spelling the registry staff entered without a source takes `source` as its own; a source
+    that gave the spelling before records nothing new (its first day stands). Returns what holds
+    the source's word: the name, or the NameSource beside it. Side effects: that row and its
+    history; a change-feed entry for the person when something was recorded.
+    """
+    precision = as_of_precision or (choices.DatePrecision.DAY if as_of else choices.DatePrecision.UNKNOWN)
+    name = PersonName.objects.select_for_update().get(pk=name.pk)
+    if name.source_id == source.pk:
+        return name
+    if name.source_id is None:
+        name.source, name.as_of, name.as_of_precision = source, as_of, precision
+        validated_save(name, by)
+        note_change(name.person, "person", name.person.slug, Action.UPDATED)
+        return name
+    given = NameSource.objects.filter(name=name, source=source).first()
+    if given is not None:
+        return given
+    given = validated_save(NameSource(name=name, source=source, as_of=as_of, as_of_precision=precision), by)
+    note_change(name.person, "person", name.person.slug, Action.UPDATED)
+    return given
 
 
 @transaction.atomic

@@ -36,6 +36,7 @@ from cases.models import (
     Facility,
     FacilityStay,
     Jurisdiction,
+    NameSource,
     Person,
     PersonName,
     Reclassification,
@@ -271,6 +272,8 @@ CLAIM_FIELDS = (
 
 
 STAY_FIELDS = ("start_date", "start_date_precision", "end_date", "end_date_precision")
+# Every other source that gives a spelling, as of when (the first is the name's own source).
+NAME_SOURCE_FIELDS = ("as_of", "as_of_precision", "created_at")
 
 
 def _claims_prefetch(queryset=None) -> Prefetch:
@@ -318,7 +321,14 @@ def _staff_people():
     return Person.objects.current().prefetch_related(
         Prefetch(
             "names",
-            queryset=PersonName.objects.select_related("source").order_by("-is_primary", "kind", "text"),
+            queryset=PersonName.objects.select_related("source")
+            .prefetch_related(
+                Prefetch(
+                    "also_given_by",
+                    queryset=NameSource.objects.select_related("source").order_by("source__public_id"),
+                )
+            )
+            .order_by("-is_primary", "kind", "text"),
         ),
         Prefetch("external_ids", queryset=ExternalIdentifier.objects.order_by("scheme", "value")),
         Prefetch("cases", queryset=cases),
@@ -417,6 +427,15 @@ def staff_person_record(person: Person, refs: _References, *, with_sources: bool
                 "kind": n.kind,
                 "is_primary": n.is_primary,
                 "source": _public_id(n.source),
+                "as_of": n.as_of,
+                "as_of_precision": n.as_of_precision,
+                "also_given_by": [
+                    {
+                        "source": given.source.public_id,
+                        **{name: getattr(given, name) for name in NAME_SOURCE_FIELDS},
+                    }
+                    for given in n.also_given_by.all()
+                ],
             }
             for n in person.names.all()
         ],
@@ -933,7 +952,7 @@ class _Importer:
             self.import_batch(people[start : start + BATCH])
 
     def import_batch(self, records: list[dict]) -> None:
-        persons, names, external_ids = [], [], []
+        persons, names, external_ids, given_by = [], [], [], []
         for record in records:
             where = f"person {record.get('slug')}"
             person = Person(
@@ -949,10 +968,15 @@ class _Importer:
                 name = PersonName(
                     person=person,
                     source_id=self.source(n.get("source"), where),
-                    **_fields(PersonName, ("text", "script", "kind", "is_primary"), n),
+                    **_fields(
+                        PersonName, ("text", "script", "kind", "is_primary", "as_of", "as_of_precision"), n
+                    ),
                 )
                 name.search_key = name_key(name.text)
                 names.append(_checked(name, where))
+                given_by.extend(
+                    (name, self.source(g["source"], where), g) for g in n.get("also_given_by", [])
+                )
             for e in record["external_ids"]:
                 ext = ExternalIdentifier(
                     person=person, **_fields(ExternalIdentifier, ("scheme", "value", "created_at"), e)
@@ -970,6 +994,17 @@ class _Importer:
                 cases.append(_checked(case, f"{where}, case {c['public_id']}"))
                 case_records.append(c)
         _insert(PersonName, names, self.by)
+        _insert(
+            NameSource,
+            [
+                _checked(
+                    NameSource(name=name, source_id=source_id, **_fields(NameSource, NAME_SOURCE_FIELDS, g)),
+                    f"person {name.person.slug}, name {name.text}",
+                )
+                for name, source_id, g in given_by
+            ],
+            self.by,
+        )
         _insert(ExternalIdentifier, external_ids, self.by)
         _insert(Case, cases, self.by)
         charges = self.import_charges(cases, case_records)

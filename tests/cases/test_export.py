@@ -24,6 +24,7 @@ from cases.models import (
     ExternalIdentifier,
     Facility,
     FacilityStay,
+    NameSource,
     Organisation,
     PartnerAPIKey,
     Person,
@@ -183,6 +184,8 @@ def registry(law):
         value=("2022-03-01", "month"),
         source=public,
     )
+    # A second source that gives a known spelling, as of a day.
+    services.cite_person_name(name=ales.names.get(text="Ales Vydumany"), source=secret, as_of=D(2023, 5, 6))
     # A stay's facts: its first day known to the month; a source that ends it on another day.
     pre_trial_stay = case.stays.get(facility=pre_trial)
     services.correct_stay(stay=pre_trial_stay, start_date=D(2022, 3, 1), start_date_precision="month")
@@ -233,6 +236,7 @@ def _empty_registry():
         Charge,
         Case,
         ExternalIdentifier,
+        NameSource,
         PersonName,
         PersonMerge,
         Person,
@@ -274,6 +278,12 @@ def test_staff_json_export_imports_into_an_empty_registry_and_exports_byte_ident
         stays_before
     )
     assert "month" in {s[2] for s in stays_before}
+    cited = NameSource.objects.select_related("source", "name").get()
+    assert (cited.source.title, cited.as_of, cited.name.text) == (
+        f"Confidential informant {MARK}",
+        D(2023, 5, 6),
+        "Ales Vydumany",
+    )
 
     assert report.people == 3 and report.charges == 5
     assert PersonName.objects.get(text="Ales Vydumany").source.title == "Synthetic public report"

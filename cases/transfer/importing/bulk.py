@@ -134,6 +134,8 @@ def _plan(importer, row, articles, facilities) -> _Plan:
         kind=values["name_kind"],
         is_primary=True,
         source=importer.list_source(),
+        as_of=importer.report.reclassified_on,
+        as_of_precision=partial_dates.DAY if importer.report.reclassified_on else partial_dates.UNKNOWN,
     )
     plan.name.search_key = name_key(text)
     _checked(plan.name, ["text", "script", "kind", "search_key"])

@@ -548,6 +548,8 @@ class Importer:
         self._warn_possible_duplicates([r for r in rows if r.person is None and "name" in r.values])
 
     def _load_people(self, person_ids: set[int]) -> dict[int, Person]:
+        """The people rows name, with what the registry holds of them (their names and who gives
+        each, their cases in this jurisdiction with open stays and current charges)."""
         people: dict[int, Person] = {}
         cases_qs = (
             Case.objects.filter(jurisdiction=self.jurisdiction)
@@ -574,7 +576,7 @@ class Importer:
             batch: dict[int, Person] = {}
             for chunk in _chunks(sorted(ids)):
                 for person in Person.objects.filter(pk__in=chunk).prefetch_related(
-                    "names",
+                    "names__also_given_by",
                     "external_ids",
                     Prefetch("cases", queryset=cases_qs, to_attr="jurisdiction_cases"),
                 ):
@@ -687,6 +689,7 @@ class Importer:
                         values["name_kind"],
                         is_primary=True,
                         source=self.list_source(),
+                        as_of=self.report.reclassified_on,
                     )
                 ],
                 by=self.by,
@@ -701,7 +704,7 @@ class Importer:
             known_names = set()
         else:
             known_ids = {(e.scheme, e.value) for e in person.external_ids.all()}
-            known_names = {cells.fold(n.text) for n in person.names.all()}
+            known_names = {cells.fold(n.text): n for n in person.names.all()}
             changes += self._claim_facts(row, person, None)
             if "name" in values and cells.fold(values["name"]) not in known_names:
                 services.add_person_name(
@@ -710,9 +713,20 @@ class Importer:
                     script=values["script"],
                     kind=values["name_kind"],
                     source=self.list_source(),
+                    as_of=self.report.reclassified_on,
                     by=self.by,
                 )
                 changes.append("name: another spelling added")
+            elif "name" in values and _gives_news(
+                known_names[cells.fold(values["name"])], self.list_source()
+            ):
+                # The list writes a spelling the registry knows: its word on the name is kept too.
+                services.cite_person_name(
+                    name=known_names[cells.fold(values["name"])],
+                    source=self.list_source(),
+                    as_of=self.report.reclassified_on,
+                    by=self.by,
+                )
         for target, scheme in (("external_id", self.mapping.id_scheme), ("url", URL_SCHEME)):
             if target in values and (scheme, values[target]) not in known_ids:
                 services.add_external_identifier(
@@ -1350,3 +1364,11 @@ def _open_stays():
 
 
 __all__ = ["ImportReport", "Issue", "RowOutcome", "UnreadableFile", "run_import"]
+
+
+def _gives_news(name, source) -> bool:
+    """The list's word on a spelling the registry knows is not recorded yet (from the names the
+    importer loaded with who gives each): a list imported again records nothing."""
+    if source is None or name.source_id == source.pk:
+        return False
+    return all(given.source_id != source.pk for given in name.also_given_by.all())
