@@ -458,7 +458,17 @@ def _public_people():
         Person.objects.published()
         .select_related("region")
         .prefetch_related(
-            Prefetch("names", queryset=PersonName.objects.order_by("-is_primary", "kind", "text")),
+            Prefetch(
+                "names",
+                queryset=PersonName.objects.select_related("source")
+                .prefetch_related(
+                    Prefetch(
+                        "also_given_by",
+                        queryset=NameSource.objects.select_related("source").order_by("created_at", "pk"),
+                    )
+                )
+                .order_by("-is_primary", "kind", "text"),
+            ),
             Prefetch(
                 "cases",
                 queryset=Case.objects.select_related("jurisdiction")

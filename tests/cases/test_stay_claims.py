@@ -169,7 +169,7 @@ def test_migration_makes_each_stays_days_and_past_facility_accepted_claims_from_
     ids = set(FacilityStay.objects.values_list("public_id", flat=True))
 
     MigrationExecutor(connection).migrate([("cases", "0024_release_date_claims")])
-    MigrationExecutor(connection).migrate([("cases", "0025_claims_on_stays")])
+    MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
     made = {(c.stay_id, c.fact, c.source_id, str(c.value), c.state) for c in Claim.objects.filter(case=case)}
     assert made == {

@@ -249,6 +249,7 @@ def _insert_claims(importer, plans: list[_Plan], *, when) -> None:
             "person_id": plan.person.pk,
             "case_id": plan.case.pk if fact.startswith(f"{facts.CASE}.") else None,
             "charge_id": None,
+            "stay_id": None,
             "fact": fact,
             "value": value,
             "source_id": source_id,
