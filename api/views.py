@@ -53,7 +53,6 @@ from cases.models import (
     ExternalIdentifier,
     Facility,
     FacilityStay,
-    NameSource,
     Person,
     PersonName,
     RiskAssessment,
@@ -315,16 +314,7 @@ class CaseViewSet(AudienceViewSet):
 
 def _names():
     """A person's names, each with who gives it (for `given_by`)."""
-    return (
-        PersonName.objects.select_related("source")
-        .prefetch_related(
-            Prefetch(
-                "also_given_by",
-                queryset=NameSource.objects.select_related("source").order_by("created_at", "pk"),
-            )
-        )
-        .order_by("-is_primary", "kind", "pk")
-    )
+    return PersonName.objects.with_sources().order_by("-is_primary", "kind", "pk")
 
 
 def _stays():

@@ -171,6 +171,27 @@ class Person(PublicUpdateTime, models.Model):
         self.slug = f"{base}-{_new_slug_suffix()}"
 
 
+def _as_of_precision() -> models.CharField:
+    """How much of the day a source gave a name is known (cases.partial_dates)."""
+    return models.CharField(
+        max_length=10,
+        choices=choices.DatePrecision.choices,
+        default=choices.DatePrecision.UNKNOWN,
+        help_text="How much of the date the source gave it is known",
+    )
+
+
+class PersonNameQuerySet(models.QuerySet):
+    def with_sources(self):
+        """Each name with the source that gave it first and every other source that gives it."""
+        return self.select_related("source").prefetch_related(
+            models.Prefetch(
+                "also_given_by",
+                queryset=NameSource.objects.select_related("source").order_by("created_at", "pk"),
+            )
+        )
+
+
 class PersonName(models.Model):
     """One spelling of a person's name in one script; exactly one per person is primary."""
 
@@ -192,12 +213,7 @@ class PersonName(models.Model):
         help_text="Who gives the name in this spelling (empty: registry staff)",
     )
     as_of = models.DateField(null=True, blank=True, help_text="When that source gave it")
-    as_of_precision = models.CharField(
-        max_length=10,
-        choices=choices.DatePrecision.choices,
-        default=choices.DatePrecision.UNKNOWN,
-        help_text="How much of the date the source gave it is known",
-    )
+    as_of_precision = _as_of_precision()
     search_key = models.CharField(
         max_length=300,
         blank=True,
@@ -206,6 +222,7 @@ class PersonName(models.Model):
         help_text="The name folded to one skeleton for every script and spelling (cases.identity.names)",
     )
 
+    objects = PersonNameQuerySet.as_manager()
     history = RegistryHistory(excluded_fields=["search_key"])
 
     class Meta:
@@ -244,12 +261,7 @@ class NameSource(models.Model):
     name = models.ForeignKey(PersonName, on_delete=models.CASCADE, related_name="also_given_by")
     source = models.ForeignKey("cases.Source", on_delete=models.PROTECT, related_name="+")
     as_of = models.DateField(null=True, blank=True, help_text="When the source gave it")
-    as_of_precision = models.CharField(
-        max_length=10,
-        choices=choices.DatePrecision.choices,
-        default=choices.DatePrecision.UNKNOWN,
-        help_text="How much of the date the source gave it is known",
-    )
+    as_of_precision = _as_of_precision()
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = RegistryHistory()

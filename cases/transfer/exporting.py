@@ -321,14 +321,7 @@ def _staff_people():
     return Person.objects.current().prefetch_related(
         Prefetch(
             "names",
-            queryset=PersonName.objects.select_related("source")
-            .prefetch_related(
-                Prefetch(
-                    "also_given_by",
-                    queryset=NameSource.objects.select_related("source").order_by("source__public_id"),
-                )
-            )
-            .order_by("-is_primary", "kind", "text"),
+            queryset=PersonName.objects.with_sources().order_by("-is_primary", "kind", "text"),
         ),
         Prefetch("external_ids", queryset=ExternalIdentifier.objects.order_by("scheme", "value")),
         Prefetch("cases", queryset=cases),
@@ -460,14 +453,7 @@ def _public_people():
         .prefetch_related(
             Prefetch(
                 "names",
-                queryset=PersonName.objects.select_related("source")
-                .prefetch_related(
-                    Prefetch(
-                        "also_given_by",
-                        queryset=NameSource.objects.select_related("source").order_by("created_at", "pk"),
-                    )
-                )
-                .order_by("-is_primary", "kind", "text"),
+                queryset=PersonName.objects.with_sources().order_by("-is_primary", "kind", "text"),
             ),
             Prefetch(
                 "cases",
@@ -832,6 +818,16 @@ def _insert(model, objs: list, by) -> list:
     return objs
 
 
+def _named(records: dict, public_id, refusal: str):
+    """The record a file names by public id (None for none), or the import refused."""
+    if public_id is None:
+        return None
+    try:
+        return records[public_id]
+    except KeyError:
+        raise ImportRefused(f"{refusal}: {public_id}.") from None
+
+
 def _natural(value) -> tuple:
     return tuple(value) if isinstance(value, list) else (value,)
 
@@ -1103,20 +1099,10 @@ class _Importer:
         _insert(Claim, claims, self.by)
 
     def charge(self, charges: dict, public_id, where: str):
-        if public_id is None:
-            return None
-        try:
-            return charges[public_id]
-        except KeyError:
-            raise ImportRefused(f"{where} names a charge that is not the person's: {public_id}.") from None
+        return _named(charges, public_id, f"{where} names a charge that is not the person's")
 
     def stay(self, stays: dict, public_id, where: str):
-        if public_id is None:
-            return None
-        try:
-            return stays[public_id]
-        except KeyError:
-            raise ImportRefused(f"{where} names a facility stay not in the file: {public_id}.") from None
+        return _named(stays, public_id, f"{where} names a facility stay not in the file")
 
     def import_case_details(
         self, cases: list[Case], case_records: list[dict], charges: dict
