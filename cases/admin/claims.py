@@ -277,7 +277,7 @@ class ClaimAdmin(MaskConfidentialSourcesMixin, HistoryAdmin):
             format_html_rows(
                 (
                     facts.describe(spec, claim.value),
-                    self.source_display(claim),
+                    self.source_display(claim) if claim.source_id else "registry staff, unsourced",
                     self.as_of_display(claim),
                     claim.get_state_display(),
                 )

@@ -14,9 +14,9 @@ from cases.models import Claim
 from cases.protection.permissions import PUBLISHER
 from cases.services import claims
 from tests.browser.axe import blocking_violations
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, _make_person
 from tests.browser.test_real_data_screens import LAPTOP, _csp_reports, _logged_in_page, _page_overflow
-from tests.factories import CaseFactory, PersonFactory, SourceFactory, UserFactory, article
+from tests.factories import CaseFactory, FacilityFactory, PersonFactory, SourceFactory, UserFactory, article
 
 pytestmark = [pytest.mark.chromium, pytest.mark.django_db(transaction=True)]
 
@@ -213,3 +213,162 @@ def test_a_released_persons_timeline_footnotes_the_release_and_tells_the_other_d
     assert "[1]" in release and "sources disagree:" in release and "[2]" in release, release
     assert not csp, csp
     assert not blocking_violations(page)
+
+
+# Claims on facility stays and the sources of each spelling of a name (issue 18) ---------------
+
+SHOTS_18 = Path("/tmp/shots18")  # noqa: S108 - where the reviewer looks for them
+
+
+@pytest.fixture
+def shots_18() -> Path:
+    SHOTS_18.mkdir(parents=True, exist_ok=True)
+    return SHOTS_18
+
+
+def test_a_publisher_sees_every_sources_last_day_of_a_past_stay_and_the_stays_precision_on_the_case(
+    live_server, new_page, shots_18, law
+):
+    case = CaseFactory(
+        person=PersonFactory(
+            names=[("Symon Pieravodny", choices.Script.LATIN, choices.NameKind.PASSPORT_LATIN, True)]
+        ),
+        detention_date=D(2021, 3, 1),
+    )
+    sizo = FacilityFactory(name_en="Synthetic pre-trial centre No. 88")
+    colony = FacilityFactory(kind=choices.FacilityKind.COLONY, name_en="Synthetic colony No. 88")
+    first = services.transfer_person(case=case, facility=sizo, on=D(2021, 3, 3))
+    services.transfer_person(case=case, facility=colony, on=D(2021, 9, 14))
+    first.refresh_from_db()
+    assert first.end_date == D(2021, 9, 14)
+    report = SourceFactory(title="Synthetic report on the transfer")
+    letter = SourceFactory(title="Synthetic letter from the colony")
+    claims.record_claim(  # agrees with the day the transfer ended the stay
+        fact="stay.end_date",
+        person=case.person,
+        case=case,
+        stay=first,
+        value={"date": "2021-09-14", "precision": "day"},
+        source=report,
+    )
+    conflict = claims.record_claim(
+        fact="stay.end_date",
+        person=case.person,
+        case=case,
+        stay=first,
+        value={"date": "2021-09-01", "precision": "month"},
+        source=letter,
+    )
+    assert conflict.state == choices.ClaimState.CONFLICTING
+    page = _logged_in_page(new_page, live_server, UserFactory(groups=[PUBLISHER]))
+    csp = _csp_reports(page)
+
+    response = page.goto(live_server.url + reverse("admin:cases_claim_add"))
+    assert response.ok, response.status
+    problems = []
+    if not page.locator("select[name=stay]").count():
+        problems.append("the Claims add page has no stay field")
+
+    response = page.goto(live_server.url + reverse("admin:cases_claim_change", args=[conflict.pk]))
+    assert response.ok, response.status
+    page.screenshot(path=shots_18 / "stay-claim-1366.png", full_page=True)
+    every_claim = page.locator(".field-other_claims").inner_text()
+    if "September 2021" not in every_claim or "14 September 2021" not in every_claim:
+        problems.append(f"every claim on this fact does not give both last days: {every_claim!r}")
+    if "Synthetic letter from the colony" not in every_claim or "Synthetic report on the transfer" not in (
+        every_claim
+    ):
+        problems.append(f"every claim on this fact does not name both sources: {every_claim!r}")
+    if "Synthetic pre-trial centre No. 88" not in page.locator(".field-stay").inner_text():
+        problems.append("the claim's page does not say which stay it is on")
+
+    response = page.goto(live_server.url + reverse("admin:cases_case_change", args=[case.pk]))
+    assert response.ok, response.status
+    stays = page.locator("#stays-group")
+    stays.scroll_into_view_if_needed()
+    stays.screenshot(path=shots_18 / "case-stays-1366.png")
+    headers = " ".join(stays.locator("thead th").all_inner_texts()).lower()
+    if "start date precision" not in headers or "end date precision" not in headers:
+        problems.append(f"the stays rows lack the precision columns: {headers!r}")
+    if stays.locator("tbody tr.has_original, tbody tr.dynamic-stays").count() < 2:
+        problems.append("the case page does not list both stays")
+    if csp:
+        problems.append(f"the Content Security Policy blocked {len(csp)} inline style(s): {csp[0][:110]}…")
+    violations = blocking_violations(page)
+    if violations:
+        problems.append("axe-core: " + json.dumps(violations, ensure_ascii=False, indent=2))
+    assert not problems, "; ".join(problems)
+
+
+@pytest.mark.parametrize(("size", "viewport"), [("1366", LAPTOP), ("390", PHONE)])
+def test_the_person_page_footnotes_the_first_day_of_the_stay_and_each_spelling_with_their_sources(
+    live_server, new_page, shots_18, law, size, viewport
+):
+    # Made through the services (unlike CaseFactory), so the case is assessed: no "under review".
+    case = _make_person(
+        ("Васіль Пераклады", "Василий Переводный", "Vasil Pierakladny"),
+        region_code="grodno",
+        detention_date=D(2021, 3, 1),
+        status=choices.CaseStatus.DETAINED,
+    )
+    person = case.person
+    services.transfer_person(case=case, facility=FacilityFactory(), on=D(2021, 3, 3))
+    colony = FacilityFactory(kind=choices.FacilityKind.COLONY, name_en="Synthetic colony No. 77")
+    held_now = services.transfer_person(case=case, facility=colony, on=D(2022, 1, 10))
+    letter = SourceFactory(
+        confidential=False, title="Synthetic letter from colony No. 77", published_on=D(2022, 2, 1)
+    )
+    weekly = SourceFactory(
+        confidential=False, title="Synthetic Weekly, 20 January 2022", published_on=D(2022, 1, 20)
+    )
+    for source, day in ((letter, "2022-01-10"), (weekly, "2022-01-17")):
+        claims.record_claim(
+            fact="stay.start_date",
+            person=person,
+            case=case,
+            stay=held_now,
+            value={"date": day, "precision": "day"},
+            source=source,
+        )
+    russian = person.names.get(script=choices.Script.RU_CYRILLIC)
+    belarusian = person.names.get(script=choices.Script.BE_CYRILLIC)
+    services.cite_person_name(name=russian, source=weekly, as_of=D(2022, 1, 20))
+    services.cite_person_name(name=russian, source=letter, as_of=D(2022, 2, 1))
+    services.cite_person_name(name=belarusian, source=letter, as_of=D(2022, 2, 1))
+    page = new_page(viewport=viewport)
+    csp = _csp_reports(page)
+
+    response = page.goto(live_server.url + reverse("public:person-detail", kwargs={"slug": person.slug}))
+    assert response.ok, response.status
+    page.screenshot(path=shots_18 / f"person-stay-names-{size}.png", full_page=True)
+
+    problems = []
+    held = page.locator("section.case h3:has-text('Place of detention') + p")
+    held_text = held.inner_text()
+    if held.locator("sup.ref a[href^='#source-']").count() < 1:
+        problems.append(f"the place of detention has no footnote: {held_text!r}")
+    since = held_text[held_text.find("since") :]
+    if "January 10, 2022" not in since and "Jan. 10, 2022" not in since:
+        problems.append(f"'since' does not give the stay's first day: {held_text!r}")
+    if "sources disagree:" not in since or "Jan. 17, 2022" not in since and "January 17, 2022" not in since:
+        problems.append(f"'since' does not tell the weekly's other day: {held_text!r}")
+    also = page.locator("dl.facts dt:has-text('Also written') + dd")
+    also_text = also.inner_text()
+    if russian.text not in also_text or belarusian.text not in also_text:
+        problems.append(f"'Also written' does not give both other spellings: {also_text!r}")
+    if also.locator("sup.ref a[href^='#source-']").count() < 3:  # Russian: two sources, Belarusian: one
+        problems.append(f"'Also written' does not footnote each spelling's sources: {also_text!r}")
+    sources = page.locator("ol.sources").inner_text()
+    if letter.title not in sources or weekly.title not in sources:
+        problems.append(f"the sources list misses the stay's or the names' sources: {sources!r}")
+    held.locator("sup.ref a").first.click()
+    if not page.evaluate("location.hash").startswith("#source-"):
+        problems.append("the stay's footnote does not lead to its source")
+    if overflow := _page_overflow(page):
+        problems.append(f"the page scrolls sideways (scrollWidth, innerWidth) = {overflow}")
+    if csp:
+        problems.append(f"the Content Security Policy blocked {len(csp)} inline style(s): {csp[0][:110]}…")
+    violations = blocking_violations(page)
+    if violations:
+        problems.append("axe-core: " + json.dumps(violations, ensure_ascii=False, indent=2))
+    assert not problems, f"person page at {size} px: " + "; ".join(problems)

@@ -234,6 +234,7 @@ def test_staff_record_a_claim_on_a_past_stay_from_the_claims_screen_and_its_case
     assert "waits in the conflicts queue" in response.content.decode()
     page = client.get(reverse("admin:cases_claim_change", args=[claim.pk])).content.decode()
     assert "September 2021" in page and "1 October 2021" in page  # every claim on this fact
+    assert "registry staff, unsourced" in page  # whose word the accepted day is
 
 
 def test_the_claims_screen_says_which_record_a_stays_fact_needs(client, path):

@@ -362,3 +362,30 @@ def test_a_stay_begun_in_a_month_known_only_in_part_says_so(client, law):
 
     held = re.search(r"<h3>Place of detention</h3>\s*<p>(.*?)</p>", page(client, case), re.S).group(1)
     assert "since March 2021" in held
+
+
+@pytest.mark.parametrize(
+    ("language", "disagree", "according", "confidential"),
+    [
+        ("be", "крыніцы разыходзяцца:", "паводле", "канфідэнцыйная крыніца"),
+        ("ru", "источники расходятся:", "по данным", "конфиденциальный источник"),
+    ],
+)
+def test_the_footnotes_and_a_disagreement_read_in_the_pages_language(
+    client, law, language, disagree, according, confidential
+):
+    case = make_person(names=ALIAKSANDR, detention_date=None)
+    first, second = public_source("Synthetic daily"), public_source("Synthetic weekly")
+    secret = SourceFactory(title="Synthetic informant", confidential=True, url="")
+    for day, said_by in (("2021-03-10", first), ("2021-03-12", second)):
+        claims.record_claim(
+            fact="case.detention_date", person=case.person, case=case, value=day, source=said_by
+        )
+    claims.record_claim(fact="person.region", person=case.person, value="BY:minsk", source=secret)
+
+    html = client.get(
+        reverse("public:person-detail", args=[case.person.slug]), headers={"accept-language": language}
+    ).content.decode()
+
+    assert disagree in html and f" {according} " in html and confidential in html
+    assert "sources disagree" not in html and "a confidential source" not in html
