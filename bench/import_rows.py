@@ -289,9 +289,10 @@ def insert_people_sql(cursor, *, people: int, charges: int, tag: str) -> None:
         params,
     )
     cursor.execute(
-        """INSERT INTO cases_personname (id, text, script, kind, is_primary, search_key, person_id)
+        """INSERT INTO cases_personname (id, text, script, kind, is_primary, search_key, person_id,
+               as_of_precision)
            SELECT %(pn)s + g, 'Прэфіл' || g || ' Аляксандр', 'be_cyrl', 'official_be', true,
-               'prefil' || g || ' aliaksandr', %(p)s + g
+               'prefil' || g || ' aliaksandr', %(p)s + g, 'unknown'
            FROM generate_series(1, %(n)s) g""",
         {**params, "pn": bases["cases_personname"]},
     )

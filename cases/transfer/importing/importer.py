@@ -576,7 +576,7 @@ class Importer:
             batch: dict[int, Person] = {}
             for chunk in _chunks(sorted(ids)):
                 for person in Person.objects.filter(pk__in=chunk).prefetch_related(
-                    "names__also_given_by",
+                    "names",
                     "external_ids",
                     Prefetch("cases", queryset=cases_qs, to_attr="jurisdiction_cases"),
                 ):
@@ -1367,8 +1367,10 @@ __all__ = ["ImportReport", "Issue", "RowOutcome", "UnreadableFile", "run_import"
 
 
 def _gives_news(name, source) -> bool:
-    """The list's word on a spelling the registry knows is not recorded yet (from the names the
-    importer loaded with who gives each): a list imported again records nothing."""
+    """The list's word on a spelling the registry knows is not recorded yet: a list imported
+    again records nothing. The name's own source answers for the list that gave it first without
+    a query (who else gives a name is not loaded with the people: a no-op re-import of 20,000 rows
+    took 2.5 s longer with it)."""
     if source is None or name.source_id == source.pk:
         return False
-    return all(given.source_id != source.pk for given in name.also_given_by.all())
+    return not name.also_given_by.filter(source=source).exists()
