@@ -211,6 +211,7 @@ def test_editor_edits_a_person_and_the_history_names_them(client_for, charged_ca
             f"names-{i}-script": name.script,
             f"names-{i}-kind": name.kind,
             f"names-{i}-is_primary": "on" if name.is_primary else "",
+            f"names-{i}-as_of_precision": name.as_of_precision,
         }
     response = client.post(reverse("admin:cases_person_change", args=[person.pk]), data)
     assert response.status_code == 302, response.content.decode()[:3000]
