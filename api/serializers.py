@@ -396,6 +396,7 @@ class CaseSerializer(serializers.ModelSerializer):
     stays = StaySerializer(many=True, read_only=True)
     detention_date = PartialDateField("detention_date")
     verdict_date = PartialDateField("verdict_date")
+    verdict_final_on = PartialDateField("verdict_final_on")
     recognised_on = PartialDateField("recognised_on")
     claims = ClaimSerializer(source="shown_claims", many=True, read_only=True)
 
@@ -414,6 +415,8 @@ class CaseSerializer(serializers.ModelSerializer):
             "court",
             "verdict_date",
             "verdict_date_precision",
+            "verdict_final_on",
+            "verdict_final_on_precision",
             "sentence_kind",
             "sentence_years",
             "sentence_months",

@@ -157,7 +157,8 @@ def fill(n: int) -> None:
 
 FLOOR_SQL = """
 SELECT c.id, c.risk_generation, c.risk_level, c.risk_digest, c.risk_stale, c.sentence_kind, c.verdict_date,
-       c.verdict_date_precision, c.detention_date, c.detention_date_precision,
+       c.verdict_date_precision, c.verdict_final_on, c.verdict_final_on_precision,
+       c.detention_date, c.detention_date_precision,
        p.sex, p.birth_date, p.birth_date_precision, p.is_official_or_military,
        ch.id, ch.article_id, ch.stage, ch.state, ch.offence_date, ch.offence_date_precision,
        ch.charged_on, ch.charged_on_precision, r.date, fc.article_id

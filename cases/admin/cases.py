@@ -322,6 +322,7 @@ class CaseAdmin(RiskOutcomeMixin, OptimisticLockMixin, MaskConfidentialSourcesMi
                 "fields": [
                     "court",
                     ("verdict_date", "verdict_date_precision"),
+                    ("verdict_final_on", "verdict_final_on_precision"),
                     "sentence_kind",
                     ("sentence_years", "sentence_months"),
                     "sentence_regime",

@@ -79,6 +79,16 @@ FACTS: dict[str, Fact] = {
         Fact(
             "case.verdict_date", "verdict date", CASE, DATE, ("verdict_date", "verdict_date_precision"), True
         ),
+        # From this day a conviction with a sentence other than death no longer counts towards the
+        # risk (RISK_RULES.md, after the verdict): a conflict on it can move a level.
+        Fact(
+            "case.verdict_final_on",
+            "day the verdict became final",
+            CASE,
+            DATE,
+            ("verdict_final_on", "verdict_final_on_precision"),
+            True,
+        ),
         Fact(
             "case.sentence",
             "sentence",

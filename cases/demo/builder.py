@@ -684,6 +684,9 @@ class _DemoBuilder:
             appeal = self.day_between(self.after(day, 40), self.after(day, 120))
             if appeal < until:
                 self.event(case, choices.EventKind.APPEAL, appeal, "The appeal court upheld the verdict.")
+                # Upheld on appeal, the verdict is final that day (RISK_RULES.md, after the verdict);
+                # without an appeal recorded, the day it became final is left unknown.
+                services.update_case(case=case, by=self.by, verdict_final_on=appeal)
 
     def sentence_term(self, *, detention, must_outlast):
         """Years and months of a term that, counted from detention, runs past `must_outlast`."""

@@ -110,6 +110,8 @@ class Case(PublicUpdateTime, models.Model):
         "court",
         "verdict_date",
         "verdict_date_precision",
+        "verdict_final_on",
+        "verdict_final_on_precision",
         "sentence_kind",
         "sentence_years",
         "sentence_months",
@@ -139,6 +141,16 @@ class Case(PublicUpdateTime, models.Model):
     prosecutor = models.CharField(max_length=200, blank=True, help_text="Public, as the lists publish it")
     verdict_date = models.DateField(null=True, blank=True)
     verdict_date_precision = precision_field("verdict date")
+    # The day the verdict entered into force: the appeal decided, or the time to appeal passed
+    # unused. From then a conviction with a sentence other than death no longer counts towards
+    # the risk of execution (RISK_RULES.md, after the verdict); until it is recorded, it does.
+    verdict_final_on = models.DateField(
+        "verdict final on",
+        null=True,
+        blank=True,
+        help_text="The day the verdict became final (appeal decided, or the time to appeal passed)",
+    )
+    verdict_final_on_precision = precision_field("day the verdict became final")
     sentence_kind = models.CharField(
         max_length=30, choices=choices.SentenceKind.choices, blank=True, default=""
     )
@@ -237,6 +249,22 @@ class Case(PublicUpdateTime, models.Model):
                 violation_error_message="Unknown case status.",
             ),
             models.CheckConstraint(
+                condition=Q(verdict_final_on__isnull=True) | Q(verdict_date__isnull=False),
+                name="case_final_needs_verdict_date",
+                violation_error_message=(
+                    "A verdict can become final only once there is a verdict: record its date."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(verdict_final_on__isnull=True)
+                | Q(verdict_date__isnull=True)
+                | ~Q(verdict_date_precision=choices.DatePrecision.DAY)
+                | ~Q(verdict_final_on_precision=choices.DatePrecision.DAY)
+                | Q(verdict_final_on__gte=F("verdict_date")),
+                name="case_final_not_before_verdict",
+                violation_error_message="The verdict cannot become final before the day it was handed down.",
+            ),
+            models.CheckConstraint(
                 condition=Q(sentence_kind="") | Q(verdict_date__isnull=False),
                 name="case_sentence_needs_verdict_date",
                 violation_error_message="A sentence needs the verdict date.",
@@ -247,7 +275,17 @@ class Case(PublicUpdateTime, models.Model):
         number = self.case_number or str(self.public_id)[:8]
         return f"{self.person} — case {number}"
 
-    PARTIAL_DATES = ("detention_date", "verdict_date", "recognised_on")
+    PARTIAL_DATES = ("detention_date", "verdict_date", "verdict_final_on", "recognised_on")
+
+    def clean(self):
+        # The constraints compare days; dates known in part are compared here as ranges, so that
+        # "final in 2024" after a verdict of July 2024 stands and "final in May 2024" does not.
+        verdict = partial_dates.period(self.verdict_date, self.verdict_date_precision)
+        final = partial_dates.period(self.verdict_final_on, self.verdict_final_on_precision)
+        if verdict and final and final[1] < verdict[0]:
+            raise ValidationError(
+                {"verdict_final_on": "The verdict cannot become final before the day it was handed down."}
+            )
 
     def save(self, *args, **kwargs):
         start_partial_dates(self, self.PARTIAL_DATES)

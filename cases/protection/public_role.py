@@ -126,6 +126,8 @@ PUBLIC_COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
         "court",
         "verdict_date",
         "verdict_date_precision",
+        "verdict_final_on",
+        "verdict_final_on_precision",
         "sentence_kind",
         "sentence_years",
         "sentence_months",

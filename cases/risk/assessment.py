@@ -136,6 +136,7 @@ RISK_FACTS = (
     "person.is_official_or_military",
     "case.detention_date",
     "case.verdict_date",
+    "case.verdict_final_on",
     "case.sentence",
     "charge.offence_date",
     "charge.stage",
@@ -185,6 +186,8 @@ def alternatives(
             p = replace(person, is_official_or_military=value)
         elif fact == "case.verdict_date":
             c = replace(case, verdict_date=_day(value), verdict_date_precision=value["precision"])
+        elif fact == "case.verdict_final_on":
+            c = replace(case, verdict_final_on=_day(value), verdict_final_precision=value["precision"])
         elif fact == "case.sentence":
             c = replace(case, sentence_kind=value["kind"])
         elif fact == "case.detention_date":
@@ -319,15 +322,31 @@ def assess_case(
         return store_result(case=case, result=result, law_checksum=context.checksum, on=on)
 
 
+def case_facts_of(
+    sentence_kind, verdict_date, verdict_precision, final_on, final_precision
+) -> risk.CaseFacts:
+    """The case's facts the rules read, from its columns (a precision means nothing without its
+    date, so an empty date is "unknown" whatever its precision column holds)."""
+    return risk.CaseFacts(
+        sentence_kind=sentence_kind,
+        verdict_date=verdict_date,
+        verdict_date_precision=verdict_precision if verdict_date else "unknown",
+        verdict_final_on=final_on,
+        verdict_final_precision=final_precision if final_on else "unknown",
+    )
+
+
 def compute(case: Case, *, context: "LawContext", on) -> risk.Assessment:
     """The rules' result for the case's facts as they are in the database now; stores nothing.
     (The fault suite compares every stored level with this.)"""
     charges = [_charge_facts(row, context.articles) for row in _charge_rows([case.pk])]
     person = person_facts(case.person)
-    case_facts = risk.CaseFacts(
-        sentence_kind=case.sentence_kind,
-        verdict_date=case.verdict_date,
-        verdict_date_precision=case.verdict_date_precision if case.verdict_date else "unknown",
+    case_facts = case_facts_of(
+        case.sentence_kind,
+        case.verdict_date,
+        case.verdict_date_precision,
+        case.verdict_final_on,
+        case.verdict_final_on_precision,
     )
     contested = ContestedClaims.load(
         Claim.objects.filter(Q(case=case) | Q(case__isnull=True, person_id=case.person_id))
@@ -561,6 +580,8 @@ def assess_all_cases(*, on=None, case_ids=None, chunk_size=2000) -> PassReport:
                 "sentence_kind",
                 "verdict_date",
                 "verdict_date_precision",
+                "verdict_final_on",
+                "verdict_final_on_precision",
                 "person__sex",
                 "person__birth_date",
                 "person__birth_date_precision",
@@ -570,8 +591,8 @@ def assess_all_cases(*, on=None, case_ids=None, chunk_size=2000) -> PassReport:
             if row[0] in generations and row[0] in candidate_ids
         ]
         for row in rows:
-            case_id, old_level, old_digest, stale, sentence_kind, verdict_date, verdict_precision = row[:7]
-            sex, birth, precision, official, person_id = row[7:]
+            case_id, old_level, old_digest, stale = row[:4]
+            sex, birth, precision, official, person_id = row[9:]
             generation = generations[case_id]
             person = risk.PersonFacts(
                 sex=sex,
@@ -579,11 +600,7 @@ def assess_all_cases(*, on=None, case_ids=None, chunk_size=2000) -> PassReport:
                 birth_date_precision=precision,
                 is_official_or_military=official,
             )
-            case_facts = risk.CaseFacts(
-                sentence_kind=sentence_kind,
-                verdict_date=verdict_date,
-                verdict_date_precision=verdict_precision if verdict_date else "unknown",
-            )
+            case_facts = case_facts_of(*row[4:9])
             result = risk.assess_contested(
                 person=person,
                 case=case_facts,

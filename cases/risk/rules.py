@@ -21,7 +21,7 @@ from functools import cached_property
 from cases.partial_dates import period
 
 # Bump whenever the code of the rules changes, so stored assessments say which rules made them.
-RULES_VERSION = "2026-12-05.2"
+RULES_VERSION = "2026-12-06.1"
 
 LEVELS = ("none", "watch", "elevated", "critical", "sentenced_to_death")  # lowest first
 
@@ -216,18 +216,27 @@ class LawFacts:
 
 @dataclass(frozen=True)
 class CaseFacts:
-    """`sentence_kind` "death" means a death sentence that has not been commuted."""
+    """`sentence_kind` "death" means a death sentence that has not been commuted; "" means no
+    sentence is recorded (none yet, or not known). `verdict_final_on` is the day the verdict
+    became final (the appeal decided, or the time to appeal passed); None: not recorded."""
 
     sentence_kind: str
     verdict_date: date | None
     verdict_date_precision: str = "day"
+    verdict_final_on: date | None = None
+    verdict_final_precision: str = "unknown"
 
     def __post_init__(self):
         _check_choice(self.verdict_date_precision, PRECISIONS, "verdict_date_precision")
+        _check_choice(self.verdict_final_precision, PRECISIONS, "verdict_final_precision")
 
     @property
     def verdict_range(self) -> tuple[date, date] | None:
         return period(self.verdict_date, self.verdict_date_precision)
+
+    @property
+    def verdict_final_range(self) -> tuple[date, date] | None:
+        return period(self.verdict_final_on, self.verdict_final_precision)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -510,6 +519,77 @@ def watch_entry_applies(entry: WatchEntry, *, charge: ChargeFacts, person: Perso
 
 
 # ---------------------------------------------------------------------------------------------
+# After the verdict
+
+
+def is_conviction_with_other_sentence(charge: ChargeFacts, case: CaseFacts) -> bool:
+    """A convicted charge in a case whose recorded sentence is not death. Without a recorded
+    sentence the conviction may yet carry death (an unknown fact never lowers a level), and a
+    death sentence is weighed by its own rule."""
+    return charge.state == "convicted" and case.sentence_kind not in ("", "death")
+
+
+def verdict_is_final(case: CaseFacts, on: date) -> bool:
+    """Final on `on` only when every possible day of the final date is on or before it: a final
+    date known to the month becomes certain once the month is over (a date passing is caught by
+    the periodic full pass). Not recorded: not final."""
+    days = case.verdict_final_range
+    return days is not None and days[1] <= on
+
+
+def _after_the_verdict(
+    found: list[Reason], *, charge: ChargeFacts, case: CaseFacts, on: date
+) -> list[Reason]:
+    """RISK_RULES.md, after the verdict: a conviction with a sentence other than death keeps its
+    charge's reasons at `watch` while the verdict is not final (an appeal by the prosecution may
+    still seek death); once it is final, the charge no longer counts, and one `none` reason says
+    why its earlier reasons are gone."""
+    if not found:
+        return []
+    sentence = SENTENCE_WORDS.get(case.sentence_kind, case.sentence_kind.replace("_", " "))
+    given = f"The conviction under {charge.article.notation} with a sentence of {sentence}"
+    if case.verdict_date is not None:
+        given += f" (verdict {_date_words(case.verdict_date, case.verdict_date_precision)})"
+    if verdict_is_final(case, on):
+        final = _date_words(case.verdict_final_on, case.verdict_final_precision)
+        text = f"{given} became final on {final}: the charge no longer counts towards the risk of execution."
+        return [_reason("verdict_final", "none", charge, text)]
+    out = []
+    for reason in found:
+        if LEVELS.index(reason.level) <= LEVELS.index("watch"):
+            out.append(reason)
+            continue
+        if case.verdict_final_range is None:
+            pending = "is not final, or the day it became final is not recorded"
+        else:
+            final = _date_words(case.verdict_final_on, case.verdict_final_precision)
+            pending = f"may not be final yet (final {final})"
+        text = (
+            f"{given} {pending}: until it is, an appeal may still seek the death penalty, "
+            f"so the charge stays on watch. Before the verdict: {reason.text}"
+        )
+        out.append(_reason("conviction_not_final", "watch", charge, text))
+    return out
+
+
+SENTENCE_WORDS = {
+    "deprivation_of_liberty": "deprivation of liberty",
+    "restriction_of_freedom": "restriction of freedom",
+    "arrest": "arrest",
+    "fine": "a fine",
+    "correctional_labour": "correctional labour",
+    "life": "life imprisonment",
+}
+
+
+def _date_words(day: date | None, precision: str) -> str:
+    """A partial date as the rules' reasons write it: "2024-07-01", "2024-07", "2024"."""
+    if day is None or precision == "unknown":
+        return "an unknown day"
+    return {"day": str(day), "month": f"{day:%Y-%m}"}.get(precision, str(day.year))
+
+
+# ---------------------------------------------------------------------------------------------
 # The assessment
 
 
@@ -532,9 +612,12 @@ def assess(
     for charge in charges:
         if not is_counted(charge):
             continue
-        reasons += _capital_reasons(person=person, case=case, charge=charge, law=law, on=on)
-        reasons += _reclassification_reasons(charge=charge, law=law, on=on)
-        reasons += _watch_list_reasons(person=person, charge=charge, law=law, on=on)
+        found = _capital_reasons(person=person, case=case, charge=charge, law=law, on=on)
+        found += _reclassification_reasons(charge=charge, law=law, on=on)
+        found += _watch_list_reasons(person=person, charge=charge, law=law, on=on)
+        if is_conviction_with_other_sentence(charge, case):
+            found = _after_the_verdict(found, charge=charge, case=case, on=on)
+        reasons += found
     return _assessment(reasons)
 
 

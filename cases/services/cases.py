@@ -40,6 +40,8 @@ CASE_FIELDS = {
     "prosecutor",
     "verdict_date",
     "verdict_date_precision",
+    "verdict_final_on",
+    "verdict_final_on_precision",
     "sentence_kind",
     "sentence_years",
     "sentence_months",

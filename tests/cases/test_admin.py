@@ -246,6 +246,8 @@ def _case_post_data(case, charge_rows):
         "court": "",
         "verdict_date": "",
         "verdict_date_precision": "day",
+        "verdict_final_on": "",
+        "verdict_final_on_precision": "day",
         "sentence_kind": "",
         "sentence_years": "",
         "sentence_months": "",

@@ -166,6 +166,9 @@ def registry(law):
         fact="case.verdict_date", person=ales, case=case, value=("2022-09-01", "month"), source=public
     )
     claims.record_claim(fact="case.verdict_date", person=ales, case=case, value="2022-09-14", source=secret)
+    claims.record_claim(
+        fact="case.verdict_final_on", person=ales, case=case, value=("2022-11-01", "month"), source=public
+    )
     wrong = claims.record_claim(
         fact="person.sex",
         person=ales,
@@ -261,7 +264,7 @@ def test_staff_json_export_imports_into_an_empty_registry_and_exports_byte_ident
     report = import_registry_json(io.StringIO(first), by=user)
     second = _json("staff")
 
-    assert len(claims_before) == 8 and {c[1] for c in claims_before} >= {
+    assert len(claims_before) == 9 and {c[1] for c in claims_before} >= {
         "accepted",
         "superseded",
         "conflicting",

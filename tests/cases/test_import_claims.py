@@ -11,6 +11,7 @@ from cases import choices
 from cases.models import Case, Claim, ExternalIdentifier, Person, PersonName, Source
 from cases.services import claims
 from cases.transfer.importing import importer, run_import
+from tests.cases.test_import import HEADER as HEADER_OF_PRISONERS
 from tests.cases.test_import import PRISONERS, csv_bytes, row
 from tests.factories import FacilityFactory, PersonFactory, SourceFactory, UserFactory
 
@@ -279,3 +280,49 @@ def test_a_list_giving_the_release_of_a_case_the_registry_holds_records_it_once(
     assert case.events.filter(kind="released").count() == 1
     assert "released event added" in report.outcomes[0].changes
     assert again.updated == 0 and again.unchanged == 1
+
+
+# The day the verdict became final (issue 18, point 4): a list's column of its own.
+IN_FORCE = dataclasses.replace(
+    PRISONERS, code="with-final-date", columns={**PRISONERS.columns, "in_force": "verdict_final_on"}
+)
+
+
+@pytest.mark.parametrize("bulk", [False, True], ids=["row by row", "in bulk"])
+def test_a_lists_final_date_of_the_verdict_is_a_claim_and_written_on_the_case(law, monkeypatch, bulk):
+    monkeypatch.setattr(importer, "BULK_MIN_ROWS", 1 if bulk else 10**9)
+    header = [*HEADER_OF_PRISONERS, "in_force"]
+
+    report = _import(csv_bytes([{**row(), "in_force": "04.2022"}], header=header), mapping=IN_FORCE)
+
+    assert report.created == 1
+    case = Case.objects.get()
+    assert (case.verdict_final_on, case.verdict_final_on_precision) == (datetime.date(2022, 4, 1), "month")
+    claim = _case_claims("case.verdict_final_on").get()
+    assert (claim.value, claim.state, claim.source.import_list) == (
+        {"date": "2022-04-01", "precision": "month"},
+        "accepted",
+        IN_FORCE.code,
+    )
+
+
+def test_a_final_date_before_the_verdict_is_a_problem_of_its_row(law):
+    header = [*HEADER_OF_PRISONERS, "in_force"]
+
+    report = _import(csv_bytes([{**row(), "in_force": "01.03.2022"}], header=header), mapping=IN_FORCE)
+
+    problems = [p for p in report.problems if p.row == 2 and p.column == "in_force"]
+    assert [p.reason for p in problems] == [
+        "the verdict cannot become final before the day it was handed down"
+    ]
+    assert not Case.objects.exists()
+
+
+def test_a_final_date_without_any_verdict_is_refused_for_its_row(law):
+    header = [*HEADER_OF_PRISONERS, "in_force"]
+    lone = {**row(verdict_date="", decision="", penalty="", status="под стражей"), "in_force": "2022"}
+
+    report = _import(csv_bytes([lone], header=header), mapping=IN_FORCE)
+
+    assert [p.column for p in report.problems if p.row == 2] == ["in_force"]
+    assert not Case.objects.exists()

@@ -211,7 +211,7 @@ def test_russian_law_data_is_under_moratorium():
 
 
 def test_rules_version_and_levels_are_published():
-    assert RULES_VERSION == "2026-12-05.2"
+    assert RULES_VERSION == "2026-12-06.1"
     assert LEVELS == ("none", "watch", "elevated", "critical", "sentenced_to_death")
 
 
@@ -1248,8 +1248,9 @@ def test_abolished_death_penalty_still_reports_a_death_sentence():
     ("sentence_kind", "level"),
     [
         param("death", "sentenced_to_death", id="death"),
-        param("life", "critical", id="life"),
-        param("deprivation_of_liberty", "critical", id="term"),
+        # Another sentence leaves the conviction at watch until the verdict is final (see below).
+        param("life", "watch", id="life"),
+        param("deprivation_of_liberty", "watch", id="term"),
         param("", "critical", id="no-sentence"),
     ],
 )
@@ -1460,3 +1461,212 @@ def test_risk_module_imports_neither_django_nor_models():
     source = Path(risk.__file__).read_text(encoding="utf-8")
 
     assert "import django" not in source and "from django" not in source and "cases.models" not in source
+
+
+# ---------------------------------------------------------------------------------------------
+# After the verdict (RISK_RULES.md): a conviction with a sentence other than death is `watch`
+# until the verdict is final, then that charge no longer counts.
+
+VERDICT = date(2024, 7, 1)
+
+
+def _sentenced(kind: str, final_on: date | None = None, precision: str = "day") -> CaseFacts:
+    return CaseFacts(
+        sentence_kind=kind,
+        verdict_date=VERDICT,
+        verdict_final_on=final_on,
+        verdict_final_precision=precision if final_on else "unknown",
+    )
+
+
+@pytest.mark.parametrize(
+    ("case", "level", "rule"),
+    [
+        param(
+            _sentenced("deprivation_of_liberty"),
+            "watch",
+            "conviction_not_final",
+            id="term-final-not-recorded",
+        ),
+        param(_sentenced("life"), "watch", "conviction_not_final", id="life-final-not-recorded"),
+        param(_sentenced("fine"), "watch", "conviction_not_final", id="fine-final-not-recorded"),
+        param(
+            _sentenced("deprivation_of_liberty", date(2024, 9, 20)), "none", "verdict_final", id="term-final"
+        ),
+        param(_sentenced("life", date(2024, 9, 20)), "none", "verdict_final", id="life-final"),
+        param(_sentenced("deprivation_of_liberty", TODAY), "none", "verdict_final", id="final-today"),
+        param(
+            _sentenced("deprivation_of_liberty", TODAY + timedelta(days=1)),
+            "watch",
+            "conviction_not_final",
+            id="final-date-still-ahead",
+        ),
+        param(
+            _sentenced("deprivation_of_liberty", date(2026, 11, 1), "month"),
+            "watch",
+            "conviction_not_final",
+            id="final-in-this-month-not-over",
+        ),
+        param(
+            _sentenced("deprivation_of_liberty", date(2026, 10, 1), "month"),
+            "none",
+            "verdict_final",
+            id="final-in-last-month",
+        ),
+        param(
+            _sentenced("deprivation_of_liberty", date(2026, 1, 1), "year"),
+            "watch",
+            "conviction_not_final",
+            id="final-in-this-year-not-over",
+        ),
+        param(
+            _sentenced("deprivation_of_liberty", date(2025, 1, 1), "year"),
+            "none",
+            "verdict_final",
+            id="final-last-year",
+        ),
+        # No sentence recorded: the conviction may yet carry death (unknown never lowers).
+        param(
+            CaseFacts(sentence_kind="", verdict_date=VERDICT),
+            "critical",
+            "capital_charge",
+            id="sentence-not-recorded",
+        ),
+        param(
+            _sentenced("death", date(2024, 9, 20)), "sentenced_to_death", "death_sentence", id="death-final"
+        ),
+    ],
+)
+def test_conviction_of_a_capital_charge_after_the_verdict(case, level, rule):
+    assessment = _assess(_charge("289", "3", state="convicted"), case=case)
+
+    assert assessment.level == level
+    assert assessment.reasons[0].rule == rule
+
+
+def test_not_final_conviction_reason_says_why_and_keeps_the_reason_before_the_verdict():
+    before = _assess(_charge("289", "3")).reasons[0]
+    reason = _assess(
+        _charge("289", "3", state="convicted"), case=_sentenced("deprivation_of_liberty")
+    ).reasons[0]
+
+    assert before.rule == "capital_charge"
+    assert reason == Reason(
+        "conviction_not_final",
+        "watch",
+        1,
+        "art. 289 part 3",
+        "The conviction under art. 289 part 3 with a sentence of deprivation of liberty (verdict 2024-07-01) "
+        "is not final, or the day it became final is not recorded: until it is, an appeal may still seek "
+        f"the death penalty, so the charge stays on watch. Before the verdict: {before.text}",
+    )
+
+
+def test_final_conviction_reason_says_the_charge_no_longer_counts():
+    case = _sentenced("life", date(2025, 3, 1), "month")
+
+    assert _assess(_charge("289", "3", state="convicted"), case=case).reasons == (
+        Reason(
+            "verdict_final",
+            "none",
+            1,
+            "art. 289 part 3",
+            "The conviction under art. 289 part 3 with a sentence of life imprisonment "
+            "(verdict 2024-07-01) became final on 2025-03: the charge no longer counts towards the risk "
+            "of execution.",
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("charge", "person", "not_final", "final"),
+    [
+        # Every kind of reason a convicted charge can give, before and after the verdict is final.
+        param(
+            _charge("289", "3", state="convicted"),
+            ADULT_OF_UNKNOWN_SEX,
+            ("conviction_not_final", "watch"),
+            "none",
+            id="unknown-fact",
+        ),
+        param(_charge("289", "3", state="convicted"), ADULT_WOMAN, ("exempt", "watch"), "none", id="exempt"),
+        param(
+            _charge("289", "3", state="convicted", stage="attempt", offence=date(2021, 5, 1)),
+            ADULT_MAN,
+            ("ruled_out_by_date", "watch"),
+            "none",
+            id="ruled-out-by-date",
+        ),
+        param(
+            _charge("289", "1", state="convicted", reclassified_on=TODAY - timedelta(days=10)),
+            ADULT_MAN,
+            ("conviction_not_final", "watch"),
+            "none",
+            id="recent-reclassification",
+        ),
+        param(
+            _charge("309", "2", state="convicted"),
+            ADULT_MAN,
+            ("watch_list", "watch"),
+            "none",
+            id="watch-list",
+        ),
+        param(_charge("339", "2", state="convicted"), ADULT_MAN, None, "none", id="not-capital"),
+    ],
+)
+def test_each_reason_of_a_convicted_charge_is_watch_until_final_then_gone(charge, person, not_final, final):
+    pending = _assess(charge, person=person, case=_sentenced("deprivation_of_liberty"))
+    settled = _assess(charge, person=person, case=_sentenced("deprivation_of_liberty", date(2025, 1, 10)))
+
+    assert (_rules(pending)[0] if pending.reasons else None) == not_final
+    assert pending.level == ("watch" if not_final else "none")
+    assert settled.level == final
+    assert {reason.rule for reason in settled.reasons} <= {"verdict_final"}
+
+
+def test_active_charge_beside_a_final_conviction_still_counts():
+    # A charge separated into another trial stays active: the verdict says nothing about it.
+    charges = (_charge("339", "2", id=1, state="convicted"), _charge("289", "3", id=2))
+
+    assessment = _assess(*charges, case=_sentenced("deprivation_of_liberty", date(2025, 1, 10)))
+
+    assert assessment.level == "critical"
+    assert _rules(assessment) == [CRITICAL]
+
+
+@pytest.mark.parametrize(
+    "charge",
+    [
+        param(_charge("289", "3", state="convicted"), id="convicted"),
+        param(_charge("289", "3"), id="active"),
+        param(_charge("289", "3", stage="unknown"), id="unknown-fact"),
+        param(_charge("289", "1", reclassified_on=TODAY - timedelta(days=10)), id="recent-reclassification"),
+    ],
+)
+def test_moratorium_caps_every_capital_derived_level_at_watch(charge):
+    moratorium = replace(BELARUS, death_penalty="moratorium")
+
+    assessment = _assess(charge, case=_sentenced("deprivation_of_liberty"), law=moratorium)
+
+    assert assessment.level == "watch"
+    assert all(reason.level in ("watch", "none") for reason in assessment.reasons)
+
+
+def test_contested_final_date_never_lowers_the_level():
+    # One source says the verdict became final; another that the appeal is still pending.
+    accepted = _sentenced("deprivation_of_liberty", date(2025, 1, 10))
+    pending = risk.Alternative(
+        label="verdict final on: not yet", person=ADULT_MAN, case=_sentenced("deprivation_of_liberty")
+    )
+
+    assessment = risk.assess_contested(
+        person=ADULT_MAN,
+        case=accepted,
+        charges=(_charge("289", "3", state="convicted"),),
+        law=BELARUS,
+        on=TODAY,
+        alternatives=(pending,),
+    )
+
+    assert assessment.level == "watch"
+    assert assessment.reasons[0].rule == "contested_fact"

@@ -90,9 +90,17 @@ from cases.transfer.importing.scratch import PROBLEM, ROW, WARNING, Scratch
 from cases.transfer.notation import ParseResult, parse_charges
 
 TEXT_FIELDS = {"external_id", "url", "name", "court", "judge", "prosecutor", "facility"}
-DATE_FIELDS = {"birth_date", "detention_date", "verdict_date", "recognised_on", "release_date", "died_on"}
+DATE_FIELDS = {
+    "birth_date",
+    "detention_date",
+    "verdict_date",
+    "verdict_final_on",
+    "recognised_on",
+    "release_date",
+    "died_on",
+}
 # Case dates, each stored with its precision (`<field>_precision`).
-CASE_DATE_FIELDS = ("detention_date", "verdict_date", "recognised_on")
+CASE_DATE_FIELDS = ("detention_date", "verdict_date", "verdict_final_on", "recognised_on")
 # How the cells of several columns feeding one field are read together.
 JOINERS = {"sentence": " ", "articles": ", "}
 CURRENT_CHARGE_STATES = (choices.ChargeState.ACTIVE, choices.ChargeState.CONVICTED)
@@ -486,8 +494,13 @@ class Importer:
         verdict = partial_dates.period(
             values.get("verdict_date"), values.get("verdict_date_precision", "unknown")
         )
+        final = partial_dates.period(
+            values.get("verdict_final_on"), values.get("verdict_final_on_precision", "unknown")
+        )
         if detained and verdict and verdict[1] < detained[0]:
             problem("verdict_date", "the verdict date is before the detention date")
+        elif verdict and final and final[1] < verdict[0]:
+            problem("verdict_final_on", "the verdict cannot become final before the day it was handed down")
         elif not row.problems:
             # Facts that cannot all be true are written (nothing is lost) and flagged on the record
             # for staff (cases.services.contradictions); the report says so for the row.
@@ -926,6 +939,16 @@ class Importer:
             verdict = values.get("verdict_date") or (row.case.verdict_date if row.case else None)
             if verdict is None:
                 raise RefusedChange({"verdict_date": ["A sentence needs the verdict date."]})
+        if "verdict_final_on" in values:
+            verdict = values.get("verdict_date") or (row.case.verdict_date if row.case else None)
+            if verdict is None:
+                raise RefusedChange(
+                    {
+                        "verdict_final_on": [
+                            "A verdict can become final only once there is a verdict: record its date."
+                        ]
+                    }
+                )
         return out
 
     def _apply_charges(self, row: ParsedRow, case: Case, articles) -> list[str]:

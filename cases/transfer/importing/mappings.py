@@ -30,6 +30,7 @@ The fields (the keys the importer understands):
     detention_date  the case's detention date, kept with its precision
     articles        the charges, in list notation (cases.transfer.notation)
     verdict_date    the verdict date, kept with its precision
+    verdict_final_on  the day the verdict became final (entered into force), kept with its precision
     sentence        the sentence as words: "3 года колонии общего режима", "штраф"
     court, judge, prosecutor
     facility        the place of detention as lists write it (name, postcode, address)
@@ -66,6 +67,7 @@ FIELDS = (
     "detention_date",
     "articles",
     "verdict_date",
+    "verdict_final_on",
     "sentence",
     "court",
     "judge",
@@ -107,7 +109,13 @@ DATE_ORDERS = ("DMY", "MDY")
 # The facts a list's row claims (cases.claims.facts): written as claims from the list's source, so
 # that a second list saying otherwise makes a conflict for review instead of overwriting.
 PERSON_FACTS = ("person.sex", "person.birth_date")
-CASE_FACTS = ("case.status", "case.detention_date", "case.verdict_date", "case.sentence")
+CASE_FACTS = (
+    "case.status",
+    "case.detention_date",
+    "case.verdict_date",
+    "case.verdict_final_on",
+    "case.sentence",
+)
 FACILITY_FACT = "case.facility"  # from the `facility` column: where the person is held now
 RELEASE_FACT = "case.released_on"  # from the `release_date` column: the day of the case's release
 
