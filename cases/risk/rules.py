@@ -165,11 +165,7 @@ class ChargeFacts:
     def offence_words(self) -> str:
         """The act's date as known: "2022-05-03", "2022-05", "2022", "on or before 2022-05-03"."""
         if self.offence_date is not None and self.offence_date_precision != "unknown":
-            if self.offence_date_precision == "day":
-                return str(self.offence_date)
-            if self.offence_date_precision == "month":
-                return f"{self.offence_date:%Y-%m}"
-            return str(self.offence_date.year)
+            return _date_words(self.offence_date, self.offence_date_precision)
         _, latest = self.offence_range
         return f"on or before {latest}" if latest else "on an unknown day"
 
