@@ -8,12 +8,13 @@ A field that can be empty (an optional relation read through `source=`, a method
 `allow_null=True`, so the OpenAPI schema marks it nullable: partners generate clients from it.
 """
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.access import access_for
-from cases import partial_dates
+from cases import choices, partial_dates
 from cases.models import (
     Article,
     Case,
@@ -30,6 +31,7 @@ from cases.models import (
     Source,
     Submission,
     WebhookSubscription,
+    latest_event,
 )
 from cases.protection.webhook_urls import UnsafeWebhookURL, check_partner_webhook_url
 
@@ -386,6 +388,21 @@ class StaySerializer(serializers.ModelSerializer):
         fields = ["id", "facility", "start_date", "start_date_precision", "end_date", "end_date_precision"]
 
 
+class ReleaseSerializer(serializers.Serializer):
+    """How the person left custody in the case (never the family left behind, which is staff only).
+    The day is its timeline entry's, written as far as it is known."""
+
+    how = serializers.ChoiceField(choices=choices.ReleaseKind.choices)
+    date = serializers.CharField(help_text="2025, 2025-09 or 2025-09-11: as far as it is known")
+    date_precision = serializers.ChoiceField(choices=choices.DatePrecision.choices)
+    destination_country = serializers.CharField(
+        allow_blank=True, help_text="ISO 3166 alpha-2; empty when not known"
+    )
+    documents_withheld = serializers.ChoiceField(
+        choices=choices.Answer.choices, help_text="yes, no, or empty when not known"
+    )
+
+
 class CaseSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     person = serializers.SlugField(source="person.slug", read_only=True)
@@ -399,6 +416,7 @@ class CaseSerializer(serializers.ModelSerializer):
     verdict_final_on = PartialDateField("verdict_final_on")
     recognised_on = PartialDateField("recognised_on")
     claims = ClaimSerializer(source="shown_claims", many=True, read_only=True)
+    release = serializers.SerializerMethodField()
 
     class Meta:
         model = Case
@@ -431,6 +449,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "risk",
             "current_facility",
             "stays",
+            "release",
             "charges",
             "claims",
             "updated_at",
@@ -442,6 +461,30 @@ class CaseSerializer(serializers.ModelSerializer):
     @extend_schema_field(RiskSerializer)
     def get_risk(self, case):
         return {"status": case.risk_status, "level": case.risk_level, "assessed_at": case.risk_assessed_at}
+
+    @extend_schema_field(ReleaseSerializer(allow_null=True))
+    def get_release(self, case):
+        """The release, when its timeline entry is public or the reader sees what is not."""
+        try:
+            release = case.release
+        except ObjectDoesNotExist:
+            return None
+        if case.status not in choices.RELEASE_STATUSES:
+            return None  # a release entered by mistake, the person held again: the status says so
+        # The API prefetches the releases' entries; the public export has the public events.
+        events = getattr(case, "custody_end_events", None)
+        event = latest_event(case.events.all() if events is None else events, release.event_kinds)
+        request = self.context.get("request")
+        sees_unpublished = request is not None and access_for(request).sees_unpublished
+        if event is None or not (event.is_public or sees_unpublished):
+            return None
+        return {
+            "how": release.how,
+            "date": partial_dates.iso(event.date, event.date_precision),
+            "date_precision": event.date_precision,
+            "destination_country": release.destination_country,
+            "documents_withheld": release.documents_withheld,
+        }
 
     @extend_schema_field(serializers.SlugField(allow_null=True))
     def get_current_facility(self, case):

@@ -302,11 +302,16 @@ class CaseViewSet(AudienceViewSet):
     def get_queryset(self):
         cases = Case.objects.all() if self.access.sees_unpublished else Case.objects.published()
         return (
-            cases.select_related("person", "jurisdiction")
+            cases.select_related("person", "jurisdiction", "release")
             .prefetch_related(
                 _charges_prefetch(),
                 Prefetch("stays", queryset=_stays()),
                 Prefetch("claims", queryset=Claim.objects.shown(), to_attr="shown_claims"),
+                Prefetch(
+                    "events",
+                    queryset=CaseEvent.objects.filter(kind__in=choices.CUSTODY_END_KINDS),
+                    to_attr="custody_end_events",
+                ),
             )
             .order_by("-detention_date", "-pk")
         )

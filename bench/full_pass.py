@@ -65,7 +65,7 @@ def fill(n: int) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             "TRUNCATE cases_person, cases_case, cases_charge, cases_reclassification, "
-            "cases_riskassessment, cases_caseevent, cases_riskalert RESTART IDENTITY CASCADE"
+            "cases_riskassessment, cases_caseevent, cases_riskalert, cases_release RESTART IDENTITY CASCADE"
         )
         people = [
             Person(
@@ -127,6 +127,26 @@ def fill(n: int) -> None:
             reclassified.append(Reclassification(from_charge=old, to_charge=new, date=new.charged_on))
         Charge.objects.bulk_update(olds, ["state", "ended_on", "reclassified_into"], batch_size=5000)
         Reclassification.objects.bulk_create(reclassified, batch_size=5000)
+        # Releases (issue 18): about half the people of such a registry have left custody, most with
+        # how recorded, some known only to the year.
+        from cases.models import CaseEvent, Release
+
+        events, releases = [], []
+        for case in cases:
+            if rng.random() < 0.5:
+                day = min(
+                    case.detention_date + datetime.timedelta(days=rng.randint(30, 1500)),
+                    datetime.date(2026, 11, 1),
+                )
+                precision = rng.choices(["day", "month", "year"], [80, 10, 10])[0]
+                events.append(CaseEvent(case=case, kind="released", date=day, date_precision=precision))
+                if rng.random() < 0.8:
+                    releases.append(
+                        Release(case=case, how=rng.choice(["pardon", "sentence_served", "exchange"]))
+                    )
+        CaseEvent.objects.bulk_create(events, batch_size=5000)
+        Release.objects.bulk_create(releases, batch_size=5000)
+        Case.objects.filter(events__kind="released").update(status="released")
     # Contested facts (issue 17): 1% of the people with a conflicting claim on their sex, 1% of the
     # cases on their verdict date, each beside the accepted value the record holds.
     from cases.models import Claim
@@ -183,6 +203,12 @@ LEFT JOIN cases_charge fc ON fc.id = r.from_charge_id
 """
 # The contested facts the pass weighs (issue 17), fetched as plainly.
 FLOOR_CLAIMS_SQL = "SELECT person_id, case_id, fact, value FROM cases_claim WHERE state = 'conflicting'"
+# When and how people left custody (issue 18): the releases and deaths on the timelines, and how.
+FLOOR_CUSTODY_SQL = """
+SELECT e.case_id, e.kind, e.date, e.date_precision, rl.how
+FROM cases_caseevent e LEFT JOIN cases_release rl ON rl.case_id = e.case_id
+WHERE e.kind IN ('released', 'died')
+"""
 
 
 def floor_fetch(
@@ -198,7 +224,8 @@ def floor_fetch(
         with Timer(label) as t:
             rows = conn.execute(sql).fetchall()
             claims = conn.execute(FLOOR_CLAIMS_SQL).fetchall()
-        print(f"  ({len(rows)} rows, {len(claims)} conflicting claims)")
+            left = conn.execute(FLOOR_CUSTODY_SQL).fetchall()
+        print(f"  ({len(rows)} rows, {len(claims)} conflicting claims, {len(left)} releases and deaths)")
     return t.seconds
 
 

@@ -71,6 +71,48 @@ class CaseStatus(models.TextChoices):
 HELD_STATUSES = (CaseStatus.DETAINED, CaseStatus.HOUSE_ARREST, CaseStatus.ON_TRIAL, CaseStatus.CONVICTED)
 
 
+class ReleaseKind(models.TextChoices):
+    """How a person left custody in a case (issue 18): the legal way out, as reported."""
+
+    SENTENCE_SERVED = "sentence_served", _("sentence served")
+    PARDON = "pardon", _("pardon")
+    AMNESTY = "amnesty", _("amnesty")
+    PAROLE = "parole", _("parole (early conditional release)")
+    EXCHANGE = "exchange", _("exchange or deal with another government")
+    DEPORTATION = "deportation", _("forced deportation")
+    ACQUITTAL = "acquittal", _("acquittal")
+    CHARGES_DROPPED = "charges_dropped", _("charges dropped")
+    SENTENCE_CHANGED = "sentence_changed", _("sentence changed to one served at liberty")
+    DEATH_IN_CUSTODY = "death_in_custody", _("death in custody")
+    OTHER = "other", _("other")
+    UNKNOWN = "unknown", _("not known")
+
+
+# The case status a release leaves, by how it happened; a pardon or a deal that took the person
+# across the border is "released and expelled" (cases.services.releases.status_after_release).
+RELEASE_STATUS = {
+    ReleaseKind.PARDON: CaseStatus.PARDONED,
+    ReleaseKind.DEPORTATION: CaseStatus.DEPORTED,
+    ReleaseKind.DEATH_IN_CUSTODY: CaseStatus.DIED_IN_CUSTODY,
+}
+# The statuses that say the person has left custody in the case, and how each says it happened
+# (a status alone, from an import or an edit, makes a release whose how is what its word says).
+RELEASE_STATUSES = (CaseStatus.RELEASED, CaseStatus.PARDONED, CaseStatus.DEPORTED, CaseStatus.DIED_IN_CUSTODY)
+HOW_BY_STATUS = {
+    CaseStatus.PARDONED: ReleaseKind.PARDON,
+    CaseStatus.DEPORTED: ReleaseKind.DEPORTATION,
+    CaseStatus.DIED_IN_CUSTODY: ReleaseKind.DEATH_IN_CUSTODY,
+}
+
+
+class Answer(models.TextChoices):
+    """A yes or no that may not be known: never guessed as "no"."""
+
+    UNKNOWN = "", _("not known")
+    YES = "yes", _("yes")
+    NO = "no", _("no")
+
+
 class SentenceKind(models.TextChoices):
     NONE = "", _("no sentence yet")
     DEPRIVATION_OF_LIBERTY = "deprivation_of_liberty", _("deprivation of liberty")
@@ -145,6 +187,12 @@ class EventKind(models.TextChoices):
     RECOGNISED = "recognised", _("recognised as a political prisoner")
     RISK_CHANGED = "risk_changed", _("risk level changed")
     OTHER = "other", _("other")
+
+
+# Timeline entries that can date the day a person left custody in a case (a pardon or an expulsion
+# recorded without a separate 'released' entry counts when the status says the person is out). The
+# risk rules' reasons name that day, so adding, moving or removing one asks for an assessment.
+CUSTODY_END_KINDS = (EventKind.RELEASED, EventKind.PARDONED, EventKind.DEPORTED, EventKind.DIED)
 
 
 class SourceKind(models.TextChoices):

@@ -8,11 +8,12 @@ import dataclasses
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.utils.formats import date_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from cases import choices, partial_dates
+from cases import choices, countries, partial_dates
 from cases.claims import facts as claim_facts
 from cases.models import FacilityStay, latest_event
 
@@ -676,4 +677,38 @@ def change_entry(event, language: str) -> ChangeEntry:
         label=event.get_kind_display(),
         text=text,
         guid=str(event.public_id),
+    )
+
+
+@dataclass(frozen=True)
+class ReleaseView:
+    """How the person left custody, as the public page says it (the family left behind never)."""
+
+    date: datetime.date
+    precision: str
+    how: str  # "" when not known
+    country: str  # in the page's language; "" when not known
+    documents_withheld: bool
+    anchor: str  # the timeline entry that dates it
+
+
+def release_view(case) -> ReleaseView | None:
+    """The case's release when it and the timeline entry that dates it are public; None otherwise
+    (through the public role a release with a non-public entry reads as no row at all)."""
+    try:
+        release = case.release
+    except ObjectDoesNotExist:
+        return None
+    if case.status not in choices.RELEASE_STATUSES:
+        return None  # a release entered by mistake, the person held again: the status says so
+    event = latest_event(case.public_events, release.event_kinds)
+    if event is None:
+        return None
+    return ReleaseView(
+        date=event.date,
+        precision=event.date_precision,
+        how="" if release.how == choices.ReleaseKind.UNKNOWN else release.get_how_display(),
+        country=countries.country_name(release.destination_country, get_language()),
+        documents_withheld=release.documents_withheld == choices.Answer.YES,
+        anchor=f"event-{event.public_id}",
     )

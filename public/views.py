@@ -217,7 +217,7 @@ def person_detail(request, slug):
     language = _language()
     cases = list(
         for_public(
-            person.cases.select_related("jurisdiction")
+            person.cases.select_related("jurisdiction", "release")
             .prefetch_related(
                 Prefetch(
                     "charges", queryset=Charge.objects.select_related("article").order_by("charged_on", "id")
@@ -267,6 +267,7 @@ def person_detail(request, slug):
                 "stay": stay,
                 "facility_name": stay.facility.name(language) if stay else "",
                 "risk": presenters.risk_notice(case, assessment),
+                "release": presenters.release_view(case),
             }
         )
     source_ids |= {c.source_id for c in claims if c.source is not None and not c.source.confidential}

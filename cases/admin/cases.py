@@ -24,10 +24,17 @@ from cases import services
 from cases.admin.claims import CaseClaimInline
 from cases.admin.contradictions import CaseContradictionInline
 from cases.admin.display import local_time, time_zone_name
-from cases.admin.forms import ChargeInlineForm, CorrectChargeForm, EndChargeForm, ReclassifyChargeForm
+from cases.admin.forms import (
+    ChargeInlineForm,
+    CorrectChargeForm,
+    EndChargeForm,
+    ReclassifyChargeForm,
+    ReleaseForm,
+)
 from cases.admin.history import HistoryAdmin
 from cases.admin.mixins import (
     ArticleListFilter,
+    AuditConfidentialReadsMixin,
     MaskConfidentialSourcesMixin,
     NamedInputsInlineMixin,
     OptimisticLockMixin,
@@ -42,6 +49,7 @@ from cases.models import (
     FacilityStay,
     PersonName,
     Reclassification,
+    Release,
     RiskAlert,
 )
 from cases.risk import assessment
@@ -287,8 +295,35 @@ class FacilityStayInline(NamedInputsInlineMixin, admin.TabularInline):
     fields = ["facility", "start_date", "start_date_precision", "end_date", "end_date_precision"]
 
 
+class ReleaseInline(admin.StackedInline):
+    """How the person left custody: one per case, recorded through `record_release` (which moves
+    the status, ends the open stay and the risk) and corrected through `correct_release`. The
+    family left behind is confidential: reading it is audited (CaseAdmin)."""
+
+    model = Release
+    form = ReleaseForm
+    extra = 0
+    max_num = 1
+    can_delete = False
+    fields = [
+        ("date", "date_precision", "is_public"),
+        "how",
+        "destination_country",
+        "documents_withheld",
+        "family_left_behind",
+    ]
+    verbose_name = "release from custody"
+    verbose_name_plural = "release from custody"
+
+
 @admin.register(Case)
-class CaseAdmin(RiskOutcomeMixin, OptimisticLockMixin, MaskConfidentialSourcesMixin, HistoryAdmin):
+class CaseAdmin(
+    RiskOutcomeMixin,
+    OptimisticLockMixin,
+    AuditConfidentialReadsMixin,
+    MaskConfidentialSourcesMixin,
+    HistoryAdmin,
+):
     list_display = [
         "__str__",
         "jurisdiction",
@@ -303,6 +338,7 @@ class CaseAdmin(RiskOutcomeMixin, OptimisticLockMixin, MaskConfidentialSourcesMi
         "person__region",
         "risk_level",
         "person__publication_state",
+        "release__how",
         ArticleListFilter,
     ]
     search_fields = ["person__names__text", "case_number"]
@@ -346,13 +382,24 @@ class CaseAdmin(RiskOutcomeMixin, OptimisticLockMixin, MaskConfidentialSourcesMi
         (None, {"fields": ["public_id"]}),
     ]
     # The charges come first on a case's page, under its risk (admin/cases/case/change_form.html).
-    inlines = [ChargeInline, CaseContradictionInline, CaseClaimInline, FacilityStayInline, CaseEventInline]
+    inlines = [
+        ChargeInline,
+        CaseContradictionInline,
+        CaseClaimInline,
+        ReleaseInline,
+        FacilityStayInline,
+        CaseEventInline,
+    ]
 
     class Media:
         css = {"all": ["cases/admin/case.css"]}
 
     def case_of(self, obj) -> Case:
         return obj
+
+    def confidential_fields_shown(self, request, case) -> list[str]:
+        release = Release.objects.filter(case=case).first()
+        return ["release.family_left_behind"] if release and release.family_left_behind else []
 
     def get_queryset(self, request):
         return (
@@ -409,9 +456,15 @@ class CaseAdmin(RiskOutcomeMixin, OptimisticLockMixin, MaskConfidentialSourcesMi
 
     def save_formset(self, request, form, formset, change):
         case = form.instance
+        if formset.model is Release:
+            self._save_release(request, case, formset)
+            return
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
-            obj.delete()
+            if isinstance(obj, CaseEvent):
+                services.remove_event(event=obj, by=request.user)
+            else:
+                obj.delete()
         form_of = {id(inline.instance): inline for inline in formset.forms}
         for instance in instances:
             if isinstance(instance, FacilityStay) and instance.pk is not None:
@@ -439,6 +492,27 @@ class CaseAdmin(RiskOutcomeMixin, OptimisticLockMixin, MaskConfidentialSourcesMi
                     charge=Charge.objects.get(pk=instance.pk), by=request.user, **changed
                 )
         formset.save_m2m()
+
+    def _save_release(self, request, case, formset) -> None:
+        # The admin's change message reads what a formset saved from these three lists.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for inline in formset.forms:
+            if not inline.has_changed():
+                continue
+            data = inline.cleaned_data
+            day = {"date": data["date"], "date_precision": data["date_precision"]}
+            if inline.instance.pk is None:
+                fields = {f: data[f] for f in services.RELEASE_FIELDS}
+                release = services.record_release(
+                    case=case, is_public=data["is_public"], by=request.user, **day, **fields
+                )
+                formset.new_objects.append(release)
+            else:
+                fields = {f: data[f] for f in inline.changed_data if f in services.RELEASE_FIELDS}
+                release = services.correct_release(
+                    release=Release.objects.get(pk=inline.instance.pk), by=request.user, **day, **fields
+                )
+                formset.changed_objects.append((release, inline.changed_data))
 
 
 @admin.register(FacilityStay)

@@ -1,10 +1,12 @@
 """Staff forms that call services rather than saving models directly."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cases import choices
-from cases.models import Article, Charge, Source
+from cases.models import Article, Charge, Release, Source
+from cases.services.releases import check_release_day
 
 
 class ReclassifyChargeForm(forms.Form):
@@ -117,3 +119,49 @@ class ChargeInlineForm(forms.ModelForm):
         if case is not None and article.jurisdiction_id != case.jurisdiction_id:
             raise forms.ValidationError("This article belongs to another jurisdiction's code than the case.")
         return article
+
+
+class ReleaseForm(forms.ModelForm):
+    """How the person left custody, with the day of the timeline entry that dates it (Release's
+    docstring): the case page's Release section, saved through `record_release` or
+    `correct_release`. The day's sources are cited on the Claims screen (the release date's claim)."""
+
+    date = forms.DateField(
+        label="Day of release",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Any day of the month or year when only those are known",
+    )
+    date_precision = forms.ChoiceField(
+        label="known to the",
+        choices=[(c.value, c.label) for c in choices.DatePrecision if c != choices.DatePrecision.UNKNOWN],
+        initial=choices.DatePrecision.DAY,
+    )
+    is_public = forms.BooleanField(
+        label="public", required=False, initial=True, help_text="Shown on the public page and in the API"
+    )
+
+    class Meta:
+        model = Release
+        fields = ["how", "destination_country", "documents_withheld", "family_left_behind"]
+        widgets = {"family_left_behind": forms.Textarea(attrs={"rows": 2, "cols": 60})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        event = self.instance.event if self.instance.pk else None
+        if event is not None:
+            self.initial.update(
+                date=event.date, date_precision=event.date_precision, is_public=event.is_public
+            )
+            self.fields["is_public"].disabled = True  # the entry's own flag, on the timeline below
+            self.fields["is_public"].help_text = "As its timeline entry: change it there"
+
+    def clean(self):
+        cleaned = super().clean()
+        day, precision = cleaned.get("date"), cleaned.get("date_precision")
+        case = getattr(self.instance, "case", None)
+        if day and precision and case is not None:
+            try:
+                check_release_day(case, day, precision)
+            except ValidationError as error:
+                raise forms.ValidationError({"date": error.messages}) from error
+        return cleaned

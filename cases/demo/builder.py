@@ -821,8 +821,10 @@ class _DemoBuilder:
                 ),
                 1,
             )
+            how = choices.ReleaseKind.SENTENCE_SERVED
             if end > LATEST_DATE or rng.random() < 0.2:  # released early
                 end = self.day_between(self.after(verdict, 30), self.after(end, -1))
+                how = rng.choice([choices.ReleaseKind.PAROLE, choices.ReleaseKind.AMNESTY])
         else:
             window_first, window_last = {
                 S.PARDONED: (D(2024, 7, 1), D(2026, 10, 15)),
@@ -843,16 +845,34 @@ class _DemoBuilder:
         )
         self.to_colony(case, person, regime, verdict=verdict, until=end or LATEST_DATE)
         if end is not None:
-            kind, text = {
-                S.RELEASED: (choices.EventKind.RELEASED, "Released."),
-                S.PARDONED: (choices.EventKind.PARDONED, "Pardoned and released."),
-                S.DEPORTED: (choices.EventKind.DEPORTED, "Released and expelled from the country."),
-                S.DIED_IN_CUSTODY: (choices.EventKind.DIED, "Died in custody; the cause was not disclosed."),
-            }[status]
-            self.close_stay(case, end)
-            services.update_case(case=case, by=self.by, status=status)
-            self.event(case, kind, end, text, sources=[self.source_for(end)])
+            self.release(case, status, end, how if status == S.RELEASED else None)
         return person
+
+    def release(self, case, status, end, how) -> None:
+        """How the person left custody (issue 18): the 2025-style deals take people across the border
+        without their documents, the family often left behind (invented, confidential)."""
+        R, S, rng = choices.ReleaseKind, choices.CaseStatus, self.rng
+        abroad = status == S.DEPORTED
+        how, text = {
+            S.RELEASED: (how, "Released."),
+            S.PARDONED: (R.PARDON, "Pardoned and released."),
+            S.DEPORTED: (R.EXCHANGE, "Pardoned in a deal and taken across the border."),
+            S.DIED_IN_CUSTODY: (R.DEATH_IN_CUSTODY, "Died in custody; the cause was not disclosed."),
+        }[status]
+        self.close_stay(case, end)
+        services.record_release(
+            case=case,
+            how=how,
+            date=end,
+            destination_country=rng.choice(["LT", "LT", "PL", "DE", "US"]) if abroad else "",
+            documents_withheld=choices.Answer.YES if abroad and rng.random() < 0.7 else "",
+            family_left_behind="Parents stayed in the country (invented)."
+            if abroad and rng.random() < 0.5
+            else "",
+            text=text,
+            sources=[self.source_for(end)],
+            by=self.by,
+        )
 
     def russian_case(self):
         """A Belarusian held in Russia; no Russian article of this kind is in the law data yet."""

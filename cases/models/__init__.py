@@ -36,6 +36,7 @@ from cases.models.records import (
     ImportRunLine,
     record_change,
 )
+from cases.models.releases import Release, release_event_kinds
 from cases.models.risk import RiskAlert, RiskAssessment
 from cases.models.sources import Source
 
@@ -69,6 +70,7 @@ __all__ = [
     "PersonQuerySet",
     "Reclassification",
     "Region",
+    "Release",
     "RiskAlert",
     "RiskAssessment",
     "Source",
@@ -78,4 +80,5 @@ __all__ = [
     "WebhookSubscription",
     "record_change",
     "latest_event",
+    "release_event_kinds",
 ]

@@ -86,10 +86,12 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(person__publication_state=choices.PublicationState.PUBLISHED)
 
 
-def latest_event(events, kind: str):
-    """The latest of `events` of `kind` (by date, then by id), or None: a case's release is its
-    latest 'released' event, whichever events a caller has (all of them, or the public ones)."""
-    return max((event for event in events if event.kind == kind), key=lambda e: (e.date, e.pk), default=None)
+def latest_event(events, kind: str | tuple[str, ...]):
+    """The latest of `events` of `kind` (one kind, or any of several; by date, then by id), or
+    None: a case's release is its latest 'released' event, whichever events a caller has (all of
+    them, or the public ones)."""
+    kinds = (kind,) if isinstance(kind, str) else kind
+    return max((event for event in events if event.kind in kinds), key=lambda e: (e.date, e.pk), default=None)
 
 
 class Case(PublicUpdateTime, models.Model):

@@ -38,6 +38,7 @@ from cases.models import (
     PersonName,
     Reclassification,
     Region,
+    Release,
     RiskAssessment,
     Source,
 )
@@ -189,6 +190,8 @@ PUBLIC_COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
         "state",
         "created_at",  # the order a fact's claims are shown in
     ),
+    # How a person left custody (issue 18); never the family left behind.
+    Release: ("id", "case", "how", "destination_country", "documents_withheld"),
     RiskAssessment: (
         "id",
         "public_id",
@@ -203,7 +206,12 @@ PUBLIC_COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
 }
 
 # Never granted, whatever a later edit of PUBLIC_COLUMNS says (checked by public_role_sql).
-NEVER_GRANTED = {(Person, "internal_notes"), (Person, "contacts"), (Source, "contact")}
+NEVER_GRANTED = {
+    (Person, "internal_notes"),
+    (Person, "contacts"),
+    (Source, "contact"),
+    (Release, "family_left_behind"),
+}
 
 # The rows the role sees, per table with row level security (reference data has none). Each
 # condition is written out in full, as it runs, and stands on its own: none relies on another
@@ -250,6 +258,13 @@ ROW_POLICIES: dict[type[models.Model], str] = {
     # A claim that was superseded is staff history, not a statement the page makes.
     Claim: (
         "state <> 'superseded' AND EXISTS (SELECT 1 FROM cases_person p WHERE p.id = cases_claim.person_id "
+        "AND p.publication_state = 'published' AND p.merged_into_id IS NULL)"
+    ),
+    # A release is as public as the timeline entry that dates it (Release's docstring).
+    Release: (
+        "EXISTS (SELECT 1 FROM cases_case c JOIN cases_person p ON p.id = c.person_id "
+        "JOIN cases_caseevent e ON e.case_id = c.id WHERE c.id = cases_release.case_id "
+        "AND e.kind IN ('released', 'pardoned', 'deported', 'died') AND e.is_public "
         "AND p.publication_state = 'published' AND p.merged_into_id IS NULL)"
     ),
     RiskAssessment: (

@@ -19,7 +19,15 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 
 from cases import partial_dates, signals
-from cases.choices import ChargeState, ClaimState, EventKind, RiskLevel
+from cases.choices import (
+    CUSTODY_END_KINDS,
+    HOW_BY_STATUS,
+    RELEASE_STATUSES,
+    ChargeState,
+    ClaimState,
+    EventKind,
+    RiskLevel,
+)
 from cases.claims import facts as claim_facts
 from cases.models import (
     Article,
@@ -32,6 +40,7 @@ from cases.models import (
     Person,
     RiskAssessment,
     WatchListEntry,
+    release_event_kinds,
 )
 from cases.models.records import record_change
 from cases.risk import alerts
@@ -322,18 +331,55 @@ def assess_case(
         return store_result(case=case, result=result, law_checksum=context.checksum, on=on)
 
 
+# The day (None: not recorded) and the way a person left custody in a case: (day, precision, how).
+LeftCustody = tuple[datetime.date | None, str, str]
+
+
 def case_facts_of(
-    sentence_kind, verdict_date, verdict_precision, final_on, final_precision
+    sentence_kind, verdict_date, verdict_precision, final_on, final_precision, left: LeftCustody | None = None
 ) -> risk.CaseFacts:
     """The case's facts the rules read, from its columns (a precision means nothing without its
-    date, so an empty date is "unknown" whatever its precision column holds)."""
+    date, so an empty date is "unknown" whatever its precision column holds). `left`: when and how
+    the person left custody, for a case whose status says so (`left_custody_of`)."""
+    left_on, left_precision, how = left or (None, "unknown", "")
     return risk.CaseFacts(
         sentence_kind=sentence_kind,
         verdict_date=verdict_date,
         verdict_date_precision=verdict_precision if verdict_date else "unknown",
         verdict_final_on=final_on,
         verdict_final_precision=final_precision if final_on else "unknown",
+        left_custody=left is not None,
+        left_custody_on=left_on,
+        left_custody_precision=left_precision if left_on else "unknown",
+        left_custody_how=how,
     )
+
+
+def left_custody_of(cases) -> dict[int, LeftCustody]:
+    """When and how the person left custody, by case id, for each of `cases` (a queryset of
+    cases) whose status says the person is out (RELEASE_STATUSES).
+
+    How is the case's release's (else what the status says); the day is that of the latest
+    timeline entry that dates such a release (Release.event), None when none is recorded."""
+    out_cases = cases.filter(status__in=RELEASE_STATUSES)
+    hows = {
+        case_id: how or HOW_BY_STATUS.get(status, "")
+        for case_id, status, how in out_cases.values_list("id", "status", "release__how")
+    }
+    if not hows:
+        return {}
+    dated: dict[int, tuple] = {}
+    for case_id, kind, day, precision in (
+        CaseEvent.objects.filter(case__in=out_cases, kind__in=CUSTODY_END_KINDS)
+        .order_by("case_id", "date", "id")
+        .values_list("case_id", "kind", "date", "date_precision")
+    ):
+        if kind in release_event_kinds(hows.get(case_id, "")):
+            dated[case_id] = (day, precision)
+    return {
+        case_id: (*dated.get(case_id, (None, "unknown")), "" if how == "unknown" else how)
+        for case_id, how in hows.items()
+    }
 
 
 def compute(case: Case, *, context: "LawContext", on) -> risk.Assessment:
@@ -347,6 +393,7 @@ def compute(case: Case, *, context: "LawContext", on) -> risk.Assessment:
         case.verdict_date_precision,
         case.verdict_final_on,
         case.verdict_final_on_precision,
+        left_custody_of(Case.objects.filter(pk=case.pk)).get(case.pk),
     )
     contested = ContestedClaims.load(
         Claim.objects.filter(Q(case=case) | Q(case__isnull=True, person_id=case.person_id))
@@ -570,6 +617,7 @@ def assess_all_cases(*, on=None, case_ids=None, chunk_size=2000) -> PassReport:
         charges_by_case = defaultdict(list)
         for row in _charge_rows(candidates.values("id")):
             charges_by_case[row[0]].append(_charge_facts(row, context.articles))
+        left_custody = left_custody_of(candidates)
         rows = [
             row
             for row in candidates.values_list(
@@ -600,7 +648,7 @@ def assess_all_cases(*, on=None, case_ids=None, chunk_size=2000) -> PassReport:
                 birth_date_precision=precision,
                 is_official_or_military=official,
             )
-            case_facts = case_facts_of(*row[4:9])
+            case_facts = case_facts_of(*row[4:9], left_custody.get(case_id))
             result = risk.assess_contested(
                 person=person,
                 case=case_facts,

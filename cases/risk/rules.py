@@ -21,7 +21,7 @@ from functools import cached_property
 from cases.partial_dates import period
 
 # Bump whenever the code of the rules changes, so stored assessments say which rules made them.
-RULES_VERSION = "2026-12-06.1"
+RULES_VERSION = "2026-12-06.2"
 
 LEVELS = ("none", "watch", "elevated", "critical", "sentenced_to_death")  # lowest first
 
@@ -221,10 +221,18 @@ class CaseFacts:
     verdict_date_precision: str = "day"
     verdict_final_on: date | None = None
     verdict_final_precision: str = "unknown"
+    # Has the person left custody in this case (its status says so: released, pardoned, expelled,
+    # died in custody)? Then the day, as far as it is known (None: not recorded), and how (a
+    # ReleaseKind code; "" when not recorded).
+    left_custody: bool = False
+    left_custody_on: date | None = None
+    left_custody_precision: str = "unknown"
+    left_custody_how: str = ""
 
     def __post_init__(self):
         _check_choice(self.verdict_date_precision, PRECISIONS, "verdict_date_precision")
         _check_choice(self.verdict_final_precision, PRECISIONS, "verdict_final_precision")
+        _check_choice(self.left_custody_precision, PRECISIONS, "left_custody_precision")
 
     @property
     def verdict_range(self) -> tuple[date, date] | None:
@@ -233,6 +241,10 @@ class CaseFacts:
     @property
     def verdict_final_range(self) -> tuple[date, date] | None:
         return period(self.verdict_final_on, self.verdict_final_precision)
+
+    @property
+    def left_custody_range(self) -> tuple[date, date] | None:
+        return period(self.left_custody_on, self.left_custody_precision)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -568,6 +580,50 @@ def _after_the_verdict(
     return out
 
 
+def has_left_custody(case: CaseFacts, on: date) -> bool:
+    """Has the person left custody in this case by `on`? The case's status says so (the same fact
+    that stops counting them as held); a release is recorded once it has happened
+    (cases.services.releases refuses one that has not begun), so a day known in part counts from
+    the first day it may be ("released in 2025" is not a future event), and a day not recorded
+    does not keep the person in."""
+    days = case.left_custody_range
+    return case.left_custody and (days is None or days[0] <= on)
+
+
+def _after_leaving_custody(found: list[Reason], *, case: CaseFacts) -> list[Reason]:
+    """A person no longer held in the case is at no risk of execution in it: the case's reasons
+    give way to one `none` reason that says when and how the person left, and what the case was
+    before (the assessment history keeps the old reasons). A re-arrest is a new case."""
+    if not found:
+        return []
+    day = _date_words(case.left_custody_on, case.left_custody_precision)
+    day = "a day not recorded" if day == "an unknown day" else day
+    before = found[0]
+    before_words = f"Before, the case was at level {before.level}: {before.text}"
+    if case.left_custody_how == "death_in_custody":
+        text = f"Died in custody on {day}: the case no longer carries a risk of execution. {before_words}"
+        return [Reason("died_in_custody", "none", None, "", text)]
+    how = RELEASE_WORDS.get(case.left_custody_how, "")
+    text = (
+        f"Released on {day}{f' ({how})' if how else ''}: no longer held in this case, so its charges "
+        f"no longer count towards the risk of execution. {before_words}"
+    )
+    return [Reason("released", "none", None, "", text)]
+
+
+RELEASE_WORDS = {
+    "sentence_served": "sentence served",
+    "pardon": "pardoned",
+    "amnesty": "amnesty",
+    "parole": "parole",
+    "exchange": "in an exchange or deal with another government",
+    "deportation": "deported",
+    "acquittal": "acquitted",
+    "charges_dropped": "charges dropped",
+    "sentence_changed": "sentence changed to one served at liberty",
+}
+
+
 SENTENCE_WORDS = {
     "deprivation_of_liberty": "deprivation of liberty",
     "restriction_of_freedom": "restriction of freedom",
@@ -614,6 +670,8 @@ def assess(
         if is_conviction_with_other_sentence(charge, case):
             found = _after_the_verdict(found, charge=charge, case=case, on=on)
         reasons += found
+    if has_left_custody(case, on):
+        reasons = _after_leaving_custody(_assessment(reasons).reasons, case=case)
     return _assessment(reasons)
 
 

@@ -34,7 +34,7 @@ from cases.services.contradictions import (
     row_contradictions,
 )
 from cases.services.corrections import correct_charge, withdraw_charge
-from cases.services.details import DETAIL_MODELS, save_detail
+from cases.services.details import DETAIL_MODELS, remove_event, save_detail
 from cases.services.facilities import confirm_facility, propose_facility
 from cases.services.identity import (
     add_external_identifier,
@@ -52,6 +52,7 @@ from cases.services.people import (
     update_person,
     withdraw_person,
 )
+from cases.services.releases import RELEASE_FIELDS, correct_release, record_release, status_after_release
 from cases.services.review import add_reported_charges, record_charge_to_review, resolve_charge_to_review
 from cases.services.triage import acknowledge_alert, resolve_alert
 
@@ -62,6 +63,7 @@ __all__ = [
     "DETAIL_MODELS",
     "ENDING_STATES",
     "PERSON_FIELDS",
+    "RELEASE_FIELDS",
     "NameSpec",
     "add_charge",
     "add_reported_charges",
@@ -72,6 +74,7 @@ __all__ = [
     "check_case_contradictions",
     "check_cases_contradictions",
     "correct_charge",
+    "correct_release",
     "correct_stay",
     "correct_external_identifier",
     "create_case",
@@ -85,10 +88,13 @@ __all__ = [
     "remove_external_identifier",
     "record_charge_to_review",
     "record_event",
+    "record_release",
+    "remove_event",
     "redate_event",
     "resolve_charge_to_review",
     "save_detail",
     "save_law_data",
+    "status_after_release",
     "transfer_person",
     "update_case",
     "update_charge_facts",

@@ -19,6 +19,7 @@ from cases.models import (
     Jurisdiction,
     Person,
     Reclassification,
+    Release,
     Source,
 )
 from cases.services.base import assess_after_commit, note_change, retry_once_on_deadlock, validated_save
@@ -26,6 +27,7 @@ from cases.services.claimed_edits import keep_claims_in_step
 from cases.services.contradictions import FACT_EVENT_KINDS, check_case_contradictions
 
 Action = ChangeRecord.Action
+CUSTODY_END_KINDS = choices.CUSTODY_END_KINDS
 
 
 CASE_FIELDS = {
@@ -94,6 +96,7 @@ def create_case(*, person: Person, jurisdiction: Jurisdiction, by=None, **fields
     if unknown:
         raise RefusedChange(f"Unknown case fields: {', '.join(sorted(unknown))}")
     case = validated_save(Case(person=person, jurisdiction=jurisdiction, **fields), by)
+    _release_of_status(case, by)
     if case.detention_date:
         record_event(  # which checks the new case's contradictions
             case=case,
@@ -128,11 +131,22 @@ def update_case(*, case: Case, by=None, **changes) -> Case:
     for field, value in changes.items():
         setattr(case, field, value)
     validated_save(case, by)
+    if "status" in changed:
+        _release_of_status(case, by)
     keep_claims_in_step(person=case.person, case=case, changed=changed, by=by)
     check_case_contradictions(case=case, by=by)
     note_change(case.person, "case", case.public_id, Action.UPDATED)
     assess_after_commit([case.id])
     return case
+
+
+def _release_of_status(case: Case, by) -> None:
+    """A status that says the person has left custody (an import's word, an edit) makes the case's
+    release, how as the status says ("released" alone: not known), when it has none: so every
+    released case carries one, for staff to complete (cases.services.releases)."""
+    if case.status in choices.RELEASE_STATUSES and not Release.objects.filter(case=case).exists():
+        how = choices.HOW_BY_STATUS.get(case.status, choices.ReleaseKind.UNKNOWN)
+        validated_save(Release(case=case, how=how), by)
 
 
 @transaction.atomic
@@ -150,7 +164,8 @@ def record_event(
 ) -> CaseEvent:
     """Add an entry to a case's timeline; `date_precision` says how much of `date` is known.
 
-    Side effects: a release, death or detention has the case's contradictions checked.
+    Side effects: a release, death or detention has the case's contradictions checked; a release
+    or a death queues the case for assessment after commit (the risk ends with it).
     """
     event = validated_save(
         CaseEvent(
@@ -169,6 +184,8 @@ def record_event(
     note_change(case.person, "event", event.public_id, Action.CREATED, is_public=is_public)
     if kind in FACT_EVENT_KINDS:
         check_case_contradictions(case=case, by=by)
+    if kind in CUSTODY_END_KINDS:
+        assess_after_commit([case.id])
     return event
 
 
@@ -181,13 +198,16 @@ def redate_event(
     makes a second release.
 
     Side effects: a history row; a change-feed entry, as public as the event; a release, death or
-    detention has the case's contradictions checked.
+    detention has the case's contradictions checked; a release or a death queues the case for
+    assessment after commit.
     """
     event.date, event.date_precision = date, date_precision
     validated_save(event, by)
     note_change(event.case.person, "event", event.public_id, Action.UPDATED, is_public=event.is_public)
     if event.kind in FACT_EVENT_KINDS:
         check_case_contradictions(case=event.case, by=by)
+    if event.kind in CUSTODY_END_KINDS:
+        assess_after_commit([event.case_id])
     return event
 
 

@@ -41,6 +41,7 @@ from cases.models import (
     PersonName,
     Reclassification,
     Region,
+    Release,
     RiskAssessment,
     Source,
 )
@@ -274,6 +275,16 @@ CLAIM_FIELDS = (
 
 
 STAY_FIELDS = ("start_date", "start_date_precision", "end_date", "end_date_precision")
+# The release's day is its timeline entry's (in "events"); the family left behind is staff-confidential,
+# like a person's internal notes.
+RELEASE_FIELDS = (
+    "how",
+    "destination_country",
+    "documents_withheld",
+    "family_left_behind",
+    "created_at",
+    "updated_at",
+)
 # Every other source that gives a spelling, as of when (the first is the name's own source).
 NAME_SOURCE_FIELDS = ("as_of", "as_of_precision", "created_at")
 
@@ -312,13 +323,19 @@ def _staff_people():
     stays = FacilityStay.objects.select_related("facility").order_by(
         "start_date", F("end_date").asc(nulls_last=True), "facility__slug"
     )
-    cases = Case.objects.order_by(F("detention_date").asc(nulls_first=True), by_uuid).prefetch_related(
-        Prefetch("charges", queryset=charges),
-        Prefetch("events", queryset=events),
-        Prefetch("stays", queryset=stays),
-        Prefetch("assessments", queryset=RiskAssessment.objects.order_by("created_at", "public_id")),
-        Prefetch("charges_to_review", queryset=ChargeToReview.objects.order_by("created_at", "public_id")),
-        _claims_prefetch(),
+    cases = (
+        Case.objects.select_related("release")
+        .order_by(F("detention_date").asc(nulls_first=True), by_uuid)
+        .prefetch_related(
+            Prefetch("charges", queryset=charges),
+            Prefetch("events", queryset=events),
+            Prefetch("stays", queryset=stays),
+            Prefetch("assessments", queryset=RiskAssessment.objects.order_by("created_at", "public_id")),
+            Prefetch(
+                "charges_to_review", queryset=ChargeToReview.objects.order_by("created_at", "public_id")
+            ),
+            _claims_prefetch(),
+        )
     )
     return Person.objects.current().prefetch_related(
         Prefetch(
@@ -387,6 +404,7 @@ def _case_record(case: Case, refs: _References) -> dict:
             }
             for stay in case.stays.all()
         ],
+        "release": _release_record(case),
         "risk_assessments": [
             {
                 "public_id": assessment.public_id,
@@ -408,6 +426,14 @@ def _case_record(case: Case, refs: _References) -> dict:
         ],
         "claims": _claim_records(case),
     }
+
+
+def _release_record(case: Case) -> dict | None:
+    try:
+        release = case.release
+    except Release.DoesNotExist:
+        return None
+    return {"public_id": release.public_id, **{name: getattr(release, name) for name in RELEASE_FIELDS}}
 
 
 def staff_person_record(person: Person, refs: _References, *, with_sources: bool = True) -> dict:
@@ -459,7 +485,7 @@ def _public_people():
             ),
             Prefetch(
                 "cases",
-                queryset=Case.objects.select_related("jurisdiction")
+                queryset=Case.objects.select_related("jurisdiction", "release")
                 .order_by(F("detention_date").asc(nulls_first=True), "public_id")
                 .prefetch_related(
                     Prefetch(
@@ -1111,7 +1137,7 @@ class _Importer:
     ) -> dict[str, FacilityStay]:
         """Everything a case holds besides its charges and claims; returns its stays by public id
         (an export made before stays had ids gives them new ones)."""
-        steps, events, links, stays, assessments, reviews = [], [], [], [], [], []
+        steps, events, links, stays, assessments, reviews, releases = [], [], [], [], [], [], []
         digests = []
         for case, c in zip(cases, case_records, strict=True):
             where = f"person {case.person.slug}, case {case.public_id}"
@@ -1144,6 +1170,11 @@ class _Importer:
                     **_fields(FacilityStay, ("public_id", *STAY_FIELDS), r),
                 )
                 stays.append(_checked(stay, where))
+            if c.get("release"):  # an export made before releases were recorded has none
+                r = c["release"]
+                releases.append(
+                    _checked(Release(case=case, **_fields(Release, ("public_id", *RELEASE_FIELDS), r)), where)
+                )
             latest = None
             for r in c["risk_assessments"]:
                 reasons = [
@@ -1178,6 +1209,7 @@ class _Importer:
             batch_size=BATCH,
         )
         _insert(FacilityStay, stays, self.by)
+        _insert(Release, releases, self.by)
         _insert(RiskAssessment, assessments, self.by)
         _insert(ChargeToReview, reviews, self.by)
         Case.objects.bulk_update(digests, ["risk_digest"], batch_size=BATCH)

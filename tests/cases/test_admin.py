@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from cases import services
-from cases.models import Charge, Person
+from cases.models import AuditEntry, Case, Charge, Person, Release
 from cases.protection.permissions import EDITOR, PUBLISHER, VIEWER
 from tests.factories import CaseFactory, ChargeFactory, PersonFactory, UserFactory, article
 
@@ -257,6 +257,10 @@ def _case_post_data(case, charge_rows):
         "recognised_by": "",
         "recognition_statement_url": "",
         "recognition_criteria": "[]",
+        "release-TOTAL_FORMS": "0",
+        "release-INITIAL_FORMS": "0",
+        "release-MIN_NUM_FORMS": "0",
+        "release-MAX_NUM_FORMS": "1",
         "stays-TOTAL_FORMS": "0",
         "stays-INITIAL_FORMS": "0",
         "stays-MIN_NUM_FORMS": "0",
@@ -399,3 +403,103 @@ def test_person_search_in_latin_finds_a_name_recorded_only_in_cyrillic(client_fo
     PersonFactory(names=[("Сяргей Іншы", "be_cyrl", "official_be", True)])
     content = client_for(VIEWER).get(reverse("admin:cases_person_changelist"), {"q": "Aliaksandr"}).content
     assert "Аляксандр Вымыслаў" in content.decode() and "Сяргей Іншы" not in content.decode()
+
+
+def _release_rows(**row):
+    return {
+        "release-TOTAL_FORMS": "1",
+        "release-INITIAL_FORMS": "1" if row.get("id") else "0",
+        **{f"release-0-{k}": v for k, v in row.items()},
+    }
+
+
+RELEASE_ROW = {
+    "date": "2025-09-11",
+    "date_precision": "day",
+    "is_public": "on",
+    "how": "exchange",
+    "destination_country": "LT",
+    "documents_withheld": "yes",
+    "family_left_behind": "Mother stayed in Homiel.",
+}
+
+
+def test_case_page_records_a_release_through_the_service(client_for, charged_case):
+    client = client_for(EDITOR)
+    data = _case_post_data(charged_case, []) | _release_rows(**RELEASE_ROW)
+
+    response = client.post(reverse("admin:cases_case_change", args=[charged_case.pk]), data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    release = Release.objects.get(case=charged_case)
+    assert (release.how, release.destination_country, release.family_left_behind) == (
+        "exchange",
+        "LT",
+        "Mother stayed in Homiel.",
+    )
+    case = Case.objects.get(pk=charged_case.pk)
+    assert case.status == "deported"
+    assert case.release_event.date == datetime.date(2025, 9, 11)
+
+
+def test_case_page_refuses_a_release_before_the_detention_and_says_why(client_for, charged_case):
+    client = client_for(EDITOR)
+    row = RELEASE_ROW | {"date": "2019-01-01", "date_precision": "year"}
+
+    response = client.post(
+        reverse("admin:cases_case_change", args=[charged_case.pk]),
+        _case_post_data(charged_case, []) | _release_rows(**row),
+    )
+
+    assert response.status_code == 200
+    assert "The release cannot come before the detention." in response.content.decode()
+    assert not Release.objects.filter(case=charged_case).exists()
+
+
+def test_case_page_corrects_a_release_and_shows_its_day(client_for, charged_case):
+    release = services.record_release(case=charged_case, how="pardon", date=datetime.date(2025, 9, 11))
+    client = client_for(EDITOR)
+    page = client.get(reverse("admin:cases_case_change", args=[charged_case.pk])).content.decode()
+    assert 'value="2025-09-11"' in page
+
+    row = RELEASE_ROW | {
+        "id": release.pk,
+        "case": charged_case.pk,
+        "date": "2025-09-12",
+        "family_left_behind": "",
+    }
+    response = client.post(
+        reverse("admin:cases_case_change", args=[charged_case.pk]),
+        _case_post_data(charged_case, []) | _release_rows(**row),
+    )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    release.refresh_from_db()
+    assert (release.how, Case.objects.get(pk=charged_case.pk).release_event.date) == (
+        "exchange",
+        datetime.date(2025, 9, 12),
+    )
+
+
+def test_reading_a_release_with_family_left_behind_is_audited(client_for, charged_case):
+    services.record_release(
+        case=charged_case, how="pardon", date=datetime.date(2025, 9, 11), family_left_behind="Wife in Minsk."
+    )
+
+    client_for(VIEWER).get(reverse("admin:cases_case_change", args=[charged_case.pk]))
+
+    entry = AuditEntry.objects.get(object_type="case")
+    assert entry.fields == ["release.family_left_behind"]
+
+
+def test_case_list_filters_released_people_by_how(client_for, charged_case):
+    services.record_release(case=charged_case, how="amnesty", date=datetime.date(2025, 9, 11))
+    CaseFactory()
+
+    page = (
+        client_for(VIEWER)
+        .get(reverse("admin:cases_case_changelist") + "?release__how=amnesty")
+        .content.decode()
+    )
+
+    assert "1 case" in page and charged_case.case_number in page

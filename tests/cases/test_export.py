@@ -32,6 +32,7 @@ from cases.models import (
     PersonName,
     Reclassification,
     Region,
+    Release,
     RiskAlert,
     RiskAssessment,
     Source,
@@ -153,6 +154,17 @@ def registry(law):
     )
     ru_case = services.create_case(person=draft, jurisdiction=jurisdiction("RU"), status="detained")
     services.add_charge(case=ru_case, article=article("357", "RU"), charged_on=D(2023, 2, 1))
+    # How she left custody (issue 18), with the family left behind: staff-confidential.
+    services.record_release(
+        case=ru_case,
+        how="exchange",
+        date=D(2024, 1, 1),
+        date_precision="year",
+        destination_country="LT",
+        documents_withheld="yes",
+        family_left_behind=f"family left {MARK}",
+        sources=[public],
+    )
 
     withdrawn = services.create_person(
         names=[NameSpec(f"Withdrawn {MARK}", "latin", "passport_latin", is_primary=True)]
@@ -235,6 +247,7 @@ def _empty_registry():
         CaseEvent,
         Reclassification,
         FacilityStay,
+        Release,
         ChargeToReview,
         Charge,
         Case,

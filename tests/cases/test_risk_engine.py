@@ -211,7 +211,7 @@ def test_russian_law_data_is_under_moratorium():
 
 
 def test_rules_version_and_levels_are_published():
-    assert RULES_VERSION == "2026-12-06.1"
+    assert RULES_VERSION == "2026-12-06.2"
     assert LEVELS == ("none", "watch", "elevated", "critical", "sentenced_to_death")
 
 
@@ -1670,3 +1670,146 @@ def test_contested_final_date_never_lowers_the_level():
 
     assert assessment.level == "watch"
     assert assessment.reasons[0].rule == "contested_fact"
+
+
+# ---------------------------------------------------------------------------------------------
+# Leaving custody (issue 18): a person no longer held in a case is at no risk of execution in it;
+# the case's risk ends with one reason that says when and how.
+
+RELEASED_ON = date(2025, 9, 11)
+
+
+def _left(case: CaseFacts = NO_VERDICT, on=RELEASED_ON, precision="day", how="pardon") -> CaseFacts:
+    return replace(
+        case,
+        left_custody=True,
+        left_custody_on=on,
+        left_custody_precision=precision if on else "unknown",
+        left_custody_how=how,
+    )
+
+
+@pytest.mark.parametrize(
+    ("charges", "case", "level", "rules"),
+    [
+        param((_charge("289", "3"),), _left(), "none", [("released", "none")], id="capital-charge-released"),
+        param(
+            (_charge("289", "3", state="convicted"),),
+            _left(CaseFacts(sentence_kind="death", verdict_date=VERDICT)),
+            "none",
+            [("released", "none")],
+            id="death-sentence-pardoned-and-released",
+        ),
+        param(
+            (_charge("289", "3", state="convicted"),),
+            _left(_sentenced("deprivation_of_liberty"), how="exchange"),
+            "none",
+            [("released", "none")],
+            id="conviction-not-final-released-in-a-deal",
+        ),
+        param(
+            (_charge("309", "2"),), _left(how=""), "none", [("released", "none")], id="watch-list-how-unknown"
+        ),
+        param(
+            (_charge("289", "3"),),
+            _left(how="death_in_custody"),
+            "none",
+            [("died_in_custody", "none")],
+            id="death-in-custody",
+        ),
+        param((_charge("339", "2"),), _left(), "none", [], id="nothing-to-end"),
+        # Recorded releases have happened: a day known only to its year or month counts from its
+        # first possible day (services refuse a release that has not begun).
+        param(
+            (_charge("289", "3"),),
+            _left(on=date(2026, 1, 1), precision="year"),
+            "none",
+            [("released", "none")],
+            id="released-this-year",
+        ),
+        param(
+            (_charge("289", "3"),),
+            _left(on=date(2026, 11, 1), precision="month"),
+            "none",
+            [("released", "none")],
+            id="released-this-month",
+        ),
+        param(
+            (_charge("289", "3"),),
+            _left(on=TODAY + timedelta(days=1)),
+            "critical",
+            [("capital_charge", "critical")],
+            id="release-day-after-the-assessment-day",
+        ),
+        # The status says the person is out: a day not recorded does not keep them in.
+        param((_charge("289", "3"),), _left(on=None), "none", [("released", "none")], id="day-not-recorded"),
+        # A release entry on a case whose status says held is a contradiction for staff, not a
+        # release: unknown never lowers a level.
+        param(
+            (_charge("289", "3"),),
+            replace(_left(), left_custody=False),
+            "critical",
+            [("capital_charge", "critical")],
+            id="status-says-held",
+        ),
+    ],
+)
+def test_leaving_custody_ends_the_risk_of_the_case(charges, case, level, rules):
+    assessment = _assess(*charges, case=case)
+
+    assert assessment.level == level
+    assert _rules(assessment) == rules
+
+
+def test_release_reason_says_when_how_and_what_the_case_was_before():
+    before = _assess(_charge("289", "3")).reasons[0]
+
+    assert _assess(_charge("289", "3"), case=_left(how="exchange")).reasons == (
+        Reason(
+            "released",
+            "none",
+            None,
+            "",
+            "Released on 2025-09-11 (in an exchange or deal with another government): no longer held in "
+            "this case, so its charges no longer count towards the risk of execution. Before, the case "
+            f"was at level critical: {before.text}",
+        ),
+    )
+
+
+def test_release_reason_writes_a_partial_day_as_the_other_reasons_do():
+    reason = _assess(_charge("289", "3"), case=_left(on=date(2025, 9, 1), precision="month", how="")).reasons[
+        0
+    ]
+
+    assert reason.text.startswith("Released on 2025-09: no longer held")
+
+
+def test_death_in_custody_reason_says_so():
+    reason = _assess(_charge("289", "3"), case=_left(how="death_in_custody")).reasons[0]
+
+    assert reason.rule == "died_in_custody"
+    assert reason.text.startswith(
+        "Died in custody on 2025-09-11: the case no longer carries a risk of execution."
+    )
+
+
+def test_release_reason_says_when_the_day_is_not_recorded():
+    reason = _assess(_charge("289", "3"), case=_left(on=None, how="")).reasons[0]
+
+    assert reason.text.startswith("Released on a day not recorded: no longer held in this case")
+
+
+def test_contested_fact_of_a_released_case_does_not_raise_it_again():
+    released = _left()
+    result = risk.assess_contested(
+        person=ADULT_WOMAN,
+        case=released,
+        charges=(_charge("289", "3"),),
+        law=BELARUS,
+        on=TODAY,
+        alternatives=[risk.Alternative("sex is male", ADULT_MAN, released, None)],
+    )
+
+    assert result.level == "none"
+    assert _rules(result) == [("released", "none")]

@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 
 from api import serializers as api_serializers
 from cases import choices, services
-from cases.models import Person, RiskAssessment, Source
+from cases.models import Person, Release, RiskAssessment, Source
 from cases.protection.public_role import (
     NEVER_GRANTED,
     PUBLIC_ALIAS,
@@ -209,7 +209,12 @@ def test_public_serializer_reads_only_granted_columns(serializer_class):
 
 
 def test_encrypted_columns_are_never_granted():
-    assert {(Person, "internal_notes"), (Person, "contacts"), (Source, "contact")} == NEVER_GRANTED
+    assert {
+        (Person, "internal_notes"),
+        (Person, "contacts"),
+        (Source, "contact"),
+        (Release, "family_left_behind"),
+    } == NEVER_GRANTED
     for model, name in NEVER_GRANTED:
         assert name not in PUBLIC_COLUMNS[model]
         assert name in withheld_fields(model)

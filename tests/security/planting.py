@@ -313,6 +313,23 @@ class _Planter:
         )
         return alert
 
+    def _earlier_release(self, person, state):
+        """An earlier case the person was released from in a deal (issue 18): the family left
+        behind is staff-only, whoever reads."""
+        earlier = services.create_case(
+            person=person, jurisdiction=jurisdiction(), detention_date=D(2020, 9, 1), by=self.editor
+        )
+        services.record_release(
+            case=earlier,
+            how="exchange",
+            date=D(2021, 6, 1),
+            destination_country="LT",
+            documents_withheld="yes",
+            family_left_behind=self.c.text(f"{state} person: family left behind on release"),
+            sources=[self.confidential_source],
+            by=self.editor,
+        )
+
     def published(self):
         self.person = self._person(
             "published", PUBLISHED_SURNAME, canary_names=False, notes_audience=[RESTRICTED]
@@ -324,6 +341,7 @@ class _Planter:
             by=self.editor,
         )
         self.case = self._case(self.person, "published", hidden=False, facility=self.facility_shared)
+        self._earlier_release(self.person, "published")
         services.publish_person(person=self.person, by=self.editor)
         self._alerts(self.case, "published")
 
@@ -331,6 +349,7 @@ class _Planter:
         """Published with everything a published person has, then withdrawn at the family's request."""
         person = self._person("withdrawn", HIDDEN_SURNAMES["withdrawn"], region=self.region_hidden)
         case = self._case(person, "withdrawn", hidden=True, facility=self.facility_withdrawn)
+        self._earlier_release(person, "withdrawn")
         services.publish_person(person=person, by=self.editor)
         self._alerts(case, "withdrawn")
         services.withdraw_person(person=person, by=self.editor)

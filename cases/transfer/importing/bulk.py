@@ -42,6 +42,7 @@ from cases.models import (
     FacilityStay,
     Person,
     PersonName,
+    Release,
 )
 from cases.risk import queue as assessment_queue
 from cases.services.review import uncertain_reason, unknown_article_reason
@@ -68,6 +69,7 @@ class _Plan:
         self.reviews: list[ChargeToReview] = []
         self.stay: FacilityStay | None = None
         self.events: list[CaseEvent] = []  # in the order the services record them
+        self.release: Release | None = None  # what a status that says "out" makes (create_case)
         # The list's word on each fact it gives, as (fact, canonical value): written as the
         # accepted claims `claim_values_of_new_record` writes (_insert_claims).
         self.claims: list[tuple[str, object]] = []
@@ -149,6 +151,8 @@ def _plan(importer, row, articles, facilities) -> _Plan:
         case_fields["status"] = importer._status_without_column(values, choices.CaseStatus.DETAINED)
     case = Case(jurisdiction=importer.jurisdiction, **case_fields)
     plan.case = _checked(case, case_fields)
+    if case.status in choices.RELEASE_STATUSES:
+        plan.release = Release(how=choices.HOW_BY_STATUS.get(case.status, choices.ReleaseKind.UNKNOWN))
     if case.detention_date:
         plan.events.append(
             CaseEvent(
@@ -325,6 +329,8 @@ def _write(importer, plans: list[_Plan]) -> None:
             review.case_id = case_id
         if plan.stay is not None:
             plan.stay.case_id = case_id
+        if plan.release is not None:
+            plan.release.case_id = case_id
         for event in plan.events:
             event.case_id = case_id
     _insert_claims(importer, plans, when=now)
@@ -332,6 +338,7 @@ def _write(importer, plans: list[_Plan]) -> None:
     create(Charge, [c for p in plans for c in p.charges])
     create(ChargeToReview, [r for p in plans for r in p.reviews])
     create(FacilityStay, [p.stay for p in plans if p.stay is not None])
+    create(Release, [p.release for p in plans if p.release is not None])
     _insert_change_records([entry for plan in plans for entry in _change_records(plan)], when=now)
     assessment_queue.request_assessment([p.case.pk for p in plans])
     services.check_cases_contradictions(

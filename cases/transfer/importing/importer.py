@@ -62,6 +62,7 @@ from cases.models import (
     Person,
     PersonName,
     Source,
+    latest_event,
 )
 from cases.services import claims as claim_services
 from cases.services.review import (
@@ -576,9 +577,9 @@ class Importer:
                 Prefetch("stays", queryset=_open_stays(), to_attr="open_stays"),
                 Prefetch(
                     "events",
-                    queryset=CaseEvent.objects.filter(
-                        kind__in=[choices.EventKind.RELEASED, choices.EventKind.DIED]
-                    ).only("id", "case_id", "kind", "date"),
+                    queryset=CaseEvent.objects.filter(kind__in=choices.CUSTODY_END_KINDS).only(
+                        "id", "case_id", "kind", "date", "date_precision"
+                    ),
                     to_attr="end_events",
                 ),
                 "charges_to_review",
@@ -609,6 +610,13 @@ class Importer:
 
     def _case_for(self, row: ParsedRow, person: Person) -> Case | None:
         cases_here = person.jurisdiction_cases
+        detained_days = partial_dates.period(
+            row.values.get("detention_date"), row.values.get("detention_date_precision", "unknown")
+        )
+        if cases_here and all(_rearrested_after(case, detained_days) for case in cases_here):
+            # The person was released and the list gives a later detention: a re-arrest is a new
+            # case on the same person, never the released case rewritten (issue 18).
+            return None
         if len(cases_here) <= 1:
             return cases_here[0] if cases_here else None
         detained = row.values.get("detention_date")
@@ -1118,6 +1126,17 @@ class Importer:
         )
         moved = "released event added" if not released_before else "release date moved"
         return self._claim_outcome(row, spec, claim, case, value, "release_date", moved=moved)
+
+
+def _rearrested_after(case: Case, detained: tuple | None) -> bool:
+    """Does a detention in the range `detained` come after `case` ended in a release? Only when
+    the case's status says the person is out and the whole range falls after the day of the
+    release (a list that gives another detention date for the same case is not a re-arrest)."""
+    if detained is None or case.status not in choices.RELEASE_STATUSES:
+        return False
+    released = latest_event(case.end_events, choices.CUSTODY_END_KINDS)
+    out = partial_dates.period(released.date, released.date_precision) if released else None
+    return out is not None and detained[0] > out[1]
 
 
 # The entry point ------------------------------------------------------------------------------

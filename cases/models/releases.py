@@ -1,0 +1,91 @@
+"""How people leave custody: one release per case, with how, to where and what was withheld."""
+
+import uuid
+
+from django.db import models
+from django.db.models import Q
+
+from cases import choices, countries
+from cases.models.cases import Case, CaseEvent, latest_event
+from cases.models.history import RegistryHistory
+from cases.protection.fields import EncryptedTextField
+
+
+class Release(models.Model):
+    """How the person left custody in one case (issue 18).
+
+    Whether the person is out is the case's status (one of RELEASE_STATUSES: what counts them as
+    no longer held); a status moved there by any path makes a release whose how is what the status
+    says (cases.services.cases). The day is not kept here: it is the case's timeline entry that
+    says so (the latest 'released', 'pardoned' or 'deported' entry, or 'died' for a death in
+    custody), with its precision, its sources and its public flag, which the claims on the release
+    date move. A release is as public as that entry; the family left behind is never public.
+    """
+
+    # What the public sees of a release, when its timeline entry is public.
+    PUBLIC_FIELDS = ("case_id", "how", "destination_country", "documents_withheld")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="release")
+    how = models.CharField(
+        max_length=20, choices=choices.ReleaseKind.choices, default=choices.ReleaseKind.UNKNOWN
+    )
+    destination_country = models.CharField(
+        max_length=2,
+        blank=True,
+        choices=countries.choices,
+        help_text="Where the person was taken or went on release (ISO 3166); empty: not known",
+    )
+    documents_withheld = models.CharField(
+        max_length=3,
+        blank=True,
+        choices=choices.Answer.choices,
+        help_text="Were passport or identity documents withheld on release?",
+    )
+    family_left_behind = EncryptedTextField(
+        blank=True,
+        help_text="Confidential, staff only, encrypted: relatives who stayed in the country, as "
+        "the family or the person told it",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = RegistryHistory()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(how__in=choices.ReleaseKind.values),
+                name="release_how_valid",
+                violation_error_message="Unknown way of release.",
+            ),
+            models.CheckConstraint(
+                condition=Q(documents_withheld__in=choices.Answer.values),
+                name="release_documents_withheld_valid",
+                violation_error_message="Documents withheld is yes, no or not known.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_how_display()} ({self.case})"
+
+    @property
+    def event_kinds(self) -> tuple[str, ...]:
+        return release_event_kinds(self.how)
+
+    @property
+    def event(self) -> CaseEvent | None:
+        """The timeline entry that dates the release (whichever events the case prefetched)."""
+        return latest_event(self.case.events.all(), self.event_kinds)
+
+    @property
+    def destination_name(self) -> str:
+        return countries.country_name(self.destination_country)
+
+
+def release_event_kinds(how: str) -> tuple[str, ...]:
+    """The timeline entries a release is dated by (the latest of them; the first is the one a new
+    release writes): a death in custody is a death, not a release."""
+    if how == choices.ReleaseKind.DEATH_IN_CUSTODY:
+        return (choices.EventKind.DIED,)
+    return (choices.EventKind.RELEASED, choices.EventKind.PARDONED, choices.EventKind.DEPORTED)
