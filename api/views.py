@@ -7,7 +7,7 @@ import uuid
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from django.conf import settings
 from django.core.paginator import Page
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django_filters.rest_framework import DjangoFilterBackend
@@ -55,6 +55,7 @@ from cases.models import (
     FacilityStay,
     Person,
     PersonName,
+    ReleaseWave,
     RiskAssessment,
     Source,
     Submission,
@@ -439,6 +440,20 @@ def _suppress(count: int, access) -> int | str:
     return "fewer than 5"
 
 
+def _released_in_waves(cases, access):
+    """The cases released in a public wave, whose release's entry the caller may see."""
+    released = cases.filter(status__in=choices.RELEASE_STATUSES, release__wave__is_public=True)
+    if access.sees_unpublished:
+        return released
+    return released.filter(
+        Exists(
+            CaseEvent.objects.filter(
+                case_id=OuterRef("pk"), kind__in=choices.CUSTODY_END_KINDS, is_public=True
+            )
+        )
+    )
+
+
 class StatisticsView(APIView):
     """Counts over the published registry: held now, at risk, by region, article and risk level."""
 
@@ -454,6 +469,12 @@ class StatisticsView(APIView):
                 "by_region": serializers.DictField(),
                 "by_risk_level": serializers.DictField(),
                 "by_article": serializers.DictField(),
+                "release_waves": serializers.IntegerField(
+                    help_text="Public waves of people released together"
+                ),
+                "released_in_waves": serializers.IntegerField(
+                    help_text="People (published, for the public) whose release in a public wave is public"
+                ),
             },
         )
     )
@@ -492,6 +513,8 @@ class StatisticsView(APIView):
                 },
                 "by_risk_level": {k: _suppress(v, access) for k, v in sorted(by_level.items())},
                 "by_article": {k: _suppress(v, access) for k, v in sorted(by_article.items())},
+                "release_waves": ReleaseWave.objects.filter(is_public=True).count(),
+                "released_in_waves": _released_in_waves(cases, access).values("person").distinct().count(),
             }
         )
 

@@ -203,11 +203,11 @@ LEFT JOIN cases_charge fc ON fc.id = r.from_charge_id
 """
 # The contested facts the pass weighs (issue 17), fetched as plainly.
 FLOOR_CLAIMS_SQL = "SELECT person_id, case_id, fact, value FROM cases_claim WHERE state = 'conflicting'"
-# When and how people left custody (issue 18): the releases and deaths on the timelines, and how.
+# When and how people left custody, and death sentences ended (issue 18): the entries that say so.
 FLOOR_CUSTODY_SQL = """
 SELECT e.case_id, e.kind, e.date, e.date_precision, rl.how
 FROM cases_caseevent e LEFT JOIN cases_release rl ON rl.case_id = e.case_id
-WHERE e.kind IN ('released', 'died')
+WHERE e.kind IN ('released', 'pardoned', 'deported', 'died', 'commuted', 'clemency_granted')
 """
 
 

@@ -186,13 +186,46 @@ class EventKind(models.TextChoices):
     DIED = "died", _("died")
     RECOGNISED = "recognised", _("recognised as a political prisoner")
     RISK_CHANGED = "risk_changed", _("risk level changed")
+    # Death row (issue 18, point 3): the steps after a death sentence, and the signs families and
+    # lawyers report before any official word (executions are carried out in secret).
+    CASSATION = "cassation", _("cassation or supervisory review")
+    CLEMENCY_FILED = "clemency_filed", _("clemency petition filed")
+    CLEMENCY_REFUSED = "clemency_refused", _("clemency refused")
+    CLEMENCY_GRANTED = "clemency_granted", _("clemency granted")
+    COMMUTED = "commuted", _("death sentence commuted")
+    LAST_CONTACT = "last_contact", _("last contact")
+    EXECUTION_REPORTED = "execution_reported", _("told the sentence was carried out")
+    BELONGINGS_RETURNED = "belongings_returned", _("belongings returned to the family")
+    VISIT_REFUSED = "visit_refused", _("visit refused")
     OTHER = "other", _("other")
 
+
+# What is recorded of a person under a death sentence (cases.services.death_row): each entry of
+# these kinds on a case with a death sentence raises an urgent alert to staff and partners.
+DEATH_ROW_KINDS = (
+    EventKind.APPEAL,
+    EventKind.CASSATION,
+    EventKind.CLEMENCY_FILED,
+    EventKind.CLEMENCY_REFUSED,
+    EventKind.CLEMENCY_GRANTED,
+    EventKind.COMMUTED,
+    EventKind.PARDONED,
+    EventKind.LAST_CONTACT,
+    EventKind.EXECUTION_REPORTED,
+    EventKind.BELONGINGS_RETURNED,
+    EventKind.VISIT_REFUSED,
+    EventKind.TRANSFERRED,
+)
+# The dated events that end a death sentence without overwriting it (RISK_RULES.md): the case keeps
+# its sentence of death, and its risk ends with a reason from the day of the latest of them.
+DEATH_SENTENCE_ENDING_KINDS = (EventKind.COMMUTED, EventKind.CLEMENCY_GRANTED, EventKind.PARDONED)
 
 # Timeline entries that can date the day a person left custody in a case (a pardon or an expulsion
 # recorded without a separate 'released' entry counts when the status says the person is out). The
 # risk rules' reasons name that day, so adding, moving or removing one asks for an assessment.
 CUSTODY_END_KINDS = (EventKind.RELEASED, EventKind.PARDONED, EventKind.DEPORTED, EventKind.DIED)
+# Timeline entries the risk rules read: adding, moving or removing one asks for an assessment.
+RISK_EVENT_KINDS = tuple(dict.fromkeys(CUSTODY_END_KINDS + DEATH_SENTENCE_ENDING_KINDS))
 
 
 class SourceKind(models.TextChoices):
@@ -245,3 +278,8 @@ class RiskLevel(models.TextChoices):
 
 
 RISK_ORDER = [level.value for level in RiskLevel]
+
+
+class AlertKind(models.TextChoices):
+    LEVEL_CHANGED = "level_changed", _("risk level changed")
+    DEATH_ROW = "death_row", _("death-row news (urgent)")

@@ -690,6 +690,14 @@ class ReleaseView:
     country: str  # in the page's language; "" when not known
     documents_withheld: bool
     anchor: str  # the timeline entry that dates it
+    wave: object = None  # the public release wave it was part of (its page lists the others)
+
+
+def _public_wave(release):
+    """The release's wave if it is public (through the public role a wave that is not reads as no
+    row: None)."""
+    wave = release.wave if release.wave_id else None
+    return wave if wave is not None and wave.is_public else None
 
 
 def release_view(case) -> ReleaseView | None:
@@ -711,4 +719,5 @@ def release_view(case) -> ReleaseView | None:
         country=countries.country_name(release.destination_country, get_language()),
         documents_withheld=release.documents_withheld == choices.Answer.YES,
         anchor=f"event-{event.public_id}",
+        wave=_public_wave(release),
     )

@@ -17,7 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from cases import choices
+from cases import choices, countries
 from cases.filtersets import STAFF_ONLY_FILTERS
 from cases.models import (
     Article,
@@ -30,6 +30,8 @@ from cases.models import (
     Person,
     Reclassification,
     Region,
+    Release,
+    ReleaseWave,
     RiskAssessment,
     Source,
 )
@@ -217,7 +219,7 @@ def person_detail(request, slug):
     language = _language()
     cases = list(
         for_public(
-            person.cases.select_related("jurisdiction", "release")
+            person.cases.select_related("jurisdiction", "release__wave")
             .prefetch_related(
                 Prefetch(
                     "charges", queryset=Charge.objects.select_related("article").order_by("charged_on", "id")
@@ -415,11 +417,62 @@ def facility_detail(request, slug):
     )
 
 
+def _released_in(waves):
+    """Published people whose release in one of `waves` is public (its timeline entry is)."""
+    public_release = Release.objects.filter(
+        case__person_id=OuterRef("pk"),
+        wave__in=waves,
+        case__status__in=choices.RELEASE_STATUSES,
+    ).filter(
+        Exists(
+            CaseEvent.objects.filter(
+                case_id=OuterRef("case_id"), kind__in=choices.CUSTODY_END_KINDS, is_public=True
+            )
+        )
+    )
+    return for_public(Person.objects.published()).filter(Exists(public_release))
+
+
+def wave_detail(request, public_id):
+    """A release wave (issue 18): its day, the deal as reported, and its published people."""
+    wave = for_public(ReleaseWave.objects.filter(public_id=public_id, is_public=True)).first()
+    if wave is None:
+        return not_found(request)
+    language = _language()
+    data = cached(
+        "wave",
+        wave.pk,
+        build=lambda: {
+            "people": _people_rows(_released_in([wave.pk]), language),
+            "sources": list(
+                for_public(wave.sources.filter(confidential=False).order_by("-published_on", "title"))
+            ),
+        },
+    )
+    return render(
+        request,
+        "public/wave_detail.html",
+        {"wave": wave, "destination": countries.country_name(wave.destination_country, language), **data},
+    )
+
+
 def statistics(request):
     language = _language()
     return render(
-        request, "public/statistics.html", {"charts": cached("statistics", build=lambda: _charts(language))}
+        request,
+        "public/statistics.html",
+        {
+            "charts": cached("statistics", build=lambda: _charts(language)),
+            "waves": cached("statistics-waves", build=_wave_rows),
+        },
     )
+
+
+def _wave_rows() -> list[dict]:
+    """The public release waves, newest first, each with how many published people it released
+    (a plain count: the wave's page names them all)."""
+    waves = for_public(ReleaseWave.objects.filter(is_public=True).order_by("-date", "-id"))
+    return [{"wave": wave, "people": _released_in([wave.pk]).count()} for wave in waves]
 
 
 def _charts(language: str) -> list[charts.Chart]:

@@ -8,7 +8,7 @@ May import: services, the risk engine, identity, transfer, protection and models
 # Registration order is the order of the admin's URL patterns: kept as it was (people first).
 # isort: off
 from cases.admin import people, cases, law, alerts, partners, audit  # noqa: F401
-from cases.admin import accounts, export, identity, imports, profiles, status  # noqa: F401
+from cases.admin import accounts, export, identity, imports, profiles, status, waves  # noqa: F401
 
 # isort: on
 from django.contrib import admin

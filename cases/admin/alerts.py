@@ -14,11 +14,14 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
+from cases import partial_dates
 from cases.admin.history import HistoryAdmin
 from cases.admin.mixins import ReadOnlyAdminMixin, message_for, reasons_html
 from cases.admin.people import with_any_name_matches
+from cases.choices import AlertKind
 from cases.models import (
     RiskAlert,
     RiskAssessment,
@@ -87,7 +90,7 @@ class RiskAlertAdmin(HistoryAdmin):
     change_form_template = "admin/cases/riskalert/change_form.html"
     # One "handled by" column instead of two: the list fits a 1366 px laptop beside its filters.
     list_display = ["created_at", "case", "change_display", "state", "handled_display"]
-    list_filter = ["state", "new_level", UnresolvedForListFilter, "case__jurisdiction", "old_level"]
+    list_filter = ["state", "kind", "new_level", UnresolvedForListFilter, "case__jurisdiction", "old_level"]
     search_fields = ["case__person__names__text", "case__case_number"]
     readonly_fields = [
         "case",
@@ -105,9 +108,16 @@ class RiskAlertAdmin(HistoryAdmin):
     fields = readonly_fields
     actions = ["acknowledge_selected", "resolve_selected"]
 
+    def get_fields(self, request, obj=None):
+        if obj is not None and obj.kind == AlertKind.DEATH_ROW:
+            return [f for f in self.fields if f not in ("old_level", "new_level")]  # news, not a level
+        return self.fields
+
     def get_queryset(self, request):
         # Open alerts on top, then acknowledged, then resolved; newest first within each.
         rank = SqlCase(
+            # News of a person under a death sentence is urgent: open ones head the queue.
+            When(state=RiskAlert.State.OPEN, kind=AlertKind.DEATH_ROW, then=Value(-1)),
             When(state=RiskAlert.State.OPEN, then=Value(0)),
             When(state=RiskAlert.State.ACKNOWLEDGED, then=Value(1)),
             default=Value(2),
@@ -115,7 +125,7 @@ class RiskAlertAdmin(HistoryAdmin):
         return (
             super()
             .get_queryset(request)
-            .select_related("case__person", "assessment", "acknowledged_by", "resolved_by")
+            .select_related("case__person", "assessment", "event", "acknowledged_by", "resolved_by")
             .prefetch_related("case__person__names")
             .annotate(triage_rank=rank)
         )
@@ -145,6 +155,8 @@ class RiskAlertAdmin(HistoryAdmin):
 
     @admin.display(description="change")
     def change_display(self, alert):
+        if alert.kind == AlertKind.DEATH_ROW:
+            return f"URGENT death row: {alert.event.get_kind_display()}"
         arrow = "▲" if alert.is_rise else "▼"
         return f"{arrow} {alert.get_old_level_display()} → {alert.get_new_level_display()}"
 
@@ -158,6 +170,17 @@ class RiskAlertAdmin(HistoryAdmin):
 
     @admin.display(description="reasons")
     def reasons_display(self, alert):
+        if alert.kind == AlertKind.DEATH_ROW:
+            event = alert.event
+            day = partial_dates.describe(event.date, event.date_precision)
+            public = "public" if event.is_public else "internal: partners were not told"
+            return format_html(
+                "<p><strong>{}</strong>, {} ({}).</p><p>{}</p>",
+                event.get_kind_display(),
+                day,
+                public,
+                event.text,
+            )
         return reasons_html(alert.assessment.reasons)
 
     # The alert's page: Acknowledge, and Resolve with a note -------------------------------------

@@ -308,6 +308,7 @@ class ReleaseInline(admin.StackedInline):
     fields = [
         ("date", "date_precision", "is_public"),
         "how",
+        "wave",
         "destination_country",
         "documents_withheld",
         "family_left_behind",
@@ -502,7 +503,7 @@ class CaseAdmin(
             data = inline.cleaned_data
             day = {"date": data["date"], "date_precision": data["date_precision"]}
             if inline.instance.pk is None:
-                fields = {f: data[f] for f in services.RELEASE_FIELDS}
+                fields = {f: data[f] for f in services.RELEASE_FIELDS if f in data}
                 release = services.record_release(
                     case=case, is_public=data["is_public"], by=request.user, **day, **fields
                 )

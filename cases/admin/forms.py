@@ -142,7 +142,7 @@ class ReleaseForm(forms.ModelForm):
 
     class Meta:
         model = Release
-        fields = ["how", "destination_country", "documents_withheld", "family_left_behind"]
+        fields = ["how", "wave", "destination_country", "documents_withheld", "family_left_behind"]
         widgets = {"family_left_behind": forms.Textarea(attrs={"rows": 2, "cols": 60})}
 
     def __init__(self, *args, **kwargs):

@@ -1027,6 +1027,25 @@ class _DemoBuilder:
         verdict = self.day_between(D(2024, 10, 1), D(2025, 3, 31))
         self.verdict(case, region=region, day=verdict, kind=choices.SentenceKind.DEATH)
         self.internal_note(case, self.after(verdict, rng.randint(20, 90)))
+        # Death row (issue 18): the appeal upheld it, a clemency petition is pending, and the
+        # family's last visit, known to staff only.
+        K = choices.EventKind
+        appeal = self.after(verdict, rng.randint(60, 120))
+        clemency = self.after(appeal, rng.randint(10, 30))
+        for kind, day, text, public in (
+            (K.APPEAL, appeal, "The appeal was dismissed; the death sentence stands.", True),
+            (K.CLEMENCY_FILED, clemency, "A petition for clemency was filed.", True),
+            (K.LAST_CONTACT, self.after(clemency, rng.randint(20, 60)), "A family visit (invented).", False),
+        ):
+            services.record_death_row_event(
+                case=case,
+                kind=kind,
+                date=day,
+                text=text,
+                is_public=public,
+                sources=[self.source_for(day)],
+                by=self.by,
+            )
         return [person]
 
     # The whole set

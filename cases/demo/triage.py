@@ -110,7 +110,12 @@ def triage_demo_alerts(*, by=None, today: datetime.date = LATEST_DATE) -> Triage
     """
     by = by or demo_caseworker()
     report = TriageReport()
-    alerts = list(RiskAlert.objects.filter(state=RiskAlert.State.OPEN).select_related("case").order_by("id"))
+    # Death-row news is for a person to read, whatever its age: the demo leaves it open.
+    alerts = list(
+        RiskAlert.objects.filter(state=RiskAlert.State.OPEN, kind=choices.AlertKind.LEVEL_CHANGED)
+        .select_related("case")
+        .order_by("id")
+    )
     news = last_charge_news({alert.case_id for alert in alerts})
     recent_from = today - datetime.timedelta(days=RECENT_DAYS)
     pending_from = today - datetime.timedelta(days=PENDING_DAYS)

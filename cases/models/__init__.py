@@ -36,7 +36,7 @@ from cases.models.records import (
     ImportRunLine,
     record_change,
 )
-from cases.models.releases import Release, release_event_kinds
+from cases.models.releases import Release, ReleaseWave, release_event_kinds
 from cases.models.risk import RiskAlert, RiskAssessment
 from cases.models.sources import Source
 
@@ -71,6 +71,7 @@ __all__ = [
     "Reclassification",
     "Region",
     "Release",
+    "ReleaseWave",
     "RiskAlert",
     "RiskAssessment",
     "Source",

@@ -5,10 +5,71 @@ import uuid
 from django.db import models
 from django.db.models import Q
 
-from cases import choices, countries
+from cases import choices, countries, partial_dates
 from cases.models.cases import Case, CaseEvent, latest_event
 from cases.models.history import RegistryHistory
 from cases.protection.fields import EncryptedTextField
+
+
+class ReleaseWave(models.Model):
+    """People released together (issue 18, point 2): a day, who announced it, the government or
+    envoy on the other side, what was announced in return (as reported), where the people were
+    taken, with sources. Each person's own release points here."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200, help_text="How it is known, e.g. 'September 2025 release'")
+    date = models.DateField()
+    date_precision = models.CharField(
+        max_length=10,
+        choices=choices.DatePrecision.choices,
+        default=choices.DatePrecision.DAY,
+        help_text="How much of the date is known",
+    )
+    announced_by = models.CharField(
+        max_length=300, blank=True, help_text="Who announced it, e.g. the presidential press service"
+    )
+    counterpart = models.CharField(
+        max_length=300, blank=True, help_text="The government or envoy on the other side of the deal"
+    )
+    in_return = models.TextField(blank=True, help_text="What was announced in return, as reported (public)")
+    destination_country = models.CharField(
+        max_length=2,
+        blank=True,
+        choices=countries.choices,
+        help_text="Where the people were taken (ISO 3166)",
+    )
+    how = models.CharField(
+        max_length=20,
+        choices=choices.ReleaseKind.choices,
+        default=choices.ReleaseKind.PARDON,
+        help_text="How the people of the wave were released (each release can say otherwise)",
+    )
+    is_public = models.BooleanField(default=True, help_text="A public page lists its published people")
+    sources = models.ManyToManyField("cases.Source", blank=True, related_name="release_waves")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = RegistryHistory(m2m_fields=[sources])
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(how__in=choices.ReleaseKind.values),
+                name="releasewave_how_valid",
+                violation_error_message="Unknown way of release.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.date = partial_dates.normalised(self.date, self.date_precision)[0]
+        super().save(*args, **kwargs)
+
+    @property
+    def destination_name(self) -> str:
+        return countries.country_name(self.destination_country)
 
 
 class Release(models.Model):
@@ -41,6 +102,9 @@ class Release(models.Model):
         blank=True,
         choices=choices.Answer.choices,
         help_text="Were passport or identity documents withheld on release?",
+    )
+    wave = models.ForeignKey(
+        ReleaseWave, on_delete=models.PROTECT, null=True, blank=True, related_name="releases"
     )
     family_left_behind = EncryptedTextField(
         blank=True,

@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from cases import choices
-from cases.models.cases import Case
+from cases.models.cases import Case, CaseEvent
 from cases.models.history import RegistryHistory
 
 
@@ -47,7 +47,9 @@ class RiskAssessment(models.Model):
 
 
 class RiskAlert(models.Model):
-    """A change of a case's risk level, waiting in the staff triage queue."""
+    """Something staff must act on about a case's risk, waiting in the triage queue: a change of
+    its level (with the assessment), or urgent news of a person under a death sentence (with the
+    timeline entry that records it)."""
 
     class State(models.TextChoices):
         OPEN = "open", _("open")
@@ -55,9 +57,17 @@ class RiskAlert(models.Model):
         RESOLVED = "resolved", _("resolved")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="alerts")
-    assessment = models.OneToOneField(RiskAssessment, on_delete=models.CASCADE, related_name="alert")
-    old_level = models.CharField(max_length=20, choices=choices.RiskLevel.choices)
-    new_level = models.CharField(max_length=20, choices=choices.RiskLevel.choices)
+    kind = models.CharField(
+        max_length=20, choices=choices.AlertKind.choices, default=choices.AlertKind.LEVEL_CHANGED
+    )
+    assessment = models.OneToOneField(
+        RiskAssessment, on_delete=models.CASCADE, null=True, blank=True, related_name="alert"
+    )
+    event = models.OneToOneField(
+        CaseEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="alert"
+    )
+    old_level = models.CharField(max_length=20, choices=choices.RiskLevel.choices, blank=True)
+    new_level = models.CharField(max_length=20, choices=choices.RiskLevel.choices, blank=True)
     state = models.CharField(max_length=20, choices=State.choices, default=State.OPEN)
     created_at = models.DateTimeField(auto_now_add=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
@@ -78,9 +88,15 @@ class RiskAlert(models.Model):
         permissions = [("triage_riskalert", "Can acknowledge and resolve risk alerts")]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(old_level=F("new_level")),
+                condition=Q(kind="death_row") | ~Q(old_level=F("new_level")),
                 name="alert_level_changed",
                 violation_error_message="An alert is for a change of level.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="level_changed", assessment__isnull=False)
+                | Q(kind="death_row", event__isnull=False),
+                name="alert_has_what_it_is_about",
+                violation_error_message="A level's alert has its assessment; a death-row alert its entry.",
             ),
             models.CheckConstraint(
                 condition=Q(state="open") | Q(acknowledged_at__isnull=False, acknowledged_by__isnull=False),
@@ -96,8 +112,12 @@ class RiskAlert(models.Model):
         ]
 
     def __str__(self):
+        if self.kind == choices.AlertKind.DEATH_ROW:
+            return f"{self.case}: {self.event.get_kind_display()} (death row)"
         return f"{self.case}: {self.old_level} → {self.new_level}"
 
     @property
     def is_rise(self) -> bool:
+        if self.kind == choices.AlertKind.DEATH_ROW:
+            return True  # news of a life at stake is read first, like a rise
         return choices.RISK_ORDER.index(self.new_level) > choices.RISK_ORDER.index(self.old_level)

@@ -14,6 +14,7 @@ CASE_DATA_MODELS = [
     "reclassification",
     "caseevent",
     "release",
+    "releasewave",
     "source",
     "facility",
     "facilitystay",

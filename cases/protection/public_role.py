@@ -39,6 +39,7 @@ from cases.models import (
     Reclassification,
     Region,
     Release,
+    ReleaseWave,
     RiskAssessment,
     Source,
 )
@@ -47,6 +48,7 @@ from cases.models.law import ARTICLE_FIELDS
 PUBLIC_ALIAS = "public"
 
 CaseEventSource = CaseEvent.sources.through
+ReleaseWaveSource = ReleaseWave.sources.through
 
 # Field names (a foreign key by its field name) the public role may read, per model. A column
 # is here because a public page or public serializer shows it, or because the public queries
@@ -191,7 +193,22 @@ PUBLIC_COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
         "created_at",  # the order a fact's claims are shown in
     ),
     # How a person left custody (issue 18); never the family left behind.
-    Release: ("id", "case", "how", "destination_country", "documents_withheld"),
+    Release: ("id", "case", "how", "destination_country", "documents_withheld", "wave"),
+    # Release waves (issue 18): what a public wave's page shows.
+    ReleaseWave: (
+        "id",
+        "public_id",
+        "name",
+        "date",
+        "date_precision",
+        "announced_by",
+        "counterpart",
+        "in_return",
+        "destination_country",
+        "how",
+        "is_public",
+    ),
+    ReleaseWaveSource: ("id", "releasewave", "source"),
     RiskAssessment: (
         "id",
         "public_id",
@@ -267,6 +284,11 @@ ROW_POLICIES: dict[type[models.Model], str] = {
         "AND e.kind IN ('released', 'pardoned', 'deported', 'died') AND e.is_public "
         "AND p.publication_state = 'published' AND p.merged_into_id IS NULL)"
     ),
+    ReleaseWave: "is_public",
+    ReleaseWaveSource: (
+        "EXISTS (SELECT 1 FROM cases_releasewave w WHERE w.id = cases_releasewave_sources.releasewave_id "
+        "AND w.is_public)"
+    ),
     RiskAssessment: (
         "EXISTS (SELECT 1 FROM cases_case c JOIN cases_person p ON p.id = c.person_id "
         "WHERE c.id = cases_riskassessment.case_id "
@@ -294,7 +316,9 @@ ROW_POLICIES: dict[type[models.Model], str] = {
         "AND p.publication_state = 'published' AND p.merged_into_id IS NULL) "
         "OR EXISTS (SELECT 1 FROM cases_namesource ns JOIN cases_personname n ON n.id = ns.name_id "
         "JOIN cases_person p ON p.id = n.person_id WHERE ns.source_id = cases_source.id "
-        "AND p.publication_state = 'published' AND p.merged_into_id IS NULL))"
+        "AND p.publication_state = 'published' AND p.merged_into_id IS NULL) "
+        "OR EXISTS (SELECT 1 FROM cases_releasewave_sources ws JOIN cases_releasewave w "
+        "ON w.id = ws.releasewave_id WHERE ws.source_id = cases_source.id AND w.is_public))"
     ),
 }
 

@@ -1,5 +1,6 @@
-"""Telling people when a case's risk level changes: the staff triage queue, e-mail to a staff
-group, and signed webhooks to partner organisations, each delivery logged and retried.
+"""Telling people when a case's risk level changes, or when there is news of a person under a death
+sentence: the staff triage queue, e-mail to a staff group, and signed webhooks to partner
+organisations, each delivery logged and retried.
 
 Retries are driven by the database, not by the broker: a delivery stays 'pending' with its
 next attempt time until it succeeds, runs out of attempts, is refused (an address that is not
@@ -23,8 +24,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from cases import background
-from cases.choices import PublicationState, RiskLevel
+from cases import background, partial_dates
+from cases.choices import AlertKind, PublicationState, RiskLevel
 from cases.models import Person, RiskAlert, WebhookDelivery, WebhookSubscription
 from cases.protection import webhook_urls
 
@@ -80,8 +81,55 @@ def raise_alert(*, case, assessment, old_level: str) -> RiskAlert:
     return alert
 
 
+def raise_death_row_alert(*, case, event) -> RiskAlert:
+    """Open an urgent alert for news of a person under a death sentence (an appeal decided, a
+    clemency petition refused, a visit refused, a lawyer told the sentence was carried out...);
+    queue its e-mail and, for a published person and a public entry, its webhooks after commit.
+
+    Called inside the transaction that records the entry. An internal entry (a family's word in
+    confidence) reaches staff only.
+    """
+    alert = RiskAlert.objects.create(case=case, kind=AlertKind.DEATH_ROW, event=event)
+    deliveries = []
+    if event.is_public and case.person.publication_state == PublicationState.PUBLISHED:
+        payload = webhook_payload(alert)
+        deliveries = [
+            WebhookDelivery.objects.create(
+                subscription=s,
+                alert=alert,
+                case=case,
+                payload={**payload, "delivery_id": new_delivery_id()},
+                next_attempt_at=timezone.now(),
+            )
+            for s in WebhookSubscription.objects.filter(active=True)
+        ]
+
+    def enqueue():
+        for send in [lambda: background.send("send_alert_email", alert_id=alert.pk)] + [
+            (lambda d=d: background.send("deliver_webhook", delivery_id=d.pk)) for d in deliveries
+        ]:
+            try:
+                send()
+            except Exception as exc:  # broker down: the periodic tasks pick these up
+                logger.warning("could not queue alert work for alert %s: %s", alert.pk, type(exc).__name__)
+
+    transaction.on_commit(enqueue)
+    return alert
+
+
 def webhook_payload(alert: RiskAlert) -> dict:
     """What a partner receives: public identifiers and public reasons, no database ids."""
+    if alert.kind == AlertKind.DEATH_ROW:
+        event = alert.event
+        return {
+            "event": "death_row_event",
+            "case": str(alert.case.public_id),
+            "person": alert.case.person.slug,
+            "kind": event.kind,
+            "date": partial_dates.iso(event.date, event.date_precision),
+            "date_precision": event.date_precision,
+            "text": event.text,
+        }
     return {
         "event": "risk_level_changed",
         "case": str(alert.case.public_id),
@@ -162,8 +210,8 @@ def _send_alert_email(*, alert_id: int) -> int:
     """
     with transaction.atomic():
         alert = (
-            RiskAlert.objects.select_for_update()
-            .select_related("case", "assessment")
+            RiskAlert.objects.select_for_update(of=("self",))
+            .select_related("case", "assessment", "event")
             .filter(pk=alert_id)
             .first()
         )
@@ -176,7 +224,9 @@ def _send_alert_email(*, alert_id: int) -> int:
             .values_list("email", flat=True)
             .distinct()
         )
-        if recipients:
+        if recipients and alert.kind == AlertKind.DEATH_ROW:
+            _send_death_row_email(alert, recipients)
+        elif recipients:
             direction = "rose" if alert.is_rise else "fell"
             old, new = RiskLevel(alert.old_level).label, RiskLevel(alert.new_level).label
             reasons = (
@@ -194,6 +244,22 @@ def _send_alert_email(*, alert_id: int) -> int:
         alert.emailed_at = timezone.now()
         alert.save(update_fields=["emailed_at"])
         return len(recipients)
+
+
+def _send_death_row_email(alert: RiskAlert, recipients: list[str]) -> None:
+    """The news by its kind and day; what the entry says stays in the staff area (it may be a
+    family's word in confidence, and mail travels through servers the registry does not control)."""
+    event = alert.event
+    case_ref = alert.case.case_number or str(alert.case.public_id)
+    link = settings.SITE_URL.rstrip("/") + reverse("admin:cases_riskalert_change", args=[alert.pk])
+    day = partial_dates.describe(event.date, event.date_precision)
+    send_mail(
+        subject=f"[registry] URGENT death row: {event.get_kind_display()} in case {case_ref}",
+        message=f"News of a person under a death sentence, case {case_ref}: {event.get_kind_display()} "
+        f"({day}).\n\nRead it and act on it in the staff area: {link}\n",
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=recipients,
+    )
 
 
 # Webhooks --------------------------------------------------------------------------------------

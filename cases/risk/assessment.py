@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from cases import partial_dates, signals
 from cases.choices import (
     CUSTODY_END_KINDS,
+    DEATH_SENTENCE_ENDING_KINDS,
     HOW_BY_STATUS,
     RELEASE_STATUSES,
     ChargeState,
@@ -335,13 +336,25 @@ def assess_case(
 LeftCustody = tuple[datetime.date | None, str, str]
 
 
+# The day a death sentence was ended, its precision, and the event kind that ended it.
+DeathSentenceEnded = tuple[datetime.date, str, str]
+
+
 def case_facts_of(
-    sentence_kind, verdict_date, verdict_precision, final_on, final_precision, left: LeftCustody | None = None
+    sentence_kind,
+    verdict_date,
+    verdict_precision,
+    final_on,
+    final_precision,
+    left: LeftCustody | None = None,
+    ended: DeathSentenceEnded | None = None,
 ) -> risk.CaseFacts:
     """The case's facts the rules read, from its columns (a precision means nothing without its
     date, so an empty date is "unknown" whatever its precision column holds). `left`: when and how
-    the person left custody, for a case whose status says so (`left_custody_of`)."""
+    the person left custody, for a case whose status says so (`left_custody_of`); `ended`: the
+    event that ended a death sentence (`death_sentence_endings_of`)."""
     left_on, left_precision, how = left or (None, "unknown", "")
+    ended_on, ended_precision, ended_by = ended or (None, "unknown", "")
     return risk.CaseFacts(
         sentence_kind=sentence_kind,
         verdict_date=verdict_date,
@@ -352,7 +365,30 @@ def case_facts_of(
         left_custody_on=left_on,
         left_custody_precision=left_precision if left_on else "unknown",
         left_custody_how=how,
+        death_sentence_ended_on=ended_on,
+        death_sentence_ended_precision=ended_precision if ended_on else "unknown",
+        death_sentence_ended_by=ended_by,
     )
+
+
+def death_sentence_endings_of(cases) -> dict[int, DeathSentenceEnded]:
+    """For each of `cases` (a queryset) with a death sentence, the latest event that ended it
+    (commuted, clemency granted, pardoned) on or after the verdict's first possible day, by case id."""
+    sentenced = cases.filter(sentence_kind="death")
+    verdicts = dict(sentenced.values_list("id", "verdict_date"))
+    if not verdicts:
+        return {}
+    out = {}
+    for case_id, kind, day, precision in (
+        CaseEvent.objects.filter(case__in=sentenced, kind__in=DEATH_SENTENCE_ENDING_KINDS)
+        .order_by("case_id", "date", "id")
+        .values_list("case_id", "kind", "date", "date_precision")
+    ):
+        days = partial_dates.period(day, precision)
+        verdict = verdicts.get(case_id)
+        if days and (verdict is None or days[1] >= verdict):
+            out[case_id] = (day, precision, kind)
+    return out
 
 
 def left_custody_of(cases) -> dict[int, LeftCustody]:
@@ -394,6 +430,7 @@ def compute(case: Case, *, context: "LawContext", on) -> risk.Assessment:
         case.verdict_final_on,
         case.verdict_final_on_precision,
         left_custody_of(Case.objects.filter(pk=case.pk)).get(case.pk),
+        death_sentence_endings_of(Case.objects.filter(pk=case.pk)).get(case.pk),
     )
     contested = ContestedClaims.load(
         Claim.objects.filter(Q(case=case) | Q(case__isnull=True, person_id=case.person_id))
@@ -618,6 +655,7 @@ def assess_all_cases(*, on=None, case_ids=None, chunk_size=2000) -> PassReport:
         for row in _charge_rows(candidates.values("id")):
             charges_by_case[row[0]].append(_charge_facts(row, context.articles))
         left_custody = left_custody_of(candidates)
+        endings = death_sentence_endings_of(candidates)
         rows = [
             row
             for row in candidates.values_list(
@@ -648,7 +686,7 @@ def assess_all_cases(*, on=None, case_ids=None, chunk_size=2000) -> PassReport:
                 birth_date_precision=precision,
                 is_official_or_military=official,
             )
-            case_facts = case_facts_of(*row[4:9], left_custody.get(case_id))
+            case_facts = case_facts_of(*row[4:9], left_custody.get(case_id), endings.get(case_id))
             result = risk.assess_contested(
                 person=person,
                 case=case_facts,

@@ -21,7 +21,7 @@ from functools import cached_property
 from cases.partial_dates import period
 
 # Bump whenever the code of the rules changes, so stored assessments say which rules made them.
-RULES_VERSION = "2026-12-06.2"
+RULES_VERSION = "2026-12-06.3"
 
 LEVELS = ("none", "watch", "elevated", "critical", "sentenced_to_death")  # lowest first
 
@@ -228,11 +228,17 @@ class CaseFacts:
     left_custody_on: date | None = None
     left_custody_precision: str = "unknown"
     left_custody_how: str = ""
+    # The latest dated event that ended a death sentence without overwriting it (commuted,
+    # clemency granted, pardoned: an EventKind code), and its day. None: not ended.
+    death_sentence_ended_on: date | None = None
+    death_sentence_ended_precision: str = "unknown"
+    death_sentence_ended_by: str = ""
 
     def __post_init__(self):
         _check_choice(self.verdict_date_precision, PRECISIONS, "verdict_date_precision")
         _check_choice(self.verdict_final_precision, PRECISIONS, "verdict_final_precision")
         _check_choice(self.left_custody_precision, PRECISIONS, "left_custody_precision")
+        _check_choice(self.death_sentence_ended_precision, PRECISIONS, "death_sentence_ended_precision")
 
     @property
     def verdict_range(self) -> tuple[date, date] | None:
@@ -580,6 +586,36 @@ def _after_the_verdict(
     return out
 
 
+def death_sentence_ended(case: CaseFacts, on: date) -> bool:
+    """Has the death sentence been commuted (or ended by clemency or a pardon) by `on`? A dated
+    event, never an overwrite of the sentence (RISK_RULES.md); recorded once it has happened, so a
+    day known in part counts from its first possible day."""
+    days = period(case.death_sentence_ended_on, case.death_sentence_ended_precision)
+    return case.sentence_kind == "death" and days is not None and days[0] <= on
+
+
+ENDED_BY_WORDS = {
+    "commuted": "was commuted",
+    "clemency_granted": "was commuted by clemency",
+    "pardoned": "was ended by a pardon",
+}
+
+
+def _death_sentence_ended_reason(case: CaseFacts) -> Reason:
+    verdict = (
+        f" (verdict {_date_words(case.verdict_date, case.verdict_date_precision)})"
+        if case.verdict_date
+        else ""
+    )
+    how = ENDED_BY_WORDS.get(case.death_sentence_ended_by, "was ended")
+    day = _date_words(case.death_sentence_ended_on, case.death_sentence_ended_precision)
+    text = (
+        f"The death sentence{verdict} {how} on {day}: it can no longer be carried out, and the "
+        "conviction no longer counts towards the risk of execution."
+    )
+    return Reason("death_sentence_ended", "none", None, "", text)
+
+
 def has_left_custody(case: CaseFacts, on: date) -> bool:
     """Has the person left custody in this case by `on`? The case's status says so (the same fact
     that stops counting them as held); a release is recorded once it has happened
@@ -659,11 +695,14 @@ def assess(
     always read back the same way whatever order the charges came in.
     """
     reasons: list[Reason] = []
+    ended = death_sentence_ended(case, on)
     if case.sentence_kind == "death":
-        reasons.append(_death_sentence_reason(case))
+        reasons.append(_death_sentence_ended_reason(case) if ended else _death_sentence_reason(case))
     for charge in charges:
         if not is_counted(charge):
             continue
+        if ended and charge.state == "convicted":
+            continue  # the conviction stands with the sentence that replaced death: final, no risk
         found = _capital_reasons(person=person, case=case, charge=charge, law=law, on=on)
         found += _reclassification_reasons(charge=charge, law=law, on=on)
         found += _watch_list_reasons(person=person, charge=charge, law=law, on=on)

@@ -34,6 +34,7 @@ from cases.services.contradictions import (
     row_contradictions,
 )
 from cases.services.corrections import correct_charge, withdraw_charge
+from cases.services.death_row import record_death_row_event
 from cases.services.details import DETAIL_MODELS, remove_event, save_detail
 from cases.services.facilities import confirm_facility, propose_facility
 from cases.services.identity import (
@@ -55,9 +56,14 @@ from cases.services.people import (
 from cases.services.releases import RELEASE_FIELDS, correct_release, record_release, status_after_release
 from cases.services.review import add_reported_charges, record_charge_to_review, resolve_charge_to_review
 from cases.services.triage import acknowledge_alert, resolve_alert
+from cases.services.waves import WaveOutcome, create_wave, match_announced_names, record_wave_releases
 
 __all__ = [
     "acknowledge_alert",
+    "WaveOutcome",
+    "create_wave",
+    "match_announced_names",
+    "record_wave_releases",
     "resolve_alert",
     "CASE_FIELDS",
     "DETAIL_MODELS",
@@ -87,6 +93,7 @@ __all__ = [
     "row_contradictions",
     "remove_external_identifier",
     "record_charge_to_review",
+    "record_death_row_event",
     "record_event",
     "record_release",
     "remove_event",

@@ -22,12 +22,12 @@ from cases.models import (
     Release,
     Source,
 )
+from cases.risk import alerts
 from cases.services.base import assess_after_commit, note_change, retry_once_on_deadlock, validated_save
 from cases.services.claimed_edits import keep_claims_in_step
 from cases.services.contradictions import FACT_EVENT_KINDS, check_case_contradictions
 
 Action = ChangeRecord.Action
-CUSTODY_END_KINDS = choices.CUSTODY_END_KINDS
 
 
 CASE_FIELDS = {
@@ -164,8 +164,10 @@ def record_event(
 ) -> CaseEvent:
     """Add an entry to a case's timeline; `date_precision` says how much of `date` is known.
 
-    Side effects: a release, death or detention has the case's contradictions checked; a release
-    or a death queues the case for assessment after commit (the risk ends with it).
+    Side effects: a release, death or detention has the case's contradictions checked; an entry
+    the risk rules read (a release, a death, a commutation) queues the case for assessment after
+    commit; news of a person under a death sentence (cases.choices.DEATH_ROW_KINDS) raises an
+    urgent alert to staff and partners (cases.risk.alerts).
     """
     event = validated_save(
         CaseEvent(
@@ -184,9 +186,16 @@ def record_event(
     note_change(case.person, "event", event.public_id, Action.CREATED, is_public=is_public)
     if kind in FACT_EVENT_KINDS:
         check_case_contradictions(case=case, by=by)
-    if kind in CUSTODY_END_KINDS:
+    if kind in choices.RISK_EVENT_KINDS:
         assess_after_commit([case.id])
+    alert_death_row_news(case, event)
     return event
+
+
+def alert_death_row_news(case: Case, event: CaseEvent) -> None:
+    """A new entry of news of a person under a death sentence raises an urgent alert."""
+    if event.kind in choices.DEATH_ROW_KINDS and case.sentence_kind == choices.SentenceKind.DEATH:
+        alerts.raise_death_row_alert(case=case, event=event)
 
 
 @transaction.atomic
@@ -206,7 +215,7 @@ def redate_event(
     note_change(event.case.person, "event", event.public_id, Action.UPDATED, is_public=event.is_public)
     if event.kind in FACT_EVENT_KINDS:
         check_case_contradictions(case=event.case, by=by)
-    if event.kind in CUSTODY_END_KINDS:
+    if event.kind in choices.RISK_EVENT_KINDS:
         assess_after_commit([event.case_id])
     return event
 

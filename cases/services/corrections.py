@@ -215,9 +215,10 @@ def _resolve_alerts_of_the_mistake(*, charge: Charge, note: str, by, case_id: in
     after commit, and raises the usual alert for the change of level it finds).
     """
     case = Case.objects.select_related("person", "jurisdiction").get(pk=case_id or charge.case_id)
-    alerts = RiskAlert.objects.filter(case=case, created_at__gte=charge.created_at).exclude(
-        state=RiskAlert.State.RESOLVED
-    )
+    # Death-row news is not the mistake's doing: it stays in the queue.
+    alerts = RiskAlert.objects.filter(
+        case=case, kind=choices.AlertKind.LEVEL_CHANGED, created_at__gte=charge.created_at
+    ).exclude(state=RiskAlert.State.RESOLVED)
     if not alerts.exists():
         return
     context = assessment.LawContext.load(case.jurisdiction)

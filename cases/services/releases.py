@@ -15,7 +15,7 @@ from cases.services.cases import _lock_case, correct_stay, record_event, redate_
 Action = ChangeRecord.Action
 
 # What a release records besides its day; the day is its timeline entry's (Release's docstring).
-RELEASE_FIELDS = ("how", "destination_country", "documents_withheld", "family_left_behind")
+RELEASE_FIELDS = ("how", "destination_country", "documents_withheld", "family_left_behind", "wave")
 # Ways out that take the person across the border when the release names another country.
 EXPELLING = (choices.ReleaseKind.PARDON, choices.ReleaseKind.EXCHANGE, choices.ReleaseKind.DEPORTATION)
 
@@ -61,7 +61,8 @@ def record_release(
     wave=None,
     by=None,
 ) -> Release:
-    """Record how, when and to where the person left custody in `case`.
+    """Record how, when and to where the person left custody in `case` (in `wave`, when the
+    person was released with others in one deal: cases.services.waves).
 
     A release entered earlier as a bare timeline entry (an import's release date) is that same
     entry: it is moved to `date` if another day is given, never doubled. A release that a status
@@ -80,6 +81,7 @@ def record_release(
     release = release or Release(case=case)
     release.how, release.destination_country = how, destination_country
     release.documents_withheld, release.family_left_behind = documents_withheld, family_left_behind
+    release.wave = wave
     validated_save(release, by)
     # The status first: the release entry then meets a case that says the person is out (no
     # "released but held" flag raised and closed again in the same breath).

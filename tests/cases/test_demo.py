@@ -424,7 +424,18 @@ def test_load_demo_still_raises_exactly_one_alert_per_change_of_level(
         a.pk for a in RiskAssessment.objects.all() if a.level != (a.previous_level or choices.RiskLevel.NONE)
     ]
     assert changes
-    assert sorted(RiskAlert.objects.values_list("assessment_id", flat=True)) == sorted(changes)
+    level_alerts = RiskAlert.objects.filter(kind=choices.AlertKind.LEVEL_CHANGED)
+    assert sorted(level_alerts.values_list("assessment_id", flat=True)) == sorted(changes)
+    # Besides, one urgent alert per entry of death-row news (the demo's death sentence has three).
+    death_row = RiskAlert.objects.filter(kind=choices.AlertKind.DEATH_ROW)
+    assert (
+        death_row.count()
+        == CaseEvent.objects.filter(
+            kind__in=choices.DEATH_ROW_KINDS, case__sentence_kind="death", alert__isnull=False
+        ).count()
+        == 3
+    )
+    assert set(death_row.values_list("state", flat=True)) == {"open"}  # news waits for a person
     assert not Case.objects.filter(risk_stale=True).exists()
 
 

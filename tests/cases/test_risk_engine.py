@@ -211,7 +211,7 @@ def test_russian_law_data_is_under_moratorium():
 
 
 def test_rules_version_and_levels_are_published():
-    assert RULES_VERSION == "2026-12-06.2"
+    assert RULES_VERSION == "2026-12-06.3"
     assert LEVELS == ("none", "watch", "elevated", "critical", "sentenced_to_death")
 
 
@@ -1813,3 +1813,66 @@ def test_contested_fact_of_a_released_case_does_not_raise_it_again():
 
     assert result.level == "none"
     assert _rules(result) == [("released", "none")]
+
+
+# ---------------------------------------------------------------------------------------------
+# A death sentence ended by a dated event (issue 18, point 3; RISK_RULES.md): commuted, clemency
+# granted or pardoned, never an overwrite of the sentence.
+
+
+def _death(ended_on=None, precision="day", by="commuted") -> CaseFacts:
+    return CaseFacts(
+        sentence_kind="death",
+        verdict_date=VERDICT,
+        death_sentence_ended_on=ended_on,
+        death_sentence_ended_precision=precision if ended_on else "unknown",
+        death_sentence_ended_by=by if ended_on else "",
+    )
+
+
+@pytest.mark.parametrize(
+    ("case", "level", "rules"),
+    [
+        param(_death(), "sentenced_to_death", "death_sentence", id="not-ended"),
+        param(_death(date(2025, 3, 10)), "none", "death_sentence_ended", id="commuted"),
+        param(
+            _death(date(2025, 3, 10), by="clemency_granted"), "none", "death_sentence_ended", id="clemency"
+        ),
+        param(_death(date(2025, 3, 10), by="pardoned"), "none", "death_sentence_ended", id="pardoned"),
+        param(_death(date(2026, 11, 1), "month"), "none", "death_sentence_ended", id="commuted-this-month"),
+        param(
+            _death(TODAY + timedelta(days=2)), "sentenced_to_death", "death_sentence", id="day-not-yet-come"
+        ),
+    ],
+)
+def test_a_death_sentence_ends_only_by_a_dated_event(case, level, rules):
+    assessment = _assess(_charge("289", "3", state="convicted"), case=case)
+
+    assert assessment.level == level
+    assert [r.rule for r in assessment.reasons] == [rules] + (["capital_charge"] if level != "none" else [])
+
+
+def test_ended_death_sentence_reason_says_how_and_when():
+    reason = _assess(
+        _charge("289", "3", state="convicted"), case=_death(date(2025, 3, 10), by="clemency_granted")
+    )
+
+    assert reason.reasons == (
+        Reason(
+            "death_sentence_ended",
+            "none",
+            None,
+            "",
+            "The death sentence (verdict 2024-07-01) was commuted by clemency on 2025-03-10: it can no "
+            "longer be carried out, and the conviction no longer counts towards the risk of execution.",
+        ),
+    )
+
+
+def test_an_active_charge_beside_a_commuted_death_sentence_still_counts():
+    charges = (_charge("289", "3", id=1, state="convicted"), _charge("289", "3", id=2))
+
+    assessment = _assess(*charges, case=_death(date(2025, 3, 10)))
+
+    assert assessment.level == "critical"
+    assert _rules(assessment) == [("capital_charge", "critical"), ("death_sentence_ended", "none")]

@@ -28,6 +28,7 @@ from cases.models import (
     ExternalIdentifier,
     Facility,
     Person,
+    ReleaseWave,
     RiskAssessment,
     Submission,
 )
@@ -175,6 +176,10 @@ def public_route_values(registry: PlantedRegistry) -> dict:
             *(article_ref(a, a.jurisdiction.code) for a in articles),
         ],
         "public:facility-detail": ["no-such-facility", *(f.slug for f in Facility.objects.order_by("slug"))],
+        "public:wave-detail": [
+            str(uuid.UUID(int=1)),
+            *(str(w.public_id) for w in ReleaseWave.objects.order_by("pk")),
+        ],
     }
 
 

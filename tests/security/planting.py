@@ -313,6 +313,28 @@ class _Planter:
         )
         return alert
 
+    def _wave(self):
+        """A public release wave that the published and the withdrawn person were released in (its
+        page lists the published one only), and a wave staff keep unpublished, named by a canary."""
+        if not hasattr(self, "public_wave"):
+            self.public_wave = services.create_wave(
+                name="Public wave of June 2021 (synthetic)",
+                date=D(2021, 6, 1),
+                counterpart="A synthetic envoy",
+                destination_country="LT",
+                sources=[self.public_source],
+                by=self.editor,
+            )
+            services.create_wave(
+                name=self.c.text("unpublished release wave: name"),
+                date=D(2021, 7, 1),
+                in_return=self.c.text("unpublished release wave: what was announced in return"),
+                is_public=False,
+                sources=[self.confidential_source],
+                by=self.editor,
+            )
+        return self.public_wave
+
     def _earlier_release(self, person, state):
         """An earlier case the person was released from in a deal (issue 18): the family left
         behind is staff-only, whoever reads."""
@@ -327,6 +349,7 @@ class _Planter:
             documents_withheld="yes",
             family_left_behind=self.c.text(f"{state} person: family left behind on release"),
             sources=[self.confidential_source],
+            wave=self._wave(),
             by=self.editor,
         )
 
