@@ -8,7 +8,6 @@ A field that can be empty (an optional relation read through `source=`, a method
 `allow_null=True`, so the OpenAPI schema marks it nullable: partners generate clients from it.
 """
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -32,6 +31,7 @@ from cases.models import (
     Submission,
     WebhookSubscription,
     latest_event,
+    release_of,
 )
 from cases.protection.webhook_urls import UnsafeWebhookURL, check_partner_webhook_url
 
@@ -465,12 +465,9 @@ class CaseSerializer(serializers.ModelSerializer):
     @extend_schema_field(ReleaseSerializer(allow_null=True))
     def get_release(self, case):
         """The release, when its timeline entry is public or the reader sees what is not."""
-        try:
-            release = case.release
-        except ObjectDoesNotExist:
+        release = release_of(case)
+        if release is None:
             return None
-        if case.status not in choices.RELEASE_STATUSES:
-            return None  # a release entered by mistake, the person held again: the status says so
         # The API prefetches the releases' entries; the public export has the public events.
         events = getattr(case, "custody_end_events", None)
         event = latest_event(case.events.all() if events is None else events, release.event_kinds)

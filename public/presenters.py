@@ -8,14 +8,13 @@ import dataclasses
 import datetime
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.utils.formats import date_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from cases import choices, countries, partial_dates
 from cases.claims import facts as claim_facts
-from cases.models import FacilityStay, latest_event
+from cases.models import FacilityStay, latest_event, release_of
 
 CURRENT_CHARGE_STATES = (choices.ChargeState.ACTIVE, choices.ChargeState.CONVICTED)
 DEATH_RISK_LEVELS = (
@@ -703,12 +702,9 @@ def _public_wave(release):
 def release_view(case) -> ReleaseView | None:
     """The case's release when it and the timeline entry that dates it are public; None otherwise
     (through the public role a release with a non-public entry reads as no row at all)."""
-    try:
-        release = case.release
-    except ObjectDoesNotExist:
+    release = release_of(case)
+    if release is None:
         return None
-    if case.status not in choices.RELEASE_STATUSES:
-        return None  # a release entered by mistake, the person held again: the status says so
     event = latest_event(case.public_events, release.event_kinds)
     if event is None:
         return None

@@ -36,7 +36,7 @@ from cases.models.records import (
     ImportRunLine,
     record_change,
 )
-from cases.models.releases import Release, ReleaseWave, release_event_kinds
+from cases.models.releases import Release, ReleaseWave, release_event_kinds, release_of
 from cases.models.risk import RiskAlert, RiskAssessment
 from cases.models.sources import Source
 
@@ -82,4 +82,5 @@ __all__ = [
     "record_change",
     "latest_event",
     "release_event_kinds",
+    "release_of",
 ]

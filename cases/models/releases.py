@@ -153,3 +153,13 @@ def release_event_kinds(how: str) -> tuple[str, ...]:
     if how == choices.ReleaseKind.DEATH_IN_CUSTODY:
         return (choices.EventKind.DIED,)
     return (choices.EventKind.RELEASED, choices.EventKind.PARDONED, choices.EventKind.DEPORTED)
+
+
+def release_of(case: Case) -> Release | None:
+    """The case's release while its status says the person is out; None otherwise (a release
+    entered by mistake, the person held again: the status says so), and None for no release."""
+    try:
+        release = case.release
+    except Release.DoesNotExist:
+        return None
+    return release if case.status in choices.RELEASE_STATUSES else None

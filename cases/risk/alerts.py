@@ -54,31 +54,7 @@ def raise_alert(*, case, assessment, old_level: str) -> RiskAlert:
     alert = RiskAlert.objects.create(
         case=case, assessment=assessment, old_level=old_level, new_level=assessment.level
     )
-    deliveries = []
-    if case.person.publication_state == PublicationState.PUBLISHED:
-        payload = webhook_payload(alert)
-        deliveries = [
-            WebhookDelivery.objects.create(
-                subscription=s,
-                alert=alert,
-                case=case,
-                payload={**payload, "delivery_id": new_delivery_id()},
-                next_attempt_at=timezone.now(),
-            )
-            for s in WebhookSubscription.objects.filter(active=True)
-        ]
-
-    def enqueue():
-        for send in [lambda: background.send("send_alert_email", alert_id=alert.pk)] + [
-            (lambda d=d: background.send("deliver_webhook", delivery_id=d.pk)) for d in deliveries
-        ]:
-            try:
-                send()
-            except Exception as exc:  # broker down: the periodic tasks pick these up
-                logger.warning("could not queue alert work for alert %s: %s", alert.pk, type(exc).__name__)
-
-    transaction.on_commit(enqueue)
-    return alert
+    return _send_out(alert, to_partners=case.person.publication_state == PublicationState.PUBLISHED)
 
 
 def raise_death_row_alert(*, case, event) -> RiskAlert:
@@ -90,14 +66,21 @@ def raise_death_row_alert(*, case, event) -> RiskAlert:
     confidence) reaches staff only.
     """
     alert = RiskAlert.objects.create(case=case, kind=AlertKind.DEATH_ROW, event=event)
+    published = case.person.publication_state == PublicationState.PUBLISHED
+    return _send_out(alert, to_partners=published and event.is_public)
+
+
+def _send_out(alert: RiskAlert, *, to_partners: bool) -> RiskAlert:
+    """A delivery per active subscription (when partners may hear of it), then, after commit, the
+    e-mail and the deliveries queued; a broker that is down leaves them to the periodic tasks."""
     deliveries = []
-    if event.is_public and case.person.publication_state == PublicationState.PUBLISHED:
+    if to_partners:
         payload = webhook_payload(alert)
         deliveries = [
             WebhookDelivery.objects.create(
                 subscription=s,
                 alert=alert,
-                case=case,
+                case=alert.case,
                 payload={**payload, "delivery_id": new_delivery_id()},
                 next_attempt_at=timezone.now(),
             )
