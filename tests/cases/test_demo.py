@@ -388,7 +388,15 @@ def test_load_demo_leaves_open_the_alerts_of_this_autumns_reclassifications(
 ):
     load_demo_as_make_run_does(django_capture_on_commit_callbacks, people=30)
 
-    open_cases = set(RiskAlert.objects.filter(state=RiskAlert.State.OPEN).values_list("case_id", flat=True))
+    open_alerts = RiskAlert.objects.filter(state=RiskAlert.State.OPEN)
+    open_cases = set(
+        open_alerts.filter(kind=choices.AlertKind.LEVEL_CHANGED).values_list("case_id", flat=True)
+    )
+    # Death-row news stays open for a person to read (the demo's one death sentence).
+    death_row_cases = set(
+        open_alerts.filter(kind=choices.AlertKind.DEATH_ROW).values_list("case_id", flat=True)
+    )
+    assert death_row_cases == set(Case.objects.filter(sentence_kind="death").values_list("id", flat=True))
     recent = set(
         Reclassification.objects.filter(date__gte=datetime.date(2026, 8, 1)).values_list(
             "to_charge__case_id", flat=True
