@@ -55,6 +55,7 @@ from cases.models import (
     FacilityStay,
     Person,
     PersonName,
+    Release,
     ReleaseWave,
     RiskAssessment,
     Source,
@@ -442,16 +443,8 @@ def _suppress(count: int, access) -> int | str:
 
 def _released_in_waves(cases, access):
     """The cases released in a public wave, whose release's entry the caller may see."""
-    released = cases.filter(status__in=choices.RELEASE_STATUSES, release__wave__is_public=True)
-    if access.sees_unpublished:
-        return released
-    return released.filter(
-        Exists(
-            CaseEvent.objects.filter(
-                case_id=OuterRef("pk"), kind__in=choices.CUSTODY_END_KINDS, is_public=True
-            )
-        )
-    )
+    releases = Release.objects.out() if access.sees_unpublished else Release.objects.shown_publicly()
+    return cases.filter(Exists(releases.filter(case_id=OuterRef("pk"), wave__is_public=True)))
 
 
 class StatisticsView(APIView):

@@ -419,17 +419,7 @@ def facility_detail(request, slug):
 
 def _released_in(waves):
     """Published people whose release in one of `waves` is public (its timeline entry is)."""
-    public_release = Release.objects.filter(
-        case__person_id=OuterRef("pk"),
-        wave__in=waves,
-        case__status__in=choices.RELEASE_STATUSES,
-    ).filter(
-        Exists(
-            CaseEvent.objects.filter(
-                case_id=OuterRef("case_id"), kind__in=choices.CUSTODY_END_KINDS, is_public=True
-            )
-        )
-    )
+    public_release = Release.objects.shown_publicly().filter(case__person_id=OuterRef("pk"), wave__in=waves)
     return for_public(Person.objects.published()).filter(Exists(public_release))
 
 

@@ -72,6 +72,20 @@ class ReleaseWave(models.Model):
         return countries.country_name(self.destination_country)
 
 
+class ReleaseQuerySet(models.QuerySet):
+    def out(self):
+        """Releases whose case's status says the person is out (release_of, in a query)."""
+        return self.filter(case__status__in=choices.RELEASE_STATUSES)
+
+    def shown_publicly(self):
+        """Releases a public page may show: the person out, and the timeline entry that dates the
+        release public (the public role's row policy says the same on PostgreSQL)."""
+        public_entry = CaseEvent.objects.filter(
+            case_id=models.OuterRef("case_id"), kind__in=choices.CUSTODY_END_KINDS, is_public=True
+        )
+        return self.out().filter(models.Exists(public_entry))
+
+
 class Release(models.Model):
     """How the person left custody in one case (issue 18).
 
@@ -114,6 +128,7 @@ class Release(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = ReleaseQuerySet.as_manager()
     history = RegistryHistory()
 
     class Meta:

@@ -355,7 +355,7 @@ def test_person_page_dates_known_in_part_show_the_year_range_and_month(
     facts = page.locator("section.case dl.facts")
     detained = facts.locator("dt:has-text('Detained') + dd").inner_text().strip()
     # Released in May 2024 (issue 18): the day they left replaces the expected release, whose
-    # range from a partial detention date is checked in tests/public/test_releases_public.py.
+    # range from a partial detention date is checked in tests/public/test_partial_dates.py.
     left = facts.locator("dt:has-text('Left custody') + dd").inner_text().strip()
     expected_shown = facts.locator("dt:has-text('Expected release')").count()
     timeline = [li.inner_text().strip() for li in page.locator("ol.timeline li").all()]

@@ -117,22 +117,3 @@ def test_released_person_is_no_longer_counted_as_held_and_a_re_arrest_is(client,
         person=case.person, jurisdiction=case.jurisdiction, detention_date=D(2026, 2, 3), status="detained"
     )
     assert _held(client) == (1, "1")
-
-
-def test_expected_release_of_a_person_still_held_is_a_range_when_the_detention_is_known_in_part(client, law):
-    case = make_published_case()
-    services.update_case(
-        case=case,
-        detention_date=D(2021, 1, 1),
-        detention_date_precision="year",
-        status="convicted",
-        verdict_date=D(2021, 10, 12),
-        sentence_kind="deprivation_of_liberty",
-        sentence_years=3,
-    )
-
-    html = _page(client, case)
-
-    row = _release_row(html, "Expected release")
-    assert "between" in row and "the detention date is known only in part" in row
-    assert "Left custody" not in html
