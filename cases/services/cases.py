@@ -184,17 +184,21 @@ def record_event(
     if sources:
         event.sources.set(sources)
     note_change(case.person, "event", event.public_id, Action.CREATED, is_public=is_public)
-    if kind in FACT_EVENT_KINDS:
-        check_case_contradictions(case=case, by=by)
-    if kind in choices.RISK_EVENT_KINDS:
-        assess_after_commit([case.id])
-    alert_death_row_news(case, event)
+    follow_event(event=event, case=case, created=True, by=by)
     return event
 
 
-def alert_death_row_news(case: Case, event: CaseEvent) -> None:
-    """A new entry of news of a person under a death sentence raises an urgent alert."""
-    if event.kind in choices.DEATH_ROW_KINDS and case.sentence_kind == choices.SentenceKind.DEATH:
+def follow_event(*, event: CaseEvent, case: Case, created: bool, kind_before: str = "", by=None) -> None:
+    """What follows a timeline entry saved, moved or removed, whichever service did it: a
+    release, death or detention (now or before the edit) has the case's contradictions checked; an
+    entry the risk rules read (a release, a death, a commutation) queues the case for assessment
+    after commit; a new entry of news of a person under a death sentence raises an urgent alert."""
+    kinds = {event.kind, kind_before}
+    if kinds & set(FACT_EVENT_KINDS):
+        check_case_contradictions(case=case, by=by)
+    if kinds & set(choices.RISK_EVENT_KINDS):
+        assess_after_commit([case.id])
+    if created and event.kind in choices.DEATH_ROW_KINDS and case.sentence_kind == choices.SentenceKind.DEATH:
         alerts.raise_death_row_alert(case=case, event=event)
 
 
@@ -213,10 +217,7 @@ def redate_event(
     event.date, event.date_precision = date, date_precision
     validated_save(event, by)
     note_change(event.case.person, "event", event.public_id, Action.UPDATED, is_public=event.is_public)
-    if event.kind in FACT_EVENT_KINDS:
-        check_case_contradictions(case=event.case, by=by)
-    if event.kind in choices.RISK_EVENT_KINDS:
-        assess_after_commit([event.case_id])
+    follow_event(event=event, case=event.case, created=False, by=by)
     return event
 
 

@@ -3,16 +3,14 @@ stays, sources, facilities)."""
 
 from django.db import transaction
 
-from cases.choices import RISK_EVENT_KINDS
 from cases.exceptions import RefusedChange
 from cases.models import (
     CaseEvent,
     ChangeRecord,
     PersonName,
 )
-from cases.services.base import assess_after_commit, note_change, note_detail_change, validated_save
-from cases.services.cases import alert_death_row_news
-from cases.services.contradictions import FACT_EVENT_KINDS, check_case_contradictions
+from cases.services.base import note_change, note_detail_change, validated_save
+from cases.services.cases import follow_event
 
 Action = ChangeRecord.Action
 
@@ -37,16 +35,12 @@ def save_detail(*, instance, by=None):
         for old in instance.person.names.filter(is_primary=True).exclude(pk=instance.pk):
             old.is_primary = False
             validated_save(old, by)
-    ends_custody = _ends_custody(instance)
-    new_event = isinstance(instance, CaseEvent) and instance.pk is None
+    created = instance.pk is None
+    kind_before = "" if created else _stored_kind(instance)
     validated_save(instance, by)
-    if new_event:
-        alert_death_row_news(instance.case, instance)
     note_detail_change(instance)
-    if ends_custody or _ends_custody(instance):
-        assess_after_commit([instance.case_id])
-    if isinstance(instance, CaseEvent) and instance.kind in FACT_EVENT_KINDS:
-        check_case_contradictions(case=instance.case, by=by)
+    if isinstance(instance, CaseEvent):
+        follow_event(event=instance, case=instance.case, created=created, kind_before=kind_before, by=by)
     return instance
 
 
@@ -54,22 +48,21 @@ def save_detail(*, instance, by=None):
 def remove_event(*, event: CaseEvent, by=None) -> None:
     """Remove a timeline entry entered by mistake (its history keeps it).
 
-    Side effects: a change-feed entry, as public as the event was; a release or a death removed
-    queues the case for assessment after commit (the person is held again in the registry's eyes).
+    Side effects: a change-feed entry, as public as the event was; what follows an entry
+    (`follow_event`): a release or a death removed has the contradictions checked and queues the
+    case for assessment after commit (the person is held again in the registry's eyes).
     """
     if by is not None:
         event._history_user = by
     case, public_id, was_public = event.case, event.public_id, event.is_public
-    kind = CaseEvent.objects.filter(pk=event.pk).values_list("kind", flat=True).first()
+    kind_before = _stored_kind(event)
     event.delete()
     note_change(case.person, "event", public_id, Action.REMOVED, is_public=was_public)
-    if kind in RISK_EVENT_KINDS:
-        assess_after_commit([case.id])
+    follow_event(event=event, case=case, created=False, kind_before=kind_before, by=by)
 
 
-def _ends_custody(instance) -> bool:
-    """Is the event, as stored now (the form's new values are not saved yet), a release or a death?"""
+def _stored_kind(instance) -> str:
+    """The kind of the event as stored (a form's new values are not saved yet); "" for others."""
     if not isinstance(instance, CaseEvent) or instance.pk is None:
-        return isinstance(instance, CaseEvent) and instance.kind in RISK_EVENT_KINDS
-    stored = CaseEvent.objects.filter(pk=instance.pk).values_list("kind", flat=True).first()
-    return stored in RISK_EVENT_KINDS
+        return ""
+    return CaseEvent.objects.filter(pk=instance.pk).values_list("kind", flat=True).first() or ""
