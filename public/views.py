@@ -17,7 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from cases import choices, countries
+from cases import choices, countries, partial_dates
 from cases.filtersets import STAFF_ONLY_FILTERS
 from cases.models import (
     Article,
@@ -36,6 +36,7 @@ from cases.models import (
     Source,
 )
 from cases.protection.public_role import for_public
+from cases.statistics.history import LEVEL_RANKING, UNDER_REVIEW, registry_series
 from public import charts, downloads, presenters
 from public.cache import cached
 from public.filters import AT_RISK, HELD, PublicPersonFilterSet
@@ -448,14 +449,156 @@ def wave_detail(request, public_id):
 
 def statistics(request):
     language = _language()
+    today = timezone.localdate()
     return render(
         request,
         "public/statistics.html",
         {
             "charts": cached("statistics", build=lambda: _charts(language)),
+            # Today is part of the key: the current month is counted to today.
+            "over_time": cached("statistics-series", today, build=lambda: _series_charts(language, today)),
             "waves": cached("statistics-waves", build=_wave_rows),
         },
     )
+
+
+def _series_charts(language: str, today) -> list[charts.TimeChart]:
+    """The statistics over time (issue 18, point 6) of the published registry, as the public may
+    see them: a release's day only from its public entry (cases.statistics.history)."""
+    published = Case.objects.filter(person__in=Person.objects.published())  # merged records left out too
+    data = registry_series(published, internal_entries=False, read=for_public, today=today)
+    months = [partial_dates.describe(point, choices.DatePrecision.MONTH, language) for point in data.points]
+    points = data.points
+    level_names = {**dict(choices.RiskLevel.choices), UNDER_REVIEW: _("under review")}
+    how_names = dict(choices.ReleaseKind.choices)
+    hows = [how for how, counts in data.releases_by_how.items() if any(counts.counts)]
+    levels = [level for level in reversed(LEVEL_RANKING) if any(data.levels[level])]
+    held = data.held
+    to_date = _("The current month is counted to today.")
+    return [
+        charts.TimeChart(
+            slug="held-over-time",
+            title=_("People held, month by month"),
+            description=_(
+                "People in custody at the end of each month since 2020, counted once however many "
+                "cases they have. The shaded band above the line holds the people who may also have "
+                "been in custody then but whose dates are known too roughly to say."
+            ),
+            notes=[to_date, _not_placed_note(max(held.not_placed, default=0))],
+            panels=[
+                charts.line_panel(
+                    points, held.held, maybe=held.not_placed, summary=_summary(months, held.held)
+                )
+            ],
+            table=charts.series_table(
+                months,
+                [_("People held"), _("May have been held, dates too rough to say")],
+                [held.held, held.not_placed],
+            ),
+        ),
+        charts.TimeChart(
+            slug="recognitions",
+            title=_("Recognitions as political prisoners, by month"),
+            description=_("People recognised as political prisoners in each month."),
+            notes=[to_date, _month_not_known_note(data.recognitions.not_placed)],
+            panels=[
+                charts.column_panel(
+                    points, data.recognitions.counts, summary=_summary(months, data.recognitions.counts)
+                )
+            ],
+            table=charts.series_table(months, [_("People recognised")], [data.recognitions.counts]),
+        ),
+        charts.TimeChart(
+            slug="releases",
+            title=_("Releases from custody, by month"),
+            description=_(
+                "People who left custody in each month, whatever the way: served their sentence, "
+                "pardoned, expelled, or died in custody."
+            ),
+            notes=[to_date, _month_not_known_note(data.releases.not_placed)],
+            panels=[
+                charts.column_panel(
+                    points, data.releases.counts, summary=_summary(months, data.releases.counts)
+                )
+            ],
+            table=charts.series_table(months, [_("People released")], [data.releases.counts]),
+        ),
+        charts.TimeChart(
+            slug="releases-by-how",
+            title=_("Releases by how they happened"),
+            description=_("The releases of each month by the way out of custody; each way on its own scale."),
+            notes=[_("Only the releases placed in a month; the chart above counts the others apart.")],
+            panels=[
+                charts.column_panel(
+                    points,
+                    data.releases_by_how[how].counts,
+                    label=str(how_names[how]),
+                    height=charts.SMALL_PANEL_HEIGHT,
+                    summary=_summary(months, data.releases_by_how[how].counts),
+                )
+                for how in hows
+            ],
+            table=charts.series_table(
+                months,
+                [str(how_names[how]) for how in hows],
+                [data.releases_by_how[how].counts for how in hows],
+            ),
+        ),
+        charts.TimeChart(
+            slug="risk-over-time",
+            title=_("People at each risk level, month by month"),
+            description=_(
+                "The level of risk of the death penalty the registry's assessments gave each person "
+                "at the end of each month (the highest of their cases); each level on its own scale. "
+                "The registry keeps every assessment since it began assessing cases."
+            ),
+            notes=[to_date],
+            panels=[
+                charts.line_panel(
+                    points,
+                    data.levels[level],
+                    label=str(level_names[level]),
+                    height=charts.SMALL_PANEL_HEIGHT,
+                    summary=_summary(months, data.levels[level]),
+                )
+                for level in levels
+            ],
+            table=charts.series_table(
+                months,
+                [str(level_names[level]) for level in levels],
+                [data.levels[level] for level in levels],
+            ),
+        ),
+    ]
+
+
+def _summary(months: list[str], counts: list[int]) -> str:
+    """The plot in words for a screen reader: the latest month and the highest, as shown."""
+    if not counts:
+        return ""
+    peak = max(range(len(counts)), key=lambda i: (counts[i], i))
+    return _("%(month)s: %(count)s; highest %(peak)s in %(peak_month)s.") % {
+        "month": months[-1],
+        "count": presenters.shown_count(counts[-1]),
+        "peak": presenters.shown_count(counts[peak]),
+        "peak_month": months[peak],
+    }
+
+
+def _not_placed_note(most: int) -> str:
+    if not most:
+        return _("Every person could be placed in every month.")
+    return _("People who could not be placed, in the month with the most: %(count)s.") % {
+        "count": presenters.shown_count(most)
+    }
+
+
+def _month_not_known_note(count: int) -> str:
+    if not count:
+        return _("Every date is known to the month.")
+    return _("People counted in no month, their date known only to the year or not at all: %(count)s.") % {
+        "count": presenters.shown_count(count)
+    }
 
 
 def _wave_rows() -> list[dict]:
