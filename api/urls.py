@@ -17,6 +17,7 @@ router.register("webhooks", views.WebhookSubscriptionViewSet, basename="webhook"
 app_name = "api"
 urlpatterns = [
     path("statistics/", views.StatisticsView.as_view(), name="statistics"),
+    path("statistics/series/", views.StatisticsSeriesView.as_view(), name="statistics-series"),
     path("changes/", views.ChangeFeedView.as_view(), name="changes"),
     path("", include(router.urls)),
 ]

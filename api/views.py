@@ -12,7 +12,13 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
@@ -65,6 +71,7 @@ from cases.models import (
 from cases.protection import audit
 from cases.protection.public_role import for_public
 from cases.services import intake
+from cases.statistics.history import LEVEL_RANKING, registry_series
 
 
 class Pagination(PageNumberPagination):
@@ -508,6 +515,107 @@ class StatisticsView(APIView):
                 "by_article": {k: _suppress(v, access) for k, v in sorted(by_article.items())},
                 "release_waves": ReleaseWave.objects.filter(is_public=True).count(),
                 "released_in_waves": _released_in_waves(cases, access).values("person").distinct().count(),
+            }
+        )
+
+
+@extend_schema_field(
+    {
+        "oneOf": [{"type": "integer", "minimum": 0}, {"type": "string", "enum": ["fewer than 5"]}],
+        "description": "A count; 1 to 4 reads 'fewer than 5' for the public, exact for staff",
+    }
+)
+class CountField(serializers.Field):
+    """A count as `_suppress` gives it (documentation only: the view builds plain dicts)."""
+
+
+def _monthly(name: str, help_text: str):
+    return inline_serializer(
+        name,
+        {
+            "per_month": serializers.ListField(child=CountField(), help_text=help_text),
+            "not_placed": CountField(
+                help_text="People whose date is known only to a year of the series, or not at all"
+            ),
+        },
+    )
+
+
+class StatisticsSeriesView(APIView):
+    """Statistics over time (issue 18, point 6), month by month since 2020, built from the
+    registry's own history; the counting rules are in docs/statistics.md."""
+
+    permission_classes = [ReadAccess]
+
+    @extend_schema(
+        summary="Monthly series: people held, recognitions, releases (by how), risk levels",
+        description=(
+            "One value per month of `months` (the current month counted to `counted_to`). The public "
+            "sees published people, a release's day only when its timeline entry is public, and "
+            "counts from 1 to 4 as 'fewer than 5'; staff see the whole registry, exact. A date "
+            "known only to the year (or not at all) is never guessed: it is counted as not placed."
+        ),
+        responses=inline_serializer(
+            "StatisticsSeries",
+            {
+                "months": serializers.ListField(
+                    child=serializers.CharField(), help_text="YYYY-MM, oldest first"
+                ),
+                "counted_to": serializers.DateField(help_text="The day the current month is counted to"),
+                "people_held": inline_serializer(
+                    "PeopleHeldSeries",
+                    {
+                        "held": serializers.ListField(
+                            child=CountField(), help_text="People certainly in custody at the month's end"
+                        ),
+                        "not_placed": serializers.ListField(
+                            child=CountField(),
+                            help_text="People who may have been in custody then; their dates cannot say",
+                        ),
+                    },
+                ),
+                "recognitions": _monthly(
+                    "RecognitionsSeries", "People recognised as political prisoners in the month"
+                ),
+                "releases": _monthly("ReleasesSeries", "People who left custody in the month"),
+                "releases_by_how": serializers.DictField(
+                    child=_monthly(
+                        "ReleasesOfOneKindSeries", "People who left custody in the month this way"
+                    ),
+                    help_text="By how the release happened (every ReleaseKind)",
+                ),
+                "risk_levels": serializers.DictField(
+                    child=serializers.ListField(child=CountField()),
+                    help_text="People at each level at the month's end (the highest of their cases); "
+                    "'under_review' at the current month only",
+                ),
+            },
+        ),
+    )
+    def get(self, request):
+        access = access_for(request)
+        people = Person.objects.current() if access.sees_unpublished else Person.objects.published()
+        data = registry_series(
+            Case.objects.filter(person__in=people),
+            internal_entries=access.sees_unpublished,
+            read=lambda queryset: _readable(access, queryset),
+        )
+
+        def counts(values):
+            return [_suppress(v, access) for v in values]
+
+        def monthly(series):
+            return {"per_month": counts(series.counts), "not_placed": _suppress(series.not_placed, access)}
+
+        return Response(
+            {
+                "months": [f"{point:%Y-%m}" for point in data.points],
+                "counted_to": data.points[-1],
+                "people_held": {"held": counts(data.held.held), "not_placed": counts(data.held.not_placed)},
+                "recognitions": monthly(data.recognitions),
+                "releases": monthly(data.releases),
+                "releases_by_how": {how: monthly(series) for how, series in data.releases_by_how.items()},
+                "risk_levels": {level: counts(data.levels[level]) for level in LEVEL_RANKING},
             }
         )
 
