@@ -65,7 +65,8 @@ def fill(n: int) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             "TRUNCATE cases_person, cases_case, cases_charge, cases_reclassification, "
-            "cases_riskassessment, cases_caseevent, cases_riskalert, cases_release RESTART IDENTITY CASCADE"
+            "cases_riskassessment, cases_caseevent, cases_riskalert, cases_release, cases_designation "
+            "RESTART IDENTITY CASCADE"
         )
         people = [
             Person(
@@ -167,6 +168,21 @@ def fill(n: int) -> None:
             ),
         ]
     Claim.objects.bulk_create(claims, batch_size=5000)
+    # Designation lists (issue 18, point 5): 2% of the people on the terrorism list, a quarter of
+    # them removed since.
+    from cases.models import Designation, DesignationList
+
+    terror_list = DesignationList.objects.get(code="by-terrorist-activity")
+    designations = []
+    for person_id in rng.sample(list(Person.objects.values_list("id", flat=True)), max(1, n // 50)):
+        listed = datetime.date(2021, 1, 1) + datetime.timedelta(days=rng.randint(0, 1800))
+        removed = listed + datetime.timedelta(days=rng.randint(30, 300)) if rng.random() < 0.25 else None
+        designations.append(
+            Designation(
+                person_id=person_id, designation_list=terror_list, listed_on=listed, removed_on=removed
+            )
+        )
+    Designation.objects.bulk_create(designations, batch_size=5000)
     print(
         f"filled: {Case.objects.count()} cases, {Charge.objects.count()} charges, "
         f"{Reclassification.objects.count()} reclassifications, {Claim.objects.count()} claims "
@@ -203,6 +219,13 @@ LEFT JOIN cases_charge fc ON fc.id = r.from_charge_id
 """
 # The contested facts the pass weighs (issue 17), fetched as plainly.
 FLOOR_CLAIMS_SQL = "SELECT person_id, case_id, fact, value FROM cases_claim WHERE state = 'conflicting'"
+# The designations on lists that give a watch reason (issue 18, point 5).
+FLOOR_DESIGNATIONS_SQL = """
+SELECT d.person_id, l.name_en, l.name, l.kind, d.listed_on, d.listed_on_precision, d.listed_on_given,
+       d.listed_after, d.removed_on
+FROM cases_designation d JOIN cases_designationlist l ON l.id = d.designation_list_id
+WHERE l.gives_watch_reason
+"""
 # When and how people left custody, and death sentences ended (issue 18): the entries that say so.
 FLOOR_CUSTODY_SQL = """
 SELECT e.case_id, e.kind, e.date, e.date_precision, rl.how
@@ -225,7 +248,11 @@ def floor_fetch(
             rows = conn.execute(sql).fetchall()
             claims = conn.execute(FLOOR_CLAIMS_SQL).fetchall()
             left = conn.execute(FLOOR_CUSTODY_SQL).fetchall()
-        print(f"  ({len(rows)} rows, {len(claims)} conflicting claims, {len(left)} releases and deaths)")
+            listed = conn.execute(FLOOR_DESIGNATIONS_SQL).fetchall()
+        print(
+            f"  ({len(rows)} rows, {len(claims)} conflicting claims, {len(left)} releases and deaths, "
+            f"{len(listed)} designations)"
+        )
     return t.seconds
 
 

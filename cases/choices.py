@@ -71,6 +71,14 @@ class CaseStatus(models.TextChoices):
 HELD_STATUSES = (CaseStatus.DETAINED, CaseStatus.HOUSE_ARREST, CaseStatus.ON_TRIAL, CaseStatus.CONVICTED)
 
 
+class DesignationKind(models.TextChoices):
+    """What a state's designation list says its people are involved in."""
+
+    TERRORISM = "terrorism", _("terrorist activity")
+    EXTREMISM = "extremism", _("extremist activity")
+    TERRORISM_OR_EXTREMISM = "both", _("terrorist or extremist activity")
+
+
 class ReleaseKind(models.TextChoices):
     """How a person left custody in a case (issue 18): the legal way out, as reported."""
 
@@ -197,6 +205,10 @@ class EventKind(models.TextChoices):
     EXECUTION_REPORTED = "execution_reported", _("told the sentence was carried out")
     BELONGINGS_RETURNED = "belongings_returned", _("belongings returned to the family")
     VISIT_REFUSED = "visit_refused", _("visit refused")
+    # Designation lists (issue 18, point 5): the state's lists of people "involved in terrorist
+    # (or extremist) activity", an inclusion often coming before a terrorism charge.
+    DESIGNATED = "designated", _("included in a designation list")
+    DELISTED = "delisted", _("removed from a designation list")
     OTHER = "other", _("other")
 
 

@@ -20,6 +20,7 @@ from cases.admin.mixins import (
 from cases.filtersets import name_search_q
 from cases.models import (
     Case,
+    Designation,
     ExternalIdentifier,
     Person,
     PersonName,
@@ -128,6 +129,23 @@ class CaseInline(NamedInputsInlineMixin, admin.TabularInline):
         return False  # a case is opened on its own page, through the create-case service
 
 
+class DesignationInline(admin.TabularInline):
+    """On the person's page: the lists the person is or was on."""
+
+    model = Designation
+    extra = 0
+    can_delete = False
+    fields = ["designation_list", "listed_on", "listed_on_precision", "listed_after", "removed_on"]
+    readonly_fields = fields
+    verbose_name = "designation list"
+    verbose_name_plural = (
+        "designation lists (the state's lists of people 'involved in terrorist or extremist activity')"
+    )
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Person)
 class PersonAdmin(OptimisticLockMixin, AuditConfidentialReadsMixin, HideFromHistoryMixin, HistoryAdmin):
     sources_group_fields = SOURCES_GROUP_FIELDS["person"]
@@ -183,6 +201,7 @@ class PersonAdmin(OptimisticLockMixin, AuditConfidentialReadsMixin, HideFromHist
         PersonNameInline,
         ExternalIdentifierInline,
         CaseInline,
+        DesignationInline,
         PersonContradictionInline,
         PersonClaimInline,
     ]

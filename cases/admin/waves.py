@@ -14,6 +14,7 @@ from cases import choices, partial_dates, services
 from cases.admin.history import HistoryAdmin
 from cases.identity import announced
 from cases.models import Person, Release, ReleaseWave
+from cases.transfer.announced_lists import read_list
 
 
 class WaveReleaseInline(admin.TabularInline):
@@ -35,8 +36,9 @@ class AnnouncedListForm(forms.Form):
     names = forms.CharField(
         label="Announced names",
         widget=forms.Textarea(attrs={"rows": 12, "cols": 80}),
-        help_text="Paste the list as announced, one name per line (numbering, patronymics and years of "
-        "birth are read): Cyrillic or Latin, any transliteration.",
+        help_text="Paste the list as announced, one name per line (numbering, patronymics, dates of "
+        "birth and places of birth are read), or a table with its heading row: Cyrillic or Latin, any "
+        "transliteration.",
     )
 
 
@@ -115,7 +117,7 @@ class ReleaseWaveAdmin(HistoryAdmin):
                 messages.warning(request, f"Not recorded for {names.get(person_id, person_id)}: {reason}.")
             return redirect("admin:cases_releasewave_change", wave.pk)
         if request.method == "POST" and form.is_valid():
-            matches = services.match_announced_names(form.cleaned_data["names"])
+            matches = services.waves.match_names(read_list(text=form.cleaned_data["names"]).entries)
             context["rows"] = _review_rows(matches, wave)
             context["counts"] = {
                 outcome: sum(1 for m in matches if m.outcome == outcome)

@@ -20,9 +20,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 
 from cases import choices, services
-from cases.models import Article, Facility, FacilityStay, Jurisdiction, Region, Source
+from cases.models import Article, DesignationList, Facility, FacilityStay, Jurisdiction, Region, Source
 from cases.sentences import expected_release_date
 from cases.services import NameSpec
+from cases.transfer.announced_lists import read_list
 
 D = datetime.date
 FIRST_DETENTION = D(2020, 8, 9)  # the presidential election that began the wave of arrests
@@ -1048,6 +1049,52 @@ class _DemoBuilder:
             )
         return [person]
 
+    def terrorism_list_snapshots(self, railway: list, escalation: list) -> None:
+        """Two invented copies of the KGB's list of persons involved in terrorist activity, written
+        as it writes them (surname in capitals, date of birth, place of birth): the railway three
+        on both, one of the 2020 escalation cases added by the second, and a name the registry
+        does not hold. Confirmed as the review proposes, so the people's cases carry the
+        'designated' reason and their timelines the inclusions."""
+        listed = DesignationList.objects.filter(code="by-terrorist-activity").first()
+        if listed is None:
+            return
+        unknown = "ВЫДУМАНОВ Пётр Ильич, 05.05.1975 г.р., уроженец г. Минска"
+        for day, people in ((D(2023, 3, 1), railway), (D(2024, 9, 1), railway + escalation[:1])):
+            lines = [f"{n}. {self._as_listed(person)}" for n, person in enumerate(people, start=1)]
+            lines.append(f"{len(lines) + 1}. {unknown}")
+            source = services.save_detail(
+                instance=Source(
+                    kind=choices.SourceKind.COURT,
+                    title=f"Demo copy of the list of persons involved in terrorist activity, {day:%B %Y} "
+                    f"{MARKER}",
+                    published_on=day,
+                    confidential=False,
+                    url=f"https://example.org/demo/designations/{day:%Y-%m}",
+                ),
+                by=self.by,
+            )
+            snapshot = services.import_designation_snapshot(
+                designation_list=listed,
+                date=day,
+                source=source,
+                entries=read_list(text="\n".join(lines)).entries,
+                by=self.by,
+            )
+            review = services.review_snapshot(snapshot)
+            services.confirm_designation_snapshot(
+                snapshot=snapshot,
+                chosen={row.entry.line: row.proposed for row in review.entries if row.proposed},
+                removals=[row.designation.person_id for row in review.removals if row.proposed],
+                by=self.by,
+            )
+
+    @staticmethod
+    def _as_listed(person) -> str:
+        name = person.names.get(script=choices.Script.RU_CYRILLIC).text
+        surname, _, given = name.partition(" ")
+        born = f", {person.birth_date:%d.%m.%Y} г.р." if person.birth_date_precision == "day" else ""
+        return f"{surname.upper()} {given}{born}, уроженец Республики Беларусь"
+
     # The whole set
 
     def build(self, people: int) -> DemoReport:
@@ -1059,13 +1106,11 @@ class _DemoBuilder:
             everyone.extend(stories)
             self.progress("built", len(everyone), people)
 
-        for pattern in (
-            self.hrodna_codefendants,
-            self.railway_arson,
-            self.escalation_without_terrorism,
-            self.recent_reclassifications,
-            self.death_sentence,
-        ):
+        built(self.hrodna_codefendants())
+        railway, escalation = self.railway_arson(), self.escalation_without_terrorism()
+        built(railway)
+        built(escalation)
+        for pattern in (self.recent_reclassifications, self.death_sentence):
             built(pattern())
         rest = people - len(everyone)
         russian = max(1, rest // 60) if self.ru_law is not None else 0
@@ -1073,6 +1118,8 @@ class _DemoBuilder:
             built([self.ordinary_person(status)])
         for _ in range(russian):
             built([self.russian_case()])
+        # After every person: the lists' review matches against the whole registry.
+        self.terrorism_list_snapshots(railway, escalation)
 
         states = allocate(self.rng, PUBLICATION_WEIGHTS, len(everyone))
         for done, (person, state) in enumerate(zip(everyone, states, strict=True), start=1):

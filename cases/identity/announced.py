@@ -8,6 +8,7 @@ Belarusian Cyrillic, or transliterated in any system by a foreign ministry or a 
 name is compared across scripts with cases.identity.names.similarity.
 """
 
+import datetime
 import re
 from dataclasses import dataclass, field
 
@@ -22,11 +23,37 @@ POSSIBLE = 0.7
 MATCHED, AMBIGUOUS, UNKNOWN = "matched", "ambiguous", "unknown"
 
 _NUMBERING = re.compile(r"^\s*(?:№\s*)?\d+\s*[.)\-–:]?\s+")
-# A year of birth at the end: "1980", "(1980)", ", 1980 г.р.", "12.03.1975 г.р.", "b. 1980".
-_BIRTH_YEAR = re.compile(
-    r"[,;(\s]*(?:b\.\s*|born\s+)?(?:(?:\d{1,2}\.){2})?((?:19|20)\d{2})"
-    r"\s*(?:г\.?\s*р\.?|года рождения|гады нараджэння)?\s*\)?\s*$",
+# A whole date of birth ("12.03.1975"), else a year marked as one ("1980 г.р.", "b. 1980", "1980 года
+# рождения") or standing alone in its own comma-separated part or parentheses ("(1980)", ", 1980").
+_BIRTH_DATE = re.compile(r"(?<!\d)(\d{1,2})\.(\d{1,2})\.((?:19|20)\d{2})(?!\d)")
+_MARKED_YEAR = re.compile(
+    r"(?:(?:b\.|born|род\.|нар\.)\s*)((?:19|20)\d{2})(?!\d)|(?<!\d)((?:19|20)\d{2})\s*"
+    r"(?:г\.?\s*р\.?|года рождения|гады нараджэння|г\.\s*н\.)",
     re.IGNORECASE,
+)
+_LONE_YEAR = re.compile(r"^\s*\(?\s*((?:19|20)\d{2})\s*\)?\s*\.?$")
+_PARENTHESES = re.compile(r"\(([^()]*)\)")
+# Words that begin the details official lists write after a name (place of birth, residence,
+# registration): a comma-separated part starting with one of them is not part of the name.
+DETAIL_WORDS = (
+    "уроженец",
+    "уроженка",
+    "ураджэнец",
+    "ураджэнка",
+    "место рождения",
+    "месца нараджэння",
+    "проживающий",
+    "проживающая",
+    "зарегистрирован",
+    "зарэгістраваны",
+    "гражданин",
+    "гражданка",
+    "грамадзянін",
+    "грамадзянка",
+    "born in",
+    "place of birth",
+    "resident",
+    "citizen",
 )
 
 
@@ -39,6 +66,19 @@ class AnnouncedName:
     text: str
     name: str
     birth_year: int | None = None
+    # The whole date of birth when the line gives it (the first day of a year otherwise), with its
+    # precision (cases.partial_dates): a snapshot of a designation list keeps it.
+    birth_date: datetime.date | None = None
+    birth_precision: str = "unknown"
+    # Other spellings the line gives in parentheses ("Иванов Иван (Ivanov Ivan)"), matched too.
+    aliases: tuple[str, ...] = ()
+    # The day the person was put on the list, where a designation list's table gives it.
+    listed_on: datetime.date | None = None
+    listed_precision: str = "unknown"
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
 
 
 @dataclass(frozen=True)
@@ -60,26 +100,83 @@ class NameMatch:
         return self.candidates[0].person_id if self.outcome == MATCHED else None
 
 
-def read_announced_list(text: str) -> list[AnnouncedName]:
+def read_announced_list(text: str, detail_words=DETAIL_WORDS) -> list[AnnouncedName]:
     """The names of a pasted list, one per line (or separated by semicolons), without their
-    numbering and with the year of birth taken apart; blank lines and lines without letters
-    are skipped."""
+    numbering, with the date or year of birth and the spellings in parentheses taken apart and the
+    details after the name (place of birth, residence: `detail_words`) left out; blank lines and
+    lines without letters are skipped."""
     out = []
     parts = [part for line in text.splitlines() for part in line.split(";")]
     for number, raw in enumerate(parts, start=1):
         line = raw.strip()
         if not word_keys(line):
             continue
-        name = _NUMBERING.sub("", line)
-        year = None
-        found = _BIRTH_YEAR.search(name)
-        if found:
-            year = int(found.group(1))
-            name = name[: found.start()]
-        name = " ".join(name.strip(" ,;.-–").split())
-        if word_keys(name):
-            out.append(AnnouncedName(line=number, text=line, name=name, birth_year=year))
+        entry = read_announced_line(line, number, detail_words)
+        if entry is not None:
+            out.append(entry)
     return out
+
+
+def read_announced_line(line: str, number: int, detail_words=DETAIL_WORDS) -> AnnouncedName | None:
+    """One line of an official list: "1. АБРАМЧИК Андрей Иванович (Abramchyk Andrei), 12.03.1984 г.р.,
+    уроженец г. Минска" gives the name, the other spelling and the date of birth.
+
+    The name is the first comma-separated part, cut at its first figure; the next parts join it
+    only while it has a single word ("Ivanov, Ivan") and they hold letters only and are not
+    details. A date or year of birth is looked for in the whole line."""
+    body = _NUMBERING.sub("", line).strip()
+    aliases = tuple(
+        " ".join(inner.split())
+        for inner in _PARENTHESES.findall(body)
+        if word_keys(inner) and not re.search(r"\d", inner)
+    )
+    without_brackets = _PARENTHESES.sub(" ", body)
+    pieces = [piece.strip() for piece in without_brackets.split(",")]
+    name = re.split(r"\d", pieces[0], maxsplit=1)[0]
+    for piece in pieces[1:]:
+        if len(word_keys(name)) > 1 or re.search(r"\d", piece) or _is_detail(piece, detail_words):
+            break
+        name = f"{name} {piece}"
+    name = " ".join(name.strip(" ,;.-–*").split()).strip(" *")
+    if not word_keys(name):
+        return None
+    birth, precision = _birth_of(body, pieces)
+    return AnnouncedName(
+        line=number,
+        text=line,
+        name=name,
+        birth_year=birth.year if birth else None,
+        birth_date=birth,
+        birth_precision=precision,
+        aliases=aliases,
+    )
+
+
+def _is_detail(piece: str, detail_words) -> bool:
+    lowered = piece.lower()
+    return any(lowered.startswith(word) for word in detail_words)
+
+
+def _birth_of(body: str, pieces: list[str]) -> tuple[datetime.date | None, str]:
+    found = _BIRTH_DATE.search(body)
+    if found:
+        day, month, year = (int(g) for g in found.groups())
+        try:
+            return datetime.date(year, month, day), "day"
+        except ValueError:
+            pass  # "31.02.1980" is not a date: fall back to its year
+        return datetime.date(year, 1, 1), "year"
+    found = _MARKED_YEAR.search(body)
+    if found:
+        return datetime.date(int(found.group(1) or found.group(2)), 1, 1), "year"
+    for piece in [*pieces[1:], *_PARENTHESES.findall(body)]:
+        found = _LONE_YEAR.match(piece)
+        if found:
+            return datetime.date(int(found.group(1)), 1, 1), "year"
+    found = re.search(r"(?<!\d)((?:19|20)\d{2})\s*\)?\s*$", pieces[0])
+    if found:  # "Иванов Иван 1980": a year at the end of a line without commas
+        return datetime.date(int(found.group(1)), 1, 1), "year"
+    return None, "unknown"
 
 
 def classify(announced: AnnouncedName, candidates: list[Candidate]) -> NameMatch:

@@ -16,6 +16,12 @@ from cases.models.cases import (
     latest_event,
 )
 from cases.models.claims import Claim, ClaimQuerySet
+from cases.models.designations import (
+    Designation,
+    DesignationList,
+    DesignationSnapshot,
+    SnapshotEntry,
+)
 from cases.models.identity import DuplicateCandidate, ExternalIdentifier, PersonMerge
 from cases.models.imports import ImportProfile, KeptCell
 from cases.models.law import Article, Jurisdiction, Region, WatchListEntry
@@ -41,6 +47,10 @@ from cases.models.risk import RiskAlert, RiskAssessment
 from cases.models.sources import Source
 
 __all__ = [
+    "Designation",
+    "DesignationList",
+    "DesignationSnapshot",
+    "SnapshotEntry",
     "Claim",
     "ClaimQuerySet",
     "Article",

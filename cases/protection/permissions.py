@@ -15,6 +15,8 @@ CASE_DATA_MODELS = [
     "caseevent",
     "release",
     "releasewave",
+    "designationsnapshot",
+    "designation",
     "source",
     "facility",
     "facilitystay",
@@ -22,7 +24,8 @@ CASE_DATA_MODELS = [
     "chargetoreview",
     "claim",
 ]
-LAW_DATA_MODELS = ["jurisdiction", "region", "article", "watchlistentry"]
+# A designation list's wording and whether it gives a watch reason are read by the rules, like the law.
+LAW_DATA_MODELS = ["jurisdiction", "region", "article", "watchlistentry", "designationlist"]
 ALL_MODELS = CASE_DATA_MODELS + LAW_DATA_MODELS
 
 VIEWER = "Viewer"
@@ -57,7 +60,7 @@ def group_permissions() -> dict[str, set[str]]:
     bulk = {"run_import", "merge_person", "add_importprofile", "change_importprofile"}
     # Which of two sources is right is a Publisher's call; Editors record what each source says.
     decide = {"decide_claim"}
-    law = {f"change_{m}" for m in ("article", "watchlistentry")}
+    law = {f"change_{m}" for m in ("article", "watchlistentry", "designationlist")} | {"add_designationlist"}
     webhooks = {f"{verb}_webhooksubscription" for verb in ("view", "add", "change")} | {
         "view_webhookdelivery"
     }

@@ -37,6 +37,7 @@ from cases.models import (
     ChangeRecord,
     Charge,
     Claim,
+    Designation,
     Jurisdiction,
     Person,
     RiskAssessment,
@@ -74,7 +75,47 @@ def person_facts(person: Person) -> risk.PersonFacts:
         birth_date=person.birth_date,
         birth_date_precision=person.birth_date_precision,
         is_official_or_military=person.is_official_or_military,
+        designations=designations_of(Designation.objects.filter(person_id=person.pk)).get(person.pk, ()),
     )
+
+
+def watched_designations():
+    """The designations the rules read: on a list that gives a watch reason (cases.models)."""
+    return Designation.objects.filter(designation_list__gives_watch_reason=True)
+
+
+def designations_of(designations) -> dict[int, tuple[risk.DesignationFacts, ...]]:
+    """The facts of each person's designations on lists that give a watch reason, by person id,
+    from a queryset of designations; ordered so the same facts read back the same way."""
+    out: dict[int, list[risk.DesignationFacts]] = defaultdict(list)
+    rows = (
+        designations.filter(designation_list__gives_watch_reason=True)
+        .order_by("person_id", "listed_on", "designation_list__code", "pk")
+        .values_list(
+            "person_id",
+            "designation_list__name_en",
+            "designation_list__name",
+            "designation_list__kind",
+            "listed_on",
+            "listed_on_precision",
+            "listed_on_given",
+            "listed_after",
+            "removed_on",
+        )
+    )
+    for person_id, name_en, name, kind, listed_on, precision, given, after, removed in rows:
+        out[person_id].append(
+            risk.DesignationFacts(
+                list_name=name_en or name,
+                listed_on=listed_on,
+                listed_precision=precision,
+                listed_on_given=given,
+                listed_after=after,
+                removed_on=removed,
+                kind=kind,
+            )
+        )
+    return {person_id: tuple(found) for person_id, found in out.items()}
 
 
 def law_facts(jurisdiction: Jurisdiction) -> risk.LawFacts:
@@ -635,6 +676,7 @@ def assess_all_cases(*, on=None, case_ids=None, chunk_size=2000) -> PassReport:
             | Q(sentence_kind="death")
             | Q(pk__in=conflicting.filter(case__isnull=False).values("case_id"))
             | Q(person_id__in=conflicting.filter(case__isnull=True).values("person_id"))
+            | Q(person_id__in=watched_designations().values("person_id"))
         )
         candidate_ids = set(candidates.values_list("id", flat=True))
         pending: list[_Pending] = []
@@ -656,6 +698,9 @@ def assess_all_cases(*, on=None, case_ids=None, chunk_size=2000) -> PassReport:
             charges_by_case[row[0]].append(_charge_facts(row, context.articles))
         left_custody = left_custody_of(candidates)
         endings = death_sentence_endings_of(candidates)
+        # Every designation the rules read, in one plain query: a few thousand rows at most, cheaper
+        # than selecting them by the candidates' people.
+        designations = designations_of(watched_designations())
         rows = [
             row
             for row in candidates.values_list(
@@ -685,6 +730,7 @@ def assess_all_cases(*, on=None, case_ids=None, chunk_size=2000) -> PassReport:
                 birth_date=birth,
                 birth_date_precision=precision,
                 is_official_or_military=official,
+                designations=designations.get(person_id, ()),
             )
             case_facts = case_facts_of(*row[4:9], left_custody.get(case_id), endings.get(case_id))
             result = risk.assess_contested(

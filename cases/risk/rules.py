@@ -21,7 +21,7 @@ from functools import cached_property
 from cases.partial_dates import period
 
 # Bump whenever the code of the rules changes, so stored assessments say which rules made them.
-RULES_VERSION = "2026-12-06.3"
+RULES_VERSION = "2026-12-07.1"
 
 LEVELS = ("none", "watch", "elevated", "critical", "sentenced_to_death")  # lowest first
 
@@ -82,6 +82,26 @@ def _check_choice(value: str, allowed: Iterable[str], name: str) -> None:
 
 
 @dataclass(frozen=True)
+class DesignationFacts:
+    """The person's time on a state's list that gives a watch reason (the terrorism list), as
+    its snapshots bound it: first known on it on `listed_on` (partial), known not on it on
+    `listed_after` (None: no earlier snapshot says), first known off it on `removed_on`."""
+
+    list_name: str
+    listed_on: date
+    listed_precision: str = "day"
+    listed_after: date | None = None
+    removed_on: date | None = None
+    kind: str = "terrorism"  # cases.choices.DesignationKind
+    # The list itself gives the day of inclusion (else `listed_on` is the first snapshot showing
+    # the person: the inclusion was on that day at the latest).
+    listed_on_given: bool = False
+
+    def __post_init__(self):
+        _check_choice(self.listed_precision, PRECISIONS, "listed_precision")
+
+
+@dataclass(frozen=True)
 class PersonFacts:
     """What the rules need to know about the person; `None` and "unknown" mean not recorded."""
 
@@ -89,6 +109,7 @@ class PersonFacts:
     birth_date: date | None  # for month or year precision, the first day of the period
     birth_date_precision: str
     is_official_or_military: bool | None
+    designations: tuple[DesignationFacts, ...] = ()
 
     def __post_init__(self):
         _check_choice(self.sex, SEXES, "sex")
@@ -647,6 +668,45 @@ def _after_leaving_custody(found: list[Reason], *, case: CaseFacts) -> list[Reas
     return [Reason("released", "none", None, "", text)]
 
 
+def is_designated(designation: DesignationFacts, on: date) -> bool:
+    """On the list on `on`: known on it by then (a day known in part counts from its first
+    possible day, as the snapshot that shows it was read by then) and not yet known off it. A
+    removal lowers a level, so it counts only from the day it is known."""
+    days = period(designation.listed_on, designation.listed_precision)
+    if days is None or days[0] > on:
+        return False
+    return designation.removed_on is None or designation.removed_on > on
+
+
+DESIGNATION_WORDS = {
+    "terrorism": "involved in terrorist activity",
+    "extremism": "involved in extremist activity",
+    "both": "involved in terrorist or extremist activity",
+}
+
+
+def _designation_reasons(person: PersonFacts, on: date) -> list[Reason]:
+    """A person on a list that gives a watch reason (the terrorism list: an inclusion often
+    comes before a terrorism charge) is watched in every case, whatever the charges say."""
+    out = []
+    for designation in person.designations:
+        if not is_designated(designation, on):
+            continue
+        since = _date_words(designation.listed_on, designation.listed_precision)
+        bound = ""
+        if not designation.listed_on_given:
+            bound = " at the latest"
+            if designation.listed_after is not None:
+                bound += f" (not on it on {designation.listed_after})"
+        what = DESIGNATION_WORDS.get(designation.kind, "designated")
+        text = (
+            f"Listed as {what} since {since}{bound}, on the “{designation.list_name}”: an inclusion "
+            "often comes before a terrorism charge."
+        )
+        out.append(Reason("designated", "watch", None, "", text))
+    return out
+
+
 RELEASE_WORDS = {
     "sentence_served": "sentence served",
     "pardon": "pardoned",
@@ -709,6 +769,7 @@ def assess(
         if is_conviction_with_other_sentence(charge, case):
             found = _after_the_verdict(found, charge=charge, case=case, on=on)
         reasons += found
+    reasons += _designation_reasons(person, on)
     if has_left_custody(case, on):
         reasons = _after_leaving_custody(_assessment(reasons).reasons, case=case)
     return _assessment(reasons)

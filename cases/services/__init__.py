@@ -35,6 +35,13 @@ from cases.services.contradictions import (
 )
 from cases.services.corrections import correct_charge, withdraw_charge
 from cases.services.death_row import record_death_row_event
+from cases.services.designations import (
+    confirm_designation_snapshot,
+    import_designation_snapshot,
+    review_snapshot,
+    save_designation_list,
+    undo_designation,
+)
 from cases.services.details import DETAIL_MODELS, remove_event, save_detail
 from cases.services.facilities import confirm_facility, propose_facility
 from cases.services.identity import (
@@ -59,6 +66,11 @@ from cases.services.triage import acknowledge_alert, resolve_alert
 from cases.services.waves import WaveOutcome, create_wave, match_announced_names, record_wave_releases
 
 __all__ = [
+    "confirm_designation_snapshot",
+    "import_designation_snapshot",
+    "review_snapshot",
+    "save_designation_list",
+    "undo_designation",
     "acknowledge_alert",
     "WaveOutcome",
     "create_wave",

@@ -20,11 +20,13 @@ from cases.models import (
     ChangeRecord,
     Charge,
     Claim,
+    Designation,
     DuplicateCandidate,
     ExternalIdentifier,
     Person,
     PersonMerge,
     PersonName,
+    SnapshotEntry,
     Submission,
 )
 from cases.services.base import assess_after_commit, note_change, validated_save
@@ -95,7 +97,8 @@ def merge_people(*, kept: Person, merged: Person, by=None) -> PersonMerge:
     Refused for a person merged into themselves and when either record is already merged.
     Side effects, all recorded in the returned PersonMerge so `undo_merge` can reverse them:
     `merged`'s names (its primary name becomes a non-primary name of `kept`; a spelling `kept`
-    already has stays behind), external identifiers, cases (with their charges, events, stays,
+    already has stays behind), external identifiers, designations (one on a list `kept` is on now
+    stays behind) and the snapshot entries matched to it, cases (with their charges, events, stays,
     claims, assessments and alerts), change records and partner submissions move to `kept`; facts `kept`
     does not know (a birth date, or a more precise one that agrees, sex, region, ...) are filled in
     from `merged`; `merged` is withdrawn from the public pages if it was published and points to
@@ -151,6 +154,20 @@ def merge_people(*, kept: Person, merged: Person, by=None) -> PersonMerge:
     for claim in Claim.objects.filter(case_id__in=case_ids).order_by("id"):
         _move(claim, "person", kept, by)
 
+    # The lists the person is on (issue 18, point 5) are the person's: they move, except one on a
+    # list `kept` is already on (one time on a list at once), which stays behind for staff to see.
+    open_lists = set(
+        kept.designations.filter(removed_on__isnull=True).values_list("designation_list", flat=True)
+    )
+    designation_ids = []
+    for designation in merged.designations.order_by("id"):
+        if designation.removed_on is None and designation.designation_list_id in open_lists:
+            continue
+        _move(designation, "person", kept, by)
+        designation_ids.append(designation.id)
+    entry_ids = list(SnapshotEntry.objects.filter(person=merged).values_list("id", flat=True))
+    SnapshotEntry.objects.filter(id__in=entry_ids).update(person=kept)
+
     filled = _filled_facts(kept, merged)
     for field, (_, value) in filled.items():
         setattr(kept, field, value)
@@ -185,6 +202,8 @@ def merge_people(*, kept: Person, merged: Person, by=None) -> PersonMerge:
                 "cases": case_ids,
                 "change_records": change_ids,
                 "submissions": submission_ids,
+                "designations": designation_ids,
+                "snapshot_entries": entry_ids,
                 "kept_fields": {
                     field: {"before": _as_json(before), "after": _as_json(after)}
                     for field, (before, after) in filled.items()
@@ -241,6 +260,9 @@ def undo_merge(*, merge: PersonMerge, by=None) -> PersonMerge:
         _move(charge, "person", merged, by)
     for claim in Claim.objects.filter(case_id__in=case_ids).order_by("id"):
         _move(claim, "person", merged, by)
+    for designation in Designation.objects.filter(id__in=moved.get("designations", []), person=kept):
+        _move(designation, "person", merged, by)
+    SnapshotEntry.objects.filter(id__in=moved.get("snapshot_entries", []), person=kept).update(person=merged)
 
     kept_fields = moved.get("kept_fields", {})
     # A birth date and its precision go back together, or the record would contradict itself.

@@ -47,16 +47,23 @@ def create_wave(*, name: str, date: datetime.date, sources=(), by=None, **fields
 def match_announced_names(text: str) -> list[announced.NameMatch]:
     """Each name of a pasted announced list, classified against the registry's people (current
     records only, any script): matched, ambiguous (a person chooses), unknown."""
-    return [announced.classify(name, _candidates(name.name)) for name in announced.read_announced_list(text)]
+    return match_names(announced.read_announced_list(text))
 
 
-def _candidates(name: str) -> list[announced.Candidate]:
-    """The people with a spelling sharing the first or the last word of `name` (official lists
-    put the surname first, Latin ones often last), each scored by their best spelling."""
-    keys = word_keys(name)
+def match_names(names: list[announced.AnnouncedName]) -> list[announced.NameMatch]:
+    """Each name read from an announced list (cases.transfer.announced_lists), classified."""
+    return [announced.classify(name, candidates_for(name)) for name in names]
+
+
+def candidates_for(name: announced.AnnouncedName) -> list[announced.Candidate]:
+    """The people with a spelling sharing the first or the last word of one of the announced
+    spellings (official lists put the surname first, Latin ones often last), each scored by their
+    best spelling against the best announced one."""
     wanted = Q()
-    for key in {keys[0], keys[-1]}:
-        wanted |= Q(search_key__contains=key)
+    for spelling in name.spellings:
+        keys = word_keys(spelling)
+        for key in {keys[0], keys[-1]}:
+            wanted |= Q(search_key__contains=key)
     rows = PersonName.objects.filter(wanted, person__merged_into__isnull=True).values_list(
         "person_id", "text", "person__birth_date", "person__birth_date_precision"
     )
@@ -64,7 +71,12 @@ def _candidates(name: str) -> list[announced.Candidate]:
     for person_id, text, birth, precision in rows:
         days = partial_dates.period(birth, precision)
         spellings.append((person_id, text, (days[0].year, days[1].year) if days else None))
-    return announced.best_by_person(name, spellings)
+    best: dict[int, announced.Candidate] = {}
+    for spelling in name.spellings:
+        for candidate in announced.best_by_person(spelling, spellings):
+            if candidate.person_id not in best or candidate.score > best[candidate.person_id].score:
+                best[candidate.person_id] = candidate
+    return list(best.values())
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""Load the shipped law data (cases/data/) into Jurisdiction, Region, Article and WatchListEntry.
+"""Load the shipped law data (cases/data/) into Jurisdiction, Region, Article and WatchListEntry, and
+the shipped designation lists (created when missing, never overwritten).
 
 Reading and comparing are plain functions; `load_law` writes. Loading twice changes nothing,
 and every run reports what it created and which facts changed, so staff can review a new law.
@@ -13,7 +14,7 @@ from pathlib import Path
 import yaml
 from django.db import transaction
 
-from cases.models import Article, Jurisdiction, Region, WatchListEntry
+from cases.models import Article, DesignationList, Jurisdiction, Region, WatchListEntry
 from cases.models.law import ARTICLE_FIELDS
 from cases.risk.queue import request_jurisdiction_assessment
 
@@ -154,11 +155,29 @@ def read_jurisdiction(code: str, data_dir: Path = DATA_DIR) -> dict:
         "regions": extra.get("regions") or [],
         "articles": articles,
         "watch_list": watch_list,
+        "designation_lists": [
+            {
+                "code": row["code"],
+                "name": row["name"],
+                "name_en": row.get("name_en") or "",
+                "kind": row["kind"],
+                "issued_by": row.get("issued_by") or "",
+                "url": row.get("url") or "",
+                "gives_watch_reason": bool(row.get("gives_watch_reason", False)),
+            }
+            for row in extra.get("designation_lists") or []
+        ],
     }
 
 
+# Designation lists are not law: staff edit them in the admin, and changing one asks for the
+# assessment of its people (cases.services.designations), not of the whole jurisdiction.
+NOT_LAW = ("designation_lists",)
+
+
 def checksum(data: dict) -> str:
-    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+    law = {key: value for key, value in data.items() if key not in NOT_LAW}
+    return hashlib.sha256(json.dumps(law, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def available_codes(data_dir: Path = DATA_DIR) -> list[str]:
@@ -239,4 +258,10 @@ def load_law(codes=None, data_dir: Path = DATA_DIR) -> LoadReport:
                     report.changed.append(f"watch-list entry {entry}: " + "; ".join(changes))
         if len(report.created) + len(report.changed) > before:
             request_jurisdiction_assessment(jurisdiction.pk)
+        for values in data["designation_lists"]:
+            _, created = DesignationList.objects.get_or_create(
+                code=values["code"], defaults={**values, "jurisdiction": jurisdiction}
+            )
+            if created:
+                report.created.append(f"designation list {values['code']}")
     return report

@@ -202,6 +202,8 @@ def test_editor_edits_a_person_and_the_history_names_them(client_for, charged_ca
         "cases-MAX_NUM_FORMS": "1000",
         "cases-0-id": str(charged_case.pk),
         "cases-0-person": str(person.pk),
+        "designations-TOTAL_FORMS": "0",
+        "designations-INITIAL_FORMS": "0",
     }
     for i, name in enumerate(names):
         data |= {

@@ -21,6 +21,7 @@ from cases.models import (
     Case,
     CaseEvent,
     Charge,
+    DesignationList,
     Facility,
     FacilityStay,
     Jurisdiction,
@@ -319,6 +320,7 @@ def test_load_demo_refuses_a_non_empty_registry(law):
 
 def test_load_demo_loads_the_law_data_when_missing(law):
     WatchListEntry.objects.all().delete()
+    DesignationList.objects.all().delete()
     Article.objects.all().delete()
     Region.objects.all().delete()
     Jurisdiction.objects.all().delete()

@@ -211,7 +211,7 @@ def test_russian_law_data_is_under_moratorium():
 
 
 def test_rules_version_and_levels_are_published():
-    assert RULES_VERSION == "2026-12-06.3"
+    assert RULES_VERSION == "2026-12-07.1"
     assert LEVELS == ("none", "watch", "elevated", "critical", "sentenced_to_death")
 
 
@@ -1876,3 +1876,102 @@ def test_an_active_charge_beside_a_commuted_death_sentence_still_counts():
 
     assert assessment.level == "critical"
     assert _rules(assessment) == [("capital_charge", "critical"), ("death_sentence_ended", "none")]
+
+
+# ---------------------------------------------------------------------------------------------
+# Designation lists (issue 18, point 5): a person on a list that gives a watch reason (the
+# terrorism list) is watched in every case; the snapshots bound the days.
+
+LISTED_ON = date(2024, 3, 1)
+
+
+def _listed(on=LISTED_ON, precision="day", after=None, removed=None, given=False, kind="terrorism"):
+    designation = risk.DesignationFacts(
+        list_name="List of persons involved in terrorist activity",
+        listed_on=on,
+        listed_precision=precision,
+        listed_after=after,
+        removed_on=removed,
+        kind=kind,
+        listed_on_given=given,
+    )
+    return replace(ADULT_MAN, designations=(designation,))
+
+
+@pytest.mark.parametrize(
+    ("charges", "person", "case", "law", "level", "rules"),
+    [
+        param((), _listed(), NO_VERDICT, BELARUS, "watch", [("designated", "watch")], id="listed-no-charge"),
+        param(
+            (_charge("339", "2"),),
+            _listed(),
+            NO_VERDICT,
+            BELARUS,
+            "watch",
+            [("designated", "watch")],
+            id="listed-charge-not-capital",
+        ),
+        param(
+            (_charge("289", "3"),),
+            _listed(),
+            NO_VERDICT,
+            BELARUS,
+            "critical",
+            [("capital_charge", "critical"), ("designated", "watch")],
+            id="listed-and-capital-charge",
+        ),
+        param(
+            (),
+            _listed(),
+            NO_VERDICT,
+            ABOLISHED,
+            "watch",
+            [("designated", "watch")],
+            id="listed-no-death-penalty",
+        ),
+        param((), _listed(removed=date(2025, 1, 1)), NO_VERDICT, BELARUS, "none", [], id="removed-before"),
+        param(
+            (),
+            _listed(removed=TODAY + timedelta(days=1)),
+            NO_VERDICT,
+            BELARUS,
+            "watch",
+            [("designated", "watch")],
+            id="removal-after-the-assessment-day",
+        ),
+        param((), _listed(on=TODAY + timedelta(days=1)), NO_VERDICT, BELARUS, "none", [], id="listed-later"),
+        param(
+            (),
+            _listed(on=date(2026, 1, 1), precision="year"),
+            NO_VERDICT,
+            BELARUS,
+            "watch",
+            [("designated", "watch")],
+            id="listed-this-year",
+        ),
+        param((), _listed(), _left(), BELARUS, "none", [("released", "none")], id="released"),
+    ],
+)
+def test_a_person_on_the_terrorism_list_is_watched_until_removed(charges, person, case, law, level, rules):
+    assessment = _assess(*charges, person=person, case=case, law=law)
+
+    assert assessment.level == level
+    assert _rules(assessment) == rules
+
+
+def test_designation_reason_says_since_when_as_the_snapshots_bound_it():
+    (bounded,) = _assess(person=_listed(after=date(2023, 12, 1))).reasons
+    (first,) = _assess(person=_listed()).reasons
+    (given,) = _assess(person=_listed(on=date(2023, 11, 15), given=True)).reasons
+    (extremist,) = _assess(person=_listed(kind="extremism")).reasons
+
+    assert bounded.text == (
+        "Listed as involved in terrorist activity since 2024-03-01 at the latest (not on it on "
+        "2023-12-01), on the “List of persons involved in terrorist activity”: an inclusion often comes "
+        "before a terrorism charge."
+    )
+    assert first.text.startswith(
+        "Listed as involved in terrorist activity since 2024-03-01 at the latest, on"
+    )
+    assert given.text.startswith("Listed as involved in terrorist activity since 2023-11-15, on the “List")
+    assert extremist.text.startswith("Listed as involved in extremist activity since")
