@@ -1,81 +1,14 @@
-"""Caching of the pages that change rarely, cleared whenever the registry's data changes.
+"""Caching of the public pages that change rarely, keyed by the registry's data version
+(cases.caching: moved on commit by every change of the data; the cache is an optimisation only,
+pages are built uncached when it does not answer)."""
 
-Every cached value is keyed by a "data version" that any save or delete of a `cases` model
-moves on, so nothing has to know which pages a change touches: old entries are simply never
-read again and expire on their own.
-
-Two rules keep the cache from ever showing or keeping what it should not:
-- the version moves when the change commits, not when the row is saved: a page built in between
-  read the old data and is stored under the old version, never under the new one (a withdrawn
-  person would otherwise stay on a cached page for an hour);
-- the cache is an optimisation only: when it does not answer (Redis down), pages are built
-  uncached and saves go through; an edit must never fail because of the cache.
-"""
-
-import logging
-import uuid
-
-from django.core.cache import cache
-from django.db import transaction
 from django.utils.translation import get_language
 
-VERSION_KEY = "public:data-version"
-TIMEOUT = 60 * 60
-log = logging.getLogger("registry.cache")
+from cases.caching import TIMEOUT, bump_version, cached_value, data_version
 
-
-def data_version() -> str | None:
-    """The current data version, or None when the cache does not answer (then nothing is cached)."""
-    try:
-        version = cache.get(VERSION_KEY)
-        if version is None:
-            version = uuid.uuid4().hex
-            cache.add(VERSION_KEY, version, timeout=None)
-            version = cache.get(VERSION_KEY, version)
-        return version
-    except Exception as error:  # any backend's connection error
-        log.warning("cache: no answer (%s); pages are built uncached", type(error).__name__)
-        return None
-
-
-def bump_version() -> None:
-    try:
-        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-    except Exception as error:
-        # The old version stays readable for at most TIMEOUT; say so loudly.
-        log.error("cache: the data version could not be moved (%s)", type(error).__name__)
-
-
-def bump_version_on_bulk_change(sender, **kwargs) -> None:
-    """Signal receiver: rows were written in bulk, without save signals (cases.signals)."""
-    bump_version()
-
-
-def data_changed(sender, **kwargs) -> None:
-    """Signal receiver: a row of the registry's data changed, so every cached page is old."""
-    if sender._meta.app_label != "cases":
-        return
-    connection = transaction.get_connection()
-    # One move per transaction is enough, however many rows it saves (an import saves thousands).
-    if any(item[1] is bump_version for item in connection.run_on_commit):
-        return
-    transaction.on_commit(bump_version, robust=True)
+__all__ = ["TIMEOUT", "bump_version", "cached", "data_version"]
 
 
 def cached(name: str, *parts, build):
     """The value `build()` returns, cached per page, arguments, language and data version."""
-    version = data_version()
-    if version is None:
-        return build()
-    key = ":".join(["public", name, get_language() or "en", version, *map(str, parts)])
-    try:
-        value = cache.get(key)
-    except Exception:
-        return build()
-    if value is None:
-        value = build()
-        try:
-            cache.set(key, value, TIMEOUT)
-        except Exception:
-            log.warning("cache: a page could not be stored")
-    return value
+    return cached_value(f"public:{name}:{get_language() or 'en'}", *parts, build=build)

@@ -4,6 +4,7 @@ for the public, whole and exact for staff."""
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import connections
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -18,6 +19,15 @@ from tests.registry.test_public_role import public_alias, registry  # noqa: F401
 
 D = datetime.date
 URL = reverse("api:statistics-series")
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """The series are cached by data version, which moves only when a transaction commits: a
+    test's data is rolled back, so each test starts with an empty cache."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def _held(*, publish=True):
@@ -127,3 +137,24 @@ def test_public_series_read_through_the_public_role_match_the_owners_reading(cli
 
 def _public(count: int):
     return "fewer than 5" if 0 < count < 5 else count
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_series_are_built_once_per_data_version_and_kind_of_reader(api_client_for, law, monkeypatch):
+    from api import views
+
+    builds = []
+    monkeypatch.setattr(
+        views, "registry_series", lambda *a, **kw: builds.append(1) or registry_series(*a, **kw)
+    )
+    anonymous, staff = api_client_for("anonymous"), api_client_for("staff:viewer")
+
+    for _ in range(3):
+        assert anonymous.get(URL).status_code == 200
+    assert len(builds) == 1
+    staff.get(URL)
+    assert len(builds) == 2  # staff see another registry: built apart, never served to the public
+    _held()  # a change of the data, committed: the version moves
+    body = anonymous.get(URL).json()
+    assert len(builds) == 3
+    assert body["people_held"]["held"][_month(body, "2021-03")] == "fewer than 5"

@@ -1,0 +1,82 @@
+"""The registry's data version, and caching keyed by it: whatever is derived from the data (the
+public pages, the API's statistics over time) is cached under the version, and any save or delete
+of a `cases` model moves the version on, so nothing has to know what a change touches: old
+entries are simply never read again and expire on their own. (The receivers are connected in
+cases/apps.py; the public pages' `cached` is public.cache's.)
+
+Two rules keep the cache from ever showing or keeping what it should not:
+- the version moves when the change commits, not when the row is saved: a page built in between
+  read the old data and is stored under the old version, never under the new one (a withdrawn
+  person would otherwise stay on a cached page for an hour);
+- the cache is an optimisation only: when it does not answer (Redis down), pages are built
+  uncached and saves go through; an edit must never fail because of the cache.
+"""
+
+import logging
+import uuid
+
+from django.core.cache import cache
+from django.db import transaction
+
+VERSION_KEY = "public:data-version"
+TIMEOUT = 60 * 60
+log = logging.getLogger("registry.cache")
+
+
+def data_version() -> str | None:
+    """The current data version, or None when the cache does not answer (then nothing is cached)."""
+    try:
+        version = cache.get(VERSION_KEY)
+        if version is None:
+            version = uuid.uuid4().hex
+            cache.add(VERSION_KEY, version, timeout=None)
+            version = cache.get(VERSION_KEY, version)
+        return version
+    except Exception as error:  # any backend's connection error
+        log.warning("cache: no answer (%s); values are built uncached", type(error).__name__)
+        return None
+
+
+def bump_version() -> None:
+    try:
+        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    except Exception as error:
+        # The old version stays readable for at most TIMEOUT; say so loudly.
+        log.error("cache: the data version could not be moved (%s)", type(error).__name__)
+
+
+def bump_version_on_bulk_change(sender, **kwargs) -> None:
+    """Signal receiver: rows were written in bulk, without save signals (cases.signals)."""
+    bump_version()
+
+
+def data_changed(sender, **kwargs) -> None:
+    """Signal receiver: a row of the registry's data changed, so every cached page is old."""
+    if sender._meta.app_label != "cases":
+        return
+    connection = transaction.get_connection()
+    # One move per transaction is enough, however many rows it saves (an import saves thousands).
+    if any(item[1] is bump_version for item in connection.run_on_commit):
+        return
+    transaction.on_commit(bump_version, robust=True)
+
+
+def cached_value(namespace: str, *parts, build, timeout: int = TIMEOUT):
+    """The value `build()` returns, cached under `namespace`, `parts` and the data version; built
+    uncached when the cache does not answer. `parts` must say everything the value depends on
+    besides the data (who may see what, the day, the language)."""
+    version = data_version()
+    if version is None:
+        return build()
+    key = ":".join([namespace, version, *map(str, parts)])
+    try:
+        value = cache.get(key)
+    except Exception:
+        return build()
+    if value is None:
+        value = build()
+        try:
+            cache.set(key, value, timeout)
+        except Exception:
+            log.warning("cache: a value could not be stored")
+    return value
