@@ -301,10 +301,10 @@ class OnTheListNow(admin.SimpleListFilter):
 
 @admin.register(Designation)
 class DesignationAdmin(HistoryAdmin):
-    list_display = ["person", "designation_list", "listed", "removed"]
+    list_display = ["person", "list_short", "listed", "removed"]
     list_filter = ["designation_list", OnTheListNow]
     search_fields = ["person__names__text"]
-    list_select_related = ["designation_list"]
+    list_select_related = ["designation_list__jurisdiction"]
     readonly_fields = [
         "person",
         "designation_list",
@@ -321,6 +321,12 @@ class DesignationAdmin(HistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("person__names")
+
+    @admin.display(description="list", ordering="designation_list__code")
+    def list_short(self, designation):
+        """The list's jurisdiction and kind: the titles are too long for a column."""
+        listed = designation.designation_list
+        return f"{listed.jurisdiction.code}: {listed.get_kind_display()}"
 
     @admin.display(description="on the list since", ordering="listed_on")
     def listed(self, designation):
@@ -344,7 +350,7 @@ class DesignationAdmin(HistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # undone with the action, which also removes the timeline entries
 
-    @admin.action(description="Undo: the wrong person was matched (removes the entries; history keeps them)")
+    @admin.action(description="Undo a wrong match (the history keeps it)")
     def undo_wrong_match(self, request, queryset):
         if not request.user.has_perm("cases.change_case"):
             raise PermissionDenied

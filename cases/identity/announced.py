@@ -106,9 +106,10 @@ def read_announced_list(text: str, detail_words=DETAIL_WORDS) -> list[AnnouncedN
     details after the name (place of birth, residence: `detail_words`) left out; blank lines and
     lines without letters are skipped."""
     out = []
-    parts = [part for line in text.splitlines() for part in line.split(";")]
-    for number, raw in enumerate(parts, start=1):
-        line = raw.strip()
+    # Numbered as a reader counts them: each non-blank line or semicolon-separated part ("...;" at
+    # the end of a published line does not make an empty entry of its own).
+    parts = [part.strip() for line in text.splitlines() for part in line.split(";") if part.strip()]
+    for number, line in enumerate(parts, start=1):
         if not word_keys(line):
             continue
         entry = read_announced_line(line, number, detail_words)
