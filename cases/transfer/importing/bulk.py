@@ -149,10 +149,16 @@ def _plan(importer, row, articles, facilities) -> _Plan:
     case_fields = importer._case_fields(row)
     if "status" not in case_fields:
         case_fields["status"] = importer._status_without_column(values, choices.CaseStatus.DETAINED)
+    if case_fields["status"] in choices.RELEASE_STATUSES and values.get("release_how"):
+        # The status a release of that kind leaves, as the row-by-row path's correct_release sets it.
+        case_fields["status"] = services.status_after_release(
+            how=values["release_how"], destination_country="", jurisdiction_code=importer.jurisdiction.code
+        )
     case = Case(jurisdiction=importer.jurisdiction, **case_fields)
     plan.case = _checked(case, case_fields)
     if case.status in choices.RELEASE_STATUSES:
-        plan.release = Release(how=choices.HOW_BY_STATUS.get(case.status, choices.ReleaseKind.UNKNOWN))
+        how = values.get("release_how") or choices.HOW_BY_STATUS.get(case.status, choices.ReleaseKind.UNKNOWN)
+        plan.release = Release(how=how)
     if case.detention_date:
         plan.events.append(
             CaseEvent(

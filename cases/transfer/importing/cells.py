@@ -149,6 +149,56 @@ def read_status(text: str, *, has_verdict: bool) -> str:
         ) from None
 
 
+# How a person left custody (issue 18) -----------------------------------------------------------
+
+H = choices.ReleaseKind
+_RELEASE_HOW_WORDS = {
+    H.SENTENCE_SERVED: [
+        "отбыл срок", "отбыла срок", "по отбытии срока", "по окончании срока", "полностью отбыл",
+        "адбыў тэрмін", "адбыла тэрмін", "па заканчэнні тэрміну", "sentence served", "served the sentence",
+    ],
+    H.PARDON: [
+        "помилован", "помилована", "помилование", "памілаваны", "памілаваная", "памілаванне", "pardoned",
+    ],
+    H.AMNESTY: ["амнистия", "по амнистии", "амністыя", "па амністыі", "amnesty"],
+    H.PAROLE: [
+        "удо", "условно-досрочно", "условно-досрочное освобождение", "ууда", "умоўна-датэрмінова",
+        "parole", "released on parole",
+    ],
+    H.EXCHANGE: ["обмен", "по обмену", "абмен", "exchange", "prisoner exchange", "deal"],
+    H.DEPORTATION: [
+        "депортирован", "депортирована", "выслан", "выслана", "выдворен", "выдворена", "высланы",
+        "высланая", "дэпартаваны", "дэпартаваная", "deported", "expelled",
+    ],
+    H.ACQUITTAL: ["оправдан", "оправдана", "апраўданы", "апраўданая", "acquitted"],
+    H.CHARGES_DROPPED: [
+        "дело прекращено", "уголовное дело прекращено", "справа спынена", "charges dropped",
+    ],
+    H.SENTENCE_CHANGED: [
+        "замена наказания", "наказание заменено", "замена на домашнюю химию", "химия", "хімія",
+        "sentence changed",
+    ],
+    H.DEATH_IN_CUSTODY: ["умер в заключении", "погиб в заключении", "памёр у зняволенні", "died in custody"],
+}  # fmt: skip
+RELEASE_HOW_WORDS = {fold(word): how for how, words in _RELEASE_HOW_WORDS.items() for word in words}
+for _how in H:
+    RELEASE_HOW_WORDS.setdefault(fold(_how.value), _how)
+    RELEASE_HOW_WORDS.setdefault(fold(_how.value.replace("_", " ")), _how)
+    RELEASE_HOW_WORDS.setdefault(fold(str(_how.label)), _how)
+
+
+def read_release_how(text: str) -> str:
+    """How a person left custody, as a ReleaseKind, from a list's words ("помилован", "УДО",
+    "отбыл срок"); a profile's vocabulary adds a list's own words."""
+    try:
+        return RELEASE_HOW_WORDS[fold(text)]
+    except KeyError:
+        raise CellProblem(
+            f"'{text[:40]}' is not a way out of custody this import knows (e.g. отбыл срок, помилован, "
+            "УДО, амнистия, депортирован, or the registry's own codes)"
+        ) from None
+
+
 # Sentences ------------------------------------------------------------------------------------
 
 K = choices.SentenceKind

@@ -61,6 +61,7 @@ from cases.models import (
     KeptCell,
     Person,
     PersonName,
+    Release,
     Source,
     latest_event,
 )
@@ -241,7 +242,7 @@ class ParsedRow:
 
 
 # Words a column summary may show: vocabulary answers are the list's own words, never personal.
-SHOWN_WORDS = ("status", "sex", "sentence", "recognised")
+SHOWN_WORDS = ("status", "sex", "sentence", "recognised", "release_how")
 MAX_SHOWN_WORDS = 30
 
 
@@ -458,6 +459,14 @@ class Importer:
                 self._note("status", text, values["status"] if word != HELD else "held: by the verdict")
             except cells.CellProblem as error:
                 doubtful("status", str(error))
+        if "release_how" in raw:
+            text = _text(raw["release_how"])
+            word = self.mapping.word("release_how", text)
+            try:
+                values["release_how"] = word or cells.read_release_how(text)
+                self._note("release_how", text, values["release_how"])
+            except cells.CellProblem as error:
+                doubtful("release_how", str(error))
         if "recognised" in raw:
             text = _text(raw["recognised"])
             word = self.mapping.word("recognition", text)
@@ -793,6 +802,7 @@ class Importer:
         changes += self._apply_charges(row, case, articles)
         changes += self._apply_facility(row, case, facilities)
         changes += self._apply_events(row, case)
+        changes += self._apply_release_how(row, case)
         row.written_person = person
         if row.person is None:
             return RowOutcome(row.number, "created", ["new person and case"])
@@ -1095,6 +1105,41 @@ class Importer:
             if row.person is not None:
                 changes.append(f"{kind} event added")
         return changes
+
+    def _apply_release_how(self, row: ParsedRow, case: Case) -> list[str]:
+        """How the list says the person left custody completes the case's release where the
+        registry does not know it: not recorded, or only what a status word implied and nobody has
+        changed since. A release staff described otherwise is kept, and the row says so; a list
+        that gives how for a person it does not say is out records nothing (a warning)."""
+        how = row.values.get("release_how")
+        if how is None:
+            return []
+        column = self.column("release_how")
+        release = Release.objects.filter(case=case).first()
+        if release is None:
+            row.warnings.append(
+                Issue(
+                    row.number,
+                    column,
+                    "how the person left custody is given, but not that they did: not recorded",
+                )
+            )
+            return []
+        if release.how == how:
+            return []
+        implied = release.how in (choices.ReleaseKind.UNKNOWN, choices.HOW_BY_STATUS.get(case.status))
+        if not implied or release.history.count() > 1:
+            row.warnings.append(
+                Issue(
+                    row.number,
+                    column,
+                    f"the list says {how}, the registry {release.how} (recorded by staff): kept, "
+                    "decide on the case page",
+                )
+            )
+            return []
+        services.correct_release(release=release, how=how, by=self.by)
+        return [f"release: {how}"]
 
     def _claim_release(self, row: ParsedRow, case: Case) -> list[str]:
         """The list's release date is its claim on the case's release (RELEASE_FACT). A new case's

@@ -38,6 +38,9 @@ The fields (the keys the importer understands):
     recognised      whether the list says the person is recognised (vocabulary "recognition")
     recognition_statement  a link to the statement that recognised the person
     release_date    a 'released' event
+    release_how     how the person left custody (cells.RELEASE_HOW_WORDS: отбыл срок, помилован,
+                    УДО, амнистия, депортирован, ...; vocabulary "release_how"): completes the
+                    case's release when the registry does not know how
     died_on         a 'died' event
 
 Everything here is plain data and pure functions; `get_mapping` alone reads the database.
@@ -77,6 +80,7 @@ FIELDS = (
     "recognised",
     "recognition_statement",
     "release_date",
+    "release_how",
     "died_on",
 )
 # Fields several columns may feed, read together in the file's order.
@@ -93,6 +97,7 @@ VOCABULARIES = {
     "sentence_kind": tuple(choices.SentenceKind.values),
     "regime": tuple(choices.Regime.values),
     "recognition": (YES, NO),
+    "release_how": tuple(choices.ReleaseKind.values),
 }
 CONFIG_KEYS = {
     "id_scheme",
