@@ -20,7 +20,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 
 from cases import choices, services
-from cases.models import Article, DesignationList, Facility, FacilityStay, Jurisdiction, Region, Source
+from cases.models import (
+    Article,
+    DesignationList,
+    Facility,
+    FacilityStay,
+    Jurisdiction,
+    Region,
+    Release,
+    Source,
+)
 from cases.sentences import expected_release_date
 from cases.services import NameSpec
 from cases.transfer.announced_lists import read_list
@@ -1088,6 +1097,43 @@ class _DemoBuilder:
                 by=self.by,
             )
 
+    def release_wave(self) -> None:
+        """An invented wave like the deals of 2025: up to six people the demo expelled before its day
+        are grouped in it, released on its day and taken to its country (the wave's page, the
+        statistics' table of waves). Consumes no randomness, so the rest of the data stays."""
+        day = D(2025, 9, 11)
+        wave = services.create_wave(
+            name="September 2025 release (invented)",
+            date=day,
+            announced_by="The presidential press service (invented)",
+            counterpart="An envoy of another government (invented)",
+            in_return="Sanctions on a state company eased, as reported (invented)",
+            destination_country="LT",
+            how=choices.ReleaseKind.EXCHANGE,
+            sources=[self.source_for(day)],
+            by=self.by,
+        )
+        # Released before the wave's day in the data as built: moving their day later never leaves a
+        # stay ending after the release.
+        expelled = (
+            Release.objects.filter(
+                case__status=choices.CaseStatus.DEPORTED,
+                case__events__kind__in=choices.CUSTODY_END_KINDS,
+                case__events__date__lte=day,
+            )
+            .distinct()
+            .order_by("case_id")[:6]
+        )
+        for release in expelled:
+            services.correct_release(
+                release=release,
+                wave=wave,
+                destination_country="LT",
+                date=day,
+                date_precision=choices.DatePrecision.DAY,
+                by=self.by,
+            )
+
     @staticmethod
     def _as_listed(person) -> str:
         name = person.names.get(script=choices.Script.RU_CYRILLIC).text
@@ -1120,6 +1166,7 @@ class _DemoBuilder:
             built([self.russian_case()])
         # After every person: the lists' review matches against the whole registry.
         self.terrorism_list_snapshots(railway, escalation)
+        self.release_wave()
 
         states = allocate(self.rng, PUBLICATION_WEIGHTS, len(everyone))
         for done, (person, state) in enumerate(zip(everyone, states, strict=True), start=1):

@@ -21,6 +21,7 @@ from cases.models import (
     Case,
     CaseEvent,
     Charge,
+    Designation,
     DesignationList,
     Facility,
     FacilityStay,
@@ -28,6 +29,7 @@ from cases.models import (
     Person,
     Reclassification,
     Region,
+    ReleaseWave,
     RiskAlert,
     RiskAssessment,
     Source,
@@ -344,6 +346,12 @@ def test_load_demo_default_size(law):
     assert 160 <= Person.objects.published().count() <= 180
     assert "people: 200" in out.getvalue()
     assert 3 <= RiskAlert.objects.filter(state=RiskAlert.State.OPEN).count() <= 8
+    # Issue 18: a release wave groups some of the people expelled, and the terrorism list's two
+    # snapshots put the railway arson three on it (and one 2020 case from the second).
+    wave = ReleaseWave.objects.get()
+    assert 1 <= wave.releases.count() <= 6
+    assert {r.event.date for r in wave.releases.all()} == {wave.date}
+    assert Designation.objects.filter(designation_list__code="by-terrorist-activity").count() >= 3
 
 
 # What `make run` shows and leaves behind ---------------------------------------------------------
