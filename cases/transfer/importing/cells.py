@@ -125,11 +125,19 @@ _STATUS_WORDS = {
     S.SENTENCED_IN_ABSENTIA: ["заочно", "осужден заочно", "осуждена заочно", "завочна", "асуджаны завочна"],
     S.WANTED: ["в розыске", "розыск", "у вышуку", "wanted, not detained"],
 }  # fmt: skip
-STATUS_WORDS = {fold(word): status for status, words in _STATUS_WORDS.items() for word in words}
-for _status in S:
-    STATUS_WORDS.setdefault(fold(_status.value), _status)
-    STATUS_WORDS.setdefault(fold(_status.value.replace("_", " ")), _status)
-    STATUS_WORDS.setdefault(fold(str(_status.label)), _status)
+
+
+def _word_table(words: dict, vocabulary) -> dict:
+    """A list's words for a choice, folded, then the registry's own code, its spaced form and its
+    label for every choice of `vocabulary` (a list's word wins over a code that reads the same)."""
+    table = {fold(word): choice for choice, written in words.items() for word in written}
+    for choice in vocabulary:
+        for word in (choice.value, choice.value.replace("_", " "), str(choice.label)):
+            table.setdefault(fold(word), choice)
+    return table
+
+
+STATUS_WORDS = _word_table(_STATUS_WORDS, S)
 # "In prison" says held, not whether a verdict was given: the row's verdict decides (read_status).
 IMPRISONED_WORDS = {
     fold(w) for w in ("в заключении", "у зняволенні", "за кратами", "imprisoned", "in prison")
@@ -180,11 +188,7 @@ _RELEASE_HOW_WORDS = {
     ],
     H.DEATH_IN_CUSTODY: ["умер в заключении", "погиб в заключении", "памёр у зняволенні", "died in custody"],
 }  # fmt: skip
-RELEASE_HOW_WORDS = {fold(word): how for how, words in _RELEASE_HOW_WORDS.items() for word in words}
-for _how in H:
-    RELEASE_HOW_WORDS.setdefault(fold(_how.value), _how)
-    RELEASE_HOW_WORDS.setdefault(fold(_how.value.replace("_", " ")), _how)
-    RELEASE_HOW_WORDS.setdefault(fold(str(_how.label)), _how)
+RELEASE_HOW_WORDS = _word_table(_RELEASE_HOW_WORDS, H)
 
 
 def read_release_how(text: str) -> str:
