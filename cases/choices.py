@@ -295,3 +295,23 @@ RISK_ORDER = [level.value for level in RiskLevel]
 class AlertKind(models.TextChoices):
     LEVEL_CHANGED = "level_changed", _("risk level changed")
     DEATH_ROW = "death_row", _("death-row news (urgent)")
+    # Keeping in touch (issue 19): a silence passed its threshold; contact came back after one.
+    SILENCE = "silence", _("no contact past the threshold")
+    CONTACT_RESUMED = "contact_resumed", _("contact resumed")
+
+
+# Alerts about contact with the person, not about a risk level: they carry no levels.
+CONTACT_ALERT_KINDS = (AlertKind.SILENCE, AlertKind.CONTACT_RESUMED)
+
+
+class ContactChannel(models.TextChoices):
+    """How word of a person in custody came (issue 19): each is counted on its own, and together
+    as "any contact"."""
+
+    LETTER = "letter", _("letter from the person")
+    LAWYER_VISIT = "lawyer_visit", _("lawyer's visit")
+    FAMILY_VISIT = "family_visit", _("family visit")
+    CALL = "call", _("phone or video call")
+    SEEN_IN_COURT = "seen_in_court", _("seen at a court hearing")
+    CELLMATE = "cellmate", _("sign of life through a released cellmate")
+    OTHER = "other", _("other sign of life")

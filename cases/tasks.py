@@ -8,7 +8,7 @@ and engines ask for work without importing this module (cases.apps loads it at s
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from cases import background
+from cases import background, services
 from cases.identity.duplicates import find_duplicates
 from cases.models import RiskAlert
 from cases.protection.retention import purge_transient_data
@@ -76,6 +76,12 @@ def task_email_unsent_alerts() -> int:
     for alert_id in ids:
         alerts.send_alert_email(alert_id=alert_id)
     return len(ids)
+
+
+@shared_task(**RETRY_WHILE_DATABASE_DOWN)
+def task_check_silences() -> int:
+    """Alert on every silence past its threshold (cases.services.contacts); returns how many."""
+    return services.raise_silence_alerts()
 
 
 @shared_task

@@ -447,6 +447,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     "email-unsent-alerts": {"task": "cases.tasks.task_email_unsent_alerts", "schedule": 300.0},
     "purge-transient-data": {"task": "cases.tasks.task_purge_transient_data", "schedule": 3600.0},
+    # Keeping in touch (issue 19): raise an alert for each silence past its threshold. Hourly,
+    # so a threshold passed at midnight is seen in the morning whatever the server's time zone.
+    "check-silences": {
+        "task": "cases.tasks.task_check_silences",
+        "schedule": float(env_int("SILENCE_CHECK_SECONDS", 3600, minimum=60)),
+    },
     "nightly-full-pass": {
         "task": "cases.tasks.task_full_pass",
         "schedule": crontab(hour=env_int("FULL_PASS_HOUR", 2, minimum=0), minute=15),

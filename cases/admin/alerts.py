@@ -21,7 +21,7 @@ from cases import partial_dates
 from cases.admin.history import HistoryAdmin
 from cases.admin.mixins import ReadOnlyAdminMixin, message_for, reasons_html
 from cases.admin.people import with_any_name_matches
-from cases.choices import AlertKind
+from cases.choices import CONTACT_ALERT_KINDS, AlertKind
 from cases.models import (
     RiskAlert,
     RiskAssessment,
@@ -109,7 +109,7 @@ class RiskAlertAdmin(HistoryAdmin):
     actions = ["acknowledge_selected", "resolve_selected"]
 
     def get_fields(self, request, obj=None):
-        if obj is not None and obj.kind == AlertKind.DEATH_ROW:
+        if obj is not None and obj.kind != AlertKind.LEVEL_CHANGED:
             return [f for f in self.fields if f not in ("old_level", "new_level")]  # news, not a level
         return self.fields
 
@@ -157,6 +157,8 @@ class RiskAlertAdmin(HistoryAdmin):
     def change_display(self, alert):
         if alert.kind == AlertKind.DEATH_ROW:
             return f"URGENT death row: {alert.event.get_kind_display()}"
+        if alert.kind in CONTACT_ALERT_KINDS:
+            return alert.contact_summary
         arrow = "▲" if alert.is_rise else "▼"
         return f"{arrow} {alert.get_old_level_display()} → {alert.get_new_level_display()}"
 
@@ -181,7 +183,36 @@ class RiskAlertAdmin(HistoryAdmin):
                 public,
                 event.text,
             )
+        if alert.kind in CONTACT_ALERT_KINDS:
+            return self._contact_reasons(alert)
         return reasons_html(alert.assessment.reasons)
+
+    def _contact_reasons(self, alert):
+        """The days, the last day before the silence, and where to record or read the contacts;
+        the contact's own details stay on its page (a confidential read, audited there)."""
+        person = alert.case.person
+        silence_link = reverse("admin:cases_personsilence_changelist") + f"?q={person.slug}"
+        contact = ""
+        if alert.contact_id:
+            contact = format_html(
+                ' <a href="{}">The contact</a>.',
+                reverse("admin:cases_prisonercontact_change", args=[alert.contact_id]),
+            )
+        told = (
+            "partners were told"
+            if person.silence_public
+            else "partners were not told (silence not published)"
+        )
+        return format_html(
+            "<p><strong>{}</strong> (the last contact before it on or before {}).{}</p>"
+            '<p>{}. <a href="{}">Days without contact</a> · <a href="{}">Record a contact</a></p>',
+            alert.contact_summary,
+            partial_dates.describe(alert.silent_since, "day"),
+            contact,
+            told,
+            silence_link,
+            reverse("admin:cases_prisonercontact_add") + f"?person={person.pk}",
+        )
 
     # The alert's page: Acknowledge, and Resolve with a note -------------------------------------
 

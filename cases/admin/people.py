@@ -4,8 +4,10 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 
-from cases import partial_dates, services
+from cases import choices, partial_dates, services
 from cases.admin.claims import PersonClaimInline
 from cases.admin.contradictions import PersonContradictionInline
 from cases.admin.history import HistoryAdmin
@@ -17,6 +19,8 @@ from cases.admin.mixins import (
     PersonArticleListFilter,
     message_for,
 )
+from cases.contact.reading import silences_of
+from cases.contact.silence import describe_days
 from cases.filtersets import name_search_q
 from cases.models import (
     Case,
@@ -24,6 +28,7 @@ from cases.models import (
     ExternalIdentifier,
     Person,
     PersonName,
+    PrisonerContact,
 )
 from cases.protection.permissions import SOURCES_GROUP_FIELDS, sees_sources, source_label
 
@@ -146,6 +151,27 @@ class DesignationInline(admin.TabularInline):
         return False
 
 
+class ContactInline(admin.TabularInline):
+    """On the person's page: the latest contacts, newest first (recorded on their own page)."""
+
+    model = PrisonerContact
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = True
+    fields = ["channel", "date_display", "reported_by"]
+    readonly_fields = fields
+    verbose_name = "contact"
+    verbose_name_plural = "contacts with the person (letters, visits, calls, signs of life)"
+
+    @admin.display(description="date")
+    def date_display(self, contact):
+        return partial_dates.describe(contact.date, contact.date_precision)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Person)
 class PersonAdmin(OptimisticLockMixin, AuditConfidentialReadsMixin, HideFromHistoryMixin, HistoryAdmin):
     sources_group_fields = SOURCES_GROUP_FIELDS["person"]
@@ -165,7 +191,15 @@ class PersonAdmin(OptimisticLockMixin, AuditConfidentialReadsMixin, HideFromHist
     ]
     # "=": an identifier's value is found whole (any case), not by any fragment of a URL.
     search_fields = ["names__text", "slug", "=external_ids__value"]
-    readonly_fields = ["slug", "public_id", "publication_state", "published_at", "created_at", "updated_at"]
+    readonly_fields = [
+        "slug",
+        "public_id",
+        "publication_state",
+        "published_at",
+        "created_at",
+        "updated_at",
+        "silence_display",
+    ]
     fieldsets = [
         (
             None,
@@ -183,6 +217,7 @@ class PersonAdmin(OptimisticLockMixin, AuditConfidentialReadsMixin, HideFromHist
         ("Public", {"fields": ["biography"]}),
         ("Confidential", {"fields": ["internal_notes"]}),
         ("Contacts (Sources group only)", {"fields": ["contacts"]}),
+        ("Keeping in touch", {"fields": ["silence_display", "silence_public"]}),
         (
             "Publication",
             {
@@ -202,6 +237,7 @@ class PersonAdmin(OptimisticLockMixin, AuditConfidentialReadsMixin, HideFromHist
         ExternalIdentifierInline,
         CaseInline,
         DesignationInline,
+        ContactInline,
         PersonContradictionInline,
         PersonClaimInline,
     ]
@@ -226,6 +262,30 @@ class PersonAdmin(OptimisticLockMixin, AuditConfidentialReadsMixin, HideFromHist
     @admin.display(description="name")
     def display_name(self, person):
         return str(person)
+
+    @admin.display(description="days without contact")
+    def silence_display(self, person):
+        """Any contact and each channel with a threshold or a contact: the days (a range where a
+        date is partial), the last day, and whether the threshold passed."""
+        if person.pk is None:
+            return "—"
+        rows = []
+        for s in silences_of(person):
+            what = s.channel and choices.ContactChannel(s.channel).label or "any contact"
+            if not s.known:
+                rows.append((what, "none recorded", ""))
+                continue
+            last = partial_dates.describe(s.last_earliest, choices.DatePrecision.DAY)
+            if s.last_earliest != s.last_latest:
+                last += f" – {partial_dates.describe(s.last_latest, choices.DatePrecision.DAY)}"
+            passed = f" — past the threshold of {s.threshold} days" if s.passed else ""
+            rows.append((what, describe_days(s), f"last: {last}{passed}"))
+        add = reverse("admin:cases_prisonercontact_add") + f"?person={person.pk}"
+        return format_html(
+            '<ul class="silence-summary">{}</ul><p><a class="button" href="{}">Record a contact</a></p>',
+            format_html_join("", "<li><strong>{}</strong>: {} {}</li>", rows),
+            add,
+        )
 
     def save_model(self, request, obj, form, change):
         fields = {f: form.cleaned_data[f] for f in form.changed_data if f in services.PERSON_FIELDS}

@@ -16,6 +16,7 @@ from cases.models.cases import (
     latest_event,
 )
 from cases.models.claims import Claim, ClaimQuerySet
+from cases.models.contacts import PersonSilence, PrisonerContact, SilenceThreshold
 from cases.models.designations import (
     Designation,
     DesignationList,
@@ -48,6 +49,9 @@ from cases.models.sources import Source
 
 __all__ = [
     "Designation",
+    "PersonSilence",
+    "PrisonerContact",
+    "SilenceThreshold",
     "DesignationList",
     "DesignationSnapshot",
     "SnapshotEntry",

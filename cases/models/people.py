@@ -44,6 +44,7 @@ class Person(PublicUpdateTime, models.Model):
         "occupation",
         "biography",
         "publication_state",
+        "silence_public",
     )
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -73,6 +74,13 @@ class Person(PublicUpdateTime, models.Model):
     )
     publication_state = models.CharField(
         max_length=10, choices=choices.PublicationState.choices, default=choices.PublicationState.DRAFT
+    )
+    silence_public = models.BooleanField(
+        "publish “no news since”",
+        default=False,
+        help_text="Show on the public page the day of the last contact of any kind while the person "
+        "is held (only the day: never how, what was said nor who told us), and tell partners when "
+        "a silence passes its threshold. Leave off where the family asked for discretion.",
     )
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     merged_into = models.ForeignKey(

@@ -48,8 +48,9 @@ class RiskAssessment(models.Model):
 
 class RiskAlert(models.Model):
     """Something staff must act on about a case's risk, waiting in the triage queue: a change of
-    its level (with the assessment), or urgent news of a person under a death sentence (with the
-    timeline entry that records it)."""
+    its level (with the assessment), urgent news of a person under a death sentence (with the
+    timeline entry that records it), a silence past its threshold or contact coming back after
+    one (issue 19; on the person's case in custody, with the channel and the days)."""
 
     class State(models.TextChoices):
         OPEN = "open", _("open")
@@ -65,6 +66,28 @@ class RiskAlert(models.Model):
     )
     event = models.OneToOneField(
         CaseEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="alert"
+    )
+    contact = models.ForeignKey(
+        "cases.PrisonerContact",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="alerts",
+        help_text="The contact a silence is counted from, or the one that ended it",
+    )
+    channel = models.CharField(
+        max_length=20,
+        blank=True,
+        choices=choices.ContactChannel.choices,
+        help_text="The channel of a silence (empty: any contact)",
+    )
+    silent_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Days without contact, at least (a silence or the gap a resumption ended)",
+    )
+    silent_since = models.DateField(
+        null=True, blank=True, help_text="The last day the contact before the silence may have been on"
     )
     old_level = models.CharField(max_length=20, choices=choices.RiskLevel.choices, blank=True)
     new_level = models.CharField(max_length=20, choices=choices.RiskLevel.choices, blank=True)
@@ -88,15 +111,28 @@ class RiskAlert(models.Model):
         permissions = [("triage_riskalert", "Can acknowledge and resolve risk alerts")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind="death_row") | ~Q(old_level=F("new_level")),
+                condition=~Q(kind="level_changed") | ~Q(old_level=F("new_level")),
                 name="alert_level_changed",
                 violation_error_message="An alert is for a change of level.",
             ),
             models.CheckConstraint(
                 condition=Q(kind="level_changed", assessment__isnull=False)
-                | Q(kind="death_row", event__isnull=False),
+                | Q(kind="death_row", event__isnull=False)
+                | Q(
+                    kind__in=choices.CONTACT_ALERT_KINDS,
+                    silent_days__isnull=False,
+                    silent_since__isnull=False,
+                ),
                 name="alert_has_what_it_is_about",
-                violation_error_message="A level's alert has its assessment; a death-row alert its entry.",
+                violation_error_message="A level's alert has its assessment; a death-row alert its entry; "
+                "a contact alert its days of silence.",
+            ),
+            # The daily check raises one alert per silence: per case, channel and last contact.
+            models.UniqueConstraint(
+                fields=["case", "channel", "silent_since"],
+                condition=Q(kind="silence"),
+                name="alert_one_per_silence",
+                violation_error_message="This silence already has its alert.",
             ),
             models.CheckConstraint(
                 condition=Q(state="open") | Q(acknowledged_at__isnull=False, acknowledged_by__isnull=False),
@@ -114,10 +150,26 @@ class RiskAlert(models.Model):
     def __str__(self):
         if self.kind == choices.AlertKind.DEATH_ROW:
             return f"{self.case}: {self.event.get_kind_display()} (death row)"
+        if self.kind in choices.CONTACT_ALERT_KINDS:
+            return f"{self.case}: {self.contact_summary}"
         return f"{self.case}: {self.old_level} → {self.new_level}"
 
     @property
+    def channel_label(self) -> str:
+        return self.get_channel_display() if self.channel else "any contact"
+
+    @property
+    def contact_summary(self) -> str:
+        """'No lawyer's visit for at least 31 days' / 'Contact resumed (any contact) after 75 days'."""
+        if self.kind == choices.AlertKind.SILENCE:
+            what = f"no {self.get_channel_display()}" if self.channel else "no contact of any kind"
+            return f"{what[0].upper()}{what[1:]} for at least {self.silent_days} days"
+        return f"Contact resumed ({self.channel_label}) after at least {self.silent_days} days"
+
+    @property
     def is_rise(self) -> bool:
-        if self.kind == choices.AlertKind.DEATH_ROW:
-            return True  # news of a life at stake is read first, like a rise
+        if self.kind in (choices.AlertKind.DEATH_ROW, choices.AlertKind.SILENCE):
+            return True  # news of a life at stake, or of a silence, is read first, like a rise
+        if self.kind == choices.AlertKind.CONTACT_RESUMED:
+            return False
         return choices.RISK_ORDER.index(self.new_level) > choices.RISK_ORDER.index(self.old_level)

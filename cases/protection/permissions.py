@@ -23,9 +23,17 @@ CASE_DATA_MODELS = [
     "externalidentifier",
     "chargetoreview",
     "claim",
+    "prisonercontact",
 ]
 # A designation list's wording and whether it gives a watch reason are read by the rules, like the law.
-LAW_DATA_MODELS = ["jurisdiction", "region", "article", "watchlistentry", "designationlist"]
+LAW_DATA_MODELS = [
+    "jurisdiction",
+    "region",
+    "article",
+    "watchlistentry",
+    "designationlist",
+    "silencethreshold",
+]
 ALL_MODELS = CASE_DATA_MODELS + LAW_DATA_MODELS
 
 VIEWER = "Viewer"
@@ -60,7 +68,10 @@ def group_permissions() -> dict[str, set[str]]:
     bulk = {"run_import", "merge_person", "add_importprofile", "change_importprofile"}
     # Which of two sources is right is a Publisher's call; Editors record what each source says.
     decide = {"decide_claim"}
-    law = {f"change_{m}" for m in ("article", "watchlistentry", "designationlist")} | {"add_designationlist"}
+    law = {f"change_{m}" for m in ("article", "watchlistentry", "designationlist", "silencethreshold")} | {
+        "add_designationlist",
+        "add_silencethreshold",
+    }
     webhooks = {f"{verb}_webhooksubscription" for verb in ("view", "add", "change")} | {
         "view_webhookdelivery"
     }

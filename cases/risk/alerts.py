@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from cases import background, partial_dates
-from cases.choices import AlertKind, PublicationState, RiskLevel
+from cases.choices import CONTACT_ALERT_KINDS, AlertKind, PublicationState, RiskLevel
 from cases.models import Person, RiskAlert, WebhookDelivery, WebhookSubscription
 from cases.protection import webhook_urls
 
@@ -70,6 +70,32 @@ def raise_death_row_alert(*, case, event) -> RiskAlert:
     return _send_out(alert, to_partners=published and event.is_public)
 
 
+def raise_contact_alert(
+    *, case, kind: str, channel: str, silent_days: int, silent_since, contact=None
+) -> RiskAlert:
+    """Open an alert that a silence passed its threshold (kind `silence`) or that contact came
+    back after one (`contact_resumed`); queue its e-mail and, where partners may hear of it, its
+    webhooks after commit.
+
+    Partners hear of it only for a published person whose silence staff chose to publish
+    (Person.silence_public): the days without contact may be what a family told in confidence.
+    Called inside the transaction of the daily check or of the recorded contact.
+    """
+    alert = RiskAlert.objects.create(
+        case=case,
+        kind=kind,
+        channel=channel,
+        silent_days=silent_days,
+        silent_since=silent_since,
+        contact=contact,
+    )
+    return _send_out(alert, to_partners=_silence_told_to_partners(case.person))
+
+
+def _silence_told_to_partners(person) -> bool:
+    return person.publication_state == PublicationState.PUBLISHED and person.silence_public
+
+
 def _send_out(alert: RiskAlert, *, to_partners: bool) -> RiskAlert:
     """A delivery per active subscription (when partners may hear of it), then, after commit, the
     e-mail and the deliveries queued; a broker that is down leaves them to the periodic tasks."""
@@ -102,6 +128,16 @@ def _send_out(alert: RiskAlert, *, to_partners: bool) -> RiskAlert:
 
 def webhook_payload(alert: RiskAlert) -> dict:
     """What a partner receives: public identifiers and public reasons, no database ids."""
+    if alert.kind in CONTACT_ALERT_KINDS:
+        # The days and the last day only: never how the word came, what it said nor who told us.
+        return {
+            "event": "contact_silence" if alert.kind == AlertKind.SILENCE else "contact_resumed",
+            "case": str(alert.case.public_id),
+            "person": alert.case.person.slug,
+            "channel": alert.channel or "any",
+            "days_at_least": alert.silent_days,
+            "last_contact_on_or_before": alert.silent_since.isoformat(),
+        }
     if alert.kind == AlertKind.DEATH_ROW:
         event = alert.event
         return {
@@ -209,6 +245,8 @@ def _send_alert_email(*, alert_id: int) -> int:
         )
         if recipients and alert.kind == AlertKind.DEATH_ROW:
             _send_death_row_email(alert, recipients)
+        elif recipients and alert.kind in CONTACT_ALERT_KINDS:
+            _send_contact_email(alert, recipients)
         elif recipients:
             direction = "rose" if alert.is_rise else "fell"
             old, new = RiskLevel(alert.old_level).label, RiskLevel(alert.new_level).label
@@ -242,6 +280,24 @@ def _send_death_row_email(alert: RiskAlert, recipients: list[str]) -> None:
         f"({day}).\n\nRead it and act on it in the staff area: {link}\n",
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=recipients,
+    )
+
+
+def _send_contact_email(alert: RiskAlert, recipients: list[str]) -> None:
+    """The channel and the days; who told us and what was said stay in the staff area."""
+    case_ref = alert.case.case_number or str(alert.case.public_id)
+    link = settings.SITE_URL.rstrip("/") + reverse("admin:cases_riskalert_change", args=[alert.pk])
+    if alert.kind == AlertKind.SILENCE:
+        subject = f"[registry] Silence: {alert.contact_summary.lower()}, case {case_ref}"
+        body = (
+            f"In case {case_ref}, {alert.contact_summary.lower()} (the last one on or before "
+            f"{alert.silent_since:%d %B %Y}).\n\nFind out why and act on it in the staff area: {link}\n"
+        )
+    else:
+        subject = f"[registry] Contact resumed in case {case_ref}"
+        body = f"In case {case_ref}: {alert.contact_summary.lower()}.\n\nRead it in the staff area: {link}\n"
+    send_mail(
+        subject=subject, message=body, from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=recipients
     )
 
 
@@ -340,6 +396,9 @@ def _reason_not_to_send(delivery: WebhookDelivery) -> str:
     case_id = delivery.case_id or delivery.alert.case_id  # deliveries queued before `case` existed
     if not Person.objects.published().filter(cases=case_id).exists():
         return "Not sent: the person is no longer published."
+    kind = delivery.alert.kind if delivery.alert_id else ""
+    if kind in CONTACT_ALERT_KINDS and not Person.objects.filter(cases=case_id, silence_public=True).exists():
+        return "Not sent: the person's silence is no longer published."
     if not delivery.subscription.active:
         return "Not sent: the subscription is no longer active."
     return ""

@@ -27,6 +27,7 @@ from cases.services.cases import (
     update_case,
     update_charge_facts,
 )
+from cases.services.contacts import correct_contact, raise_silence_alerts, record_contact, remove_contact
 from cases.services.contradictions import (
     check_case_contradictions,
     check_cases_contradictions,
@@ -66,6 +67,10 @@ from cases.services.triage import acknowledge_alert, resolve_alert
 from cases.services.waves import WaveOutcome, create_wave, match_announced_names, record_wave_releases
 
 __all__ = [
+    "correct_contact",
+    "raise_silence_alerts",
+    "record_contact",
+    "remove_contact",
     "confirm_designation_snapshot",
     "import_designation_snapshot",
     "review_snapshot",

@@ -32,6 +32,7 @@ PERSON_FIELDS = {
     "biography",
     "internal_notes",
     "contacts",
+    "silence_public",
 }
 
 

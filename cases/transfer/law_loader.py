@@ -14,7 +14,8 @@ from pathlib import Path
 import yaml
 from django.db import transaction
 
-from cases.models import Article, DesignationList, Jurisdiction, Region, WatchListEntry
+from cases.choices import ContactChannel
+from cases.models import Article, DesignationList, Jurisdiction, Region, SilenceThreshold, WatchListEntry
 from cases.models.law import ARTICLE_FIELDS
 from cases.risk.queue import request_jurisdiction_assessment
 
@@ -167,12 +168,27 @@ def read_jurisdiction(code: str, data_dir: Path = DATA_DIR) -> dict:
             }
             for row in extra.get("designation_lists") or []
         ],
+        "silence_thresholds": _silence_thresholds(extra.get("silence_thresholds") or {}, extra_path),
     }
 
 
-# Designation lists are not law: staff edit them in the admin, and changing one asks for the
-# assessment of its people (cases.services.designations), not of the whole jurisdiction.
-NOT_LAW = ("designation_lists",)
+def _silence_thresholds(raw: dict, where: Path) -> list[dict]:
+    """'any' is no contact of any kind (the empty channel); the other keys are channels."""
+    rows = []
+    for key, days in raw.items():
+        channel = "" if key == "any" else str(key)
+        if channel and channel not in ContactChannel.values:
+            raise LawDataError(f"{where} silence_thresholds: unknown channel {key!r}")
+        if not isinstance(days, int) or isinstance(days, bool) or days < 1:
+            raise LawDataError(f"{where} silence_thresholds: {key} must be a whole number of days")
+        rows.append({"channel": channel, "days": days})
+    return rows
+
+
+# Designation lists and silence thresholds are not law: staff edit them in the admin, and
+# changing a list asks for the assessment of its people (cases.services.designations), not of
+# the whole jurisdiction; a threshold is read by the daily silence check.
+NOT_LAW = ("designation_lists", "silence_thresholds")
 
 
 def checksum(data: dict) -> str:
@@ -264,4 +280,10 @@ def load_law(codes=None, data_dir: Path = DATA_DIR) -> LoadReport:
             )
             if created:
                 report.created.append(f"designation list {values['code']}")
+        for values in data["silence_thresholds"]:
+            _, created = SilenceThreshold.objects.get_or_create(
+                jurisdiction=jurisdiction, channel=values["channel"], defaults={"days": values["days"]}
+            )
+            if created:
+                report.created.append(f"silence threshold {code} {values['channel'] or 'any'}")
     return report

@@ -204,6 +204,8 @@ def test_editor_edits_a_person_and_the_history_names_them(client_for, charged_ca
         "cases-0-person": str(person.pk),
         "designations-TOTAL_FORMS": "0",
         "designations-INITIAL_FORMS": "0",
+        "contact_log-TOTAL_FORMS": "0",
+        "contact_log-INITIAL_FORMS": "0",
     }
     for i, name in enumerate(names):
         data |= {

@@ -1,0 +1,238 @@
+"""Keeping in touch (issue 19): each contact with a person in custody, the staff list of people
+held by the length of their silence, and the thresholds that raise an alert."""
+
+from django.contrib import admin
+from django.db.models import F, IntegerField, Max, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from cases import choices, partial_dates, services
+from cases.admin.history import HistoryAdmin
+from cases.admin.mixins import AuditConfidentialReadsMixin, MaskConfidentialSourcesMixin
+from cases.admin.people import with_any_name_matches
+from cases.contact.silence import DEFAULT_THRESHOLDS
+from cases.models import PersonSilence, PrisonerContact, SilenceThreshold
+
+CONTACT_PERMISSION = "cases.view_prisonercontact"
+
+
+@admin.register(PrisonerContact)
+class PrisonerContactAdmin(AuditConfidentialReadsMixin, MaskConfidentialSourcesMixin, HistoryAdmin):
+    list_display = ["person", "channel", "date_display", "reported_by", "created_at"]
+    list_filter = ["channel", "date_precision", "reported_by", ("date", admin.DateFieldListFilter)]
+    search_fields = ["person__names__text", "person__slug"]
+    autocomplete_fields = ["person", "sources"]
+    list_select_related = ["person", "reported_by"]
+    fields = [
+        "person",
+        "channel",
+        ("date", "date_precision"),
+        "details",
+        "sources",
+        "reported_by",
+        "public_id",
+    ]
+    readonly_fields = ["reported_by", "public_id"]
+
+    def confidential_fields_shown(self, request, contact):
+        return ["details"] if contact.details else []
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("person__names")
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        return with_any_name_matches(results, queryset, search_term, "person_id"), may_have_duplicates
+
+    def get_readonly_fields(self, request, obj=None):
+        # A contact belongs to its person: move it by removing it and recording it on the right one.
+        extra = ["person"] if obj is not None else []
+        return [*super().get_readonly_fields(request, obj), *extra]
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        initial.setdefault("date", timezone.localdate())
+        return initial
+
+    @admin.display(description="date", ordering="date")
+    def date_display(self, contact):
+        return partial_dates.describe(contact.date, contact.date_precision)
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            changes = {f: data[f] for f in form.changed_data if f in services.contacts.CONTACT_FIELDS}
+            sources = data["sources"] if "sources" in form.changed_data else None
+            saved = services.correct_contact(
+                contact=PrisonerContact.objects.get(pk=obj.pk), sources=sources, by=request.user, **changes
+            )
+        else:
+            saved = services.record_contact(
+                person=data["person"],
+                channel=data["channel"],
+                date=data["date"],
+                date_precision=data["date_precision"],
+                details=data.get("details", ""),
+                sources=data.get("sources") or (),
+                by=request.user,
+            )
+        obj.pk, obj._state.adding = saved.pk, False
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the sources went through the service with the contact
+
+    def delete_model(self, request, obj):
+        services.remove_contact(contact=obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for contact in queryset:
+            services.remove_contact(contact=contact, by=request.user)
+
+
+# The staff list: longest silence first ----------------------------------------------------------
+
+SILENCE_COLUMNS = [
+    choices.ContactChannel.LETTER,
+    choices.ContactChannel.LAWYER_VISIT,
+    choices.ContactChannel.FAMILY_VISIT,
+    choices.ContactChannel.CALL,
+]
+
+
+def _days_since(last) -> int | None:
+    return None if last is None else (timezone.localdate() - last).days
+
+
+def _days_cell(days: int | None, threshold: int | None):
+    if days is None:
+        return "—"
+    if threshold is not None and days >= threshold:
+        return format_html(
+            '<strong class="silence-alarm" title="past the threshold of {} days">{}</strong>', threshold, days
+        )
+    return days
+
+
+def _threshold(channel: str):
+    """The threshold of the jurisdiction the person is held in, for a query (the default if none)."""
+    days = SilenceThreshold.objects.filter(
+        jurisdiction__cases__person=OuterRef("pk"),
+        jurisdiction__cases__status__in=choices.HELD_STATUSES,
+        channel=channel,
+    ).values("days")[:1]
+    return Coalesce(
+        Subquery(days), Value(DEFAULT_THRESHOLDS.get(channel, 0) or None, output_field=IntegerField())
+    )
+
+
+def _channel_column(channel: str):
+    """A column of the days since the last contact on `channel` (highlighted past its threshold)."""
+
+    def column(admin_, person):
+        return _days_cell(
+            _days_since(getattr(person, f"last_{channel}")), getattr(person, f"threshold_{channel}", None)
+        )
+
+    column.short_description = f"days without a {choices.ContactChannel(channel).label}"
+    column.admin_order_field = F(f"last_{channel}").asc(nulls_last=True)
+    return column
+
+
+class SilenceLongerThanFilter(admin.SimpleListFilter):
+    title = "no contact of any kind for"
+    parameter_name = "silent_for"
+    DAYS = (30, 60, 90, 180, 365, 500)
+
+    def lookups(self, request, model_admin):
+        return [(str(d), f"at least {d} days") for d in self.DAYS] + [("never", "no contact recorded")]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "never":
+            return queryset.filter(last_any__isnull=True)
+        if value and value.isdigit():
+            cutoff = timezone.localdate() - timezone.timedelta(days=int(value))
+            return queryset.filter(last_any__lte=cutoff)
+        return queryset
+
+
+@admin.register(PersonSilence)
+class PersonSilenceAdmin(admin.ModelAdmin):
+    """Everyone held, the longest certain silence first; people with no contact recorded last
+    (nobody has counted days for them yet: record the last word heard)."""
+
+    list_display = ["person_link", "held_in", "any_display", *[f"{c}_display" for c in SILENCE_COLUMNS]]
+    list_filter = [SilenceLongerThanFilter, "cases__jurisdiction", "silence_public", "publication_state"]
+    search_fields = ["names__text", "slug"]
+    list_per_page = 50
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        held = Q(cases__status__in=choices.HELD_STATUSES)
+        people = (
+            PersonSilence.objects.current()
+            .filter(held)
+            .annotate(
+                last_any=Max("contact_log__latest_day"),
+                **{
+                    f"last_{c}": Max("contact_log__latest_day", filter=Q(contact_log__channel=c))
+                    for c in SILENCE_COLUMNS
+                },
+                jurisdiction=Max("cases__jurisdiction__code", filter=held),
+                threshold_any=_threshold(""),
+                **{f"threshold_{c}": _threshold(c) for c in SILENCE_COLUMNS},
+            )
+            .prefetch_related("names")
+        )
+        return people.order_by(F("last_any").asc(nulls_last=True), "pk")
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        return with_any_name_matches(results, queryset, search_term), may_have_duplicates
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(CONTACT_PERMISSION)
+
+    def has_module_permission(self, request):
+        return request.user.has_perm(CONTACT_PERMISSION)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="person")
+    def person_link(self, person):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:cases_person_change", args=[person.pk]), person
+        )
+
+    @admin.display(description="held in")
+    def held_in(self, person):
+        return person.jurisdiction or "—"
+
+    @admin.display(description="days without any contact", ordering=F("last_any").asc(nulls_last=True))
+    def any_display(self, person):
+        days = _days_since(person.last_any)
+        return "no contact recorded" if days is None else _days_cell(days, person.threshold_any)
+
+    letter_display = _channel_column(choices.ContactChannel.LETTER)
+    lawyer_visit_display = _channel_column(choices.ContactChannel.LAWYER_VISIT)
+    family_visit_display = _channel_column(choices.ContactChannel.FAMILY_VISIT)
+    call_display = _channel_column(choices.ContactChannel.CALL)
+
+
+@admin.register(SilenceThreshold)
+class SilenceThresholdAdmin(HistoryAdmin):
+    list_display = ["jurisdiction", "channel_display", "days"]
+    list_filter = ["jurisdiction"]
+
+    @admin.display(description="channel")
+    def channel_display(self, threshold):
+        return threshold.get_channel_display() if threshold.channel else "any contact"
