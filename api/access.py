@@ -6,6 +6,8 @@
 | key with read:public           | published only          | public only                    | none        |
 | key with read:restricted       | published only          | public + confidential          | none        |
 | key with write:submissions     | (as its read scope)     |                                | submissions |
+| key with read:contacts         | published only          | contacts: channel and day only | none        |
+| key with write:contacts        |                         |                                | contacts    |
 | staff session with view perms  | every record (drafts)   | public + confidential          | none here   |
 | ... and in the Sources group   | (as above)              | + confidential sources, contacts | none here |
 
@@ -36,6 +38,7 @@ class Access:
     sees_sources: bool = False
     can_submit: bool = False
     is_staff: bool = False
+    reads_contacts: bool = False
 
     @property
     def is_anonymous(self) -> bool:
@@ -62,6 +65,7 @@ def _compute(request) -> Access:
             f"key:{key.prefix}",
             sees_confidential=key.has_scope(Scope.READ_RESTRICTED),
             can_submit=key.has_scope(Scope.WRITE_SUBMISSIONS),
+            reads_contacts=key.has_scope(Scope.READ_CONTACTS),
         )
     user = getattr(request, "user", None)
     # A staff session counts only after the second factor: a password-only session (a new
@@ -75,5 +79,6 @@ def _compute(request) -> Access:
             sees_confidential=sees,
             sees_sources=sees and user.has_perm(CONFIDENTIAL_SOURCES_PERMISSION),
             is_staff=True,
+            reads_contacts=user.has_perm("cases.view_prisonercontact"),
         )
     return ANONYMOUS

@@ -2,6 +2,7 @@
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from api.access import access_for
 from cases.models import PartnerAPIKey
 
 Scope = PartnerAPIKey.Scope
@@ -21,7 +22,10 @@ class ReadAccess(BasePermission):
             return False
         key = request.auth
         if isinstance(key, PartnerAPIKey):
-            return key.has_scope(Scope.READ_PUBLIC) or key.has_scope(Scope.READ_RESTRICTED)
+            # A contacts reader reads what anyone may (the public records, the feed) besides its contacts.
+            return any(
+                key.has_scope(s) for s in (Scope.READ_PUBLIC, Scope.READ_RESTRICTED, Scope.READ_CONTACTS)
+            )
         return True
 
 
@@ -39,3 +43,21 @@ class ManagesWebhooks(BasePermission):
     def has_permission(self, request, view):
         key = request.auth
         return isinstance(key, PartnerAPIKey) and key.has_scope(Scope.WEBHOOKS)
+
+
+class ReadsContacts(BasePermission):
+    """Contacts and silences: keys with read:contacts (published people), staff sessions that may
+    view contacts (everyone held). Reporting a contact needs write:contacts."""
+
+    message = "Contacts need an API key with the read:contacts scope (write:contacts to report one)."
+
+    def has_permission(self, request, view):
+        key = request.auth
+        if isinstance(key, PartnerAPIKey):
+            scope = Scope.READ_CONTACTS if request.method in SAFE_METHODS else Scope.WRITE_CONTACTS
+            return key.has_scope(scope)
+        return (
+            request.method in SAFE_METHODS
+            and access_for(request).is_staff
+            and request.user.has_perm("cases.view_prisonercontact")
+        )

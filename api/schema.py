@@ -87,6 +87,7 @@ RATE_SETTINGS = {
     "key": "API_THROTTLE_KEY",
     "submissions": "API_THROTTLE_SUBMISSIONS",
     "webhooks": "API_THROTTLE_WEBHOOKS",
+    "contacts": "API_THROTTLE_CONTACTS",
 }
 AS_CONFIGURED = "as the serving registry is configured"
 

@@ -26,6 +26,7 @@ from cases.models import (
     FacilityStay,
     Person,
     PersonName,
+    PrisonerContact,
     RiskAssessment,
     Source,
     Submission,
@@ -650,3 +651,79 @@ class NewWebhookSubscriptionSerializer(WebhookSubscriptionSerializer):
     class Meta(WebhookSubscriptionSerializer.Meta):
         fields = WebhookSubscriptionSerializer.Meta.fields + ["secret"]
         read_only_fields = ["created_at", "secret"]
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    """A contact with a published person, as a partner with `read:contacts` reads it: the channel
+    and the day, never what was said nor who reported it (`reported_by_you` says if your
+    organisation did)."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    person = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    date = PartialDateField("date")
+    reported_by_you = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PrisonerContact
+        fields = ["id", "person", "channel", "date", "date_precision", "reported_by_you", "created_at"]
+
+    def get_reported_by_you(self, contact) -> bool:
+        key = getattr(self.context.get("request"), "auth", None)
+        organisation_id = getattr(key, "organisation_id", None)
+        return organisation_id is not None and contact.reported_by_id == organisation_id
+
+
+class StaffContactSerializer(ContactSerializer):
+    """What a staff session reads: also the details (a confidential read, on record) and the
+    organisation that reported it."""
+
+    reported_by = serializers.StringRelatedField()
+
+    class Meta(ContactSerializer.Meta):
+        fields = ContactSerializer.Meta.fields + ["details", "reported_by"]
+
+
+class NewContactSerializer(serializers.Serializer):
+    """A contact your organisation reports (key scope `write:contacts`)."""
+
+    person = serializers.SlugField(help_text="The person's slug, as in /api/v1/people/")
+    channel = serializers.ChoiceField(choices=choices.ContactChannel.choices)
+    date = serializers.CharField(
+        help_text="As far as it is known: YYYY-MM-DD, YYYY-MM or YYYY; not in the future", max_length=10
+    )
+    details = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=5000,
+        help_text="What was said or seen, for staff only: stored encrypted and never returned by the API",
+    )
+
+    def validate_person(self, slug):
+        person = Person.objects.published().filter(slug=slug).first()
+        if person is None:
+            raise serializers.ValidationError("No published person has this slug.")
+        return person
+
+    def validate_date(self, text):
+        try:
+            return partial_dates.from_iso(text)
+        except ValueError as error:
+            raise serializers.ValidationError(str(error)) from None
+
+
+class SilenceSerializer(serializers.Serializer):
+    """Days without contact of one person held, of any kind and per channel."""
+
+    person = serializers.SlugField()
+    days_at_least = serializers.IntegerField(
+        allow_null=True, help_text="Certain days since the last contact of any kind; null: none recorded"
+    )
+    days_at_most = serializers.IntegerField(allow_null=True, help_text="More where the last date is partial")
+    last_contact_between = serializers.ListField(
+        child=serializers.DateField(), allow_null=True, help_text="The days the last contact may have been on"
+    )
+    threshold_passed = serializers.BooleanField(help_text="Certainly past the threshold for any contact")
+    channels = serializers.DictField(
+        child=serializers.IntegerField(allow_null=True),
+        help_text="Certain days since the last contact on each channel (null: none recorded)",
+    )

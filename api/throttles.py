@@ -2,7 +2,8 @@
 and each key's use of a scope's endpoints on a count of its own.
 
 A caller past its rate gets 429 with `Retry-After` (DRF's `Throttled`). The rates are settings
-(`API_THROTTLE_ANON`, `API_THROTTLE_KEY`, `API_THROTTLE_SUBMISSIONS`, `API_THROTTLE_WEBHOOKS`, from
+(`API_THROTTLE_ANON`, `API_THROTTLE_KEY`, `API_THROTTLE_SUBMISSIONS`, `API_THROTTLE_WEBHOOKS`,
+`API_THROTTLE_CONTACTS`, from
 the environment; None is off) read at each request, so a test switches throttling on with
 `settings` and every other test runs without it. The partner guide served at /api/docs/
 (api/templates/api/partner_guide.md) states the configured rates.
@@ -39,6 +40,7 @@ log = logging.getLogger("registry.api")
 SCOPE_RATE_SETTINGS = {
     PartnerAPIKey.Scope.WRITE_SUBMISSIONS: "API_THROTTLE_SUBMISSIONS",
     PartnerAPIKey.Scope.WEBHOOKS: "API_THROTTLE_WEBHOOKS",
+    PartnerAPIKey.Scope.WRITE_CONTACTS: "API_THROTTLE_CONTACTS",
 }
 
 

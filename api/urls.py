@@ -13,11 +13,13 @@ router.register("articles", views.ArticleViewSet, basename="article")
 router.register("facilities", views.FacilityViewSet, basename="facility")
 router.register("submissions", views.SubmissionViewSet, basename="submission")
 router.register("webhooks", views.WebhookSubscriptionViewSet, basename="webhook")
+router.register("contacts", views.ContactViewSet, basename="contact")
 
 app_name = "api"
 urlpatterns = [
     path("statistics/", views.StatisticsView.as_view(), name="statistics"),
     path("statistics/series/", views.StatisticsSeriesView.as_view(), name="statistics-series"),
     path("changes/", views.ChangeFeedView.as_view(), name="changes"),
+    path("silences/", views.SilenceView.as_view(), name="silences"),
     path("", include(router.urls)),
 ]

@@ -28,26 +28,32 @@ from rest_framework.views import APIView
 
 from api import exports
 from api.access import access_for
-from api.permissions import CanSubmit, ManagesWebhooks, ReadAccess, Scope
+from api.permissions import CanSubmit, ManagesWebhooks, ReadAccess, ReadsContacts, Scope
 from api.serializers import (
     ArticleSerializer,
     AssessmentSerializer,
     CaseSerializer,
     ChangeSerializer,
     ChargeSerializer,
+    ContactSerializer,
     EventSerializer,
     FacilitySerializer,
+    NewContactSerializer,
     NewWebhookSubscriptionSerializer,
     PersonSerializer,
     RestrictedEventSerializer,
     RestrictedPersonSerializer,
+    SilenceSerializer,
+    StaffContactSerializer,
     SubmissionReceiptSerializer,
     SubmissionSerializer,
     SubmissionStateSerializer,
     WebhookSubscriptionSerializer,
 )
-from cases import choices
+from cases import choices, services
 from cases.caching import cached_value
+from cases.contact import reading
+from cases.exceptions import RefusedChange
 from cases.filtersets import CONFIDENTIAL_ONLY_FILTERS, STAFF_ONLY_FILTERS, CaseFilterSet, PersonFilterSet
 from cases.models import (
     Article,
@@ -62,6 +68,7 @@ from cases.models import (
     FacilityStay,
     Person,
     PersonName,
+    PrisonerContact,
     Release,
     ReleaseWave,
     RiskAssessment,
@@ -729,7 +736,7 @@ class ChangeFeedView(APIView):
         # no longer published, whom the public database role cannot see.
         changes = ChangeRecord.objects.filter(id__gt=since, created_at__lte=settled)
         if not access.sees_unpublished:
-            changes = changes.published(internal=access.sees_confidential)
+            changes = changes.published(internal=access.sees_confidential, contacts=access.reads_contacts)
         page = list(changes.select_related("person").order_by("id")[: limit + 1])
         has_more = len(page) > limit
         page = page[:limit]
@@ -812,6 +819,117 @@ class SubmissionViewSet(
             "received_at": submission.received_at,
         }
         return Response(SubmissionReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED)
+
+
+CONTACTS = (
+    "Contacts with published people in custody (key scope `read:contacts`), newest first: the "
+    "channel and the day, never what was said nor who reported it. `?person=<slug>` for one person."
+)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Contacts", description=CONTACTS),
+    create=extend_schema(
+        summary="Report a contact",
+        description="A letter from the person, a lawyer's or family visit, a call, being seen in court, word "
+        "through a released cellmate (key scope `write:contacts`). It counts at once for the days without "
+        "contact; contact coming back after a long silence alerts staff.",
+        request=NewContactSerializer,
+        responses={201: ContactSerializer},
+    ),
+)
+class ContactViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    permission_classes = [ReadsContacts]
+    pagination_class = Pagination
+
+    @property
+    def throttle_scope(self):
+        return Scope.WRITE_CONTACTS if self.action == "create" else None
+
+    def get_queryset(self):
+        contacts = PrisonerContact.objects.select_related("person", "reported_by").order_by(
+            "-latest_day", "-date", "-pk"
+        )
+        if not access_for(self.request).is_staff:
+            contacts = contacts.filter(person__in=Person.objects.published())
+        slug = self.request.query_params.get("person")
+        if slug is not None:
+            contacts = contacts.filter(person__slug=slug)
+        return contacts
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return NewContactSerializer
+        return StaffContactSerializer if access_for(self.request).is_staff else ContactSerializer
+
+    def get_serializer(self, *args, **kwargs):
+        if args and self.action == "list" and access_for(self.request).is_staff:
+            audit.record_request_read(
+                self.request, args[0], object_type="contacts", fields=["details", "reported_by"]
+            )
+        return super().get_serializer(*args, **kwargs)
+
+    def create(self, request, *args, **kwargs):
+        serializer = NewContactSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        date, precision = data["date"]
+        try:
+            contact = services.record_contact(
+                person=data["person"],
+                channel=data["channel"],
+                date=date,
+                date_precision=precision,
+                details=data.get("details", ""),
+                reported_by=request.auth.organisation,
+            )
+        except RefusedChange as refusal:
+            raise ValidationError(
+                refusal.message_dict if hasattr(refusal, "error_dict") else refusal.messages
+            ) from None
+        contact = PrisonerContact.objects.select_related("person").get(pk=contact.pk)
+        return Response(
+            ContactSerializer(contact, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+SILENCE_CHANNELS = tuple(choices.ContactChannel.values)
+
+
+@extend_schema(
+    summary="Days without contact",
+    description="Published people held (every person held, for staff), the longest certain silence first, "
+    "people with no contact recorded last (key scope `read:contacts`). A date known only to the month or "
+    "the year gives a range: `days_at_least` is certain.",
+    responses=SilenceSerializer(many=True),
+)
+class SilenceView(APIView):
+    permission_classes = [ReadsContacts]
+
+    def get(self, request):
+        people = Person.objects.current() if access_for(request).is_staff else Person.objects.published()
+        people = reading.people_by_silence(people, channels=SILENCE_CHANNELS)
+        paginator = Pagination()
+        page = paginator.paginate_queryset(people, request, view=self)
+        today = timezone.localdate()
+        rows = [
+            {
+                "person": person.slug,
+                "days_at_least": _days_since(person.last_any, today),
+                "days_at_most": _days_since(person.first_any, today),
+                "last_contact_between": [person.first_any, person.last_any] if person.last_any else None,
+                "threshold_passed": person.last_any is not None
+                and _days_since(person.last_any, today) >= person.threshold_any,
+                "channels": {c: _days_since(getattr(person, f"last_{c}"), today) for c in SILENCE_CHANNELS},
+            }
+            for person in page
+        ]
+        return paginator.get_paginated_response(SilenceSerializer(rows, many=True).data)
+
+
+def _days_since(day, today):
+    return None if day is None else max((today - day).days, 0)
 
 
 class WebhookSubscriptionViewSet(

@@ -117,3 +117,23 @@ def iso(value: datetime.date | None, precision: str) -> str:
     if precision == MONTH:
         return f"{value:%Y-%m}"
     return value.isoformat()
+
+
+_ISO_PARTIAL = {4: YEAR, 7: MONTH, 10: DAY}
+
+
+def from_iso(text: str) -> tuple[datetime.date, str]:
+    """The reverse of `iso`: '2022-03-01', '2022-03' or '2022' as (first day, precision); a
+    ValueError naming the accepted forms for anything else."""
+    text = (text or "").strip()
+    precision = _ISO_PARTIAL.get(len(text))
+    try:
+        if precision == YEAR and text.isdigit():
+            return datetime.date(int(text), 1, 1), YEAR
+        if precision == MONTH and text[4] == "-":
+            return datetime.date(int(text[:4]), int(text[5:]), 1), MONTH
+        if precision == DAY:
+            return datetime.date.fromisoformat(text), DAY
+    except (ValueError, IndexError):
+        pass
+    raise ValueError("Give the date as far as it is known: YYYY-MM-DD, YYYY-MM or YYYY.")

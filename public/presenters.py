@@ -109,6 +109,23 @@ def age_on(birth_date: datetime.date | None, precision: str, today: datetime.dat
     return Age(low=max(0, years_since(latest)), high=high)
 
 
+@dataclass(frozen=True)
+class SilenceNotice:
+    """ "No news since": the days the last contact may have been on, and the days certainly since."""
+
+    bounds: tuple[datetime.date, datetime.date]
+    days: int
+
+
+def silence_notice(
+    earliest: datetime.date | None, latest: datetime.date | None, today: datetime.date
+) -> SilenceNotice | None:
+    """From the latest first and last possible days of a person's contacts (None: none recorded)."""
+    if earliest is None or latest is None:
+        return None
+    return SilenceNotice(bounds=(earliest, latest), days=max((today - latest).days, 0))
+
+
 # Russian writes the month in the genitive ("1 марта 2022"); Django's Belarusian locale has no
 # genitive month names, so Belarusian pages use the numeric form usual there ("01.03.2022").
 DATE_FORMATS = {"ru": "j E Y", "be": "d.m.Y"}

@@ -7,7 +7,7 @@ only published rows and public columns (cases.protection.public_role).
 """
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
 from django.db.models.functions import ExtractYear, TruncMonth
 from django.http import HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
@@ -28,6 +28,7 @@ from cases.models import (
     Facility,
     FacilityStay,
     Person,
+    PrisonerContact,
     Reclassification,
     Region,
     Release,
@@ -205,6 +206,17 @@ def _kept_for_merged(slug):
     return person
 
 
+def _silence_notice(person, cases):
+    """ "No news since …" where staff published the person's silence and they are held (the row
+    policy lets the public role read the days of such a person's contacts, nothing else)."""
+    if not person.silence_public or not any(c.status in choices.HELD_STATUSES for c in cases):
+        return None
+    last = for_public(PrisonerContact.objects.filter(person=person)).aggregate(
+        earliest=Max("date"), latest=Max("latest_day")
+    )
+    return presenters.silence_notice(last["earliest"], last["latest"], timezone.localdate())
+
+
 def person_detail(request, slug):
     person = for_public(
         Person.objects.published()
@@ -328,6 +340,7 @@ def person_detail(request, slug):
         "public/person_detail.html",
         {
             "person": person,
+            "silence": _silence_notice(person, cases),
             "name": name,
             "other_names": presenters.other_names(person, name, numbers, confidential_number),
             "name_sources": presenters.name_sources(person, name, numbers, confidential_number),

@@ -351,6 +351,8 @@ API_THROTTLE_KEY = env_rate("API_THROTTLE_KEY", "600/min")
 # (write:submissions) and changes of webhook subscriptions (webhooks).
 API_THROTTLE_SUBMISSIONS = env_rate("API_THROTTLE_SUBMISSIONS", "120/hour")
 API_THROTTLE_WEBHOOKS = env_rate("API_THROTTLE_WEBHOOKS", "30/hour")
+# Reports of contacts and letter counts (write:contacts): a letter-writing service reports in batches.
+API_THROTTLE_CONTACTS = env_rate("API_THROTTLE_CONTACTS", "1200/hour")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Political-prisoner case registry API",
     # The description is the partner guide, written with the configured rates at each request for

@@ -1,9 +1,9 @@
 """Keeping in touch (issue 19): each contact with a person in custody, the staff list of people
 held by the length of their silence, and the thresholds that raise an alert."""
 
+from django import forms
 from django.contrib import admin
-from django.db.models import F, IntegerField, Max, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -12,14 +12,33 @@ from cases import choices, partial_dates, services
 from cases.admin.history import HistoryAdmin
 from cases.admin.mixins import AuditConfidentialReadsMixin, MaskConfidentialSourcesMixin
 from cases.admin.people import with_any_name_matches
-from cases.contact.silence import DEFAULT_THRESHOLDS
+from cases.contact.reading import people_by_silence
+from cases.exceptions import RefusedChange
 from cases.models import PersonSilence, PrisonerContact, SilenceThreshold
 
 CONTACT_PERMISSION = "cases.view_prisonercontact"
 
 
+class PrisonerContactForm(forms.ModelForm):
+    class Meta:
+        model = PrisonerContact
+        fields = ["person", "channel", "date", "date_precision", "details", "sources"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("date") and cleaned.get("date_precision"):
+            try:
+                services.contacts.check_contact_day(
+                    cleaned["date"], cleaned["date_precision"], today=timezone.localdate()
+                )
+            except RefusedChange as refusal:
+                self.add_error(None, refusal)
+        return cleaned
+
+
 @admin.register(PrisonerContact)
 class PrisonerContactAdmin(AuditConfidentialReadsMixin, MaskConfidentialSourcesMixin, HistoryAdmin):
+    form = PrisonerContactForm
     list_display = ["person", "channel", "date_display", "reported_by", "created_at"]
     list_filter = ["channel", "date_precision", "reported_by", ("date", admin.DateFieldListFilter)]
     search_fields = ["person__names__text", "person__slug"]
@@ -115,18 +134,6 @@ def _days_cell(days: int | None, threshold: int | None):
     return days
 
 
-def _threshold(channel: str):
-    """The threshold of the jurisdiction the person is held in, for a query (the default if none)."""
-    days = SilenceThreshold.objects.filter(
-        jurisdiction__cases__person=OuterRef("pk"),
-        jurisdiction__cases__status__in=choices.HELD_STATUSES,
-        channel=channel,
-    ).values("days")[:1]
-    return Coalesce(
-        Subquery(days), Value(DEFAULT_THRESHOLDS.get(channel, 0) or None, output_field=IntegerField())
-    )
-
-
 def _channel_column(channel: str):
     """A column of the days since the last contact on `channel` (highlighted past its threshold)."""
 
@@ -170,23 +177,12 @@ class PersonSilenceAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
     def get_queryset(self, request):
-        held = Q(cases__status__in=choices.HELD_STATUSES)
-        people = (
-            PersonSilence.objects.current()
-            .filter(held)
-            .annotate(
-                last_any=Max("contact_log__latest_day"),
-                **{
-                    f"last_{c}": Max("contact_log__latest_day", filter=Q(contact_log__channel=c))
-                    for c in SILENCE_COLUMNS
-                },
-                jurisdiction=Max("cases__jurisdiction__code", filter=held),
-                threshold_any=_threshold(""),
-                **{f"threshold_{c}": _threshold(c) for c in SILENCE_COLUMNS},
-            )
-            .prefetch_related("names")
+        return people_by_silence(PersonSilence.objects.current(), channels=SILENCE_COLUMNS).prefetch_related(
+            "names"
         )
-        return people.order_by(F("last_any").asc(nulls_last=True), "pk")
+
+    def get_ordering(self, request):
+        return [F("last_any").asc(nulls_last=True), "pk"]
 
     def get_search_results(self, request, queryset, search_term):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)

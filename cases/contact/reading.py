@@ -6,11 +6,12 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Max
+from django.db.models import F, IntegerField, Max, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cases import choices
-from cases.contact.silence import ANY, ContactFact, Silence, silences, thresholds_for
+from cases.contact.silence import ANY, DEFAULT_THRESHOLDS, ContactFact, Silence, silences, thresholds_for
 from cases.models import Case, PrisonerContact, SilenceThreshold
 
 
@@ -71,6 +72,40 @@ def held_with_contacts(person_ids=None) -> list[HeldPerson]:
     return list(held.values())
 
 
+def _threshold(channel: str):
+    """The threshold of the jurisdiction a person is held in, for a query (the default if none)."""
+    days = SilenceThreshold.objects.filter(
+        jurisdiction__cases__person=OuterRef("pk"),
+        jurisdiction__cases__status__in=choices.HELD_STATUSES,
+        channel=channel,
+    ).values("days")[:1]
+    default = DEFAULT_THRESHOLDS.get(channel)
+    return Coalesce(Subquery(days), Value(default, output_field=IntegerField()))
+
+
+def people_by_silence(people, *, channels=()):
+    """`people` held, each with `last_any` and `first_any` (the latest last and first possible
+    days of any contact, None when none is recorded), `last_<channel>` for each of `channels`,
+    the code of the jurisdiction they are held in and its thresholds (`threshold_any`,
+    `threshold_<channel>`); the longest certain silence first, the people nobody has heard of last."""
+    held = Q(cases__status__in=choices.HELD_STATUSES)
+    return (
+        people.filter(held)
+        .annotate(
+            last_any=Max("contact_log__latest_day"),
+            first_any=Max("contact_log__date"),
+            **{
+                f"last_{c}": Max("contact_log__latest_day", filter=Q(contact_log__channel=c))
+                for c in channels
+            },
+            jurisdiction=Max("cases__jurisdiction__code", filter=held),
+            threshold_any=_threshold(ANY),
+            **{f"threshold_{c}": _threshold(c) for c in channels},
+        )
+        .order_by(F("last_any").asc(nulls_last=True), "pk")
+    )
+
+
 def silences_of(person, *, today: datetime.date | None = None) -> list[Silence]:
     """A person's silence of any kind and on every channel with a threshold or a contact, as of
     today, with the thresholds of the jurisdiction they are held in (no threshold when not held:
@@ -85,4 +120,12 @@ def silences_of(person, *, today: datetime.date | None = None) -> list[Silence]:
     return silences(facts, today=today, thresholds=thresholds, channels=channels)
 
 
-__all__ = ["ANY", "HeldPerson", "contact_facts", "held_people", "held_with_contacts", "silences_of"]
+__all__ = [
+    "ANY",
+    "HeldPerson",
+    "contact_facts",
+    "held_people",
+    "held_with_contacts",
+    "people_by_silence",
+    "silences_of",
+]

@@ -315,6 +315,8 @@ class _DemoBuilder:
 
     def __init__(self, *, seed: int, by, progress: "Progress | None" = None):
         self.rng = random.Random(seed)
+        # Contacts draw from their own sequence, so adding them left every other fact as it was.
+        self.contact_rng = random.Random(seed + 19)
         self.by = by
         self.progress = progress or (lambda step, done, total: None)
         self.report = DemoReport()
@@ -1097,6 +1099,56 @@ class _DemoBuilder:
                 by=self.by,
             )
 
+    def contacts(self, everyone) -> None:
+        """Keeping in touch (issue 19): for up to 40 people held, the letters, visits and calls staff
+        heard of over the last months, some known only to the month: a lawyer every two to four
+        weeks for most; for some the lawyer stopped coming weeks ago; a few silent for more than a
+        year (held incommunicado); a few never heard from. About one in three has the silence
+        published. Then the silence check, as the hourly task would run it."""
+        rng = self.contact_rng
+        C = choices.ContactChannel
+        held = [p for p in everyone if p.cases.filter(status__in=choices.HELD_STATUSES).exists()][:40]
+        for index, person in enumerate(held):
+            if index % 10 == 9:
+                continue  # nobody has heard from them yet: the staff list shows them last
+            detained = person.cases.order_by("detention_date").first().detention_date or D(2021, 1, 1)
+            if index % 7 == 3:
+                last_heard = LATEST_DATE - datetime.timedelta(days=rng.randint(400, 700))
+                lawyer_until = last_heard
+            else:
+                last_heard = LATEST_DATE - datetime.timedelta(days=rng.randint(2, 25))
+                denied = index % 5 == 1  # the lawyer stopped being let in
+                lawyer_until = last_heard - datetime.timedelta(days=rng.randint(45, 90) if denied else 0)
+            start = max(detained + datetime.timedelta(days=20), last_heard - datetime.timedelta(days=150))
+            heard = []
+            day = start
+            while day <= lawyer_until:
+                heard.append((day, C.LAWYER_VISIT))
+                day += datetime.timedelta(days=rng.randint(14, 28))
+            day = start + datetime.timedelta(days=rng.randint(0, 10))
+            while day <= last_heard:
+                heard.append((day, rng.choice([C.LETTER, C.LETTER, C.FAMILY_VISIT, C.CALL, C.SEEN_IN_COURT])))
+                day += datetime.timedelta(days=rng.randint(20, 50))
+            for day, channel in sorted(heard):
+                partial = channel == C.LETTER and rng.random() < 0.2  # a letter known by its month
+                services.record_contact(
+                    person=person,
+                    channel=channel,
+                    date=day.replace(day=1) if partial else day,
+                    date_precision=choices.DatePrecision.MONTH if partial else choices.DatePrecision.DAY,
+                    details="What was said stays with staff (invented).",
+                    sources=[self._contact_source(day)],
+                    by=self.by,
+                    today=LATEST_DATE,
+                )
+            if index % 3 == 0:
+                services.update_person(person=person, silence_public=True, by=self.by)
+        services.raise_silence_alerts(today=LATEST_DATE)
+
+    def _contact_source(self, day: datetime.date) -> Source:
+        later = [s for s in self.public_sources if s.published_on >= day]
+        return self.contact_rng.choice(later[:2]) if later else self.public_sources[-1]
+
     def release_wave(self) -> None:
         """An invented wave like the deals of 2025: up to six people the demo expelled before its day
         are grouped in it, released on its day and taken to its country (the wave's page, the
@@ -1167,6 +1219,7 @@ class _DemoBuilder:
         # After every person: the lists' review matches against the whole registry.
         self.terrorism_list_snapshots(railway, escalation)
         self.release_wave()
+        self.contacts(everyone)
 
         states = allocate(self.rng, PUBLICATION_WEIGHTS, len(everyone))
         for done, (person, state) in enumerate(zip(everyone, states, strict=True), start=1):

@@ -124,6 +124,10 @@ class PartnerAPIKey(AbstractAPIKey):
         READ_RESTRICTED = "read:restricted", _("also read confidential fields of published records")
         WRITE_SUBMISSIONS = "write:submissions", _("report new detentions")
         WEBHOOKS = "webhooks", _("manage webhook subscriptions")
+        # Keeping in touch (issue 19): days without contact and the contacts of published people
+        # (never what was said); reporting contacts and letters sent.
+        READ_CONTACTS = "read:contacts", _("read contacts and days without contact of published people")
+        WRITE_CONTACTS = "write:contacts", _("report contacts with people in custody and letters sent")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="api_keys")
     issued_to = models.ForeignKey(

@@ -14,7 +14,7 @@ from cases.models.people import Person
 
 
 class ChangeRecordQuerySet(models.QuerySet):
-    def published(self, *, internal: bool = False):
+    def published(self, *, internal: bool = False, contacts: bool = False):
         """The one definition of what a reader of published records only (anonymous callers and
         every partner key) may read of the change feed.
 
@@ -30,8 +30,15 @@ class ChangeRecordQuerySet(models.QuerySet):
         current = Q(person__in=published, person_was_published=True) & (
             ~Q(object_type="person") | Q(object_id=F("person__slug"))
         )
-        if not internal:
-            current &= Q(is_public=True)
+        # Contacts with a person in custody (issue 19) are internal entries that only a reader of
+        # contacts sees (`contacts`: a key with read:contacts): when a family visited is not for
+        # every partner's mirror.
+        visible = Q() if internal else Q(is_public=True)
+        if contacts:
+            visible |= Q(object_type="contact")
+        else:
+            visible &= ~Q(object_type="contact")
+        current &= visible
         removed = Q(action=ChangeRecord.Action.REMOVED, object_type="person") & ~Q(person__in=published)
         return self.filter(current | removed)
 

@@ -36,6 +36,7 @@ from cases.models import (
     NameSource,
     Person,
     PersonName,
+    PrisonerContact,
     Reclassification,
     Region,
     Release,
@@ -101,6 +102,7 @@ PUBLIC_COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
         "merged_into",
         "created_at",
         "updated_at",
+        "silence_public",
     ),
     PersonName: (
         "id",
@@ -209,6 +211,9 @@ PUBLIC_COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
         "is_public",
     ),
     ReleaseWaveSource: ("id", "releasewave", "source"),
+    # Keeping in touch (issue 19): "no news since" shows only the day of the last contact, of a
+    # person whose silence staff published; never the channel, the details or who reported it.
+    PrisonerContact: ("id", "person", "date", "latest_day"),
     RiskAssessment: (
         "id",
         "public_id",
@@ -228,6 +233,7 @@ NEVER_GRANTED = {
     (Person, "contacts"),
     (Source, "contact"),
     (Release, "family_left_behind"),
+    (PrisonerContact, "details"),
 }
 
 # The rows the role sees, per table with row level security (reference data has none). Each
@@ -288,6 +294,10 @@ ROW_POLICIES: dict[type[models.Model], str] = {
     ReleaseWaveSource: (
         "EXISTS (SELECT 1 FROM cases_releasewave w WHERE w.id = cases_releasewave_sources.releasewave_id "
         "AND w.is_public)"
+    ),
+    PrisonerContact: (
+        "EXISTS (SELECT 1 FROM cases_person p WHERE p.id = cases_prisonercontact.person_id "
+        "AND p.publication_state = 'published' AND p.merged_into_id IS NULL AND p.silence_public)"
     ),
     RiskAssessment: (
         "EXISTS (SELECT 1 FROM cases_case c JOIN cases_person p ON p.id = c.person_id "

@@ -19,7 +19,7 @@ Action = ChangeRecord.Action
 CONTACT_FIELDS = ("channel", "date", "date_precision", "details")
 
 
-def _check_day(date: datetime.date, precision: str, *, today: datetime.date) -> None:
+def check_contact_day(date: datetime.date, precision: str, *, today: datetime.date) -> None:
     days = partial_dates.period(date, precision)
     if days is None:
         raise RefusedChange({"date": "A contact needs its day, its month or at least its year."})
@@ -55,7 +55,7 @@ def record_contact(
     person = Person.objects.select_for_update(no_key=True).get(pk=person.pk)
     if person.merged_into_id is not None:
         raise RefusedChange("This record was merged into another: record the contact there.")
-    _check_day(date, date_precision, today=today)
+    check_contact_day(date, date_precision, today=today)
     held = reading.held_people([person.pk]).get(person.pk)
     earlier = reading.contact_facts([person.pk]).get(person.pk, [])
     contact = validated_save(
@@ -103,7 +103,7 @@ def correct_contact(
     contact = PrisonerContact.objects.select_for_update().get(pk=contact.pk)
     for field, value in changes.items():
         setattr(contact, field, value)
-    _check_day(contact.date, contact.date_precision, today=today or timezone.localdate())
+    check_contact_day(contact.date, contact.date_precision, today=today or timezone.localdate())
     validated_save(contact, by)
     if sources is not None:
         contact.sources.set(sources)

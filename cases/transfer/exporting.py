@@ -37,8 +37,10 @@ from cases.models import (
     FacilityStay,
     Jurisdiction,
     NameSource,
+    Organisation,
     Person,
     PersonName,
+    PrisonerContact,
     Reclassification,
     Region,
     Release,
@@ -194,7 +196,10 @@ PERSON_FIELDS = (
     "published_at",
     "created_at",
     "updated_at",
+    "silence_public",
 )
+# A contact with the person in custody (issue 19): its details are confidential, as internal notes.
+CONTACT_FIELDS = ("public_id", "channel", "date", "date_precision", "details", "created_at")
 # What only the Sources group may see (cases.protection.permissions): a staff export for anyone else leaves
 # out confidential sources and every contact, and cannot be imported (it is not lossless).
 SOURCES_GROUP_PERSON_FIELDS = SOURCES_GROUP_FIELDS["person"]
@@ -345,6 +350,12 @@ def _staff_people():
         Prefetch("external_ids", queryset=ExternalIdentifier.objects.order_by("scheme", "value")),
         Prefetch("cases", queryset=cases),
         _claims_prefetch(Claim.objects.filter(case__isnull=True)),
+        Prefetch(
+            "contact_log",
+            queryset=PrisonerContact.objects.select_related("reported_by")
+            .prefetch_related(Prefetch("sources", queryset=Source.objects.order_by("public_id")))
+            .order_by("date", "public_id"),
+        ),
     )
 
 
@@ -466,6 +477,14 @@ def staff_person_record(person: Person, refs: _References, *, with_sources: bool
         ],
         "cases": [_case_record(case, refs) for case in person.cases.all()],
         "claims": _claim_records(person),
+        "contacts_heard": [
+            {
+                **{name: getattr(contact, name) for name in CONTACT_FIELDS},
+                "sources": [s.public_id for s in contact.sources.all() if with_sources or not s.confidential],
+                "reported_by": contact.reported_by.name if contact.reported_by else None,
+            }
+            for contact in person.contact_log.all()
+        ],
     }
 
 
@@ -980,6 +999,28 @@ class _Importer:
 
     # People ---------------------------------------------------------------------------------
 
+    def import_contacts(self, persons, records) -> None:
+        """Each person's contacts (issue 19), with their sources; the partner that reported one is
+        found by its name, or left out when this installation has no such organisation."""
+        organisations = dict(Organisation.objects.values_list("name", "pk"))
+        contacts, sources = [], []
+        for person, record in zip(persons, records, strict=True):
+            where = f"person {person.slug}"
+            for c in record.get("contacts_heard", []):
+                contact = PrisonerContact(
+                    person=person,
+                    reported_by_id=organisations.get(c.get("reported_by")),
+                    **_fields(PrisonerContact, CONTACT_FIELDS, c),
+                )
+                contact._set_range()
+                contacts.append(_checked(contact, f"{where}, contact {c['public_id']}"))
+                sources.extend((contact, self.source(s, where)) for s in c.get("sources", []))
+        _insert(PrisonerContact, contacts, self.by)
+        PrisonerContact.sources.through.objects.bulk_create(
+            [PrisonerContact.sources.through(prisonercontact=c, source_id=s) for c, s in sources],
+            batch_size=BATCH,
+        )
+
     def import_people(self) -> None:
         people = self.document["people"]
         for start in range(0, len(people), BATCH):
@@ -1040,6 +1081,7 @@ class _Importer:
             self.by,
         )
         _insert(ExternalIdentifier, external_ids, self.by)
+        self.import_contacts(persons, records)
         _insert(Case, cases, self.by)
         charges = self.import_charges(cases, case_records)
         stays = self.import_case_details(cases, case_records, charges)

@@ -89,7 +89,10 @@ def test_contact_after_a_long_silence_is_a_resumption_on_its_channel_and_on_any_
 def test_a_late_record_of_an_older_contact_resumes_nothing():
     earlier = [fact(C.LAWYER_VISIT, D(2026, 1, 10)), fact(C.LAWYER_VISIT, D(2026, 6, 20))]
 
-    assert silence.resumptions(earlier, fact(C.LAWYER_VISIT, D(2026, 4, 1)), thresholds={C.LAWYER_VISIT: 30}) == []
+    assert (
+        silence.resumptions(earlier, fact(C.LAWYER_VISIT, D(2026, 4, 1)), thresholds={C.LAWYER_VISIT: 30})
+        == []
+    )
 
 
 def test_the_first_contact_ever_recorded_resumes_nothing():
@@ -182,7 +185,11 @@ def test_a_wrong_contact_is_corrected_or_removed_and_history_keeps_it(law):
 
     assert not PrisonerContact.objects.exists()
     kept = PrisonerContact.history.filter(public_id=contact.public_id).order_by("history_date")
-    assert [(h.history_type, h.channel) for h in kept] == [("+", "call"), ("~", "family_visit"), ("-", "family_visit")]
+    assert [(h.history_type, h.channel) for h in kept] == [
+        ("+", "call"),
+        ("~", "family_visit"),
+        ("-", "family_visit"),
+    ]
 
 
 @pytest.mark.django_db
@@ -202,7 +209,9 @@ def held(transactional_db, law):
     person = PersonFactory()
     case = services.create_case(person=person, jurisdiction=jurisdiction(), detention_date=D(2025, 3, 1))
     services.publish_person(person=person)
-    WebhookSubscription.objects.create(organisation="Synthetic partner", url="https://partner.example.org/hook")
+    WebhookSubscription.objects.create(
+        organisation="Synthetic partner", url="https://partner.example.org/hook"
+    )
     duty = UserFactory(email="duty@registry.test")
     duty.groups.add(Group.objects.get(name="Risk alerts"))
     mail.outbox.clear()
@@ -276,7 +285,9 @@ def test_contact_coming_back_after_a_silence_raises_a_resumption_alert(held):
     services.raise_silence_alerts(today=TODAY)
     mail.outbox.clear()
 
-    contact = services.record_contact(person=held.person, channel=C.LAWYER_VISIT, date=D(2026, 6, 29), today=TODAY)
+    contact = services.record_contact(
+        person=held.person, channel=C.LAWYER_VISIT, date=D(2026, 6, 29), today=TODAY
+    )
 
     resumed = RiskAlert.objects.filter(kind=choices.AlertKind.CONTACT_RESUMED).order_by("channel")
     assert [(a.channel, a.silent_days, a.contact) for a in resumed] == [

@@ -30,6 +30,7 @@ from cases.models import (
     Person,
     PersonMerge,
     PersonName,
+    PrisonerContact,
     Reclassification,
     Region,
     Release,
@@ -94,6 +95,17 @@ def registry(law):
     )
     ExternalIdentifier.objects.create(person=ales, scheme="prisoners-list", value="1234")
     ExternalIdentifier.objects.create(person=ales, scheme="url", value="https://example.org/p/1234")
+    # Keeping in touch (issue 19): a letter known by its month from a confidential source, a visit
+    # a partner reported, and the silence published.
+    services.record_contact(
+        person=ales, channel="letter", date=D(2023, 5, 1), date_precision="month", details=f"said {MARK}",
+        sources=[secret],
+    )  # fmt: skip
+    services.record_contact(
+        person=ales, channel="lawyer_visit", date=D(2023, 6, 2), sources=[public],
+        reported_by=Organisation.objects.get_or_create(name="Synthetic Letters Project")[0],
+    )  # fmt: skip
+    services.update_person(person=ales, silence_public=True)
     case = services.create_case(
         person=ales,
         jurisdiction=jurisdiction(),
@@ -240,6 +252,8 @@ def _empty_registry():
     for model in (
         WebhookDelivery,
         RiskAlert,
+        PrisonerContact.sources.through,
+        PrisonerContact,
         RiskAssessment,
         ChangeRecord,
         Claim,
@@ -636,3 +650,26 @@ def test_staff_export_carries_every_field_of_a_source_or_says_why_not():
 
     assert left_out == {"id", "public_id", "created_at"}  # the id never travels; the other two do
     assert {"public_id", "created_at"} <= set(exporting._source_record(SourceFactory.build()))
+
+
+def test_contacts_travel_in_the_staff_export_with_their_sources_and_details(registry):
+    exported = _json("staff")
+    user = UserFactory()
+    _empty_registry()
+
+    import_registry_json(io.StringIO(exported), by=user)
+
+    contacts = PrisonerContact.objects.select_related("reported_by").order_by("date")
+    assert [(c.channel, c.date, c.date_precision, c.latest_day) for c in contacts] == [
+        ("letter", D(2023, 5, 1), "month", D(2023, 5, 31)),
+        ("lawyer_visit", D(2023, 6, 2), "day", D(2023, 6, 2)),
+    ]
+    assert contacts[0].details == f"said {MARK}" and contacts[0].sources.get().confidential
+    assert contacts[1].reported_by.name == "Synthetic Letters Project"
+    assert Person.objects.get(contact_log__isnull=False, contact_log__channel="letter").silence_public
+
+
+def test_contacts_details_and_confidential_sources_stay_out_of_the_public_export(registry):
+    public = _json("public")
+
+    assert f"said {MARK}" not in public and "contacts_heard" not in public

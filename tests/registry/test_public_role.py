@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 
 from api import serializers as api_serializers
 from cases import choices, services
-from cases.models import Person, Release, RiskAssessment, Source
+from cases.models import Person, PrisonerContact, Release, RiskAssessment, Source
 from cases.protection.public_role import (
     NEVER_GRANTED,
     PUBLIC_ALIAS,
@@ -214,6 +214,7 @@ def test_encrypted_columns_are_never_granted():
         (Person, "contacts"),
         (Source, "contact"),
         (Release, "family_left_behind"),
+        (PrisonerContact, "details"),
     } == NEVER_GRANTED
     for model, name in NEVER_GRANTED:
         assert name not in PUBLIC_COLUMNS[model]
@@ -360,6 +361,25 @@ def test_reader_is_refused_the_encrypted_and_unshown_columns(reader, registry):
     assert refused(reader, "SELECT id FROM cases_organisation")
     assert refused(reader, "SELECT id FROM cases_submission")
     assert refused(reader, "SELECT id FROM auth_user")
+
+
+@pytest.mark.postgres
+def test_reader_sees_contact_days_only_of_a_published_person_whose_silence_is_published(reader, registry):
+    published = registry["published"]
+    contact = services.record_contact(
+        person=published, channel="family_visit", date=D(2024, 1, 5), details="FAMILY-SECRET"
+    )
+
+    hidden = read_as(reader, "SELECT id FROM cases_prisonercontact")
+    services.update_person(person=published, silence_public=True)
+    shown = read_as(reader, "SELECT person_id, date, latest_day FROM cases_prisonercontact")
+
+    assert hidden == []
+    assert shown == [(published.pk, D(2024, 1, 5), D(2024, 1, 5))]
+    assert refused(reader, "SELECT details FROM cases_prisonercontact")
+    assert refused(reader, "SELECT channel FROM cases_prisonercontact")
+    assert refused(reader, "SELECT id FROM cases_prisonercontact_sources")
+    assert contact.details == "FAMILY-SECRET"
 
 
 @pytest.mark.postgres

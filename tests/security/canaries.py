@@ -28,7 +28,9 @@ ANYONE = "anyone"  # planted in public fields: every reader must receive it (the
 RESTRICTED = "read:restricted"
 OWN_WEBHOOKS = "own webhooks"
 OWN_SUBMISSIONS = "own submissions"
+CONTACTS = "read:contacts"  # the channel and day of a published person's contacts, never the details
 GRANTS_OF_SCOPE = {
+    Scope.READ_CONTACTS: CONTACTS,
     Scope.READ_RESTRICTED: RESTRICTED,
     Scope.WEBHOOKS: OWN_WEBHOOKS,
     Scope.WRITE_SUBMISSIONS: OWN_SUBMISSIONS,

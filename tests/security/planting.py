@@ -30,6 +30,7 @@ from cases.models import (
     Organisation,
     PartnerAPIKey,
     Person,
+    PrisonerContact,
     Region,
     RiskAssessment,
     Source,
@@ -45,7 +46,14 @@ from cases.transfer.law_loader import load_law
 from cases.transfer.notation import parse_charges
 from tests.factories import FacilityFactory, UserFactory, article, jurisdiction
 from tests.security.audiences import is_public_person, owner
-from tests.security.canaries import ANYONE, OWN_SUBMISSIONS, OWN_WEBHOOKS, RESTRICTED, CanaryRegistry
+from tests.security.canaries import (
+    ANYONE,
+    CONTACTS,
+    OWN_SUBMISSIONS,
+    OWN_WEBHOOKS,
+    RESTRICTED,
+    CanaryRegistry,
+)
 
 D = datetime.date
 Scope = PartnerAPIKey.Scope
@@ -313,6 +321,28 @@ class _Planter:
         )
         return alert
 
+    def _contacts(self, person, state):
+        """A family visit and a letter whose details are a family's word in confidence, the silence
+        published (its day is public then; the details never are), and a contact reported by another
+        partner organisation."""
+        services.update_person(person=person, silence_public=True, by=self.editor)
+        for channel, days in (("family_visit", 120), ("letter", 75)):
+            services.record_contact(
+                person=person,
+                channel=channel,
+                date=D(2026, 1, 1) + datetime.timedelta(days=days),
+                details=self.c.text(f"{state} person: contact details ({channel})"),
+                sources=[self.confidential_source],
+                by=self.editor,
+            )
+        services.record_contact(
+            person=person,
+            channel="cellmate",
+            date=D(2026, 3, 1),
+            details=self.c.text(f"{state} person: contact details reported by another partner"),
+            reported_by=self.other_partner,
+        )
+
     def _wave(self):
         """A public release wave that the published and the withdrawn person were released in (its
         page lists the published one only), and a wave staff keep unpublished, named by a canary."""
@@ -367,6 +397,7 @@ class _Planter:
         self._earlier_release(self.person, "published")
         services.publish_person(person=self.person, by=self.editor)
         self._alerts(self.case, "published")
+        self._contacts(self.person, "published")
 
     def withdrawn(self):
         """Published with everything a published person has, then withdrawn at the family's request."""
@@ -383,6 +414,7 @@ class _Planter:
         person = self._person("draft", HIDDEN_SURNAMES["draft"], region=self.region_hidden)
         case = self._case(person, "draft", hidden=True, facility=self.facility_shared)
         self._alerts(case, "draft")
+        self._contacts(person, "draft")
         self.c.add(person.slug, "draft person: slug")
         self.draft_person = person
 
@@ -555,6 +587,11 @@ def register_hidden_ids(canaries: CanaryRegistry) -> None:
                 canaries.add(
                     str(obj.public_id), f"public id of an internal event ({person.slug})", [RESTRICTED]
                 )
+    for contact in PrisonerContact.objects.select_related("person"):
+        what = (
+            f"public id of a contact with a {contact.person.publication_state} person ({contact.person.slug})"
+        )
+        canaries.add(str(contact.public_id), what, [CONTACTS] if is_public_person(contact.person) else [])
     for submission in Submission.objects.select_related("organisation"):
         # The keys of the crawl are all of one organisation: they read back its submissions only.
         own = submission.organisation.api_keys.exists()
