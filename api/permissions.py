@@ -22,10 +22,7 @@ class ReadAccess(BasePermission):
             return False
         key = request.auth
         if isinstance(key, PartnerAPIKey):
-            # A contacts reader reads what anyone may (the public records, the feed) besides its contacts.
-            return any(
-                key.has_scope(s) for s in (Scope.READ_PUBLIC, Scope.READ_RESTRICTED, Scope.READ_CONTACTS)
-            )
+            return key.has_scope(Scope.READ_PUBLIC) or key.has_scope(Scope.READ_RESTRICTED)
         return True
 
 

@@ -24,6 +24,7 @@ from cases.models import (
     ExternalIdentifier,
     Facility,
     FacilityStay,
+    LetterCount,
     Person,
     PersonName,
     PrisonerContact,
@@ -727,3 +728,30 @@ class SilenceSerializer(serializers.Serializer):
         child=serializers.IntegerField(allow_null=True),
         help_text="Certain days since the last contact on each channel (null: none recorded)",
     )
+
+
+class LetterCountSerializer(serializers.ModelSerializer):
+    """Letters your organisation reported for a published person and a period."""
+
+    person = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = LetterCount
+        fields = ["person", "period_start", "period_end", "letters_sent", "reported_at"]
+
+
+class NewLetterCountSerializer(serializers.Serializer):
+    """How many letters your service sent to a person in a period (key scope `write:contacts`):
+    a count only, never the letters nor who wrote them. Reporting the same period again replaces
+    the count."""
+
+    person = serializers.SlugField(help_text="The person's slug, as in /api/v1/people/")
+    period_start = serializers.DateField(help_text="First day of the period")
+    period_end = serializers.DateField(help_text="Last day of the period, included (at most a year later)")
+    letters_sent = serializers.IntegerField(min_value=0, max_value=100000)
+
+    def validate_person(self, slug):
+        person = Person.objects.published().filter(slug=slug).first()
+        if person is None:
+            raise serializers.ValidationError("No published person has this slug.")
+        return person

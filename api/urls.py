@@ -14,6 +14,7 @@ router.register("facilities", views.FacilityViewSet, basename="facility")
 router.register("submissions", views.SubmissionViewSet, basename="submission")
 router.register("webhooks", views.WebhookSubscriptionViewSet, basename="webhook")
 router.register("contacts", views.ContactViewSet, basename="contact")
+router.register("letters", views.LetterCountViewSet, basename="letters")
 
 app_name = "api"
 urlpatterns = [

@@ -38,7 +38,9 @@ from api.serializers import (
     ContactSerializer,
     EventSerializer,
     FacilitySerializer,
+    LetterCountSerializer,
     NewContactSerializer,
+    NewLetterCountSerializer,
     NewWebhookSubscriptionSerializer,
     PersonSerializer,
     RestrictedEventSerializer,
@@ -66,6 +68,8 @@ from cases.models import (
     ExternalIdentifier,
     Facility,
     FacilityStay,
+    LetterCount,
+    PartnerAPIKey,
     Person,
     PersonName,
     PrisonerContact,
@@ -892,6 +896,56 @@ class ContactViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Ge
             ContactSerializer(contact, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,
         )
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Your letter counts",
+        description="The letter counts your organisation reported (key scope `read:contacts`), latest "
+        "period first; `?person=<slug>` for one person.",
+    ),
+    create=extend_schema(
+        summary="Report letters sent",
+        description="How many letters your letter-writing service sent to a published person in a period "
+        "(key scope `write:contacts`); a count only. The same period again replaces the count. The public "
+        "'write a letter' page lists first the people with the fewest letters in the last three months.",
+        request=NewLetterCountSerializer,
+        responses={201: LetterCountSerializer},
+    ),
+)
+class LetterCountViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    permission_classes = [ReadsContacts]
+    pagination_class = Pagination
+    serializer_class = LetterCountSerializer
+
+    @property
+    def throttle_scope(self):
+        return Scope.WRITE_CONTACTS if self.action == "create" else None
+
+    def get_queryset(self):
+        counts = LetterCount.objects.select_related("person").order_by("-period_end", "-pk")
+        if isinstance(self.request.auth, PartnerAPIKey):
+            counts = counts.filter(
+                organisation=self.request.auth.organisation, person__in=Person.objects.published()
+            )
+        slug = self.request.query_params.get("person")
+        return counts if slug is None else counts.filter(person__slug=slug)
+
+    def get_serializer_class(self):
+        return NewLetterCountSerializer if self.action == "create" else LetterCountSerializer
+
+    def create(self, request, *args, **kwargs):
+        serializer = NewLetterCountSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            count = services.report_letters(
+                organisation=request.auth.organisation, **serializer.validated_data
+            )
+        except RefusedChange as refusal:
+            raise ValidationError(
+                refusal.message_dict if hasattr(refusal, "error_dict") else refusal.messages
+            ) from None
+        return Response(LetterCountSerializer(count).data, status=status.HTTP_201_CREATED)
 
 
 SILENCE_CHANNELS = tuple(choices.ContactChannel.values)

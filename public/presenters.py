@@ -110,6 +110,49 @@ def age_on(birth_date: datetime.date | None, precision: str, today: datetime.dat
 
 
 @dataclass(frozen=True)
+class LetterRow:
+    """One person on the "write a letter" page."""
+
+    person: object
+    name: str
+    envelope_name: str
+    has_patronymic: bool
+    birth_year: int | None
+    facility: str
+    postcode: str
+    address: str
+    recent_letters: int
+
+
+def envelope_name(person) -> str:
+    """The name as a letter to a prison must carry it: in Russian, surname, given name and
+    patronymic (what staff recorded as the Russian official name, then the patronymic)."""
+    name = person.name_for_language("ru")
+    text = name.text if name else person.slug
+    return f"{text} {person.patronymic}".strip() if person.patronymic else text
+
+
+def letter_row(person, language: str) -> LetterRow:
+    stays = [stay for case in person.cases.all() for stay in getattr(case, "open_stays", [])]
+    stay = next((s for s in stays if s.facility.postal_address), None)
+    facility = stay.facility if stay else None
+    known_year = (
+        person.birth_date is not None and person.birth_date_precision != choices.DatePrecision.UNKNOWN
+    )
+    return LetterRow(
+        person=person,
+        name=display_name(person, language),
+        envelope_name=envelope_name(person),
+        has_patronymic=bool(person.patronymic),
+        birth_year=person.birth_date.year if known_year else None,
+        facility=facility.name("ru") if facility else "",
+        postcode=facility.postcode if facility else "",
+        address=facility.postal_address if facility else "",
+        recent_letters=person.recent_letters,
+    )
+
+
+@dataclass(frozen=True)
 class SilenceNotice:
     """ "No news since": the days the last contact may have been on, and the days certainly since."""
 

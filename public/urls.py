@@ -15,6 +15,7 @@ urlpatterns = [
     path("articles/<str:ref>/", views.article_detail, name="article-detail"),
     path("facilities/<slug:slug>/", views.facility_detail, name="facility-detail"),
     path("statistics/", views.statistics, name="statistics"),
+    path("write/", views.write_letters, name="write-letters"),
     path("waves/<uuid:public_id>/", views.wave_detail, name="wave-detail"),
     path("changes.atom", ChangesFeed(), name="feed"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

@@ -6,9 +6,11 @@ goes through `for_public()`: with DATABASE_PUBLIC_URL set, as the database role 
 only published rows and public columns (cases.protection.public_role).
 """
 
+import datetime
+
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
-from django.db.models.functions import ExtractYear, TruncMonth
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
 from django.http import HttpResponseBadRequest, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,6 +29,7 @@ from cases.models import (
     Claim,
     Facility,
     FacilityStay,
+    LetterCount,
     Person,
     PrisonerContact,
     Reclassification,
@@ -204,6 +207,47 @@ def _kept_for_merged(slug):
     if person is None or person.publication_state != choices.PublicationState.PUBLISHED:
         return None
     return person
+
+
+# "Favouring those with the fewest letters recorded in the last months" (issue 19, point 2).
+LETTER_WINDOW_DAYS = 92
+LETTER_PAGE_SIZE = 20
+
+
+def write_letters(request):
+    """Whom to write to: published people held whose page allows it and whose facility has a
+    postal address, those with the fewest letters recorded by partners in the last three months
+    first, each with the name as the envelope needs it, the birth year and the address."""
+    language = _language()
+    since = timezone.localdate() - datetime.timedelta(days=LETTER_WINDOW_DAYS)
+    recent = (
+        LetterCount.objects.filter(person=OuterRef("pk"), period_end__gte=since)
+        .order_by()
+        .values("person")
+        .annotate(total=Sum("letters_sent"))
+        .values("total")
+    )
+    held_stays = FacilityStay.objects.filter(
+        case__status__in=choices.HELD_STATUSES, end_date__isnull=True
+    ).select_related("facility")
+    addressed = Exists(
+        FacilityStay.objects.filter(
+            case__person=OuterRef("pk"), case__status__in=choices.HELD_STATUSES, end_date__isnull=True
+        ).exclude(facility__postal_address="")
+    )
+    people = for_public(
+        Person.objects.published()
+        .filter(addressed, letters_welcome=True)
+        .annotate(recent_letters=Coalesce(Subquery(recent), 0))
+        .prefetch_related("names", Prefetch("cases__stays", queryset=held_stays, to_attr="open_stays"))
+        .order_by("recent_letters", "published_at", "pk")
+    )
+    page = Paginator(people, LETTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "public/write_letters.html",
+        {"page": page, "rows": [presenters.letter_row(person, language) for person in page.object_list]},
+    )
 
 
 def _silence_notice(person, cases):

@@ -33,6 +33,7 @@ URL_NAMES = {
     "public:article-detail": PUBLIC,
     "public:facility-detail": PUBLIC,
     "public:statistics": PUBLIC,
+    "public:write-letters": PUBLIC,
     "public:wave-detail": PUBLIC,
     "public:feed": PUBLIC,
     "public:sitemap": PUBLIC,

@@ -10,11 +10,11 @@ from django.utils.html import format_html
 
 from cases import choices, partial_dates, services
 from cases.admin.history import HistoryAdmin
-from cases.admin.mixins import AuditConfidentialReadsMixin, MaskConfidentialSourcesMixin
+from cases.admin.mixins import AuditConfidentialReadsMixin, MaskConfidentialSourcesMixin, ReadOnlyAdminMixin
 from cases.admin.people import with_any_name_matches
 from cases.contact.reading import people_by_silence
 from cases.exceptions import RefusedChange
-from cases.models import PersonSilence, PrisonerContact, SilenceThreshold
+from cases.models import LetterCount, PersonSilence, PrisonerContact, SilenceThreshold
 
 CONTACT_PERMISSION = "cases.view_prisonercontact"
 
@@ -232,3 +232,17 @@ class SilenceThresholdAdmin(HistoryAdmin):
     @admin.display(description="channel")
     def channel_display(self, threshold):
         return threshold.get_channel_display() if threshold.channel else "any contact"
+
+
+@admin.register(LetterCount)
+class LetterCountAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """What partners' letter-writing services reported (through the API): read only here."""
+
+    list_display = ["person", "organisation", "period_start", "period_end", "letters_sent", "reported_at"]
+    list_filter = ["organisation", ("period_end", admin.DateFieldListFilter)]
+    search_fields = ["person__names__text", "person__slug"]
+    list_select_related = ["person", "organisation"]
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        return with_any_name_matches(results, queryset, search_term, "person_id"), may_have_duplicates

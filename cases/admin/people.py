@@ -1,10 +1,13 @@
 """The people screens: a person with their names and cases, publication and withdrawal."""
 
+import datetime
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Sum
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from cases import choices, partial_dates, services
@@ -26,6 +29,7 @@ from cases.models import (
     Case,
     Designation,
     ExternalIdentifier,
+    LetterCount,
     Person,
     PersonName,
     PrisonerContact,
@@ -199,6 +203,7 @@ class PersonAdmin(OptimisticLockMixin, AuditConfidentialReadsMixin, HideFromHist
         "created_at",
         "updated_at",
         "silence_display",
+        "letters_display",
     ]
     fieldsets = [
         (
@@ -217,7 +222,18 @@ class PersonAdmin(OptimisticLockMixin, AuditConfidentialReadsMixin, HideFromHist
         ("Public", {"fields": ["biography"]}),
         ("Confidential", {"fields": ["internal_notes"]}),
         ("Contacts (Sources group only)", {"fields": ["contacts"]}),
-        ("Keeping in touch", {"fields": ["silence_display", "silence_public"]}),
+        (
+            "Keeping in touch",
+            {
+                "fields": [
+                    "silence_display",
+                    "silence_public",
+                    "patronymic",
+                    "letters_welcome",
+                    "letters_display",
+                ]
+            },
+        ),
         (
             "Publication",
             {
@@ -262,6 +278,22 @@ class PersonAdmin(OptimisticLockMixin, AuditConfidentialReadsMixin, HideFromHist
     @admin.display(description="name")
     def display_name(self, person):
         return str(person)
+
+    @admin.display(description="letters sent to the person")
+    def letters_display(self, person):
+        """What letter-writing services reported for the last three months, by organisation."""
+        if person.pk is None:
+            return "—"
+        since = timezone.localdate() - datetime.timedelta(days=92)
+        rows = (
+            LetterCount.objects.filter(person=person, period_end__gte=since)
+            .values("organisation__name")
+            .annotate(total=Sum("letters_sent"))
+            .order_by("organisation__name")
+        )
+        if not rows:
+            return "none reported in the last three months"
+        return format_html_join("; ", "{}: {}", ((r["organisation__name"], r["total"]) for r in rows))
 
     @admin.display(description="days without contact")
     def silence_display(self, person):

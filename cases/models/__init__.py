@@ -16,7 +16,7 @@ from cases.models.cases import (
     latest_event,
 )
 from cases.models.claims import Claim, ClaimQuerySet
-from cases.models.contacts import PersonSilence, PrisonerContact, SilenceThreshold
+from cases.models.contacts import LetterCount, PersonSilence, PrisonerContact, SilenceThreshold
 from cases.models.designations import (
     Designation,
     DesignationList,
@@ -49,6 +49,7 @@ from cases.models.sources import Source
 
 __all__ = [
     "Designation",
+    "LetterCount",
     "PersonSilence",
     "PrisonerContact",
     "SilenceThreshold",

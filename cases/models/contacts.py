@@ -154,3 +154,38 @@ class PersonSilence(Person):
         proxy = True
         verbose_name = "silence (days without contact)"
         verbose_name_plural = "silences (days without contact)"
+
+
+class LetterCount(models.Model):
+    """How many letters a partner's letter-writing service sent to a person in a period (issue 19,
+    point 2): a count only, never the letters nor who wrote them. A new report for the same
+    organisation, person and period replaces the count (history keeps the earlier one)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="letter_counts")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="letter_counts")
+    period_start = models.DateField()
+    period_end = models.DateField(help_text="The last day of the period, included")
+    letters_sent = models.PositiveIntegerField()
+    reported_at = models.DateTimeField(auto_now=True)
+
+    history = RegistryHistory()
+
+    class Meta:
+        ordering = ["-period_end", "person", "organisation"]
+        indexes = [models.Index(fields=["person", "-period_end"], name="lettercount_person_recent")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "person", "period_start", "period_end"],
+                name="lettercount_once_per_period",
+                violation_error_message="This organisation already reported this person's letters for "
+                "this period.",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="lettercount_period_in_order",
+                violation_error_message="The period ends on or after the day it starts.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.letters_sent} letters to {self.person}, {self.period_start} – {self.period_end}"

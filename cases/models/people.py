@@ -45,6 +45,8 @@ class Person(PublicUpdateTime, models.Model):
         "biography",
         "publication_state",
         "silence_public",
+        "patronymic",
+        "letters_welcome",
     )
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -74,6 +76,18 @@ class Person(PublicUpdateTime, models.Model):
     )
     publication_state = models.CharField(
         max_length=10, choices=choices.PublicationState.choices, default=choices.PublicationState.DRAFT
+    )
+    patronymic = models.CharField(
+        "patronymic (in Russian)",
+        max_length=100,
+        blank=True,
+        help_text="Отчество, as it must be written on an envelope with the name in Russian (public)",
+    )
+    letters_welcome = models.BooleanField(
+        "suggest writing to this person",
+        default=False,
+        help_text="List the person on the public 'write a letter' page with the address of their "
+        "facility: only where the person or the family agreed.",
     )
     silence_public = models.BooleanField(
         "publish “no news since”",

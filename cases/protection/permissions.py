@@ -24,6 +24,7 @@ CASE_DATA_MODELS = [
     "chargetoreview",
     "claim",
     "prisonercontact",
+    "lettercount",
 ]
 # A designation list's wording and whether it gives a watch reason are read by the rules, like the law.
 LAW_DATA_MODELS = [

@@ -33,6 +33,7 @@ from cases.models import (
     Facility,
     FacilityStay,
     Jurisdiction,
+    LetterCount,
     NameSource,
     Person,
     PersonName,
@@ -103,6 +104,8 @@ PUBLIC_COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
         "created_at",
         "updated_at",
         "silence_public",
+        "patronymic",
+        "letters_welcome",
     ),
     PersonName: (
         "id",
@@ -214,6 +217,8 @@ PUBLIC_COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
     # Keeping in touch (issue 19): "no news since" shows only the day of the last contact, of a
     # person whose silence staff published; never the channel, the details or who reported it.
     PrisonerContact: ("id", "person", "date", "latest_day"),
+    # The "write a letter" page orders people by the letters partners recorded: the counts only.
+    LetterCount: ("id", "person", "period_end", "letters_sent"),
     RiskAssessment: (
         "id",
         "public_id",
@@ -294,6 +299,10 @@ ROW_POLICIES: dict[type[models.Model], str] = {
     ReleaseWaveSource: (
         "EXISTS (SELECT 1 FROM cases_releasewave w WHERE w.id = cases_releasewave_sources.releasewave_id "
         "AND w.is_public)"
+    ),
+    LetterCount: (
+        "EXISTS (SELECT 1 FROM cases_person p WHERE p.id = cases_lettercount.person_id "
+        "AND p.publication_state = 'published' AND p.merged_into_id IS NULL AND p.letters_welcome)"
     ),
     PrisonerContact: (
         "EXISTS (SELECT 1 FROM cases_person p WHERE p.id = cases_prisonercontact.person_id "

@@ -27,7 +27,13 @@ from cases.services.cases import (
     update_case,
     update_charge_facts,
 )
-from cases.services.contacts import correct_contact, raise_silence_alerts, record_contact, remove_contact
+from cases.services.contacts import (
+    correct_contact,
+    raise_silence_alerts,
+    record_contact,
+    remove_contact,
+    report_letters,
+)
 from cases.services.contradictions import (
     check_case_contradictions,
     check_cases_contradictions,
@@ -71,6 +77,7 @@ __all__ = [
     "raise_silence_alerts",
     "record_contact",
     "remove_contact",
+    "report_letters",
     "confirm_designation_snapshot",
     "import_designation_snapshot",
     "review_snapshot",

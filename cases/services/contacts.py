@@ -10,7 +10,7 @@ from django.utils import timezone
 from cases import choices, partial_dates
 from cases.contact import reading, silence
 from cases.exceptions import RefusedChange
-from cases.models import Case, ChangeRecord, Person, PrisonerContact, RiskAlert
+from cases.models import Case, ChangeRecord, LetterCount, Person, PrisonerContact, RiskAlert
 from cases.risk import alerts
 from cases.services.base import note_change, validated_save
 
@@ -175,3 +175,45 @@ def _raise_silence_alert(person: reading.HeldPerson, passed: silence.Silence) ->
     except IntegrityError:  # a check running at the same time raised it first
         return 0
     return 1
+
+
+@transaction.atomic
+def report_letters(
+    *,
+    person: Person,
+    organisation,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    letters_sent: int,
+    by=None,
+    today: datetime.date | None = None,
+) -> LetterCount:
+    """Record how many letters `organisation`'s letter-writing service sent to `person` in a
+    period (a count only: never the letters nor who wrote them). A second report for the same
+    period replaces the count.
+
+    Side effects: the count and a history row (the replaced count is kept there). No change-feed
+    entry: a count is not a fact of the person's record.
+    """
+    today = today or timezone.localdate()
+    if period_end < period_start:
+        raise RefusedChange({"period_end": "The period ends on or after the day it starts."})
+    if period_start > today:
+        raise RefusedChange({"period_start": "Letters are reported once sent: this period has not begun."})
+    if (period_end - period_start).days > 366:
+        raise RefusedChange(
+            {"period_end": "Report letters a year at a time at most, so recent counts stay recent."}
+        )
+    if letters_sent < 0:
+        raise RefusedChange({"letters_sent": "A number of letters is 0 or more."})
+    if person.merged_into_id is not None:
+        raise RefusedChange("This record was merged into another: report the letters there.")
+    count = (
+        LetterCount.objects.select_for_update()
+        .filter(organisation=organisation, person=person, period_start=period_start, period_end=period_end)
+        .first()
+    ) or LetterCount(
+        organisation=organisation, person=person, period_start=period_start, period_end=period_end
+    )
+    count.letters_sent = letters_sent
+    return validated_save(count, by)

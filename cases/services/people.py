@@ -33,6 +33,8 @@ PERSON_FIELDS = {
     "internal_notes",
     "contacts",
     "silence_public",
+    "patronymic",
+    "letters_welcome",
 }
 
 

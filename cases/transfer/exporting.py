@@ -36,6 +36,7 @@ from cases.models import (
     Facility,
     FacilityStay,
     Jurisdiction,
+    LetterCount,
     NameSource,
     Organisation,
     Person,
@@ -197,7 +198,10 @@ PERSON_FIELDS = (
     "created_at",
     "updated_at",
     "silence_public",
+    "patronymic",
+    "letters_welcome",
 )
+LETTER_FIELDS = ("period_start", "period_end", "letters_sent")
 # A contact with the person in custody (issue 19): its details are confidential, as internal notes.
 CONTACT_FIELDS = ("public_id", "channel", "date", "date_precision", "details", "created_at")
 # What only the Sources group may see (cases.protection.permissions): a staff export for anyone else leaves
@@ -356,6 +360,12 @@ def _staff_people():
             .prefetch_related(Prefetch("sources", queryset=Source.objects.order_by("public_id")))
             .order_by("date", "public_id"),
         ),
+        Prefetch(
+            "letter_counts",
+            queryset=LetterCount.objects.select_related("organisation").order_by(
+                "period_start", "period_end", "organisation__name"
+            ),
+        ),
     )
 
 
@@ -484,6 +494,13 @@ def staff_person_record(person: Person, refs: _References, *, with_sources: bool
                 "reported_by": contact.reported_by.name if contact.reported_by else None,
             }
             for contact in person.contact_log.all()
+        ],
+        "letters": [
+            {
+                **{name: getattr(count, name) for name in LETTER_FIELDS},
+                "organisation": count.organisation.name,
+            }
+            for count in person.letter_counts.all()
         ],
     }
 
@@ -1016,6 +1033,25 @@ class _Importer:
                 contacts.append(_checked(contact, f"{where}, contact {c['public_id']}"))
                 sources.extend((contact, self.source(s, where)) for s in c.get("sources", []))
         _insert(PrisonerContact, contacts, self.by)
+        letters = []
+        for person, record in zip(persons, records, strict=True):
+            for count in record.get("letters", []):
+                organisation = organisations.get(count["organisation"])
+                if organisation is None:  # letters of a partner this installation does not know
+                    organisation = Organisation.objects.create(name=count["organisation"])
+                    organisations[count["organisation"]] = organisation.pk
+                    organisation = organisation.pk
+                letters.append(
+                    _checked(
+                        LetterCount(
+                            person=person,
+                            organisation_id=organisation,
+                            **_fields(LetterCount, LETTER_FIELDS, count),
+                        ),
+                        f"person {person.slug}, letters",
+                    )
+                )
+        _insert(LetterCount, letters, self.by)
         PrisonerContact.sources.through.objects.bulk_create(
             [PrisonerContact.sources.through(prisonercontact=c, source_id=s) for c, s in sources],
             batch_size=BATCH,

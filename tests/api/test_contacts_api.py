@@ -82,6 +82,13 @@ def test_contacts_need_the_read_contacts_scope(partner, registry, scopes):
         assert response.status_code == 403 and "read:contacts" in response.json()["detail"]
 
 
+def test_a_contacts_key_without_a_read_scope_reads_no_public_records_nor_the_feed(partner, registry):
+    client = _key_client(partner, Scope.READ_CONTACTS)
+
+    assert client.get("/api/v1/people/").status_code == 403
+    assert client.get("/api/v1/changes/").status_code == 403
+
+
 def test_anonymous_callers_read_no_contacts(client, registry):
     for path in ("/api/v1/contacts/", "/api/v1/silences/"):
         response = client.get(path)
@@ -214,7 +221,7 @@ def test_the_change_feed_tells_contacts_readers_of_a_new_contact_and_nobody_else
     settings.CHANGE_FEED_SETTLE_SECONDS = 0
     published, _ = registry
     readers = {
-        "contacts": _key_client(partner, Scope.READ_CONTACTS),
+        "contacts": _key_client(partner, Scope.READ_PUBLIC, Scope.READ_CONTACTS),
         "restricted": _key_client(partner, Scope.READ_RESTRICTED),
         "anonymous": APIClient(),
     }
@@ -227,3 +234,76 @@ def test_the_change_feed_tells_contacts_readers_of_a_new_contact_and_nobody_else
     ids = {str(c.public_id) for c in PrisonerContact.objects.filter(person=published.person)}
     assert {c["object_id"] for c in seen["contacts"]} == ids
     assert seen["restricted"] == [] and seen["anonymous"] == []
+
+
+# Letters (point 2) ----------------------------------------------------------------------------
+
+
+def test_a_letter_service_reports_counts_and_reads_back_only_its_own(partner, registry):
+    published, draft = registry
+    other = Organisation.objects.create(name="Another Letters Project")
+    services.report_letters(
+        person=published.person, organisation=other, period_start=datetime.date(2026, 1, 1),
+        period_end=datetime.date(2026, 1, 31), letters_sent=7,
+    )  # fmt: skip
+    writer = _key_client(partner, Scope.WRITE_CONTACTS)
+    reader = _key_client(partner, Scope.READ_CONTACTS)
+    body = {"person": published.person.slug, "period_start": "2026-02-01", "period_end": "2026-02-28"}
+
+    first = writer.post("/api/v1/letters/", body | {"letters_sent": 3}, format="json")
+    again = writer.post("/api/v1/letters/", body | {"letters_sent": 5}, format="json")
+    mine = reader.get("/api/v1/letters/").json()["results"]
+
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert mine == [
+        {
+            "person": published.person.slug,
+            "period_start": "2026-02-01",
+            "period_end": "2026-02-28",
+            "letters_sent": 5,
+            "reported_at": mine[0]["reported_at"],
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "message"),
+    [
+        ({"letters_sent": -2}, "letters_sent", "greater than or equal to 0"),
+        ({"period_end": "2026-01-01"}, "period_end", "ends on or after"),
+        ({"person": "nobody-here"}, "person", "No published person"),
+        ({"period_start": "2026-02"}, "period_start", "Date has wrong format"),
+    ],
+)
+def test_a_bad_letter_report_is_refused_field_by_field(partner, registry, body, field, message):
+    published, _ = registry
+    client = _key_client(partner, Scope.WRITE_CONTACTS)
+    good = {
+        "person": published.person.slug,
+        "period_start": "2026-02-01",
+        "period_end": "2026-02-28",
+        "letters_sent": 1,
+    }
+
+    response = client.post("/api/v1/letters/", good | body, format="json")
+
+    assert response.status_code == 400 and message in str(response.json()[field])
+
+
+@pytest.mark.parametrize("scopes", [[Scope.READ_PUBLIC], [Scope.READ_RESTRICTED], [Scope.READ_CONTACTS]])
+def test_reporting_letters_needs_the_write_contacts_scope(partner, registry, scopes):
+    published, _ = registry
+    client = _key_client(partner, *scopes)
+
+    response = client.post(
+        "/api/v1/letters/",
+        {
+            "person": published.person.slug,
+            "period_start": "2026-02-01",
+            "period_end": "2026-02-28",
+            "letters_sent": 1,
+        },
+        format="json",
+    )
+
+    assert response.status_code == 403

@@ -24,6 +24,7 @@ from cases.models import (
     ExternalIdentifier,
     Facility,
     FacilityStay,
+    LetterCount,
     NameSource,
     Organisation,
     PartnerAPIKey,
@@ -105,7 +106,11 @@ def registry(law):
         person=ales, channel="lawyer_visit", date=D(2023, 6, 2), sources=[public],
         reported_by=Organisation.objects.get_or_create(name="Synthetic Letters Project")[0],
     )  # fmt: skip
-    services.update_person(person=ales, silence_public=True)
+    services.update_person(person=ales, silence_public=True, patronymic="Иванович", letters_welcome=True)
+    services.report_letters(
+        person=ales, organisation=Organisation.objects.get(name="Synthetic Letters Project"),
+        period_start=D(2023, 6, 1), period_end=D(2023, 6, 30), letters_sent=11,
+    )  # fmt: skip
     case = services.create_case(
         person=ales,
         jurisdiction=jurisdiction(),
@@ -254,6 +259,7 @@ def _empty_registry():
         RiskAlert,
         PrisonerContact.sources.through,
         PrisonerContact,
+        LetterCount,
         RiskAssessment,
         ChangeRecord,
         Claim,
@@ -666,7 +672,14 @@ def test_contacts_travel_in_the_staff_export_with_their_sources_and_details(regi
     ]
     assert contacts[0].details == f"said {MARK}" and contacts[0].sources.get().confidential
     assert contacts[1].reported_by.name == "Synthetic Letters Project"
-    assert Person.objects.get(contact_log__isnull=False, contact_log__channel="letter").silence_public
+    ales = Person.objects.get(contact_log__isnull=False, contact_log__channel="letter")
+    assert (ales.silence_public, ales.patronymic, ales.letters_welcome) == (True, "Иванович", True)
+    letters = LetterCount.objects.select_related("organisation").get()
+    assert (letters.organisation.name, letters.period_start, letters.letters_sent) == (
+        "Synthetic Letters Project",
+        D(2023, 6, 1),
+        11,
+    )
 
 
 def test_contacts_details_and_confidential_sources_stay_out_of_the_public_export(registry):

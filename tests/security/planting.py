@@ -325,7 +325,21 @@ class _Planter:
         """A family visit and a letter whose details are a family's word in confidence, the silence
         published (its day is public then; the details never are), and a contact reported by another
         partner organisation."""
-        services.update_person(person=person, silence_public=True, by=self.editor)
+        services.update_person(
+            person=person,
+            silence_public=True,
+            letters_welcome=True,  # the "write a letter" page lists the published person only
+            patronymic="Иванович" if state == "published" else self.c.word(f"{state} person: patronymic"),
+            by=self.editor,
+        )
+        services.report_letters(
+            person=person,
+            organisation=self.partner,
+            period_start=D(2026, 3, 1),
+            period_end=D(2026, 3, 31),
+            letters_sent=3,
+            by=self.editor,
+        )
         for channel, days in (("family_visit", 120), ("letter", 75)):
             services.record_contact(
                 person=person,
