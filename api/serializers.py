@@ -25,6 +25,7 @@ from cases.models import (
     Facility,
     FacilityStay,
     LetterCount,
+    ParticularRisk,
     Person,
     PersonName,
     PrisonerContact,
@@ -755,3 +756,23 @@ class NewLetterCountSerializer(serializers.Serializer):
         if person is None:
             raise serializers.ValidationError("No published person has this slug.")
         return person
+
+
+class ParticularRiskSerializer(serializers.ModelSerializer):
+    """A condition or report of ill-treatment that staff published, of a published person."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    person = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    date = PartialDateField("date")
+
+    class Meta:
+        model = ParticularRisk
+        fields = ["id", "person", "kind", "date", "date_precision", "ended_on", "public_text"]
+
+
+class StaffParticularRiskSerializer(ParticularRiskSerializer):
+    """What a staff session reads: every item, with whether it is public and its details (a
+    confidential read, on record)."""
+
+    class Meta(ParticularRiskSerializer.Meta):
+        fields = ParticularRiskSerializer.Meta.fields + ["is_public", "details"]

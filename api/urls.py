@@ -15,6 +15,7 @@ router.register("submissions", views.SubmissionViewSet, basename="submission")
 router.register("webhooks", views.WebhookSubscriptionViewSet, basename="webhook")
 router.register("contacts", views.ContactViewSet, basename="contact")
 router.register("letters", views.LetterCountViewSet, basename="letters")
+router.register("particular-risks", views.ParticularRiskViewSet, basename="particular-risk")
 
 app_name = "api"
 urlpatterns = [

@@ -42,11 +42,13 @@ from api.serializers import (
     NewContactSerializer,
     NewLetterCountSerializer,
     NewWebhookSubscriptionSerializer,
+    ParticularRiskSerializer,
     PersonSerializer,
     RestrictedEventSerializer,
     RestrictedPersonSerializer,
     SilenceSerializer,
     StaffContactSerializer,
+    StaffParticularRiskSerializer,
     SubmissionReceiptSerializer,
     SubmissionSerializer,
     SubmissionStateSerializer,
@@ -69,6 +71,7 @@ from cases.models import (
     Facility,
     FacilityStay,
     LetterCount,
+    ParticularRisk,
     PartnerAPIKey,
     Person,
     PersonName,
@@ -946,6 +949,46 @@ class LetterCountViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewset
                 refusal.message_dict if hasattr(refusal, "error_dict") else refusal.messages
             ) from None
         return Response(LetterCountSerializer(count).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Particular risk",
+        description="Conditions (serious illness, disability, mental health, pregnancy, both parents in "
+        "prison) and reports of ill-treatment (solitary confinement, denial of medical care, beating) that "
+        "staff published, of published people; `?person=<slug>` for one person. Confidential items and "
+        "what was told stay with staff.",
+    ),
+    retrieve=extend_schema(summary="One item of particular risk"),
+)
+class ParticularRiskViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [ReadAccess]
+    pagination_class = Pagination
+    lookup_field = "public_id"
+
+    def get_queryset(self):
+        items = ParticularRisk.objects.select_related("person").order_by("-date", "-pk")
+        access = access_for(self.request)
+        if not (access.is_staff and self.request.user.has_perm("cases.view_particularrisk")):
+            items = for_public(ParticularRisk.objects.shown_publicly().select_related("person")).order_by(
+                "-date", "-pk"
+            )
+        slug = self.request.query_params.get("person")
+        return items if slug is None else items.filter(person__slug=slug)
+
+    def _sees_details(self) -> bool:
+        return access_for(self.request).is_staff and self.request.user.has_perm("cases.view_particularrisk")
+
+    def get_serializer_class(self):
+        return StaffParticularRiskSerializer if self._sees_details() else ParticularRiskSerializer
+
+    def get_serializer(self, *args, **kwargs):
+        if args and self._sees_details():
+            instances = args[0] if kwargs.get("many") else [args[0]]
+            audit.record_request_read(
+                self.request, instances, object_type="particular_risks", fields=["details"]
+            )
+        return super().get_serializer(*args, **kwargs)
 
 
 SILENCE_CHANNELS = tuple(choices.ContactChannel.values)

@@ -304,6 +304,32 @@ class AlertKind(models.TextChoices):
 CONTACT_ALERT_KINDS = (AlertKind.SILENCE, AlertKind.CONTACT_RESUMED)
 
 
+class ParticularRiskKind(models.TextChoices):
+    """What puts a person in custody at particular risk (issue 19, point 4): conditions, and
+    reports of ill-treatment. Age over 60 is not recorded: it follows from the birth date."""
+
+    SERIOUS_ILLNESS = "serious_illness", _("serious illness")
+    DISABILITY = "disability", _("disability")
+    MENTAL_HEALTH = "mental_health", _("mental health condition")
+    PREGNANCY = "pregnancy", _("pregnancy")
+    BOTH_PARENTS_IMPRISONED = "both_parents_imprisoned", _("both parents in prison")
+    OTHER_CONDITION = "other_condition", _("other condition")
+    SOLITARY_CONFINEMENT = "solitary_confinement", _("solitary confinement")
+    DENIED_MEDICAL_CARE = "denied_medical_care", _("denial of medical care")
+    BEATING = "beating", _("beating")
+    OTHER_ILL_TREATMENT = "other_ill_treatment", _("other ill-treatment")
+
+
+ILL_TREATMENT_KINDS = (
+    ParticularRiskKind.SOLITARY_CONFINEMENT,
+    ParticularRiskKind.DENIED_MEDICAL_CARE,
+    ParticularRiskKind.BEATING,
+    ParticularRiskKind.OTHER_ILL_TREATMENT,
+)
+# Age from which a person held counts as at particular risk (the issue's "age over 60").
+PARTICULAR_RISK_AGE = 60
+
+
 class ContactChannel(models.TextChoices):
     """How word of a person in custody came (issue 19): each is counted on its own, and together
     as "any contact"."""

@@ -30,6 +30,7 @@ from cases.models import (
     Facility,
     FacilityStay,
     LetterCount,
+    ParticularRisk,
     Person,
     PrisonerContact,
     Reclassification,
@@ -41,6 +42,7 @@ from cases.models import (
 )
 from cases.protection.public_role import for_public
 from cases.statistics.history import LEVEL_RANKING, UNDER_REVIEW, registry_series
+from cases.statistics.particular import OVER_60, particular_risk_counts
 from public import charts, downloads, presenters
 from public.cache import cached
 from public.filters import AT_RISK, HELD, PublicPersonFilterSet
@@ -385,6 +387,11 @@ def person_detail(request, slug):
         {
             "person": person,
             "silence": _silence_notice(person, cases),
+            "particular_risks": list(
+                for_public(
+                    ParticularRisk.objects.filter(person=person, is_public=True).order_by("date", "pk")
+                )
+            ),
             "name": name,
             "other_names": presenters.other_names(person, name, numbers, confidential_number),
             "name_sources": presenters.name_sources(person, name, numbers, confidential_number),
@@ -515,8 +522,19 @@ def statistics(request):
             # Today is part of the key: the current month is counted to today.
             "over_time": cached("statistics-series", today, build=lambda: _series_charts(language, today)),
             "waves": cached("statistics-waves", build=_wave_rows),
+            "particular_risks": cached("statistics-particular", today, build=lambda: _particular_rows(today)),
         },
     )
+
+
+def _particular_rows(today) -> list[dict]:
+    """People held at particular risk (cases.statistics.particular): counted over everyone held,
+    small counts that could single out someone unpublished shown as "fewer than 5"."""
+    labels = {**dict(choices.ParticularRiskKind.choices), OVER_60: _("aged 60 or more")}
+    return [
+        {"label": labels[row.kind], "count": row.count, "suppressed": row.suppressed, "kind": row.kind}
+        for row in particular_risk_counts(today)
+    ]
 
 
 def _series_charts(language: str, today) -> list[charts.TimeChart]:

@@ -30,6 +30,7 @@ from cases.models import (
     Designation,
     ExternalIdentifier,
     LetterCount,
+    ParticularRisk,
     Person,
     PersonName,
     PrisonerContact,
@@ -176,6 +177,28 @@ class ContactInline(admin.TabularInline):
         return False
 
 
+class ParticularRiskInline(admin.TabularInline):
+    """On the person's page: conditions and reports of ill-treatment (recorded on their own page,
+    where the confidential details are read and audited)."""
+
+    model = ParticularRisk
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = True
+    fields = ["kind", "date_display", "ended_on", "is_public"]
+    readonly_fields = fields
+    verbose_name = "particular risk"
+    verbose_name_plural = "particular risk (health, disability, ill-treatment; details on each item's page)"
+
+    @admin.display(description="date")
+    def date_display(self, item):
+        return partial_dates.describe(item.date, item.date_precision)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Person)
 class PersonAdmin(OptimisticLockMixin, AuditConfidentialReadsMixin, HideFromHistoryMixin, HistoryAdmin):
     sources_group_fields = SOURCES_GROUP_FIELDS["person"]
@@ -254,6 +277,7 @@ class PersonAdmin(OptimisticLockMixin, AuditConfidentialReadsMixin, HideFromHist
         CaseInline,
         DesignationInline,
         ContactInline,
+        ParticularRiskInline,
         PersonContradictionInline,
         PersonClaimInline,
     ]
@@ -313,10 +337,13 @@ class PersonAdmin(OptimisticLockMixin, AuditConfidentialReadsMixin, HideFromHist
             passed = f" — past the threshold of {s.threshold} days" if s.passed else ""
             rows.append((what, describe_days(s), f"last: {last}{passed}"))
         add = reverse("admin:cases_prisonercontact_add") + f"?person={person.pk}"
+        risk = reverse("admin:cases_particularrisk_add") + f"?person={person.pk}"
         return format_html(
-            '<ul class="silence-summary">{}</ul><p><a class="button" href="{}">Record a contact</a></p>',
+            '<ul class="silence-summary">{}</ul><p><a class="button" href="{}">Record a contact</a> '
+            '<a class="button" href="{}">Record a condition or ill-treatment</a></p>',
             format_html_join("", "<li><strong>{}</strong>: {} {}</li>", rows),
             add,
+            risk,
         )
 
     def save_model(self, request, obj, form, change):

@@ -1145,6 +1145,35 @@ class _DemoBuilder:
                 services.update_person(person=person, silence_public=True, by=self.by)
         services.raise_silence_alerts(today=LATEST_DATE)
 
+    def particular_risks(self, everyone) -> None:
+        """Health and particular risk (issue 19, point 4): a few people held with an illness, a
+        disability, solitary confinement or denied care; most items confidential, some published
+        with a sentence the public page may say. Invented, like everything here."""
+        K = choices.ParticularRiskKind
+        held = [p for p in everyone if p.cases.filter(status__in=choices.HELD_STATUSES).exists()]
+        stories = [
+            (K.SERIOUS_ILLNESS, False, ""),
+            (K.SOLITARY_CONFINEMENT, True, "Held in a punishment cell for months in a row (invented)."),
+            (K.DENIED_MEDICAL_CARE, False, ""),
+            (K.DISABILITY, True, "Has a disability recognised before the arrest (invented)."),
+            (K.BOTH_PARENTS_IMPRISONED, False, ""),
+        ]
+        for index, person in enumerate(held[3:60:6]):
+            kind, public, text = stories[index % len(stories)]
+            day = LATEST_DATE - datetime.timedelta(days=self.contact_rng.randint(30, 400))
+            services.record_particular_risk(
+                person=person,
+                kind=kind,
+                date=day.replace(day=1),
+                date_precision=choices.DatePrecision.MONTH,
+                details="What the family told stays with staff (invented).",
+                is_public=public,
+                public_text=text,
+                sources=[self._contact_source(day)],
+                by=self.by,
+                today=LATEST_DATE,
+            )
+
     def _contact_source(self, day: datetime.date) -> Source:
         later = [s for s in self.public_sources if s.published_on >= day]
         return self.contact_rng.choice(later[:2]) if later else self.public_sources[-1]
@@ -1220,6 +1249,7 @@ class _DemoBuilder:
         self.terrorism_list_snapshots(railway, escalation)
         self.release_wave()
         self.contacts(everyone)
+        self.particular_risks(everyone)
 
         states = allocate(self.rng, PUBLICATION_WEIGHTS, len(everyone))
         for done, (person, state) in enumerate(zip(everyone, states, strict=True), start=1):

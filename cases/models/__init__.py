@@ -46,10 +46,13 @@ from cases.models.records import (
 from cases.models.releases import Release, ReleaseWave, release_event_kinds, release_of
 from cases.models.risk import RiskAlert, RiskAssessment
 from cases.models.sources import Source
+from cases.models.wellbeing import ParticularRisk, PersonAtParticularRisk
 
 __all__ = [
     "Designation",
     "LetterCount",
+    "ParticularRisk",
+    "PersonAtParticularRisk",
     "PersonSilence",
     "PrisonerContact",
     "SilenceThreshold",

@@ -38,6 +38,9 @@ class ChangeRecordQuerySet(models.QuerySet):
             visible |= Q(object_type="contact")
         else:
             visible &= ~Q(object_type="contact")
+        # A confidential item of health or ill-treatment (issue 19) is staff's alone: not even its
+        # existence goes to a key.
+        visible &= ~Q(object_type="particular_risk", is_public=False)
         current &= visible
         removed = Q(action=ChangeRecord.Action.REMOVED, object_type="person") & ~Q(person__in=published)
         return self.filter(current | removed)

@@ -25,6 +25,7 @@ CASE_DATA_MODELS = [
     "claim",
     "prisonercontact",
     "lettercount",
+    "particularrisk",
 ]
 # A designation list's wording and whether it gives a watch reason are read by the rules, like the law.
 LAW_DATA_MODELS = [

@@ -35,6 +35,7 @@ from cases.models import (
     Jurisdiction,
     LetterCount,
     NameSource,
+    ParticularRisk,
     Person,
     PersonName,
     PrisonerContact,
@@ -217,6 +218,17 @@ PUBLIC_COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
     # Keeping in touch (issue 19): "no news since" shows only the day of the last contact, of a
     # person whose silence staff published; never the channel, the details or who reported it.
     PrisonerContact: ("id", "person", "date", "latest_day"),
+    # Health and particular risk (issue 19): an item staff published, of a published person.
+    ParticularRisk: (
+        "id",
+        "person",
+        "kind",
+        "date",
+        "date_precision",
+        "ended_on",
+        "is_public",
+        "public_text",
+    ),
     # The "write a letter" page orders people by the letters partners recorded: the counts only.
     LetterCount: ("id", "person", "period_end", "letters_sent"),
     RiskAssessment: (
@@ -239,6 +251,7 @@ NEVER_GRANTED = {
     (Source, "contact"),
     (Release, "family_left_behind"),
     (PrisonerContact, "details"),
+    (ParticularRisk, "details"),
 }
 
 # The rows the role sees, per table with row level security (reference data has none). Each
@@ -299,6 +312,10 @@ ROW_POLICIES: dict[type[models.Model], str] = {
     ReleaseWaveSource: (
         "EXISTS (SELECT 1 FROM cases_releasewave w WHERE w.id = cases_releasewave_sources.releasewave_id "
         "AND w.is_public)"
+    ),
+    ParticularRisk: (
+        "is_public AND EXISTS (SELECT 1 FROM cases_person p WHERE p.id = cases_particularrisk.person_id "
+        "AND p.publication_state = 'published' AND p.merged_into_id IS NULL)"
     ),
     LetterCount: (
         "EXISTS (SELECT 1 FROM cases_person p WHERE p.id = cases_lettercount.person_id "

@@ -71,6 +71,7 @@ from cases.services.releases import RELEASE_FIELDS, correct_release, record_rele
 from cases.services.review import add_reported_charges, record_charge_to_review, resolve_charge_to_review
 from cases.services.triage import acknowledge_alert, resolve_alert
 from cases.services.waves import WaveOutcome, create_wave, match_announced_names, record_wave_releases
+from cases.services.wellbeing import correct_particular_risk, record_particular_risk, remove_particular_risk
 
 __all__ = [
     "correct_contact",
@@ -78,6 +79,9 @@ __all__ = [
     "record_contact",
     "remove_contact",
     "report_letters",
+    "correct_particular_risk",
+    "record_particular_risk",
+    "remove_particular_risk",
     "confirm_designation_snapshot",
     "import_designation_snapshot",
     "review_snapshot",

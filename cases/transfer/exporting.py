@@ -39,6 +39,7 @@ from cases.models import (
     LetterCount,
     NameSource,
     Organisation,
+    ParticularRisk,
     Person,
     PersonName,
     PrisonerContact,
@@ -202,6 +203,17 @@ PERSON_FIELDS = (
     "letters_welcome",
 )
 LETTER_FIELDS = ("period_start", "period_end", "letters_sent")
+PARTICULAR_RISK_FIELDS = (
+    "public_id",
+    "kind",
+    "date",
+    "date_precision",
+    "ended_on",
+    "details",
+    "is_public",
+    "public_text",
+    "created_at",
+)
 # A contact with the person in custody (issue 19): its details are confidential, as internal notes.
 CONTACT_FIELDS = ("public_id", "channel", "date", "date_precision", "details", "created_at")
 # What only the Sources group may see (cases.protection.permissions): a staff export for anyone else leaves
@@ -361,6 +373,12 @@ def _staff_people():
             .order_by("date", "public_id"),
         ),
         Prefetch(
+            "particular_risks",
+            queryset=ParticularRisk.objects.prefetch_related(
+                Prefetch("sources", queryset=Source.objects.order_by("public_id"))
+            ).order_by(F("date").asc(nulls_first=True), "public_id"),
+        ),
+        Prefetch(
             "letter_counts",
             queryset=LetterCount.objects.select_related("organisation").order_by(
                 "period_start", "period_end", "organisation__name"
@@ -494,6 +512,13 @@ def staff_person_record(person: Person, refs: _References, *, with_sources: bool
                 "reported_by": contact.reported_by.name if contact.reported_by else None,
             }
             for contact in person.contact_log.all()
+        ],
+        "particular_risks": [
+            {
+                **{name: getattr(item, name) for name in PARTICULAR_RISK_FIELDS},
+                "sources": [s.public_id for s in item.sources.all() if with_sources or not s.confidential],
+            }
+            for item in person.particular_risks.all()
         ],
         "letters": [
             {
@@ -1052,6 +1077,19 @@ class _Importer:
                     )
                 )
         _insert(LetterCount, letters, self.by)
+        items, item_sources = [], []
+        for person, record in zip(persons, records, strict=True):
+            for r in record.get("particular_risks", []):
+                item = ParticularRisk(person=person, **_fields(ParticularRisk, PARTICULAR_RISK_FIELDS, r))
+                items.append(_checked(item, f"person {person.slug}, particular risk {r['public_id']}"))
+                item_sources.extend(
+                    (item, self.source(s, f"person {person.slug}")) for s in r.get("sources", [])
+                )
+        _insert(ParticularRisk, items, self.by)
+        ParticularRisk.sources.through.objects.bulk_create(
+            [ParticularRisk.sources.through(particularrisk=i, source_id=s) for i, s in item_sources],
+            batch_size=BATCH,
+        )
         PrisonerContact.sources.through.objects.bulk_create(
             [PrisonerContact.sources.through(prisonercontact=c, source_id=s) for c, s in sources],
             batch_size=BATCH,

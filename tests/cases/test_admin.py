@@ -206,6 +206,8 @@ def test_editor_edits_a_person_and_the_history_names_them(client_for, charged_ca
         "designations-INITIAL_FORMS": "0",
         "contact_log-TOTAL_FORMS": "0",
         "contact_log-INITIAL_FORMS": "0",
+        "particular_risks-TOTAL_FORMS": "0",
+        "particular_risks-INITIAL_FORMS": "0",
     }
     for i, name in enumerate(names):
         data |= {

@@ -27,6 +27,7 @@ from cases.models import (
     LetterCount,
     NameSource,
     Organisation,
+    ParticularRisk,
     PartnerAPIKey,
     Person,
     PersonMerge,
@@ -107,6 +108,11 @@ def registry(law):
         reported_by=Organisation.objects.get_or_create(name="Synthetic Letters Project")[0],
     )  # fmt: skip
     services.update_person(person=ales, silence_public=True, patronymic="Иванович", letters_welcome=True)
+    services.record_particular_risk(
+        person=ales, kind="denied_medical_care", date=D(2023, 7, 1), date_precision="month",
+        details=f"insulin {MARK}", sources=[secret], is_public=True,
+        public_text="Denied insulin (synthetic).",
+    )  # fmt: skip
     services.report_letters(
         person=ales, organisation=Organisation.objects.get(name="Synthetic Letters Project"),
         period_start=D(2023, 6, 1), period_end=D(2023, 6, 30), letters_sent=11,
@@ -259,6 +265,8 @@ def _empty_registry():
         RiskAlert,
         PrisonerContact.sources.through,
         PrisonerContact,
+        ParticularRisk.sources.through,
+        ParticularRisk,
         LetterCount,
         RiskAssessment,
         ChangeRecord,
@@ -674,6 +682,14 @@ def test_contacts_travel_in_the_staff_export_with_their_sources_and_details(regi
     assert contacts[1].reported_by.name == "Synthetic Letters Project"
     ales = Person.objects.get(contact_log__isnull=False, contact_log__channel="letter")
     assert (ales.silence_public, ales.patronymic, ales.letters_welcome) == (True, "Иванович", True)
+    item = ParticularRisk.objects.get()
+    assert (item.kind, item.date_precision, item.details, item.is_public) == (
+        "denied_medical_care",
+        "month",
+        f"insulin {MARK}",
+        True,
+    )
+    assert item.sources.get().confidential
     letters = LetterCount.objects.select_related("organisation").get()
     assert (letters.organisation.name, letters.period_start, letters.letters_sent) == (
         "Synthetic Letters Project",

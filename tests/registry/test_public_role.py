@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 
 from api import serializers as api_serializers
 from cases import choices, services
-from cases.models import Person, PrisonerContact, Release, RiskAssessment, Source
+from cases.models import ParticularRisk, Person, PrisonerContact, Release, RiskAssessment, Source
 from cases.protection.public_role import (
     NEVER_GRANTED,
     PUBLIC_ALIAS,
@@ -215,6 +215,7 @@ def test_encrypted_columns_are_never_granted():
         (Source, "contact"),
         (Release, "family_left_behind"),
         (PrisonerContact, "details"),
+        (ParticularRisk, "details"),
     } == NEVER_GRANTED
     for model, name in NEVER_GRANTED:
         assert name not in PUBLIC_COLUMNS[model]

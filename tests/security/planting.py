@@ -28,6 +28,7 @@ from cases.models import (
     Jurisdiction,
     KeptCell,
     Organisation,
+    ParticularRisk,
     PartnerAPIKey,
     Person,
     PrisonerContact,
@@ -349,6 +350,23 @@ class _Planter:
                 sources=[self.confidential_source],
                 by=self.editor,
             )
+        services.record_particular_risk(
+            person=person,
+            kind="denied_medical_care",
+            date=D(2026, 2, 1),
+            date_precision="month",
+            details=self.c.text(f"{state} person: ill-treatment details (confidential item)"),
+            sources=[self.confidential_source],
+            by=self.editor,
+        )
+        services.record_particular_risk(
+            person=person,
+            kind="serious_illness",
+            details=self.c.text(f"{state} person: illness details (public item)"),
+            is_public=True,
+            public_text="Has a serious heart condition (synthetic).",
+            by=self.editor,
+        )
         services.record_contact(
             person=person,
             channel="cellmate",
@@ -606,6 +624,10 @@ def register_hidden_ids(canaries: CanaryRegistry) -> None:
             f"public id of a contact with a {contact.person.publication_state} person ({contact.person.slug})"
         )
         canaries.add(str(contact.public_id), what, [CONTACTS] if is_public_person(contact.person) else [])
+    for item in ParticularRisk.objects.select_related("person"):
+        if not (item.is_public and is_public_person(item.person)):
+            what = f"public id of a particular-risk item no key may see ({item.person.slug})"
+            canaries.add(str(item.public_id), what)
     for submission in Submission.objects.select_related("organisation"):
         # The keys of the crawl are all of one organisation: they read back its submissions only.
         own = submission.organisation.api_keys.exists()
