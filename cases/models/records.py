@@ -12,6 +12,10 @@ from cases.models.cases import Case
 from cases.models.history import RegistryHistory
 from cases.models.people import Person
 
+# Entries of the change feed that only readers of contacts see (issue 19): a contact, and a
+# person's letter counts.
+CONTACT_FEED_TYPES = ("contact", "letters")
+
 
 class ChangeRecordQuerySet(models.QuerySet):
     def published(self, *, internal: bool = False, contacts: bool = False):
@@ -35,9 +39,9 @@ class ChangeRecordQuerySet(models.QuerySet):
         # every partner's mirror.
         visible = Q() if internal else Q(is_public=True)
         if contacts:
-            visible |= Q(object_type="contact")
+            visible |= Q(object_type__in=CONTACT_FEED_TYPES)
         else:
-            visible &= ~Q(object_type="contact")
+            visible &= ~Q(object_type__in=CONTACT_FEED_TYPES)
         # A confidential item of health or ill-treatment (issue 19) is staff's alone: not even its
         # existence goes to a key.
         visible &= ~Q(object_type="particular_risk", is_public=False)

@@ -192,8 +192,8 @@ def report_letters(
     period (a count only: never the letters nor who wrote them). A second report for the same
     period replaces the count.
 
-    Side effects: the count and a history row (the replaced count is kept there). No change-feed
-    entry: a count is not a fact of the person's record.
+    Side effects: the count and a history row (the replaced count is kept there); a change-feed
+    entry "letters updated" naming the person, for readers of contacts only.
     """
     today = today or timezone.localdate()
     if period_end < period_start:
@@ -216,4 +216,6 @@ def report_letters(
         organisation=organisation, person=person, period_start=period_start, period_end=period_end
     )
     count.letters_sent = letters_sent
-    return validated_save(count, by)
+    validated_save(count, by)
+    note_change(person, "letters", person.slug, Action.UPDATED, is_public=False)
+    return count

@@ -307,3 +307,19 @@ def test_reporting_letters_needs_the_write_contacts_scope(partner, registry, sco
     )
 
     assert response.status_code == 403
+
+
+def test_the_change_feed_tells_contacts_readers_of_new_letter_counts_only(partner, registry, settings):
+    settings.CHANGE_FEED_SETTLE_SECONDS = 0
+    published, _ = registry
+    services.report_letters(
+        person=published.person, organisation=partner, period_start=datetime.date(2026, 1, 1),
+        period_end=datetime.date(2026, 1, 31), letters_sent=4,
+    )  # fmt: skip
+
+    def letters(client):
+        return [c for c in client.get("/api/v1/changes/").json()["results"] if c["object_type"] == "letters"]
+
+    seen = letters(_key_client(partner, Scope.READ_PUBLIC, Scope.READ_CONTACTS))
+    assert [(c["object_id"], c["action"]) for c in seen] == [(published.person.slug, "updated")]
+    assert letters(_key_client(partner, Scope.READ_RESTRICTED)) == []
