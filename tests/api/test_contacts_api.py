@@ -323,3 +323,62 @@ def test_the_change_feed_tells_contacts_readers_of_new_letter_counts_only(partne
     seen = letters(_key_client(partner, Scope.READ_PUBLIC, Scope.READ_CONTACTS))
     assert [(c["object_id"], c["action"]) for c in seen] == [(published.person.slug, "updated")]
     assert letters(_key_client(partner, Scope.READ_RESTRICTED)) == []
+
+
+# One table: who may read and write the endpoints of issue 19 ----------------------------------
+
+CALLER_SCOPES = {
+    "anonymous": None,
+    "key:read:public": [Scope.READ_PUBLIC],
+    "key:read:restricted": [Scope.READ_RESTRICTED],
+    "key:write:submissions": [Scope.WRITE_SUBMISSIONS],
+    "key:webhooks": [Scope.WEBHOOKS],
+    "key:read:contacts": [Scope.READ_CONTACTS],
+    "key:write:contacts": [Scope.WRITE_CONTACTS],
+    "staff:viewer": "Viewer",
+    "staff:editor": "Editor",
+    "staff:publisher": "Publisher",
+}
+STAFF = {"staff:viewer", "staff:editor", "staff:publisher"}
+ISSUE_19_MATRIX = {
+    ("contacts", "read"): {"key:read:contacts"} | STAFF,
+    ("contacts", "write"): {"key:write:contacts"},
+    ("silences", "read"): {"key:read:contacts"} | STAFF,
+    ("letters", "read"): {"key:read:contacts"} | STAFF,
+    ("letters", "write"): {"key:write:contacts"},
+    ("particular-risks", "read"): {"anonymous", "key:read:public", "key:read:restricted"} | STAFF,
+    ("particular-risks", "write"): set(),
+}
+
+
+@pytest.mark.parametrize("caller", sorted(CALLER_SCOPES))
+@pytest.mark.parametrize(("endpoint", "method"), sorted(ISSUE_19_MATRIX))
+def test_issue_19_authorisation_matrix(partner, registry, caller, endpoint, method):
+    published, _ = registry
+    scopes = CALLER_SCOPES[caller]
+    if caller.startswith("key:"):
+        client = _key_client(partner, *scopes)
+    else:
+        client = APIClient()
+        if caller.startswith("staff:"):
+            client.force_login(UserFactory(groups=[scopes]))
+    bodies = {
+        "contacts": {"person": published.person.slug, "channel": "letter", "date": "2026"},
+        "letters": {
+            "person": published.person.slug,
+            "period_start": "2026-01-01",
+            "period_end": "2026-01-31",
+            "letters_sent": 2,
+        },
+        "particular-risks": {"person": published.person.slug, "kind": "beating"},
+    }
+    url = f"/api/v1/{endpoint}/"
+
+    response = (
+        client.get(url) if method == "read" else client.post(url, bodies.get(endpoint, {}), format="json")
+    )
+
+    if caller in ISSUE_19_MATRIX[(endpoint, method)]:
+        assert response.status_code in (200, 201), response.content[:300]
+    else:
+        assert response.status_code in (401, 403, 405), (response.status_code, response.content[:300])
