@@ -735,6 +735,8 @@ class LetterCountSerializer(serializers.ModelSerializer):
     """Letters your organisation reported for a published person and a period."""
 
     person = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    # Declared: a model's PositiveIntegerField has a bound that depends on the database.
+    letters_sent = serializers.IntegerField(min_value=0, read_only=True)
 
     class Meta:
         model = LetterCount

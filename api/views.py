@@ -963,6 +963,7 @@ class LetterCountViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewset
 )
 class ParticularRiskViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [ReadAccess]
+    serializer_class = ParticularRiskSerializer
     pagination_class = Pagination
     lookup_field = "public_id"
 

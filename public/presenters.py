@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from cases import choices, countries, partial_dates
 from cases.claims import facts as claim_facts
+from cases.contact.letters import envelope_name
 from cases.models import FacilityStay, latest_event, release_of
 
 CURRENT_CHARGE_STATES = (choices.ChargeState.ACTIVE, choices.ChargeState.CONVICTED)
@@ -122,14 +123,6 @@ class LetterRow:
     postcode: str
     address: str
     recent_letters: int
-
-
-def envelope_name(person) -> str:
-    """The name as a letter to a prison must carry it: in Russian, surname, given name and
-    patronymic (what staff recorded as the Russian official name, then the patronymic)."""
-    name = person.name_for_language("ru")
-    text = name.text if name else person.slug
-    return f"{text} {person.patronymic}".strip() if person.patronymic else text
 
 
 def letter_row(person, language: str) -> LetterRow:

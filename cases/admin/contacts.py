@@ -112,11 +112,18 @@ class PrisonerContactAdmin(AuditConfidentialReadsMixin, MaskConfidentialSourcesM
 
 # The staff list: longest silence first ----------------------------------------------------------
 
+# Column headings short enough for the list to fit a laptop screen.
+SHORT_CHANNEL_NAMES = {
+    choices.ContactChannel.LETTER: "letter",
+    choices.ContactChannel.LAWYER_VISIT: "lawyer",
+    choices.ContactChannel.FAMILY_VISIT: "family visit",
+}
+# Calls are rare from Belarusian and Russian prisons and the list must fit a laptop beside its
+# filters: every channel is on the person's page.
 SILENCE_COLUMNS = [
     choices.ContactChannel.LETTER,
     choices.ContactChannel.LAWYER_VISIT,
     choices.ContactChannel.FAMILY_VISIT,
-    choices.ContactChannel.CALL,
 ]
 
 
@@ -142,7 +149,7 @@ def _channel_column(channel: str):
             _days_since(getattr(person, f"last_{channel}")), getattr(person, f"threshold_{channel}", None)
         )
 
-    column.short_description = f"days without a {choices.ContactChannel(channel).label}"
+    column.short_description = f"no {SHORT_CHANNEL_NAMES[channel]} (days)"
     column.admin_order_field = F(f"last_{channel}").asc(nulls_last=True)
     return column
 
@@ -171,6 +178,7 @@ class PersonSilenceAdmin(admin.ModelAdmin):
     (nobody has counted days for them yet: record the last word heard)."""
 
     list_display = ["person_link", "held_in", "any_display", *[f"{c}_display" for c in SILENCE_COLUMNS]]
+    list_display_links = None  # the person column links to the person's own page
     list_filter = [SilenceLongerThanFilter, "cases__jurisdiction", "silence_public", "publication_state"]
     search_fields = ["names__text", "slug"]
     list_per_page = 50
@@ -213,7 +221,7 @@ class PersonSilenceAdmin(admin.ModelAdmin):
     def held_in(self, person):
         return person.jurisdiction or "—"
 
-    @admin.display(description="days without any contact", ordering=F("last_any").asc(nulls_last=True))
+    @admin.display(description="no contact at all (days)", ordering=F("last_any").asc(nulls_last=True))
     def any_display(self, person):
         days = _days_since(person.last_any)
         return "no contact recorded" if days is None else _days_cell(days, person.threshold_any)
@@ -221,7 +229,6 @@ class PersonSilenceAdmin(admin.ModelAdmin):
     letter_display = _channel_column(choices.ContactChannel.LETTER)
     lawyer_visit_display = _channel_column(choices.ContactChannel.LAWYER_VISIT)
     family_visit_display = _channel_column(choices.ContactChannel.FAMILY_VISIT)
-    call_display = _channel_column(choices.ContactChannel.CALL)
 
 
 @admin.register(SilenceThreshold)

@@ -22,6 +22,7 @@ from cases.admin.mixins import (
     PersonArticleListFilter,
     message_for,
 )
+from cases.contact.letters import envelope_name
 from cases.contact.reading import silences_of
 from cases.contact.silence import describe_days
 from cases.filtersets import name_search_q
@@ -227,6 +228,7 @@ class PersonAdmin(OptimisticLockMixin, AuditConfidentialReadsMixin, HideFromHist
         "updated_at",
         "silence_display",
         "letters_display",
+        "envelope_display",
     ]
     fieldsets = [
         (
@@ -252,6 +254,7 @@ class PersonAdmin(OptimisticLockMixin, AuditConfidentialReadsMixin, HideFromHist
                     "silence_display",
                     "silence_public",
                     "patronymic",
+                    "envelope_display",
                     "letters_welcome",
                     "letters_display",
                 ]
@@ -303,6 +306,13 @@ class PersonAdmin(OptimisticLockMixin, AuditConfidentialReadsMixin, HideFromHist
     def display_name(self, person):
         return str(person)
 
+    @admin.display(description="on the envelope")
+    def envelope_display(self, person):
+        """What the public 'write a letter' page puts on the envelope: check the order of the words."""
+        if person.pk is None:
+            return "—"
+        return envelope_name(person) + " (the Russian official name, surname first, then the patronymic)"
+
     @admin.display(description="letters sent to the person")
     def letters_display(self, person):
         """What letter-writing services reported for the last three months, by organisation."""
@@ -335,7 +345,7 @@ class PersonAdmin(OptimisticLockMixin, AuditConfidentialReadsMixin, HideFromHist
             if s.last_earliest != s.last_latest:
                 last += f" – {partial_dates.describe(s.last_latest, choices.DatePrecision.DAY)}"
             passed = f" — past the threshold of {s.threshold} days" if s.passed else ""
-            rows.append((what, describe_days(s), f"last: {last}{passed}"))
+            rows.append((what, describe_days(s), f"(last: {last}){passed}"))
         add = reverse("admin:cases_prisonercontact_add") + f"?person={person.pk}"
         risk = reverse("admin:cases_particularrisk_add") + f"?person={person.pk}"
         return format_html(

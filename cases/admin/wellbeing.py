@@ -150,6 +150,7 @@ class PersonAtParticularRiskAdmin(admin.ModelAdmin):
     latest report of ill-treatment first."""
 
     list_display = ["person_link", "age_display", "items_display", "publication_state"]
+    list_display_links = None  # the person column links to the person's own page
     list_filter = ["particular_risks__kind", "publication_state", "cases__jurisdiction"]
     search_fields = ["names__text", "slug"]
     list_per_page = 50

@@ -346,9 +346,9 @@ def test_write_page_in_english_lists_the_person_with_no_letters_first(
     expect(page.locator("h1")).to_have_text("Write a letter")
     assert len(_cards(page)) == 2
     first, second = page.locator("li.letter-card").all()
-    assert "Забытый Роман Сергеевич, 1988 г.р." in first.locator("dd.envelope").inner_text()
+    assert "Забытый Роман Сергеевич, 1988\xa0г.р." in first.locator("dd.envelope").inner_text()
     assert "none recorded" in first.inner_text()
-    assert "Листовой Владимир Андреевич, 1988 г.р." in second.locator("dd.envelope").inner_text()
+    assert "Листовой Владимир Андреевич, 1988\xa0г.р." in second.locator("dd.envelope").inner_text()
     assert "12 letters recorded by letter-writing groups" in second.inner_text()
     assert "210000, ул. Выдуманная, 77" in first.locator("dd.address").inner_text()
     problems = _problems(page, csp)

@@ -72,7 +72,7 @@ def test_the_page_lists_the_fewest_letters_first_with_envelope_name_birth_year_a
     order = [html.index(f"{name} Ales") for name in ("Noletters", "Fewletters", "Manyletters")]
     assert order == sorted(order)
     assert "Noletters" in html and "Noletters Ales" in html
-    assert "Fewlettersов Алесь Петрович, 1988 г.р." in html
+    assert "Fewlettersов Алесь Петрович, 1988&nbsp;г.р." in html
     assert "211000, ул. Выдуманная, 1, г. Тестов" in html
     assert "2 letters recorded by letter-writing groups" in html and "none recorded" in html
 
@@ -101,7 +101,7 @@ def test_a_missing_patronymic_is_said_not_guessed(client):
 
     html = client.get(URL).content.decode()
 
-    assert "Nopatronymicов Алесь, 1988 г.р." in html and "patronymic not known" in html
+    assert "Nopatronymicов Алесь, 1988&nbsp;г.р." in html and "patronymic not known" in html
 
 
 @pytest.mark.parametrize(
@@ -165,3 +165,17 @@ def test_the_navigation_links_to_the_page(client):
     html = client.get(reverse("public:home")).content.decode()
 
     assert f'href="{URL}"' in html and "Write a letter" in html
+
+
+def test_a_patronymic_already_in_the_recorded_name_is_not_written_twice(client):
+    person = _held("Twice", patronymic="Петрович")
+    services.add_person_name(
+        person=person, text="Twiceов Алесь Петрович", script="ru_cyrl", kind="official_ru"
+    )
+    from cases.models import PersonName
+
+    PersonName.objects.filter(person=person, text="Twiceов Алесь").delete()
+
+    html = client.get(URL).content.decode()
+
+    assert "Twiceов Алесь Петрович, 1988" in html and "Петрович Петрович" not in html
