@@ -295,3 +295,31 @@ RISK_ORDER = [level.value for level in RiskLevel]
 class AlertKind(models.TextChoices):
     LEVEL_CHANGED = "level_changed", _("risk level changed")
     DEATH_ROW = "death_row", _("death-row news (urgent)")
+
+
+class HearingKind(models.TextChoices):
+    """What a court hearing is for (issue 19, point 3)."""
+
+    PRELIMINARY = "preliminary", _("preliminary hearing")
+    TRIAL = "trial", _("trial session")
+    VERDICT = "verdict", _("verdict announcement")
+    APPEAL = "appeal", _("appeal hearing")
+    SUPERVISORY = "supervisory", _("supervisory review")
+    MEASURE = "measure", _("hearing on detention or restraint")
+    OTHER = "other", _("other hearing")
+
+
+class HearingOpenness(models.TextChoices):
+    """Whether the public may attend a hearing."""
+
+    OPEN = "open", _("open")
+    CLOSED = "closed", _("closed")
+    UNKNOWN = "unknown", _("not known")
+
+
+class HearingState(models.TextChoices):
+    """A hearing as scheduled, or what became of it."""
+
+    SCHEDULED = "scheduled", _("scheduled")
+    POSTPONED = "postponed", _("postponed")
+    CANCELLED = "cancelled", _("cancelled")

@@ -44,6 +44,14 @@ from cases.services.designations import (
 )
 from cases.services.details import DETAIL_MODELS, remove_event, save_detail
 from cases.services.facilities import confirm_facility, propose_facility
+from cases.services.hearings import (
+    HEARING_FIELDS,
+    cancel_hearing,
+    change_hearing,
+    issue_calendar_token,
+    revoke_calendar_tokens,
+    schedule_hearing,
+)
 from cases.services.identity import (
     add_external_identifier,
     correct_external_identifier,
@@ -66,6 +74,12 @@ from cases.services.triage import acknowledge_alert, resolve_alert
 from cases.services.waves import WaveOutcome, create_wave, match_announced_names, record_wave_releases
 
 __all__ = [
+    "HEARING_FIELDS",
+    "cancel_hearing",
+    "change_hearing",
+    "issue_calendar_token",
+    "revoke_calendar_tokens",
+    "schedule_hearing",
     "confirm_designation_snapshot",
     "import_designation_snapshot",
     "review_snapshot",
