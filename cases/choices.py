@@ -312,8 +312,8 @@ class HearingKind(models.TextChoices):
 class HearingOpenness(models.TextChoices):
     """Whether the public may attend a hearing."""
 
-    OPEN = "open", _("open")
-    CLOSED = "closed", _("closed")
+    OPEN = "open", _("open to the public")
+    CLOSED = "closed", _("closed to the public")
     UNKNOWN = "unknown", _("not known")
 
 

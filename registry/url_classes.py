@@ -34,6 +34,8 @@ URL_NAMES = {
     "public:facility-detail": PUBLIC,
     "public:statistics": PUBLIC,
     "public:wave-detail": PUBLIC,
+    "public:calendar": PUBLIC,
+    "public:calendar-ics": PUBLIC,
     "public:feed": PUBLIC,
     "public:sitemap": PUBLIC,
     "public:set-language": PUBLIC,

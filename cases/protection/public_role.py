@@ -32,6 +32,7 @@ from cases.models import (
     Claim,
     Facility,
     FacilityStay,
+    Hearing,
     Jurisdiction,
     NameSource,
     Person,
@@ -209,6 +210,21 @@ PUBLIC_COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
         "is_public",
     ),
     ReleaseWaveSource: ("id", "releasewave", "source"),
+    # Court hearings (issue 19, point 3): what the public calendar shows; never the internal note.
+    Hearing: (
+        "id",
+        "public_id",
+        "case",
+        "kind",
+        "starts_at",
+        "time_known",
+        "court",
+        "room",
+        "openness",
+        "state",
+        "note",
+        "is_public",
+    ),
     RiskAssessment: (
         "id",
         "public_id",
@@ -228,6 +244,7 @@ NEVER_GRANTED = {
     (Person, "contacts"),
     (Source, "contact"),
     (Release, "family_left_behind"),
+    (Hearing, "internal_note"),
 }
 
 # The rows the role sees, per table with row level security (reference data has none). Each
@@ -288,6 +305,12 @@ ROW_POLICIES: dict[type[models.Model], str] = {
     ReleaseWaveSource: (
         "EXISTS (SELECT 1 FROM cases_releasewave w WHERE w.id = cases_releasewave_sources.releasewave_id "
         "AND w.is_public)"
+    ),
+    # A hearing is public when staff marked it so, and its person is published.
+    Hearing: (
+        "is_public AND EXISTS (SELECT 1 FROM cases_case c JOIN cases_person p ON p.id = c.person_id "
+        "WHERE c.id = cases_hearing.case_id "
+        "AND p.publication_state = 'published' AND p.merged_into_id IS NULL)"
     ),
     RiskAssessment: (
         "EXISTS (SELECT 1 FROM cases_case c JOIN cases_person p ON p.id = c.person_id "

@@ -4,7 +4,17 @@ with a read scope; internal events too for read:restricted; articles and facilit
 a partner submission only for a write:submissions key of its own organisation."""
 
 from cases import choices
-from cases.models import Article, Case, CaseEvent, Charge, Facility, Person, RiskAssessment, Submission
+from cases.models import (
+    Article,
+    Case,
+    CaseEvent,
+    Charge,
+    Facility,
+    Hearing,
+    Person,
+    RiskAssessment,
+    Submission,
+)
 
 
 def owner(obj) -> Person | None:
@@ -13,7 +23,7 @@ def owner(obj) -> Person | None:
         return obj
     if isinstance(obj, Case):
         return obj.person
-    if isinstance(obj, Charge | CaseEvent | RiskAssessment):
+    if isinstance(obj, Charge | CaseEvent | RiskAssessment | Hearing):
         return obj.case.person
     if isinstance(obj, Article | Facility | Submission):
         return None
