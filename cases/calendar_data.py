@@ -84,6 +84,7 @@ def _hearing_facts(hearing: Hearing, person: rules.PersonRef) -> rules.HearingFa
         openness=hearing.openness,
         state=hearing.state,
         note=hearing.note,
+        is_public=hearing.is_public,
     )
 
 

@@ -73,6 +73,7 @@ class HearingFacts:
     openness: str
     state: str
     note: str
+    is_public: bool = False
 
 
 @dataclass(frozen=True)

@@ -94,14 +94,15 @@ def change_hearing(
     starts_at: datetime.datetime | None = None,
     day: datetime.date | None = None,
     time: datetime.time | None = None,
-    sources=(),
+    sources=None,
     by=None,
     **changes,
 ) -> Hearing:
-    """Change a hearing: any of HEARING_FIELDS, and its start (`starts_at`, or `day` with or
-    without `time`). A new start for a cancelled or postponed hearing schedules it again.
+    """Change a hearing: any of HEARING_FIELDS, its start (`starts_at`, or `day` with or without
+    `time`) and its sources (`sources`: the whole new set). A new start for a cancelled or
+    postponed hearing schedules it again.
 
-    Side effects: history row with the author; the sources added; a change-feed entry (a hearing
+    Side effects: history row with the author; the sources replaced; a change-feed entry (a hearing
     that stops being public is announced as withdrawn to public readers, so mirrors drop it).
     """
     unknown = set(changes) - set(HEARING_FIELDS)
@@ -117,8 +118,8 @@ def change_hearing(
     for field, value in changes.items():
         setattr(hearing, field, value.strip() if field in ("court", "room") else value)
     validated_save(hearing, by)
-    if sources:
-        hearing.sources.add(*sources)
+    if sources is not None:
+        hearing.sources.set(sources)
     if was_public and not hearing.is_public:
         note_change(hearing.case.person, "hearing", hearing.public_id, Action.WITHDRAWN, is_public=True)
     else:
