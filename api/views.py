@@ -37,6 +37,7 @@ from api.serializers import (
     ChargeSerializer,
     EventSerializer,
     FacilitySerializer,
+    HearingSerializer,
     NewWebhookSubscriptionSerializer,
     PersonSerializer,
     RestrictedEventSerializer,
@@ -60,6 +61,7 @@ from cases.models import (
     ExternalIdentifier,
     Facility,
     FacilityStay,
+    Hearing,
     Person,
     PersonName,
     Release,
@@ -390,6 +392,21 @@ class EventViewSet(AudienceViewSet):
         if not self.access.sees_confidential:
             events = events.filter(is_public=True)
         return self.of_visible_cases(events).order_by("case_id", "date", "pk")
+
+
+@extend_schema_view(list=extend_schema(parameters=[CASE_PARAMETER]))
+class HearingViewSet(AudienceViewSet):
+    """Court hearings of published people that staff made public (issue 19, point 3), by start:
+    the same for every caller (the staff keep the others in the admin). Never an internal note."""
+
+    serializer_class = HearingSerializer
+    lookup_field = "public_id"
+    filter_backends = []
+    export_name = "hearings"
+
+    def get_queryset(self):
+        hearings = Hearing.objects.shown_publicly().select_related("case__person")
+        return self.of_visible_cases(hearings).order_by("starts_at", "pk")
 
 
 @extend_schema_view(list=extend_schema(parameters=[CASE_PARAMETER]))

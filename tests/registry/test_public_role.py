@@ -44,6 +44,7 @@ PUBLIC_SERIALIZERS = [
     api_serializers.AssessmentSerializer,
     api_serializers.ArticleSerializer,
     api_serializers.FacilitySerializer,
+    api_serializers.HearingSerializer,
 ]
 
 
@@ -167,6 +168,7 @@ def _public_urls(registry):
         f"/api/v1/charges/{registry['successor'].public_id}/chain/",
         "/api/v1/charges/",
         "/api/v1/events/",
+        "/api/v1/hearings/",
         "/api/v1/assessments/",
         "/api/v1/articles/",
         "/api/v1/facilities/",
