@@ -42,4 +42,6 @@ def visible_to(obj, *, reads: bool, sees_internal: bool, own_submissions: bool =
     person = owner(obj)
     if person is not None and not is_public_person(person):
         return False
+    if isinstance(obj, Hearing) and not obj.is_public:  # the API lists public hearings only, to anyone
+        return False
     return not (isinstance(obj, CaseEvent) and not obj.is_public and not sees_internal)
