@@ -146,8 +146,14 @@ class HearingAdmin(AuditConfidentialReadsMixin, MaskConfidentialSourcesMixin, Hi
             .prefetch_related(Prefetch("case__person__names", queryset=names))
         )
 
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if obj is not None and not self.has_change_permission(request, obj):  # read only: as stored
+            fields = [("day_display", "time_display") if f == ("day", "time") else f for f in fields]
+        return fields
+
     def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
+        fields = [*super().get_readonly_fields(request, obj), "day_display", "time_display"]
         return fields + ["case"] if obj is not None else fields  # a hearing stays in its case
 
     def confidential_fields_shown(self, request, hearing) -> list[str]:

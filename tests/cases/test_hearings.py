@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from cases import choices, services
 from cases.exceptions import RefusedChange
-from cases.models import CalendarFeedToken, ChangeRecord, Hearing
+from cases.models import AuditEntry, CalendarFeedToken, ChangeRecord, Hearing
 from cases.protection.permissions import EDITOR, VIEWER
 from tests.factories import CaseFactory, PersonFactory, SourceFactory, UserFactory
 
@@ -307,3 +307,26 @@ def test_staff_feed_queries_do_not_grow_with_rows(client, law, django_assert_max
         _, feed = _feed(client, token)
 
     assert feed.count("Homel Regional Court") == rows
+
+
+def test_hearing_page_for_a_viewer_shows_the_hearing_and_puts_the_internal_note_read_on_record(client, staff):
+    user = staff(VIEWER)
+    hearing = _hearing(CaseFactory(), court="Viewed Court")
+
+    html = client.get(reverse("admin:cases_hearing_change", args=[hearing.pk])).content.decode()
+
+    assert "Viewed Court" in html and CANARY in html and "09:00" in html
+    entry = AuditEntry.objects.get(user=user, object_type="hearing")
+    assert "internal_note" in entry.fields
+
+
+@pytest.mark.parametrize("rows", [1, 6])
+def test_staff_calendar_queries_do_not_grow_with_rows(client, staff, django_assert_max_num_queries, rows):
+    staff(VIEWER)
+    for _ in range(rows):
+        _hearing(CaseFactory(person=PersonFactory(birth_date=_birth_in(0))), days=0)
+
+    with django_assert_max_num_queries(14):
+        html = client.get(reverse("admin:cases_hearing_calendar")).content.decode()
+
+    assert html.count("Homel Regional Court") == rows
