@@ -6,12 +6,16 @@ import datetime
 import json
 
 import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from cases import choices, services
+from cases.protection.permissions import VIEWER
 from tests.browser.axe import blocking_violations
 from tests.browser.conftest import PHONE
-from tests.factories import CaseFactory, PersonFactory
+from tests.factories import CaseFactory, PersonFactory, UserFactory
 
 pytestmark = [pytest.mark.chromium, pytest.mark.django_db(transaction=True)]
 
@@ -69,3 +73,33 @@ def test_calendar_has_no_serious_accessibility_violations(live_server, calendar,
     found = blocking_violations(page)
 
     assert not found, json.dumps(found, ensure_ascii=False, indent=2)
+
+
+def _log_in(page, live_server, user):
+    """Give the browser a session that passed both steps of the login (tests/conftest.py)."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}]
+    )
+
+
+def test_staff_calendar_and_address_pages_look_finished(live_server, calendar, new_page, screenshots):
+    page = new_page(viewport=LAPTOP)
+    blocked = []
+    page.on("console", lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None)
+    _log_in(page, live_server, UserFactory(groups=[VIEWER]))
+
+    page.goto(live_server.url + reverse("admin:cases_hearing_calendar"))
+    page.screenshot(path=screenshots / "calendar-staff.png", full_page=True)
+    calendar_violations = blocking_violations(page)
+    page.goto(live_server.url + reverse("admin:cases_hearing_calendar_address"))
+    page.get_by_role("button", name="Make my address").click()
+    page.screenshot(path=screenshots / "calendar-staff-address.png", full_page=True)
+    address = page.get_by_label("Your calendar address").input_value()
+
+    assert page.url.endswith(reverse("admin:cases_hearing_calendar_address"))
+    assert "/admin/cases/hearing/calendar/feed.ics?token=" in address
+    assert not calendar_violations, json.dumps(calendar_violations, ensure_ascii=False, indent=2)
+    assert blocked == []
