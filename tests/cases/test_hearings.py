@@ -10,6 +10,7 @@ from django.utils import timezone
 from cases import choices, services
 from cases.exceptions import RefusedChange
 from cases.models import AuditEntry, CalendarFeedToken, ChangeRecord, Hearing
+from cases.protection.accounts import end_access
 from cases.protection.permissions import EDITOR, VIEWER
 from tests.factories import CaseFactory, PersonFactory, SourceFactory, UserFactory
 
@@ -330,3 +331,13 @@ def test_staff_calendar_queries_do_not_grow_with_rows(client, staff, django_asse
         html = client.get(reverse("admin:cases_hearing_calendar")).content.decode()
 
     assert html.count("Homel Regional Court") == rows
+
+
+def test_ending_a_staff_members_access_revokes_their_calendar_address(client, law):
+    user = UserFactory(groups=[VIEWER])
+    token = services.issue_calendar_token(user=user)
+
+    end_access(user=user, by=None)
+
+    response, _ = _feed(client, token)
+    assert response.status_code == 404
