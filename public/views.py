@@ -6,6 +6,8 @@ goes through `for_public()`: with DATABASE_PUBLIC_URL set, as the database role 
 only published rows and public columns (cases.protection.public_role).
 """
 
+import datetime
+
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import ExtractYear, TruncMonth
@@ -27,6 +29,7 @@ from cases.models import (
     Claim,
     Facility,
     FacilityStay,
+    Hearing,
     Person,
     Reclassification,
     Region,
@@ -50,6 +53,11 @@ PUBLIC_FILTERS = ("q", "region", "article", "status", "risk_level", "detained_af
 
 def _language() -> str:
     return (get_language() or "en").split("-")[0]
+
+
+def _today_start():
+    """The start of today in the registry's time zone: a hearing of today is still to come."""
+    return timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time()))
 
 
 def not_found(request):
@@ -237,6 +245,14 @@ def person_detail(request, slug):
                     "assessments",
                     queryset=RiskAssessment.objects.order_by("-created_at", "-id")[:1],
                     to_attr="latest_assessments",
+                ),
+                # Hearings to come that staff made public (issue 19, point 3); never the internal note.
+                Prefetch(
+                    "hearings",
+                    queryset=Hearing.objects.filter(is_public=True, starts_at__gte=_today_start())
+                    .defer("internal_note")
+                    .order_by("starts_at", "id"),
+                    to_attr="upcoming_hearings",
                 ),
             )
             .order_by("-detention_date", "-id")

@@ -186,3 +186,26 @@ def test_calendar_ics_queries_do_not_grow_with_rows(client, law, django_assert_m
         _, feed = _ics(client)
 
     assert feed.count("BEGIN:VEVENT") == 2 * people
+
+
+def test_person_page_lists_upcoming_public_hearings_only(client, law):
+    case = make_person(names=ALIAKSANDR)
+    _hearing(case, court="Upcoming Court", note="Come early")
+    _hearing(case, court="Staff-only Court", is_public=False, days=5)
+    _hearing(case, court="Past Court", days=-10)
+
+    html = client.get(reverse("public:person-detail", args=[case.person.slug])).content.decode()
+
+    assert "Upcoming hearings" in html and "Upcoming Court" in html and "Come early" in html
+    assert f"{_in(3):%Y-%m-%d}" in html and "10:30" in html
+    assert "Staff-only Court" not in html and "Past Court" not in html
+    assert CANARY not in html
+
+
+def test_person_page_names_a_day_only_hearing_on_its_own_day(client, law):
+    case = make_person(names=ALIAKSANDR)
+    services.schedule_hearing(case=case, court="Day Court", day=_in(4), is_public=True)
+
+    html = client.get(reverse("public:person-detail", args=[case.person.slug])).content.decode()
+
+    assert f'datetime="{_in(4):%Y-%m-%d}"' in html

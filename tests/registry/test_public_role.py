@@ -471,6 +471,7 @@ def test_public_pages_and_anonymous_api_work_through_the_reader_role(client, reg
     assert "Public report on Visiblus" in pages[f"/people/{published.slug}/"]
     assert "Hearing held in public" in pages[f"/people/{published.slug}/"]
     assert "Public Hearing Court" in pages["/calendar/"] and "Public Hearing Court" in pages["/calendar.ics"]
+    assert "Public Hearing Court" in pages[f"/people/{published.slug}/"]
     assert [p["id"] for p in client.get("/api/v1/people/").json()["results"]] == [published.slug]
     assert [c["person"] for c in client.get("/api/v1/cases/").json()["results"]] == [published.slug]
     for url, body in pages.items():
