@@ -65,10 +65,6 @@ def _ref(person: Person, language: str | None) -> rules.PersonRef:
     )
 
 
-def _names():
-    return Prefetch("names", queryset=PersonName.objects.order_by("-is_primary", "pk"))
-
-
 def _hearing_facts(hearing: Hearing, person: rules.PersonRef) -> rules.HearingFacts:
     return rules.HearingFacts(
         id=hearing.pk,
