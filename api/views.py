@@ -49,7 +49,13 @@ from api.serializers import (
 )
 from cases import choices
 from cases.caching import cached_value
-from cases.filtersets import CONFIDENTIAL_ONLY_FILTERS, STAFF_ONLY_FILTERS, CaseFilterSet, PersonFilterSet
+from cases.filtersets import (
+    CONFIDENTIAL_ONLY_FILTERS,
+    STAFF_ONLY_FILTERS,
+    CaseFilterSet,
+    HearingFilterSet,
+    PersonFilterSet,
+)
 from cases.models import (
     Article,
     AuditEntry,
@@ -400,8 +406,8 @@ class HearingViewSet(AudienceViewSet):
     the same for every caller (the staff keep the others in the admin). Never an internal note."""
 
     serializer_class = HearingSerializer
+    filterset_class = HearingFilterSet
     lookup_field = "public_id"
-    filter_backends = []
     export_name = "hearings"
 
     def get_queryset(self):

@@ -91,3 +91,24 @@ def test_hearings_list_queries_do_not_grow_with_rows(
         body = client.get(reverse("api:hearing-list")).json()
 
     assert body["count"] == rows
+
+
+def test_hearings_list_filters_by_day_and_openness(api_client_for, law):
+    case = make_published_case()
+    _hearing(case, court="January Court", day=datetime.date(2027, 1, 12))
+    _hearing(case, court="Day-only Court", day=datetime.date(2027, 1, 20), time=None)
+    _hearing(case, court="Closed Court", day=datetime.date(2027, 2, 3), openness="closed")
+    client = api_client_for("key:read:public")
+
+    def courts(**params):
+        body = client.get(reverse("api:hearing-list"), params).json()
+        return [row["court"] for row in body["results"]]
+
+    assert courts(on_or_after="2027-01-20") == ["Day-only Court", "Closed Court"]
+    assert courts(on_or_before="2027-01-20") == ["January Court", "Day-only Court"]
+    assert courts(openness="closed") == ["Closed Court"]
+    assert courts(case=str(case.public_id), state="scheduled") == [
+        "January Court",
+        "Day-only Court",
+        "Closed Court",
+    ]
