@@ -24,6 +24,7 @@ from cases.models import (
     ExternalIdentifier,
     Facility,
     FacilityStay,
+    Hearing,
     LetterCount,
     ParticularRisk,
     Person,
@@ -338,6 +339,43 @@ class RestrictedEventSerializer(EventSerializer):
             return SourcesGroupSourceSerializer(event.sources.all(), many=True).data
         visible = [s for s in event.sources.all() if not s.confidential]
         return RestrictedSourceSerializer(visible, many=True).data
+
+
+class HearingSerializer(serializers.ModelSerializer):
+    """A public court hearing of a published person (issue 19, point 3). Never its internal note;
+    its sources are not listed (the calendar cites none)."""
+
+    id = serializers.UUIDField(source="public_id", read_only=True)
+    case = serializers.UUIDField(source="case.public_id", read_only=True)
+    person = serializers.SlugField(source="case.person.slug", read_only=True)
+    date = serializers.SerializerMethodField(help_text="The hearing's day in the registry's time zone")
+    starts_at = serializers.SerializerMethodField(help_text="When it starts; null when only the day is known")
+
+    class Meta:
+        model = Hearing
+        fields = [
+            "id",
+            "case",
+            "person",
+            "date",
+            "starts_at",
+            "kind",
+            "court",
+            "room",
+            "openness",
+            "state",
+            "note",
+        ]
+
+    @extend_schema_field(serializers.DateField())
+    def get_date(self, hearing) -> str:
+        return hearing.day.isoformat()
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_starts_at(self, hearing) -> str | None:
+        return (
+            serializers.DateTimeField().to_representation(hearing.starts_at) if hearing.time_known else None
+        )
 
 
 class ReasonSerializer(serializers.Serializer):

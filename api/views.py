@@ -38,6 +38,7 @@ from api.serializers import (
     ContactSerializer,
     EventSerializer,
     FacilitySerializer,
+    HearingSerializer,
     LetterCountSerializer,
     NewContactSerializer,
     NewLetterCountSerializer,
@@ -58,7 +59,13 @@ from cases import choices, services
 from cases.caching import cached_value
 from cases.contact import reading
 from cases.exceptions import RefusedChange
-from cases.filtersets import CONFIDENTIAL_ONLY_FILTERS, STAFF_ONLY_FILTERS, CaseFilterSet, PersonFilterSet
+from cases.filtersets import (
+    CONFIDENTIAL_ONLY_FILTERS,
+    STAFF_ONLY_FILTERS,
+    CaseFilterSet,
+    HearingFilterSet,
+    PersonFilterSet,
+)
 from cases.models import (
     Article,
     AuditEntry,
@@ -70,6 +77,7 @@ from cases.models import (
     ExternalIdentifier,
     Facility,
     FacilityStay,
+    Hearing,
     LetterCount,
     ParticularRisk,
     PartnerAPIKey,
@@ -404,6 +412,21 @@ class EventViewSet(AudienceViewSet):
         if not self.access.sees_confidential:
             events = events.filter(is_public=True)
         return self.of_visible_cases(events).order_by("case_id", "date", "pk")
+
+
+@extend_schema_view(list=extend_schema(parameters=[CASE_PARAMETER]))
+class HearingViewSet(AudienceViewSet):
+    """Court hearings of published people that staff made public (issue 19, point 3), by start:
+    the same for every caller (the staff keep the others in the admin). Never an internal note."""
+
+    serializer_class = HearingSerializer
+    filterset_class = HearingFilterSet
+    lookup_field = "public_id"
+    export_name = "hearings"
+
+    def get_queryset(self):
+        hearings = Hearing.objects.shown_publicly().select_related("case__person")
+        return self.of_visible_cases(hearings).order_by("starts_at", "pk")
 
 
 @extend_schema_view(list=extend_schema(parameters=[CASE_PARAMETER]))

@@ -341,3 +341,31 @@ class ContactChannel(models.TextChoices):
     SEEN_IN_COURT = "seen_in_court", _("seen at a court hearing")
     CELLMATE = "cellmate", _("sign of life through a released cellmate")
     OTHER = "other", _("other sign of life")
+
+
+class HearingKind(models.TextChoices):
+    """What a court hearing is for (issue 19, point 3)."""
+
+    PRELIMINARY = "preliminary", _("preliminary hearing")
+    TRIAL = "trial", _("trial session")
+    VERDICT = "verdict", _("verdict announcement")
+    APPEAL = "appeal", _("appeal hearing")
+    SUPERVISORY = "supervisory", _("supervisory review")
+    MEASURE = "measure", _("hearing on detention or restraint")
+    OTHER = "other", _("other hearing")
+
+
+class HearingOpenness(models.TextChoices):
+    """Whether the public may attend a hearing."""
+
+    OPEN = "open", _("open to the public")
+    CLOSED = "closed", _("closed to the public")
+    UNKNOWN = "unknown", _("not known")
+
+
+class HearingState(models.TextChoices):
+    """A hearing as scheduled, or what became of it."""
+
+    SCHEDULED = "scheduled", _("scheduled")
+    POSTPONED = "postponed", _("postponed")
+    CANCELLED = "cancelled", _("cancelled")

@@ -11,11 +11,20 @@ import django_filters as filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django_filters.fields import IsoDateTimeField
 
-from cases.choices import CaseStatus, ChargeState, PublicationState, RiskLevel
+from cases.choices import (
+    CaseStatus,
+    ChargeState,
+    HearingKind,
+    HearingOpenness,
+    HearingState,
+    PublicationState,
+    RiskLevel,
+)
 from cases.identity.names import word_keys
-from cases.models import Article, Case, Charge, ExternalIdentifier, Person, PersonName
+from cases.models import Article, Case, Charge, ExternalIdentifier, Hearing, Person, PersonName
 
 CURRENT_CHARGE_STATES = (ChargeState.ACTIVE, ChargeState.CONVICTED)
 
@@ -190,6 +199,33 @@ class CaseFilterSet(filters.FilterSet):
 
     def filter_risk_level(self, queryset, name, value):
         return queryset.filter(risk_level=value, risk_stale=False)
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    """The first instant of `day` in the registry's time zone (a hearing's day is a local day)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+class HearingFilterSet(filters.FilterSet):
+    """Court hearings by day (in the registry's time zone), kind, openness and state."""
+
+    on_or_after = filters.DateFilter(method="filter_on_or_after", label="Only hearings on or after this day")
+    on_or_before = filters.DateFilter(
+        method="filter_on_or_before", label="Only hearings on or before this day"
+    )
+    kind = filters.ChoiceFilter(choices=HearingKind.choices)
+    openness = filters.ChoiceFilter(choices=HearingOpenness.choices)
+    state = filters.ChoiceFilter(choices=HearingState.choices)
+
+    class Meta:
+        model = Hearing
+        fields = []
+
+    def filter_on_or_after(self, queryset, name, value):
+        return queryset.filter(starts_at__gte=_day_start(value))
+
+    def filter_on_or_before(self, queryset, name, value):
+        return queryset.filter(starts_at__lt=_day_start(value + datetime.timedelta(days=1)))
 
 
 # Filters that only staff may use: for anyone else they are dropped before filtering.

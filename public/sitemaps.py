@@ -48,7 +48,7 @@ class FacilitySitemap(Sitemap):
 
 class PagesSitemap(Sitemap):
     def items(self):
-        return ["public:home", "public:person-list", "public:statistics"]
+        return ["public:home", "public:person-list", "public:calendar", "public:statistics"]
 
     def location(self, name):
         return reverse(name)

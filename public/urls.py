@@ -3,7 +3,7 @@ from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
-from public import downloads, views
+from public import calendar, downloads, views
 from public.feeds import ChangesFeed
 from public.sitemaps import SITEMAPS
 
@@ -17,6 +17,8 @@ urlpatterns = [
     path("statistics/", views.statistics, name="statistics"),
     path("write/", views.write_letters, name="write-letters"),
     path("waves/<uuid:public_id>/", views.wave_detail, name="wave-detail"),
+    path("calendar/", calendar.calendar_page, name="calendar"),
+    path("calendar.ics", calendar.calendar_ics, name="calendar-ics"),
     path("changes.atom", ChangesFeed(), name="feed"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("data/registry.json", downloads.registry_json, name="download-json"),

@@ -29,6 +29,7 @@ from cases.models import (
     Claim,
     Facility,
     FacilityStay,
+    Hearing,
     LetterCount,
     ParticularRisk,
     Person,
@@ -56,6 +57,11 @@ PUBLIC_FILTERS = ("q", "region", "article", "status", "risk_level", "detained_af
 
 def _language() -> str:
     return (get_language() or "en").split("-")[0]
+
+
+def _today_start():
+    """The start of today in the registry's time zone: a hearing of today is still to come."""
+    return timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time()))
 
 
 def not_found(request):
@@ -295,6 +301,14 @@ def person_detail(request, slug):
                     "assessments",
                     queryset=RiskAssessment.objects.order_by("-created_at", "-id")[:1],
                     to_attr="latest_assessments",
+                ),
+                # Hearings to come that staff made public (issue 19, point 3); never the internal note.
+                Prefetch(
+                    "hearings",
+                    queryset=Hearing.objects.filter(is_public=True, starts_at__gte=_today_start())
+                    .defer("internal_note")
+                    .order_by("starts_at", "id"),
+                    to_attr="upcoming_hearings",
                 ),
             )
             .order_by("-detention_date", "-id")

@@ -404,6 +404,9 @@ LOGIN_RECORD_RETENTION_DAYS = env_int("LOGIN_RECORD_RETENTION_DAYS", 14, minimum
 # administrators by e-mail, once per window.
 AUDIT_BULK_THRESHOLD = env_int("AUDIT_BULK_THRESHOLD", 500, minimum=1)
 AUDIT_WINDOW_MINUTES = env_int("AUDIT_WINDOW_MINUTES", 60, minimum=1)
+# The staff calendar flags this many weeks before an expected release (new charges are often
+# brought just before one); 0 turns the flag off.
+CALENDAR_RELEASE_WATCH_WEEKS = env_int("CALENDAR_RELEASE_WATCH_WEEKS", 8, minimum=0)
 
 SESSION_COOKIE_SECURE = IS_PRODUCTION
 CSRF_COOKIE_SECURE = IS_PRODUCTION

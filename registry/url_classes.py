@@ -35,6 +35,8 @@ URL_NAMES = {
     "public:statistics": PUBLIC,
     "public:write-letters": PUBLIC,
     "public:wave-detail": PUBLIC,
+    "public:calendar": PUBLIC,
+    "public:calendar-ics": PUBLIC,
     "public:feed": PUBLIC,
     "public:sitemap": PUBLIC,
     "public:set-language": PUBLIC,

@@ -10,6 +10,7 @@ May import: services, the risk engine, identity, transfer, protection and models
 from cases.admin import people, cases, law, alerts, partners, audit  # noqa: F401
 from cases.admin import accounts, export, identity, imports, profiles, status, waves  # noqa: F401
 from cases.admin import designations, contacts, wellbeing  # noqa: F401
+from cases.admin import hearings  # noqa: F401
 
 # isort: on
 from django.contrib import admin

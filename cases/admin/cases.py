@@ -31,6 +31,7 @@ from cases.admin.forms import (
     ReclassifyChargeForm,
     ReleaseForm,
 )
+from cases.admin.hearings import HearingInline
 from cases.admin.history import HistoryAdmin
 from cases.admin.mixins import (
     ArticleListFilter,
@@ -390,6 +391,7 @@ class CaseAdmin(
         ReleaseInline,
         FacilityStayInline,
         CaseEventInline,
+        HearingInline,
     ]
 
     class Media:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, fields
 from cases import choices, services
 from cases.models import (
     Article,
+    Case,
     DesignationList,
     Facility,
     FacilityStay,
@@ -37,7 +38,8 @@ from cases.transfer.announced_lists import read_list
 D = datetime.date
 FIRST_DETENTION = D(2020, 8, 9)  # the presidential election that began the wave of arrests
 LAST_DETENTION = D(2025, 12, 31)
-LATEST_DATE = D(2026, 11, 1)  # no demo fact is later than this
+LATEST_DATE = D(2026, 11, 1)  # no demo fact is later than this (the hearings to come are after it)
+OPEN_HEARING_NOTE = "Supporters may come; arrive early for the queue (invented)."
 MARKER = "(synthetic demo data)"
 
 
@@ -1215,6 +1217,62 @@ class _DemoBuilder:
                 by=self.by,
             )
 
+    def hearings(self) -> None:
+        """Invented court hearings after the demo's last fact (the hearings to come, on the staff and
+        public calendars): a few cases on trial or awaiting one, and an appeal of a verdict. A mix of
+        open and closed, public and staff-only, one with the day only and one postponed. Consumes no
+        randomness, so the rest of the data stays."""
+        courts = ["Minsk City Court", "Homel Regional Court", "Hrodna Regional Court", "Supreme Court"]
+        awaiting = list(
+            Case.objects.filter(
+                status__in=(choices.CaseStatus.ON_TRIAL, choices.CaseStatus.DETAINED),
+                jurisdiction__code="BY",
+            ).order_by("pk")[:6]
+        )
+        convicted = Case.objects.filter(status=choices.CaseStatus.CONVICTED, jurisdiction__code="BY")
+        plans = [
+            (choices.HearingKind.TRIAL, 10, datetime.time(10, 0), choices.HearingOpenness.CLOSED, True),
+            (choices.HearingKind.TRIAL, 17, datetime.time(11, 30), choices.HearingOpenness.OPEN, True),
+            (choices.HearingKind.PRELIMINARY, 24, None, choices.HearingOpenness.UNKNOWN, True),
+            (choices.HearingKind.VERDICT, 38, datetime.time(15, 0), choices.HearingOpenness.OPEN, True),
+            (choices.HearingKind.TRIAL, 45, datetime.time(9, 30), choices.HearingOpenness.CLOSED, False),
+            (choices.HearingKind.MEASURE, 52, datetime.time(14, 0), choices.HearingOpenness.CLOSED, False),
+        ]
+        for number, (case, (kind, days, time, openness, public)) in enumerate(
+            zip(awaiting, plans, strict=False)
+        ):
+            hearing = services.schedule_hearing(
+                case=case,
+                court=courts[number % 3],
+                day=self.after(LATEST_DATE, days),
+                time=time,
+                kind=kind,
+                room=str(101 + number * 7) if time else "",
+                openness=openness,
+                note="Supporters may come; arrive early for the queue (invented)."
+                if openness == "open"
+                else "",
+                internal_note="The family asked us not to announce it (invented)." if not public else "",
+                is_public=public,
+                sources=[self.source_for(LATEST_DATE)],
+                by=self.by,
+            )
+            if number == 1:
+                services.cancel_hearing(hearing=hearing, postponed=True, by=self.by)
+        appeal = convicted.order_by("pk").first()
+        if appeal is not None:
+            services.schedule_hearing(
+                case=appeal,
+                court=courts[3],
+                day=self.after(LATEST_DATE, 31),
+                time=datetime.time(10, 0),
+                kind=choices.HearingKind.APPEAL,
+                room="3",
+                openness=choices.HearingOpenness.CLOSED,
+                is_public=True,
+                by=self.by,
+            )
+
     @staticmethod
     def _as_listed(person) -> str:
         name = person.names.get(script=choices.Script.RU_CYRILLIC).text
@@ -1250,6 +1308,7 @@ class _DemoBuilder:
         self.release_wave()
         self.contacts(everyone)
         self.particular_risks(everyone)
+        self.hearings()
 
         states = allocate(self.rng, PUBLICATION_WEIGHTS, len(everyone))
         for done, (person, state) in enumerate(zip(everyone, states, strict=True), start=1):

@@ -23,6 +23,7 @@ from cases.models.designations import (
     DesignationSnapshot,
     SnapshotEntry,
 )
+from cases.models.hearings import CalendarFeedToken, Hearing, HearingQuerySet, hash_calendar_token
 from cases.models.identity import DuplicateCandidate, ExternalIdentifier, PersonMerge
 from cases.models.imports import ImportProfile, KeptCell
 from cases.models.law import Article, Jurisdiction, Region, WatchListEntry
@@ -62,6 +63,10 @@ __all__ = [
     "Claim",
     "ClaimQuerySet",
     "Article",
+    "CalendarFeedToken",
+    "Hearing",
+    "HearingQuerySet",
+    "hash_calendar_token",
     "AuditEntry",
     "Case",
     "CaseEvent",

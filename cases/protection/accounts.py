@@ -23,7 +23,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django_otp import devices_for_user
 from simple_history.models import HistoricalRecords
 
-from cases.models import PartnerAPIKey
+from cases.models import CalendarFeedToken, PartnerAPIKey
 
 audit = logging.getLogger("registry.audit")
 log = logging.getLogger("registry.accounts")
@@ -36,10 +36,12 @@ class AccessEnded:
 
 
 def end_access(*, user, by) -> AccessEnded:
-    """End every session of `user` and revoke every API key issued to them.
+    """End every session of `user` and revoke every API key issued to them, and their calendar
+    feed address.
 
     Side effects: deletes the user's rows of the session table (their next request is anonymous),
-    sets `revoked` on each unrevoked PartnerAPIKey whose `issued_to` is the user, and writes one
+    sets `revoked` on each unrevoked PartnerAPIKey whose `issued_to` is the user, revokes their
+    secret address of the staff calendar feed (CalendarFeedToken), and writes one
     line to the "registry.audit" log (ids and counts, never a key or a session key). `by` is the
     user who asked, or None when not known. The user's OTP devices and recovery codes are kept:
     they are useless without the password, and an account that is enabled again should not need
@@ -51,6 +53,7 @@ def end_access(*, user, by) -> AccessEnded:
         Session.objects.filter(session_key__in=session_keys).delete()
         keys = list(PartnerAPIKey.objects.select_for_update().filter(issued_to=user, revoked=False))
         PartnerAPIKey.objects.filter(pk__in=[k.pk for k in keys]).update(revoked=True)
+        CalendarFeedToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     audit.info(
         "access ended: user=%s by=%s sessions_ended=%d api_keys_revoked=%s",
         user.pk,

@@ -13,6 +13,7 @@ CASE_DATA_MODELS = [
     "charge",
     "reclassification",
     "caseevent",
+    "hearing",
     "release",
     "releasewave",
     "designationsnapshot",

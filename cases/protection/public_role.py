@@ -32,6 +32,7 @@ from cases.models import (
     Claim,
     Facility,
     FacilityStay,
+    Hearing,
     Jurisdiction,
     LetterCount,
     NameSource,
@@ -231,6 +232,21 @@ PUBLIC_COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
     ),
     # The "write a letter" page orders people by the letters partners recorded: the counts only.
     LetterCount: ("id", "person", "period_end", "letters_sent"),
+    # Court hearings (issue 19, point 3): what the public calendar shows; never the internal note.
+    Hearing: (
+        "id",
+        "public_id",
+        "case",
+        "kind",
+        "starts_at",
+        "time_known",
+        "court",
+        "room",
+        "openness",
+        "state",
+        "note",
+        "is_public",
+    ),
     RiskAssessment: (
         "id",
         "public_id",
@@ -252,6 +268,7 @@ NEVER_GRANTED = {
     (Release, "family_left_behind"),
     (PrisonerContact, "details"),
     (ParticularRisk, "details"),
+    (Hearing, "internal_note"),
 }
 
 # The rows the role sees, per table with row level security (reference data has none). Each
@@ -324,6 +341,12 @@ ROW_POLICIES: dict[type[models.Model], str] = {
     PrisonerContact: (
         "EXISTS (SELECT 1 FROM cases_person p WHERE p.id = cases_prisonercontact.person_id "
         "AND p.publication_state = 'published' AND p.merged_into_id IS NULL AND p.silence_public)"
+    ),
+    # A hearing is public when staff marked it so, and its person is published.
+    Hearing: (
+        "is_public AND EXISTS (SELECT 1 FROM cases_case c JOIN cases_person p ON p.id = c.person_id "
+        "WHERE c.id = cases_hearing.case_id "
+        "AND p.publication_state = 'published' AND p.merged_into_id IS NULL)"
     ),
     RiskAssessment: (
         "EXISTS (SELECT 1 FROM cases_case c JOIN cases_person p ON p.id = c.person_id "

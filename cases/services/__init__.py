@@ -51,6 +51,15 @@ from cases.services.designations import (
 )
 from cases.services.details import DETAIL_MODELS, remove_event, save_detail
 from cases.services.facilities import confirm_facility, propose_facility
+from cases.services.hearings import (
+    HEARING_FIELDS,
+    cancel_hearing,
+    change_hearing,
+    hearing_start,
+    issue_calendar_token,
+    revoke_calendar_tokens,
+    schedule_hearing,
+)
 from cases.services.identity import (
     add_external_identifier,
     correct_external_identifier,
@@ -82,6 +91,13 @@ __all__ = [
     "correct_particular_risk",
     "record_particular_risk",
     "remove_particular_risk",
+    "HEARING_FIELDS",
+    "cancel_hearing",
+    "change_hearing",
+    "hearing_start",
+    "issue_calendar_token",
+    "revoke_calendar_tokens",
+    "schedule_hearing",
     "confirm_designation_snapshot",
     "import_designation_snapshot",
     "review_snapshot",

@@ -25,6 +25,7 @@ from cases.models import (
     DesignationList,
     Facility,
     FacilityStay,
+    Hearing,
     Jurisdiction,
     Person,
     Reclassification,
@@ -284,6 +285,17 @@ class TestBuiltDemo:
         assert demo.published == states.count(choices.PublicationState.PUBLISHED) == round(0.85 * 30)
         assert choices.PublicationState.DRAFT in states
         assert choices.PublicationState.WITHDRAWN in states
+
+    def test_build_demo_schedules_invented_hearings_after_its_last_fact(self, demo):
+        hearings = list(Hearing.objects.select_related("case"))
+
+        assert len(hearings) >= 4
+        assert all(h.day > LATEST_DATE for h in hearings)
+        assert {h.is_public for h in hearings} == {True, False}
+        assert {h.openness for h in hearings} >= {"open", "closed"}
+        assert any(not h.time_known for h in hearings)
+        assert any(h.state == choices.HearingState.POSTPONED for h in hearings)
+        assert all("(invented)" in h.internal_note for h in hearings if not h.is_public)
 
     def test_build_demo_sources_are_synthetic(self, demo):
         public = Source.objects.filter(confidential=False)

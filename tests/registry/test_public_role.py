@@ -15,10 +15,11 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, ProgrammingError, connection, connections, models, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from api import serializers as api_serializers
 from cases import choices, services
-from cases.models import ParticularRisk, Person, PrisonerContact, Release, RiskAssessment, Source
+from cases.models import Hearing, ParticularRisk, Person, PrisonerContact, Release, RiskAssessment, Source
 from cases.protection.public_role import (
     NEVER_GRANTED,
     PUBLIC_ALIAS,
@@ -43,6 +44,7 @@ PUBLIC_SERIALIZERS = [
     api_serializers.AssessmentSerializer,
     api_serializers.ArticleSerializer,
     api_serializers.FacilitySerializer,
+    api_serializers.HearingSerializer,
 ]
 
 
@@ -104,6 +106,13 @@ def registry(law):
         generation=1,
         assessed_on=D(2022, 6, 2),
     )
+    services.schedule_hearing(
+        case=case,
+        court="Public Hearing Court",
+        day=timezone.localdate() + datetime.timedelta(days=3),
+        internal_note="HEARING-NOTE-SECRET",
+        is_public=True,
+    )
     draft, draft_case = _person("Draftus Hiddenus", publish=False)
     draft_source = SourceFactory(title="Report that names the draft", confidential=False)
     services.add_charge(
@@ -130,6 +139,7 @@ SECRETS = [
     "WITNESS-PHONE-SECRET",
     "Confidential witness",
     "INTERNAL-EVENT-SECRET",
+    "HEARING-NOTE-SECRET",
     "Draftus Hiddenus",
     "Report that names the draft",
 ]
@@ -146,6 +156,8 @@ def _public_urls(registry):
         "/articles/by-361-1.1/",
         f"/facilities/{registry['facility'].slug}/",
         "/statistics/",
+        "/calendar/",
+        "/calendar.ics",
         "/api/v1/people/",
         f"/api/v1/people/{published.slug}/",
         "/api/v1/people/?q=Publicus&article=361-1",
@@ -156,6 +168,7 @@ def _public_urls(registry):
         f"/api/v1/charges/{registry['successor'].public_id}/chain/",
         "/api/v1/charges/",
         "/api/v1/events/",
+        "/api/v1/hearings/",
         "/api/v1/assessments/",
         "/api/v1/articles/",
         "/api/v1/facilities/",
@@ -216,6 +229,7 @@ def test_encrypted_columns_are_never_granted():
         (Release, "family_left_behind"),
         (PrisonerContact, "details"),
         (ParticularRisk, "details"),
+        (Hearing, "internal_note"),
     } == NEVER_GRANTED
     for model, name in NEVER_GRANTED:
         assert name not in PUBLIC_COLUMNS[model]
@@ -477,6 +491,8 @@ def test_public_pages_and_anonymous_api_work_through_the_reader_role(client, reg
     assert "Publicus Visiblus" in pages["/people/"]
     assert "Public report on Visiblus" in pages[f"/people/{published.slug}/"]
     assert "Hearing held in public" in pages[f"/people/{published.slug}/"]
+    assert "Public Hearing Court" in pages["/calendar/"] and "Public Hearing Court" in pages["/calendar.ics"]
+    assert "Public Hearing Court" in pages[f"/people/{published.slug}/"]
     assert [p["id"] for p in client.get("/api/v1/people/").json()["results"]] == [published.slug]
     assert [c["person"] for c in client.get("/api/v1/cases/").json()["results"]] == [published.slug]
     for url, body in pages.items():

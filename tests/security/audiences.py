@@ -4,7 +4,17 @@ with a read scope; internal events too for read:restricted; articles and facilit
 a partner submission only for a write:submissions key of its own organisation."""
 
 from cases import choices
-from cases.models import Article, Case, CaseEvent, Charge, Facility, Person, RiskAssessment, Submission
+from cases.models import (
+    Article,
+    Case,
+    CaseEvent,
+    Charge,
+    Facility,
+    Hearing,
+    Person,
+    RiskAssessment,
+    Submission,
+)
 
 
 def owner(obj) -> Person | None:
@@ -13,7 +23,7 @@ def owner(obj) -> Person | None:
         return obj
     if isinstance(obj, Case):
         return obj.person
-    if isinstance(obj, Charge | CaseEvent | RiskAssessment):
+    if isinstance(obj, Charge | CaseEvent | RiskAssessment | Hearing):
         return obj.case.person
     if isinstance(obj, Article | Facility | Submission):
         return None
@@ -31,5 +41,7 @@ def visible_to(obj, *, reads: bool, sees_internal: bool, own_submissions: bool =
         return False
     person = owner(obj)
     if person is not None and not is_public_person(person):
+        return False
+    if isinstance(obj, Hearing) and not obj.is_public:  # the API lists public hearings only, to anyone
         return False
     return not (isinstance(obj, CaseEvent) and not obj.is_public and not sees_internal)

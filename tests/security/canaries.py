@@ -113,8 +113,12 @@ class CanaryRegistry:
 
 def readings(body: bytes, content_type: str) -> str:
     """The body as a reader could read it: raw, with HTML entities and URL escapes undone, and
-    JSON strings decoded (\\u escapes), lower-cased, in one string."""
+    JSON strings decoded (\\u escapes), iCalendar lines unfolded and unescaped, lower-cased, in
+    one string."""
     raw = body.decode("utf-8", errors="replace")
+    if "calendar" in content_type or raw.startswith("BEGIN:VCALENDAR"):
+        # RFC 5545 folds lines at 75 octets (a canary may be cut in two) and escapes , ; \\.
+        raw = raw.replace("\r\n ", "").replace("\\,", ",").replace("\\;", ";").replace("\\\\", "\\")
     variants = {raw, html.unescape(raw), unquote(raw), unquote_plus(raw)}
     if "json" in content_type or raw[:1] in ("[", "{"):
         with contextlib.suppress(ValueError):  # not JSON after all: the other readings stand

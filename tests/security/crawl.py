@@ -198,6 +198,8 @@ def query_values(name: str, registry: PlantedRegistry, probe: str) -> list[str]:
         "jurisdiction": ["BY", "RU", "by"],
         "detained_after": ["2022-03-01", "2030-01-01"],
         "detained_before": ["2000-01-01", "2022-03-01"],
+        "on_or_after": ["2000-01-01", "2099-01-01"],
+        "on_or_before": ["2000-01-01", "2099-01-01"],
         "updated_since": ["2000-01-01T00:00:00Z", "2099-01-01T00:00:00+23:59"],
         "case": [str(uuid.uuid4()), *(str(c.public_id) for c in Case.objects.order_by("pk"))],
         "page": ["1", "2", "999"],

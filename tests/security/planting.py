@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from cases import choices, services
 from cases.models import (
@@ -23,6 +24,7 @@ from cases.models import (
     Contradiction,
     DuplicateCandidate,
     FacilityStay,
+    Hearing,
     ImportRun,
     ImportRunLine,
     Jurisdiction,
@@ -297,6 +299,31 @@ class _Planter:
             person=person,
             scheme="prisoners-list",
             value=c.text(f"{state} person: external identifier", internal_audience),
+            by=self.editor,
+        )
+        # Court hearings (issue 19, point 3), in the weeks the public calendar and its feed show: a
+        # public one, and one staff keep internal (no key reads it: the API lists public hearings).
+        # An internal note is staff only, whoever reads.
+        soon = timezone.localdate() + datetime.timedelta(days=10)
+        services.schedule_hearing(
+            case=case,
+            court=text("hearing court (public hearing)"),
+            day=soon,
+            time=datetime.time(10, 0),
+            room=text("hearing room"),
+            note=text("hearing note (public hearing)"),
+            internal_note=c.text(f"{state} person: hearing internal note"),
+            is_public=True,
+            sources=[self.confidential_source],
+            by=self.editor,
+        )
+        services.schedule_hearing(
+            case=case,
+            court=c.text(f"{state} person: court of an internal hearing"),
+            day=soon + datetime.timedelta(days=1),
+            note=c.text(f"{state} person: note of an internal hearing"),
+            internal_note=c.text(f"{state} person: internal hearing's internal note"),
+            is_public=False,
             by=self.editor,
         )
         # Their page on the list holds no canary, so the crawl looks people up by it without
@@ -609,12 +636,14 @@ def register_hidden_ids(canaries: CanaryRegistry) -> None:
     for person in Person.objects.all():
         if not is_public_person(person) and person.published_at is None:
             canaries.add(str(person.public_id), f"public id of a never-published person ({person.slug})")
-    for model in (Case, Charge, CaseEvent, RiskAssessment):
+    for model in (Case, Charge, CaseEvent, RiskAssessment, Hearing):
         for obj in model.objects.select_related("case__person" if model is not Case else "person"):
             person = owner(obj)
             what = f"public id of a {model.__name__} of a {person.publication_state} person ({person.slug})"
             if not is_public_person(person):
                 canaries.add(str(obj.public_id), what)
+            elif isinstance(obj, Hearing) and not obj.is_public:
+                canaries.add(str(obj.public_id), f"public id of an internal hearing ({person.slug})")
             elif isinstance(obj, CaseEvent) and not obj.is_public:
                 canaries.add(
                     str(obj.public_id), f"public id of an internal event ({person.slug})", [RESTRICTED]

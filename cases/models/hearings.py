@@ -1,0 +1,151 @@
+"""Dates that matter (issue 19, point 3): court hearings of a case, and the staff members' secret
+addresses of the staff calendar feed."""
+
+import hashlib
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from cases import choices
+from cases.models.cases import Case
+from cases.models.history import RegistryHistory
+from cases.protection.fields import EncryptedTextField
+
+
+class HearingQuerySet(models.QuerySet):
+    def shown_publicly(self):
+        """Hearings the public may see: marked public by staff, of a published person (the public
+        role's row policy says the same on PostgreSQL)."""
+        return self.filter(
+            is_public=True,
+            case__person__publication_state=choices.PublicationState.PUBLISHED,
+            case__person__merged_into__isnull=True,
+        )
+
+
+class Hearing(models.Model):
+    """A court hearing in a case: where, when (to the minute, or the day only), open or closed.
+
+    Staff decide whether it is public (`is_public`, off by default): a hearing announced only to
+    the family must not be announced by us. The internal note is staff only and encrypted.
+    A cancelled or postponed hearing stays, with its state, so the calendar can say so.
+    """
+
+    # What the public sees of a hearing of a published person, when it is public.
+    PUBLIC_FIELDS = (
+        "case_id",
+        "kind",
+        "starts_at",
+        "time_known",
+        "court",
+        "room",
+        "openness",
+        "state",
+        "note",
+    )
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="hearings")
+    kind = models.CharField(
+        max_length=20, choices=choices.HearingKind.choices, default=choices.HearingKind.TRIAL
+    )
+    starts_at = models.DateTimeField(
+        help_text="When it starts; with the time not known, midnight of its day (local time)"
+    )
+    time_known = models.BooleanField(default=True, help_text="Off: only the day is known")
+    court = models.CharField(max_length=300)
+    room = models.CharField(max_length=100, blank=True, help_text="Courtroom, as announced")
+    openness = models.CharField(
+        max_length=10, choices=choices.HearingOpenness.choices, default=choices.HearingOpenness.UNKNOWN
+    )
+    state = models.CharField(
+        max_length=10, choices=choices.HearingState.choices, default=choices.HearingState.SCHEDULED
+    )
+    note = models.TextField(blank=True, help_text="Public when the hearing is public")
+    internal_note = EncryptedTextField(
+        blank=True, help_text="Confidential, staff only, encrypted: never in a calendar, a feed or the API"
+    )
+    is_public = models.BooleanField(
+        default=False, help_text="Shown on the public calendar and the person's feed (published people only)"
+    )
+    sources = models.ManyToManyField("cases.Source", blank=True, related_name="hearings")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = HearingQuerySet.as_manager()
+    history = RegistryHistory(m2m_fields=[sources])
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["starts_at"], name="hearing_starts_at")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=choices.HearingKind.values),
+                name="hearing_kind_valid",
+                violation_error_message="Unknown kind of hearing.",
+            ),
+            models.CheckConstraint(
+                condition=Q(openness__in=choices.HearingOpenness.values),
+                name="hearing_openness_valid",
+                violation_error_message="A hearing is open, closed or not known.",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=choices.HearingState.values),
+                name="hearing_state_valid",
+                violation_error_message="A hearing is scheduled, postponed or cancelled.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(court=""),
+                name="hearing_court_given",
+                violation_error_message="Name the court.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}, {self.court}, {self.day:%Y-%m-%d}"
+
+    @property
+    def day(self):
+        """The hearing's day in the registry's time zone."""
+        return timezone.localtime(self.starts_at).date()
+
+
+def hash_calendar_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class CalendarFeedToken(models.Model):
+    """A staff member's secret address of the staff calendar feed (for a calendar app, which has
+    no session). Only its hash is kept; the address is shown once, when made. Revoked, it answers
+    404 like any unknown address."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_tokens"
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_used_on = models.DateField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_live_calendar_token_per_user",
+                violation_error_message="This staff member already has a calendar address: revoke it first.",
+            ),
+        ]
+
+    def __str__(self):
+        state = "revoked" if self.revoked_at else "live"
+        return f"Calendar address of {self.user} ({state}, made {self.created_at:%Y-%m-%d})"
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(32)
