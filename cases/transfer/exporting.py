@@ -35,6 +35,7 @@ from cases.models import (
     ExternalIdentifier,
     Facility,
     FacilityStay,
+    Hearing,
     Jurisdiction,
     LetterCount,
     NameSource,
@@ -203,6 +204,21 @@ PERSON_FIELDS = (
     "letters_welcome",
 )
 LETTER_FIELDS = ("period_start", "period_end", "letters_sent")
+HEARING_FIELDS = (
+    "public_id",
+    "kind",
+    "starts_at",
+    "time_known",
+    "court",
+    "room",
+    "openness",
+    "state",
+    "note",
+    "internal_note",
+    "is_public",
+    "created_at",
+    "updated_at",
+)
 PARTICULAR_RISK_FIELDS = (
     "public_id",
     "kind",
@@ -356,6 +372,12 @@ def _staff_people():
                 "charges_to_review", queryset=ChargeToReview.objects.order_by("created_at", "public_id")
             ),
             _claims_prefetch(),
+            Prefetch(
+                "hearings",
+                queryset=Hearing.objects.prefetch_related(
+                    Prefetch("sources", queryset=Source.objects.order_by("public_id"))
+                ).order_by("starts_at", "public_id"),
+            ),
         )
     )
     return Person.objects.current().prefetch_related(
@@ -464,6 +486,13 @@ def _case_record(case: Case, refs: _References) -> dict:
             for review in case.charges_to_review.all()
         ],
         "claims": _claim_records(case),
+        "hearings": [
+            {
+                **{name: getattr(hearing, name) for name in HEARING_FIELDS},
+                "sources": [s.public_id for s in hearing.sources.all()],
+            }
+            for hearing in case.hearings.all()
+        ],
     }
 
 
@@ -1254,6 +1283,7 @@ class _Importer:
         """Everything a case holds besides its charges and claims; returns its stays by public id
         (an export made before stays had ids gives them new ones)."""
         steps, events, links, stays, assessments, reviews, releases = [], [], [], [], [], [], []
+        hearings, hearing_links = [], []
         digests = []
         for case, c in zip(cases, case_records, strict=True):
             where = f"person {case.person.slug}, case {case.public_id}"
@@ -1317,6 +1347,10 @@ class _Importer:
                     case=case, **_fields(ChargeToReview, ("public_id", *REVIEW_FIELDS), r)
                 )
                 reviews.append(_checked(review, where))
+            for r in c.get("hearings", []):  # an export made before hearings were recorded has none
+                hearing = Hearing(case=case, **_fields(Hearing, HEARING_FIELDS, r))
+                hearings.append(_checked(hearing, where))
+                hearing_links += [(hearing, self.source(s, where)) for s in r.get("sources", [])]
         _insert(Reclassification, steps, self.by)
         _insert(CaseEvent, events, self.by)
         Through = CaseEvent.sources.through
@@ -1328,6 +1362,10 @@ class _Importer:
         _insert(Release, releases, self.by)
         _insert(RiskAssessment, assessments, self.by)
         _insert(ChargeToReview, reviews, self.by)
+        _insert(Hearing, hearings, self.by)
+        Hearing.sources.through.objects.bulk_create(
+            [Hearing.sources.through(hearing=h, source_id=s) for h, s in hearing_links], batch_size=BATCH
+        )
         Case.objects.bulk_update(digests, ["risk_digest"], batch_size=BATCH)
         self.report.events += len(events)
         return {str(stay.public_id): stay for stay in stays}

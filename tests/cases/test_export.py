@@ -24,6 +24,7 @@ from cases.models import (
     ExternalIdentifier,
     Facility,
     FacilityStay,
+    Hearing,
     LetterCount,
     NameSource,
     Organisation,
@@ -128,6 +129,10 @@ def registry(law):
         recognition_criteria=["1.2", "1.3"],
     )
     services.update_case(case=case, investigating_body="+7 Investigative Committee")
+    services.schedule_hearing(
+        case=case, court="Minsk City Court", day=D(2022, 9, 5), kind="trial", room="4",
+        openness="closed", internal_note=f"the family will come {MARK}", sources=[public], is_public=True,
+    )  # fmt: skip
     Case.objects.filter(pk=case.pk).update(judge="Synthetic Judge", prosecutor="Synthetic Prosecutor")
     kept = services.add_charge(
         case=case,
@@ -267,6 +272,8 @@ def _empty_registry():
         PrisonerContact,
         ParticularRisk.sources.through,
         ParticularRisk,
+        Hearing.sources.through,
+        Hearing,
         LetterCount,
         RiskAssessment,
         ChangeRecord,
@@ -682,6 +689,15 @@ def test_contacts_travel_in_the_staff_export_with_their_sources_and_details(regi
     assert contacts[1].reported_by.name == "Synthetic Letters Project"
     ales = Person.objects.get(contact_log__isnull=False, contact_log__channel="letter")
     assert (ales.silence_public, ales.patronymic, ales.letters_welcome) == (True, "Иванович", True)
+    hearing = Hearing.objects.get()
+    assert (hearing.court, hearing.room, hearing.openness, hearing.time_known, hearing.is_public) == (
+        "Minsk City Court",
+        "4",
+        "closed",
+        False,
+        True,
+    )
+    assert hearing.internal_note == f"the family will come {MARK}" and hearing.sources.count() == 1
     item = ParticularRisk.objects.get()
     assert (item.kind, item.date_precision, item.details, item.is_public) == (
         "denied_medical_care",
