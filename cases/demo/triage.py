@@ -7,7 +7,8 @@ are closed here through the triage services, as a caseworker would close them, b
 caseworker account. Left open: only the alerts of cases with a charge brought or reclassified in
 the last RECENT_DAYS before the demo's last date, the news a caseworker would still be on.
 Acknowledged (someone is on it, not finished): people held awaiting trial who were charged in the
-last year. Every other alert is resolved with a note saying why nothing more is due.
+last year, and every silence past its threshold. Every other alert is resolved with a note saying
+why nothing more is due.
 """
 
 import datetime
@@ -128,5 +129,17 @@ def triage_demo_alerts(*, by=None, today: datetime.date = LATEST_DATE) -> Triage
             report.acknowledged += 1
         else:
             services.resolve_alert(alert=alert, note=resolution_note(alert), by=by)
+            report.resolved += 1
+    # Keeping in touch (issue 19): a caseworker is finding out about each silence (acknowledged,
+    # still listed longest first on the silences page); a resumption needs nothing more.
+    for alert in RiskAlert.objects.filter(
+        state=RiskAlert.State.OPEN, kind__in=choices.CONTACT_ALERT_KINDS
+    ).order_by("id"):
+        if alert.kind == choices.AlertKind.SILENCE:
+            services.acknowledge_alert(alert=alert, by=by)
+            report.acknowledged += 1
+        else:
+            note = "Contact resumed; the family and the partners following the case were told." + NOTE_SUFFIX
+            services.resolve_alert(alert=alert, note=note, by=by)
             report.resolved += 1
     return report

@@ -1,7 +1,8 @@
 """Who may read which record through the API, restated from api/access.py for the crawl to
 check against: published people (not merged away) and what belongs to them, for every caller
 with a read scope; internal events too for read:restricted; articles and facilities for all;
-a partner submission only for a write:submissions key of its own organisation."""
+a partner submission only for a write:submissions key of its own organisation; a particular-risk
+item only when staff published it."""
 
 from cases import choices
 from cases.models import (
@@ -11,6 +12,7 @@ from cases.models import (
     Charge,
     Facility,
     Hearing,
+    ParticularRisk,
     Person,
     RiskAssessment,
     Submission,
@@ -21,6 +23,8 @@ def owner(obj) -> Person | None:
     """The person a record belongs to, or None for records of no one (law data, facilities)."""
     if isinstance(obj, Person):
         return obj
+    if isinstance(obj, ParticularRisk):
+        return obj.person
     if isinstance(obj, Case):
         return obj.person
     if isinstance(obj, Charge | CaseEvent | RiskAssessment | Hearing):
@@ -43,5 +47,7 @@ def visible_to(obj, *, reads: bool, sees_internal: bool, own_submissions: bool =
     if person is not None and not is_public_person(person):
         return False
     if isinstance(obj, Hearing) and not obj.is_public:  # the API lists public hearings only, to anyone
+        return False
+    if isinstance(obj, ParticularRisk) and not obj.is_public:  # a confidential item reaches no key
         return False
     return not (isinstance(obj, CaseEvent) and not obj.is_public and not sees_internal)
