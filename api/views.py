@@ -781,6 +781,11 @@ class ChangeFeedView(APIView):
         )
 
 
+def _as_bad_request(refusal: RefusedChange) -> ValidationError:
+    """A service's refusal as a 400 that names the fields, as the serializers' own errors do."""
+    return ValidationError(refusal.message_dict if hasattr(refusal, "error_dict") else refusal.messages)
+
+
 def _int_param(request, name, default, *, minimum=None, maximum=None):
     raw = request.query_params.get(name)
     if raw is None:
@@ -914,9 +919,7 @@ class ContactViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Ge
                 reported_by=request.auth.organisation,
             )
         except RefusedChange as refusal:
-            raise ValidationError(
-                refusal.message_dict if hasattr(refusal, "error_dict") else refusal.messages
-            ) from None
+            raise _as_bad_request(refusal) from None
         contact = PrisonerContact.objects.select_related("person").get(pk=contact.pk)
         return Response(
             ContactSerializer(contact, context=self.get_serializer_context()).data,
@@ -968,9 +971,7 @@ class LetterCountViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewset
                 organisation=request.auth.organisation, **serializer.validated_data
             )
         except RefusedChange as refusal:
-            raise ValidationError(
-                refusal.message_dict if hasattr(refusal, "error_dict") else refusal.messages
-            ) from None
+            raise _as_bad_request(refusal) from None
         return Response(LetterCountSerializer(count).data, status=status.HTTP_201_CREATED)
 
 

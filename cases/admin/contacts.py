@@ -4,13 +4,17 @@ held by the length of their silence, and the thresholds that raise an alert."""
 from django import forms
 from django.contrib import admin
 from django.db.models import F
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
 from cases import choices, partial_dates, services
 from cases.admin.history import HistoryAdmin
-from cases.admin.mixins import AuditConfidentialReadsMixin, MaskConfidentialSourcesMixin, ReadOnlyAdminMixin
+from cases.admin.mixins import (
+    AuditConfidentialReadsMixin,
+    MaskConfidentialSourcesMixin,
+    PeopleListMixin,
+    ReadOnlyAdminMixin,
+)
 from cases.admin.people import with_any_name_matches
 from cases.contact.reading import people_by_silence
 from cases.exceptions import RefusedChange
@@ -173,12 +177,13 @@ class SilenceLongerThanFilter(admin.SimpleListFilter):
 
 
 @admin.register(PersonSilence)
-class PersonSilenceAdmin(admin.ModelAdmin):
+class PersonSilenceAdmin(PeopleListMixin, admin.ModelAdmin):
     """Everyone held, the longest certain silence first; people with no contact recorded last
     (nobody has counted days for them yet: record the last word heard)."""
 
+    view_permission = CONTACT_PERMISSION
+
     list_display = ["person_link", "held_in", "any_display", *[f"{c}_display" for c in SILENCE_COLUMNS]]
-    list_display_links = None  # the person column links to the person's own page
     list_filter = [SilenceLongerThanFilter, "cases__jurisdiction", "silence_public", "publication_state"]
     search_fields = ["names__text", "slug"]
     list_per_page = 50
@@ -191,31 +196,6 @@ class PersonSilenceAdmin(admin.ModelAdmin):
 
     def get_ordering(self, request):
         return [F("last_any").asc(nulls_last=True), "pk"]
-
-    def get_search_results(self, request, queryset, search_term):
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        return with_any_name_matches(results, queryset, search_term), may_have_duplicates
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm(CONTACT_PERMISSION)
-
-    def has_module_permission(self, request):
-        return request.user.has_perm(CONTACT_PERMISSION)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description="person")
-    def person_link(self, person):
-        return format_html(
-            '<a href="{}">{}</a>', reverse("admin:cases_person_change", args=[person.pk]), person
-        )
 
     @admin.display(description="held in")
     def held_in(self, person):

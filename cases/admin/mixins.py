@@ -6,10 +6,12 @@ from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ValidationError
 from django.forms.utils import pretty_name
-from django.utils.html import format_html_join
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 
 from cases.admin.display import local_time, time_zone_name
+from cases.filtersets import name_search_q
 from cases.models import (
     Article,
     Source,
@@ -220,6 +222,43 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def with_any_name_matches(results, queryset, search_term, person="pk"):
+    """The admin's own search `results`, plus the rows of `queryset` whose person has a name in
+    which every word of `search_term` begins a word, in any spelling and any script: 'Aliaksandr'
+    finds 'Аляксандр', 'Евгений' finds 'Yauhen' (cases.identity.names).
+
+    Every admin list that names people calls it from `get_search_results`: people, cases, charges,
+    alerts. `person` is the path from the listed model to its person's id.
+    """
+    by_key = name_search_q(search_term, person)
+    return results if by_key is None else results | queryset.filter(by_key)
+
+
+class PeopleListMixin(ReadOnlyAdminMixin):
+    """A staff list of people seen from one concern (a proxy of Person: the silences, the people at
+    particular risk): read only, open to whoever may view `view_permission`'s records, searched in
+    any script, each row linking to the person's own page (no self-link: the proxy has no page)."""
+
+    view_permission = ""
+    list_display_links = None
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm(self.view_permission)
+
+    def has_module_permission(self, request):
+        return request.user.has_perm(self.view_permission)
+
+    def get_search_results(self, request, queryset, search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        return with_any_name_matches(results, queryset, search_term), may_have_duplicates
+
+    @admin.display(description="person")
+    def person_link(self, person):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:cases_person_change", args=[person.pk]), person
+        )
 
 
 class NamedInputsInlineMixin:

@@ -21,11 +21,11 @@ from cases.admin.mixins import (
     OptimisticLockMixin,
     PersonArticleListFilter,
     message_for,
+    with_any_name_matches,
 )
 from cases.contact.letters import envelope_name
 from cases.contact.reading import silences_of
 from cases.contact.silence import describe_days
-from cases.filtersets import name_search_q
 from cases.models import (
     Case,
     Designation,
@@ -39,18 +39,6 @@ from cases.models import (
 from cases.protection.permissions import SOURCES_GROUP_FIELDS, sees_sources, source_label
 
 # People ---------------------------------------------------------------------------------------
-
-
-def with_any_name_matches(results, queryset, search_term, person="pk"):
-    """The admin's own search `results`, plus the rows of `queryset` whose person has a name in
-    which every word of `search_term` begins a word, in any spelling and any script: 'Aliaksandr'
-    finds 'Аляксандр', 'Евгений' finds 'Yauhen' (cases.identity.names).
-
-    Every admin list that names people calls it from `get_search_results`: people, cases, charges,
-    alerts. `person` is the path from the listed model to its person's id.
-    """
-    by_key = name_search_q(search_term, person)
-    return results if by_key is None else results | queryset.filter(by_key)
 
 
 class PersonNameInline(NamedInputsInlineMixin, admin.TabularInline):

@@ -5,14 +5,14 @@ import datetime
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
 from cases import choices, partial_dates, services
 from cases.admin.history import HistoryAdmin
-from cases.admin.mixins import AuditConfidentialReadsMixin, MaskConfidentialSourcesMixin
+from cases.admin.mixins import AuditConfidentialReadsMixin, MaskConfidentialSourcesMixin, PeopleListMixin
 from cases.admin.people import with_any_name_matches
 from cases.exceptions import RefusedChange
 from cases.models import ParticularRisk, PersonAtParticularRisk
@@ -145,12 +145,13 @@ def _open_items(today):
 
 
 @admin.register(PersonAtParticularRisk)
-class PersonAtParticularRiskAdmin(admin.ModelAdmin):
+class PersonAtParticularRiskAdmin(PeopleListMixin, admin.ModelAdmin):
     """Everyone held with an open condition or report of ill-treatment, or aged 60 or more; the
-    latest report of ill-treatment first."""
+    latest report of ill-treatment first, then the newest records."""
+
+    view_permission = PARTICULAR_RISK_PERMISSION
 
     list_display = ["person_link", "age_display", "items_display", "publication_state"]
-    list_display_links = None  # the person column links to the person's own page
     list_filter = ["particular_risks__kind", "publication_state", "cases__jurisdiction"]
     search_fields = ["names__text", "slug"]
     list_per_page = 50
@@ -167,6 +168,13 @@ class PersonAtParticularRiskAdmin(admin.ModelAdmin):
             PersonAtParticularRisk.objects.current()
             .filter(held)
             .filter(has_item | _certainly_aged(choices.PARTICULAR_RISK_AGE, today))
+            .annotate(
+                latest_ill_treatment=Subquery(
+                    open_items.filter(person=OuterRef("pk"), kind__in=choices.ILL_TREATMENT_KINDS)
+                    .order_by(F("date").desc(nulls_last=True))
+                    .values("date")[:1]
+                )
+            )
             .prefetch_related(
                 "names",
                 Prefetch(
@@ -176,31 +184,7 @@ class PersonAtParticularRiskAdmin(admin.ModelAdmin):
         )
 
     def get_ordering(self, request):
-        return ["-created_at", "pk"]
-
-    def get_search_results(self, request, queryset, search_term):
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        return with_any_name_matches(results, queryset, search_term), may_have_duplicates
-
-    def has_view_permission(self, request, obj=None):
-        return request.user.has_perm(PARTICULAR_RISK_PERMISSION)
-
-    def has_module_permission(self, request):
-        return request.user.has_perm(PARTICULAR_RISK_PERMISSION)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description="person")
-    def person_link(self, person):
-        url = reverse("admin:cases_person_change", args=[person.pk])
-        return format_html('<a href="{}">{}</a>', url, person)
+        return [F("latest_ill_treatment").desc(nulls_last=True), "-created_at", "pk"]
 
     @admin.display(description="age")
     def age_display(self, person):

@@ -285,3 +285,20 @@ def test_opening_an_items_details_is_on_record(client, law):
 
     assert DETAILS in page
     assert AuditEntry.objects.get(user=viewer).fields == ["details"]
+
+
+def test_the_staff_list_puts_the_latest_ill_treatment_first(client, law):
+    earlier, latest, ill = _held("Earlier Synthetic"), _held("Latest Synthetic"), _held("Ill Synthetic")
+    services.record_particular_risk(person=earlier, kind=K.BEATING, date=D(2025, 1, 5), date_precision="day")
+    services.record_particular_risk(
+        person=latest, kind=K.SOLITARY_CONFINEMENT, date=D(2026, 3, 1), date_precision="month"
+    )
+    services.record_particular_risk(
+        person=ill, kind=K.SERIOUS_ILLNESS, date=D(2026, 5, 1), date_precision="month"
+    )
+    client.force_login(UserFactory(groups=[VIEWER]))
+
+    html = client.get(reverse("admin:cases_personatparticularrisk_changelist")).content.decode()
+
+    order = [html.index(name) for name in ("Latest Synthetic", "Earlier Synthetic", "Ill Synthetic")]
+    assert order == sorted(order)
