@@ -7,7 +7,7 @@ are closed here through the triage services, as a caseworker would close them, b
 caseworker account. Left open: only the alerts of cases with a charge brought or reclassified in
 the last RECENT_DAYS before the demo's last date, the news a caseworker would still be on.
 Acknowledged (someone is on it, not finished): people held awaiting trial who were charged in the
-last year, and every silence past its threshold. Every other alert is resolved with a note saying
+last year, and every silence of any kind past its threshold. Every other alert is resolved with a note saying
 why nothing more is due.
 """
 
@@ -130,14 +130,22 @@ def triage_demo_alerts(*, by=None, today: datetime.date = LATEST_DATE) -> Triage
         else:
             services.resolve_alert(alert=alert, note=resolution_note(alert), by=by)
             report.resolved += 1
-    # Keeping in touch (issue 19): a caseworker is finding out about each silence (acknowledged,
-    # still listed longest first on the silences page); a resumption needs nothing more.
+    # Keeping in touch (issue 19): a caseworker is still finding out about each silence of any kind
+    # (acknowledged; the silences page lists them longest first); a lawyer kept out was acted on
+    # (resolved with what was done); a resumption needs nothing more.
     for alert in RiskAlert.objects.filter(
         state=RiskAlert.State.OPEN, kind__in=choices.CONTACT_ALERT_KINDS
     ).order_by("id"):
-        if alert.kind == choices.AlertKind.SILENCE:
-            services.acknowledge_alert(alert=alert, by=by)
+        if alert.kind == choices.AlertKind.SILENCE and not alert.channel:
+            services.acknowledge_alert(alert=alert, by=by)  # no word at all: still being looked into
             report.acknowledged += 1
+        elif alert.kind == choices.AlertKind.SILENCE:
+            note = (
+                "The lawyer confirmed the visits are being refused; the family filed a complaint and "
+                "partners were told." + NOTE_SUFFIX
+            )
+            services.resolve_alert(alert=alert, note=note, by=by)
+            report.resolved += 1
         else:
             note = "Contact resumed; the family and the partners following the case were told." + NOTE_SUFFIX
             services.resolve_alert(alert=alert, note=note, by=by)
