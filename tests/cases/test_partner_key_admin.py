@@ -51,7 +51,14 @@ def test_key_add_form_offers_each_scope_as_a_checkbox(administrator):
     content = administrator.get(reverse("admin:cases_partnerapikey_add")).content.decode()
 
     boxes = re.findall(r'<input type="checkbox" name="scopes" value="([^"]+)"', content)
-    assert boxes == [Scope.READ_PUBLIC, Scope.READ_RESTRICTED, Scope.WRITE_SUBMISSIONS, Scope.WEBHOOKS]
+    assert boxes == [
+        Scope.READ_PUBLIC,
+        Scope.READ_RESTRICTED,
+        Scope.WRITE_SUBMISSIONS,
+        Scope.WEBHOOKS,
+        Scope.READ_CONTACTS,
+        Scope.WRITE_CONTACTS,
+    ]
     assert "<textarea" not in content
     for field in ("name", "organisation", "issued_to", "expiry_date_0"):
         assert f'name="{field}"' in content
