@@ -14,6 +14,7 @@ from cases.admin.mixins import (
     MaskConfidentialSourcesMixin,
     PeopleListMixin,
     ReadOnlyAdminMixin,
+    SavedThroughServicesMixin,
 )
 from cases.admin.people import with_any_name_matches
 from cases.contact.reading import people_by_silence
@@ -41,7 +42,9 @@ class PrisonerContactForm(forms.ModelForm):
 
 
 @admin.register(PrisonerContact)
-class PrisonerContactAdmin(AuditConfidentialReadsMixin, MaskConfidentialSourcesMixin, HistoryAdmin):
+class PrisonerContactAdmin(
+    SavedThroughServicesMixin, AuditConfidentialReadsMixin, MaskConfidentialSourcesMixin, HistoryAdmin
+):
     form = PrisonerContactForm
     list_display = ["person", "channel", "date_display", "reported_by", "created_at"]
     list_filter = ["channel", "date_precision", "reported_by", ("date", admin.DateFieldListFilter)]
@@ -103,15 +106,8 @@ class PrisonerContactAdmin(AuditConfidentialReadsMixin, MaskConfidentialSourcesM
             )
         obj.pk, obj._state.adding = saved.pk, False
 
-    def save_related(self, request, form, formsets, change):
-        pass  # the sources went through the service with the contact
-
-    def delete_model(self, request, obj):
+    def remove(self, request, obj):
         services.remove_contact(contact=obj, by=request.user)
-
-    def delete_queryset(self, request, queryset):
-        for contact in queryset:
-            services.remove_contact(contact=contact, by=request.user)
 
 
 # The staff list: longest silence first ----------------------------------------------------------

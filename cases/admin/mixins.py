@@ -236,6 +236,25 @@ def with_any_name_matches(results, queryset, search_term, person="pk"):
     return results if by_key is None else results | queryset.filter(by_key)
 
 
+class SavedThroughServicesMixin:
+    """A record whose page saves through a service that records its sources with it (save_model
+    calls the service; nothing is left for save_related) and whose deletion is a service's too:
+    `remove(request, obj)`, for one record and for the list's delete action alike."""
+
+    def remove(self, request, obj) -> None:
+        raise NotImplementedError
+
+    def save_related(self, request, form, formsets, change):
+        pass  # the service saved the sources with the record
+
+    def delete_model(self, request, obj):
+        self.remove(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.remove(request, obj)
+
+
 class PeopleListMixin(ReadOnlyAdminMixin):
     """A staff list of people seen from one concern (a proxy of Person: the silences, the people at
     particular risk): read only, open to whoever may view `view_permission`'s records, searched in

@@ -12,7 +12,12 @@ from django.utils.html import format_html
 
 from cases import choices, partial_dates, services
 from cases.admin.history import HistoryAdmin
-from cases.admin.mixins import AuditConfidentialReadsMixin, MaskConfidentialSourcesMixin, PeopleListMixin
+from cases.admin.mixins import (
+    AuditConfidentialReadsMixin,
+    MaskConfidentialSourcesMixin,
+    PeopleListMixin,
+    SavedThroughServicesMixin,
+)
 from cases.admin.people import with_any_name_matches
 from cases.exceptions import RefusedChange
 from cases.models import ParticularRisk, PersonAtParticularRisk
@@ -55,7 +60,9 @@ class ParticularRiskForm(forms.ModelForm):
 
 
 @admin.register(ParticularRisk)
-class ParticularRiskAdmin(AuditConfidentialReadsMixin, MaskConfidentialSourcesMixin, HistoryAdmin):
+class ParticularRiskAdmin(
+    SavedThroughServicesMixin, AuditConfidentialReadsMixin, MaskConfidentialSourcesMixin, HistoryAdmin
+):
     form = ParticularRiskForm
     list_display = ["person", "kind", "date_display", "ended_on", "is_public"]
     list_filter = ["kind", "is_public", ("date", admin.DateFieldListFilter)]
@@ -113,15 +120,8 @@ class ParticularRiskAdmin(AuditConfidentialReadsMixin, MaskConfidentialSourcesMi
             )
         obj.pk, obj._state.adding = saved.pk, False
 
-    def save_related(self, request, form, formsets, change):
-        pass  # the sources went through the service with the item
-
-    def delete_model(self, request, obj):
+    def remove(self, request, obj):
         services.remove_particular_risk(item=obj, by=request.user)
-
-    def delete_queryset(self, request, queryset):
-        for item in queryset:
-            services.remove_particular_risk(item=item, by=request.user)
 
 
 def _certainly_aged(years: int, today: datetime.date) -> Q:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import choices, services
-from cases.models import AuditEntry, PrisonerContact, SilenceThreshold
+from cases.models import AuditEntry, ChangeRecord, PrisonerContact, SilenceThreshold
 from cases.protection.permissions import EDITOR, PUBLISHER, VIEWER
 from cases.services import NameSpec
 from tests.factories import UserFactory, jurisdiction
@@ -183,3 +183,22 @@ def test_a_silence_alert_in_the_triage_queue_says_the_days_and_links_to_the_cont
     assert "No lawyer&#x27;s visit for at least 40 days" in page
     assert reverse("admin:cases_prisonercontact_change", args=[alert.contact_id]) in page
     assert "partners were not told" in page and DETAILS not in queue + page
+
+
+def test_deleting_a_contact_from_its_list_goes_through_the_service_and_history_keeps_it(client, law):
+    person = _held("Ivan Synthetic")
+    contact = services.record_contact(person=person, channel=C.LETTER, date=_ago(10), details=DETAILS)
+    admin_user = UserFactory(is_superuser=True)
+    client.force_login(admin_user)
+
+    response = client.post(
+        reverse("admin:cases_prisonercontact_changelist"),
+        {"action": "delete_selected", "_selected_action": [contact.pk], "post": "yes"},
+    )
+
+    assert response.status_code == 302 and not PrisonerContact.objects.exists()
+    removed = PrisonerContact.history.filter(public_id=contact.public_id, history_type="-").get()
+    assert removed.history_user == admin_user
+    assert ChangeRecord.objects.filter(
+        object_type="contact", object_id=str(contact.public_id), action="withdrawn"
+    ).exists()
