@@ -1,11 +1,8 @@
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
-from django.views.i18n import set_language
 
-from public import calendar, downloads, views
+from public import calendar, downloads, languages, sitemaps, views
 from public.feeds import ChangesFeed
-from public.sitemaps import SITEMAPS
 
 app_name = "public"
 urlpatterns = [
@@ -20,12 +17,12 @@ urlpatterns = [
     path("calendar/", calendar.calendar_page, name="calendar"),
     path("calendar.ics", calendar.calendar_ics, name="calendar-ics"),
     path("changes.atom", ChangesFeed(), name="feed"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemaps.language_sitemap, name="sitemap"),
     path("data/registry.json", downloads.registry_json, name="download-json"),
     path("data/registry.csv", downloads.registry_csv, name="download-csv"),
     path("data/people.csv", views.person_list_csv, name="person-list-csv"),
-    # Choosing a language is the only thing a reader can post. It carries no CSRF token so
-    # that public pages hold no per-visitor secret (the 404 page must be the same bytes for
-    # every reader); forging it could at worst switch someone's interface language.
-    path("language/", csrf_exempt(set_language), name="set-language"),
+    # The language switcher of earlier versions posted here; its links still work. It carries
+    # no CSRF token so that public pages hold no per-visitor secret; forging it can at worst
+    # send a reader to a page in another language.
+    path("language/", csrf_exempt(languages.choose_language), name="set-language"),
 ]

@@ -44,7 +44,7 @@ from cases.models import (
 from cases.protection.public_role import for_public
 from cases.statistics.history import LEVEL_RANKING, UNDER_REVIEW, registry_series
 from cases.statistics.particular import OVER_60, particular_risk_counts
-from public import charts, downloads, presenters
+from public import charts, downloads, languages, presenters
 from public.cache import cached
 from public.filters import AT_RISK, HELD, PublicPersonFilterSet
 
@@ -66,8 +66,11 @@ def _today_start():
 
 def not_found(request):
     """The one answer for a person, article or facility the public may not see or that does not
-    exist: the same bytes whatever the reason, and nothing of the address echoed."""
-    return render(request, "public/not_found.html", status=404)
+    exist: the same bytes whatever the reason, and nothing of the address echoed (the language
+    switcher offers the home page in each language, not this address)."""
+    home = languages.alternates("/")
+    context = {"language_alternates": home, "default_language_path": "/"}
+    return render(request, "public/not_found.html", context, status=404)
 
 
 def latest_changes(limit: int):

@@ -35,7 +35,10 @@ def unavailable_response(request, error: BaseException):
             {"detail": "The registry is temporarily unavailable. Try again later."}, status=503
         )
     else:
-        language = translation.get_language_from_request(request)
+        # The page's own language is in its address (/be/, /ru/); other paths go by the browser.
+        language = translation.get_language_from_path(
+            request.path_info
+        ) or translation.get_language_from_request(request)
         html = render_to_string("public/unavailable.html", {"language": language})
         response = HttpResponse(html, status=503, content_type="text/html; charset=utf-8")
         response["Content-Language"] = language

@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
@@ -148,7 +149,9 @@ urlpatterns = [
         name="api-docs",
     ),
     path("health/", health, name="health"),
-    path("", include("public.urls")),
+    # The public pages carry their language in the address: /be/…, /ru/…, English unprefixed
+    # (public.languages).
+    *i18n_patterns(path("", include("public.urls")), prefix_default_language=False),
 ]
 
 handler404 = "registry.errors.not_found"

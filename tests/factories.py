@@ -149,3 +149,11 @@ class FacilityToReviewFactory(FacilityFactory):
     postcode = "299999"
     postal_address = "299999, г. Вымысловск, ул. Придуманная, 7"
     needs_review = True
+
+
+def in_language(url: str, language: str) -> str:
+    """A public page's address in a language: the default (English) has no prefix. A `reverse()`
+    made after a request carries that request's language prefix; it is replaced."""
+    from public.languages import path_in_language
+
+    return path_in_language(url, language)

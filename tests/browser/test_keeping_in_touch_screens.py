@@ -358,10 +358,9 @@ def test_write_page_in_english_lists_the_person_with_no_letters_first(
 
 def test_write_page_in_russian_has_no_english_left(live_server, two_listed, new_page, shots):
     page = new_page()
-    page.context.add_cookies([{"name": "django_language", "value": "ru", "url": live_server.url}])
     csp = _csp_reports(page)
 
-    response = page.goto(live_server.url + "/write/")
+    response = page.goto(live_server.url + "/ru/write/")
 
     assert response.ok, response.status
     expect(page.locator("html")).to_have_attribute("lang", "ru")

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import choices, services
+from tests.factories import in_language
 from tests.public.conftest import ALIAKSANDR, make_person
 
 CANARY = "CANARY-internal-note-7f3a"
@@ -43,7 +44,7 @@ def _hearing(case, *, days=3, is_public=True, court="Minsk City Court", **fields
 
 
 def _page(client, language="en"):
-    response = client.get(reverse("public:calendar"), HTTP_ACCEPT_LANGUAGE=language)
+    response = client.get(in_language(reverse("public:calendar"), language))
     return response, response.content.decode()
 
 

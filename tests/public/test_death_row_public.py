@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from cases import choices, services
 from tests.api.conftest import make_published_case
+from tests.factories import in_language
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -38,7 +39,7 @@ def test_public_death_row_news_is_in_the_timeline_and_internal_news_is_not(
     client, sentenced, language, label
 ):
     url = reverse("public:person-detail", kwargs={"slug": sentenced.person.slug})
-    html = client.get(url, headers={"Accept-Language": language}).content.decode()
+    html = client.get(in_language(url, language)).content.decode()
 
     assert label in html
     assert "CANARYsign" not in html

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from cases import choices
 from cases.services import claims
-from tests.factories import SourceFactory
+from tests.factories import SourceFactory, in_language
 from tests.public.conftest import ALIAKSANDR, D, make_person
 
 pytestmark = pytest.mark.django_db
@@ -384,7 +384,7 @@ def test_the_footnotes_and_a_disagreement_read_in_the_pages_language(
     claims.record_claim(fact="person.region", person=case.person, value="BY:minsk", source=secret)
 
     html = client.get(
-        reverse("public:person-detail", args=[case.person.slug]), headers={"accept-language": language}
+        in_language(reverse("public:person-detail", args=[case.person.slug]), language)
     ).content.decode()
 
     assert disagree in html and f" {according} " in html and confidential in html

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cases import choices, services
 from tests.api.conftest import make_published_case
+from tests.factories import in_language
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -33,7 +34,7 @@ def silent(law):
 
 def _page(client, case, language="en") -> str:
     url = reverse("public:person-detail", kwargs={"slug": case.person.slug})
-    return client.get(url, headers={"Accept-Language": language}).content.decode()
+    return client.get(in_language(url, language)).content.decode()
 
 
 def test_no_news_since_is_not_shown_unless_staff_published_the_silence(client, silent):

@@ -10,7 +10,7 @@ from cases import services
 from cases.models import Case, Region
 from cases.risk.assessment import assess_case
 from tests.api.conftest import make_published_case
-from tests.factories import FacilityFactory, article
+from tests.factories import FacilityFactory, article, in_language
 from tests.public.conftest import ALIAKSANDR, make_person
 
 D = datetime.date
@@ -258,27 +258,90 @@ def test_person_page_shows_name_in_the_page_language(client, law):
     case = make_person(names=ALIAKSANDR)
     url = reverse("public:person-detail", args=[case.person.slug])
 
-    en, be, ru = (
-        client.get(url, headers={"accept-language": lang}).content.decode() for lang in ("en", "be", "ru")
-    )
+    en, be, ru = (client.get(in_language(url, lang)).content.decode() for lang in ("en", "be", "ru"))
 
     assert "<h1>Aliaksandr Vymyslau</h1>" in en
     assert "<h1>Аляксандр Вымыслаў</h1>" in be and 'lang="be"' in be
     assert "<h1>Александр Вымыслов</h1>" in ru and 'lang="ru"' in ru
 
 
-def test_language_switch_renders_belarusian_and_russian_strings(client, law):
+def test_language_switch_keeps_the_page_and_its_query(client, law):
     case = make_person(names=ALIAKSANDR)
     url = reverse("public:person-detail", args=[case.person.slug])
 
-    response = client.post(reverse("public:set-language"), {"language": "be", "next": url}, follow=True)
-    be = response.content.decode()
-    client.post(reverse("public:set-language"), {"language": "ru", "next": url})
-    ru = client.get(url).content.decode()
+    be = client.get(f"/be{url}?q=x").content.decode()
 
-    assert response.redirect_chain[-1][0] == url
-    assert "<h1>Аляксандр Вымыслаў</h1>" in be and "Узрост" in be and "Пошук" not in ru
+    assert f'<a href="{url}?q=x" hreflang="en" lang="en">English</a>' in be
+    assert f'href="/ru{url}?q=x" hreflang="ru" lang="ru">Русский</a>' in be
+    assert f'href="/be{url}?q=x" hreflang="be" lang="be" aria-current="page"' in be
+    assert "<h1>Аляксандр Вымыслаў</h1>" in be and "Узрост" in be
+
+
+def test_the_earlier_language_switcher_sends_the_reader_to_the_page_in_that_language(client, law):
+    case = make_person(names=ALIAKSANDR)
+    url = reverse("public:person-detail", args=[case.person.slug])
+
+    to_be = client.post(reverse("public:set-language"), {"language": "be", "next": url})
+    to_ru = client.post(reverse("public:set-language"), {"language": "ru", "next": f"/be{url}?page=2"})
+    to_en = client.post(reverse("public:set-language"), {"language": "en", "next": f"/ru{url}"})
+    elsewhere = client.post(
+        reverse("public:set-language"), {"language": "ru", "next": "https://evil.example/"}
+    )
+
+    assert (to_be.status_code, to_be["Location"]) == (302, f"/be{url}")
+    assert to_ru["Location"] == f"/ru{url}?page=2"
+    assert to_en["Location"] == url
+    assert elsewhere["Location"] == "/ru/"
+    ru = client.get(to_ru["Location"]).content.decode()
     assert "<h1>Александр Вымыслов</h1>" in ru and "Возраст" in ru
+
+
+def test_a_link_opens_in_the_language_it_was_shared_in_whatever_the_readers_browser_says(client, law):
+    case = make_person(names=ALIAKSANDR)
+    url = reverse("public:person-detail", args=[case.person.slug])
+
+    shared_in_be = client.get(f"/be{url}", headers={"accept-language": "ru"}, cookies=None)
+    client.cookies["django_language"] = "ru"
+    shared_in_en = client.get(url, headers={"accept-language": "ru"})
+
+    assert (
+        shared_in_be["Content-Language"] == "be"
+        and "<h1>Аляксандр Вымыслаў</h1>" in shared_in_be.content.decode()
+    )
+    assert (
+        shared_in_en["Content-Language"] == "en"
+        and "<h1>Aliaksandr Vymyslau</h1>" in shared_in_en.content.decode()
+    )
+
+
+def test_every_page_names_itself_in_every_language_for_search_engines(client, law):
+    case = make_person(names=ALIAKSANDR)
+    url = reverse("public:person-detail", args=[case.person.slug])
+
+    html = client.get(f"/ru{url}").content.decode()
+
+    assert f'<link rel="alternate" hreflang="en" href="http://testserver{url}">' in html
+    assert f'<link rel="alternate" hreflang="be" href="http://testserver/be{url}">' in html
+    assert f'<link rel="alternate" hreflang="ru" href="http://testserver/ru{url}">' in html
+    assert f'<link rel="alternate" hreflang="x-default" href="http://testserver{url}">' in html
+
+
+def test_the_default_language_has_one_address_without_a_prefix(client, law):
+    case = make_person(names=ALIAKSANDR)
+    url = reverse("public:person-detail", args=[case.person.slug])
+
+    response = client.get(f"/en{url}?page=2")
+
+    assert (response.status_code, response["Location"]) == (301, f"{url}?page=2")
+
+
+def test_an_unknown_page_in_belarusian_answers_404_in_belarusian_with_no_echo_of_the_address(client, law):
+    response = client.get("/be/people/nobody-at-all/")
+
+    html = response.content.decode()
+    assert response.status_code == 404 and "nobody-at-all" not in html
+    assert '<html lang="be">' in html
+    assert '<a href="/ru/" hreflang="ru"' in html
 
 
 def test_person_page_uses_the_same_number_of_queries_for_1_and_20_charges(client, law):
@@ -427,6 +490,24 @@ def test_sitemap_lists_published_people_articles_and_facilities(client, law):
     assert f"/facilities/{published.stays.get().facility.slug}/" in body
 
 
+def test_each_language_has_its_sitemap_of_its_own_pages_naming_the_others(client, law):
+    published = make_published_case(charges=("289.1",))
+    person = f"/people/{published.person.slug}/"
+
+    english = client.get(reverse("public:sitemap")).content.decode()
+    russian = client.get("/ru/sitemap.xml").content.decode()
+
+    assert f"<loc>http://testserver{person}</loc>" in english and "<loc>http://testserver/ru/" not in english
+    assert f"<loc>http://testserver/ru{person}</loc>" in russian
+    assert f"<loc>http://testserver{person}</loc>" not in russian
+    for sitemap in (english, russian):
+        assert f'hreflang="be" href="http://testserver/be{person}"' in sitemap
+        assert f'hreflang="x-default" href="http://testserver{person}"' in sitemap
+    assert (
+        "<loc>http://testserver/be/articles/by-289.1/</loc>" in client.get("/be/sitemap.xml").content.decode()
+    )
+
+
 def test_list_drops_empty_form_fields_from_the_csv_link(client, law):
     _, html = _get(client, reverse("public:person-list"), q="", region="grodno", status="", article="")
 
@@ -438,8 +519,8 @@ def test_dates_follow_the_page_language(client, law):
     services.reclassify_charge(charge=case.charges.get(), to_article=article("289.1"), on=D(2023, 5, 12))
     url = reverse("public:person-detail", args=[case.person.slug])
 
-    ru = client.get(url, headers={"accept-language": "ru"}).content.decode()
-    be = client.get(url, headers={"accept-language": "be"}).content.decode()
+    ru = client.get(in_language(url, "ru")).content.decode()
+    be = client.get(in_language(url, "be")).content.decode()
 
     assert "с ч. 2 ст. 218 на ч. 1 ст. 289, 12 мая 2023" in ru
     assert "з ч. 2 арт. 218 на ч. 1 арт. 289, 12.05.2023" in be

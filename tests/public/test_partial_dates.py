@@ -10,14 +10,14 @@ from cases import services
 from cases.risk.assessment import assess_case
 from public.presenters import format_partial_date
 from tests.api.conftest import make_published_case
-from tests.factories import article
+from tests.factories import article, in_language
 
 D = datetime.date
 
 
 def _page(client, case, language="en"):
     url = reverse("public:person-detail", kwargs={"slug": case.person.slug})
-    return client.get(url, headers={"Accept-Language": language}).content.decode()
+    return client.get(in_language(url, language)).content.decode()
 
 
 @pytest.mark.parametrize(
@@ -89,7 +89,7 @@ def test_people_list_and_its_csv_show_a_detention_known_to_the_month_as_the_mont
     case = make_published_case()
     services.update_case(case=case, detention_date=D(2021, 5, 1), detention_date_precision="month")
 
-    html = client.get(reverse("public:person-list"), headers={"Accept-Language": "en"}).content.decode()
+    html = client.get(in_language(reverse("public:person-list"), "en")).content.decode()
     csv_text = client.get("/data/people.csv").getvalue().decode("utf-8-sig")
 
     assert '<time datetime="2021-05">May 2021</time>' in html

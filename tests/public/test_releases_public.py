@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from cases import choices, services
 from tests.api.conftest import make_published_case
+from tests.factories import in_language
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -32,7 +33,7 @@ def released(law):
 
 def _page(client, case, language="en") -> str:
     url = reverse("public:person-detail", kwargs={"slug": case.person.slug})
-    return client.get(url, headers={"Accept-Language": language}).content.decode()
+    return client.get(in_language(url, language)).content.decode()
 
 
 def _release_row(html: str, label: str) -> str:

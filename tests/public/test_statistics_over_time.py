@@ -7,14 +7,14 @@ import re
 from django.urls import reverse
 
 from cases import choices, services
-from tests.factories import PersonFactory, jurisdiction
+from tests.factories import PersonFactory, in_language, jurisdiction
 
 D = datetime.date
 MARCH_2021 = D(2021, 3, 10)
 
 
 def _page(client, language="en") -> str:
-    return client.get(reverse("public:statistics"), headers={"Accept-Language": language}).content.decode()
+    return client.get(in_language(reverse("public:statistics"), language)).content.decode()
 
 
 def _held(*, detained=MARCH_2021, precision=choices.DatePrecision.DAY, publish=True, **fields):

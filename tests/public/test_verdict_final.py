@@ -9,7 +9,7 @@ from django.urls import reverse
 from cases import services
 from cases.services import claims
 from tests.api.conftest import make_published_case
-from tests.factories import SourceFactory
+from tests.factories import SourceFactory, in_language
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -30,7 +30,7 @@ def sentenced(law):
 
 def _page(client, case, language="en") -> str:
     url = reverse("public:person-detail", kwargs={"slug": case.person.slug})
-    return client.get(url, headers={"Accept-Language": language}).content.decode()
+    return client.get(in_language(url, language)).content.decode()
 
 
 @pytest.mark.parametrize(

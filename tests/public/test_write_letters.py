@@ -14,7 +14,7 @@ from cases import choices, services
 from cases.exceptions import RefusedChange
 from cases.models import LetterCount, Organisation
 from cases.services import NameSpec
-from tests.factories import FacilityFactory, jurisdiction
+from tests.factories import FacilityFactory, in_language, jurisdiction
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -114,7 +114,7 @@ def test_a_missing_patronymic_is_said_not_guessed(client):
 def test_the_page_and_its_guidance_are_in_the_readers_language(client, language, heading, guidance):
     _held("Listed")
 
-    html = client.get(URL, headers={"Accept-Language": language}).content.decode()
+    html = client.get(in_language(URL, language)).content.decode()
 
     assert f"<h1>{heading}</h1>" in html and guidance in html
     assert "Listedов Алесь Петрович" in html  # the envelope is in Russian whatever the page's language

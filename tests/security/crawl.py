@@ -32,6 +32,7 @@ from cases.models import (
     RiskAssessment,
     Submission,
 )
+from public.languages import path_in_language
 from public.presenters import article_ref
 from registry import url_classes
 from tests.security.audiences import is_public_person, owner, visible_to
@@ -311,13 +312,14 @@ def crawl_public(crawl: Crawl) -> None:
     values = public_route_values(crawl.registry)
     list_filters = filterset_values(PersonFilterSet, crawl.registry, crawl.search_probe)
     for language in LANGUAGES:
-        crawl.client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        # The language of a public page is in its address (/be/, /ru/); the browser's header
+        # still decides the few routes outside the public pages (the data downloads, 404s).
         headers = {"HTTP_ACCEPT_LANGUAGE": language}
         for route, name, pattern in routes(url_classes.PUBLIC):
             surface = f"public [{language}] {route}"
             parameters = parameter_names(pattern)
             if not parameters:
-                url = "/" + route
+                url = _in_language("/" + route, name, language)
                 crawl.fetch(url, surface, **headers)
                 if name == "public:person-list":
                     _crawl_list_page(crawl, url, surface, list_filters, headers)
@@ -331,7 +333,8 @@ def crawl_public(crawl: Crawl) -> None:
                     f"the public route {route!r} ({name}) has parameters the attack suite cannot fill: "
                     "add its values to tests/security/crawl.py (public_route_values)"
                 )
-            _crawl_public_detail(crawl, route, values[name], surface, headers)
+            prefix = _in_language("/" + route.split("<", 1)[0], name, language)
+            _crawl_public_detail(crawl, prefix, route, values[name], surface, headers)
         for path in UNROUTED_PATHS:
             crawl.fetch(path, f"public [{language}] (no route) {path}", **headers)
 
@@ -342,8 +345,14 @@ def _crawl_list_page(crawl, url, surface, filters, headers):
             crawl.fetch(f"{url}?{urlencode({name: value})}", surface, **headers)
 
 
-def _crawl_public_detail(crawl, route, values, surface, headers):
-    prefix = "/" + route.split("<", 1)[0]
+def _in_language(path: str, name: str | None, language: str) -> str:
+    """A public page's path in a language (public/languages.py); other routes have no prefix."""
+    if name and name.startswith("public:"):
+        return path_in_language(path, language)
+    return path
+
+
+def _crawl_public_detail(crawl, prefix, route, values, surface, headers):
     missing = crawl.fetch(f"{prefix}{values[0]}/", surface, **headers)
     people = {p.slug: p for p in Person.objects.all()}
     for value in values[1:]:
