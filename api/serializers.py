@@ -38,6 +38,7 @@ from cases.models import (
     release_of,
 )
 from cases.protection.webhook_urls import UnsafeWebhookURL, check_partner_webhook_url
+from cases.wording.render import Renderer
 
 
 def article_id(article: Article) -> str:
@@ -313,15 +314,34 @@ class ChargeSerializer(serializers.ModelSerializer):
         return partial_dates.iso(charge.charged_on, charge.charged_on_precision) or None
 
 
+class EventMessageSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    params = serializers.DictField()
+
+
 class EventSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     case = serializers.UUIDField(source="case.public_id", read_only=True)
     sources = serializers.SerializerMethodField()
     date = PartialDateField("date")
 
+    text = serializers.SerializerMethodField(
+        help_text="What the entry says; an entry the registry wrote is in the language asked for"
+    )
+    message = serializers.SerializerMethodField(
+        help_text="An entry the registry wrote: its message code and parameters (docs/languages.md)"
+    )
+
     class Meta:
         model = CaseEvent
-        fields = ["id", "case", "kind", "date", "date_precision", "text", "sources"]
+        fields = ["id", "case", "kind", "date", "date_precision", "text", "message", "sources"]
+
+    def get_text(self, event) -> str:
+        return Renderer().render(event.message) if event.message else event.text
+
+    @extend_schema_field(EventMessageSerializer(allow_null=True))
+    def get_message(self, event):
+        return event.message or None
 
     @extend_schema_field(PublicSourceSerializer(many=True))
     def get_sources(self, event):
@@ -382,7 +402,33 @@ class ReasonSerializer(serializers.Serializer):
     rule = serializers.CharField()
     level = serializers.CharField()
     article = serializers.CharField()
-    text = serializers.CharField()
+    code = serializers.CharField(
+        allow_null=True,
+        help_text="What the reason says, as a message code (docs/languages.md); null for a reason "
+        "stored as English text before codes",
+    )
+    params = serializers.DictField(help_text="The message's parameters, plain JSON")
+    text = serializers.CharField(help_text="The reason in the language asked for (?lang= or Accept-Language)")
+    language = serializers.CharField(help_text="The language `text` is in")
+
+
+def reasons_in_language(reasons: list[dict]) -> list[dict]:
+    """Stored reasons for an answer: the message and its text in the request's language. Reasons
+    are stored with database charge ids; those stay inside."""
+    renderer = Renderer()
+    renderer.prefetch(reasons)
+    return [
+        {
+            "rule": r["rule"],
+            "level": r["level"],
+            "article": r["article"],
+            "code": r.get("code"),
+            "params": r.get("params", {}),
+            "text": renderer.render(r),
+            "language": renderer.language_of(r),
+        }
+        for r in reasons
+    ]
 
 
 class AssessmentSerializer(serializers.ModelSerializer):
@@ -405,8 +451,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ReasonSerializer(many=True))
     def get_reasons(self, assessment):
-        # Reasons are stored with database charge ids; those stay inside.
-        return [{k: r[k] for k in ("rule", "level", "article", "text")} for r in assessment.reasons]
+        return reasons_in_language(assessment.reasons)
 
 
 class RiskSerializer(serializers.Serializer):
@@ -676,7 +721,7 @@ class WebhookSubscriptionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = WebhookSubscription
-        fields = ["id", "url", "active", "created_at"]
+        fields = ["id", "url", "active", "language", "created_at"]
         read_only_fields = ["created_at"]
 
     def validate_url(self, url):

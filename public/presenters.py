@@ -16,6 +16,7 @@ from cases import choices, countries, partial_dates
 from cases.claims import facts as claim_facts
 from cases.contact.letters import envelope_name
 from cases.models import FacilityStay, latest_event, release_of
+from cases.wording.render import Renderer
 
 CURRENT_CHARGE_STATES = (choices.ChargeState.ACTIVE, choices.ChargeState.CONVICTED)
 DEATH_RISK_LEVELS = (
@@ -452,7 +453,10 @@ def reclassification_text(reclassification) -> str:
 
 
 def event_text(event) -> str:
-    """What a public event says; a charge event names its article in the page's language."""
+    """What a public event says; a charge event names its article in the page's language, and an
+    entry the registry wrote (a message) is rendered in it."""
+    if event.message:
+        return Renderer().render(event.message)
     if event.kind == choices.EventKind.CHARGED and event.charge_id and event.charge:
         return article_notation(event.charge.article, event.charge.stage)
     if event.kind == choices.EventKind.CHARGE_DROPPED and event.charge_id and event.charge:
@@ -527,10 +531,19 @@ def with_stay_sources(entries: list[TimelineEntry], case, by_fact: dict) -> list
 
 
 @dataclass(frozen=True)
+class ReasonText:
+    """A reason as the page shows it: in the page's language, or in English (`language`) when it
+    was stored as an English sentence before reasons became messages."""
+
+    text: str
+    language: str
+
+
+@dataclass(frozen=True)
 class RiskNotice:
     kind: str  # "danger" or "review"
     title: str
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[ReasonText] = field(default_factory=list)
 
 
 def risk_notice(case, assessment) -> RiskNotice | None:
@@ -553,8 +566,12 @@ def risk_notice(case, assessment) -> RiskNotice | None:
         return None
     reasons = []
     if assessment is not None:
+        shown = [r for r in assessment.reasons if r.get("level") in DEATH_RISK_LEVELS]
+        renderer = Renderer()
         reasons = [
-            r["text"] for r in assessment.reasons if r.get("text") and r.get("level") in DEATH_RISK_LEVELS
+            ReasonText(renderer.render(r), renderer.language_of(r))
+            for r in shown
+            if r.get("code") or r.get("text")
         ]
     return RiskNotice(kind="danger", title=titles[status], reasons=reasons)
 

@@ -54,6 +54,7 @@ from cases.models import (
     RiskAlert,
 )
 from cases.risk import assessment
+from cases.wording.render import Renderer
 
 logger = logging.getLogger(__name__)
 
@@ -200,7 +201,7 @@ def _risk_summary(case: Case) -> dict:
         "label": case.get_risk_level_display(),
         "assessed_at": local_time(case.risk_assessed_at),
         "time_zone": time_zone_name(),
-        "reasons": [reason["text"] for reason in latest.reasons] if latest else [],
+        "reasons": Renderer().render_all(latest.reasons) if latest else [],
         "open_alerts": open_alerts,
         "alerts_url": f"{reverse('admin:cases_riskalert_changelist')}?case__id__exact={case.pk}",
     }
@@ -430,7 +431,7 @@ class CaseAdmin(
                 local_time(a.created_at),
                 a.get_previous_level_display() or "—",
                 a.get_level_display(),
-                "; ".join(r["text"] for r in a.reasons) or "no reasons",
+                "; ".join(Renderer().render_all(a.reasons)) or "no reasons",
             )
             for a in case.assessments.all()[:10]
         ]

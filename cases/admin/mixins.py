@@ -19,6 +19,7 @@ from cases.models import (
 from cases.protection import audit
 from cases.protection.fields import EncryptedTextField
 from cases.protection.permissions import sees_sources, source_label
+from cases.wording.render import Renderer
 
 SEEN_VERSION = "seen_version"
 
@@ -181,8 +182,8 @@ class MaskConfidentialSourcesMixin(HideFromHistoryMixin):
 
 
 def reasons_html(reasons) -> str:
-    """An assessment's reasons as paragraphs, each escaped."""
-    return format_html_join("", "<p>{}</p>", ((r["text"],) for r in reasons)) or "—"
+    """An assessment's reasons as paragraphs, each escaped, in the staff member's language."""
+    return format_html_join("", "<p>{}</p>", ((text,) for text in Renderer().render_all(reasons))) or "—"
 
 
 def message_for(error: ValidationError) -> str:

@@ -549,6 +549,10 @@ class CaseEvent(models.Model):
     date = models.DateField()
     date_precision = precision_field("date")
     text = models.TextField(blank=True)
+    # An entry the registry writes itself (a change of risk level, a reclassification, a listing)
+    # is a message: a code with parameters (cases.wording), shown in the reader's language; `text`
+    # keeps its English. Empty for an entry a person wrote.
+    message = models.JSONField(default=dict, blank=True, editable=False)
     is_public = models.BooleanField(default=False)
     charge = models.ForeignKey(
         Charge, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"

@@ -181,7 +181,18 @@ PUBLIC_COLUMNS: dict[type[models.Model], tuple[str, ...]] = {
         "source",
     ),
     Reclassification: ("id", "from_charge", "to_charge", "date", "source"),
-    CaseEvent: ("id", "public_id", "case", "kind", "date", "date_precision", "text", "is_public", "charge"),
+    CaseEvent: (
+        "id",
+        "public_id",
+        "case",
+        "kind",
+        "date",
+        "date_precision",
+        "text",
+        "message",
+        "is_public",
+        "charge",
+    ),
     CaseEventSource: ("id", "caseevent", "source"),
     # Which source supports which fact (issue 17); never the staff's note or who recorded or decided it.
     Claim: (

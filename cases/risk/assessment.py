@@ -47,6 +47,8 @@ from cases.models import (
 from cases.models.records import record_change
 from cases.risk import alerts
 from cases.risk import rules as risk
+from cases.wording.catalogue import message
+from cases.wording.render import Renderer
 
 logger = logging.getLogger(__name__)
 
@@ -146,12 +148,15 @@ def law_version(jurisdiction: Jurisdiction, law: risk.LawFacts, articles: dict) 
 
 
 def reason_dict(reason: risk.Reason) -> dict:
-    """The stored form of a reason (what `dataclasses.asdict` gives, without its deep-copy cost)."""
+    """The stored form of a reason: what it says as a message (`code`, `params`: rendered in the
+    reader's language when shown, cases.wording) and in English (`text`, for search and logs)."""
     return {
         "rule": reason.rule,
         "level": reason.level,
         "charge_id": reason.charge_id,
         "article": reason.article,
+        "code": reason.code,
+        "params": reason.params,
         "text": reason.text,
     }
 
@@ -228,7 +233,7 @@ def alternatives(
     """The facts as each conflicting claim has them, one claimed value in place at a time."""
     out = []
     for fact, value, charge_id in contested:
-        p, c, alternative_charges, of_what = person, case, None, ""
+        p, c, alternative_charges, of_what, of_article = person, case, None, "", None
         if fact == "person.sex":
             p = replace(person, sex=value)
         elif fact == "person.birth_date":
@@ -260,13 +265,16 @@ def alternatives(
             if claimed is None:
                 continue  # a charge that no longer counts (ended, reclassified) gives no reason
             of_what = f" of {claimed.article.notation}"
+            of_article = claimed.article.param(with_title=False)["notation"]
             alternative_charges = [
                 _charge_as_claimed(charge, fact, value) if charge.id == charge_id else charge
                 for charge in charges
             ]
         spec = claim_facts.FACTS[fact]
         label = f"{spec.label}{of_what} is {claim_facts.describe(spec, value)}"
-        out.append(risk.Alternative(label, p, c, alternative_charges))
+        # What the claim says, kept as data so a page renders it in its reader's language.
+        claim = {"claim": {"fact": fact, "value": value, "article": of_article}, "label": label}
+        out.append(risk.Alternative(claim, p, c, alternative_charges))
     return out
 
 
@@ -548,12 +556,22 @@ def tell_readers_now() -> None:
 
 
 def _level_changed(*, case: Case, assessment: RiskAssessment, old: str) -> None:
-    # Stored text is in English whatever language the request that caused it was in; the
-    # public pages translate the event kind when they show it.
+    # A message, shown in the reader's language; `text` keeps its English whatever language the
+    # request that caused it was in.
+    said = message(
+        "risk_changed",
+        old={"choice": ["RiskLevel", old]},
+        new={"choice": ["RiskLevel", assessment.level]},
+    )
     with translation.override("en"):
-        text = f"Risk of the death penalty: {RiskLevel(old).label} → {RiskLevel(assessment.level).label}."
+        text = Renderer("en").render(said)
     CaseEvent.objects.create(
-        case=case, kind=EventKind.RISK_CHANGED, date=assessment.assessed_on, is_public=True, text=text
+        case=case,
+        kind=EventKind.RISK_CHANGED,
+        date=assessment.assessed_on,
+        is_public=True,
+        text=text,
+        message=said,
     )
     alerts.raise_alert(case=case, assessment=assessment, old_level=old)
     record_change(

@@ -19,9 +19,10 @@ from datetime import date, timedelta
 from functools import cached_property
 
 from cases.partial_dates import period
+from cases.wording.catalogue import english, listed, message, nested, term
 
 # Bump whenever the code of the rules changes, so stored assessments say which rules made them.
-RULES_VERSION = "2026-12-07.1"
+RULES_VERSION = "2026-12-07.2"
 
 LEVELS = ("none", "watch", "elevated", "critical", "sentenced_to_death")  # lowest first
 
@@ -58,16 +59,6 @@ FACTS = (
     STAGE,
     SUBJECT_STATUS,
 )
-_FACT_WORDS = {
-    SEX: "the person's sex",
-    BIRTH_DATE: "the person's birth date",
-    EXACT_BIRTH_DATE: "the person's exact birth date",
-    OFFENCE_DATE: "the date of the act",
-    EXACT_OFFENCE_DATE: "the exact date of the act",
-    VERDICT_DATE: "the exact date of the verdict",
-    STAGE: "the stage of the offence",
-    SUBJECT_STATUS: "whether the person is an official or military",
-}
 
 
 def _check_choice(value: str, allowed: Iterable[str], name: str) -> None:
@@ -138,6 +129,13 @@ class ArticleFacts:
         """The way lawyers write it: 'art. 289 part 3', or 'art. 127' for an article without parts."""
         return f"art. {self.number} part {self.part}" if self.part else f"art. {self.number}"
 
+    def param(self, law: str = "", *, with_title: bool = True) -> dict:
+        """The article as a message parameter (cases.wording.catalogue): rendered in the reader's
+        notation, with its title in the reader's language when `with_title`."""
+        if not with_title:
+            return {"notation": {"number": self.number, "part": self.part}}
+        return {"article": {"law": law, "number": self.number, "part": self.part, "title": self.title_en}}
+
 
 @dataclass(frozen=True)
 class ChargeFacts:
@@ -183,12 +181,13 @@ class ChargeFacts:
         return earliest, latest
 
     @property
-    def offence_words(self) -> str:
-        """The act's date as known: "2022-05-03", "2022-05", "2022", "on or before 2022-05-03"."""
+    def offence_words(self):
+        """The act's date as known, a message parameter: "2022-05-03", "2022-05", "2022", "on or
+        before 2022-05-03", "an unknown day"."""
         if self.offence_date is not None and self.offence_date_precision != "unknown":
             return _date_words(self.offence_date, self.offence_date_precision)
         _, latest = self.offence_range
-        return f"on or before {latest}" if latest else "on an unknown day"
+        return nested(message("on_or_before", date=str(latest))) if latest else term("date.unknown")
 
 
 @dataclass(frozen=True)
@@ -280,13 +279,27 @@ class CaseFacts:
 
 @dataclass(frozen=True)
 class Reason:
-    """One finding: the rule, the level it supports, the charge it is about, and one sentence."""
+    """One finding: the rule, the level it supports, the charge it is about, and what it says as a
+    message (cases.wording.catalogue: a code and its parameters, rendered in the reader's
+    language when shown; `text` is the English)."""
 
     rule: str
     level: str
     charge_id: int | None
     article: str  # notation; "" when the reason is not about a charge
-    text: str
+    message: dict
+
+    @property
+    def code(self) -> str:
+        return self.message["code"]
+
+    @property
+    def params(self) -> dict:
+        return self.message["params"]
+
+    @property
+    def text(self) -> str:
+        return english(self.message)
 
 
 @dataclass(frozen=True)
@@ -358,7 +371,7 @@ class Exposure:
 
     status: str
     ruled_out_by: tuple[str, ...] = ()
-    explanations: tuple[str, ...] = ()
+    explanations: tuple = ()  # message parameters (cases.wording.catalogue), one per cause
     unknown_facts: tuple[str, ...] = ()
 
 
@@ -382,28 +395,24 @@ def charge_exposure(charge: ChargeFacts, person: PersonFacts) -> Exposure:
     if article.capital_since is not None:
         when = _act_before(charge, article.capital_since)
         if when is True:
-            clause = (
-                f"the act ({charge.offence_words}) predates the day the part became capital "
-                f"({article.capital_since})"
-            )
-            ruled_out.append(("date", clause))
+            clause = message("act_predates", when=charge.offence_words, since=str(article.capital_since))
+            ruled_out.append(("date", nested(clause)))
         elif when is None:
             unknown.append(_missing_offence_fact(charge))
 
     if charge.stage == "attempt":
         attempt_since = article.capital_for_attempt_since
         if attempt_since is None:
-            ruled_out.append(("stage", "an attempt under this part never carries it"))
+            ruled_out.append(("stage", term("clause.attempt_never")))
         else:
             when = _act_before(charge, attempt_since)
             if when is True:
-                became = f"the day attempts on the part became capital ({attempt_since})"
-                clause = f"the attempt ({charge.offence_words}) predates {became}"
-                ruled_out.append(("date", clause))
+                clause = message("attempt_predates", when=charge.offence_words, since=str(attempt_since))
+                ruled_out.append(("date", nested(clause)))
             elif when is None:
                 unknown.append(_missing_offence_fact(charge))
     elif charge.stage == "preparation":
-        ruled_out.append(("stage", "preparation never carries it"))
+        ruled_out.append(("stage", term("clause.preparation_never")))
     elif charge.stage == "unknown":
         unknown.append(STAGE)
 
@@ -411,8 +420,7 @@ def charge_exposure(charge: ChargeFacts, person: PersonFacts) -> Exposure:
         if person.is_official_or_military is None:
             unknown.append(SUBJECT_STATUS)
         elif not person.is_official_or_military:
-            clause = "the part applies only to officials and military, and the person is neither"
-            ruled_out.append(("subject", clause))
+            ruled_out.append(("subject", term("clause.subject")))
 
     if ruled_out:
         return Exposure(
@@ -581,29 +589,33 @@ def _after_the_verdict(
     why its earlier reasons are gone."""
     if not found:
         return []
-    sentence = SENTENCE_WORDS.get(case.sentence_kind, case.sentence_kind.replace("_", " "))
-    given = f"The conviction under {charge.article.notation} with a sentence of {sentence}"
+    sentence = (
+        term(f"sentence.{case.sentence_kind}") if case.sentence_kind in SENTENCES else case.sentence_kind
+    )
+    article = charge.article.param(with_title=False)
     if case.verdict_date is not None:
-        given += f" (verdict {_date_words(case.verdict_date, case.verdict_date_precision)})"
+        verdict = _date_words(case.verdict_date, case.verdict_date_precision)
+        conviction = nested(message("conviction_dated", article=article, sentence=sentence, verdict=verdict))
+    else:
+        conviction = nested(message("conviction", article=article, sentence=sentence))
     if verdict_is_final(case, on):
         final = _date_words(case.verdict_final_on, case.verdict_final_precision)
-        text = f"{given} became final on {final}: the charge no longer counts towards the risk of execution."
-        return [_reason("verdict_final", "none", charge, text)]
+        said = message("verdict_final", conviction=conviction, final=final)
+        return [_reason("verdict_final", "none", charge, said)]
     out = []
     for reason in found:
         if LEVELS.index(reason.level) <= LEVELS.index("watch"):
             out.append(reason)
             continue
         if case.verdict_final_range is None:
-            pending = "is not final, or the day it became final is not recorded"
+            pending = term("pending.not_final")
         else:
             final = _date_words(case.verdict_final_on, case.verdict_final_precision)
-            pending = f"may not be final yet (final {final})"
-        text = (
-            f"{given} {pending}: until it is, an appeal may still seek the death penalty, "
-            f"so the charge stays on watch. Before the verdict: {reason.text}"
+            pending = nested(message("may_not_be_final", final=final))
+        said = message(
+            "conviction_not_final", conviction=conviction, pending=pending, before=nested(reason.message)
         )
-        out.append(_reason("conviction_not_final", "watch", charge, text))
+        out.append(_reason("conviction_not_final", "watch", charge, said))
     return out
 
 
@@ -615,26 +627,19 @@ def death_sentence_ended(case: CaseFacts, on: date) -> bool:
     return case.sentence_kind == "death" and days is not None and days[0] <= on
 
 
-ENDED_BY_WORDS = {
-    "commuted": "was commuted",
-    "clemency_granted": "was commuted by clemency",
-    "pardoned": "was ended by a pardon",
-}
+ENDED_BY = ("commuted", "clemency_granted", "pardoned")
 
 
 def _death_sentence_ended_reason(case: CaseFacts) -> Reason:
-    verdict = (
-        f" (verdict {_date_words(case.verdict_date, case.verdict_date_precision)})"
-        if case.verdict_date
-        else ""
-    )
-    how = ENDED_BY_WORDS.get(case.death_sentence_ended_by, "was ended")
+    ended_by = case.death_sentence_ended_by if case.death_sentence_ended_by in ENDED_BY else "other"
+    how = term(f"ended.{ended_by}")
     day = _date_words(case.death_sentence_ended_on, case.death_sentence_ended_precision)
-    text = (
-        f"The death sentence{verdict} {how} on {day}: it can no longer be carried out, and the "
-        "conviction no longer counts towards the risk of execution."
-    )
-    return Reason("death_sentence_ended", "none", None, "", text)
+    if case.verdict_date:
+        verdict = _date_words(case.verdict_date, case.verdict_date_precision)
+        said = message("death_sentence_ended", verdict=verdict, how=how, day=day)
+    else:
+        said = message("death_sentence_ended_undated", how=how, day=day)
+    return Reason("death_sentence_ended", "none", None, "", said)
 
 
 def has_left_custody(case: CaseFacts, on: date) -> bool:
@@ -654,18 +659,16 @@ def _after_leaving_custody(found: list[Reason], *, case: CaseFacts) -> list[Reas
     if not found:
         return []
     day = _date_words(case.left_custody_on, case.left_custody_precision)
-    day = "a day not recorded" if day == "an unknown day" else day
+    day = term("date.not_recorded") if day == term("date.unknown") else day
     before = found[0]
-    before_words = f"Before, the case was at level {before.level}: {before.text}"
+    was = {"day": day, "level": term(f"level.{before.level}"), "before": nested(before.message)}
     if case.left_custody_how == "death_in_custody":
-        text = f"Died in custody on {day}: the case no longer carries a risk of execution. {before_words}"
-        return [Reason("died_in_custody", "none", None, "", text)]
-    how = RELEASE_WORDS.get(case.left_custody_how, "")
-    text = (
-        f"Released on {day}{f' ({how})' if how else ''}: no longer held in this case, so its charges "
-        f"no longer count towards the risk of execution. {before_words}"
-    )
-    return [Reason("released", "none", None, "", text)]
+        return [Reason("died_in_custody", "none", None, "", message("died_in_custody", **was))]
+    if case.left_custody_how in RELEASES:
+        said = message("released", how=term(f"release.{case.left_custody_how}"), **was)
+    else:
+        said = message("released_how_unknown", **was)
+    return [Reason("released", "none", None, "", said)]
 
 
 def is_designated(designation: DesignationFacts, on: date) -> bool:
@@ -678,11 +681,7 @@ def is_designated(designation: DesignationFacts, on: date) -> bool:
     return designation.removed_on is None or designation.removed_on > on
 
 
-DESIGNATION_WORDS = {
-    "terrorism": "involved in terrorist activity",
-    "extremism": "involved in extremist activity",
-    "both": "involved in terrorist or extremist activity",
-}
+DESIGNATION_KINDS = ("terrorism", "extremism", "both")
 
 
 def _designation_reasons(person: PersonFacts, on: date) -> list[Reason]:
@@ -692,48 +691,49 @@ def _designation_reasons(person: PersonFacts, on: date) -> list[Reason]:
     for designation in person.designations:
         if not is_designated(designation, on):
             continue
-        since = _date_words(designation.listed_on, designation.listed_precision)
-        bound = ""
-        if not designation.listed_on_given:
-            bound = " at the latest"
-            if designation.listed_after is not None:
-                bound += f" (not on it on {designation.listed_after})"
-        what = DESIGNATION_WORDS.get(designation.kind, "designated")
-        text = (
-            f"Listed as {what} since {since}{bound}, on the “{designation.list_name}”: an inclusion "
-            "often comes before a terrorism charge."
-        )
-        out.append(Reason("designated", "watch", None, "", text))
+        kind = designation.kind if designation.kind in DESIGNATION_KINDS else "other"
+        said = {
+            "what": term(f"designation.{kind}"),
+            "since": _date_words(designation.listed_on, designation.listed_precision),
+            "list": designation.list_name,
+        }
+        if designation.listed_on_given:
+            found = message("designated", **said)
+        elif designation.listed_after is not None:
+            found = message("designated_at_the_latest_after", after=str(designation.listed_after), **said)
+        else:
+            found = message("designated_at_the_latest", **said)
+        out.append(Reason("designated", "watch", None, "", found))
     return out
 
 
-RELEASE_WORDS = {
-    "sentence_served": "sentence served",
-    "pardon": "pardoned",
-    "amnesty": "amnesty",
-    "parole": "parole",
-    "exchange": "in an exchange or deal with another government",
-    "deportation": "deported",
-    "acquittal": "acquitted",
-    "charges_dropped": "charges dropped",
-    "sentence_changed": "sentence changed to one served at liberty",
-}
+# What a release or a sentence is called in a reason (terms of cases.wording.catalogue).
+RELEASES = (
+    "sentence_served",
+    "pardon",
+    "amnesty",
+    "parole",
+    "exchange",
+    "deportation",
+    "acquittal",
+    "charges_dropped",
+    "sentence_changed",
+)
+SENTENCES = (
+    "deprivation_of_liberty",
+    "restriction_of_freedom",
+    "arrest",
+    "fine",
+    "correctional_labour",
+    "life",
+)
 
 
-SENTENCE_WORDS = {
-    "deprivation_of_liberty": "deprivation of liberty",
-    "restriction_of_freedom": "restriction of freedom",
-    "arrest": "arrest",
-    "fine": "a fine",
-    "correctional_labour": "correctional labour",
-    "life": "life imprisonment",
-}
-
-
-def _date_words(day: date | None, precision: str) -> str:
-    """A partial date as the rules' reasons write it: "2024-07-01", "2024-07", "2024"."""
+def _date_words(day: date | None, precision: str):
+    """A partial date as a reason's parameter: "2024-07-01", "2024-07", "2024" (the same in every
+    language), or the term for an unknown day."""
     if day is None or precision == "unknown":
-        return "an unknown day"
+        return term("date.unknown")
     return {"day": str(day), "month": f"{day:%Y-%m}"}.get(precision, str(day.year))
 
 
@@ -785,21 +785,18 @@ def _assessment(reasons: list[Reason]) -> Assessment:
             -1 if r.charge_id is None else r.charge_id,
             r.rule,
             r.article,
-            r.text,
+            repr(r.message),
         ),
     )
     return Assessment(level=level_of(reasons), reasons=tuple(reasons))
 
 
 def _death_sentence_reason(case: CaseFacts) -> Reason:
-    when = f" on {case.verdict_date}" if case.verdict_date else ""
-    return Reason(
-        rule="death_sentence",
-        level="sentenced_to_death",
-        charge_id=None,
-        article="",
-        text=f"A death sentence was handed down{when} and has not been commuted.",
-    )
+    if case.verdict_date:
+        said = message("death_sentence", date=str(case.verdict_date))
+    else:
+        said = message("death_sentence_undated")
+    return Reason(rule="death_sentence", level="sentenced_to_death", charge_id=None, article="", message=said)
 
 
 def _capital_reasons(
@@ -811,43 +808,38 @@ def _capital_reasons(
     exposure = charge_exposure(charge, person)
     if exposure.status == "not_capital":
         return []
-    subject = _subject(charge)
+    subject = _subject(charge, law)
+    in_law = {"country": law.code, "name": law.name}
     if exposure.status == "ruled_out":
         # A subject restriction that the person does not meet means the part cannot apply to
         # them at all; only a date or stage leaves a capital article worth watching.
         if "subject" in exposure.ruled_out_by:
             return []
         rule = f"ruled_out_by_{exposure.ruled_out_by[0]}"
-        because = _join(exposure.explanations)
-        text = f"{subject} is under a capital article, but cannot carry the death penalty because {because}."
-        return [_reason(rule, "watch", charge, text)]
+        said = message("ruled_out", subject=subject, because=listed(*exposure.explanations))
+        return [_reason(rule, "watch", charge, said)]
 
     # The charge may carry death ("unknown") or does ("exposed"). A proven exemption settles it
     # either way, because the death penalty cannot then be imposed whatever the missing facts.
     checks = check_exemptions(person=person, charge=charge, case=case, law=law, on=on)
     proven = [check.rule for check in checks if check.outcome == "proven"]
     if proven:
-        because = _join(_exemption_words(rule, case) for rule in proven)
-        text = (
-            f"{subject} carries the death penalty in {law.name}, but it cannot be imposed because {because}."
-        )
-        return [_reason("exempt", "watch", charge, text)]
+        because = listed(*(_exemption_words(rule, case) for rule in proven))
+        said = message("exempt", subject=subject, law=in_law, because=because)
+        return [_reason("exempt", "watch", charge, said)]
     if law.death_penalty == "moratorium":
-        text = f"{subject} in {law.name} is a capital article under moratorium: not a risk of execution."
-        return [_reason("moratorium", "watch", charge, text)]
+        return [_reason("moratorium", "watch", charge, message("moratorium", subject=subject, law=in_law))]
     unknown = _ordered_facts(
         list(exposure.unknown_facts) + [fact for check in checks for fact in check.unknown_facts]
     )
     if unknown:
-        facts = _join(_FACT_WORDS[fact] for fact in unknown)
-        verb = "is" if len(unknown) == 1 else "are"
-        text = (
-            f"{subject} may carry the death penalty in {law.name}, "
-            f"and it cannot be ruled out while {facts} {verb} not recorded."
-        )
-        return [_reason("capital_unknown_fact", "elevated", charge, text)]
-    text = f"{subject} carries the death penalty in {law.name} and no exemption applies."
-    return [_reason("capital_charge", "critical", charge, text)]
+        facts = listed(*(term(f"fact.{fact}") for fact in unknown))
+        code = "capital_unknown_fact" if len(unknown) == 1 else "capital_unknown_facts"
+        said = message(code, subject=subject, law=in_law, facts=facts)
+        return [_reason("capital_unknown_fact", "elevated", charge, said)]
+    return [
+        _reason("capital_charge", "critical", charge, message("capital_charge", subject=subject, law=in_law))
+    ]
 
 
 def _reclassification_reasons(*, charge: ChargeFacts, law: LawFacts, on: date) -> list[Reason]:
@@ -857,64 +849,67 @@ def _reclassification_reasons(*, charge: ChargeFacts, law: LawFacts, on: date) -
     into = []
     # With the death penalty abolished, only the terrorism or treason label is worth watching.
     if article.capital and law.death_penalty != "abolished":
-        into.append("a capital part")
+        into.append(term("into.capital"))
     if article.category:
-        into.append(f"a {article.category} article")
+        into.append(term(f"into.{article.category}"))
     if not into:
         return []
     level = "elevated" if law.death_penalty == "active" else "watch"
-    source = f" from {charge.reclassified_from.notation}" if charge.reclassified_from else ""
     # The text names the last day of the window rather than "N days ago", so the reason (and the
     # stored assessment) stays the same from one day to the next.
     lapses = charge.reclassified_on + timedelta(days=RECLASSIFICATION_WINDOW_DAYS)
-    text = (
-        f"The charge was reclassified{source} to {_describe(article)}, {' and '.join(into)}, "
-        f"on {charge.reclassified_on}, within the last {RECLASSIFICATION_WINDOW_DAYS} days "
-        f"(this flag lapses after {lapses})"
-    )
-    if law.death_penalty == "moratorium" and article.capital:
-        text += "; capital article under moratorium: not a risk of execution"
-    return [_reason("recent_reclassification", level, charge, text + ".")]
+    said = {
+        "article": article.param(law.code),
+        "into": {"list": into},
+        "date": str(charge.reclassified_on),
+        "days": RECLASSIFICATION_WINDOW_DAYS,
+        "lapses": str(lapses),
+        "note": term("clause.moratorium") if law.death_penalty == "moratorium" and article.capital else "",
+    }
+    if charge.reclassified_from:
+        found = message(
+            "recent_reclassification", **{"from": charge.reclassified_from.param(with_title=False)}, **said
+        )
+    else:
+        found = message("recent_reclassification_no_source", **said)
+    return [_reason("recent_reclassification", level, charge, found)]
 
 
 def _watch_list_reasons(*, person: PersonFacts, charge: ChargeFacts, law: LawFacts, on: date) -> list[Reason]:
     return [
-        _reason("watch_list", "watch", charge, f"{_subject(charge)} is on the watch list: {entry.reason}.")
+        _reason(
+            "watch_list",
+            "watch",
+            charge,
+            message("watch_list", subject=_subject(charge, law), reason=entry.reason),
+        )
         for entry in law.watch_entries_by_article.get(charge.article.number, ())
         if watch_entry_applies(entry, charge=charge, person=person, on=on)
     ]
 
 
-def _reason(rule: str, level: str, charge: ChargeFacts, text: str) -> Reason:
-    return Reason(rule=rule, level=level, charge_id=charge.id, article=charge.article.notation, text=text)
+def _reason(rule: str, level: str, charge: ChargeFacts, said: dict) -> Reason:
+    return Reason(rule=rule, level=level, charge_id=charge.id, article=charge.article.notation, message=said)
 
 
-def _describe(article: ArticleFacts) -> str:
-    return f"{article.notation} ({article.title_en})" if article.title_en else article.notation
+def _subject(charge: ChargeFacts, law: LawFacts) -> dict:
+    code = {"attempt": "subject_attempt", "preparation": "subject_preparation"}.get(charge.stage, "subject")
+    return nested(message(code, article=charge.article.param(law.code)))
 
 
-def _subject(charge: ChargeFacts) -> str:
-    stage = {"attempt": " of attempt", "preparation": " of preparation"}.get(charge.stage, "")
-    return f"The charge{stage} under {_describe(charge.article)}"
-
-
-def _exemption_words(rule: str, case: CaseFacts) -> str:
+def _exemption_words(rule: str, case: CaseFacts) -> dict:
     if rule == "female":
-        return "the person is a woman"
+        return term("exemption.female")
     if rule == "under_18_at_offence":
-        return "the person was under 18 on the date of the act"
-    day = "the day of sentencing" if case.verdict_date else "the day of this assessment, before sentencing"
-    return f"the person is a man aged 65 or older on {day}"
+        return term("exemption.under_18_at_offence")
+    return term(
+        "exemption.male_65_at_sentencing" if case.verdict_date else "exemption.male_65_before_sentencing"
+    )
 
 
 def _ordered_facts(facts: Iterable[str]) -> tuple[str, ...]:
     found = set(facts)
     return tuple(fact for fact in FACTS if fact in found)
-
-
-def _join(words: Iterable[str]) -> str:
-    words = list(words)
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -923,10 +918,11 @@ def _join(words: Iterable[str]) -> str:
 
 @dataclass(frozen=True)
 class Alternative:
-    """The facts as one conflicting claim has them: `label` names the fact and the claimed value
-    ("birth date: 2004"), `person` and `case` are the facts with that value in place."""
+    """The facts as one conflicting claim has them: `claim` says the fact and the claimed value
+    ("birth date is 2004"), a message parameter ({"claim": …, "label": English}); `person` and
+    `case` are the facts with that value in place."""
 
-    label: str
+    claim: dict
     person: PersonFacts
     case: CaseFacts
     # The charges as the claim has them (a contested detention date bounds every act's latest
@@ -965,18 +961,16 @@ def assess_contested(
         )
         if other.level == base.level:
             continue
+        said = {
+            "claim": alternative.claim,
+            "level": term(f"level.{other.level}"),
+            "accepted": term(f"level.{base.level}"),
+        }
         if LEVELS.index(other.level) > LEVELS.index(base.level):
-            why = other.reasons[0].text if other.reasons else ""
-            text = (
-                f"Contested: by the claim that the {alternative.label}, the level is {other.level}, "
-                f"not {base.level} (a contested fact never lowers a level). {why}"
+            why = nested(other.reasons[0].message) if other.reasons else ""
+            reasons.append(
+                Reason(CONTESTED_RULE, other.level, None, "", message("contested_higher", why=why, **said))
             )
-            reasons.append(Reason(CONTESTED_RULE, other.level, None, "", text.strip()))
         else:
-            text = (
-                f"Contested: by the claim that the {alternative.label}, the level would be "
-                f"{other.level}; a contested fact never lowers a level, so it stays {base.level} "
-                "until the conflict is decided."
-            )
-            reasons.append(Reason(CONTESTED_RULE, base.level, None, "", text))
+            reasons.append(Reason(CONTESTED_RULE, base.level, None, "", message("contested_lower", **said)))
     return _assessment(reasons)

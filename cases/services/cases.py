@@ -26,6 +26,8 @@ from cases.risk import alerts
 from cases.services.base import assess_after_commit, note_change, retry_once_on_deadlock, validated_save
 from cases.services.claimed_edits import keep_claims_in_step
 from cases.services.contradictions import FACT_EVENT_KINDS, check_case_contradictions
+from cases.wording import catalogue as wording
+from cases.wording.catalogue import english
 
 Action = ChangeRecord.Action
 
@@ -161,8 +163,11 @@ def record_event(
     charge: Charge | None = None,
     date_precision: str = choices.DatePrecision.DAY,
     by=None,
+    message: dict | None = None,
 ) -> CaseEvent:
-    """Add an entry to a case's timeline; `date_precision` says how much of `date` is known.
+    """Add an entry to a case's timeline; `date_precision` says how much of `date` is known. An
+    entry the registry writes itself passes `message` (cases.wording), its `text` then being the
+    message in English.
 
     Side effects: a release, death or detention has the case's contradictions checked; an entry
     the risk rules read (a release, a death, a commutation) queues the case for assessment after
@@ -175,7 +180,8 @@ def record_event(
             kind=kind,
             date=date,
             date_precision=date_precision,
-            text=text,
+            text=english(message) if message else text,
+            message=message or {},
             is_public=is_public,
             charge=charge,
         ),
@@ -431,7 +437,11 @@ def reclassify_charge(
         case=charge.case,
         kind=choices.EventKind.RECLASSIFIED,
         date=on,
-        text=f"{charge.article.notation} → {to_article.notation}",
+        message=wording.message(
+            "reclassified",
+            **{"from": _notation(charge.article)},
+            to=_notation(to_article),
+        ),
         is_public=True,
         charge=successor,
         sources=[source] if source else (),
@@ -515,3 +525,8 @@ def update_charge_facts(*, charge: Charge, by=None, **changes) -> Charge:
     assess_after_commit([charge.case_id])
     note_change(charge.case.person, "charge", charge.public_id, Action.UPDATED)
     return charge
+
+
+def _notation(article) -> dict:
+    """An article as a message parameter without its title (cases.wording.catalogue)."""
+    return {"notation": {"number": article.number, "part": article.part}}

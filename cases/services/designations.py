@@ -32,6 +32,7 @@ from cases.services.base import assess_after_commit, validated_save
 from cases.services.cases import record_event
 from cases.services.details import remove_event
 from cases.services.waves import candidates_for
+from cases.wording import catalogue as wording
 
 # A bigger list is split by the person who brings it (the largest lists in the field hold a few
 # thousand people); the review screen scores every entry against the registry.
@@ -330,7 +331,7 @@ def confirm_designation_snapshot(
             kind=choices.EventKind.DESIGNATED,
             date=designation.listed_on,
             date_precision=designation.listed_on_precision,
-            text=_listed_text(designation, first),
+            message=_listed_message(designation, first),
             designation_list=designation_list,
             sources={first.source, snapshot.source},
             by=by,
@@ -377,13 +378,14 @@ def confirm_designation_snapshot(
     return outcome
 
 
-def _listed_text(designation: Designation, first: DesignationSnapshot) -> str:
-    where = f"“{designation.designation_list}”"
+def _listed_message(designation: Designation, first: DesignationSnapshot) -> dict:
+    """The timeline entry of an inclusion, a message (cases.wording) shown in the reader's language."""
+    said = {"list": str(designation.designation_list), "seen": str(first.date)}
     if designation.listed_on_given:
-        seen = f"first seen in its snapshot of {first.date}"
-        return f"Included in the list {where} (the day the list gives; {seen})."
-    bound = f"; not in the one of {designation.listed_after}" if designation.listed_after else ""
-    return f"Included in the list {where}: first seen in its snapshot of {first.date}{bound}."
+        return wording.message("designation_listed_given", **said)
+    if designation.listed_after:
+        return wording.message("designation_listed_after", after=str(designation.listed_after), **said)
+    return wording.message("designation_listed", **said)
 
 
 def _entry_on_latest_case(person: Person, *, designation_list, sources, **fields):

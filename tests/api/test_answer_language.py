@@ -17,9 +17,7 @@ def test_lang_parameter_chooses_the_language_of_the_answer(api_client_for):
 
 
 def test_accept_language_chooses_the_language_without_the_parameter(api_client_for):
-    response = api_client_for("anonymous").get(
-        PEOPLE, BAD_ORDERING, HTTP_ACCEPT_LANGUAGE="fr;q=1, ru;q=0.8"
-    )
+    response = api_client_for("anonymous").get(PEOPLE, BAD_ORDERING, HTTP_ACCEPT_LANGUAGE="fr;q=1, ru;q=0.8")
 
     assert response["Content-Language"] == "ru"
     assert "Выберите корректный вариант" in response.json()["ordering"][0]

@@ -1,0 +1,332 @@
+"""The sentences the registry writes itself, as codes with parameters (docs/languages.md).
+
+A risk reason or a timeline entry the registry writes is stored as a message: a `code` naming one
+of TEMPLATES and `params`, plain JSON. It is rendered when it is shown, in the reader's language:
+`render(message, speaker)` fills the template with the parameters, each rendered by the speaker
+(which knows the language). The English speaker is here, pure, so the risk rules (which import no
+Django) can say their reasons in English; `cases.wording.render` gives the Belarusian and Russian
+ones through the catalogues in locale/.
+
+A parameter is one of:
+- a string or a number: written as it is (ISO dates such as "2024-07" read the same in every
+  language);
+- {"term": key}: a word or phrase of TERMS, translated;
+- {"message": {"code": …, "params": …}}: a message inside this one (a reason quoting another);
+- {"list": [parameter, …]}: the parameters joined "a, b and c" in the language;
+- {"article": {"law": "BY", "number": "289", "part": "3", "title": "…", "stage": "completed"}}: an
+  article part in the language's notation, with its title ("title": English, kept for English and
+  as a fallback); {"notation": {…}}: the same without the title;
+- {"country": code, "name": English name}: a country named in the language;
+- {"choice": [vocabulary, value]}: a label of a cases.choices vocabulary (rendered outside the
+  pure rules only);
+- {"claim": {…}, "label": English}: what a conflicting claim says (rendered outside the rules).
+
+The templates and terms are English msgids: `gettext_noop` below only marks them, so that
+`makemessages` puts them in the catalogues; a test renders every one in every language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+
+def gettext_noop(text: str) -> str:
+    """Marks a msgid for makemessages (which looks for this name); translated when rendered."""
+    return text
+
+
+TEMPLATES: dict[str, str] = {
+    # Risk reasons (cases.risk.rules) ---------------------------------------------------------
+    "death_sentence": gettext_noop("A death sentence was handed down on %(date)s and has not been commuted."),
+    "death_sentence_undated": gettext_noop("A death sentence was handed down and has not been commuted."),
+    "death_sentence_ended": gettext_noop(
+        "The death sentence (verdict %(verdict)s) %(how)s on %(day)s: it can no longer be carried "
+        "out, and the conviction no longer counts towards the risk of execution."
+    ),
+    "death_sentence_ended_undated": gettext_noop(
+        "The death sentence %(how)s on %(day)s: it can no longer be carried out, and the conviction "
+        "no longer counts towards the risk of execution."
+    ),
+    "ruled_out": gettext_noop(
+        "%(subject)s is under a capital article, but cannot carry the death penalty because %(because)s."
+    ),
+    "exempt": gettext_noop(
+        "%(subject)s carries the death penalty in %(law)s, but it cannot be imposed because %(because)s."
+    ),
+    "moratorium": gettext_noop(
+        "%(subject)s in %(law)s is a capital article under moratorium: not a risk of execution."
+    ),
+    "capital_unknown_fact": gettext_noop(
+        "%(subject)s may carry the death penalty in %(law)s, and it cannot be ruled out while "
+        "%(facts)s is not recorded."
+    ),
+    "capital_unknown_facts": gettext_noop(
+        "%(subject)s may carry the death penalty in %(law)s, and it cannot be ruled out while "
+        "%(facts)s are not recorded."
+    ),
+    "capital_charge": gettext_noop(
+        "%(subject)s carries the death penalty in %(law)s and no exemption applies."
+    ),
+    "recent_reclassification": gettext_noop(
+        "The charge was reclassified from %(from)s to %(article)s, %(into)s, on %(date)s, within the "
+        "last %(days)s days (this flag lapses after %(lapses)s)%(note)s."
+    ),
+    "recent_reclassification_no_source": gettext_noop(
+        "The charge was reclassified to %(article)s, %(into)s, on %(date)s, within the last %(days)s "
+        "days (this flag lapses after %(lapses)s)%(note)s."
+    ),
+    "watch_list": gettext_noop("%(subject)s is on the watch list: %(reason)s."),
+    "verdict_final": gettext_noop(
+        "%(conviction)s became final on %(final)s: the charge no longer counts towards the risk of execution."
+    ),
+    "conviction_not_final": gettext_noop(
+        "%(conviction)s %(pending)s: until it is, an appeal may still seek the death penalty, so the "
+        "charge stays on watch. Before the verdict: %(before)s"
+    ),
+    "died_in_custody": gettext_noop(
+        "Died in custody on %(day)s: the case no longer carries a risk of execution. Before, the case "
+        "was at level %(level)s: %(before)s"
+    ),
+    "released": gettext_noop(
+        "Released on %(day)s (%(how)s): no longer held in this case, so its charges no longer count "
+        "towards the risk of execution. Before, the case was at level %(level)s: %(before)s"
+    ),
+    "released_how_unknown": gettext_noop(
+        "Released on %(day)s: no longer held in this case, so its charges no longer count towards the "
+        "risk of execution. Before, the case was at level %(level)s: %(before)s"
+    ),
+    "designated": gettext_noop(
+        "Listed as %(what)s since %(since)s, on the “%(list)s”: an inclusion often comes before a "
+        "terrorism charge."
+    ),
+    "designated_at_the_latest": gettext_noop(
+        "Listed as %(what)s since %(since)s at the latest, on the “%(list)s”: an inclusion often "
+        "comes before a terrorism charge."
+    ),
+    "designated_at_the_latest_after": gettext_noop(
+        "Listed as %(what)s since %(since)s at the latest (not on it on %(after)s), on the “%(list)s”: "
+        "an inclusion often comes before a terrorism charge."
+    ),
+    "contested_higher": gettext_noop(
+        "Contested: by the claim that the %(claim)s, the level is %(level)s, not %(accepted)s (a "
+        "contested fact never lowers a level). %(why)s"
+    ),
+    "contested_lower": gettext_noop(
+        "Contested: by the claim that the %(claim)s, the level would be %(level)s; a contested fact "
+        "never lowers a level, so it stays %(accepted)s until the conflict is decided."
+    ),
+    # Parts of reasons ------------------------------------------------------------------------
+    "subject": gettext_noop("The charge under %(article)s"),
+    "subject_attempt": gettext_noop("The charge of attempt under %(article)s"),
+    "subject_preparation": gettext_noop("The charge of preparation under %(article)s"),
+    "act_predates": gettext_noop("the act (%(when)s) predates the day the part became capital (%(since)s)"),
+    "attempt_predates": gettext_noop(
+        "the attempt (%(when)s) predates the day attempts on the part became capital (%(since)s)"
+    ),
+    "on_or_before": gettext_noop("on or before %(date)s"),
+    "conviction": gettext_noop("The conviction under %(article)s with a sentence of %(sentence)s"),
+    "conviction_dated": gettext_noop(
+        "The conviction under %(article)s with a sentence of %(sentence)s (verdict %(verdict)s)"
+    ),
+    "may_not_be_final": gettext_noop("may not be final yet (final %(final)s)"),
+    "claim": gettext_noop("%(fact)s is %(value)s"),
+    "claim_of_charge": gettext_noop("%(fact)s of %(article)s is %(value)s"),
+    # Timeline entries the registry writes (cases.services, cases.risk.assessment) -------------
+    "risk_changed": gettext_noop("Risk of the death penalty: %(old)s → %(new)s."),
+    "reclassified": gettext_noop("%(from)s → %(to)s"),
+    "designation_listed": gettext_noop(
+        "Included in the list “%(list)s”: first seen in its snapshot of %(seen)s."
+    ),
+    "designation_listed_after": gettext_noop(
+        "Included in the list “%(list)s”: first seen in its snapshot of %(seen)s; not in the one of "
+        "%(after)s."
+    ),
+    "designation_listed_given": gettext_noop(
+        "Included in the list “%(list)s” (the day the list gives; first seen in its snapshot of %(seen)s)."
+    ),
+}
+
+TERMS: dict[str, str] = {
+    "and": gettext_noop("and"),
+    "date.unknown": gettext_noop("an unknown day"),
+    "date.not_recorded": gettext_noop("a day not recorded"),
+    "clause.attempt_never": gettext_noop("an attempt under this part never carries it"),
+    "clause.preparation_never": gettext_noop("preparation never carries it"),
+    "clause.subject": gettext_noop(
+        "the part applies only to officials and military, and the person is neither"
+    ),
+    "clause.moratorium": gettext_noop("; capital article under moratorium: not a risk of execution"),
+    "exemption.female": gettext_noop("the person is a woman"),
+    "exemption.under_18_at_offence": gettext_noop("the person was under 18 on the date of the act"),
+    "exemption.male_65_at_sentencing": gettext_noop(
+        "the person is a man aged 65 or older on the day of sentencing"
+    ),
+    "exemption.male_65_before_sentencing": gettext_noop(
+        "the person is a man aged 65 or older on the day of this assessment, before sentencing"
+    ),
+    "fact.sex": gettext_noop("the person's sex"),
+    "fact.birth date": gettext_noop("the person's birth date"),
+    "fact.exact birth date": gettext_noop("the person's exact birth date"),
+    "fact.offence date": gettext_noop("the date of the act"),
+    "fact.exact offence date": gettext_noop("the exact date of the act"),
+    "fact.exact verdict date": gettext_noop("the exact date of the verdict"),
+    "fact.stage": gettext_noop("the stage of the offence"),
+    "fact.official or military status": gettext_noop("whether the person is an official or military"),
+    "into.capital": gettext_noop("a capital part"),
+    "into.terrorism": gettext_noop("a terrorism article"),
+    "into.treason": gettext_noop("a treason article"),
+    "pending.not_final": gettext_noop("is not final, or the day it became final is not recorded"),
+    "ended.commuted": gettext_noop("was commuted"),
+    "ended.clemency_granted": gettext_noop("was commuted by clemency"),
+    "ended.pardoned": gettext_noop("was ended by a pardon"),
+    "ended.other": gettext_noop("was ended"),
+    "level.none": gettext_noop("none"),
+    "level.watch": gettext_noop("watch"),
+    "level.elevated": gettext_noop("elevated"),
+    "level.critical": gettext_noop("critical"),
+    "level.sentenced_to_death": gettext_noop("sentenced to death"),
+    "designation.terrorism": gettext_noop("involved in terrorist activity"),
+    "designation.extremism": gettext_noop("involved in extremist activity"),
+    "designation.both": gettext_noop("involved in terrorist or extremist activity"),
+    "designation.other": gettext_noop("designated"),
+    "release.sentence_served": gettext_noop("sentence served"),
+    "release.pardon": gettext_noop("pardoned"),
+    "release.amnesty": gettext_noop("amnesty"),
+    "release.parole": gettext_noop("parole"),
+    "release.exchange": gettext_noop("in an exchange or deal with another government"),
+    "release.deportation": gettext_noop("deported"),
+    "release.acquittal": gettext_noop("acquitted"),
+    "release.charges_dropped": gettext_noop("charges dropped"),
+    "release.sentence_changed": gettext_noop("sentence changed to one served at liberty"),
+    "sentence.deprivation_of_liberty": gettext_noop("deprivation of liberty"),
+    "sentence.restriction_of_freedom": gettext_noop("restriction of freedom"),
+    "sentence.arrest": gettext_noop("arrest"),
+    "sentence.fine": gettext_noop("a fine"),
+    "sentence.correctional_labour": gettext_noop("correctional labour"),
+    "sentence.life": gettext_noop("life imprisonment"),
+    # The facts a conflicting claim can be about (cases.claims.facts: each risk-relevant one).
+    "claim.person.sex": gettext_noop("sex"),
+    "claim.person.birth_date": gettext_noop("birth date"),
+    "claim.person.is_official_or_military": gettext_noop("official or military status"),
+    "claim.case.status": gettext_noop("status"),
+    "claim.case.detention_date": gettext_noop("detention date"),
+    "claim.case.verdict_date": gettext_noop("verdict date"),
+    "claim.case.verdict_final_on": gettext_noop("day the verdict became final"),
+    "claim.case.sentence": gettext_noop("sentence"),
+    "claim.charge.offence_date": gettext_noop("offence date"),
+    "claim.charge.stage": gettext_noop("stage"),
+    "claim.charge.charged_on": gettext_noop("date charged"),
+    "yes": gettext_noop("yes"),
+    "no": gettext_noop("no"),
+}
+
+
+def message(code: str, **params) -> dict:
+    """A message as it is stored: {"code": …, "params": …}. Unknown codes fail here, at once."""
+    if code not in TEMPLATES:
+        raise KeyError(f"no template for the message code {code!r}")
+    return {"code": code, "params": params}
+
+
+def term(key: str) -> dict:
+    if key not in TERMS:
+        raise KeyError(f"no term {key!r}")
+    return {"term": key}
+
+
+def listed(*items) -> dict:
+    return {"list": list(items)}
+
+
+def nested(found: Mapping) -> dict:
+    return {"message": {"code": found["code"], "params": found["params"]}}
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """How one language says the parts of a message that are not plain words."""
+
+    translate: Callable[[str], str]  # an English msgid in the language
+    article: Callable[[Mapping, bool], str]  # an article param, with its title or not
+    country: Callable[[str, str], str]  # (code, English name) in the language
+    choice: Callable[[str, str], str]  # (vocabulary, value): the label
+    claim: Callable[[Mapping, str], str]  # (claim, English label): what a claim says
+
+
+def render(found: Mapping, speaker: Speaker) -> str:
+    """The message in the speaker's language."""
+    template = speaker.translate(TEMPLATES[found["code"]])
+    params = {name: render_param(value, speaker) for name, value in found.get("params", {}).items()}
+    return template % params if params else template
+
+
+def render_param(value, speaker: Speaker) -> str:
+    if isinstance(value, str | int | float):
+        return str(value)
+    if "term" in value:
+        return speaker.translate(TERMS[value["term"]])
+    if "message" in value:
+        return render(value["message"], speaker)
+    if "list" in value:
+        words = [render_param(item, speaker) for item in value["list"]]
+        if len(words) <= 1:
+            return "".join(words)
+        return f"{', '.join(words[:-1])} {speaker.translate(TERMS['and'])} {words[-1]}"
+    if "article" in value:
+        return speaker.article(value["article"], True)
+    if "notation" in value:
+        return speaker.article(value["notation"], False)
+    if "country" in value:
+        return speaker.country(value["country"], value.get("name", value["country"]))
+    if "choice" in value:
+        return speaker.choice(*value["choice"])
+    if "claim" in value:
+        return speaker.claim(value["claim"], value.get("label", ""))
+    raise ValueError(f"a message parameter of no known kind: {value!r}")
+
+
+def english_notation(article: Mapping) -> str:
+    """'art. 289 part 3', or 'art. 127' for an article without parts (the rules' notation)."""
+    number, part = article["number"], article.get("part", "")
+    return f"art. {number} part {part}" if part else f"art. {number}"
+
+
+def _english_article(article: Mapping, with_title: bool) -> str:
+    notation = english_notation(article)
+    title = article.get("title", "")
+    return f"{notation} ({title})" if with_title and title else notation
+
+
+def _no_choice(vocabulary: str, value: str) -> str:
+    return str(value).replace("_", " ")
+
+
+ENGLISH = Speaker(
+    translate=lambda text: text,
+    article=_english_article,
+    country=lambda code, name: name,
+    choice=_no_choice,
+    claim=lambda claim, label: label,
+)
+
+
+def english(found: Mapping) -> str:
+    """The message in English, without Django (the risk rules' `Reason.text`)."""
+    return render(found, ENGLISH)
+
+
+def codes_in(found: Mapping) -> set[str]:
+    """Every template code a message uses, itself and those inside it (for tests and checks)."""
+    out = {found["code"]}
+
+    def walk(value):
+        if isinstance(value, dict):
+            if "message" in value:
+                out.update(codes_in(value["message"]))
+            for item in value.get("list", ()):
+                walk(item)
+
+    for value in found.get("params", {}).values():
+        walk(value)
+    return out

@@ -1,0 +1,153 @@
+"""Messages (cases.wording.catalogue) rendered in English, Belarusian or Russian.
+
+`Renderer(language)` renders many messages for one page or answer: it looks up the article titles
+they name in one query and keeps them. A stored reason or timeline entry from before messages
+(no `code`) is shown as the English text it was stored with, and `language_of` says so, so the
+page can mark it (docs/languages.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext
+
+from cases import choices, countries
+from cases.claims import facts as claim_facts
+from cases.wording import catalogue
+from cases.wording.catalogue import Speaker
+
+
+def article_words(number: str, part: str, stage: str = "completed") -> str:
+    """'art. 289 part 3' in the active language (the public pages' notation)."""
+    if part:
+        text = gettext("art. %(number)s part %(part)s") % {"number": number, "part": part}
+    else:
+        text = gettext("art. %(number)s") % {"number": number}
+    if stage == "attempt":
+        return gettext("attempt, %(article)s") % {"article": text}
+    if stage == "preparation":
+        return gettext("preparation, %(article)s") % {"article": text}
+    return text
+
+
+def title_in(titles: Mapping[str, str], language: str) -> str:
+    """An article's title in a language: Belarusian falls back to Russian, every language to
+    English (the law data has every English title)."""
+    if language == "be":
+        return titles.get("be") or titles.get("ru") or titles.get("en", "")
+    return titles.get(language) or titles.get("en", "")
+
+
+class Renderer:
+    """Renders messages in one language; reuse it for the messages of one page."""
+
+    def __init__(self, language: str | None = None):
+        self.language = language or translation.get_language() or "en"
+        self._titles: dict[tuple[str, str, str], dict[str, str]] = {}
+        self.speaker = Speaker(
+            translate=self._translate,
+            article=self._article,
+            country=lambda code, name: countries.country_name(code, self.language) or name,
+            choice=self._choice,
+            claim=self._claim,
+        )
+
+    # Rendering -------------------------------------------------------------------------------
+
+    def render(self, found: Mapping) -> str:
+        """The message in this renderer's language; a stored item without a code is its text."""
+        if not found.get("code"):
+            return found.get("text", "")
+        if found["code"] not in catalogue.TEMPLATES:
+            # A code of a later version read by an older one (a rollback): its English, if stored.
+            return found.get("text", "") or found["code"]
+        with translation.override(self.language):
+            return catalogue.render(found, self.speaker)
+
+    def render_all(self, messages: Iterable[Mapping]) -> list[str]:
+        messages = list(messages)
+        self.prefetch(messages)
+        return [self.render(found) for found in messages]
+
+    def language_of(self, found: Mapping) -> str:
+        """The language the rendered text is in: this one, or English for a stored text."""
+        return self.language if found.get("code") in catalogue.TEMPLATES else "en"
+
+    def prefetch(self, messages: Iterable[Mapping]) -> None:
+        """Look up the titles of every article the messages name, in one query."""
+        wanted = {key for found in messages for key in _articles_in(found.get("params", {}))}
+        wanted -= set(self._titles)
+        if not wanted or self.language == "en":
+            return
+        from cases.models import Article
+
+        query = Q()
+        for law, number, part in wanted:
+            query |= Q(jurisdiction__code=law, number=number, part=part)
+        for row in Article.objects.filter(query).values(
+            "jurisdiction__code", "number", "part", "title_en", "title_ru", "title_be"
+        ):
+            key = (row["jurisdiction__code"], row["number"], row["part"])
+            self._titles[key] = {"en": row["title_en"], "ru": row["title_ru"], "be": row["title_be"]}
+        for key in wanted:
+            self._titles.setdefault(key, {})
+
+    # The speaker's parts -----------------------------------------------------------------------
+
+    def _translate(self, text: str) -> str:
+        return gettext(text)
+
+    def _article(self, article: Mapping, with_title: bool) -> str:
+        notation = article_words(article["number"], article.get("part", ""))
+        if not with_title:
+            return notation
+        key = (article.get("law", ""), article["number"], article.get("part", ""))
+        if key not in self._titles and key[0] and self.language != "en":
+            self.prefetch([{"params": {"a": {"article": article}}}])
+        titles = {"en": article.get("title", ""), **{k: v for k, v in self._titles.get(key, {}).items() if v}}
+        title = title_in(titles, self.language)
+        return f"{notation} ({title})" if title else notation
+
+    def _choice(self, vocabulary: str, value: str) -> str:
+        labels = dict(getattr(choices, vocabulary).choices)
+        return str(labels.get(value, value))
+
+    def _claim(self, claim: Mapping, label: str) -> str:
+        fact = claim.get("fact", "")
+        if f"claim.{fact}" not in catalogue.TERMS or fact not in claim_facts.FACTS:
+            return label
+        spec = claim_facts.FACTS[fact]
+        value = claim.get("value")
+        if spec.kind == claim_facts.BOOL:
+            words = gettext(catalogue.TERMS["yes" if value else "no"])
+        else:
+            words = claim_facts.describe(spec, value, self.language)
+        said = {"fact": gettext(catalogue.TERMS[f"claim.{fact}"]), "value": words}
+        if claim.get("article"):
+            return gettext(catalogue.TEMPLATES["claim_of_charge"]) % {
+                **said,
+                "article": self._article(claim["article"], False),
+            }
+        return gettext(catalogue.TEMPLATES["claim"]) % said
+
+
+def render(found: Mapping, language: str | None = None) -> str:
+    """One message in a language (the active one by default)."""
+    return Renderer(language).render(found)
+
+
+def _articles_in(params) -> Iterable[tuple[str, str, str]]:
+    values = params.values() if isinstance(params, Mapping) else params
+    for value in values:
+        if not isinstance(value, Mapping):
+            continue
+        if "article" in value and isinstance(value["article"], Mapping) and value["article"].get("law"):
+            article = value["article"]
+            yield article["law"], article["number"], article.get("part", "")
+        if "message" in value:
+            yield from _articles_in(value["message"].get("params", {}))
+        if "list" in value:
+            yield from _articles_in(value["list"])
