@@ -14,6 +14,8 @@ from django.http import HttpResponsePermanentRedirect
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from cases.models.staff import language_of
+
 API_PREFIX = "/api/"
 STAFF_PREFIX = "/admin/"
 
@@ -48,28 +50,19 @@ def api_language(request) -> str:
     )
 
 
-def staff_language(request, preferred) -> str:
-    """The signed-in staff member's chosen language, else what their browser asks for."""
-    user = getattr(request, "user", None)
-    chosen = preferred(user) if user is not None and user.is_authenticated else None
+def staff_language(request) -> str:
+    """The signed-in staff member's chosen language (their staff settings), else what their
+    browser asks for."""
+    chosen = language_of(getattr(request, "user", None))
     return (
         supported_language(chosen)
-        or supported_language(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
         or accept_language(request.headers.get("Accept-Language", ""))
         or settings.LANGUAGE_CODE
     )
 
 
-def _no_preference(user) -> str | None:
-    return None
-
-
 class LanguageMiddleware:
     """After LocaleMiddleware and AuthenticationMiddleware (see the module's docstring)."""
-
-    # Where a staff member's own choice is read; cases.protection.accounts installs the reader
-    # of the staff settings (the registry package cannot import the data app's models here).
-    preferred_language = staticmethod(_no_preference)
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -84,7 +77,7 @@ class LanguageMiddleware:
         if path.startswith(API_PREFIX):
             language, vary = api_language(request), True
         elif path.startswith(STAFF_PREFIX):
-            language, vary = staff_language(request, LanguageMiddleware.preferred_language), False
+            language, vary = staff_language(request), False
         else:
             return self.get_response(request)
         translation.activate(language)

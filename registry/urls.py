@@ -10,6 +10,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from two_factor import views as two_factor_views
 
+from cases.admin.accounts import StaffLanguageView
 from cases.protection.accounts import has_authenticator, user_for_enrolment_token
 from registry.health import health
 
@@ -140,6 +141,7 @@ password_reset_patterns = [
 urlpatterns = [
     path("admin/account/", include(two_factor_patterns)),
     *password_reset_patterns,
+    path("admin/my-language/", admin.site.admin_view(StaffLanguageView.as_view()), name="staff-language"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -47,6 +47,7 @@ from cases.models.records import (
 from cases.models.releases import Release, ReleaseWave, release_event_kinds, release_of
 from cases.models.risk import RiskAlert, RiskAssessment
 from cases.models.sources import Source
+from cases.models.staff import StaffSettings
 from cases.models.wellbeing import ParticularRisk, PersonAtParticularRisk
 
 __all__ = [
@@ -98,6 +99,7 @@ __all__ = [
     "RiskAlert",
     "RiskAssessment",
     "Source",
+    "StaffSettings",
     "Submission",
     "WatchListEntry",
     "WebhookDelivery",

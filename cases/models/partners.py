@@ -44,6 +44,9 @@ class WebhookSubscription(models.Model):
         max_length=128, default=_new_webhook_secret, help_text="Shared with the partner to verify signatures"
     )
     active = models.BooleanField(default=True)
+    # The language of the payload's human-readable texts (a reason's `text`); codes and parameters
+    # are the same in every language.
+    language = models.CharField(max_length=8, default="en", choices=settings.LANGUAGES)
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = RegistryHistory(excluded_fields=["secret"])

@@ -23,11 +23,14 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from cases import background, partial_dates
 from cases.choices import CONTACT_ALERT_KINDS, AlertKind, PublicationState, RiskLevel
 from cases.models import Person, RiskAlert, WebhookDelivery, WebhookSubscription
+from cases.models.staff import languages_of
 from cases.protection import webhook_urls
+from cases.wording.render import Renderer
 
 logger = logging.getLogger(__name__)
 
@@ -101,13 +104,16 @@ def _send_out(alert: RiskAlert, *, to_partners: bool) -> RiskAlert:
     e-mail and the deliveries queued; a broker that is down leaves them to the periodic tasks."""
     deliveries = []
     if to_partners:
-        payload = webhook_payload(alert)
+        payloads: dict[str, dict] = {}  # one per language the subscribers read
         deliveries = [
             WebhookDelivery.objects.create(
                 subscription=s,
                 alert=alert,
                 case=alert.case,
-                payload={**payload, "delivery_id": new_delivery_id()},
+                payload={
+                    **payloads.setdefault(s.language, webhook_payload(alert, s.language)),
+                    "delivery_id": new_delivery_id(),
+                },
                 next_attempt_at=timezone.now(),
             )
             for s in WebhookSubscription.objects.filter(active=True)
@@ -126,8 +132,10 @@ def _send_out(alert: RiskAlert, *, to_partners: bool) -> RiskAlert:
     return alert
 
 
-def webhook_payload(alert: RiskAlert) -> dict:
-    """What a partner receives: public identifiers and public reasons, no database ids."""
+def webhook_payload(alert: RiskAlert, language: str = "en") -> dict:
+    """What a partner receives: public identifiers and public reasons, no database ids; the
+    human-readable texts in the subscription's language."""
+    renderer = Renderer(language)
     if alert.kind in CONTACT_ALERT_KINDS:
         # The days and the last day only: never how the word came, what it said nor who told us.
         return {
@@ -148,6 +156,7 @@ def webhook_payload(alert: RiskAlert) -> dict:
             "date": partial_dates.iso(event.date, event.date_precision),
             "date_precision": event.date_precision,
             "text": event.text,
+            "message": event.message or None,
         }
     return {
         "event": "risk_level_changed",
@@ -156,8 +165,18 @@ def webhook_payload(alert: RiskAlert) -> dict:
         "old_level": alert.old_level,
         "new_level": alert.new_level,
         "assessed_on": alert.assessment.assessed_on.isoformat(),
+        # Each reason as a message (`code`, `params`: docs/languages.md) and in the subscription's
+        # language (`language` says which: English for a reason stored before messages).
         "reasons": [
-            {"rule": r["rule"], "level": r["level"], "article": r["article"], "text": r["text"]}
+            {
+                "rule": r["rule"],
+                "level": r["level"],
+                "article": r["article"],
+                "code": r.get("code"),
+                "params": r.get("params", {}),
+                "text": renderer.render(r),
+                "language": renderer.language_of(r),
+            }
             for r in alert.assessment.reasons
         ],
     }
@@ -217,12 +236,8 @@ def new_delivery_id() -> str:
 
 
 def send_alert_email(*, alert_id: int) -> int:
-    with translation.override("en"):  # staff mail in one language, whatever request triggered it
-        return _send_alert_email(alert_id=alert_id)
-
-
-def _send_alert_email(*, alert_id: int) -> int:
-    """E-mail the members of the alert group once; returns how many addresses were sent to.
+    """E-mail the members of the alert group once, each in the language they chose (their staff
+    settings; English for those who chose none); returns how many addresses were sent to.
 
     The mail names the case by its number and admin link, not the person: mail travels through
     servers the registry does not control.
@@ -236,69 +251,95 @@ def _send_alert_email(*, alert_id: int) -> int:
         )
         if alert is None or alert.emailed_at is not None:
             return 0
-        recipients = sorted(
+        members = dict(
             get_user_model()
             .objects.filter(groups__name=settings.RISK_ALERT_GROUP, is_active=True)
             .exclude(email="")
-            .values_list("email", flat=True)
+            .values_list("pk", "email")
             .distinct()
         )
-        if recipients and alert.kind == AlertKind.DEATH_ROW:
-            _send_death_row_email(alert, recipients)
-        elif recipients and alert.kind in CONTACT_ALERT_KINDS:
-            _send_contact_email(alert, recipients)
-        elif recipients:
-            direction = "rose" if alert.is_rise else "fell"
-            old, new = RiskLevel(alert.old_level).label, RiskLevel(alert.new_level).label
-            reasons = (
-                "\n".join(f"- {r['text']}" for r in alert.assessment.reasons) or "- (no remaining reasons)"
-            )
-            case_ref = alert.case.case_number or str(alert.case.public_id)
-            link = settings.SITE_URL.rstrip("/") + reverse("admin:cases_case_change", args=[alert.case_id])
+        by_language: dict[str, set[str]] = {}
+        for pk, language in languages_of(members).items():
+            by_language.setdefault(language or "en", set()).add(members[pk])
+        for language, addresses in sorted(by_language.items()):
+            with translation.override(language):
+                subject, body = _alert_mail(alert)
             send_mail(
-                subject=f"[registry] Risk {direction}: case {case_ref} is now {new}",
-                message=f"The risk of the death penalty in case {case_ref} {direction} "
-                f"from {old} to {new}.\n\nReasons:\n{reasons}\n\nTriage it in the staff area: {link}\n",
+                subject=subject,
+                message=body,
                 from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=recipients,
+                recipient_list=sorted(addresses),
             )
         alert.emailed_at = timezone.now()
         alert.save(update_fields=["emailed_at"])
-        return len(recipients)
+        return sum(len(addresses) for addresses in by_language.values())
 
 
-def _send_death_row_email(alert: RiskAlert, recipients: list[str]) -> None:
+def _alert_mail(alert: RiskAlert) -> tuple[str, str]:
+    """The subject and body of an alert's e-mail, in the active language."""
+    case_ref = alert.case.case_number or str(alert.case.public_id)
+    if alert.kind == AlertKind.DEATH_ROW:
+        return _death_row_mail(alert, case_ref)
+    if alert.kind in CONTACT_ALERT_KINDS:
+        return _contact_mail(alert, case_ref)
+    old, new = RiskLevel(alert.old_level).label, RiskLevel(alert.new_level).label
+    said = Renderer().render_all(alert.assessment.reasons)
+    reasons = "\n".join(f"- {text}" for text in said) or "- " + _("(no remaining reasons)")
+    link = settings.SITE_URL.rstrip("/") + reverse("admin:cases_case_change", args=[alert.case_id])
+    words = {"case": case_ref, "old": old, "new": new, "reasons": reasons, "link": link}
+    if alert.is_rise:
+        subject = _("[registry] Risk rose: case %(case)s is now %(new)s") % words
+        body = _(
+            "The risk of the death penalty in case %(case)s rose from %(old)s to %(new)s.\n\n"
+            "Reasons:\n%(reasons)s\n\nTriage it in the staff area: %(link)s\n"
+        )
+    else:
+        subject = _("[registry] Risk fell: case %(case)s is now %(new)s") % words
+        body = _(
+            "The risk of the death penalty in case %(case)s fell from %(old)s to %(new)s.\n\n"
+            "Reasons:\n%(reasons)s\n\nTriage it in the staff area: %(link)s\n"
+        )
+    return subject, body % words
+
+
+def _death_row_mail(alert: RiskAlert, case_ref: str) -> tuple[str, str]:
     """The news by its kind and day; what the entry says stays in the staff area (it may be a
     family's word in confidence, and mail travels through servers the registry does not control)."""
     event = alert.event
-    case_ref = alert.case.case_number or str(alert.case.public_id)
     link = settings.SITE_URL.rstrip("/") + reverse("admin:cases_riskalert_change", args=[alert.pk])
-    day = partial_dates.describe(event.date, event.date_precision)
-    send_mail(
-        subject=f"[registry] URGENT death row: {event.get_kind_display()} in case {case_ref}",
-        message=f"News of a person under a death sentence, case {case_ref}: {event.get_kind_display()} "
-        f"({day}).\n\nRead it and act on it in the staff area: {link}\n",
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=recipients,
+    words = {
+        "case": case_ref,
+        "kind": event.get_kind_display(),
+        "day": partial_dates.describe(event.date, event.date_precision, translation.get_language()),
+        "link": link,
+    }
+    subject = _("[registry] URGENT death row: %(kind)s in case %(case)s") % words
+    body = _(
+        "News of a person under a death sentence, case %(case)s: %(kind)s (%(day)s).\n\n"
+        "Read it and act on it in the staff area: %(link)s\n"
     )
+    return subject, body % words
 
 
-def _send_contact_email(alert: RiskAlert, recipients: list[str]) -> None:
+def _contact_mail(alert: RiskAlert, case_ref: str) -> tuple[str, str]:
     """The channel and the days; who told us and what was said stay in the staff area."""
-    case_ref = alert.case.case_number or str(alert.case.public_id)
     link = settings.SITE_URL.rstrip("/") + reverse("admin:cases_riskalert_change", args=[alert.pk])
+    channel = alert.get_channel_display() if alert.channel else _("any contact")
+    words = {"case": case_ref, "channel": channel, "days": alert.silent_days, "link": link}
     if alert.kind == AlertKind.SILENCE:
-        subject = f"[registry] Silence: {alert.contact_summary.lower()}, case {case_ref}"
-        body = (
-            f"In case {case_ref}, {alert.contact_summary.lower()} (the last one on or before "
-            f"{alert.silent_since:%d %B %Y}).\n\nFind out why and act on it in the staff area: {link}\n"
+        words["since"] = partial_dates.describe(alert.silent_since, "day", translation.get_language())
+        subject = _("[registry] Silence: no %(channel)s for at least %(days)s days, case %(case)s") % words
+        body = _(
+            "In case %(case)s, no %(channel)s for at least %(days)s days (the last one on or before "
+            "%(since)s).\n\nFind out why and act on it in the staff area: %(link)s\n"
         )
     else:
-        subject = f"[registry] Contact resumed in case {case_ref}"
-        body = f"In case {case_ref}: {alert.contact_summary.lower()}.\n\nRead it in the staff area: {link}\n"
-    send_mail(
-        subject=subject, message=body, from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=recipients
-    )
+        subject = _("[registry] Contact resumed in case %(case)s") % words
+        body = _(
+            "In case %(case)s: contact resumed (%(channel)s) after at least %(days)s days.\n\n"
+            "Read it in the staff area: %(link)s\n"
+        )
+    return subject, body % words
 
 
 # Webhooks --------------------------------------------------------------------------------------

@@ -78,11 +78,13 @@ from cases.services.people import (
 )
 from cases.services.releases import RELEASE_FIELDS, correct_release, record_release, status_after_release
 from cases.services.review import add_reported_charges, record_charge_to_review, resolve_charge_to_review
+from cases.services.staff import set_staff_language
 from cases.services.triage import acknowledge_alert, resolve_alert
 from cases.services.waves import WaveOutcome, create_wave, match_announced_names, record_wave_releases
 from cases.services.wellbeing import correct_particular_risk, record_particular_risk, remove_particular_risk
 
 __all__ = [
+    "set_staff_language",
     "correct_contact",
     "raise_silence_alerts",
     "record_contact",
