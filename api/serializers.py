@@ -313,15 +313,37 @@ class ChargeSerializer(serializers.ModelSerializer):
         return partial_dates.iso(charge.charged_on, charge.charged_on_precision) or None
 
 
+def translations_field(fields: str, example: str) -> serializers.DictField:
+    """A record's free text in the languages other than its original's (issue 20, point 3)."""
+    return serializers.DictField(
+        child=serializers.DictField(child=serializers.CharField()),
+        read_only=True,
+        help_text=f"{fields} in the languages other than `content_language`, by language and field, "
+        f'e.g. {{"be": {{"{example}": "…"}}}}; a language or field without a translation is left out',
+    )
+
+
 class EventSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     case = serializers.UUIDField(source="case.public_id", read_only=True)
     sources = serializers.SerializerMethodField()
     date = PartialDateField("date")
+    translations = translations_field("The text", "text")
 
     class Meta:
         model = CaseEvent
-        fields = ["id", "case", "kind", "date", "date_precision", "text", "sources"]
+        fields = [
+            "id",
+            "case",
+            "kind",
+            "date",
+            "date_precision",
+            "text",
+            "content_language",
+            "translations",
+            "sources",
+        ]
+        extra_kwargs = {"content_language": {"help_text": "The language `text` is written in"}}
 
     @extend_schema_field(PublicSourceSerializer(many=True))
     def get_sources(self, event):
@@ -540,6 +562,7 @@ class PersonSerializer(serializers.ModelSerializer):
     birth_year = serializers.SerializerMethodField()
     cases = serializers.SerializerMethodField()
     claims = ClaimSerializer(source="shown_claims", many=True, read_only=True)
+    translations = translations_field("The occupation and the biography", "biography")
 
     class Meta:
         model = Person
@@ -553,10 +576,15 @@ class PersonSerializer(serializers.ModelSerializer):
             "citizenship",
             "occupation",
             "biography",
+            "content_language",
+            "translations",
             "cases",
             "claims",
             "updated_at",
         ]
+        extra_kwargs = {
+            "content_language": {"help_text": "The language `occupation` and `biography` are written in"}
+        }
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_birth_year(self, person):

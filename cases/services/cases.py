@@ -21,6 +21,7 @@ from cases.models import (
     Reclassification,
     Release,
     Source,
+    default_content_language,
 )
 from cases.risk import alerts
 from cases.services.base import assess_after_commit, note_change, retry_once_on_deadlock, validated_save
@@ -160,9 +161,14 @@ def record_event(
     sources=(),
     charge: Charge | None = None,
     date_precision: str = choices.DatePrecision.DAY,
+    content_language: str | None = None,
+    translations: dict | None = None,
     by=None,
 ) -> CaseEvent:
     """Add an entry to a case's timeline; `date_precision` says how much of `date` is known.
+    `text` is written in `content_language` (settings.CONTENT_LANGUAGE unless given) and
+    `translations` gives it in the other languages ({"be": {"text": "…"}}), refused with the
+    reason for an unknown language or field.
 
     Side effects: a release, death or detention has the case's contradictions checked; an entry
     the risk rules read (a release, a death, a commutation) queues the case for assessment after
@@ -176,6 +182,8 @@ def record_event(
             date=date,
             date_precision=date_precision,
             text=text,
+            content_language=content_language or default_content_language(),
+            translations=translations or {},
             is_public=is_public,
             charge=charge,
         ),
