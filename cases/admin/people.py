@@ -251,8 +251,9 @@ class PersonAdmin(
                     ("biography_in_en", "biography_in_be", "biography_in_ru"),
                 ],
                 "description": "The occupation and the biography as written (the original, in the "
-                "language given), and in the other languages: a public page shows its reader's "
-                "language, else the original with a note saying which language it is in.",
+                "language of the original), and in the other languages; leave the boxes of the "
+                "original's own language empty. A public page shows its reader's language, else the "
+                "original with a note saying which language it is in.",
             },
         ),
         ("Confidential", {"fields": ["internal_notes"]}),

@@ -99,11 +99,10 @@ def with_translation_boxes(
                 else forms.TextInput(attrs={**attrs, "size": cols})
             )
             fields[box(field, language)] = forms.CharField(
-                label=f"{original.verbose_name} in {language_label(language)}",
+                label=capfirst(f"{original.verbose_name} in {language_label(language)}"),
                 required=False,
                 max_length=original.max_length,
                 widget=widget,
-                help_text="Leave empty in the original's own language",
             )
     return type(f"{model.__name__}TranslationsForm", (TranslationsFormMixin, base), fields)
 
