@@ -286,8 +286,9 @@ class CaseEventInline(
     the other languages, on one line."""
 
     model = CaseEvent
-    form = with_translation_boxes(CaseEvent, rows=2, cols=24)
+    form = with_translation_boxes(CaseEvent, rows=2, cols=20)
     extra = 0
+    classes = ["events-compact"]
     fields = [
         "date",
         "date_precision",
