@@ -319,11 +319,22 @@ class EventMessageSerializer(serializers.Serializer):
     params = serializers.DictField()
 
 
+def translations_field(fields: str, example: str) -> serializers.DictField:
+    """A record's free text in the languages other than its original's (issue 20, point 3)."""
+    return serializers.DictField(
+        child=serializers.DictField(child=serializers.CharField()),
+        read_only=True,
+        help_text=f"{fields} in the languages other than `content_language`, by language and field, "
+        f'e.g. {{"be": {{"{example}": "…"}}}}; a language or field without a translation is left out',
+    )
+
+
 class EventSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     case = serializers.UUIDField(source="case.public_id", read_only=True)
     sources = serializers.SerializerMethodField()
     date = PartialDateField("date")
+    translations = translations_field("The text", "text")
 
     text = serializers.SerializerMethodField(
         help_text="What the entry says; an entry the registry wrote is in the language asked for"
@@ -334,7 +345,24 @@ class EventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CaseEvent
-        fields = ["id", "case", "kind", "date", "date_precision", "text", "message", "sources"]
+        fields = [
+            "id",
+            "case",
+            "kind",
+            "date",
+            "date_precision",
+            "text",
+            "message",
+            "content_language",
+            "translations",
+            "sources",
+        ]
+        extra_kwargs = {
+            "content_language": {
+                "help_text": "The language `text` is written in; an entry with a `message` is given in "
+                "the language asked for"
+            }
+        }
 
     def get_text(self, event) -> str:
         return Renderer().render(event.message) if event.message else event.text
@@ -585,6 +613,7 @@ class PersonSerializer(serializers.ModelSerializer):
     birth_year = serializers.SerializerMethodField()
     cases = serializers.SerializerMethodField()
     claims = ClaimSerializer(source="shown_claims", many=True, read_only=True)
+    translations = translations_field("The occupation and the biography", "biography")
 
     class Meta:
         model = Person
@@ -598,10 +627,15 @@ class PersonSerializer(serializers.ModelSerializer):
             "citizenship",
             "occupation",
             "biography",
+            "content_language",
+            "translations",
             "cases",
             "claims",
             "updated_at",
         ]
+        extra_kwargs = {
+            "content_language": {"help_text": "The language `occupation` and `biography` are written in"}
+        }
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_birth_year(self, person):

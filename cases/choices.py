@@ -29,6 +29,14 @@ class Script(models.TextChoices):
     LATIN = "latin", _("Latin")
 
 
+class ContentLanguage(models.TextChoices):
+    """The languages free text (a biography, an event's description) is written in: the site's."""
+
+    EN = "en", _("English")
+    BE = "be", _("Belarusian")
+    RU = "ru", _("Russian")
+
+
 class NameKind(models.TextChoices):
     OFFICIAL_BE = "official_be", _("official Belarusian")
     OFFICIAL_RU = "official_ru", _("official Russian")

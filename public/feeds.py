@@ -52,7 +52,7 @@ class ChangesFeed(Feed):
         return _text(f"{item.person_name}: {item.label}")
 
     def item_description(self, item):
-        detail = f" — {item.text}" if item.text else ""
+        detail = f" — {item.text}" + (f" {item.text_note}" if item.text_note else "") if item.text else ""
         return _text(f"{presenters.format_date(item.date)}: {item.label}{detail}")
 
     def item_link(self, item):

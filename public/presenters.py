@@ -36,6 +36,43 @@ CHANGE_KINDS = (
 SMALL_COUNT = 5
 
 
+def page_language() -> str:
+    """The language of the page being made: "en", "be" or "ru"."""
+    return (get_language() or "en").split("-")[0]
+
+
+# Free text in several languages (issue 20, point 3) -------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShownText:
+    """A record's free text as a page shows it. Written in another language than the page's (no
+    translation into the page's), it carries that language, for the element's `lang` attribute,
+    and a note saying which language it is in."""
+
+    text: str
+    language: str = ""  # only when it is not the page's language
+    note: str = ""
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def language_note(language: str) -> str:
+    """The note beside a text shown in a language not the page's ("(in Russian)"), in the page's."""
+    notes = {"en": _("(in English)"), "be": _("(in Belarusian)"), "ru": _("(in Russian)")}
+    return notes.get(language, "")
+
+
+def shown_text(record, field: str, language: str) -> ShownText:
+    """`field` of `record` (a TranslatedContent) in `language`, else in its original language with a
+    note saying which (cases.content_languages.localized)."""
+    text = record.localized(field, language)
+    if not text.is_original_fallback:
+        return ShownText(text.text)
+    return ShownText(text.text, text.language, language_note(text.language))
+
+
 # Names, ages, dates ---------------------------------------------------------------------------
 
 
@@ -442,6 +479,8 @@ class TimelineEntry:
     anchor: str = ""
     precision: str = choices.DatePrecision.DAY
     sources: FactSources | None = None  # the release's: the footnotes of its claimed day
+    text_language: str = ""  # the text's language when it is not the page's (ShownText)
+    text_note: str = ""
 
 
 def reclassification_text(reclassification) -> str:
@@ -452,16 +491,17 @@ def reclassification_text(reclassification) -> str:
     }
 
 
-def event_text(event) -> str:
-    """What a public event says; a charge event names its article in the page's language, and an
-    entry the registry wrote (a message) is rendered in it."""
+def event_text(event, language: str | None = None) -> ShownText:
+    """What a public event says in `language` (the page's unless given): an entry the registry
+    wrote (a message) is rendered in it, a charge event names its article in it; any other says
+    its text in it, else in the language it was written in."""
     if event.message:
-        return Renderer().render(event.message)
+        return ShownText(Renderer(language or page_language()).render(event.message))
     if event.kind == choices.EventKind.CHARGED and event.charge_id and event.charge:
-        return article_notation(event.charge.article, event.charge.stage)
+        return ShownText(article_notation(event.charge.article, event.charge.stage))
     if event.kind == choices.EventKind.CHARGE_DROPPED and event.charge_id and event.charge:
-        return article_notation(event.charge.article, event.charge.stage)
-    return event.text
+        return ShownText(article_notation(event.charge.article, event.charge.stage))
+    return shown_text(event, "text", language or page_language())
 
 
 def timeline(events, reclassifications) -> list[TimelineEntry]:
@@ -475,14 +515,17 @@ def timeline(events, reclassifications) -> list[TimelineEntry]:
     for event in events:
         if event.kind == choices.EventKind.RECLASSIFIED and event.charge_id in by_successor:
             continue
+        text = event_text(event)
         entries.append(
             TimelineEntry(
                 date=event.date,
                 kind=event.kind,
                 label=event.get_kind_display(),
-                text=event_text(event),
+                text=text.text,
                 anchor=f"event-{event.public_id}",
                 precision=event.date_precision,
+                text_language=text.language,
+                text_note=text.note,
             )
         )
     for r in reclassifications:
@@ -531,19 +574,10 @@ def with_stay_sources(entries: list[TimelineEntry], case, by_fact: dict) -> list
 
 
 @dataclass(frozen=True)
-class ReasonText:
-    """A reason as the page shows it: in the page's language, or in English (`language`) when it
-    was stored as an English sentence before reasons became messages."""
-
-    text: str
-    language: str
-
-
-@dataclass(frozen=True)
 class RiskNotice:
     kind: str  # "danger" or "review"
     title: str
-    reasons: list[ReasonText] = field(default_factory=list)
+    reasons: list[ShownText] = field(default_factory=list)
 
 
 def risk_notice(case, assessment) -> RiskNotice | None:
@@ -568,12 +602,17 @@ def risk_notice(case, assessment) -> RiskNotice | None:
     if assessment is not None:
         shown = [r for r in assessment.reasons if r.get("level") in DEATH_RISK_LEVELS]
         renderer = Renderer()
-        reasons = [
-            ReasonText(renderer.render(r), renderer.language_of(r))
-            for r in shown
-            if r.get("code") or r.get("text")
-        ]
+        reasons = [_reason_shown(renderer, r) for r in shown if r.get("code") or r.get("text")]
     return RiskNotice(kind="danger", title=titles[status], reasons=reasons)
+
+
+def _reason_shown(renderer: Renderer, reason: dict) -> ShownText:
+    """A reason in the page's language; one stored as an English sentence before reasons became
+    messages is shown as it is, marked as English."""
+    text, language = renderer.render(reason), renderer.language_of(reason)
+    if language == renderer.language:
+        return ShownText(text)
+    return ShownText(text, language, _("(in English: written before this text was translated)"))
 
 
 @dataclass(frozen=True)
@@ -729,23 +768,27 @@ class ChangeEntry:
     label: str
     text: str
     guid: str
+    text_language: str = ""  # the text's language when it is not the page's (ShownText)
+    text_note: str = ""
 
 
 def change_entry(event, language: str) -> ChangeEntry:
     """One line of 'latest changes': the event of a published person, as the public sees it."""
-    text = event_text(event)
+    text = event_text(event, language)
     if event.kind == choices.EventKind.RECLASSIFIED and event.charge_id:
         reclassification = getattr(event.charge, "reclassified_by", None)
         if reclassification is not None:
-            text = reclassification_text(reclassification)
+            text = ShownText(reclassification_text(reclassification))
     person = event.case.person
     return ChangeEntry(
         date=event.date,
         person_name=display_name(person, language),
         person_slug=person.slug,
         label=event.get_kind_display(),
-        text=text,
+        text=text.text,
         guid=str(event.public_id),
+        text_language=text.language,
+        text_note=text.note,
     )
 
 

@@ -403,6 +403,8 @@ def person_detail(request, slug):
         "public/person_detail.html",
         {
             "person": person,
+            "occupation": presenters.shown_text(person, "occupation", language),
+            "biography": presenters.shown_text(person, "biography", language),
             "silence": _silence_notice(person, cases),
             "particular_risks": list(
                 for_public(

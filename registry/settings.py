@@ -219,6 +219,10 @@ AXES_CLIENT_IP_CALLABLE = "cases.protection.accounts.client_ip_address"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("be", "Беларуская"), ("ru", "Русский")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language staff write free text in (a biography, an event's description) unless they say
+# otherwise on the record; translations into the other languages are kept beside it
+# (docs/content-languages.md).
+CONTENT_LANGUAGE = env_choice("CONTENT_LANGUAGE", "en", {code for code, _ in LANGUAGES})
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Minsk")
 USE_I18N = True
 USE_TZ = True

@@ -42,6 +42,7 @@ from cases.admin.mixins import (
     message_for,
 )
 from cases.admin.people import with_any_name_matches
+from cases.admin.translations import TranslationsAdminMixin, with_translation_boxes
 from cases.choices import ChargeState, RiskLevel
 from cases.models import (
     Case,
@@ -279,10 +280,28 @@ class ChargeInline(NamedInputsInlineMixin, MaskConfidentialSourcesMixin, admin.T
         )
 
 
-class CaseEventInline(NamedInputsInlineMixin, MaskConfidentialSourcesMixin, admin.TabularInline):
+class CaseEventInline(
+    TranslationsAdminMixin, NamedInputsInlineMixin, MaskConfidentialSourcesMixin, admin.TabularInline
+):
+    """The timeline: each entry's text as written, the language it is written in, and the text in
+    the other languages, on one line."""
+
     model = CaseEvent
+    form = with_translation_boxes(CaseEvent, rows=2, cols=20)
     extra = 0
-    fields = ["date", "date_precision", "kind", "text", "is_public", "charge"]
+    classes = ["events-compact"]
+    fields = [
+        "date",
+        "date_precision",
+        "kind",
+        "text",
+        "content_language",
+        "text_in_en",
+        "text_in_be",
+        "text_in_ru",
+        "is_public",
+        "charge",
+    ]
     raw_id_fields = ["charge"]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
 

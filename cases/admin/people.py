@@ -23,6 +23,7 @@ from cases.admin.mixins import (
     message_for,
     with_any_name_matches,
 )
+from cases.admin.translations import TranslationsAdminMixin, with_translation_boxes
 from cases.contact.letters import envelope_name
 from cases.contact.reading import silences_of
 from cases.contact.silence import describe_days
@@ -189,8 +190,16 @@ class ParticularRiskInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(OptimisticLockMixin, AuditConfidentialReadsMixin, HideFromHistoryMixin, HistoryAdmin):
+class PersonAdmin(
+    TranslationsAdminMixin,
+    OptimisticLockMixin,
+    AuditConfidentialReadsMixin,
+    HideFromHistoryMixin,
+    HistoryAdmin,
+):
     sources_group_fields = SOURCES_GROUP_FIELDS["person"]
+    # The occupation and the biography with their translations, every language on this screen.
+    form = with_translation_boxes(Person, rows=4, cols=40)
 
     def confidential_fields_shown(self, request, person):
         shown = ["internal_notes"] + (list(self.sources_group_fields) if sees_sources(request.user) else [])
@@ -228,11 +237,25 @@ class PersonAdmin(OptimisticLockMixin, AuditConfidentialReadsMixin, HideFromHist
                     "is_official_or_military",
                     "region",
                     "citizenship",
-                    "occupation",
                 ]
             },
         ),
-        ("Public", {"fields": ["biography"]}),
+        (
+            "Public",
+            {
+                "fields": [
+                    "content_language",
+                    "occupation",
+                    ("occupation_in_en", "occupation_in_be", "occupation_in_ru"),
+                    "biography",
+                    ("biography_in_en", "biography_in_be", "biography_in_ru"),
+                ],
+                "description": "The occupation and the biography as written (the original, in the "
+                "language of the original), and in the other languages; leave the boxes of the "
+                "original's own language empty. A public page shows its reader's language, else the "
+                "original with a note saying which language it is in.",
+            },
+        ),
         ("Confidential", {"fields": ["internal_notes"]}),
         ("Contacts (Sources group only)", {"fields": ["contacts"]}),
         (
@@ -346,6 +369,8 @@ class PersonAdmin(OptimisticLockMixin, AuditConfidentialReadsMixin, HideFromHist
 
     def save_model(self, request, obj, form, change):
         fields = {f: form.cleaned_data[f] for f in form.changed_data if f in services.PERSON_FIELDS}
+        if form.translations_changed():
+            fields["translations"] = form.cleaned_data["translations"]
         if change:
             original = Person.objects.get(pk=obj.pk)
             services.update_person(person=original, by=request.user, **fields)

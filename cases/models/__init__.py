@@ -1,8 +1,9 @@
 """The registry's data, one module per subject; everything is importable from `cases.models`.
 
 Owns: the tables and their invariants (Meta.constraints), querysets and small model methods.
-May import: cases.choices, cases.sentences, cases.identity.names, cases.protection.fields; never
-services, the risk engine or anything that writes on the models' behalf.
+May import: cases.choices, cases.sentences, cases.identity.names, cases.content_languages,
+cases.protection.fields; never services, the risk engine or anything that writes on the models'
+behalf.
 """
 
 from cases.models.cases import (
@@ -48,6 +49,7 @@ from cases.models.releases import Release, ReleaseWave, release_event_kinds, rel
 from cases.models.risk import RiskAlert, RiskAssessment
 from cases.models.sources import Source
 from cases.models.staff import StaffSettings
+from cases.models.translated import TranslatedContent, default_content_language
 from cases.models.wellbeing import ParticularRisk, PersonAtParticularRisk
 
 __all__ = [
@@ -101,9 +103,11 @@ __all__ = [
     "Source",
     "StaffSettings",
     "Submission",
+    "TranslatedContent",
     "WatchListEntry",
     "WebhookDelivery",
     "WebhookSubscription",
+    "default_content_language",
     "record_change",
     "latest_event",
     "release_event_kinds",

@@ -16,6 +16,7 @@ from cases.models.law import Article, Jurisdiction, Region
 from cases.models.people import Person
 from cases.models.public_time import PublicUpdateTime
 from cases.models.sources import Source
+from cases.models.translated import TranslatedContent, content_language_field, translations_field
 from cases.sentences import expected_release_period
 
 
@@ -540,8 +541,11 @@ class Reclassification(models.Model):
         return f"{self.from_charge.article.notation} → {self.to_charge.article.notation} on {self.date}"
 
 
-class CaseEvent(models.Model):
+class CaseEvent(TranslatedContent, models.Model):
     """One entry of a case's timeline; internal entries never leave the staff area."""
+
+    # Free text that may be read in each language (cases.models.translated).
+    TRANSLATABLE_FIELDS = ("text",)
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
@@ -553,6 +557,8 @@ class CaseEvent(models.Model):
     # is a message: a code with parameters (cases.wording), shown in the reader's language; `text`
     # keeps its English. Empty for an entry a person wrote.
     message = models.JSONField(default=dict, blank=True, editable=False)
+    content_language = content_language_field()
+    translations = translations_field("The text")
     is_public = models.BooleanField(default=False)
     charge = models.ForeignKey(
         Charge, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
@@ -569,6 +575,11 @@ class CaseEvent(models.Model):
                 condition=Q(kind__in=choices.EventKind.values),
                 name="caseevent_kind_valid",
                 violation_error_message="Unknown event kind.",
+            ),
+            models.CheckConstraint(
+                condition=Q(content_language__in=choices.ContentLanguage.values),
+                name="caseevent_content_language_valid",
+                violation_error_message="Unknown language of the original.",
             ),
         ]
 

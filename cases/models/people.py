@@ -13,6 +13,7 @@ from cases.identity.names import name_key
 from cases.models.history import RegistryHistory
 from cases.models.law import Region
 from cases.models.public_time import PublicUpdateTime
+from cases.models.translated import TranslatedContent, content_language_field, translations_field
 from cases.protection.fields import EncryptedTextField
 
 
@@ -30,7 +31,7 @@ def _new_slug_suffix() -> str:
     return secrets.token_hex(3)
 
 
-class Person(PublicUpdateTime, models.Model):
+class Person(PublicUpdateTime, TranslatedContent, models.Model):
     """Someone persecuted, with the facts the risk rules depend on."""
 
     # What the public sees of a person besides their names (PUBLIC_COLUMNS of the public database
@@ -47,7 +48,11 @@ class Person(PublicUpdateTime, models.Model):
         "silence_public",
         "patronymic",
         "letters_welcome",
+        "content_language",
+        "translations",
     )
+    # Free text that may be read in each language (cases.models.translated).
+    TRANSLATABLE_FIELDS = ("occupation", "biography")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     slug = models.SlugField(max_length=120, unique=True, editable=False)
@@ -68,6 +73,8 @@ class Person(PublicUpdateTime, models.Model):
     citizenship = models.CharField(max_length=2, blank=True, help_text="ISO 3166 alpha-2")
     occupation = models.CharField(max_length=200, blank=True)
     biography = models.TextField(blank=True, help_text="Public")
+    content_language = content_language_field()
+    translations = translations_field("The occupation and the biography")
     internal_notes = EncryptedTextField(blank=True, help_text="Confidential, staff only, encrypted")
     contacts = EncryptedTextField(
         blank=True,
@@ -153,6 +160,11 @@ class Person(PublicUpdateTime, models.Model):
                 | Q(published_at__isnull=False),
                 name="person_published_has_date",
                 violation_error_message="A published person needs a publication date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(content_language__in=choices.ContentLanguage.values),
+                name="person_content_language_valid",
+                violation_error_message="Unknown language of the original.",
             ),
         ]
 

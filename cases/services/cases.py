@@ -21,6 +21,7 @@ from cases.models import (
     Reclassification,
     Release,
     Source,
+    default_content_language,
 )
 from cases.risk import alerts
 from cases.services.base import assess_after_commit, note_change, retry_once_on_deadlock, validated_save
@@ -162,12 +163,17 @@ def record_event(
     sources=(),
     charge: Charge | None = None,
     date_precision: str = choices.DatePrecision.DAY,
+    content_language: str | None = None,
+    translations: dict | None = None,
     by=None,
     message: dict | None = None,
 ) -> CaseEvent:
-    """Add an entry to a case's timeline; `date_precision` says how much of `date` is known. An
-    entry the registry writes itself passes `message` (cases.wording), its `text` then being the
-    message in English.
+    """Add an entry to a case's timeline; `date_precision` says how much of `date` is known.
+    `text` is written in `content_language` (settings.CONTENT_LANGUAGE unless given) and
+    `translations` gives it in the other languages ({"be": {"text": "…"}}), refused with the
+    reason for an unknown language or field. An entry the registry writes itself passes `message`
+    (cases.wording) instead: its `text` is then the message in English, rendered in each reader's
+    language when shown.
 
     Side effects: a release, death or detention has the case's contradictions checked; an entry
     the risk rules read (a release, a death, a commutation) queues the case for assessment after
@@ -182,6 +188,8 @@ def record_event(
             date_precision=date_precision,
             text=english(message) if message else text,
             message=message or {},
+            content_language="en" if message else (content_language or default_content_language()),
+            translations={} if message else (translations or {}),
             is_public=is_public,
             charge=charge,
         ),

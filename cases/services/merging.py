@@ -7,6 +7,7 @@ record, which is kept (hidden, `merged_into` set) for as long as the merge may b
 """
 
 import contextlib
+import copy
 import datetime
 
 from django.db import transaction
@@ -69,13 +70,37 @@ def _from_json(field: str, value):
     return datetime.date.fromisoformat(value) if field == "birth_date" and value else value
 
 
+def _filled_translations(kept: Person, merged: Person, fields: list[str]) -> dict[str, tuple]:
+    """The translations of the texts taken from the merged record, beside the kept one's."""
+    translations = copy.deepcopy(kept.translations)
+    for language, given in merged.translations.items():
+        for field in fields:
+            if field in given and field not in translations.get(language, {}):
+                translations.setdefault(language, {})[field] = given[field]
+    return {"translations": (kept.translations, translations)} if translations != kept.translations else {}
+
+
 def _filled_facts(kept: Person, merged: Person) -> dict[str, tuple]:
     """field -> (kept's value, merged's value) for each fact the merged record adds or refines."""
     filled = {}
+    # Free text comes with the language it is written in (issue 20, point 3): a text of the merged
+    # record is taken when the kept one has none at all (its language too), or when both write in
+    # one language; never into a record that writes in another, where it would be mislabelled.
+    texts = Person.TRANSLATABLE_FIELDS
+    kept_writes = any(getattr(kept, f) for f in texts) or bool(kept.translations)
+    takes_texts = not kept_writes or kept.content_language == merged.content_language
     for field, empty in _EMPTY.items():
+        if field in texts and not takes_texts:
+            continue
         ours, theirs = getattr(kept, field), getattr(merged, field)
         if ours == empty and theirs != empty:
             filled[field] = (ours, theirs)
+    if takes_texts:
+        taken = [f for f in texts if f in filled or not kept_writes]
+        filled.update(_filled_translations(kept, merged, taken))
+        took = any(f in filled for f in (*texts, "translations"))
+        if not kept_writes and took and kept.content_language != merged.content_language:
+            filled["content_language"] = (kept.content_language, merged.content_language)
     # A birth date is taken when unknown, or when the merged one is more precise and compatible.
 
     finer = _PRECISION_RANK[merged.birth_date_precision] > _PRECISION_RANK[kept.birth_date_precision]
@@ -265,9 +290,16 @@ def undo_merge(*, merge: PersonMerge, by=None) -> PersonMerge:
     SnapshotEntry.objects.filter(id__in=moved.get("snapshot_entries", []), person=kept).update(person=merged)
 
     kept_fields = moved.get("kept_fields", {})
-    # A birth date and its precision go back together, or the record would contradict itself.
-    groups = [("birth_date", "birth_date_precision")] if "birth_date" in kept_fields else []
-    groups += [(f,) for f in kept_fields if f not in ("birth_date", "birth_date_precision")]
+    # A birth date and its precision go back together, or the record would contradict itself; so
+    # do the texts, their language and their translations.
+    together = [
+        ("birth_date", "birth_date_precision"),
+        tuple(
+            f for f in ("content_language", "translations", *Person.TRANSLATABLE_FIELDS) if f in kept_fields
+        ),
+    ]
+    groups = [group for group in together if group and group[0] in kept_fields]
+    groups += [(f,) for f in kept_fields if not any(f in group for group in together)]
     restored = False
     for group in groups:
         if all(getattr(kept, f) == _from_json(f, kept_fields[f]["after"]) for f in group):

@@ -35,6 +35,10 @@ PERSON_FIELDS = {
     "silence_public",
     "patronymic",
     "letters_welcome",
+    # Issue 20, point 3: the language the occupation and biography are written in, and their
+    # translations ({"be": {"biography": "…"}}); Person.clean refuses an unknown language or field.
+    "content_language",
+    "translations",
 }
 
 
@@ -87,7 +91,10 @@ def create_person(*, names: list[NameSpec], by=None, **fields) -> Person:
 
 @transaction.atomic
 def update_person(*, person: Person, by=None, **changes) -> Person:
-    """Change a person's facts.
+    """Change a person's facts. The occupation and the biography are written in the person's
+    `content_language`; `translations` gives them in the other languages, whole (what is left out
+    is removed), refused with the reason for an unknown language or field
+    (cases.content_languages.clean_translations).
 
     Side effects: a history row; a change-feed entry, internal unless a public field changed
     (`Person.PUBLIC_FIELDS`, which also move `updated_at`), none for contacts alone; when sex,

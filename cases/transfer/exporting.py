@@ -49,6 +49,7 @@ from cases.models import (
     Release,
     RiskAssessment,
     Source,
+    TranslatedContent,
 )
 from cases.protection.permissions import SOURCES_GROUP_FIELDS
 from cases.risk.assessment import digest
@@ -193,6 +194,8 @@ PERSON_FIELDS = (
     "citizenship",
     "occupation",
     "biography",
+    "content_language",
+    "translations",
     "internal_notes",
     "contacts",
     "publication_state",
@@ -274,7 +277,16 @@ CHARGE_FIELDS = (
     "ended_on",
     "created_at",
 )
-EVENT_FIELDS = ("kind", "date", "date_precision", "text", "is_public", "created_at")
+EVENT_FIELDS = (
+    "kind",
+    "date",
+    "date_precision",
+    "text",
+    "content_language",
+    "translations",
+    "is_public",
+    "created_at",
+)
 ASSESSMENT_FIELDS = (
     "level",
     "previous_level",
@@ -700,7 +712,16 @@ def export_registry_json(stream, audience: str) -> None:
 CURRENT_STATES = (choices.ChargeState.ACTIVE, choices.ChargeState.CONVICTED)
 # The CSV is for reading, not for moving installations: it leaves out the timestamps.
 STAFF_CSV_PERSON = tuple(f for f in PERSON_FIELDS if f not in ("created_at", "updated_at"))
-PUBLIC_CSV_PERSON = ("id", "sex", "birth_year", "citizenship", "occupation", "biography")
+PUBLIC_CSV_PERSON = (
+    "id",
+    "sex",
+    "birth_year",
+    "citizenship",
+    "occupation",
+    "biography",
+    "content_language",
+    "translations",
+)
 CASE_COLUMNS = (
     "case_ids",
     "jurisdictions",
@@ -812,6 +833,8 @@ def _csv_cell(value) -> str:
         return ""
     if isinstance(value, datetime.date | uuid.UUID):
         value = _value(value)
+    elif isinstance(value, dict):  # the translations: JSON, as in the JSON export
+        value = _dumps(value) if value else ""
     return neutralise(str(value))
 
 
@@ -908,6 +931,8 @@ def _checked(instance, where: str):
         _RELATIONS[model] = [f.name for f in model._meta.fields if f.is_relation]
     try:
         instance.clean_fields(exclude=_RELATIONS[model])
+        if isinstance(instance, TranslatedContent):
+            instance.check_translations()
     except ValidationError as error:
         raise ImportRefused(
             f"{where}: {'; '.join(f'{k}: {v[0]}' for k, v in error.message_dict.items())}"

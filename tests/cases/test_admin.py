@@ -189,6 +189,7 @@ def test_editor_edits_a_person_and_the_history_names_them(client_for, charged_ca
         "citizenship": "BY",
         "occupation": "welder",
         "biography": "Synthetic biography.",
+        "content_language": "en",  # the page's select always sends one
         "internal_notes": "",
         "names-TOTAL_FORMS": str(len(names)),
         "names-INITIAL_FORMS": str(len(names)),

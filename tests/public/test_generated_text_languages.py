@@ -47,5 +47,5 @@ def test_a_reason_stored_as_english_before_is_marked_as_english(client, law):
 
     belarusian = _person_page(client, case, "be")
 
-    assert 'lang="en">The charge under art. 289 part 3' in belarusian
+    assert '<span lang="en">The charge under art. 289 part 3' in belarusian
     assert "(па-англійску: напісана да перакладу гэтага тэксту)" in belarusian

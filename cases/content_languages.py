@@ -1,0 +1,118 @@
+"""Free text in several languages (issue 20, point 3), as pure functions: plain data in, plain data out.
+
+A record's free text (a person's biography and occupation, a timeline entry's description) is
+written in one language, the record's `content_language` (the original), and may carry
+translations into the others: `{"be": {"biography": "…"}, "ru": {"biography": "…"}}`. A page
+shows the reader's language; else the original, saying which language it is in; else, when the
+original is empty, the first translation there is (English, Belarusian, Russian).
+
+Imports no Django and no model; the words a reader sees (the "(in Russian)" note) are the view
+apps'. May import: cases.choices (the languages).
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from cases import choices
+
+LANGUAGES: tuple[str, ...] = tuple(choices.ContentLanguage.values)
+
+
+class TranslationsRefused(ValueError):
+    """Translations that cannot be stored; the message says why in words staff understand."""
+
+
+@dataclass(frozen=True)
+class LocalizedText:
+    """The text a reader is shown: `language` is the one it is written in ("" when there is no
+    text); `is_original_fallback` is true when that is not the reader's language."""
+
+    text: str
+    language: str
+    is_original_fallback: bool
+
+
+def translation(translations: Mapping | None, field: str, language: str) -> str:
+    """The translation of `field` into `language`, or ""."""
+    return ((translations or {}).get(language) or {}).get(field) or ""
+
+
+def localized(
+    original: str, original_language: str, translations: Mapping | None, field: str, language: str
+) -> LocalizedText:
+    """`field` as a reader of `language` is shown it: their language, else the original, else the
+    first translation there is (an original left empty while a translation was written)."""
+    original = original or ""
+    wanted = original if language == original_language else translation(translations, field, language)
+    if wanted.strip():
+        return LocalizedText(wanted, language, False)
+    if original.strip():
+        return LocalizedText(original, original_language, True)
+    for other in LANGUAGES:
+        text = translation(translations, field, other)
+        if other != language and text.strip():
+            return LocalizedText(text, other, True)
+    return LocalizedText("", "", False)
+
+
+def clean_translations(
+    translations, *, fields: Mapping[str, int | None], original_language: str
+) -> dict[str, dict[str, str]]:
+    """The translations as they are stored, or TranslationsRefused saying what is wrong.
+
+    `fields` maps each translatable field to its longest text (None: no limit). A language or a
+    field the record does not have is refused, as is a text in the original's own language (it
+    would never be shown); empty texts and languages are dropped, the rest kept in the order of
+    LANGUAGES and of `fields`.
+    """
+    if translations in (None, ""):
+        return {}
+    if not isinstance(translations, Mapping):
+        raise TranslationsRefused(
+            'Translations are written per language and field, e.g. {"be": {"biography": "…"}}.'
+        )
+    unknown = [str(language) for language in translations if language not in LANGUAGES]
+    if unknown:
+        raise TranslationsRefused(
+            f"Unknown language {', '.join(sorted(unknown))} in the translations: "
+            f"write them in {', '.join(LANGUAGES)}."
+        )
+    cleaned: dict[str, dict[str, str]] = {}
+    for language in LANGUAGES:
+        texts = translations.get(language)
+        if texts in (None, ""):
+            continue
+        if not isinstance(texts, Mapping):
+            raise TranslationsRefused(
+                f"The {language} translations are written per field, "
+                f'e.g. {{"{language}": {{"biography": "…"}}}}.'
+            )
+        strange = [str(name) for name in texts if name not in fields]
+        if strange:
+            raise TranslationsRefused(
+                f"Unknown field {', '.join(sorted(strange))} in the {language} translations: "
+                f"only {', '.join(fields)} can be translated here."
+            )
+        kept = {}
+        for name, limit in fields.items():
+            text = texts.get(name)
+            if text is None:
+                continue
+            if not isinstance(text, str):
+                raise TranslationsRefused(f"The {language} translation of {name} must be text.")
+            if not text.strip():
+                continue
+            if limit is not None and len(text) > limit:
+                raise TranslationsRefused(
+                    f"The {language} translation of {name} is {len(text)} characters long; "
+                    f"at most {limit} fit, as in the original."
+                )
+            kept[name] = text
+        if kept and language == original_language:
+            raise TranslationsRefused(
+                f"The original is written in {language}, so a {language} translation would never be "
+                "shown: edit the original itself, or say which language the original is in."
+            )
+        if kept:
+            cleaned[language] = kept
+    return cleaned
