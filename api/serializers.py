@@ -34,6 +34,7 @@ from cases.models import (
     Source,
     Submission,
     WebhookSubscription,
+    article_title,
     latest_event,
     release_of,
 )
@@ -193,8 +194,16 @@ class ClaimSerializer(serializers.ModelSerializer):
 
 
 class ArticleSummarySerializer(serializers.ModelSerializer):
+    """`title_be_source` says where the Belarusian title came from; `title` is the title in the
+    request's language (Accept-Language: en, be or ru; Belarusian falls back to Russian, then
+    English), `title_language` the language it is in, and `title_note` says, in the request's
+    language, when it is the registry's own translation rather than the official text."""
+
     id = serializers.SerializerMethodField()
     jurisdiction = serializers.CharField(source="jurisdiction.code")
+    title = serializers.SerializerMethodField()
+    title_language = serializers.SerializerMethodField()
+    title_note = serializers.SerializerMethodField()
 
     class Meta:
         model = Article
@@ -207,12 +216,26 @@ class ArticleSummarySerializer(serializers.ModelSerializer):
             "title_en",
             "title_ru",
             "title_be",
+            "title_be_source",
+            "title",
+            "title_language",
+            "title_note",
             "capital",
             "verified",
         ]
 
     def get_id(self, article) -> str:
         return article_id(article)
+
+    def get_title(self, article) -> str:
+        return article_title(article).text
+
+    @extend_schema_field(serializers.ChoiceField(choices=["en", "be", "ru"]))
+    def get_title_language(self, article) -> str:
+        return article_title(article).language
+
+    def get_title_note(self, article) -> str:
+        return article_title(article).note
 
 
 class ArticleSerializer(ArticleSummarySerializer):

@@ -56,6 +56,13 @@ class SubjectRestriction(models.TextChoices):
     OFFICIAL_OR_MILITARY = "official_or_military", _("officials and military only")
 
 
+class TitleSource(models.TextChoices):
+    """Where a translated title came from: the registry's own translation is never shown as official."""
+
+    OFFICIAL = "official", _("official text")
+    REGISTRY_TRANSLATION = "registry_translation", _("translated by the registry")
+
+
 class ArticleCategory(models.TextChoices):
     NONE = "", _("other")
     TERRORISM = "terrorism", _("terrorism")

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from cases import choices, countries, partial_dates
 from cases.claims import facts as claim_facts
 from cases.contact.letters import envelope_name
-from cases.models import FacilityStay, latest_event, release_of
+from cases.models import FacilityStay, ShownTitle, article_title, latest_event, release_of
 from cases.wording.render import Renderer
 
 CURRENT_CHARGE_STATES = (choices.ChargeState.ACTIVE, choices.ChargeState.CONVICTED)
@@ -264,13 +264,6 @@ def parse_article_ref(ref: str) -> tuple[str, str, str] | None:
     return code.upper(), number, part
 
 
-def article_title(article, language: str) -> str:
-    """The title in the page's language; Belarusian falls back to Russian, then English."""
-    if language == "be":
-        return article.title_be or article.title_ru or article.title_en
-    return article.title(language)
-
-
 # Which source supports which fact (issue 17) ------------------------------------------------------
 
 
@@ -391,7 +384,7 @@ class ChargeDate:
 @dataclass(frozen=True)
 class ChargeRow:
     notation: str
-    title: str
+    title: ShownTitle
     verified: bool
     state: str
     ref: str
@@ -667,9 +660,7 @@ def partial_date_iso(value: datetime.date | None, precision: str = choices.DateP
 
 
 def region_name(region, language: str) -> str:
-    if region is None:
-        return ""
-    return getattr(region, f"name_{language}", "") or region.name_en
+    return region.name(language) if region is not None else ""
 
 
 @dataclass(frozen=True)

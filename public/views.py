@@ -40,6 +40,7 @@ from cases.models import (
     ReleaseWave,
     RiskAssessment,
     Source,
+    article_title,
 )
 from cases.protection.public_role import for_public
 from cases.statistics.history import LEVEL_RANKING, UNDER_REVIEW, registry_series
@@ -174,7 +175,10 @@ def person_list(request):
             "form": filterset.form,
             "errors": not valid,
             "query": filters_only.urlencode(),
-            "regions": for_public(Region.objects.filter(jurisdiction__code="BY").order_by("name_en")),
+            "regions": [
+                (region.code, region.name(language))
+                for region in for_public(Region.objects.filter(jurisdiction__code="BY").order_by("name_en"))
+            ],
             # The groups the home page counts come first; the values they group follow them.
             "statuses": [(HELD, _("held now")), *choices.CaseStatus.choices],
             "risk_levels": [
@@ -182,7 +186,6 @@ def person_list(request):
                 *((v, lbl) for v, lbl in choices.RiskLevel.choices if v != choices.RiskLevel.NONE),
             ],
             "values": {name: filters_only.get(name, "") for name in PUBLIC_FILTERS},
-            "language": language,
         },
     )
 
@@ -473,7 +476,7 @@ def article_detail(request, ref):
         {
             "article": article,
             "notation": presenters.article_notation(article),
-            "title": presenters.article_title(article, language),
+            "title": article_title(article, language),
             **data,
         },
     )

@@ -33,7 +33,7 @@ class LawDataAdmin(HistoryAdmin):
 @admin.register(Article)
 class ArticleAdmin(LawDataAdmin):
     list_display = ["__str__", "jurisdiction", "title_en", "capital", "capital_since", "verified"]
-    list_filter = ["jurisdiction", "capital", "verified", "category"]
+    list_filter = ["jurisdiction", "capital", "verified", "category", "title_be_source"]
     search_fields = ["number", "title_en", "title_ru", "title_be"]
     readonly_fields = ["jurisdiction", "number", "part"]
 

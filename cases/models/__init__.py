@@ -27,7 +27,7 @@ from cases.models.designations import (
 from cases.models.hearings import CalendarFeedToken, Hearing, HearingQuerySet, hash_calendar_token
 from cases.models.identity import DuplicateCandidate, ExternalIdentifier, PersonMerge
 from cases.models.imports import ImportProfile, KeptCell
-from cases.models.law import Article, Jurisdiction, Region, WatchListEntry
+from cases.models.law import Article, Jurisdiction, Region, ShownTitle, WatchListEntry, article_title
 from cases.models.partners import (
     Organisation,
     PartnerAPIKey,
@@ -66,6 +66,8 @@ __all__ = [
     "Claim",
     "ClaimQuerySet",
     "Article",
+    "ShownTitle",
+    "article_title",
     "CalendarFeedToken",
     "Hearing",
     "HearingQuerySet",

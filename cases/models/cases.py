@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from cases import choices, partial_dates
 from cases.models.history import RegistryHistory
-from cases.models.law import Article, Jurisdiction, Region
+from cases.models.law import Article, Jurisdiction, Region, in_language
 from cases.models.people import Person
 from cases.models.public_time import PublicUpdateTime
 from cases.models.sources import Source
@@ -78,8 +78,8 @@ class Facility(models.Model):
     def __str__(self):
         return self.name_en
 
-    def name(self, language: str = "en") -> str:
-        return getattr(self, f"name_{language}", "") or self.name_en
+    def name(self, language: str | None = None) -> str:
+        return in_language(self, "name", language)[0]
 
 
 class CaseQuerySet(models.QuerySet):

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from cases.models.history import RegistryHistory
 from cases.models.people import Person
@@ -50,8 +51,8 @@ class KeptCell(models.Model):
     hold anything, contacts of relatives included."""
 
     class Reason(models.TextChoices):
-        UNMAPPED = "unmapped", "the profile maps this column to no field"
-        UNKNOWN_VALUE = "unknown_value", "the profile does not know this value"
+        UNMAPPED = "unmapped", _("the profile maps this column to no field")
+        UNKNOWN_VALUE = "unknown_value", _("the profile does not know this value")
 
     run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="kept_cells")
     row = models.PositiveIntegerField(help_text="The row's number in the file, the header being row 1")

@@ -1,10 +1,58 @@
 """The law as data: jurisdictions, their regions, the articles of their criminal codes and the watch list."""
 
+from dataclasses import dataclass
+
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import get_language
 
 from cases import choices
 from cases.models.history import RegistryHistory
+
+# The languages a reader is given, each with the order in which a record's texts stand in for a
+# missing one: a Belarusian reader gets the Russian text before the English one.
+READER_LANGUAGES = {"en": ("en",), "be": ("be", "ru", "en"), "ru": ("ru", "en")}
+
+
+def reader_language(language: str | None = None) -> str:
+    """'en', 'be' or 'ru': `language`, or the active one when None ('be-by' reads as 'be');
+    any other language reads as English."""
+    code = (language or get_language() or "en").split("-")[0].lower()
+    return code if code in READER_LANGUAGES else "en"
+
+
+def in_language(record, prefix: str, language: str | None = None) -> tuple[str, str]:
+    """The text of `record` for a reader of `language` (None: the active language), read from
+    its `<prefix>_en`, `<prefix>_be` and `<prefix>_ru` fields in the order of READER_LANGUAGES,
+    and the language the text is in: ('Мінск', 'be'), or ('Minsk', 'en') when it has no
+    Belarusian or Russian text."""
+    for code in READER_LANGUAGES[reader_language(language)]:
+        text = getattr(record, f"{prefix}_{code}", "")
+        if text:
+            return text, code
+    return "", "en"
+
+
+@dataclass(frozen=True)
+class ShownTitle:
+    """An article's title as a reader is shown it: the text, the language it is in, and whether it
+    is the registry's own Belarusian translation (then `note` says so, in the reader's language)."""
+
+    text: str
+    language: str
+    registry_translation: bool = False
+
+    @property
+    def note(self) -> str:
+        return str(choices.TitleSource.REGISTRY_TRANSLATION.label) if self.registry_translation else ""
+
+
+def article_title(article, language: str | None = None) -> ShownTitle:
+    """The title of `article` for a reader of `language` (None: the active language), with the
+    fallback of `in_language`; every page, feed and API answer that shows a title takes it here."""
+    text, shown = in_language(article, "title", language)
+    translated = shown == "be" and article.title_be_source == choices.TitleSource.REGISTRY_TRANSLATION
+    return ShownTitle(text=text, language=shown, registry_translation=translated)
 
 
 class Jurisdiction(models.Model):
@@ -57,12 +105,16 @@ class Region(models.Model):
     def __str__(self):
         return self.name_en
 
+    def name(self, language: str | None = None) -> str:
+        return in_language(self, "name", language)[0]
+
 
 # The article facts the shipped law data sets (cases.transfer.law_loader); all of them are public.
 ARTICLE_FIELDS = (
     "title_en",
     "title_ru",
     "title_be",
+    "title_be_source",
     "capital",
     "capital_since",
     "capital_for_attempt_since",
@@ -85,6 +137,14 @@ class Article(models.Model):
     title_en = models.CharField(max_length=300)
     title_ru = models.CharField(max_length=300, blank=True)
     title_be = models.CharField(max_length=300, blank=True)
+    title_be_source = models.CharField(
+        "source of the Belarusian title",
+        max_length=24,
+        choices=choices.TitleSource.choices,
+        blank=True,
+        help_text="Where the Belarusian title came from; the registry's own translation is never "
+        "shown as the official text",
+    )
     capital = models.BooleanField(default=False, help_text="The sanction includes the death penalty")
     capital_since = models.DateField(
         null=True, blank=True, help_text="Acts before this date cannot carry death; empty means always"
@@ -125,6 +185,12 @@ class Article(models.Model):
                 name="article_capital_dates_only_when_capital",
                 violation_error_message="Only a capital article part can have capital dates.",
             ),
+            models.CheckConstraint(
+                condition=Q(title_be="", title_be_source="") | (~Q(title_be="") & ~Q(title_be_source="")),
+                name="article_title_be_says_its_source",
+                violation_error_message="A Belarusian title says where it came from, and only a "
+                "Belarusian title has a source.",
+            ),
         ]
 
     def __str__(self):
@@ -134,9 +200,6 @@ class Article(models.Model):
     def notation(self) -> str:
         """The way lawyers write it: 'art. 289 part 3' (jurisdiction prefix left to the caller)."""
         return f"art. {self.number} part {self.part}" if self.part else f"art. {self.number}"
-
-    def title(self, language: str = "en") -> str:
-        return getattr(self, f"title_{language}", "") or self.title_en
 
 
 class WatchListEntry(models.Model):

@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 from django.db import transaction
 
-from cases.choices import ContactChannel
+from cases.choices import ContactChannel, TitleSource
 from cases.models import Article, DesignationList, Jurisdiction, Region, SilenceThreshold, WatchListEntry
 from cases.models.law import ARTICLE_FIELDS
 from cases.risk.queue import request_jurisdiction_assessment
@@ -81,6 +81,58 @@ def _date(value, where: str) -> datetime.date | None:
         raise LawDataError(f"{where}: {value!r} is not a date (YYYY-MM-DD)") from None
 
 
+def _part_key(raw) -> str:
+    """A row's part as written in the data files ('3', '1-3', '2,4'; '' for none), to match rows."""
+    return "" if raw is None else str(raw).strip()
+
+
+def _article_label(number: str, raw_part) -> str:
+    part = _part_key(raw_part)
+    return f"art. {number} part {part}" if part else f"art. {number}"
+
+
+def _title_source(value, where: str) -> str:
+    if value not in TitleSource.values:
+        allowed = ", ".join(TitleSource.values)
+        raise LawDataError(f"{where}: the source of the Belarusian title is {value!r}, not one of {allowed}")
+    return value
+
+
+def _titles_be(raw: list, where: Path) -> dict[tuple[str, str], tuple[str, str]]:
+    """The registry's Belarusian titles, {(article, part as written): (title, source)}."""
+    titles = {}
+    for entry in raw:
+        if not isinstance(entry, dict) or "article" not in entry:
+            raise LawDataError(f"{where} titles_be: every entry names its 'article'")
+        key = (str(entry["article"]), _part_key(entry.get("part")))
+        label = f"{where} titles_be, {_article_label(*key)}"
+        if key in titles:
+            raise LawDataError(f"{label}: listed twice")
+        title = str(entry.get("title_be") or "").strip()
+        if not title:
+            raise LawDataError(f"{label}: 'title_be' is empty")
+        titles[key] = (title, _title_source(entry.get("source"), label))
+    return titles
+
+
+def _title_be(row: dict, number: str, titles: dict, law_path: Path, extra_path: Path) -> tuple[str, str]:
+    """The Belarusian title of a law row and where it came from: from the row itself
+    (`title_be`, `title_be_source`) or from the registry's `titles_be`, exactly one of them."""
+    label = f"{law_path} {_article_label(number, row.get('part'))}"
+    own = str(row.get("title_be") or "").strip()
+    registry = titles.get((number, _part_key(row.get("part"))))
+    if own and registry:
+        raise LawDataError(f"{label}: a Belarusian title both in the law file and in {extra_path}")
+    if own:
+        return own, _title_source(row.get("title_be_source"), label)
+    if registry:
+        return registry
+    raise LawDataError(
+        f"{label}: no Belarusian title; add it to titles_be in {extra_path} "
+        f"with its source ({' or '.join(TitleSource.values)})"
+    )
+
+
 def read_jurisdiction(code: str, data_dir: Path = DATA_DIR) -> dict:
     """The law and registry data of one jurisdiction as plain values, parts expanded."""
     law_path = data_dir / "law" / f"{code}.yaml"
@@ -107,12 +159,14 @@ def read_jurisdiction(code: str, data_dir: Path = DATA_DIR) -> dict:
         "capital_attempt_since": _date(capital_attempt.get("since"), f"{law_path} inchoate"),
     }
     attempt_parts = set(capital_attempt.get("parts") or [])
+    titles_be = _titles_be(extra.get("titles_be") or [], extra_path)
     articles = []
     for index, row in enumerate(law.get("articles") or []):
         where = f"{law_path} article #{index + 1}"
         if "article" not in row or "title_en" not in row:
             raise LawDataError(f"{where}: 'article' and 'title_en' are required")
         number = str(row["article"])
+        title_be, title_be_source = _title_be(row, number, titles_be, law_path, extra_path)
         for part in expand_parts(row.get("part")):
             for_attempt = _date(row.get("capital_for_attempt_since"), where)
             if for_attempt is None and f"{number}.{part}" in attempt_parts:
@@ -124,7 +178,8 @@ def read_jurisdiction(code: str, data_dir: Path = DATA_DIR) -> dict:
                     "part": part,
                     "title_en": row["title_en"],
                     "title_ru": row.get("title_ru") or "",
-                    "title_be": row.get("title_be") or "",
+                    "title_be": title_be,
+                    "title_be_source": title_be_source,
                     "capital": bool(row.get("capital", False)),
                     "capital_since": _date(row.get("capital_since"), where),
                     "capital_for_attempt_since": for_attempt,

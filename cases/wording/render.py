@@ -33,20 +33,12 @@ def article_words(number: str, part: str, stage: str = "completed") -> str:
     return text
 
 
-def title_in(titles: Mapping[str, str], language: str) -> str:
-    """An article's title in a language: Belarusian falls back to Russian, every language to
-    English (the law data has every English title)."""
-    if language == "be":
-        return titles.get("be") or titles.get("ru") or titles.get("en", "")
-    return titles.get(language) or titles.get("en", "")
-
-
 class Renderer:
     """Renders messages in one language; reuse it for the messages of one page."""
 
     def __init__(self, language: str | None = None):
         self.language = language or translation.get_language() or "en"
-        self._titles: dict[tuple[str, str, str], dict[str, str]] = {}
+        self._titles: dict[tuple[str, str, str], str] = {}  # the title in this language
         self.speaker = Speaker(
             translate=self._translate,
             article=self._article,
@@ -82,18 +74,16 @@ class Renderer:
         wanted -= set(self._titles)
         if not wanted or self.language == "en":
             return
-        from cases.models import Article
+        from cases.models import Article, article_title
 
         query = Q()
         for law, number, part in wanted:
             query |= Q(jurisdiction__code=law, number=number, part=part)
-        for row in Article.objects.filter(query).values(
-            "jurisdiction__code", "number", "part", "title_en", "title_ru", "title_be"
-        ):
-            key = (row["jurisdiction__code"], row["number"], row["part"])
-            self._titles[key] = {"en": row["title_en"], "ru": row["title_ru"], "be": row["title_be"]}
+        for article in Article.objects.filter(query).select_related("jurisdiction"):
+            key = (article.jurisdiction.code, article.number, article.part)
+            self._titles[key] = article_title(article, self.language).text
         for key in wanted:
-            self._titles.setdefault(key, {})
+            self._titles.setdefault(key, "")
 
     # The speaker's parts -----------------------------------------------------------------------
 
@@ -107,8 +97,9 @@ class Renderer:
         key = (article.get("law", ""), article["number"], article.get("part", ""))
         if key not in self._titles and key[0] and self.language != "en":
             self.prefetch([{"params": {"a": {"article": article}}}])
-        titles = {"en": article.get("title", ""), **{k: v for k, v in self._titles.get(key, {}).items() if v}}
-        title = title_in(titles, self.language)
+        # The law data's title in this language (cases.models.article_title), else the English
+        # one the message was written with (an article no longer in the law data).
+        title = self._titles.get(key) or article.get("title", "")
         return f"{notation} ({title})" if title else notation
 
     def _choice(self, vocabulary: str, value: str) -> str:

@@ -59,7 +59,11 @@ def test_a_viewer_sees_an_old_version_without_a_revert_button(client, law):
 def test_a_superuser_may_still_revert_an_article_through_the_services(admin_client, law):
     item, original_title, oldest = _article_with_an_older_version()
     url = _revert_url(item, oldest)
-    data = _form_data(admin_client, url) | {"title_en": original_title}
+    # form_fields reads inputs only: the Belarusian title's source is a select, posted as shown.
+    data = _form_data(admin_client, url) | {
+        "title_en": original_title,
+        "title_be_source": oldest.title_be_source,
+    }
     for flag in ("capital", "verified"):  # checkboxes as the old version had them
         if getattr(item.history.order_by("history_id").first(), flag):
             data[flag] = "on"
