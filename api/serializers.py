@@ -363,7 +363,7 @@ class EventSerializer(serializers.ModelSerializer):
         help_text="What the entry says; an entry the registry wrote is in the language asked for"
     )
     message = serializers.SerializerMethodField(
-        help_text="An entry the registry wrote: its message code and parameters (docs/languages.md)"
+        help_text="An entry the registry wrote: its message code and parameters, the same in every language"
     )
 
     class Meta:
@@ -455,7 +455,7 @@ class ReasonSerializer(serializers.Serializer):
     article = serializers.CharField()
     code = serializers.CharField(
         allow_null=True,
-        help_text="What the reason says, as a message code (docs/languages.md); null for a reason "
+        help_text="What the reason says, as a message code (the same in every language); null for a reason "
         "stored as English text before codes",
     )
     params = serializers.DictField(help_text="The message's parameters, plain JSON")

@@ -116,3 +116,19 @@ def clean_translations(
         if kept:
             cleaned[language] = kept
     return cleaned
+
+
+ONLY_BELARUSIAN = set("ЎўІі'’")
+ONLY_RUSSIAN = set("ИиЩщЪъ")
+
+
+def guess_language(text: str) -> str:
+    """The language a text with no recorded language is most likely in, by its letters: no
+    Cyrillic letter is English; Cyrillic is Belarusian when it has more of the letters only
+    Belarusian writes (ў, і, the apostrophe) than of those only Russian writes (и, щ, ъ), else
+    Russian. For marking a text shown as it was written (its `lang`), never for deciding a fact."""
+    if not any("\u0400" <= letter <= "\u04ff" for letter in text):
+        return "en"
+    belarusian = sum(letter in ONLY_BELARUSIAN for letter in text)
+    russian = sum(letter in ONLY_RUSSIAN for letter in text)
+    return "be" if belarusian > russian else "ru"

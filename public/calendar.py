@@ -34,7 +34,9 @@ def _row(entry: rules.Entry, language: str) -> dict:
         "name": entry.person.name,
         "slug": entry.person.slug,
         "title": calendar_data.entry_title(entry, language),
-        "place": calendar_data.hearing_place(hearing) if hearing else "",
+        # The court as staff wrote it (marked with its language on the page), the room apart.
+        "court": hearing.court if hearing else "",
+        "room": hearing.room if hearing else "",
         "note": hearing.note if hearing else "",
         "called_off": bool(hearing) and hearing.state != choices.HearingState.SCHEDULED,
     }

@@ -380,7 +380,8 @@ def confirm_designation_snapshot(
 
 def _listed_message(designation: Designation, first: DesignationSnapshot) -> dict:
     """The timeline entry of an inclusion, a message (cases.wording) shown in the reader's language."""
-    said = {"list": str(designation.designation_list), "seen": str(first.date)}
+    listed_in = designation.designation_list
+    said = {"list": {"name": listed_in.name, "en": listed_in.name_en}, "seen": str(first.date)}
     if designation.listed_on_given:
         return wording.message("designation_listed_given", **said)
     if designation.listed_after:

@@ -19,7 +19,9 @@ A parameter is one of:
 - {"country": code, "name": English name}: a country named in the language;
 - {"choice": [vocabulary, value]}: a label of a cases.choices vocabulary (rendered outside the
   pure rules only);
-- {"claim": {…}, "label": English}: what a conflicting claim says (rendered outside the rules).
+- {"claim": {…}, "label": English}: what a conflicting claim says (rendered outside the rules);
+- {"name": original, "en": English}: a proper name (a state's list) in English for English readers,
+  else as the original has it.
 
 The templates and terms are English msgids: `gettext_noop` below only marks them, so that
 `makemessages` puts them in the catalogues; a test renders every one in every language.
@@ -252,6 +254,7 @@ class Speaker:
     country: Callable[[str, str], str]  # (code, English name) in the language
     choice: Callable[[str, str], str]  # (vocabulary, value): the label
     claim: Callable[[Mapping, str], str]  # (claim, English label): what a claim says
+    language: str = "en"
 
 
 def render(found: Mapping, speaker: Speaker) -> str:
@@ -283,6 +286,8 @@ def render_param(value, speaker: Speaker) -> str:
         return speaker.choice(*value["choice"])
     if "claim" in value:
         return speaker.claim(value["claim"], value.get("label", ""))
+    if "name" in value:
+        return (value.get("en") or value["name"]) if speaker.language == "en" else value["name"]
     raise ValueError(f"a message parameter of no known kind: {value!r}")
 
 

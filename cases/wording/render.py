@@ -45,6 +45,7 @@ class Renderer:
             country=lambda code, name: countries.country_name(code, self.language) or name,
             choice=self._choice,
             claim=self._claim,
+            language=self.language,
         )
 
     # Rendering -------------------------------------------------------------------------------

@@ -1,5 +1,8 @@
 from django import template
+from django.utils.html import format_html
+from django.utils.translation import get_language
 
+from cases.content_languages import guess_language
 from public.presenters import format_date, format_date_range, format_partial_date, partial_date_iso
 
 register = template.Library()
@@ -35,3 +38,16 @@ def web_url(value):
     reached the database some other way than the validated forms is never made a link."""
     value = str(value or "")
     return value if value.lower().startswith(("https://", "http://")) else ""
+
+
+@register.filter
+def as_written(text):
+    """A text shown as it was written, with no translation (a source's title, a court's name, a
+    note staff wrote once): marked with the language it is in when that is not the page's, so a
+    reader and a screen reader know (docs/languages.md)."""
+    if not text:
+        return ""
+    language = guess_language(str(text))
+    if language == (get_language() or "en"):
+        return text
+    return format_html('<span lang="{}">{}</span>', language, text)

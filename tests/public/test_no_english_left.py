@@ -1,0 +1,129 @@
+"""Every public page in Belarusian and Russian says everything in that language (issue 20, point
+6): a crawl of the demo registry from the home page fails on any English sentence left, outside
+what is marked as another language (a text written in English and shown with `lang="en"` and a note)
+and the allow-list below (names and codes)."""
+
+import re
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.db import transaction
+
+from cases.demo.builder import build_demo
+from cases.models import Jurisdiction, PersonName
+from cases.transfer.law_loader import load_law
+
+pytestmark = pytest.mark.django_db
+
+PAGE_LIMIT = 400
+# Three Latin words in a row is an English sentence (or its remains); fewer is a name, a code or
+# an abbreviation, which the allow-list does not need to know.
+ENGLISH = re.compile(r"\b[A-Za-z][A-Za-z'’-]+(?:[ ,]+[A-Za-z][A-Za-z'’-]+){2,}")
+# Latin text that is not English: what stays the same in every language.
+ALLOWED = [
+    re.compile(r"^[A-Z]{2,}(?: [A-Z]{2,})*$"),  # codes: ICS, RSS
+    re.compile(r"https?://\S+"),
+]
+
+
+class _Text(HTMLParser):
+    """The text a reader of the page's language reads: not scripts or styles, not an element
+    marked as written in another language, not attribute values other than a few read aloud."""
+
+    SKIP = {"script", "style", "code", "pre"}
+    VOID = {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    }
+
+    def __init__(self, language):
+        super().__init__()
+        self.language = language
+        self.stack: list[tuple[str, bool]] = []  # (tag, hides its text)
+        self.texts: list[str] = []
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        for name in ("title", "aria-label", "alt", "placeholder"):
+            if attrs.get(name) and not self._hidden():
+                self.texts.append(attrs[name])
+        if tag in self.VOID:
+            return
+        other_language = attrs.get("lang") not in (None, self.language)
+        self.stack.append((tag, tag in self.SKIP or other_language or attrs.get("translate") == "no"))
+
+    def handle_endtag(self, tag):
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data):
+        if data.strip() and not self._hidden():
+            self.texts.append(data.strip())
+
+    def _hidden(self):
+        return any(hidden for _, hidden in self.stack)
+
+
+@pytest.fixture(scope="module")
+def demo_registry(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        if not Jurisdiction.objects.exists():
+            load_law()
+        build_demo(people=30)
+        latin_names = set(PersonName.objects.filter(script="latin").values_list("text", flat=True))
+        yield latin_names
+        transaction.set_rollback(True)
+
+
+def _english_left(texts, names) -> list[str]:
+    found = []
+    for text in texts:
+        for name in names:
+            text = text.replace(name, "")
+        for allowed in ALLOWED:
+            text = allowed.sub("", text)
+        found += [m.group(0) for m in ENGLISH.finditer(text)]
+    return found
+
+
+@pytest.mark.parametrize("language", ["be", "ru"])
+def test_no_english_sentence_is_left_on_any_public_page(client, demo_registry, language):
+    prefix = f"/{language}/"
+    queue, seen, problems = [prefix], set(), {}
+    while queue and len(seen) < PAGE_LIMIT:
+        url = queue.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url)
+        if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
+            continue
+        parser = _Text(language)
+        parser.feed(response.content.decode())
+        left = _english_left(parser.texts, demo_registry)
+        if left:
+            problems[url] = sorted(set(left))
+        for href in parser.links:
+            target = urlsplit(urljoin(url, href))
+            if not target.netloc and target.path.startswith(prefix) and not target.query:
+                queue.append(target.path)
+
+    assert len(seen) > 30, "the crawl reached too few pages to say anything"
+    report = "\n".join(f"{url}: {words}" for url, words in sorted(problems.items()))
+    assert not problems, f"English left on {len(problems)} of {len(seen)} {language} pages:\n{report}"
