@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases import choices
+from cases.content_languages import guess_language
 from cases.exceptions import ReclassificationRefused, RefusedChange
 from cases.models import (
     Article,
@@ -107,6 +108,8 @@ def create_case(*, person: Person, jurisdiction: Jurisdiction, by=None, **fields
             date=case.detention_date,
             date_precision=case.detention_date_precision,
             text=case.detention_place,
+            # The place as the list wrote it: its language is the one its letters say.
+            content_language=guess_language(case.detention_place) if case.detention_place else None,
             is_public=True,
             by=by,
         )

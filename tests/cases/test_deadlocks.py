@@ -116,7 +116,7 @@ def test_reclassify_charge_chosen_as_deadlock_victim_is_retried_once_and_saves_o
     attempts = []
 
     def victim_once(**kwargs):
-        attempts.append(kwargs["text"])
+        attempts.append(kwargs["message"])
         if len(attempts) == 1:
             raise _deadlock()
         return real_record_event(**kwargs)

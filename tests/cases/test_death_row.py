@@ -169,6 +169,7 @@ def test_partners_payload_names_the_news_by_public_ids(sentenced):
         "date": "2025-07",
         "date_precision": "month",
         "text": event.text,
+        "message": None,  # a staff-written entry; one the registry wrote carries its code here
     }
 
 

@@ -82,7 +82,7 @@ def test_risk_notice_lists_the_reasons_in_plain_words():
         notice = presenters.risk_notice(Case, Assessment)
     assert notice.kind == "danger"
     assert notice.title == "Critical risk of the death penalty"
-    assert notice.reasons == ["Charged under a capital article."]
+    assert [reason.text for reason in notice.reasons] == ["Charged under a capital article."]
 
 
 def test_bar_chart_draws_no_bar_for_a_small_count():
