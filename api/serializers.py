@@ -463,25 +463,6 @@ class ReasonSerializer(serializers.Serializer):
     language = serializers.CharField(help_text="The language `text` is in")
 
 
-def reasons_in_language(reasons: list[dict]) -> list[dict]:
-    """Stored reasons for an answer: the message and its text in the request's language. Reasons
-    are stored with database charge ids; those stay inside."""
-    renderer = Renderer()
-    renderer.prefetch(reasons)
-    return [
-        {
-            "rule": r["rule"],
-            "level": r["level"],
-            "article": r["article"],
-            "code": r.get("code"),
-            "params": r.get("params", {}),
-            "text": renderer.render(r),
-            "language": renderer.language_of(r),
-        }
-        for r in reasons
-    ]
-
-
 class AssessmentSerializer(serializers.ModelSerializer):
     id = serializers.UUIDField(source="public_id", read_only=True)
     case = serializers.UUIDField(source="case.public_id", read_only=True)
@@ -502,7 +483,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(ReasonSerializer(many=True))
     def get_reasons(self, assessment):
-        return reasons_in_language(assessment.reasons)
+        return Renderer().reasons_for_readers(assessment.reasons)
 
 
 class RiskSerializer(serializers.Serializer):

@@ -167,18 +167,7 @@ def webhook_payload(alert: RiskAlert, language: str = "en") -> dict:
         "assessed_on": alert.assessment.assessed_on.isoformat(),
         # Each reason as a message (`code`, `params`: docs/languages.md) and in the subscription's
         # language (`language` says which: English for a reason stored before messages).
-        "reasons": [
-            {
-                "rule": r["rule"],
-                "level": r["level"],
-                "article": r["article"],
-                "code": r.get("code"),
-                "params": r.get("params", {}),
-                "text": renderer.render(r),
-                "language": renderer.language_of(r),
-            }
-            for r in alert.assessment.reasons
-        ],
+        "reasons": renderer.reasons_for_readers(alert.assessment.reasons),
     }
 
 

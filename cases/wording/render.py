@@ -65,6 +65,23 @@ class Renderer:
         self.prefetch(messages)
         return [self.render(found) for found in messages]
 
+    def reasons_for_readers(self, reasons: list[dict]) -> list[dict]:
+        """Stored risk reasons as partners read them (the API, webhooks): the message, its text in
+        this language and the language of that text. The database's charge ids stay inside."""
+        self.prefetch(reasons)
+        return [
+            {
+                "rule": r["rule"],
+                "level": r["level"],
+                "article": r["article"],
+                "code": r.get("code"),
+                "params": r.get("params", {}),
+                "text": self.render(r),
+                "language": self.language_of(r),
+            }
+            for r in reasons
+        ]
+
     def language_of(self, found: Mapping) -> str:
         """The language the rendered text is in: this one, or English for a stored text."""
         return self.language if found.get("code") in catalogue.TEMPLATES else "en"
