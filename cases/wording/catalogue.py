@@ -8,8 +8,9 @@ Django) can say their reasons in English; `cases.wording.render` gives the Belar
 ones through the catalogues in locale/.
 
 A parameter is one of:
-- a string or a number: written as it is (ISO dates such as "2024-07" read the same in every
-  language);
+- a string or a number: written as it is, but for an ISO date ("2024-07-03", "2024-07"), which
+  the speaker writes the way its language writes dates (English keeps ISO: the stored English
+  texts stay as they were);
 - {"term": key}: a word or phrase of TERMS, translated;
 - {"message": {"code": …, "params": …}}: a message inside this one (a reason quoting another);
 - {"list": [parameter, …]}: the parameters joined "a, b and c" in the language;
@@ -29,6 +30,7 @@ The templates and terms are English msgids: `gettext_noop` below only marks them
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -245,6 +247,10 @@ def nested(found: Mapping) -> dict:
     return {"message": {"code": found["code"], "params": found["params"]}}
 
 
+# A parameter written as an ISO day or month is a date; a year alone reads the same everywhere.
+ISO_DATE = re.compile(r"\d{4}-\d{2}(?:-\d{2})?")
+
+
 @dataclass(frozen=True)
 class Speaker:
     """How one language says the parts of a message that are not plain words."""
@@ -255,6 +261,7 @@ class Speaker:
     choice: Callable[[str, str], str]  # (vocabulary, value): the label
     claim: Callable[[Mapping, str], str]  # (claim, English label): what a claim says
     language: str = "en"
+    date: Callable[[str], str] = str  # an ISO date ("2024-07-03", "2024-07") as the language writes it
 
 
 def render(found: Mapping, speaker: Speaker) -> str:
@@ -265,6 +272,8 @@ def render(found: Mapping, speaker: Speaker) -> str:
 
 
 def render_param(value, speaker: Speaker) -> str:
+    if isinstance(value, str) and ISO_DATE.fullmatch(value):
+        return speaker.date(value)
     if isinstance(value, str | int | float):
         return str(value)
     if "term" in value:

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext
 
-from cases import choices, countries
+from cases import choices, countries, partial_dates
 from cases.claims import facts as claim_facts
 from cases.wording import catalogue
 from cases.wording.catalogue import Speaker
@@ -46,7 +46,18 @@ class Renderer:
             choice=self._choice,
             claim=self._claim,
             language=self.language,
+            date=self._date,
         )
+
+    def _date(self, text: str) -> str:
+        """'03.07.2024' or 'ліпень 2024' in Belarusian and Russian; English keeps the ISO form its
+        stored texts have."""
+        if self.language == "en":
+            return text
+        try:
+            return partial_dates.describe(*partial_dates.from_iso(text), language=self.language)
+        except ValueError:  # not a real day ("2024-13"): as it was written
+            return text
 
     # Rendering -------------------------------------------------------------------------------
 

@@ -241,3 +241,14 @@ def test_existing_entries_the_registry_wrote_are_read_back_into_messages(kind, t
 def test_an_entry_a_person_wrote_stays_text():
     assert _migration().message_of("risk_changed", "Level raised after the hearing.") == {}
     assert _migration().message_of("detained", "art. 218 part 2 → art. 289 part 3") == {}
+
+
+def test_dates_in_a_message_are_written_as_the_reader_s_language_writes_dates():
+    sentenced = {"code": "death_sentence", "params": {"date": "2024-07-03"}}
+    partly_known = {"code": "death_sentence", "params": {"date": "2024-07"}}
+
+    assert "03.07.2024" in render(sentenced, "be")
+    assert "03.07.2024" in render(sentenced, "ru")
+    assert "2024-07-03" in render(sentenced, "en")  # the stored English texts keep ISO dates
+    assert "ліпень 2024" in render(partly_known, "be").lower()
+    assert "2024-07" not in render(partly_known, "ru")
