@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 from cases.protection.permissions import sync_groups
 
@@ -10,7 +11,7 @@ def _sync_staff_groups(sender, apps=None, **kwargs):
 
 class CasesConfig(AppConfig):
     name = "cases"
-    verbose_name = "Cases"
+    verbose_name = _("Cases")
 
     def ready(self):
         # The tasks declare themselves to cases.background, the port through which services and

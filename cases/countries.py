@@ -23,9 +23,26 @@ def _english(country) -> str:
 
 
 def choices() -> list[tuple[str, str]]:
-    """(code, English name) of every country, by name: the model field's choices (a callable, so
-    that a new iso-codes release does not make a migration)."""
-    return sorted(((c.alpha_2, _english(c)) for c in pycountry.countries), key=lambda pair: pair[1])
+    """(code, name) of every country in the active language, in that language's alphabetical
+    order: the model field's choices. A callable, so that a new iso-codes release does not make a
+    migration, and so that Django asks for them anew for each form and label: a Belarusian or
+    Russian member of staff picks "Літва" or "Литва" where an English one picks "Lithuania"."""
+    language = _language(None)
+    named = ((c.alpha_2, country_name(c.alpha_2, language)) for c in pycountry.countries)
+    return sorted(named, key=lambda pair: _sort_key(pair[1]))
+
+
+# Letters that Unicode places outside the Belarusian and Russian alphabetical order: each sorts as
+# the letter it follows in the alphabet plus a mark ("ё" after "е", "і" after "з", "ў" after "у").
+_ALPHABET_ORDER = str.maketrans({"ё": "е\uffff", "і": "з\uffff", "ў": "у\uffff"})
+
+
+def _sort_key(name: str) -> str:
+    return name.casefold().translate(_ALPHABET_ORDER)
+
+
+def _language(language: str | None) -> str:
+    return (language or translation.get_language() or "en").split("-")[0]
 
 
 def is_country(code: str) -> bool:
@@ -38,7 +55,7 @@ def country_name(code: str, language: str | None = None) -> str:
     country = pycountry.countries.get(alpha_2=code) if code else None
     if country is None:
         return code
-    language = (language or translation.get_language() or "en").split("-")[0]
+    language = _language(language)
     if language == "en":
         return _english(country)
     return _catalogue(language).gettext(country.name)

@@ -5,10 +5,12 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext
 
 from cases import choices, partial_dates
 from cases.models.history import RegistryHistory
-from cases.models.law import Jurisdiction
+from cases.models.law import Jurisdiction, reader_language
 from cases.models.partners import Organisation
 from cases.models.people import Person
 from cases.protection.fields import EncryptedTextField
@@ -24,46 +26,57 @@ class PrisonerContact(models.Model):
     day, never the channel, the details or the sources.
     """
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="contact_log")
-    channel = models.CharField(max_length=20, choices=choices.ContactChannel.choices)
-    date = models.DateField(help_text="With month or year precision, the first day of the period")
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="contact_log"
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=choices.ContactChannel.choices)
+    date = models.DateField(
+        _("date"), help_text=_("With month or year precision, the first day of the period")
+    )
     date_precision = models.CharField(
+        _("date precision"),
         max_length=10,
         choices=choices.DatePrecision.choices,
         default=choices.DatePrecision.DAY,
-        help_text="How much of the date is known",
+        help_text=_("How much of the date is known"),
     )
     # The last day the contact may have been on: what a silence is counted from (cases.contact.silence).
-    latest_day = models.DateField(editable=False)
+    latest_day = models.DateField(_("latest day"), editable=False)
     details = EncryptedTextField(
+        _("details"),
         blank=True,
-        help_text="Confidential, staff only, encrypted: what was said or seen (a family's word in "
-        "confidence stays here)",
+        help_text=_(
+            "Confidential, staff only, encrypted: what was said or seen (a family's word in "
+            "confidence stays here)"
+        ),
     )
-    sources = models.ManyToManyField("cases.Source", blank=True, related_name="contacts_reported")
+    sources = models.ManyToManyField(
+        "cases.Source", verbose_name=_("sources"), blank=True, related_name="contacts_reported"
+    )
     reported_by = models.ForeignKey(
         Organisation,
+        verbose_name=_("reported by"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="contacts_reported",
-        help_text="The partner organisation that reported it through the API (empty: staff)",
+        help_text=_("The partner organisation that reported it through the API (empty: staff)"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     history = RegistryHistory(m2m_fields=[sources])
 
     class Meta:
-        verbose_name = "contact with the person"
-        verbose_name_plural = "contacts with people in custody"
+        verbose_name = _("contact with the person")
+        verbose_name_plural = _("contacts with people in custody")
         ordering = ["-latest_day", "-date", "-id"]
         indexes = [models.Index(fields=["person", "channel", "-latest_day"], name="contact_person_latest")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(channel__in=choices.ContactChannel.values),
                 name="contact_channel_valid",
-                violation_error_message="Unknown way of contact.",
+                violation_error_message=_("Unknown way of contact."),
             ),
             models.CheckConstraint(
                 condition=Q(
@@ -74,17 +87,18 @@ class PrisonerContact(models.Model):
                     ]
                 ),
                 name="contact_date_known_at_least_to_the_year",
-                violation_error_message="A contact needs its day, its month or at least its year.",
+                violation_error_message=_("A contact needs its day, its month or at least its year."),
             ),
             models.CheckConstraint(
                 condition=Q(latest_day__gte=models.F("date")),
                 name="contact_latest_day_not_before_date",
-                violation_error_message="The contact's last possible day comes after its first.",
+                violation_error_message=_("The contact's last possible day comes after its first."),
             ),
         ]
 
     def __str__(self):
-        return f"{self.get_channel_display()}, {partial_dates.describe(self.date, self.date_precision)}"
+        day = partial_dates.describe(self.date, self.date_precision, reader_language())
+        return f"{self.get_channel_display()}, {day}"
 
     def clean(self):
         self._set_range()
@@ -109,41 +123,50 @@ class SilenceThreshold(models.Model):
     jurisdiction with none uses cases.contact.silence.DEFAULT_THRESHOLDS."""
 
     jurisdiction = models.ForeignKey(
-        Jurisdiction, on_delete=models.CASCADE, related_name="silence_thresholds"
+        Jurisdiction,
+        verbose_name=_("jurisdiction"),
+        on_delete=models.CASCADE,
+        related_name="silence_thresholds",
     )
     channel = models.CharField(
+        _("channel"),
         max_length=20,
         blank=True,
         choices=choices.ContactChannel.choices,
-        help_text="Empty: no contact of any kind",
+        help_text=_("Empty: no contact of any kind"),
     )
-    days = models.PositiveIntegerField(help_text="Alert when a silence is certainly this many days long")
+    days = models.PositiveIntegerField(
+        _("days"), help_text=_("Alert when a silence is certainly this many days long")
+    )
 
     history = RegistryHistory()
 
     class Meta:
+        verbose_name = _("silence threshold")
+        verbose_name_plural = _("silence thresholds")
         ordering = ["jurisdiction", "channel"]
         constraints = [
             models.UniqueConstraint(
                 fields=["jurisdiction", "channel"],
                 name="silencethreshold_once_per_channel",
-                violation_error_message="This jurisdiction already has a threshold for this channel.",
+                violation_error_message=_("This jurisdiction already has a threshold for this channel."),
             ),
             models.CheckConstraint(
                 condition=Q(channel="") | Q(channel__in=choices.ContactChannel.values),
                 name="silencethreshold_channel_valid",
-                violation_error_message="Unknown way of contact.",
+                violation_error_message=_("Unknown way of contact."),
             ),
             models.CheckConstraint(
                 condition=Q(days__gte=1),
                 name="silencethreshold_at_least_a_day",
-                violation_error_message="A threshold is at least one day.",
+                violation_error_message=_("A threshold is at least one day."),
             ),
         ]
 
     def __str__(self):
-        what = self.get_channel_display() if self.channel else "any contact"
-        return f"{self.jurisdiction.code}: {what} after {self.days} days"
+        what = self.get_channel_display() if self.channel else pgettext("contact channel", "any contact")
+        after = ngettext("%(what)s after %(days)d day", "%(what)s after %(days)d days", self.days)
+        return f"{self.jurisdiction.code}: " + after % {"what": what, "days": self.days}
 
 
 class PersonSilence(Person):
@@ -152,8 +175,8 @@ class PersonSilence(Person):
 
     class Meta:
         proxy = True
-        verbose_name = "silence (days without contact)"
-        verbose_name_plural = "silences (days without contact)"
+        verbose_name = _("silence (days without contact)")
+        verbose_name_plural = _("silences (days without contact)")
 
 
 class LetterCount(models.Model):
@@ -161,31 +184,41 @@ class LetterCount(models.Model):
     point 2): a count only, never the letters nor who wrote them. A new report for the same
     organisation, person and period replaces the count (history keeps the earlier one)."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="letter_counts")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="letter_counts")
-    period_start = models.DateField()
-    period_end = models.DateField(help_text="The last day of the period, included")
-    letters_sent = models.PositiveIntegerField()
-    reported_at = models.DateTimeField(auto_now=True)
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="letter_counts"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="letter_counts"
+    )
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"), help_text=_("The last day of the period, included"))
+    letters_sent = models.PositiveIntegerField(_("letters sent"))
+    reported_at = models.DateTimeField(_("reported at"), auto_now=True)
 
     history = RegistryHistory()
 
     class Meta:
+        verbose_name = _("letter count")
+        verbose_name_plural = _("letter counts")
         ordering = ["-period_end", "person", "organisation"]
         indexes = [models.Index(fields=["person", "-period_end"], name="lettercount_person_recent")]
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "person", "period_start", "period_end"],
                 name="lettercount_once_per_period",
-                violation_error_message="This organisation already reported this person's letters for "
-                "this period.",
+                violation_error_message=_(
+                    "This organisation already reported this person's letters for this period."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(period_end__gte=models.F("period_start")),
                 name="lettercount_period_in_order",
-                violation_error_message="The period ends on or after the day it starts.",
+                violation_error_message=_("The period ends on or after the day it starts."),
             ),
         ]
 
     def __str__(self):
-        return f"{self.letters_sent} letters to {self.person}, {self.period_start} – {self.period_end}"
+        sent = ngettext(
+            "%(count)d letter to %(person)s", "%(count)d letters to %(person)s", self.letters_sent
+        ) % {"count": self.letters_sent, "person": self.person}
+        return f"{sent}, {self.period_start} – {self.period_end}"

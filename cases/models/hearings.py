@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from cases import choices
 from cases.models.cases import Case
@@ -48,60 +50,75 @@ class Hearing(models.Model):
         "note",
     )
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="hearings")
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="hearings")
     kind = models.CharField(
-        max_length=20, choices=choices.HearingKind.choices, default=choices.HearingKind.TRIAL
+        _("kind"), max_length=20, choices=choices.HearingKind.choices, default=choices.HearingKind.TRIAL
     )
     starts_at = models.DateTimeField(
-        help_text="When it starts; with the time not known, midnight of its day (local time)"
+        _("starts at"),
+        help_text=_("When it starts; with the time not known, midnight of its day (local time)"),
     )
-    time_known = models.BooleanField(default=True, help_text="Off: only the day is known")
-    court = models.CharField(max_length=300)
-    room = models.CharField(max_length=100, blank=True, help_text="Courtroom, as announced")
+    time_known = models.BooleanField(_("time known"), default=True, help_text=_("Off: only the day is known"))
+    court = models.CharField(_("court"), max_length=300)
+    room = models.CharField(_("room"), max_length=100, blank=True, help_text=_("Courtroom, as announced"))
     openness = models.CharField(
-        max_length=10, choices=choices.HearingOpenness.choices, default=choices.HearingOpenness.UNKNOWN
+        _("openness"),
+        max_length=10,
+        choices=choices.HearingOpenness.choices,
+        default=choices.HearingOpenness.UNKNOWN,
     )
     state = models.CharField(
-        max_length=10, choices=choices.HearingState.choices, default=choices.HearingState.SCHEDULED
+        _("state"),
+        max_length=10,
+        choices=choices.HearingState.choices,
+        default=choices.HearingState.SCHEDULED,
     )
-    note = models.TextField(blank=True, help_text="Public when the hearing is public")
+    note = models.TextField(_("note"), blank=True, help_text=_("Public when the hearing is public"))
     internal_note = EncryptedTextField(
-        blank=True, help_text="Confidential, staff only, encrypted: never in a calendar, a feed or the API"
+        _("internal note"),
+        blank=True,
+        help_text=_("Confidential, staff only, encrypted: never in a calendar, a feed or the API"),
     )
     is_public = models.BooleanField(
-        default=False, help_text="Shown on the public calendar and the person's feed (published people only)"
+        _("is public"),
+        default=False,
+        help_text=_("Shown on the public calendar and the person's feed (published people only)"),
     )
-    sources = models.ManyToManyField("cases.Source", blank=True, related_name="hearings")
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    sources = models.ManyToManyField(
+        "cases.Source", verbose_name=_("sources"), blank=True, related_name="hearings"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = HearingQuerySet.as_manager()
     history = RegistryHistory(m2m_fields=[sources])
 
     class Meta:
+        verbose_name = _("hearing")
+        verbose_name_plural = _("hearings")
         ordering = ["starts_at", "id"]
         indexes = [models.Index(fields=["starts_at"], name="hearing_starts_at")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=choices.HearingKind.values),
                 name="hearing_kind_valid",
-                violation_error_message="Unknown kind of hearing.",
+                violation_error_message=_("Unknown kind of hearing."),
             ),
             models.CheckConstraint(
                 condition=Q(openness__in=choices.HearingOpenness.values),
                 name="hearing_openness_valid",
-                violation_error_message="A hearing is open, closed or not known.",
+                violation_error_message=_("A hearing is open, closed or not known."),
             ),
             models.CheckConstraint(
                 condition=Q(state__in=choices.HearingState.values),
                 name="hearing_state_valid",
-                violation_error_message="A hearing is scheduled, postponed or cancelled.",
+                violation_error_message=_("A hearing is scheduled, postponed or cancelled."),
             ),
             models.CheckConstraint(
                 condition=~Q(court=""),
                 name="hearing_court_given",
-                violation_error_message="Name the court.",
+                violation_error_message=_("Name the court."),
             ),
         ]
 
@@ -124,27 +141,38 @@ class CalendarFeedToken(models.Model):
     404 like any unknown address."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_tokens"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="calendar_tokens",
     )
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
-    last_used_on = models.DateField(null=True, blank=True, editable=False)
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True, editable=False)
+    last_used_on = models.DateField(_("last used on"), null=True, blank=True, editable=False)
 
     class Meta:
+        verbose_name = _("calendar feed token")
+        verbose_name_plural = _("calendar feed tokens")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["user"],
                 condition=Q(revoked_at__isnull=True),
                 name="one_live_calendar_token_per_user",
-                violation_error_message="This staff member already has a calendar address: revoke it first.",
+                violation_error_message=_(
+                    "This staff member already has a calendar address: revoke it first."
+                ),
             ),
         ]
 
     def __str__(self):
-        state = "revoked" if self.revoked_at else "live"
-        return f"Calendar address of {self.user} ({state}, made {self.created_at:%Y-%m-%d})"
+        text = (
+            gettext("Calendar address of %(user)s (revoked, made %(date)s)")
+            if self.revoked_at
+            else gettext("Calendar address of %(user)s (live, made %(date)s)")
+        )
+        return text % {"user": self.user, "date": f"{self.created_at:%Y-%m-%d}"}
 
     @staticmethod
     def new_token() -> str:

@@ -9,6 +9,8 @@ the check the database would queue for every history row of a transaction until 
 user deleted through Django still has their history rows set to no author, as before.
 """
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
@@ -16,6 +18,14 @@ class RegistryHistory(HistoricalRecords):
     def __init__(self, **options):
         options.setdefault("user_db_constraint", False)
         super().__init__(**options)
+
+    def get_meta_options(self, model):
+        # simple-history names a version "historical <name>" in English only; the same words,
+        # marked for translation, and the record's own name in the staff's language.
+        options = super().get_meta_options(model)
+        options["verbose_name"] = format_lazy(_("historical {}"), model._meta.verbose_name)
+        options["verbose_name_plural"] = format_lazy(_("historical {}"), model._meta.verbose_name_plural)
+        return options
 
     def copy_fields(self, model):
         fields = super().copy_fields(model)

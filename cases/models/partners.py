@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey
 
@@ -30,28 +32,34 @@ def new_webhook_secret() -> str:
 class WebhookSubscription(models.Model):
     """A partner organisation's URL that receives signed POSTs when a risk level changes."""
 
-    organisation = models.CharField(max_length=200)
+    organisation = models.CharField(_("organisation"), max_length=200)
     partner = models.ForeignKey(
         "Organisation",
+        verbose_name=_("partner"),
         on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="webhooks",
-        help_text="Set when the partner registered it through the API with the webhooks scope",
+        help_text=_("Set when the partner registered it through the API with the webhooks scope"),
     )
-    url = models.URLField(max_length=500)
+    url = models.URLField(_("url"), max_length=500)
     secret = models.CharField(
-        max_length=128, default=_new_webhook_secret, help_text="Shared with the partner to verify signatures"
+        _("secret"),
+        max_length=128,
+        default=_new_webhook_secret,
+        help_text=_("Shared with the partner to verify signatures"),
     )
-    active = models.BooleanField(default=True)
+    active = models.BooleanField(pgettext_lazy("switched on", "active"), default=True)
     # The language of the payload's human-readable texts (a reason's `text`); codes and parameters
     # are the same in every language.
-    language = models.CharField(max_length=8, default="en", choices=settings.LANGUAGES)
-    created_at = models.DateTimeField(auto_now_add=True)
+    language = models.CharField(_("language"), max_length=8, default="en", choices=settings.LANGUAGES)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     history = RegistryHistory(excluded_fields=["secret"])
 
     class Meta:
+        verbose_name = _("webhook subscription")
+        verbose_name_plural = _("webhook subscriptions")
         ordering = ["organisation"]
 
     def __str__(self):
@@ -71,29 +79,47 @@ class WebhookDelivery(models.Model):
         FAILED = "failed", _("failed: all retries used, or the address refused")
         CANCELLED = "cancelled", _("cancelled: no longer to be sent")
 
-    subscription = models.ForeignKey(WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries")
-    alert = models.ForeignKey(
-        RiskAlert, on_delete=models.CASCADE, null=True, blank=True, related_name="deliveries"
+    subscription = models.ForeignKey(
+        WebhookSubscription,
+        verbose_name=_("subscription"),
+        on_delete=models.CASCADE,
+        related_name="deliveries",
     )
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    payload = models.JSONField()
-    state = models.CharField(max_length=12, choices=State.choices, default=State.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    last_error = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_attempt_at = models.DateTimeField(null=True, blank=True)
-    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
+    alert = models.ForeignKey(
+        RiskAlert,
+        verbose_name=_("alert"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+    )
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("case"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    payload = models.JSONField(_("payload"))
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_status_code = models.PositiveSmallIntegerField(_("last status code"), null=True, blank=True)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    last_attempt_at = models.DateTimeField(_("last attempt at"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True, db_index=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
 
     class Meta:
-        verbose_name_plural = "webhook deliveries"
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["subscription", "alert"],
                 name="delivery_once_per_alert",
-                violation_error_message="This alert is already queued for this subscriber.",
+                violation_error_message=_("This alert is already queued for this subscriber."),
             ),
         ]
 
@@ -105,14 +131,16 @@ class WebhookDelivery(models.Model):
 class Organisation(models.Model):
     """A partner organisation (an advocacy group) that holds API keys."""
 
-    name = models.CharField(max_length=200, unique=True)
-    contact_email = models.EmailField(blank=True)
-    active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    active = models.BooleanField(pgettext_lazy("switched on", "active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     history = RegistryHistory()
 
     class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
         ordering = ["name"]
 
     def __str__(self):
@@ -132,21 +160,28 @@ class PartnerAPIKey(AbstractAPIKey):
         READ_CONTACTS = "read:contacts", _("read contacts and days without contact of published people")
         WRITE_CONTACTS = "write:contacts", _("report contacts with people in custody and letters sent")
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="api_keys")
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="api_keys"
+    )
     issued_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("issued to"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="api_keys",
-        help_text="The person the key was handed to: ending their access revokes it",
+        help_text=_("The person the key was handed to: ending their access revokes it"),
     )
-    scopes = models.JSONField(default=list, help_text="Any of: " + ", ".join(Scope.values))
-    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    scopes = models.JSONField(
+        _("scopes"),
+        default=list,
+        help_text=format_lazy(_("Any of: {scopes}"), scopes=", ".join(Scope.values)),
+    )
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
 
     class Meta(AbstractAPIKey.Meta):
-        verbose_name = "partner API key"
-        verbose_name_plural = "partner API keys"
+        verbose_name = _("partner API key")
+        verbose_name_plural = _("partner API keys")
 
     def has_scope(self, scope: str) -> bool:
         return scope in self.scopes
@@ -154,7 +189,23 @@ class PartnerAPIKey(AbstractAPIKey):
     def clean(self):
         unknown = set(self.scopes or []) - set(self.Scope.values)
         if unknown:
-            raise ValidationError({"scopes": f"Unknown scopes: {', '.join(sorted(unknown))}"})
+            raise ValidationError(
+                {"scopes": gettext("Unknown scopes: %(scopes)s") % {"scopes": ", ".join(sorted(unknown))}}
+            )
+
+
+# The package's own fields are named in English only: their names in the staff's language, set on
+# this model's copies of them once the class is made (Field.deconstruct reads the name a field was
+# created with, so no migration records these). Their help texts are the package's own msgids,
+# translated through registry/third_party_wording.py.
+for _name, _label in (
+    ("name", _("name")),
+    ("prefix", _("prefix")),
+    ("hashed_key", _("hashed key")),
+    ("created", _("created")),
+    ("revoked", _("revoked")),
+):
+    PartnerAPIKey._meta.get_field(_name).verbose_name = _label
 
 
 class Submission(models.Model):
@@ -165,33 +216,51 @@ class Submission(models.Model):
         ACCEPTED = "accepted", _("accepted")
         REJECTED = "rejected", _("rejected")
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="submissions")
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="submissions"
+    )
     payload = EncryptedJSONField(
+        _("payload"),
         null=True,
-        help_text="The report as sent, encrypted (names, description, the reporter's contact); "
-        "deleted after the retention period",
+        help_text=_(
+            "The report as sent, encrypted (names, description, the reporter's contact); "
+            "deleted after the retention period"
+        ),
     )
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    received_at = models.DateTimeField(auto_now_add=True)
-    handled_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
     handled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("handled by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    moderation_note = models.TextField(blank=True)
-    person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    payload_deleted_at = models.DateTimeField(null=True, blank=True)
+    moderation_note = models.TextField(_("moderation note"), blank=True)
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    payload_deleted_at = models.DateTimeField(_("payload deleted at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
         ordering = ["-received_at"]
         permissions = [("moderate_submission", "Can accept or reject partner submissions")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(state="pending") | Q(handled_at__isnull=False),
                 name="submission_handled_has_date",
-                violation_error_message="A handled submission records when.",
+                violation_error_message=_("A handled submission records when."),
             ),
         ]
 
     def __str__(self):
-        return f"submission {str(self.public_id)[:8]} from {self.organisation} ({self.state})"
+        return gettext("submission %(id)s from %(organisation)s (%(state)s)") % {
+            "id": str(self.public_id)[:8],
+            "organisation": self.organisation,
+            "state": self.get_state_display(),
+        }

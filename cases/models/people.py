@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from cases import choices
 from cases.identity.names import name_key
@@ -54,77 +56,108 @@ class Person(PublicUpdateTime, TranslatedContent, models.Model):
     # Free text that may be read in each language (cases.models.translated).
     TRANSLATABLE_FIELDS = ("occupation", "biography")
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    slug = models.SlugField(max_length=120, unique=True, editable=False)
-    sex = models.CharField(max_length=10, choices=choices.Sex.choices, default=choices.Sex.UNKNOWN)
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, editable=False)
+    sex = models.CharField(_("sex"), max_length=10, choices=choices.Sex.choices, default=choices.Sex.UNKNOWN)
     birth_date = models.DateField(
-        null=True, blank=True, help_text="With month or year precision, the first day of the period"
-    )
-    birth_date_precision = models.CharField(
-        max_length=10, choices=choices.DatePrecision.choices, default=choices.DatePrecision.UNKNOWN
-    )
-    is_official_or_military = models.BooleanField(
+        _("birth date"),
         null=True,
         blank=True,
-        help_text="Official in a responsible position or military (Belarus art. 356 part 2); "
-        "empty when unknown",
+        help_text=_("With month or year precision, the first day of the period"),
     )
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    citizenship = models.CharField(max_length=2, blank=True, help_text="ISO 3166 alpha-2")
-    occupation = models.CharField(max_length=200, blank=True)
-    biography = models.TextField(blank=True, help_text="Public")
-    content_language = content_language_field()
-    translations = translations_field("The occupation and the biography")
-    internal_notes = EncryptedTextField(blank=True, help_text="Confidential, staff only, encrypted")
-    contacts = EncryptedTextField(
+    birth_date_precision = models.CharField(
+        _("birth date precision"),
+        max_length=10,
+        choices=choices.DatePrecision.choices,
+        default=choices.DatePrecision.UNKNOWN,
+    )
+    is_official_or_military = models.BooleanField(
+        _("is official or military"),
+        null=True,
         blank=True,
-        help_text="Confidential, Sources group only, encrypted: relatives, lawyers and reporters, and "
-        "how to reach them",
+        help_text=_(
+            "Official in a responsible position or military (Belarus art. 356 part 2); empty when unknown"
+        ),
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    citizenship = models.CharField(
+        _("citizenship"), max_length=2, blank=True, help_text=_("ISO 3166 alpha-2")
+    )
+    occupation = models.CharField(_("occupation"), max_length=200, blank=True)
+    biography = models.TextField(_("biography"), blank=True, help_text=_("Public"))
+    content_language = content_language_field()
+    translations = translations_field(
+        _('The occupation and the biography in the other languages: {"be": {"field": "…"}, "ru": {…}}')
+    )
+    internal_notes = EncryptedTextField(
+        _("internal notes"), blank=True, help_text=_("Confidential, staff only, encrypted")
+    )
+    contacts = EncryptedTextField(
+        _("contacts"),
+        blank=True,
+        help_text=_(
+            "Confidential, Sources group only, encrypted: relatives, lawyers and reporters, and "
+            "how to reach them"
+        ),
     )
     publication_state = models.CharField(
-        max_length=10, choices=choices.PublicationState.choices, default=choices.PublicationState.DRAFT
+        _("publication state"),
+        max_length=10,
+        choices=choices.PublicationState.choices,
+        default=choices.PublicationState.DRAFT,
     )
     patronymic = models.CharField(
-        "patronymic (in Russian)",
+        _("patronymic (in Russian)"),
         max_length=100,
         blank=True,
-        help_text="Отчество, as it must be written on an envelope with the name in Russian (public)",
+        help_text=_("Отчество, as it must be written on an envelope with the name in Russian (public)"),
     )
     letters_welcome = models.BooleanField(
-        "suggest writing to this person",
+        _("suggest writing to this person"),
         default=False,
-        help_text="List the person on the public 'write a letter' page with the address of their "
-        "facility: only where the person or the family agreed.",
+        help_text=_(
+            "List the person on the public 'write a letter' page with the address of their "
+            "facility: only where the person or the family agreed."
+        ),
     )
     silence_public = models.BooleanField(
-        "publish “no news since”",
+        _("publish “no news since”"),
         default=False,
-        help_text="Show on the public page the day of the last contact of any kind while the person "
-        "is held (only the day: never how, what was said nor who told us), and tell partners when "
-        "a silence passes its threshold. Leave off where the family asked for discretion.",
+        help_text=_(
+            "Show on the public page the day of the last contact of any kind while the person "
+            "is held (only the day: never how, what was said nor who told us), and tell partners when "
+            "a silence passes its threshold. Leave off where the family asked for discretion."
+        ),
     )
-    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
     merged_into = models.ForeignKey(
         "self",
+        verbose_name=_("merged into"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         editable=False,
         related_name="+",
-        help_text="Set when this record was merged into another; it then holds nothing and shows nowhere",
+        help_text=_("Set when this record was merged into another; it then holds nothing and shows nowhere"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(
+        _("updated at"),
         default=timezone.now,
         editable=False,
-        help_text="When what the public may see of this person last changed; internal edits do not move it",
+        help_text=_(
+            "When what the public may see of this person last changed; internal edits do not move it"
+        ),
     )
 
     objects = PersonQuerySet.as_manager()
     history = RegistryHistory(excluded_fields=["updated_at"])
 
     class Meta:
-        verbose_name_plural = "people"
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
         ordering = ["-created_at"]
         permissions = [("publish_person", "Can publish or withdraw a person")]
         # The API lists and the change-ordered public list walk people newest change first.
@@ -143,34 +176,34 @@ class Person(PublicUpdateTime, TranslatedContent, models.Model):
                 condition=Q(birth_date__isnull=True, birth_date_precision=choices.DatePrecision.UNKNOWN)
                 | (Q(birth_date__isnull=False) & ~Q(birth_date_precision=choices.DatePrecision.UNKNOWN)),
                 name="person_birth_date_matches_precision",
-                violation_error_message="Give a birth date with its precision, or neither.",
+                violation_error_message=_("Give a birth date with its precision, or neither."),
             ),
             models.CheckConstraint(
                 condition=Q(sex__in=choices.Sex.values),
                 name="person_sex_valid",
-                violation_error_message="Unknown sex code.",
+                violation_error_message=_("Unknown sex code."),
             ),
             models.CheckConstraint(
                 condition=Q(publication_state__in=choices.PublicationState.values),
                 name="person_publication_state_valid",
-                violation_error_message="Unknown publication state.",
+                violation_error_message=_("Unknown publication state."),
             ),
             models.CheckConstraint(
                 condition=~Q(publication_state=choices.PublicationState.PUBLISHED)
                 | Q(published_at__isnull=False),
                 name="person_published_has_date",
-                violation_error_message="A published person needs a publication date.",
+                violation_error_message=_("A published person needs a publication date."),
             ),
             models.CheckConstraint(
                 condition=Q(content_language__in=choices.ContentLanguage.values),
                 name="person_content_language_valid",
-                violation_error_message="Unknown language of the original.",
+                violation_error_message=_("Unknown language of the original."),
             ),
         ]
 
     def __str__(self):
         name = self.primary_name
-        return name.text if name else f"person {self.slug}"
+        return name.text if name else gettext("person %(slug)s") % {"slug": self.slug}
 
     def save(self, *args, **kwargs):
         if not self.slug:
@@ -208,10 +241,11 @@ class Person(PublicUpdateTime, TranslatedContent, models.Model):
 def _as_of_precision() -> models.CharField:
     """How much of the day a source gave a name is known (cases.partial_dates)."""
     return models.CharField(
+        _("as of precision"),
         max_length=10,
         choices=choices.DatePrecision.choices,
         default=choices.DatePrecision.UNKNOWN,
-        help_text="How much of the date the source gave it is known",
+        help_text=_("How much of the date the source gave it is known"),
     )
 
 
@@ -229,54 +263,60 @@ class PersonNameQuerySet(models.QuerySet):
 class PersonName(models.Model):
     """One spelling of a person's name in one script; exactly one per person is primary."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="names")
-    text = models.CharField(max_length=300)
-    script = models.CharField(max_length=10, choices=choices.Script.choices)
-    kind = models.CharField(max_length=20, choices=choices.NameKind.choices)
-    is_primary = models.BooleanField(default=False)
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="names"
+    )
+    text = models.CharField(_("text"), max_length=300)
+    script = models.CharField(_("script"), max_length=10, choices=choices.Script.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=choices.NameKind.choices)
+    is_primary = models.BooleanField(_("is primary"), default=False)
     # Who says a name is written so (issue 17). A person has many spellings and none contradicts
     # another, so a name is not weighed against the others as a claim is: each spelling keeps the
     # source that gave it first, as of when, and every other source that gives the same spelling
     # (NameSource), so a second list's word on a name is never lost.
     source = models.ForeignKey(
         "cases.Source",
+        verbose_name=_("source"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="names",
-        help_text="Who gives the name in this spelling (empty: registry staff)",
+        help_text=_("Who gives the name in this spelling (empty: registry staff)"),
     )
-    as_of = models.DateField(null=True, blank=True, help_text="When that source gave it")
+    as_of = models.DateField(_("as of"), null=True, blank=True, help_text=_("When that source gave it"))
     as_of_precision = _as_of_precision()
     search_key = models.CharField(
+        _("search key"),
         max_length=300,
         blank=True,
         editable=False,
         db_index=True,
-        help_text="The name folded to one skeleton for every script and spelling (cases.identity.names)",
+        help_text=_("The name folded to one skeleton for every script and spelling (cases.identity.names)"),
     )
 
     objects = PersonNameQuerySet.as_manager()
     history = RegistryHistory(excluded_fields=["search_key"])
 
     class Meta:
+        verbose_name = _("person name")
+        verbose_name_plural = _("person names")
         ordering = ["-is_primary", "kind", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["person"],
                 condition=Q(is_primary=True),
                 name="personname_one_primary",
-                violation_error_message="A person has exactly one primary name.",
+                violation_error_message=_("A person has exactly one primary name."),
             ),
             models.UniqueConstraint(
                 fields=["person", "text", "kind"],
                 name="personname_unique_spelling",
-                violation_error_message="This person already has this spelling of this kind.",
+                violation_error_message=_("This person already has this spelling of this kind."),
             ),
             models.CheckConstraint(
                 condition=~Q(text=""),
                 name="personname_not_empty",
-                violation_error_message="A name cannot be empty.",
+                violation_error_message=_("A name cannot be empty."),
             ),
         ]
 
@@ -292,21 +332,27 @@ class NameSource(models.Model):
     """Another source that gives a name in the same spelling, as of when (the first to give it is
     the name's own `source`): "list B writes him so too, as of May 2023"."""
 
-    name = models.ForeignKey(PersonName, on_delete=models.CASCADE, related_name="also_given_by")
-    source = models.ForeignKey("cases.Source", on_delete=models.PROTECT, related_name="+")
-    as_of = models.DateField(null=True, blank=True, help_text="When the source gave it")
+    name = models.ForeignKey(
+        PersonName, verbose_name=_("name"), on_delete=models.CASCADE, related_name="also_given_by"
+    )
+    source = models.ForeignKey(
+        "cases.Source", verbose_name=_("source"), on_delete=models.PROTECT, related_name="+"
+    )
+    as_of = models.DateField(_("as of"), null=True, blank=True, help_text=_("When the source gave it"))
     as_of_precision = _as_of_precision()
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     history = RegistryHistory()
 
     class Meta:
+        verbose_name = _("name source")
+        verbose_name_plural = _("name sources")
         ordering = ["created_at", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["name", "source"],
                 name="namesource_once_per_source",
-                violation_error_message="This source is already recorded as giving this spelling.",
+                violation_error_message=_("This source is already recorded as giving this spelling."),
             )
         ]
 

@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases import choices
@@ -64,27 +65,35 @@ class ChangeRecord(models.Model):
         CORRECTED = "corrected", _("corrected")
         WITHDRAWN = "withdrawn", _("withdrawn as a mistake")
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
-    object_type = models.CharField(max_length=20)
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="+")
+    object_type = models.CharField(_("object type"), max_length=20)
     object_id = models.CharField(
+        _("object id"),
         max_length=120,  # a person's slug is up to 120 characters
-        help_text="The object's public identifier; a person's removal names the person's public UUID, "
-        "never the slug",
+        help_text=_(
+            "The object's public identifier; a person's removal names the person's public UUID, "
+            "never the slug"
+        ),
     )
-    action = models.CharField(max_length=20, choices=Action.choices)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     is_public = models.BooleanField(
-        default=True, help_text="False for objects that are never public (internal events)"
+        _("is public"), default=True, help_text=_("False for objects that are never public (internal events)")
     )
     person_was_published = models.BooleanField(
+        _("person was published"),
         default=False,
-        help_text="Whether the person was published when this was written: what is done to drafts "
-        "and withdrawn people never reaches readers of published records",
+        help_text=_(
+            "Whether the person was published when this was written: what is done to drafts "
+            "and withdrawn people never reaches readers of published records"
+        ),
     )
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
 
     objects = ChangeRecordQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("change record")
+        verbose_name_plural = _("change records")
         ordering = ["id"]
         indexes = [models.Index(fields=["person", "id"])]
 
@@ -116,31 +125,46 @@ class ImportRun(models.Model):
         IMPORTED = "imported", _("imported")
         REFUSED = "refused", _("refused: problems found, nothing imported")
 
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    file_name = models.CharField(max_length=255)
-    file_sha256 = models.CharField(max_length=64)
-    mapping = models.CharField(max_length=40, help_text="The import profile's code")
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_sha256 = models.CharField(_("file sha256"), max_length=64)
+    mapping = models.CharField(_("mapping"), max_length=40, help_text=_("The import profile's code"))
     profile = models.ForeignKey(
-        "ImportProfile", on_delete=models.SET_NULL, null=True, blank=True, related_name="runs"
+        "ImportProfile",
+        verbose_name=_("profile"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="runs",
     )
     profile_config = models.JSONField(
-        default=dict, blank=True, help_text="The profile as it was when this run read the file"
+        _("profile config"),
+        default=dict,
+        blank=True,
+        help_text=_("The profile as it was when this run read the file"),
     )
-    state = models.CharField(max_length=10, choices=State.choices)
-    rows = models.PositiveIntegerField(default=0)
-    created = models.PositiveIntegerField(default=0)
-    updated = models.PositiveIntegerField(default=0)
-    unchanged = models.PositiveIntegerField(default=0)
-    rejected = models.PositiveIntegerField(default=0)
-    warnings = models.PositiveIntegerField(default=0)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    rejected = models.PositiveIntegerField(_("rejected"), default=0)
+    warnings = models.PositiveIntegerField(_("warnings"), default=0)
     report = models.JSONField(
-        default=dict, blank=True, help_text="Problems by row and column, and what changed"
+        _("report"), default=dict, blank=True, help_text=_("Problems by row and column, and what changed")
     )
 
     class Meta:
+        verbose_name = _("import run")
+        verbose_name_plural = _("import runs")
         ordering = ["-created_at"]
         permissions = [("run_import", "Can import people, cases and charges from a spreadsheet")]
 
@@ -160,56 +184,75 @@ class ImportRunLine(models.Model):
         WARNING = "warning", _("warning")
         ROW = "row", _("row outcome")
 
-    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="lines")
-    kind = models.CharField(max_length=8, choices=Kind.choices)
-    position = models.PositiveIntegerField(help_text="The line's place among the run's lines of its kind")
-    row = models.PositiveIntegerField(null=True, blank=True, help_text="Empty: the whole file")
-    column = models.CharField(max_length=200, blank=True)
-    action = models.CharField(max_length=10, blank=True, help_text="created, updated or rejected")
-    text = models.TextField(blank=True, help_text="The reason, or the changes made to the row")
+    run = models.ForeignKey(ImportRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="lines")
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    position = models.PositiveIntegerField(
+        _("position"), help_text=_("The line's place among the run's lines of its kind")
+    )
+    row = models.PositiveIntegerField(_("row"), null=True, blank=True, help_text=_("Empty: the whole file"))
+    column = models.CharField(_("column"), max_length=200, blank=True)
+    action = models.CharField(
+        _("action"), max_length=10, blank=True, help_text=_("created, updated or rejected")
+    )
+    text = models.TextField(_("text"), blank=True, help_text=_("The reason, or the changes made to the row"))
 
     class Meta:
+        verbose_name = _("import run line")
+        verbose_name_plural = _("import run lines")
         ordering = ["run", "kind", "position"]
         constraints = [
             models.UniqueConstraint(fields=["run", "kind", "position"], name="importrunline_unique_position")
         ]
 
     def __str__(self):
-        where = "file" if self.row is None else f"row {self.row}"
-        return f"{self.kind}, {where}: {self.text[:60]}"
+        where = gettext("file") if self.row is None else gettext("row %(row)d") % {"row": self.row}
+        return f"{self.get_kind_display()}, {where}: {self.text[:60]}"
 
 
 class ChargeToReview(models.Model):
     """A charge read from a list whose article the law data does not know: kept for a person to resolve,
     never dropped and never guessed into a real charge."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="charges_to_review")
-    text = models.CharField(max_length=300, help_text="The notation as the list wrote it")
-    article_number = models.CharField(max_length=16, blank=True)
-    part = models.CharField(max_length=8, blank=True)
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="charges_to_review"
+    )
+    text = models.CharField(_("text"), max_length=300, help_text=_("The notation as the list wrote it"))
+    article_number = models.CharField(_("article number"), max_length=16, blank=True)
+    part = models.CharField(_("part"), max_length=8, blank=True)
     stage = models.CharField(
-        max_length=12, choices=choices.ChargeStage.choices, default=choices.ChargeStage.COMPLETED
+        _("stage"), max_length=12, choices=choices.ChargeStage.choices, default=choices.ChargeStage.COMPLETED
     )
-    reason = models.CharField(max_length=300)
+    reason = models.CharField(_("reason"), max_length=300)
     import_run = models.ForeignKey(
-        ImportRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        ImportRun,
+        verbose_name=_("import run"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resolved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    resolution_note = models.TextField(blank=True)
+    resolution_note = models.TextField(_("resolution note"), blank=True)
 
     history = RegistryHistory()
 
     class Meta:
         ordering = ["created_at", "id"]
-        verbose_name = "charge to review"
+        verbose_name = _("charge to review")
+        verbose_name_plural = _("charges to review")
 
     def __str__(self):
-        return f"{self.text} (needs review)"
+        return gettext("%(text)s (needs review)") % {"text": self.text}
 
 
 class Contradiction(models.Model):
@@ -233,39 +276,60 @@ class Contradiction(models.Model):
         DETENTION_BEFORE_BIRTH = "detention_before_birth", _("a detention before the person was born")
         SOURCES_DISAGREE = "sources_disagree", _("a list says otherwise than the record")
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="contradictions")
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="contradictions"
+    )
     case = models.ForeignKey(
-        Case, on_delete=models.CASCADE, null=True, blank=True, related_name="contradictions"
+        Case,
+        verbose_name=_("case"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="contradictions",
     )
-    kind = models.CharField(max_length=30, choices=Kind.choices)
-    text = models.CharField(max_length=500, help_text="What disagrees with what, with the dates")
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    text = models.CharField(
+        _("text"), max_length=500, help_text=_("What disagrees with what, with the dates")
+    )
     import_run = models.ForeignKey(
-        ImportRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="contradictions"
+        ImportRun,
+        verbose_name=_("import run"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contradictions",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    resolved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resolved by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    resolution_note = models.TextField(blank=True)
+    resolution_note = models.TextField(_("resolution note"), blank=True)
 
     history = RegistryHistory()
 
     class Meta:
+        verbose_name = _("contradiction")
+        verbose_name_plural = _("contradictions")
         ordering = ["-created_at", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["case", "kind"],
                 condition=Q(resolved_at__isnull=True, case__isnull=False),
                 name="contradiction_one_open_per_kind",
-                violation_error_message="This contradiction is already flagged on this case.",
+                violation_error_message=_("This contradiction is already flagged on this case."),
             ),
             models.UniqueConstraint(
                 fields=["person", "kind"],
                 condition=Q(resolved_at__isnull=True, case__isnull=True),
                 name="contradiction_one_open_per_person_kind",
-                violation_error_message="This contradiction is already flagged on this person.",
+                violation_error_message=_("This contradiction is already flagged on this person."),
             ),
         ]
 
@@ -282,21 +346,31 @@ class AuditEntry(models.Model):
         EXPORT = "export", _("export")
         ALERT = "alert", _("administrators alerted")
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    actor = models.CharField(max_length=100, help_text="staff:<id>, key:<prefix> or command-line")
-    action = models.CharField(max_length=12, choices=Action.choices)
-    object_type = models.CharField(max_length=40)
-    object_ids = models.JSONField(default=list, help_text="Public ids of the records read")
-    record_count = models.PositiveIntegerField(default=1)
-    fields = models.JSONField(default=list, help_text="Names of the confidential fields read")
-    via = models.CharField(max_length=200, help_text="The page, API path or command")
+    actor = models.CharField(
+        _("actor"), max_length=100, help_text=_("staff:<id>, key:<prefix> or command-line")
+    )
+    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
+    object_type = models.CharField(_("object type"), max_length=40)
+    object_ids = models.JSONField(
+        _("object ids"), default=list, help_text=_("Public ids of the records read")
+    )
+    record_count = models.PositiveIntegerField(_("record count"), default=1)
+    fields = models.JSONField(_("fields"), default=list, help_text=_("Names of the confidential fields read"))
+    via = models.CharField(_("via"), max_length=200, help_text=_("The page, API path or command"))
 
     class Meta:
         ordering = ["-at"]
-        verbose_name_plural = "audit entries"
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
         indexes = [models.Index(fields=["actor", "at"])]
 
     def __str__(self):

@@ -4,6 +4,7 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from cases import choices, countries, partial_dates
 from cases.models.cases import Case, CaseEvent, latest_event
@@ -16,47 +17,66 @@ class ReleaseWave(models.Model):
     envoy on the other side, what was announced in return (as reported), where the people were
     taken, with sources. Each person's own release points here."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(max_length=200, help_text="How it is known, e.g. 'September 2025 release'")
-    date = models.DateField()
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(
+        _("name"), max_length=200, help_text=_("How it is known, e.g. 'September 2025 release'")
+    )
+    date = models.DateField(_("date"))
     date_precision = models.CharField(
+        _("date precision"),
         max_length=10,
         choices=choices.DatePrecision.choices,
         default=choices.DatePrecision.DAY,
-        help_text="How much of the date is known",
+        help_text=_("How much of the date is known"),
     )
     announced_by = models.CharField(
-        max_length=300, blank=True, help_text="Who announced it, e.g. the presidential press service"
+        _("announced by"),
+        max_length=300,
+        blank=True,
+        help_text=_("Who announced it, e.g. the presidential press service"),
     )
     counterpart = models.CharField(
-        max_length=300, blank=True, help_text="The government or envoy on the other side of the deal"
+        _("counterpart"),
+        max_length=300,
+        blank=True,
+        help_text=_("The government or envoy on the other side of the deal"),
     )
-    in_return = models.TextField(blank=True, help_text="What was announced in return, as reported (public)")
+    in_return = models.TextField(
+        _("in return"), blank=True, help_text=_("What was announced in return, as reported (public)")
+    )
     destination_country = models.CharField(
+        _("destination country"),
         max_length=2,
         blank=True,
         choices=countries.choices,
-        help_text="Where the people were taken (ISO 3166)",
+        help_text=_("Where the people were taken (ISO 3166)"),
     )
     how = models.CharField(
+        _("how"),
         max_length=20,
         choices=choices.ReleaseKind.choices,
         default=choices.ReleaseKind.PARDON,
-        help_text="How the people of the wave were released (each release can say otherwise)",
+        help_text=_("How the people of the wave were released (each release can say otherwise)"),
     )
-    is_public = models.BooleanField(default=True, help_text="A public page lists its published people")
-    sources = models.ManyToManyField("cases.Source", blank=True, related_name="release_waves")
-    created_at = models.DateTimeField(auto_now_add=True)
+    is_public = models.BooleanField(
+        _("is public"), default=True, help_text=_("A public page lists its published people")
+    )
+    sources = models.ManyToManyField(
+        "cases.Source", verbose_name=_("sources"), blank=True, related_name="release_waves"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     history = RegistryHistory(m2m_fields=[sources])
 
     class Meta:
+        verbose_name = _("release wave")
+        verbose_name_plural = _("release waves")
         ordering = ["-date", "-id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(how__in=choices.ReleaseKind.values),
                 name="releasewave_how_valid",
-                violation_error_message="Unknown way of release.",
+                violation_error_message=_("Unknown way of release."),
             ),
         ]
 
@@ -100,48 +120,62 @@ class Release(models.Model):
     # What the public sees of a release, when its timeline entry is public.
     PUBLIC_FIELDS = ("case_id", "how", "destination_country", "documents_withheld")
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="release")
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    case = models.OneToOneField(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="release"
+    )
     how = models.CharField(
-        max_length=20, choices=choices.ReleaseKind.choices, default=choices.ReleaseKind.UNKNOWN
+        _("how"), max_length=20, choices=choices.ReleaseKind.choices, default=choices.ReleaseKind.UNKNOWN
     )
     destination_country = models.CharField(
+        _("destination country"),
         max_length=2,
         blank=True,
         choices=countries.choices,
-        help_text="Where the person was taken or went on release (ISO 3166); empty: not known",
+        help_text=_("Where the person was taken or went on release (ISO 3166); empty: not known"),
     )
     documents_withheld = models.CharField(
+        _("documents withheld"),
         max_length=3,
         blank=True,
         choices=choices.Answer.choices,
-        help_text="Were passport or identity documents withheld on release?",
+        help_text=_("Were passport or identity documents withheld on release?"),
     )
     wave = models.ForeignKey(
-        ReleaseWave, on_delete=models.PROTECT, null=True, blank=True, related_name="releases"
+        ReleaseWave,
+        verbose_name=_("wave"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="releases",
     )
     family_left_behind = EncryptedTextField(
+        _("family left behind"),
         blank=True,
-        help_text="Confidential, staff only, encrypted: relatives who stayed in the country, as "
-        "the family or the person told it",
+        help_text=_(
+            "Confidential, staff only, encrypted: relatives who stayed in the country, as "
+            "the family or the person told it"
+        ),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ReleaseQuerySet.as_manager()
     history = RegistryHistory()
 
     class Meta:
+        verbose_name = _("release")
+        verbose_name_plural = _("releases")
         constraints = [
             models.CheckConstraint(
                 condition=Q(how__in=choices.ReleaseKind.values),
                 name="release_how_valid",
-                violation_error_message="Unknown way of release.",
+                violation_error_message=_("Unknown way of release."),
             ),
             models.CheckConstraint(
                 condition=Q(documents_withheld__in=choices.Answer.values),
                 name="release_documents_withheld_valid",
-                violation_error_message="Documents withheld is yes, no or not known.",
+                violation_error_message=_("Documents withheld is yes, no or not known."),
             ),
         ]
 

@@ -2,23 +2,30 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class StaffSettings(models.Model):
     """One row per staff member who chose something; without one, the defaults apply."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_settings"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="staff_settings",
     )
     # The admin, the import and review screens and the alert e-mails in this language; empty: the
     # browser's (Accept-Language), and English for e-mails.
-    language = models.CharField(max_length=8, blank=True, choices=settings.LANGUAGES)
+    language = models.CharField(_("language"), max_length=8, blank=True, choices=settings.LANGUAGES)
 
     class Meta:
-        verbose_name_plural = "staff settings"
+        verbose_name = _("staff settings")
+        verbose_name_plural = _("staff settings")
 
     def __str__(self):
-        return f"{self.user}: {self.language or 'browser'}"
+        language = self.language or gettext("browser")
+        return f"{self.user}: {language}"
 
 
 def language_of(user) -> str:

@@ -8,6 +8,7 @@ and the reading: cases.content_languages holds both, as pure functions.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from cases import choices, content_languages
 
@@ -19,20 +20,18 @@ def default_content_language() -> str:
 
 def content_language_field() -> models.CharField:
     return models.CharField(
-        "language of the original",
+        _("language of the original"),
         max_length=2,
         choices=choices.ContentLanguage.choices,
         default=default_content_language,
-        help_text="The language the text fields are written in; the translations are the other languages",
+        help_text=_("The language the text fields are written in; the translations are the other languages"),
     )
 
 
-def translations_field(fields: str) -> models.JSONField:
-    return models.JSONField(
-        default=dict,
-        blank=True,
-        help_text=f'{fields} in the other languages: {{"be": {{"field": "…"}}, "ru": {{…}}}}',
-    )
+def translations_field(help_text) -> models.JSONField:
+    """`help_text` is the caller's whole sentence, marked for translation: 'The text in the other
+    languages: {"be": {"field": "…"}, "ru": {…}}'."""
+    return models.JSONField(_("translations"), default=dict, blank=True, help_text=help_text)
 
 
 class TranslatedContent:

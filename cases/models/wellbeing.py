@@ -5,9 +5,11 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from cases import choices, partial_dates
 from cases.models.history import RegistryHistory
+from cases.models.law import reader_language
 from cases.models.people import Person
 from cases.protection.fields import EncryptedTextField
 
@@ -24,53 +26,69 @@ class ParticularRisk(models.Model):
     far as it is known and sourced. What happened is confidential (encrypted); an item is public
     only when staff decide so, and then shows its kind, its day and `public_text` alone."""
 
-    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="particular_risks")
-    kind = models.CharField(max_length=30, choices=choices.ParticularRiskKind.choices)
-    date = models.DateField(null=True, blank=True, help_text="Since when, or when it happened")
+    public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="particular_risks"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=choices.ParticularRiskKind.choices)
+    date = models.DateField(_("date"), null=True, blank=True, help_text=_("Since when, or when it happened"))
     date_precision = models.CharField(
-        max_length=10, choices=choices.DatePrecision.choices, default=choices.DatePrecision.UNKNOWN
+        _("date precision"),
+        max_length=10,
+        choices=choices.DatePrecision.choices,
+        default=choices.DatePrecision.UNKNOWN,
     )
     ended_on = models.DateField(
-        null=True, blank=True, help_text="When a condition ended or the person left solitary confinement"
+        _("ended on"),
+        null=True,
+        blank=True,
+        help_text=_("When a condition ended or the person left solitary confinement"),
     )
     details = EncryptedTextField(
+        _("details"),
         blank=True,
-        help_text="Confidential, staff only, encrypted: what the family, the lawyer or a witness told",
+        help_text=_("Confidential, staff only, encrypted: what the family, the lawyer or a witness told"),
     )
     is_public = models.BooleanField(
-        "public",
+        _("public"),
         default=False,
-        help_text="Show the kind, the day and the public text on the person's public page (decide per "
-        "item, with the family's consent)",
+        help_text=_(
+            "Show the kind, the day and the public text on the person's public page (decide per "
+            "item, with the family's consent)"
+        ),
     )
-    public_text = models.TextField(blank=True, help_text="What the public page says, if the item is public")
-    sources = models.ManyToManyField("cases.Source", blank=True, related_name="particular_risks")
-    created_at = models.DateTimeField(auto_now_add=True)
+    public_text = models.TextField(
+        _("public text"), blank=True, help_text=_("What the public page says, if the item is public")
+    )
+    sources = models.ManyToManyField(
+        "cases.Source", verbose_name=_("sources"), blank=True, related_name="particular_risks"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = ParticularRiskQuerySet.as_manager()
     history = RegistryHistory(m2m_fields=[sources])
 
     class Meta:
-        verbose_name = "particular risk (health, ill-treatment)"
-        verbose_name_plural = "particular risks (health, ill-treatment)"
+        verbose_name = _("particular risk (health, ill-treatment)")
+        verbose_name_plural = _("particular risks (health, ill-treatment)")
         ordering = ["-date", "-id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind__in=choices.ParticularRiskKind.values),
                 name="particularrisk_kind_valid",
-                violation_error_message="Unknown kind of particular risk.",
+                violation_error_message=_("Unknown kind of particular risk."),
             ),
             models.CheckConstraint(
                 condition=Q(date__isnull=True, date_precision=choices.DatePrecision.UNKNOWN)
                 | (Q(date__isnull=False) & ~Q(date_precision=choices.DatePrecision.UNKNOWN)),
                 name="particularrisk_date_matches_precision",
-                violation_error_message="Give a date with its precision, or neither.",
+                violation_error_message=_("Give a date with its precision, or neither."),
             ),
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()}, {partial_dates.describe(self.date, self.date_precision)}"
+        day = partial_dates.describe(self.date, self.date_precision, reader_language())
+        return f"{self.get_kind_display()}, {day}"
 
     def save(self, *args, **kwargs):
         self.date, self.date_precision = partial_dates.normalised(self.date, self.date_precision)
@@ -86,5 +104,5 @@ class PersonAtParticularRisk(Person):
 
     class Meta:
         proxy = True
-        verbose_name = "person at particular risk"
-        verbose_name_plural = "people at particular risk"
+        verbose_name = _("person at particular risk")
+        verbose_name_plural = _("people at particular risk")
