@@ -167,12 +167,34 @@ class ImportRunLine(models.Model):
     column = models.CharField(max_length=200, blank=True)
     action = models.CharField(max_length=10, blank=True, help_text="created, updated or rejected")
     text = models.TextField(blank=True, help_text="The reason, or the changes made to the row")
+    # The same as a message (cases.wording): a code and its parameters, rendered in the reader's
+    # language; `text` stays its English rendering, for the management command and search. A line
+    # from before messages whose text could not be read back holds {"text": …}: shown in English.
+    message = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["run", "kind", "position"]
         constraints = [
             models.UniqueConstraint(fields=["run", "kind", "position"], name="importrunline_unique_position")
         ]
+
+    @property
+    def shown_text(self) -> str:
+        """The line in the active language (the staff member's), or its stored English text."""
+        from cases.wording.render import render
+
+        return render(self.message) if self.message.get("code") else self.text
+
+    @property
+    def shown_language(self) -> str:
+        """The language of `shown_text`, for the page to mark a line shown in English."""
+        from django.utils import translation
+
+        from cases.wording import catalogue
+
+        if self.message.get("code") in catalogue.TEMPLATES:
+            return translation.get_language() or "en"
+        return "en"
 
     def __str__(self):
         where = "file" if self.row is None else f"row {self.row}"
