@@ -115,7 +115,7 @@ def _report_lines(run: ImportRun):
     for kind in ImportRunLine.Kind.values:
         for line in run.lines.filter(kind=kind).order_by("position").iterator(chunk_size=2000):
             row = "file" if line.row is None else line.row
-            yield [line.action or kind, row, line.column, line.text]
+            yield [line.action or kind, row, line.column, line.shown_text]  # in the reader's language
 
 
 class _Echo:

@@ -195,6 +195,10 @@ class ImportRunLine(models.Model):
         _("action"), max_length=10, blank=True, help_text=_("created, updated or rejected")
     )
     text = models.TextField(_("text"), blank=True, help_text=_("The reason, or the changes made to the row"))
+    # The same as a message (cases.wording): a code and its parameters, rendered in the reader's
+    # language; `text` stays its English rendering, for the management command and search. A line
+    # from before messages whose text could not be read back holds {"text": …}: shown in English.
+    message = models.JSONField(_("message"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("import run line")
@@ -203,6 +207,24 @@ class ImportRunLine(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["run", "kind", "position"], name="importrunline_unique_position")
         ]
+
+    @property
+    def shown_text(self) -> str:
+        """The line in the active language (the staff member's), or its stored English text."""
+        from cases.wording.render import render
+
+        return render(self.message) if self.message.get("code") else self.text
+
+    @property
+    def shown_language(self) -> str:
+        """The language of `shown_text`, for the page to mark a line shown in English."""
+        from django.utils import translation
+
+        from cases.wording import catalogue
+
+        if self.message.get("code") in catalogue.TEMPLATES:
+            return translation.get_language() or "en"
+        return "en"
 
     def __str__(self):
         where = gettext("file") if self.row is None else gettext("row %(row)d") % {"row": self.row}

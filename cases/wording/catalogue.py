@@ -14,6 +14,9 @@ A parameter is one of:
 - {"term": key}: a word or phrase of TERMS, translated;
 - {"message": {"code": …, "params": …}}: a message inside this one (a reason quoting another);
 - {"list": [parameter, …]}: the parameters joined "a, b and c" in the language;
+- {"items": [parameter, …]}: the parameters joined "a; b; c" (an import row's changes);
+- {"field": [model, name]}: a field of a model of cases, by its verbose name in the language (its
+  name as it is in English: an import report names the fields a row changed so);
 - {"article": {"law": "BY", "number": "289", "part": "3", "title": "…", "stage": "completed"}}: an
   article part in the language's notation, with its title ("title": English, kept for English and
   as a fallback); {"notation": {…}}: the same without the title;
@@ -149,6 +152,136 @@ TEMPLATES: dict[str, str] = {
     "designation_listed_given": gettext_noop(
         "Included in the list “%(list)s” (the day the list gives; first seen in its snapshot of %(seen)s)."
     ),
+    # Import report (cases.transfer.importing): its problems, warnings and row changes. A
+    # parameter here is data the line stored before messages too (column names, row numbers,
+    # article notations, statuses, facility names), never another cell's contents.
+    # The header:
+    "import.column_without_name": gettext_noop("a column without a name"),
+    "import.column_not_in_profile": gettext_noop(
+        "not a column of the %(profile)s profile: its cells are kept verbatim with the import for "
+        "staff to read (add it to the profile to read it)"
+    ),
+    "import.second_column": gettext_noop("a second column for the same field"),
+    "import.required_missing": gettext_noop("this required column is missing"),
+    "import.no_rows": gettext_noop("the file has a header but no rows"),
+    # A row's cells:
+    "import.formula": gettext_noop("a formula is refused: paste the value instead"),
+    "import.stray_values": gettext_noop("%(count)s value(s) in columns without a name"),
+    "import.not_recorded_kept": gettext_noop("%(reason)s: not recorded; the cell is kept for review"),
+    "import.the_name": gettext_noop("the name %(problem)s"),
+    "import.the_sentence": gettext_noop("the sentence %(problem)s"),
+    "import.the_cell": gettext_noop("the cell %(problem)s"),
+    "import.name_empty": gettext_noop("the name is empty"),
+    "import.no_identifier": gettext_noop(
+        "neither id nor url: without an identifier a re-import would create the person again"
+    ),
+    "import.verdict_before_detention": gettext_noop("the verdict date is before the detention date"),
+    "import.final_before_verdict": gettext_noop(
+        "the verdict cannot become final before the day it was handed down"
+    ),
+    "import.contradiction": gettext_noop("contradiction, flagged for staff: %(what)s"),
+    "cell.formula_sign": gettext_noop(
+        "starts with = + - or @, which a spreadsheet runs as a formula: refused (write the value "
+        "without the leading sign)"
+    ),
+    "cell.not_yes_no": gettext_noop(
+        "'%(text)s' is neither yes nor no for this import (да/нет, так/не, yes/no)"
+    ),
+    "cell.not_a_link": gettext_noop("is not a link: write the address starting with http:// or https://"),
+    "cell.mixed_scripts": gettext_noop("mixes Cyrillic and Latin letters: write the name in one script"),
+    "cell.no_letters": gettext_noop("has no letters"),
+    "cell.unknown_sex": gettext_noop("'%(text)s' is not a sex this import knows: write м/ж or male/female"),
+    "cell.unknown_status": gettext_noop(
+        "'%(text)s' is not a status this import knows (e.g. задержан, осужден, освобожден, в розыске, "
+        "or the registry's own codes)"
+    ),
+    "cell.unknown_release_how": gettext_noop(
+        "'%(text)s' is not a way out of custody this import knows (e.g. отбыл срок, помилован, УДО, "
+        "амнистия, депортирован, or the registry's own codes)"
+    ),
+    "cell.house_arrest": gettext_noop(
+        "house arrest is a pre-trial measure, not a sentence: put it in the status"
+    ),
+    "cell.unreadable_sentence": gettext_noop(
+        "is not a sentence this import can read (e.g. '3 года колонии общего режима', 'штраф')"
+    ),
+    "cell.no_term": gettext_noop("names a sentence without its term in years or months"),
+    "date.not_a_date": gettext_noop("not a date: write DD.MM.YYYY, MM.YYYY or YYYY"),
+    "date.too_early": gettext_noop("a year before %(year)s is not plausible"),
+    "date.future": gettext_noop("the date is in the future"),
+    "date.no_month": gettext_noop("there is no month %(month)s"),
+    "date.no_day": gettext_noop("day %(day)s does not exist in that month"),
+    # Matching rows to the registry:
+    "import.same_identifier": gettext_noop("the same identifier as row %(row)s"),
+    "import.url_of_another": gettext_noop("this url belongs to another person than the id"),
+    "import.which_case": gettext_noop(
+        "the person has %(count)s cases in %(law)s and the detention date does not tell which one "
+        "this row describes"
+    ),
+    "import.possible_duplicate": gettext_noop(
+        "possible duplicate of %(people)s (the same name in another spelling); created as a new "
+        "person, not merged: compare and merge by hand if it is one"
+    ),
+    "import.same_name": gettext_noop(
+        "the same name as row(s) %(rows)s with another identifier: imported as different people"
+    ),
+    # Writing rows:
+    "import.database_refused": gettext_noop("the database refused the row (a rule of the registry)"),
+    "import.claim_conflict": gettext_noop(
+        "the list says %(fact)s %(said)s; the registry keeps %(kept)s: a conflict for review (Claims)"
+    ),
+    "import.not_in_list": gettext_noop("%(article)s is in the registry but not in the list: left as it is"),
+    "import.kept_for_review": gettext_noop("'%(text)s' %(reason)s: kept for review"),
+    "import.with_the_cell": gettext_noop("%(reason)s; the cell: '%(cell)s'"),
+    "import.uncertain": gettext_noop("could be read in more than one way (%(how)s): a person decides"),
+    "import.unreadable_article": gettext_noop("could not be read as an article"),
+    "import.not_in_law": gettext_noop("is not in the law data of this jurisdiction"),
+    "import.no_part": gettext_noop("gives no part, and art. %(number)s has parts in the law data"),
+    "import.no_such_part": gettext_noop("names a part that art. %(number)s does not have in the law data"),
+    "import.release_how_differs": gettext_noop(
+        "the list says %(said)s, the registry %(kept)s (recorded by staff): kept, decide on the case page"
+    ),
+    "import.release_how_alone": gettext_noop(
+        "how the person left custody is given, but not that they did: not recorded"
+    ),
+    "facility.several": gettext_noop("'%(cell)s' names more than one place of detention: not recorded"),
+    "facility.to_review": gettext_noop(
+        "'%(cell)s': held in '%(facility)s', a facility still to be confirmed by a Publisher"
+    ),
+    "facility.ambiguous": gettext_noop(
+        "'%(cell)s' could be any of %(names)s: write its postcode or town; not recorded"
+    ),
+    "facility.proposed": gettext_noop("no facility matches '%(cell)s': proposed '%(facility)s' for review"),
+    "facility.proposed_not": gettext_noop(
+        "no facility matches '%(cell)s': proposed '%(facility)s' for review (not '%(unlike)s', whose "
+        "%(differs)s differs)"
+    ),
+    # What happened to a row (its changes, joined by "; "):
+    "import.changes": gettext_noop("%(changes)s"),
+    "change.new_person_and_case": gettext_noop("new person and case"),
+    "change.person_created": gettext_noop("person created"),
+    "change.another_spelling": gettext_noop("name: another spelling added"),
+    "change.identifier_added": gettext_noop("identifier %(scheme)s added"),
+    "change.case_created": gettext_noop("case in %(law)s created"),
+    "change.field": gettext_noop("%(field)s"),
+    "change.conflicting_claim": gettext_noop("%(fact)s: conflicting claim"),
+    "change.list_agrees": gettext_noop("%(fact)s: the list agrees"),
+    "change.released_event_added": gettext_noop("released event added"),
+    "change.release_date_moved": gettext_noop("release date moved"),
+    "change.held_in": gettext_noop("held in %(facility)s"),
+    "change.reclassified": gettext_noop("reclassified %(from)s → %(to)s"),
+    "change.charge_added": gettext_noop("charge %(article)s added"),
+    "change.review_added": gettext_noop("charge to review added"),
+    "change.event_added": gettext_noop("%(kind)s event added"),
+    "change.release": gettext_noop("release: %(how)s"),
+    # The column table (ImportReport.columns) and the report's headline:
+    "column.feeds_nothing": gettext_noop("feeds no field: %(read)s cells kept verbatim with the import"),
+    "column.not_in_profile": gettext_noop("not in the profile: %(read)s cells kept verbatim with the import"),
+    "column.read_as": gettext_noop("read as %(field)s: %(read)s read, %(empty)s empty"),
+    "column.read_as_doubtful": gettext_noop(
+        "read as %(field)s: %(read)s read, %(empty)s empty, %(doubtful)s not understood (kept for "
+        "review or refused)"
+    ),
 }
 
 TERMS: dict[str, str] = {
@@ -221,6 +354,10 @@ TERMS: dict[str, str] = {
     "claim.charge.offence_date": gettext_noop("offence date"),
     "claim.charge.stage": gettext_noop("stage"),
     "claim.charge.charged_on": gettext_noop("date charged"),
+    # Facts an import claims that are not among the risk's (claim.*):
+    "import.fact.case.facility": gettext_noop("facility where held"),
+    "import.fact.case.released_on": gettext_noop("release date"),
+    "facility.town": gettext_noop("town"),
     "yes": gettext_noop("yes"),
     "no": gettext_noop("no"),
 }
@@ -262,6 +399,7 @@ class Speaker:
     claim: Callable[[Mapping, str], str]  # (claim, English label): what a claim says
     language: str = "en"
     date: Callable[[str], str] = str  # an ISO date ("2024-07-03", "2024-07") as the language writes it
+    field: Callable[[str, str], str] = lambda model, name: name  # (model, field name): its name
 
 
 def render(found: Mapping, speaker: Speaker) -> str:
@@ -285,6 +423,10 @@ def render_param(value, speaker: Speaker) -> str:
         if len(words) <= 1:
             return "".join(words)
         return f"{', '.join(words[:-1])} {speaker.translate(TERMS['and'])} {words[-1]}"
+    if "items" in value:
+        return "; ".join(render_param(item, speaker) for item in value["items"])
+    if "field" in value:
+        return speaker.field(*value["field"])
     if "article" in value:
         return speaker.article(value["article"], True)
     if "notation" in value:
@@ -338,7 +480,7 @@ def codes_in(found: Mapping) -> set[str]:
         if isinstance(value, dict):
             if "message" in value:
                 out.update(codes_in(value["message"]))
-            for item in value.get("list", ()):
+            for item in (*value.get("list", ()), *value.get("items", ())):
                 walk(item)
 
     for value in found.get("params", {}).values():

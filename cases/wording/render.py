@@ -47,6 +47,7 @@ class Renderer:
             claim=self._claim,
             language=self.language,
             date=self._date,
+            field=self._field,
         )
 
     def _date(self, text: str) -> str:
@@ -135,8 +136,22 @@ class Renderer:
         labels = dict(getattr(choices, vocabulary).choices)
         return str(labels.get(value, value))
 
+    def _field(self, model: str, name: str) -> str:
+        """A field of a model of cases by its verbose name (translated where the model marks it)."""
+        from django.apps import apps
+        from django.core.exceptions import FieldDoesNotExist
+
+        try:
+            return str(apps.get_model("cases", model)._meta.get_field(name).verbose_name)
+        except (LookupError, FieldDoesNotExist):
+            return name
+
     def _claim(self, claim: Mapping, label: str) -> str:
         fact = claim.get("fact", "")
+        if claim.get("value_only"):
+            # The claimed value alone, in words (an import report's conflict).
+            spec = claim_facts.FACTS.get(fact)
+            return claim_facts.describe(spec, claim.get("value"), self.language) if spec else label
         if f"claim.{fact}" not in catalogue.TERMS or fact not in claim_facts.FACTS:
             return label
         spec = claim_facts.FACTS[fact]
@@ -171,3 +186,5 @@ def _articles_in(params) -> Iterable[tuple[str, str, str]]:
             yield from _articles_in(value["message"].get("params", {}))
         if "list" in value:
             yield from _articles_in(value["list"])
+        if "items" in value:
+            yield from _articles_in(value["items"])

@@ -45,13 +45,12 @@ from cases.models import (
     Release,
 )
 from cases.risk import queue as assessment_queue
-from cases.services.review import uncertain_reason, unknown_article_reason
 from cases.transfer.importing.facilities import resolve_facility
 from cases.transfer.importing.mappings import CASE_FACTS, FACILITY_FACT, PERSON_FACTS, RELEASE_FACT
-from cases.transfer.importing.outcomes import Issue, RowOutcome
+from cases.transfer.importing.outcomes import Issue, RowOutcome, said, uncertain_said, unknown_article_said
 
 BATCH = 500
-CREATED = ("new person and case",)  # every bulk row's changes: one tuple for them all
+CREATED = (said("change.new_person_and_case"),)  # every bulk row's changes: one tuple for them all
 CHUNK = 900  # ids per IN (...) query: under SQLite's variable limit on any build
 Action = ChangeRecord.Action
 
@@ -178,7 +177,9 @@ def _plan(importer, row, articles, facilities) -> _Plan:
     reviewed = set()
 
     def review(text, reason, charge):
-        plan.warnings.append(Issue(row.number, column, f"'{text[:60]}' {reason}: kept for review"))
+        plan.warnings.append(
+            Issue(row.number, column, said("import.kept_for_review", text=text[:60], reason=reason))
+        )
         if text in reviewed:
             return
         reviewed.add(text)
@@ -198,14 +199,18 @@ def _plan(importer, row, articles, facilities) -> _Plan:
             article = articles.get((charge.article, charge.part))
             if charge.uncertain:
                 cell = values["articles_cell"][:120]
-                review(charge.source_text, f"{uncertain_reason(charge)}; the cell: '{cell}'", charge)
+                review(
+                    charge.source_text,
+                    said("import.with_the_cell", reason=uncertain_said(charge), cell=cell),
+                    charge,
+                )
                 continue
             if article is None:
-                review(charge.source_text, unknown_article_reason(charge, articles), charge)
+                review(charge.source_text, unknown_article_said(charge, articles), charge)
                 continue
             plan.charges.append(_checked(Charge(article=article, stage=charge.stage), ["stage"]))
         for fragment in parsed.problems:
-            review(fragment, "could not be read as an article", None)
+            review(fragment, said("import.unreadable_article"), None)
 
     name = values.get("facility")
     if name is not None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from cases import choices
 from cases.transfer.formulas import FORMULA_STARTS
+from cases.transfer.importing.outcomes import said
 
 
 class CellProblem(ValueError):
@@ -31,10 +32,7 @@ def fold(text: str) -> str:
 
 def check_not_formula(text: str) -> str:
     if text.lstrip(" ").startswith(FORMULA_STARTS):
-        raise CellProblem(
-            "starts with = + - or @, which a spreadsheet runs as a formula: refused "
-            "(write the value without the leading sign)"
-        )
+        raise CellProblem(said("cell.formula_sign"))
     return text.strip()
 
 
@@ -49,7 +47,7 @@ def read_yes_no(text: str) -> bool:
         return True
     if word in NO_WORDS:
         return False
-    raise CellProblem(f"'{text[:20]}' is neither yes nor no for this import (да/нет, так/не, yes/no)")
+    raise CellProblem(said("cell.not_yes_no", text=text[:20]))
 
 
 _LINK = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
@@ -59,7 +57,7 @@ def read_link(text: str) -> str:
     """A web address (http or https), the first one when a cell holds text around it."""
     match = _LINK.search(text)
     if not match:
-        raise CellProblem("is not a link: write the address starting with http:// or https://")
+        raise CellProblem(said("cell.not_a_link"))
     return match.group(0).rstrip(".,;)")
 
 
@@ -75,14 +73,14 @@ def name_script(text: str) -> tuple[str, str]:
     make it Belarusian, other Cyrillic Russian, Latin letters a Latin transliteration."""
     cyrillic, latin = bool(_CYRILLIC.search(text)), bool(_LATIN.search(text))
     if cyrillic and latin:
-        raise CellProblem("mixes Cyrillic and Latin letters: write the name in one script")
+        raise CellProblem(said("cell.mixed_scripts"))
     if cyrillic:
         if _BELARUSIAN.search(text):
             return choices.Script.BE_CYRILLIC, choices.NameKind.OFFICIAL_BE
         return choices.Script.RU_CYRILLIC, choices.NameKind.OFFICIAL_RU
     if latin:
         return choices.Script.LATIN, choices.NameKind.OTHER_LATIN
-    raise CellProblem("has no letters")
+    raise CellProblem(said("cell.no_letters"))
 
 
 # Sex ------------------------------------------------------------------------------------------
@@ -98,7 +96,7 @@ def read_sex(text: str) -> str:
     try:
         return SEX_WORDS[fold(text)]
     except KeyError:
-        raise CellProblem(f"'{text[:20]}' is not a sex this import knows: write м/ж or male/female") from None
+        raise CellProblem(said("cell.unknown_sex", text=text[:20])) from None
 
 
 # Case status ----------------------------------------------------------------------------------
@@ -151,10 +149,7 @@ def read_status(text: str, *, has_verdict: bool) -> str:
     try:
         return STATUS_WORDS[word]
     except KeyError:
-        raise CellProblem(
-            f"'{text[:40]}' is not a status this import knows (e.g. задержан, осужден, освобожден, "
-            "в розыске, or the registry's own codes)"
-        ) from None
+        raise CellProblem(said("cell.unknown_status", text=text[:40])) from None
 
 
 # How a person left custody (issue 18) -----------------------------------------------------------
@@ -197,10 +192,7 @@ def read_release_how(text: str) -> str:
     try:
         return RELEASE_HOW_WORDS[fold(text)]
     except KeyError:
-        raise CellProblem(
-            f"'{text[:40]}' is not a way out of custody this import knows (e.g. отбыл срок, помилован, "
-            "УДО, амнистия, депортирован, or the registry's own codes)"
-        ) from None
+        raise CellProblem(said("cell.unknown_release_how", text=text[:40])) from None
 
 
 # Sentences ------------------------------------------------------------------------------------
@@ -256,7 +248,7 @@ def read_sentence(
     regime_table = tuple((code, (word,)) for word, code in (regime_words or {}).items()) + _REGIME_WORDS
     # "домашний арест" is a pre-trial measure, not the arrest sentence.
     if "домашн" in low and ("арест" in low or "арышт" in low) and not _YEARS.search(low):
-        raise CellProblem("house arrest is a pre-trial measure, not a sentence: put it in the status")
+        raise CellProblem(said("cell.house_arrest"))
     years = months = None
     if match := _YEARS.search(low):
         whole, _, fraction = match.group(1).replace(",", ".").partition(".")
@@ -275,13 +267,11 @@ def read_sentence(
     if kind is None and (years or months):
         kind = K.DEPRIVATION_OF_LIBERTY  # "5 лет": a bare term on these lists is imprisonment
     if kind is None:
-        raise CellProblem(
-            "is not a sentence this import can read (e.g. '3 года колонии общего режима', 'штраф')"
-        )
+        raise CellProblem(said("cell.unreadable_sentence"))
     if kind == K.FINE:
         return Sentence(kind)
     if not (years or months):
-        raise CellProblem("names a sentence without its term in years or months")
+        raise CellProblem(said("cell.no_term"))
     regime = next((r for r, words in regime_table if any(w in low for w in words)), "")
     if kind == K.DEPRIVATION_OF_LIBERTY and regime in (R.OPEN_TYPE, R.HOME):
         regime = ""

@@ -14,6 +14,7 @@ import datetime
 import re
 
 from cases.choices import DatePrecision
+from cases.transfer.importing.outcomes import said
 
 
 class DateProblem(ValueError):
@@ -55,12 +56,12 @@ def parse_partial_date(
     elif isinstance(value, str):
         result = _parse_text(value, order)
     else:
-        raise DateProblem("not a date: write DD.MM.YYYY, MM.YYYY or YYYY")
+        raise DateProblem(said("date.not_a_date"))
     date, precision = result
     if date.year < EARLIEST_YEAR:
-        raise DateProblem(f"a year before {EARLIEST_YEAR} is not plausible")
+        raise DateProblem(said("date.too_early", year=EARLIEST_YEAR))
     if today is not None and date > today:
-        raise DateProblem("the date is in the future")
+        raise DateProblem(said("date.future"))
     return date, precision
 
 
@@ -82,13 +83,13 @@ def _parse_text(text: str, order: str = DAY_FIRST) -> tuple[datetime.date, str]:
         return _build(year, month, 1), DatePrecision.MONTH
     if match := _YEAR.fullmatch(text):
         return _build(int(match.group(1)), 1, 1), DatePrecision.YEAR
-    raise DateProblem("not a date: write DD.MM.YYYY, MM.YYYY or YYYY")
+    raise DateProblem(said("date.not_a_date"))
 
 
 def _build(year: int, month: int, day: int) -> datetime.date:
     if not 1 <= month <= 12:
-        raise DateProblem(f"there is no month {month}")
+        raise DateProblem(said("date.no_month", month=month))
     try:
         return datetime.date(year, month, day)
     except ValueError:
-        raise DateProblem(f"day {day} does not exist in that month") from None
+        raise DateProblem(said("date.no_day", day=day)) from None

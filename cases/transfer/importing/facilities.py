@@ -42,6 +42,8 @@ from cases import services
 from cases.choices import FacilityKind, Regime
 from cases.identity.names import word_keys
 from cases.models import Facility, Jurisdiction
+from cases.transfer.importing.outcomes import said
+from cases.wording import catalogue
 
 K = FacilityKind
 
@@ -548,8 +550,12 @@ class FacilityIndex:
         return False
 
 
-def _quoted(text: str) -> str:
-    return f"'{' '.join(text.split())[:80]}'"
+_POSTCODE = {"field": ["Facility", "postcode"]}  # the facility's field, named in the reader's language
+
+
+def _inside_quotes(text: str) -> str:
+    """The facility's name as the cell wrote it, as a warning quotes it (the template quotes it)."""
+    return " ".join(text.split())[:80]
 
 
 def resolve_facility(
@@ -570,25 +576,27 @@ def resolve_facility(
     if cell.is_empty:
         return None, None
     if cell.other_places:
-        return None, f"{_quoted(cell.name)} names more than one place of detention: not recorded"
+        return None, said("facility.several", cell=_inside_quotes(cell.name))
     match = index.find(cell, text=text)
     if match.facility is not None and not index.still_there(match.facility):
         match = index.find(cell, text=text)
     if match.facility is not None:
         if match.facility.needs_review:
-            return match.facility, (
-                f"{_quoted(cell.name)}: held in '{match.facility.name_en}', a facility still to be "
-                "confirmed by a Publisher"
+            return match.facility, said(
+                "facility.to_review", cell=_inside_quotes(cell.name), facility=match.facility.name_en
             )
         return match.facility, None
     if match.ambiguous:
         names = ", ".join(f"'{f.name_en}'" for f in match.ambiguous[:5])
-        return None, (
-            f"{_quoted(cell.name)} could be any of {names}: write its postcode or town; not recorded"
-        )
+        return None, said("facility.ambiguous", cell=_inside_quotes(cell.name), names=names)
     facility = services.propose_facility(jurisdiction=jurisdiction, cell=cell, by=by)
     index.add(facility, proposed=True)
-    warning = f"no facility matches {_quoted(cell.name)}: proposed '{facility.name_en}' for review"
     if match.unlike is not None:
-        warning += f" (not '{match.unlike.name_en}', whose {match.unlike_by} differs)"
-    return facility, warning
+        return facility, said(
+            "facility.proposed_not",
+            cell=_inside_quotes(cell.name),
+            facility=facility.name_en,
+            unlike=match.unlike.name_en,
+            differs=_POSTCODE if match.unlike_by == "postcode" else catalogue.term("facility.town"),
+        )
+    return facility, said("facility.proposed", cell=_inside_quotes(cell.name), facility=facility.name_en)

@@ -66,11 +66,7 @@ from cases.models import (
     latest_event,
 )
 from cases.services import claims as claim_services
-from cases.services.review import (
-    ArticleIndex,
-    uncertain_reason,
-    unknown_article_reason,
-)
+from cases.services.review import ArticleIndex
 from cases.transfer.importing import cells
 from cases.transfer.importing.bulk import create_new_people
 from cases.transfer.importing.dates import DateProblem, parse_partial_date
@@ -86,10 +82,19 @@ from cases.transfer.importing.mappings import (
     YES,
     Mapping,
 )
-from cases.transfer.importing.outcomes import Issue, RowOutcome
+from cases.transfer.importing.outcomes import (
+    Issue,
+    RowOutcome,
+    Said,
+    said,
+    said_of,
+    uncertain_said,
+    unknown_article_said,
+)
 from cases.transfer.importing.reader import MAX_ROWS, Cell, UnreadableFile, read_table
 from cases.transfer.importing.scratch import PROBLEM, ROW, WARNING, Scratch
 from cases.transfer.notation import ParseResult, parse_charges
+from cases.wording import catalogue
 
 TEXT_FIELDS = {"external_id", "url", "name", "court", "judge", "prosecutor", "facility"}
 DATE_FIELDS = {
@@ -263,13 +268,19 @@ class ColumnReading:
 
     def as_json(self) -> dict:
         if self.target == IGNORED:
-            summary = f"feeds no field: {self.read} cells kept verbatim with the import"
+            summary = said("column.feeds_nothing", read=self.read)
         elif not self.target:
-            summary = f"not in the profile: {self.read} cells kept verbatim with the import"
+            summary = said("column.not_in_profile", read=self.read)
+        elif self.doubtful:
+            summary = said(
+                "column.read_as_doubtful",
+                field=_target(self.target),
+                read=self.read,
+                empty=self.empty,
+                doubtful=self.doubtful,
+            )
         else:
-            summary = f"read as {self.target}: {self.read} read, {self.empty} empty"
-            if self.doubtful:
-                summary += f", {self.doubtful} not understood (kept for review or refused)"
+            summary = said("column.read_as", field=_target(self.target), read=self.read, empty=self.empty)
         return {
             "column": self.column,
             "field": self.target,
@@ -277,7 +288,8 @@ class ColumnReading:
             "empty": self.empty,
             "doubtful": self.doubtful,
             "readings": dict(self.readings),
-            "summary": summary,
+            "summary": str(summary),  # English, for the management command and older readers
+            "summary_message": summary.message,
         }
 
 
@@ -323,7 +335,7 @@ class Importer:
         columns, seen, scratch = [], set(), self.scratch
         for index, header in enumerate(headers):
             if not header:
-                scratch.add_issues(PROBLEM, [Issue(1, f"#{index + 1}", "a column without a name")])
+                scratch.add_issues(PROBLEM, [Issue(1, f"#{index + 1}", said("import.column_without_name"))])
                 continue
             target = self.mapping.field_for(header)
             if target is None:
@@ -333,14 +345,13 @@ class Importer:
                         Issue(
                             1,
                             header,
-                            f"not a column of the {self.mapping.code} profile: its cells are kept verbatim "
-                            "with the import for staff to read (add it to the profile to read it)",
+                            said("import.column_not_in_profile", profile=self.mapping.code),
                         )
                     ],
                 )
                 target = ""
             elif target in seen and target not in (IGNORED, *JOINERS):
-                scratch.add_issues(PROBLEM, [Issue(1, header, "a second column for the same field")])
+                scratch.add_issues(PROBLEM, [Issue(1, header, said("import.second_column"))])
                 continue
             seen.add(target)
             columns.append((index, header, target))
@@ -351,7 +362,7 @@ class Importer:
                 self.header_of[target] = header
         for required in self.mapping.required:
             if required not in seen:
-                scratch.add_issues(PROBLEM, [Issue(1, required, "this required column is missing")])
+                scratch.add_issues(PROBLEM, [Issue(1, required, said("import.required_missing"))])
         return columns
 
     def column(self, field_name: str) -> str:
@@ -364,7 +375,7 @@ class Importer:
             cell = cells_in_row[index]
             reading = self.readings[header]
             if cell.is_formula:
-                row.problems.append(Issue(number, header, "a formula is refused: paste the value instead"))
+                row.problems.append(Issue(number, header, said("import.formula")))
                 continue
             value = cell.value
             if cell.is_empty or (isinstance(value, str) and cells.fold(value) in cells.PLACEHOLDERS):
@@ -380,14 +391,14 @@ class Importer:
                 try:
                     value = cells.check_not_formula(value)
                 except cells.CellProblem as problem:
-                    row.problems.append(Issue(number, header, str(problem)))
+                    row.problems.append(Issue(number, header, said_of(problem)))
                     continue
             if target in JOINERS and target in raw:
                 raw[target] = f"{_text(raw[target])}{JOINERS[target]}{_text(value)}"
             else:
                 raw[target] = value
         if stray:
-            row.problems.append(Issue(number, "", f"{stray} value(s) in columns without a name"))
+            row.problems.append(Issue(number, "", said("import.stray_values", count=stray)))
 
         def problem(target, reason):
             row.problems.append(Issue(number, self.column(target), reason))
@@ -402,7 +413,7 @@ class Importer:
                 problem(target, reason)
                 return
             row.warnings.append(
-                Issue(number, self.column(target), f"{reason}: not recorded; the cell is kept for review")
+                Issue(number, self.column(target), said("import.not_recorded_kept", reason=reason))
             )
             row.kept.append((self.column(target), _text(raw[target]), KeptCell.Reason.UNKNOWN_VALUE))
 
@@ -416,24 +427,24 @@ class Importer:
                     raw[target], today=self.today, order=self.mapping.date_order
                 )
             except DateProblem as error:
-                doubtful(target, str(error))
+                doubtful(target, said_of(error))
                 continue
             values[target], values[f"{target}_precision"] = date, precision
         if "name" in values:
             try:
                 values["script"], values["name_kind"] = cells.name_script(values["name"])
             except cells.CellProblem as error:
-                problem("name", f"the name {error}")
+                problem("name", said("import.the_name", problem=said_of(error)))
                 del values["name"]
         elif "name" in self.mapping.required:
-            problem("name", "the name is empty")
+            problem("name", said("import.name_empty"))
         if "sex" in raw:
             text = _text(raw["sex"])
             try:
                 values["sex"] = self.mapping.word("sex", text) or cells.read_sex(text)
                 self._note("sex", text, values["sex"])
             except cells.CellProblem as error:
-                doubtful("sex", str(error))
+                doubtful("sex", said_of(error))
         if "sentence" in raw:
             text = _text(raw["sentence"])
             try:
@@ -444,7 +455,7 @@ class Importer:
                 )
                 self._note("sentence", text, _sentence_words(values["sentence"]))
             except cells.CellProblem as error:
-                doubtful("sentence", f"the sentence {error}")
+                doubtful("sentence", said("import.the_sentence", problem=said_of(error)))
         if "status" in raw:
             text = _text(raw["status"])
             has_verdict = "verdict_date" in values or "sentence" in values
@@ -458,7 +469,7 @@ class Importer:
                     values["status"] = word or cells.read_status(text, has_verdict=has_verdict)
                 self._note("status", text, values["status"] if word != HELD else "held: by the verdict")
             except cells.CellProblem as error:
-                doubtful("status", str(error))
+                doubtful("status", said_of(error))
         if "release_how" in raw:
             text = _text(raw["release_how"])
             word = self.mapping.word("release_how", text)
@@ -466,7 +477,7 @@ class Importer:
                 values["release_how"] = word or cells.read_release_how(text)
                 self._note("release_how", text, values["release_how"])
             except cells.CellProblem as error:
-                doubtful("release_how", str(error))
+                doubtful("release_how", said_of(error))
         if "recognised" in raw:
             text = _text(raw["recognised"])
             word = self.mapping.word("recognition", text)
@@ -474,7 +485,7 @@ class Importer:
                 values["recognised"] = word == YES if word else cells.read_yes_no(text)
                 self._note("recognised", text, "yes" if values["recognised"] else "no")
             except cells.CellProblem as error:
-                doubtful("recognised", str(error))
+                doubtful("recognised", said_of(error))
         if "recognition_statement" in raw:
             try:
                 values["recognition_statement"] = cells.read_link(_text(raw["recognition_statement"]))
@@ -486,7 +497,7 @@ class Importer:
                         raw["recognition_statement"], today=self.today, order=self.mapping.date_order
                     )
                 except DateProblem:
-                    doubtful("recognition_statement", f"the cell {error}")
+                    doubtful("recognition_statement", said("import.the_cell", problem=said_of(error)))
                 else:
                     values.setdefault("recognised_on", day)
                     values.setdefault("recognised_on_precision", precision)
@@ -496,7 +507,7 @@ class Importer:
         if "external_id" not in values and "url" not in values:
             problem(
                 "external_id",
-                "neither id nor url: without an identifier a re-import would create the person again",
+                said("import.no_identifier"),
             )
         detained = partial_dates.period(
             values.get("detention_date"), values.get("detention_date_precision", "unknown")
@@ -508,14 +519,14 @@ class Importer:
             values.get("verdict_final_on"), values.get("verdict_final_on_precision", "unknown")
         )
         if detained and verdict and verdict[1] < detained[0]:
-            problem("verdict_date", "the verdict date is before the detention date")
+            problem("verdict_date", said("import.verdict_before_detention"))
         elif verdict and final and final[1] < verdict[0]:
-            problem("verdict_final_on", "the verdict cannot become final before the day it was handed down")
+            problem("verdict_final_on", said("import.final_before_verdict"))
         elif not row.problems:
             # Facts that cannot all be true are written (nothing is lost) and flagged on the record
             # for staff (cases.services.contradictions); the report says so for the row.
             for text in services.row_contradictions(values):
-                row.warnings.append(Issue(number, "", f"contradiction, flagged for staff: {text}"))
+                row.warnings.append(Issue(number, "", said("import.contradiction", what=text)))
         return row
 
     def _note(self, target: str, word: str, reading: str) -> None:
@@ -545,7 +556,7 @@ class Importer:
         for (row, target, _), first in zip(keyed, earlier, strict=True):
             if first is not None:
                 row.problems.append(
-                    Issue(row.number, self.column(target), f"the same identifier as row {first}")
+                    Issue(row.number, self.column(target), said("import.same_identifier", row=first))
                 )
         owner: dict[tuple[str, str], int] = {}
         for key_scheme, values in wanted.items():
@@ -559,9 +570,7 @@ class Importer:
             by_id = owner.get((scheme, row.values.get("external_id")))
             by_url = owner.get((URL_SCHEME, row.values.get("url")))
             if by_id and by_url and by_id != by_url:
-                row.problems.append(
-                    Issue(row.number, self.column("url"), "this url belongs to another person than the id")
-                )
+                row.problems.append(Issue(row.number, self.column("url"), said("import.url_of_another")))
                 continue
             person = people.get(by_id or by_url)
             if person is None:
@@ -636,8 +645,7 @@ class Importer:
             Issue(
                 row.number,
                 self.column("detention_date"),
-                f"the person has {len(cases_here)} cases in {self.jurisdiction.code} and the detention "
-                "date does not tell which one this row describes",
+                said("import.which_case", count=len(cases_here), law=self.jurisdiction.code),
             )
         )
         return None
@@ -687,8 +695,7 @@ class Importer:
                     Issue(
                         row.number,
                         self.column("name"),
-                        f"possible duplicate of {', '.join(slugs)} (the same name in another spelling); "
-                        "created as a new person, not merged: compare and merge by hand if it is one",
+                        said("import.possible_duplicate", people=", ".join(slugs)),
                     )
                 )
         self.scratch.mark_new(row.number for row in rows if row.name_key)
@@ -700,8 +707,7 @@ class Importer:
             yield Issue(
                 number,
                 self.column("name"),
-                f"the same name as row(s) {', '.join(map(str, others))} with another "
-                "identifier: imported as different people",
+                said("import.same_name", rows=", ".join(map(str, others))),
             )
 
     # -- writing
@@ -729,7 +735,7 @@ class Importer:
             claim_services.claim_values_of_new_record(
                 person=person, fact_keys=self._facts(values, PERSON_FACTS), **self._claimed_by()
             )
-            changes.append("person created")
+            changes.append(said("change.person_created"))
             known_ids = set()
             known_names = set()
         else:
@@ -746,7 +752,7 @@ class Importer:
                     as_of=self.report.reclassified_on,
                     by=self.by,
                 )
-                changes.append("name: another spelling added")
+                changes.append(said("change.another_spelling"))
             elif "name" in values and _gives_news(
                 known_names[cells.fold(values["name"])], self.list_source()
             ):
@@ -763,7 +769,7 @@ class Importer:
                     person=person, scheme=scheme, value=values[target], by=self.by
                 )
                 if row.person is not None:
-                    changes.append(f"identifier {scheme} added")
+                    changes.append(said("change.identifier_added", scheme=scheme))
 
         case_fields = self._case_fields(row)
         case = row.case
@@ -779,7 +785,7 @@ class Importer:
             case.current_charges, case.open_stays, case.end_events, reviewed = [], [], [], set()
             case.created_in_row = True
             if row.person is not None:
-                changes.append(f"case in {self.jurisdiction.code} created")
+                changes.append(said("change.case_created", law=self.jurisdiction.code))
         else:
             if "status" not in case_fields and ("release_date" in values or "died_on" in values):
                 case_fields["status"] = self._status_without_column(values, case.status)
@@ -791,7 +797,7 @@ class Importer:
             loaded = case
             if case_changes:
                 case = services.update_case(case=case, by=self.by, **case_changes)
-                changes += sorted(case_changes)
+                changes += [_field(name) for name in sorted(case_changes)]
             claim_changes = self._claim_facts(row, person, case, case_fields)
             if claim_changes:
                 changes += claim_changes
@@ -805,7 +811,7 @@ class Importer:
         changes += self._apply_release_how(row, case)
         row.written_person = person
         if row.person is None:
-            return RowOutcome(row.number, "created", ["new person and case"])
+            return RowOutcome(row.number, "created", [said("change.new_person_and_case")])
         return RowOutcome(row.number, "updated" if changes else "unchanged", changes)
 
     # -- claims: each imported list is a source, and what a row says of a fact is its claim
@@ -867,14 +873,18 @@ class Importer:
                 Issue(
                     row.number,
                     self.column(column),
-                    f"the list says {spec.label} {facts.describe(spec, value)}; the registry keeps "
-                    f"{facts.describe(spec, kept)}: a conflict for review (Claims)",
+                    said(
+                        "import.claim_conflict",
+                        fact=_fact(spec),
+                        said=_value(spec, value),
+                        kept=_value(spec, kept),
+                    ),
                 )
             )
-            return [f"{spec.label}: conflicting claim"]
+            return [said("change.conflicting_claim", fact=_fact(spec))]
         if claim.state == choices.ClaimState.ACCEPTED:
-            return list(moved) if isinstance(moved, list) else [moved]
-        return [f"{spec.label}: the list agrees"]
+            return [_field(name) for name in moved] if isinstance(moved, list) else [moved]
+        return [said("change.list_agrees", fact=_fact(spec))]
 
     def _load_said(self, person_ids: list[int], people: dict[int, Person]) -> None:
         """What this list said before of the people's and their cases' facts (a list's row gives
@@ -980,14 +990,18 @@ class Importer:
             article = articles.get((charge.article, charge.part))
             if charge.uncertain or article is None:
                 if charge.uncertain:
-                    reason = f"{uncertain_reason(charge)}; the cell: '{row.values['articles_cell'][:120]}'"
+                    reason = said(
+                        "import.with_the_cell",
+                        reason=uncertain_said(charge),
+                        cell=row.values["articles_cell"][:120],
+                    )
                 else:
-                    reason = unknown_article_reason(charge, articles)
+                    reason = unknown_article_said(charge, articles)
                 self._review(row, case, charge.source_text, reason, charge, changes)
                 continue
             wanted.append((article, charge.stage))
         for fragment in parsed.problems:
-            self._review(row, case, fragment, "could not be read as an article", None, changes)
+            self._review(row, case, fragment, said("import.unreadable_article"), None, changes)
         current = list(case.current_charges)
         missing = Counter((c.article_id, c.stage) for c in current)  # in the registry, not in the list
         missing.subtract((a.pk, stage) for a, stage in wanted)
@@ -1023,25 +1037,31 @@ class Importer:
                     f"row {row.number}",
                     by=self.by,
                 )
-                changes.append(f"reclassified {partner.article.notation} → {article.notation}")
+                changes.append(
+                    said("change.reclassified", **{"from": partner.article.notation, "to": article.notation})
+                )
             else:
                 services.add_charge(case=case, article=article, stage=stage, by=self.by)
                 if row.person is not None:
-                    changes.append(f"charge {article.notation} added")
+                    changes.append(said("change.charge_added", article=article.notation))
         for charge in gone:
             if charge in active_gone or charge.state != choices.ChargeState.ACTIVE:
                 row.warnings.append(
                     Issue(
                         row.number,
                         column,
-                        f"{charge.article.notation} is in the registry but not in the list: left as it is",
+                        said("import.not_in_list", article=charge.article.notation),
                     )
                 )
         return changes
 
     def _review(self, row, case, text, reason, charge, changes) -> None:
         row.warnings.append(
-            Issue(row.number, self.column("articles"), f"'{text[:60]}' {reason}: kept for review")
+            Issue(
+                row.number,
+                self.column("articles"),
+                said("import.kept_for_review", text=text[:60], reason=reason),
+            )
         )
         if text in case.reviewed_texts:
             return
@@ -1057,7 +1077,7 @@ class Importer:
         )
         case.reviewed_texts.add(text)
         if row.person is not None:
-            changes.append("charge to review added")
+            changes.append(said("change.review_added"))
 
     def _apply_facility(self, row: ParsedRow, case: Case, facilities) -> list[str]:
         name = row.values.get("facility")
@@ -1075,7 +1095,7 @@ class Importer:
             claim_services.claim_values_of_new_record(
                 person=case.person, case=case, fact_keys=[FACILITY_FACT], **self._claimed_by()
             )
-            return [f"held in {facility.name_en}"] if row.person is not None else []
+            return [said("change.held_in", facility=facility.name_en)] if row.person is not None else []
         # A case the registry has: where the list says the person is held is its claim (a list
         # that moved the person is a transfer; another list that disagrees is a conflict).
         if self._said_before(case.person, case).get(FACILITY_FACT) == facility.slug:
@@ -1085,7 +1105,13 @@ class Importer:
             fact=FACILITY_FACT, person=case.person, case=case, value=facility.slug, **self._claimed_by()
         )
         return self._claim_outcome(
-            row, spec, claim, case, facility.slug, "facility", moved=f"held in {facility.name_en}"
+            row,
+            spec,
+            claim,
+            case,
+            facility.slug,
+            "facility",
+            moved=said("change.held_in", facility=facility.name_en),
         )
 
     def _apply_events(self, row: ParsedRow, case: Case) -> list[str]:
@@ -1103,7 +1129,7 @@ class Importer:
                 by=self.by,
             )
             if row.person is not None:
-                changes.append(f"{kind} event added")
+                changes.append(said("change.event_added", kind={"choice": ["EventKind", kind]}))
         return changes
 
     def _apply_release_how(self, row: ParsedRow, case: Case) -> list[str]:
@@ -1121,7 +1147,7 @@ class Importer:
                 Issue(
                     row.number,
                     column,
-                    "how the person left custody is given, but not that they did: not recorded",
+                    said("import.release_how_alone"),
                 )
             )
             return []
@@ -1133,13 +1159,12 @@ class Importer:
                 Issue(
                     row.number,
                     column,
-                    f"the list says {how}, the registry {release.how} (recorded by staff): kept, "
-                    "decide on the case page",
+                    said("import.release_how_differs", said=_how(how), kept=_how(release.how)),
                 )
             )
             return []
         services.correct_release(release=release, how=how, by=self.by)
-        return [f"release: {how}"]
+        return [said("change.release", how=_how(how))]
 
     def _claim_release(self, row: ParsedRow, case: Case) -> list[str]:
         """The list's release date is its claim on the case's release (RELEASE_FACT). A new case's
@@ -1169,7 +1194,9 @@ class Importer:
         claim = claim_services.record_claim(
             fact=RELEASE_FACT, person=case.person, case=case, value=value, **self._claimed_by()
         )
-        moved = "released event added" if not released_before else "release date moved"
+        moved = (
+            said("change.released_event_added") if not released_before else said("change.release_date_moved")
+        )
         return self._claim_outcome(row, spec, claim, case, value, "release_date", moved=moved)
 
 
@@ -1291,7 +1318,7 @@ def run_import(
                     del rows
                     _chunk_collected()
                 if not report.rows:
-                    scratch.add_issues(PROBLEM, [Issue(None, "", "the file has a header but no rows")])
+                    scratch.add_issues(PROBLEM, [Issue(None, "", said("import.no_rows"))])
                 for same_names in _chunks(importer.warn_same_names(), 1000):
                     scratch.add_issues(WARNING, same_names)
                 report.problem_count, report.warning_count = scratch.counts[PROBLEM], scratch.counts[WARNING]
@@ -1359,9 +1386,16 @@ def _finish(run: ImportRun, report: ImportReport, scratch: Scratch) -> None:
     for kind in (PROBLEM, WARNING, ROW):
         lines = (
             ImportRunLine(
-                run=run, kind=kind, position=position, row=row, column=column[:200], action=action, text=text
+                run=run,
+                kind=kind,
+                position=position,
+                row=row,
+                column=column[:200],
+                action=action,
+                text=text,
+                message=message,
             )
-            for position, (row, column, action, text) in enumerate(scratch.lines(kind))
+            for position, (row, column, action, text, message) in enumerate(scratch.lines(kind))
         )
         for batch in _chunks(lines, LINES_BATCH):
             ImportRunLine.objects.bulk_create(batch)
@@ -1409,7 +1443,7 @@ MODEL_FIELD_COLUMNS = {
 def _service_problems(row: ParsedRow, error, importer: Importer) -> list[Issue]:
     """A service's refusal as problems of the row, at the column that fed the refused field."""
     if isinstance(error, IntegrityError):
-        return [Issue(row.number, "", "the database refused the row (a rule of the registry)")]
+        return [Issue(row.number, "", said("import.database_refused"))]
     if hasattr(error, "error_dict"):
         issues = []
         for model_field, messages in error.message_dict.items():
@@ -1418,6 +1452,48 @@ def _service_problems(row: ParsedRow, error, importer: Importer) -> list[Issue]:
             issues += [Issue(row.number, column, message) for message in messages]
         return issues
     return [Issue(row.number, "", message) for message in error.messages]
+
+
+# The model of each field a report may name that is not the case's.
+FIELD_MODELS = {
+    "sex": "Person",
+    "birth_date": "Person",
+    "birth_date_precision": "Person",
+    "facility": "FacilityStay",
+}
+
+
+def _target(name: str) -> dict:
+    """A field a column feeds or a row changed, as a message parameter: the record's field of that
+    name by its verbose name in the reader's language where there is one; in English its name as
+    the report always wrote it."""
+    return {"field": [FIELD_MODELS.get(name, "Case"), name]}
+
+
+def _field(name: str) -> Said:
+    """A field of the record a row changed, as one of the row's changes."""
+    return said("change.field", field=_target(name))
+
+
+def _fact(spec: facts.Fact) -> dict:
+    """A claimed fact's name in the report: the term of the claim's fact (its English: the label)."""
+    for key in (f"claim.{spec.key}", f"import.fact.{spec.key}"):
+        if key in catalogue.TERMS:
+            return catalogue.term(key)
+    return spec.label
+
+
+def _value(spec: facts.Fact, value) -> dict:
+    """A claimed value in words, in the reader's language (its English: facts.describe)."""
+    return {
+        "claim": {"fact": spec.key, "value": value, "value_only": True},
+        "label": facts.describe(spec, value),
+    }
+
+
+def _how(how: str) -> dict:
+    """How a person left custody, a label of the vocabulary (its English: the code, as before)."""
+    return {"choice": ["ReleaseKind", how]}
 
 
 def _text(value) -> str:

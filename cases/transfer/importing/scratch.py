@@ -22,10 +22,11 @@ and name keys stay in the temporary file for the length of the run only.
 from __future__ import annotations
 
 import itertools
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 
-from cases.transfer.importing.outcomes import Issue, RowOutcome
+from cases.transfer.importing.outcomes import Issue, RowOutcome, changes_message, message_of
 
 # SQLite's page cache for the store, in KiB: enough for the indexes' hot pages, and the bound on
 # the memory the store takes whatever the file.
@@ -42,7 +43,8 @@ CREATE TABLE new_rows (row INTEGER PRIMARY KEY);
 CREATE TABLE existing (key TEXT NOT NULL, slug TEXT NOT NULL, PRIMARY KEY (key, slug)) WITHOUT ROWID;
 CREATE TABLE created (person_id INTEGER PRIMARY KEY);
 CREATE TABLE lines (
-    kind TEXT NOT NULL, row INTEGER, col TEXT NOT NULL, action TEXT NOT NULL, text TEXT NOT NULL
+    kind TEXT NOT NULL, row INTEGER, col TEXT NOT NULL, action TEXT NOT NULL, text TEXT NOT NULL,
+    message TEXT NOT NULL
 );
 CREATE INDEX lines_order ON lines (kind, row);
 """
@@ -140,34 +142,47 @@ class Scratch:
     def add_issues(self, kind: str, issues: Iterable[Issue]) -> None:
         before = self.db.total_changes
         self.db.executemany(
-            "INSERT INTO lines (kind, row, col, action, text) VALUES (?, ?, ?, '', ?)",
-            ((kind, issue.row, issue.column, issue.reason) for issue in issues),
+            "INSERT INTO lines (kind, row, col, action, text, message) VALUES (?, ?, ?, '', ?, ?)",
+            (
+                (kind, issue.row, issue.column, issue.reason, json.dumps(message_of(issue.reason)))
+                for issue in issues
+            ),
         )
         self.counts[kind] += self.db.total_changes - before
 
     def add_outcomes(self, outcomes: Iterable[RowOutcome]) -> None:
         before = self.db.total_changes
         self.db.executemany(
-            "INSERT INTO lines (kind, row, col, action, text) VALUES (?, ?, '', ?, ?)",
-            ((ROW, outcome.row, outcome.action, "; ".join(outcome.changes)) for outcome in outcomes),
+            "INSERT INTO lines (kind, row, col, action, text, message) VALUES (?, ?, '', ?, ?, ?)",
+            (
+                (
+                    ROW,
+                    outcome.row,
+                    outcome.action,
+                    "; ".join(outcome.changes),
+                    json.dumps(changes_message(outcome.changes)) if outcome.changes else "{}",
+                )
+                for outcome in outcomes
+            ),
         )
         self.counts[ROW] += self.db.total_changes - before
 
-    def lines(self, kind: str, limit: int = -1) -> Iterator[tuple[int | None, str, str, str]]:
-        """(row, column, action, text) of the lines of one kind, in row order (the whole file
-        first), then in the order they were found."""
-        return self.db.execute(
-            "SELECT row, col, action, text FROM lines WHERE kind = ? ORDER BY row, rowid LIMIT ?",
+    def lines(self, kind: str, limit: int = -1) -> Iterator[tuple[int | None, str, str, str, dict]]:
+        """(row, column, action, text, message) of the lines of one kind, in row order (the whole
+        file first), then in the order they were found."""
+        found = self.db.execute(
+            "SELECT row, col, action, text, message FROM lines WHERE kind = ? ORDER BY row, rowid LIMIT ?",
             (kind, limit),
         )
+        return ((row, col, action, text, json.loads(message)) for row, col, action, text, message in found)
 
     def issues(self, kind: str, limit: int = -1) -> list[Issue]:
-        return [Issue(row, column, text) for row, column, _, text in self.lines(kind, limit)]
+        return [Issue(row, column, text) for row, column, _, text, _ in self.lines(kind, limit)]
 
     def outcomes(self, limit: int = -1) -> list[RowOutcome]:
         return [
             RowOutcome(row, action, text.split("; ") if text else [])
-            for row, _, action, text in self.lines(ROW, limit)
+            for row, _, action, text, _ in self.lines(ROW, limit)
         ]
 
     # --
