@@ -170,3 +170,23 @@ def test_old_row_changes_with_a_change_of_unknown_shape_stay_text():
     text = "person created; something else happened"
 
     assert migration.message_of("row", text) == {"text": text}
+
+
+def test_the_migration_gives_every_stored_line_its_message():
+    report = _report_with_problems_and_warnings()
+    lines = ImportRunLine.objects.filter(run_id=report.import_run_id)
+    wanted = {line.pk: line.message for line in lines}
+    lines.update(message={})  # as the lines were before the migration
+    ImportRunLine.objects.filter(pk=min(wanted)).update(text="A sentence needs the verdict date.")
+
+    migration.forwards(apps, None)
+
+    migrated = {line.pk: line.message for line in lines}
+    assert migrated[min(wanted)] == {"text": "A sentence needs the verdict date."}
+    for pk, message in wanted.items():
+        if pk != min(wanted):
+            assert (
+                catalogue.english(migrated[pk]) == catalogue.english(message)
+                if message
+                else migrated[pk] == {}
+            )
