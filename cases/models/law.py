@@ -244,10 +244,10 @@ class Article(models.Model):
     def __str__(self):
         return shown_notation(self.number, self.part)
 
+    # Always in English: imports, exports and the API read it; a page shows `str(article)`.
     @property
     def notation(self) -> str:
-        """The way lawyers write it: 'art. 289 part 3' (jurisdiction prefix left to the caller).
-        Always in English: imports, exports and the API read it; a page shows `str(article)`."""
+        """The way lawyers write it: 'art. 289 part 3' (jurisdiction prefix left to the caller)."""
         return f"art. {self.number} part {self.part}" if self.part else f"art. {self.number}"
 
 
