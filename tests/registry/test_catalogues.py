@@ -37,6 +37,12 @@ class Entry:
     msgid_plural: str = ""
     msgstrs: list[str] = field(default_factory=list)
     flags: set[str] = field(default_factory=set)
+    msgctxt: str | None = None
+
+    @property
+    def key(self) -> str:
+        """The msgid as a compiled catalogue keys it: a context comes first, joined by EOT."""
+        return self.msgid if self.msgctxt is None else f"{self.msgctxt}\x04{self.msgid}"
 
 
 def _read_po(path: Path) -> list[Entry]:
@@ -49,7 +55,7 @@ def _read_po(path: Path) -> list[Entry]:
         for line in block.splitlines():
             if line.startswith("#,"):
                 flags |= {flag.strip() for flag in line[2:].split(",")}
-            elif line.startswith(("msgid", "msgstr")):
+            elif line.startswith(("msgctxt", "msgid", "msgstr")):
                 current, _, value = line.partition(" ")
                 fields[current] = [value]
             elif line.startswith('"') and current:
@@ -60,7 +66,9 @@ def _read_po(path: Path) -> list[Entry]:
         if not text["msgid"]:
             continue  # the header
         msgstrs = [value for key, value in text.items() if key.startswith("msgstr")]
-        entries.append(Entry(text["msgid"], text.get("msgid_plural", ""), msgstrs, flags))
+        entries.append(
+            Entry(text["msgid"], text.get("msgid_plural", ""), msgstrs, flags, text.get("msgctxt"))
+        )
     return entries
 
 
@@ -141,9 +149,9 @@ def test_the_compiled_catalogue_holds_every_translation_of_its_po(language):
         if "fuzzy" in entry.flags:
             continue  # msgfmt leaves fuzzy entries out; the CI check refuses them
         if entry.msgid_plural:
-            shipped = [compiled.get((entry.msgid, index)) for index in range(len(entry.msgstrs))]
+            shipped = [compiled.get((entry.key, index)) for index in range(len(entry.msgstrs))]
         else:
-            shipped = [compiled.get(entry.msgid)]
+            shipped = [compiled.get(entry.key)]
         if shipped != entry.msgstrs:
             stale.append(entry.msgid)
 
