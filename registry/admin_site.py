@@ -15,6 +15,7 @@ from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 
 
 class RegistryAdminSite(AdminSite):
@@ -25,9 +26,9 @@ class RegistryAdminSite(AdminSite):
     two_factor.admin.AdminSiteOTPRequired does.
     """
 
-    site_header = "Political-prisoner case registry"
-    site_title = "Registry staff"
-    index_title = "Cases, people and law data"
+    site_header = _("Political-prisoner case registry")
+    site_title = _("Registry staff")
+    index_title = _("Cases, people and law data")
 
     def has_permission(self, request):
         return super().has_permission(request) and request.user.is_verified()

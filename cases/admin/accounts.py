@@ -11,6 +11,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.db.models import Exists, OuterRef
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -36,12 +37,12 @@ class RegistryUserAdmin(UserAdmin):
             )
         )
 
-    @admin.display(boolean=True, description="authenticator set up", ordering="_has_authenticator")
+    @admin.display(boolean=True, description=_("authenticator set up"), ordering="_has_authenticator")
     def has_authenticator(self, user):
         return user._has_authenticator
 
     @admin.action(
-        description="End all sessions and revoke API keys of the selected users",
+        description=_("End all sessions and revoke API keys of the selected users"),
         permissions=["change"],
     )
     def end_access_action(self, request, queryset):
@@ -52,7 +53,8 @@ class RegistryUserAdmin(UserAdmin):
             keys += ended.api_keys
         self.message_user(
             request,
-            f"Ended {sessions} session(s) and revoked {keys} API key(s) of {len(queryset)} user(s).",
+            gettext("Ended %(sessions)d session(s) and revoked %(keys)d API key(s) of %(users)d user(s).")
+            % {"sessions": sessions, "keys": keys, "users": len(queryset)},
             messages.SUCCESS,
         )
 

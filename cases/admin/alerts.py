@@ -15,9 +15,13 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from cases import partial_dates
+from cases.admin.display import language
 from cases.admin.history import HistoryAdmin
 from cases.admin.mixins import ReadOnlyAdminMixin, message_for, reasons_html
 from cases.admin.people import with_any_name_matches
@@ -47,13 +51,20 @@ class UnresolvedForListFilter(admin.SimpleListFilter):
     """Alerts still waiting to be resolved (open or acknowledged) that were raised more than so many
     days ago: the ones at risk of being forgotten."""
 
-    title = "age"
+    title = _("age")
     parameter_name = "unresolved_for"
     DAYS = (1, 7, 30)
 
     def lookups(self, request, model_admin):
         return [
-            (str(days), f"unresolved for more than {days} day{'s' if days > 1 else ''}") for days in self.DAYS
+            (
+                str(days),
+                ngettext(
+                    "unresolved for more than %(days)d day", "unresolved for more than %(days)d days", days
+                )
+                % {"days": days},
+            )
+            for days in self.DAYS
         ]
 
     def queryset(self, request, queryset):
@@ -67,16 +78,14 @@ class ResolveAlertForm(forms.Form):
     """The note that resolving an alert requires: what was done about it."""
 
     note = forms.CharField(
-        label="Resolution note",
+        label=_("Resolution note"),
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        error_messages={"required": "Say in a note what was done."},
-        help_text="What was done about it (lawyer or family informed, partners told, a false alarm "
-        "and why). Kept with the alert, with your name and the time.",
+        error_messages={"required": _("Say in a note what was done.")},
+        help_text=_(
+            "What was done about it (lawyer or family informed, partners told, a false alarm "
+            "and why). Kept with the alert, with your name and the time."
+        ),
     )
-
-
-def _alerts_count(count: int) -> str:
-    return f"{count} alert{'' if count == 1 else 's'}"
 
 
 @admin.register(RiskAlert)
@@ -153,29 +162,29 @@ class RiskAlertAdmin(HistoryAdmin):
         # simple-history's "revert" posts an old version here without asking has_change_permission.
         raise PermissionDenied("An alert changes only by Acknowledge or Resolve.")
 
-    @admin.display(description="change")
+    @admin.display(description=_("change"))
     def change_display(self, alert):
         if alert.kind == AlertKind.DEATH_ROW:
-            return f"URGENT death row: {alert.event.get_kind_display()}"
+            return gettext("URGENT death row: %(news)s") % {"news": alert.event.get_kind_display()}
         if alert.kind in CONTACT_ALERT_KINDS:
             return alert.contact_summary
         arrow = "▲" if alert.is_rise else "▼"
         return f"{arrow} {alert.get_old_level_display()} → {alert.get_new_level_display()}"
 
-    @admin.display(description="handled by")
+    @admin.display(description=_("handled by"))
     def handled_display(self, alert):
         if alert.resolved_by_id:
-            return f"resolved by {alert.resolved_by}"
+            return gettext("resolved by %(user)s") % {"user": alert.resolved_by}
         if alert.acknowledged_by_id:
-            return f"acknowledged by {alert.acknowledged_by}"
+            return gettext("acknowledged by %(user)s") % {"user": alert.acknowledged_by}
         return "-"
 
-    @admin.display(description="reasons")
+    @admin.display(description=_("reasons"))
     def reasons_display(self, alert):
         if alert.kind == AlertKind.DEATH_ROW:
             event = alert.event
-            day = partial_dates.describe(event.date, event.date_precision)
-            public = "public" if event.is_public else "internal: partners were not told"
+            day = partial_dates.describe(event.date, event.date_precision, language())
+            public = gettext("public") if event.is_public else gettext("internal: partners were not told")
             return format_html(
                 "<p><strong>{}</strong>, {} ({}).</p><p>{}</p>",
                 event.get_kind_display(),
@@ -195,23 +204,28 @@ class RiskAlertAdmin(HistoryAdmin):
         contact = ""
         if alert.contact_id:
             contact = format_html(
-                ' <a href="{}">The contact</a>.',
+                ' <a href="{}">{}</a>.',
                 reverse("admin:cases_prisonercontact_change", args=[alert.contact_id]),
+                gettext("The contact"),
             )
         told = (
-            "partners were told"
+            gettext("partners were told")
             if person.silence_public
-            else "partners were not told (silence not published)"
+            else gettext("partners were not told (silence not published)")
         )
+        last_contact = gettext("(the last contact before it on or before %(day)s).") % {
+            "day": partial_dates.describe(alert.silent_since, "day", language())
+        }
         return format_html(
-            "<p><strong>{}</strong> (the last contact before it on or before {}).{}</p>"
-            '<p>{}. <a href="{}">Days without contact</a> · <a href="{}">Record a contact</a></p>',
+            '<p><strong>{}</strong> {}{}</p><p>{}. <a href="{}">{}</a> · <a href="{}">{}</a></p>',
             alert.contact_summary,
-            partial_dates.describe(alert.silent_since, "day"),
+            last_contact,
             contact,
             told,
             silence_link,
+            gettext("Days without contact"),
             reverse("admin:cases_prisonercontact_add") + f"?person={person.pk}",
+            gettext("Record a contact"),
         )
 
     # The alert's page: Acknowledge, and Resolve with a note -------------------------------------
@@ -266,8 +280,11 @@ class RiskAlertAdmin(HistoryAdmin):
         else:
             self.message_user(
                 request,
-                f"Acknowledged the alert for {alert.case} ({self.change_display(alert)}). "
-                "Resolve it with a note once it is dealt with.",
+                gettext(
+                    "Acknowledged the alert for %(case)s (%(change)s). "
+                    "Resolve it with a note once it is dealt with."
+                )
+                % {"case": alert.case, "change": self.change_display(alert)},
                 messages.SUCCESS,
             )
         return self._back_to(request, "cases_riskalert_change", alert.pk)
@@ -277,24 +294,29 @@ class RiskAlertAdmin(HistoryAdmin):
         form = ResolveAlertForm(request.POST)
         if not form.is_valid():
             self.message_user(
-                request, "Not resolved: say in a note what was done about this alert.", messages.ERROR
+                request,
+                gettext("Not resolved: say in a note what was done about this alert."),
+                messages.ERROR,
             )
             return self._back_to(request, "cases_riskalert_change", alert.pk)
         try:
             triage.resolve_alert(alert=alert, note=form.cleaned_data["note"], by=request.user)
         except ValidationError as error:
-            self.message_user(request, f"Not resolved: {message_for(error)}", messages.ERROR)
+            self.message_user(
+                request, gettext("Not resolved: %(why)s") % {"why": message_for(error)}, messages.ERROR
+            )
             return self._back_to(request, "cases_riskalert_change", alert.pk)
         self.message_user(
             request,
-            f"Resolved the alert for {alert.case} ({self.change_display(alert)}) with your note.",
+            gettext("Resolved the alert for %(case)s (%(change)s) with your note.")
+            % {"case": alert.case, "change": self.change_display(alert)},
             messages.SUCCESS,
         )
         return self._back_to(request, "cases_riskalert_changelist")
 
     # The list's actions --------------------------------------------------------------------------
 
-    @admin.action(description="Acknowledge selected alerts", permissions=["triage"])
+    @admin.action(description=_("Acknowledge selected alerts"), permissions=["triage"])
     def acknowledge_selected(self, request, queryset):
         done = left = 0
         for alert in queryset:
@@ -303,13 +325,19 @@ class RiskAlertAdmin(HistoryAdmin):
                 done += 1
             except ValidationError:  # not open (any more)
                 left += 1
-        message = f"Acknowledged {_alerts_count(done)}"
+        # Two counts, each with its own plural: the sentence is said in two parts.
+        message = ngettext("Acknowledged %(done)d alert", "Acknowledged %(done)d alerts", done) % {
+            "done": done
+        }
         if left:
-            it, were = ("it", "was") if left == 1 else ("they", "were")
-            message += f"; {left} {were} not open and {were} left as {it} {were}"
+            message += "; " + ngettext(
+                "%(left)d was not open and was left as it was",
+                "%(left)d were not open and were left as they were",
+                left,
+            ) % {"left": left}
         self.message_user(request, message + ".", messages.SUCCESS if done else messages.WARNING)
 
-    @admin.action(description="Resolve selected alerts with a note…", permissions=["triage"])
+    @admin.action(description=_("Resolve selected alerts with a note…"), permissions=["triage"])
     def resolve_selected(self, request, queryset):
         """Ask for the note on a page of its own, then resolve each selected alert with it."""
         form = ResolveAlertForm(request.POST if "confirm" in request.POST else None, auto_id="id_triage_%s")
@@ -321,14 +349,16 @@ class RiskAlertAdmin(HistoryAdmin):
                     done += 1
                 except ValidationError:  # resolved already (the note was checked above)
                     already += 1
-            message = f"Resolved {_alerts_count(done)}"
+            message = ngettext("Resolved %(done)d alert", "Resolved %(done)d alerts", done) % {"done": done}
             if already:
-                message += f"; {already} {'was' if already == 1 else 'were'} already resolved"
+                message += "; " + ngettext(
+                    "%(already)d was already resolved", "%(already)d were already resolved", already
+                ) % {"already": already}
             self.message_user(request, message + ".", messages.SUCCESS if done else messages.WARNING)
             return None
         context = {
             **self.admin_site.each_context(request),
-            "title": "Resolve alerts with a note",
+            "title": gettext("Resolve alerts with a note"),
             "opts": self.opts,
             "alerts": queryset,
             "unresolved": sum(1 for alert in queryset if alert.state != RiskAlert.State.RESOLVED),
@@ -358,7 +388,7 @@ class RiskAssessmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     ]
     exclude = ["reasons"]
 
-    @admin.display(description="reasons")
+    @admin.display(description=_("reasons"))
     def reasons_display(self, assessment):
         return reasons_html(assessment.reasons)
 
@@ -369,18 +399,22 @@ class WebhookSubscriptionForm(forms.ModelForm):
     a partner given the shown secret could verify no delivery.)"""
 
     secret = forms.CharField(
+        label=_("Secret"),
         min_length=WEBHOOK_SECRET_MIN_LENGTH,
         max_length=128,
         strip=True,
         widget=forms.TextInput(attrs={"size": 60, "autocomplete": "off", "spellcheck": "false"}),
-        help_text=(
-            "Give the partner this secret exactly as shown: it signs every delivery "
-            "(docs/webhooks.md). Keep the one generated here, or paste one agreed with the partner "
-            f"({WEBHOOK_SECRET_MIN_LENGTH} characters or more). Changing it later rotates it: "
-            "deliveries from then on are signed with the new one."
+        help_text=format_lazy(
+            _(
+                "Give the partner this secret exactly as shown: it signs every delivery "
+                "(docs/webhooks.md). Keep the one generated here, or paste one agreed with the partner "
+                "({length} characters or more). Changing it later rotates it: "
+                "deliveries from then on are signed with the new one."
+            ),
+            length=WEBHOOK_SECRET_MIN_LENGTH,
         ),
     )
-    url = forms.URLField(max_length=500, assume_scheme="https")
+    url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
 
     class Meta:
         model = WebhookSubscription

@@ -19,6 +19,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from cases import services
 from cases.admin.claims import CaseClaimInline
@@ -94,17 +96,28 @@ def risk_outcome(before: RiskBefore) -> str:
             logger.warning("could not assess case %s after an admin edit", before.case_id, exc_info=True)
     case = Case.objects.only("risk_level", "risk_stale").get(pk=before.case_id)
     was = RiskLevel(before.level).label if before.level else ""
-    if case.risk_stale:
+    if case.risk_stale and was:
         level = format_html(
-            "Risk of the death penalty: under review{}; the new level shows once the assessment has run.",
-            f" (it was {was})" if was else "",
+            gettext(
+                "Risk of the death penalty: under review (it was {was}); the new level shows once the "
+                "assessment has run."
+            ),
+            was=was,
+        )
+    elif case.risk_stale:
+        level = gettext(
+            "Risk of the death penalty: under review; the new level shows once the assessment has run."
         )
     elif not was:
-        level = format_html("Risk of the death penalty: {}.", case.get_risk_level_display())
+        level = format_html(
+            gettext("Risk of the death penalty: {level}."), level=case.get_risk_level_display()
+        )
     elif case.risk_level == before.level:
-        level = format_html("Risk of the death penalty: {}, unchanged.", was)
+        level = format_html(gettext("Risk of the death penalty: {level}, unchanged."), level=was)
     else:
-        level = format_html("Risk of the death penalty: {} → {}.", was, case.get_risk_level_display())
+        level = format_html(
+            gettext("Risk of the death penalty: {old} → {new}."), old=was, new=case.get_risk_level_display()
+        )
     raised = list(RiskAlert.objects.filter(case_id=case.pk, id__gt=before.last_alert_id).order_by("id"))
     if not raised:
         return level
@@ -120,8 +133,12 @@ def risk_outcome(before: RiskBefore) -> str:
             for a in raised
         ),
     )
-    count = "1 alert" if len(raised) == 1 else f"{len(raised)} alerts"
-    return format_html("{} {} raised for triage: {}.", level, count, links)
+    raised_for_triage = ngettext(
+        "{level} {count} alert raised for triage: {links}.",
+        "{level} {count} alerts raised for triage: {links}.",
+        len(raised),
+    )
+    return format_html(raised_for_triage, level=level, count=len(raised), links=links)
 
 
 @dataclass
@@ -159,7 +176,10 @@ class RiskOutcomeMixin:
         if held.message is not None and held.case_id is not None:
             parts = [
                 held.message,
-                *(format_html("Charge added: {}.", notation) for notation in held.charges_added),
+                *(
+                    format_html(gettext("Charge added: {charge}."), charge=notation)
+                    for notation in held.charges_added
+                ),
                 risk_outcome(held.before or RiskBefore(held.case_id, "")),
             ]
             super().message_user(
@@ -243,7 +263,7 @@ class ChargeInline(NamedInputsInlineMixin, MaskConfidentialSourcesMixin, admin.T
                 widget.widget.attrs["data-width"] = "100%"  # read by select2: as wide as its column
         return formfield
 
-    @admin.display(description="state")
+    @admin.display(description=_("state"))
     def outcome(self, charge):
         if not charge.pk:
             return ""
@@ -258,26 +278,33 @@ class ChargeInline(NamedInputsInlineMixin, MaskConfidentialSourcesMixin, admin.T
             )
         return format_html("{}<br>{}", charge.get_state_display(), charge.ended_on or "")
 
-    @admin.display(description="actions")
+    @admin.display(description=_("actions"))
     def actions(self, charge):
         if not charge.pk:
             return ""
+        article = {"article": charge.article.notation}
+        link = '<a href="{}" title="{}">{}</a>'
         correct = format_html(
-            '<a href="{}" title="Correct the charge under {} entered by mistake, or withdraw it">Correct</a>',
+            link,
             reverse("admin:cases_charge_correct", args=[charge.pk]),
-            charge.article.notation,
+            gettext("Correct the charge under %(article)s entered by mistake, or withdraw it") % article,
+            gettext("Correct"),
         )
         if charge.state != ChargeState.ACTIVE:
             return correct
-        return format_html(
-            '<a href="{}" title="Reclassify the charge under {}">Reclassify</a>'
-            ' · <a href="{}" title="End the charge under {}: dropped, convicted or acquitted">End</a> · {}',
+        reclassify = format_html(
+            link,
             reverse("admin:cases_charge_reclassify", args=[charge.pk]),
-            charge.article.notation,
-            reverse("admin:cases_charge_end", args=[charge.pk]),
-            charge.article.notation,
-            correct,
+            gettext("Reclassify the charge under %(article)s") % article,
+            gettext("Reclassify"),
         )
+        end = format_html(
+            link,
+            reverse("admin:cases_charge_end", args=[charge.pk]),
+            gettext("End the charge under %(article)s: dropped, convicted or acquitted") % article,
+            gettext("End"),
+        )
+        return format_html("{} · {} · {}", reclassify, end, correct)
 
 
 class CaseEventInline(
@@ -334,8 +361,8 @@ class ReleaseInline(admin.StackedInline):
         "documents_withheld",
         "family_left_behind",
     ]
-    verbose_name = "release from custody"
-    verbose_name_plural = "release from custody"
+    verbose_name = _("release from custody")
+    verbose_name_plural = _("release from custody")
 
 
 @admin.register(Case)
@@ -372,10 +399,10 @@ class CaseAdmin(
     autocomplete_fields = ["person"]
     readonly_fields = ["public_id", "expected_release_date", "expected_release_latest", "risk_history"]
     fieldsets = [
-        ("Case", {"fields": ["person", "jurisdiction", "case_number", "investigating_body", "status"]}),
-        ("Detention", {"fields": [("detention_date", "detention_date_precision"), "detention_place"]}),
+        (_("Case"), {"fields": ["person", "jurisdiction", "case_number", "investigating_body", "status"]}),
+        (_("Detention"), {"fields": [("detention_date", "detention_date_precision"), "detention_place"]}),
         (
-            "Trial and sentence",
+            _("Trial and sentence"),
             {
                 "fields": [
                     "court",
@@ -389,7 +416,7 @@ class CaseAdmin(
             },
         ),
         (
-            "Recognition as a political prisoner",
+            _("Recognition as a political prisoner"),
             {
                 "fields": [
                     ("recognised_on", "recognised_on_precision"),
@@ -400,7 +427,7 @@ class CaseAdmin(
             },
         ),
         # The current level and its reasons head the page (admin/cases/case/risk_summary.html).
-        ("Risk assessment history", {"fields": ["risk_history"], "classes": ["collapse"]}),
+        (_("Risk assessment history"), {"fields": ["risk_history"], "classes": ["collapse"]}),
         (None, {"fields": ["public_id"]}),
     ]
     # The charges come first on a case's page, under its risk (admin/cases/case/change_form.html).
@@ -443,25 +470,25 @@ class CaseAdmin(
             context["case_risk"] = _risk_summary(obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    @admin.display(description="assessment history (latest 10)")
+    @admin.display(description=_("assessment history (latest 10)"))
     def risk_history(self, case):
         rows = [
             (
                 local_time(a.created_at),
                 a.get_previous_level_display() or "—",
                 a.get_level_display(),
-                "; ".join(Renderer().render_all(a.reasons)) or "no reasons",
+                "; ".join(Renderer().render_all(a.reasons)) or gettext("no reasons"),
             )
             for a in case.assessments.all()[:10]
         ]
         if not rows:
-            return "not assessed yet"
+            return gettext("not assessed yet")
         return format_html_join("", "<p>{}: {} → <strong>{}</strong>. {}</p>", rows)
 
-    @admin.display(description="risk", ordering="risk_level")
+    @admin.display(description=_("risk"), ordering="risk_level")
     def risk_display(self, case):
         status = case.risk_status
-        return "under review" if status == "under_review" else case.get_risk_level_display()
+        return gettext("under review") if status == "under_review" else case.get_risk_level_display()
 
     def save_model(self, request, obj, form, change):
         fields = {f: form.cleaned_data[f] for f in form.changed_data if f in services.CASE_FIELDS}
@@ -656,14 +683,14 @@ class ChargeAdmin(RiskOutcomeMixin, MaskConfidentialSourcesMixin, HistoryAdmin):
                 form.add_error(None, message_for(error))
             else:
                 message = format_html(
-                    "Reclassified {} → {}. {}",
-                    charge.article.notation,
-                    new.article.notation,
-                    risk_outcome(before),
+                    gettext("Reclassified {old} → {new}. {risk}"),
+                    old=charge.article.notation,
+                    new=new.article.notation,
+                    risk=risk_outcome(before),
                 )
                 self.message_user(request, message, messages.SUCCESS)
                 return redirect("admin:cases_case_change", charge.case_id)
-        return self._render(request, charge, form, "Reclassify a charge", "Reclassify")
+        return self._render(request, charge, form, gettext("Reclassify a charge"), gettext("Reclassify"))
 
     def end_view(self, request, pk):
         charge = self._charge_for_change(request, pk)
@@ -681,15 +708,15 @@ class ChargeAdmin(RiskOutcomeMixin, MaskConfidentialSourcesMixin, HistoryAdmin):
                 form.add_error(None, message_for(error))
             else:
                 message = format_html(
-                    "The charge under {} is closed: {} on {}. {}",
-                    charge.article.notation,
-                    ended.get_state_display(),
-                    ended.ended_on,
-                    risk_outcome(before),
+                    gettext("The charge under {article} is closed: {state} on {day}. {risk}"),
+                    article=charge.article.notation,
+                    state=ended.get_state_display(),
+                    day=ended.ended_on,
+                    risk=risk_outcome(before),
                 )
                 self.message_user(request, message, messages.SUCCESS)
                 return redirect("admin:cases_case_change", charge.case_id)
-        return self._render(request, charge, form, "End a charge", "Save")
+        return self._render(request, charge, form, gettext("End a charge"), gettext("Save"))
 
     def correct_view(self, request, pk):
         charge = self._charge_for_change(request, pk)
@@ -701,16 +728,24 @@ class ChargeAdmin(RiskOutcomeMixin, MaskConfidentialSourcesMixin, HistoryAdmin):
                 if form.cleaned_data["action"] == CorrectChargeForm.WITHDRAW:
                     services.withdraw_charge(charge=charge, reason=reason, by=request.user)
                     done = format_html(
-                        "Withdrew the charge under {} (created by mistake).", charge.article.notation
+                        gettext("Withdrew the charge under {article} (created by mistake)."),
+                        article=charge.article.notation,
                     )
                 else:
                     corrected = services.correct_charge(
                         charge=charge, reason=reason, by=request.user, **form.corrected_facts()
                     )
                     done = (
-                        format_html("Corrected {} → {}.", charge.article.notation, corrected.article.notation)
+                        format_html(
+                            gettext("Corrected {old} → {new}."),
+                            old=charge.article.notation,
+                            new=corrected.article.notation,
+                        )
                         if corrected.article_id != charge.article_id
-                        else format_html("Corrected the charge under {}.", corrected.article.notation)
+                        else format_html(
+                            gettext("Corrected the charge under {article}."),
+                            article=corrected.article.notation,
+                        )
                     )
             except ValidationError as error:
                 form.add_error(None, message_for(error))
@@ -718,7 +753,11 @@ class ChargeAdmin(RiskOutcomeMixin, MaskConfidentialSourcesMixin, HistoryAdmin):
                 self.message_user(request, format_html("{} {}", done, risk_outcome(before)), messages.SUCCESS)
                 return redirect("admin:cases_case_change", charge.case_id)
         return self._render(
-            request, charge, form, "Correct a charge entered by mistake", "Save the correction"
+            request,
+            charge,
+            form,
+            gettext("Correct a charge entered by mistake"),
+            gettext("Save the correction"),
         )
 
 

@@ -13,8 +13,11 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from cases import choices, partial_dates
+from cases.admin.display import language
 from cases.admin.history import HistoryAdmin
 from cases.admin.mixins import MaskConfidentialSourcesMixin
 from cases.claims import facts
@@ -38,7 +41,7 @@ def read_value(spec: facts.Fact, text: str):
         if spec.kind == facts.BOOL:
             if text.casefold() in YES_WORDS | NO_WORDS:
                 return text.casefold() in YES_WORDS
-            raise ValidationError("Yes or no.")
+            raise ValidationError(gettext("Yes or no."))
         if spec.kind == facts.SENTENCE:
             sentence = cells.read_sentence(text)
             return {
@@ -59,19 +62,30 @@ def _choice_labels(spec):
     return [(code, everything.get(code, code)) for code in spec.choices]
 
 
+# What record a fact is written on, as the form's messages say it: "The sex is a fact of a person".
+FACT_OF = {
+    facts.PERSON: _("a fact of a person"),
+    facts.CASE: _("a fact of a case"),
+    facts.CHARGE: _("a fact of a charge"),
+    facts.STAY: _("a fact of a facility stay"),
+}
+
+
 class RecordClaimForm(forms.ModelForm):
     """A new claim: the fact, what the source says, and when it said it."""
 
     value_text = forms.CharField(
-        label="What the source says",
-        help_text="A date as known (2021, 05.2021, 10.05.2021); a status, sex or stage by its name "
-        "(convicted, female, attempt); yes or no; a sentence in words (3 года колонии общего режима); a "
-        "region as jurisdiction:code (BY:minsk); a facility by its slug (as in its page's address).",
+        label=_("What the source says"),
+        help_text=_(
+            "A date as known (2021, 05.2021, 10.05.2021); a status, sex or stage by its name "
+            "(convicted, female, attempt); yes or no; a sentence in words (3 года колонии общего режима); a "
+            "region as jurisdiction:code (BY:minsk); a facility by its slug (as in its page's address)."
+        ),
     )
     as_of_text = forms.CharField(
-        label="As of",
+        label=_("As of"),
         required=False,
-        help_text="When the source said it, as known (2021, 05.2021, 10.05.2021).",
+        help_text=_("When the source said it, as known (2021, 05.2021, 10.05.2021)."),
     )
 
     class Meta:
@@ -89,28 +103,31 @@ class RecordClaimForm(forms.ModelForm):
             case = data["case"] = charge.case  # a charge names its case
         if stay is not None and case is None:
             case = data["case"] = stay.case  # so does a stay
+        fact = {"fact": spec.label, "record": FACT_OF[spec.target]}
         if spec.target == facts.STAY and stay is None:
-            self.add_error("stay", f"The {spec.label} is a fact of a facility stay: choose the stay.")
+            self.add_error("stay", gettext("The %(fact)s is %(record)s: choose the stay.") % fact)
         elif spec.target != facts.STAY and stay is not None:
-            self.add_error("stay", f"The {spec.label} is a fact of a {spec.target}: leave the stay empty.")
+            self.add_error("stay", gettext("The %(fact)s is %(record)s: leave the stay empty.") % fact)
         elif stay is not None and stay.case_id != case.pk:
-            self.add_error("stay", "This stay is of another case.")
+            self.add_error("stay", gettext("This stay is of another case."))
         elif spec.target == facts.CHARGE and charge is None:
-            self.add_error("charge", f"The {spec.label} is a fact of a charge: choose the charge.")
+            self.add_error("charge", gettext("The %(fact)s is %(record)s: choose the charge.") % fact)
         elif spec.target != facts.CHARGE and charge is not None:
-            self.add_error(
-                "charge", f"The {spec.label} is a fact of a {spec.target}: leave the charge empty."
-            )
+            self.add_error("charge", gettext("The %(fact)s is %(record)s: leave the charge empty.") % fact)
         elif (spec.target != facts.PERSON) != (case is not None):
             self.add_error(
                 "case",
-                f"The {spec.label} is a fact of a {spec.target}: "
-                + ("leave the case empty." if spec.target == facts.PERSON else "choose the case."),
+                (
+                    gettext("The %(fact)s is %(record)s: leave the case empty.")
+                    if spec.target == facts.PERSON
+                    else gettext("The %(fact)s is %(record)s: choose the case.")
+                )
+                % fact,
             )
         elif case is not None and case.person_id != person.pk:
-            self.add_error("case", "This case is another person's.")
+            self.add_error("case", gettext("This case is another person's."))
         elif charge is not None and charge.case_id != case.pk:
-            self.add_error("charge", "This charge is of another case.")
+            self.add_error("charge", gettext("This charge is of another case."))
         try:
             data["value"] = facts.canonical(spec, read_value(spec, data.get("value_text", "")))
         except (ValidationError, facts.ClaimValueError) as error:
@@ -130,14 +147,18 @@ class DecideClaimForm(forms.ModelForm):
     """A Publisher's decision on a conflicting claim."""
 
     decision = forms.ChoiceField(
-        choices=[("accept", "accept this value: it becomes the registry's"), ("set_aside", "set it aside")],
+        choices=[
+            ("accept", _("accept this value: it becomes the registry's")),
+            ("set_aside", _("set it aside")),
+        ],
         widget=forms.RadioSelect,
+        label=_("Decision"),
     )
     decision_note = forms.CharField(
-        label="Why",
+        label=_("Why"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        help_text="Required to set a claim aside; kept with the claim, your name and the time.",
+        help_text=_("Required to set a claim aside; kept with the claim, your name and the time."),
     )
 
     class Meta:
@@ -147,16 +168,24 @@ class DecideClaimForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if data.get("decision") == "set_aside" and not data.get("decision_note", "").strip():
-            self.add_error("decision_note", "Say why this claim is set aside.")
+            self.add_error("decision_note", gettext("Say why this claim is set aside."))
         return data
 
 
+# How urgent a conflict is (Claim.priority), as the queue's column says it.
+PRIORITY_LABELS = {
+    3: _("can change a risk level"),
+    2: _("a fact the risk rules read"),
+    1: _("other"),
+}
+
+
 class UnsourcedListFilter(admin.SimpleListFilter):
-    title = "source"
+    title = _("source")
     parameter_name = "sourced"
 
     def lookups(self, request, model_admin):
-        return [("no", "unsourced (registry staff): to source"), ("yes", "with a source")]
+        return [("no", _("unsourced (registry staff): to source")), ("yes", _("with a source"))]
 
     def queryset(self, request, queryset):
         if self.value() == "no":
@@ -245,39 +274,43 @@ class ClaimAdmin(MaskConfidentialSourcesMixin, HistoryAdmin):
             if f not in ("decision", "decision_note") and f != "source"
         ] + ["source_display"]
 
-    @admin.display(description="value")
+    @admin.display(description=_("value"))
     def value_display(self, obj):
-        return facts.describe(facts.FACTS[obj.fact], obj.value)
+        return facts.describe(facts.FACTS[obj.fact], obj.value, language())
 
-    @admin.display(description="reliability")
+    @admin.display(description=_("reliability"))
     def reliability_display(self, obj):
         if obj.source is None:
-            return "registry staff, unsourced"
+            return gettext("registry staff, unsourced")
         return obj.source.get_reliability_display()
 
-    @admin.display(description="as of")
+    @admin.display(description=_("as of"))
     def as_of_display(self, obj):
-        return partial_dates.describe(obj.as_of, obj.as_of_precision) if obj.as_of else "—"
+        return partial_dates.describe(obj.as_of, obj.as_of_precision, language()) if obj.as_of else "—"
 
-    @admin.display(description="urgency", ordering="priority")
+    @admin.display(description=_("urgency"), ordering="priority")
     def priority_display(self, obj):
         if obj.state != choices.ClaimState.CONFLICTING:
             return "—"
-        label = {3: "can change a risk level", 2: "a fact the risk rules read", 1: "other"}[obj.priority]
+        label = str(PRIORITY_LABELS[obj.priority])
         return f"{label}: {obj.priority_reason}" if obj.priority_reason else label
 
-    @admin.display(description="every claim on this fact")
+    @admin.display(description=_("every claim on this fact"))
     def other_claims(self, obj):
         rows = Claim.objects.on(
             obj.fact, person=obj.person, case=obj.case, charge=obj.charge, stay=obj.stay
         ).select_related("source")
         spec = facts.FACTS[obj.fact]
         return format_html(
-            "<table><tr><th>value</th><th>source</th><th>as of</th><th>state</th></tr>{}</table>",
+            "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>{}</table>",
+            gettext("value"),
+            gettext("source"),
+            gettext("as of"),
+            gettext("state"),
             format_html_rows(
                 (
-                    facts.describe(spec, claim.value),
-                    self.source_display(claim) if claim.source_id else "registry staff, unsourced",
+                    facts.describe(spec, claim.value, language()),
+                    self.source_display(claim) if claim.source_id else gettext("registry staff, unsourced"),
                     self.as_of_display(claim),
                     claim.get_state_display(),
                 )
@@ -307,8 +340,10 @@ class ClaimAdmin(MaskConfidentialSourcesMixin, HistoryAdmin):
             if claim.state == choices.ClaimState.CONFLICTING:
                 messages.warning(
                     request,
-                    "This claim disagrees with the accepted value: it waits in the conflicts queue "
-                    "for a Publisher, and the record keeps the accepted value.",
+                    gettext(
+                        "This claim disagrees with the accepted value: it waits in the conflicts queue "
+                        "for a Publisher, and the record keeps the accepted value."
+                    ),
                 )
         elif form.cleaned_data["decision"] == "accept":
             claim_services.accept_claim(claim=obj, note=form.cleaned_data["decision_note"], by=request.user)
@@ -344,8 +379,8 @@ class _ClaimInline(MaskConfidentialSourcesMixin, admin.TabularInline):
         "state",
     ]
     readonly_fields = fields
-    verbose_name = "claim"
-    verbose_name_plural = "claims: what each source says of the facts"
+    verbose_name = _("claim")
+    verbose_name_plural = _("claims: what each source says of the facts")
 
     def get_queryset(self, request):
         return (

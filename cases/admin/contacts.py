@@ -6,8 +6,11 @@ from django.contrib import admin
 from django.db.models import F
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from cases import choices, partial_dates, services
+from cases.admin.display import language
 from cases.admin.history import HistoryAdmin
 from cases.admin.mixins import (
     AuditConfidentialReadsMixin,
@@ -82,9 +85,9 @@ class PrisonerContactAdmin(
         initial.setdefault("date", timezone.localdate())
         return initial
 
-    @admin.display(description="date", ordering="date")
+    @admin.display(description=_("date"), ordering="date")
     def date_display(self, contact):
-        return partial_dates.describe(contact.date, contact.date_precision)
+        return partial_dates.describe(contact.date, contact.date_precision, language())
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -113,10 +116,10 @@ class PrisonerContactAdmin(
 # The staff list: longest silence first ----------------------------------------------------------
 
 # Column headings short enough for the list to fit a laptop screen.
-SHORT_CHANNEL_NAMES = {
-    choices.ContactChannel.LETTER: "letter",
-    choices.ContactChannel.LAWYER_VISIT: "lawyer",
-    choices.ContactChannel.FAMILY_VISIT: "family visit",
+COLUMN_TITLES = {
+    choices.ContactChannel.LETTER: _("no letter (days)"),
+    choices.ContactChannel.LAWYER_VISIT: _("no lawyer (days)"),
+    choices.ContactChannel.FAMILY_VISIT: _("no family visit (days)"),
 }
 # Calls are rare from Belarusian and Russian prisons and the list must fit a laptop beside its
 # filters: every channel is on the person's page.
@@ -135,9 +138,10 @@ def _days_cell(days: int | None, threshold: int | None):
     if days is None:
         return "—"
     if threshold is not None and days >= threshold:
-        return format_html(
-            '<strong class="silence-alarm" title="past the threshold of {} days">{}</strong>', threshold, days
-        )
+        past = ngettext(
+            "past the threshold of %(days)d day", "past the threshold of %(days)d days", threshold
+        ) % {"days": threshold}
+        return format_html('<strong class="silence-alarm" title="{}">{}</strong>', past, days)
     return days
 
 
@@ -149,18 +153,21 @@ def _channel_column(channel: str):
             _days_since(getattr(person, f"last_{channel}")), getattr(person, f"threshold_{channel}", None)
         )
 
-    column.short_description = f"no {SHORT_CHANNEL_NAMES[channel]} (days)"
+    column.short_description = COLUMN_TITLES[channel]
     column.admin_order_field = F(f"last_{channel}").asc(nulls_last=True)
     return column
 
 
 class SilenceLongerThanFilter(admin.SimpleListFilter):
-    title = "no contact of any kind for"
+    title = _("no contact of any kind for")
     parameter_name = "silent_for"
     DAYS = (30, 60, 90, 180, 365, 500)
 
     def lookups(self, request, model_admin):
-        return [(str(d), f"at least {d} days") for d in self.DAYS] + [("never", "no contact recorded")]
+        return [
+            (str(d), ngettext("at least %(days)d day", "at least %(days)d days", d) % {"days": d})
+            for d in self.DAYS
+        ] + [("never", gettext("no contact recorded"))]
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -193,14 +200,14 @@ class PersonSilenceAdmin(PeopleListMixin, admin.ModelAdmin):
     def get_ordering(self, request):
         return [F("last_any").asc(nulls_last=True), "pk"]
 
-    @admin.display(description="held in")
+    @admin.display(description=_("held in"))
     def held_in(self, person):
         return person.jurisdiction or "—"
 
-    @admin.display(description="no contact at all (days)", ordering=F("last_any").asc(nulls_last=True))
+    @admin.display(description=_("no contact at all (days)"), ordering=F("last_any").asc(nulls_last=True))
     def any_display(self, person):
         days = _days_since(person.last_any)
-        return "no contact recorded" if days is None else _days_cell(days, person.threshold_any)
+        return gettext("no contact recorded") if days is None else _days_cell(days, person.threshold_any)
 
     letter_display = _channel_column(choices.ContactChannel.LETTER)
     lawyer_visit_display = _channel_column(choices.ContactChannel.LAWYER_VISIT)
@@ -212,9 +219,9 @@ class SilenceThresholdAdmin(HistoryAdmin):
     list_display = ["jurisdiction", "channel_display", "days"]
     list_filter = ["jurisdiction"]
 
-    @admin.display(description="channel")
+    @admin.display(description=_("channel"))
     def channel_display(self, threshold):
-        return threshold.get_channel_display() if threshold.channel else "any contact"
+        return threshold.get_channel_display() if threshold.channel else gettext("any contact")
 
 
 @admin.register(LetterCount)

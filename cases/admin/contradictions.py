@@ -9,6 +9,8 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Prefetch
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from cases import services
 from cases.admin.history import HistoryAdmin
@@ -22,11 +24,15 @@ def _primary_names(path: str) -> Prefetch:
 
 
 class OpenListFilter(admin.SimpleListFilter):
-    title = "state"
+    title = _("state")
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("open", "open"), ("staff", "resolved by staff"), ("auto", "no longer contradicted")]
+        return [
+            ("open", _("open")),
+            ("staff", _("resolved by staff")),
+            ("auto", _("no longer contradicted")),
+        ]
 
     def queryset(self, request, queryset):
         if self.value() == "open":
@@ -42,11 +48,13 @@ class ResolveContradictionForm(forms.ModelForm):
     """The one thing a person changes on a flag: the note that resolves it."""
 
     resolution_note = forms.CharField(
-        label="Resolution note",
+        label=_("Resolution note"),
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-        error_messages={"required": "Say in a note how the contradiction was settled."},
-        help_text="What was corrected, or why the facts are right as recorded. Kept with the flag, "
-        "with your name and the time; the same contradiction is not flagged again.",
+        error_messages={"required": _("Say in a note how the contradiction was settled.")},
+        help_text=_(
+            "What was corrected, or why the facts are right as recorded. Kept with the flag, "
+            "with your name and the time; the same contradiction is not flagged again."
+        ),
     )
 
     class Meta:
@@ -110,17 +118,17 @@ class ContradictionAdmin(HistoryAdmin):
             return False
         return super().has_change_permission(request, obj)
 
-    @admin.display(description="person", ordering="person")
+    @admin.display(description=_("person"), ordering="person")
     def person_display(self, flag):
         return str(flag.person)
 
-    @admin.display(description="state", ordering="resolved_at")
+    @admin.display(description=_("state"), ordering="resolved_at")
     def state_display(self, flag):
         if flag.resolved_at is None:
-            return "open"
+            return gettext("open")
         if flag.resolved_by_id:
-            return f"resolved by {flag.resolved_by}"
-        return "no longer contradicted"
+            return gettext("resolved by %(user)s") % {"user": flag.resolved_by}
+        return gettext("no longer contradicted")
 
     def save_model(self, request, obj, form, change):
         if not change or not self._may_resolve(request, Contradiction.objects.get(pk=obj.pk)):
@@ -137,8 +145,8 @@ class _OpenContradictionInline(NamedInputsInlineMixin, admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = True
-    verbose_name = "open contradiction"
-    verbose_name_plural = "open contradictions: facts that cannot all be true"
+    verbose_name = _("open contradiction")
+    verbose_name_plural = _("open contradictions: facts that cannot all be true")
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(resolved_at__isnull=True)

@@ -13,6 +13,8 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from cases import services
 from cases.admin.history import HistoryAdmin
@@ -52,51 +54,59 @@ class DesignationListAdmin(HistoryAdmin):
             )
         )
 
-    @admin.display(description="people on it now", ordering="on_it_now")
+    @admin.display(description=_("people on it now"), ordering="on_it_now")
     def people_now(self, designation_list):
         return designation_list.on_it_now
 
-    @admin.display(description="latest snapshot")
+    @admin.display(description=_("latest snapshot"))
     def latest_snapshot(self, designation_list):
         latest = designation_list.snapshots.order_by("-date").first()
-        return latest.date if latest else "none yet"
+        return latest.date if latest else gettext("none yet")
 
     def save_model(self, request, obj, form, change):
         services.save_designation_list(designation_list=obj, by=request.user)
 
 
 class SnapshotImportForm(forms.Form):
-    designation_list = forms.ModelChoiceField(DesignationList.objects.all(), label="List")
+    designation_list = forms.ModelChoiceField(DesignationList.objects.all(), label=_("List"))
     date = forms.DateField(
-        label="Day of the snapshot",
-        help_text="The day the list was published or read in this state (YYYY-MM-DD).",
+        label=_("Day of the snapshot"),
+        help_text=_("The day the list was published or read in this state (YYYY-MM-DD)."),
     )
     source = forms.ModelChoiceField(
         Source.objects.all(),
-        help_text="Where this copy of the list comes from (the issuer's page, a gazette).",
+        label=_("Source"),
+        help_text=_("Where this copy of the list comes from (the issuer's page, a gazette)."),
     )
     upload = forms.FileField(
         required=False,
-        label="Table",
-        help_text="A CSV or XLSX table with a heading row (a name column, or surname, given name and "
-        "patronymic; birth date and day of inclusion where the list gives them).",
+        label=_("Table"),
+        help_text=_(
+            "A CSV or XLSX table with a heading row (a name column, or surname, given name and "
+            "patronymic; birth date and day of inclusion where the list gives them)."
+        ),
     )
     names = forms.CharField(
         required=False,
-        label="Or the list pasted",
+        label=_("Or the list pasted"),
         widget=forms.Textarea(attrs={"rows": 12, "cols": 80}),
-        help_text="As published, one entry per line (numbering, dates of birth and places of birth are "
-        "read), or a table pasted with its heading row.",
+        help_text=_(
+            "As published, one entry per line (numbering, dates of birth and places of birth are "
+            "read), or a table pasted with its heading row."
+        ),
     )
 
     def clean(self):
         data = super().clean()
         upload, text = data.get("upload"), (data.get("names") or "").strip()
         if bool(upload) == bool(text):
-            raise ValidationError("Give the list either as a table or pasted, not both and not neither.")
+            raise ValidationError(
+                gettext("Give the list either as a table or pasted, not both and not neither.")
+            )
         if upload is not None and upload.size > MAX_UPLOAD_BYTES:
             raise ValidationError(
-                f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB; split it."
+                gettext("The file is larger than %(megabytes)d MB; split it.")
+                % {"megabytes": MAX_UPLOAD_BYTES // (1024 * 1024)}
             )
         try:
             read = (
@@ -105,7 +115,7 @@ class SnapshotImportForm(forms.Form):
         except UnreadableFile as error:
             raise ValidationError(str(error)) from error
         if not read.entries:
-            raise ValidationError("No names were found in the list.")
+            raise ValidationError(gettext("No names were found in the list."))
         data["read"] = read
         return data
 
@@ -136,18 +146,20 @@ class DesignationSnapshotAdmin(HistoryAdmin):
             )
         )
 
-    @admin.display(description="entries", ordering="n_entries")
+    @admin.display(description=_("entries"), ordering="n_entries")
     def entries_count(self, snapshot):
         return snapshot.n_entries
 
-    @admin.display(description="matched to the registry's people", ordering="n_matched")
+    @admin.display(description=_("matched to the registry's people"), ordering="n_matched")
     def matched_count(self, snapshot):
         return snapshot.n_matched
 
-    @admin.display(description="review")
+    @admin.display(description=_("review"))
     def review_link(self, snapshot):
         url = reverse("admin:cases_designationsnapshot_review", args=[snapshot.pk])
-        label = "Review again" if snapshot.confirmed_at else "Review and confirm the matches"
+        label = (
+            gettext("Review again") if snapshot.confirmed_at else gettext("Review and confirm the matches")
+        )
         return format_html('<a class="button" href="{}">{}</a>', url, label)
 
     def has_change_permission(self, request, obj=None):
@@ -195,15 +207,23 @@ class DesignationSnapshotAdmin(HistoryAdmin):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, f"Kept {len(read.entries)} entries of {snapshot}.")
+                messages.success(
+                    request,
+                    gettext("Kept %(count)d entries of %(snapshot)s.")
+                    % {"count": len(read.entries), "snapshot": snapshot},
+                )
                 for problem in read.problems[:50]:
-                    messages.warning(request, f"Read with a doubt: {problem} (the date was left out).")
+                    messages.warning(
+                        request,
+                        gettext("Read with a doubt: %(problem)s (the date was left out).")
+                        % {"problem": problem},
+                    )
                 return redirect("admin:cases_designationsnapshot_review", snapshot.pk)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "form": form,
-            "title": "Import a snapshot of a designation list",
+            "title": gettext("Import a snapshot of a designation list"),
         }
         return TemplateResponse(request, "admin/cases/designationsnapshot/import.html", context)
 
@@ -230,14 +250,25 @@ class DesignationSnapshotAdmin(HistoryAdmin):
                 return redirect("admin:cases_designationsnapshot_review", snapshot.pk)
             messages.success(
                 request,
-                f"{snapshot}: {len(outcome.listed)} newly on the list, "
-                f"{len(outcome.still_listed)} still on it, {len(outcome.removed)} removed.",
+                gettext(
+                    "%(snapshot)s: %(listed)d newly on the list, %(still)d still on it, %(removed)d removed."
+                )
+                % {
+                    "snapshot": snapshot,
+                    "listed": len(outcome.listed),
+                    "still": len(outcome.still_listed),
+                    "removed": len(outcome.removed),
+                },
             )
             names = dict(
                 (p.pk, str(p)) for p in Person.objects.filter(pk__in=[p for p, _ in outcome.refused])
             )
             for person_id, why in outcome.refused:
-                messages.warning(request, f"Not recorded for {names.get(person_id, person_id)}: {why}.")
+                messages.warning(
+                    request,
+                    gettext("Not recorded for %(person)s: %(why)s.")
+                    % {"person": names.get(person_id, person_id), "why": why},
+                )
             return redirect("admin:cases_designation_changelist")
         review = services.review_snapshot(snapshot)
         ids = {c.person_id for row in review.entries for c in row.match.candidates}
@@ -253,7 +284,7 @@ class DesignationSnapshotAdmin(HistoryAdmin):
                 outcome: review.count(outcome)
                 for outcome in (announced.MATCHED, announced.AMBIGUOUS, announced.UNKNOWN)
             },
-            "title": f"Review the snapshot: {snapshot}",
+            "title": gettext("Review the snapshot: %(snapshot)s") % {"snapshot": snapshot},
         }
         return TemplateResponse(request, "admin/cases/designationsnapshot/review.html", context)
 
@@ -285,11 +316,11 @@ def _review_row(row: services.designations.EntryReview, people: dict) -> dict:
 
 
 class OnTheListNow(admin.SimpleListFilter):
-    title = "on the list"
+    title = _("on the list")
     parameter_name = "now"
 
     def lookups(self, request, model_admin):
-        return [("yes", "on it now"), ("no", "removed")]
+        return [("yes", _("on it now")), ("no", _("removed"))]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
@@ -322,24 +353,29 @@ class DesignationAdmin(HistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("person__names")
 
-    @admin.display(description="list", ordering="designation_list__code")
+    @admin.display(description=_("list"), ordering="designation_list__code")
     def list_short(self, designation):
         """The list's jurisdiction and kind: the titles are too long for a column."""
         listed = designation.designation_list
         return f"{listed.jurisdiction.code}: {listed.get_kind_display()}"
 
-    @admin.display(description="on the list since", ordering="listed_on")
+    @admin.display(description=_("on the list since"), ordering="listed_on")
     def listed(self, designation):
+        day = {"day": designation.listed_words, "after": designation.listed_after}
         if designation.listed_on_given:
-            return f"{designation.listed_words} (the day the list gives)"
-        after = f", not on it on {designation.listed_after}" if designation.listed_after else ""
-        return f"{designation.listed_words} at the latest{after}"
+            return gettext("%(day)s (the day the list gives)") % day
+        if designation.listed_after:
+            return gettext("%(day)s at the latest, not on it on %(after)s") % day
+        return gettext("%(day)s at the latest") % day
 
-    @admin.display(description="removed", ordering="removed_on")
+    @admin.display(description=_("removed"), ordering="removed_on")
     def removed(self, designation):
         if designation.removed_on is None:
-            return "still on it"
-        return f"by {designation.removed_on}, on it on {designation.removed_after}"
+            return gettext("still on it")
+        return gettext("by %(day)s, on it on %(after)s") % {
+            "day": designation.removed_on,
+            "after": designation.removed_after,
+        }
 
     def has_add_permission(self, request):
         return False  # recorded by confirming a snapshot
@@ -350,14 +386,14 @@ class DesignationAdmin(HistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # undone with the action, which also removes the timeline entries
 
-    @admin.action(description="Undo a wrong match (the history keeps it)")
+    @admin.action(description=_("Undo a wrong match (the history keeps it)"))
     def undo_wrong_match(self, request, queryset):
         if not request.user.has_perm("cases.change_case"):
             raise PermissionDenied
         undone = list(queryset)
         for designation in undone:
             services.undo_designation(designation=designation, by=request.user)
-        messages.success(request, f"Undid {len(undone)} designation(s).")
+        messages.success(request, gettext("Undid %(count)d designation(s).") % {"count": len(undone)})
 
     def get_actions(self, request):
         actions = super().get_actions(request)

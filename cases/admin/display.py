@@ -12,6 +12,14 @@ import datetime
 
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
+from django.utils.translation import get_language, gettext, gettext_lazy
+
+# The zones the registry runs in, named as people say them in each language.
+ZONE_NAMES = {
+    "Europe/Minsk": gettext_lazy("Minsk time"),
+    "Europe/Moscow": gettext_lazy("Moscow time"),
+    "UTC": "UTC",
+}
 
 TIME_FORMAT = "Y-m-d H:i"
 
@@ -24,5 +32,15 @@ def local_time(value: datetime.datetime | None, fmt: str = TIME_FORMAT) -> str:
 
 
 def time_zone_name() -> str:
-    """The zone the staff screens show times in, as people say it: "Europe/Minsk" -> "Minsk time"."""
-    return f"{timezone.get_current_timezone_name().rsplit('/', 1)[-1].replace('_', ' ')} time"
+    """The zone the staff screens show times in, as people say it: "Europe/Minsk" -> "Minsk time",
+    in the staff member's language."""
+    zone = timezone.get_current_timezone_name()
+    if zone in ZONE_NAMES:
+        return str(ZONE_NAMES[zone])
+    return gettext("%(city)s time") % {"city": zone.rsplit("/", 1)[-1].replace("_", " ")}
+
+
+def language() -> str:
+    """The staff member's language as the registry's describers take it: "en", "be" or "ru"."""
+    code = (get_language() or "en").split("-")[0]
+    return code if code in ("be", "ru") else "en"

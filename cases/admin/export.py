@@ -12,6 +12,7 @@ from django.http import StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from cases.admin.display import local_time
 from cases.models import AuditEntry, Person
@@ -36,7 +37,7 @@ def export_view(request):
     if filetype not in FORMATS:
         context = {
             **admin.site.each_context(request),
-            "title": "Export the registry",
+            "title": gettext("Export the registry"),
             "people": Person.objects.current().count(),
         }
         return TemplateResponse(request, "admin/cases/export.html", context)

@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cases import choices
 from cases.models import Article, Charge, Release, Source
@@ -12,19 +13,21 @@ from cases.services.releases import check_release_day
 class ReclassifyChargeForm(forms.Form):
     to_article = forms.ModelChoiceField(
         queryset=Article.objects.none(),
-        label="New article part",
-        help_text="The charge as it is worded after the reclassification",
+        label=_("New article part"),
+        help_text=_("The charge as it is worded after the reclassification"),
     )
-    stage = forms.ChoiceField(choices=choices.ChargeStage.choices, label="Stage")
-    on = forms.DateField(label="Date of the reclassification", widget=forms.DateInput(attrs={"type": "date"}))
+    stage = forms.ChoiceField(choices=choices.ChargeStage.choices, label=_("Stage"))
+    on = forms.DateField(
+        label=_("Date of the reclassification"), widget=forms.DateInput(attrs={"type": "date"})
+    )
     offence_date = forms.DateField(
         required=False,
-        label="Date of the alleged act",
+        label=_("Date of the alleged act"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Leave empty to keep the date of the charge it replaces",
+        help_text=_("Leave empty to keep the date of the charge it replaces"),
     )
-    source = forms.ModelChoiceField(queryset=Source.objects.all(), required=False)
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    source = forms.ModelChoiceField(queryset=Source.objects.all(), required=False, label=_("Source"))
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Note"))
 
     def __init__(self, *args, charge: Charge, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,9 +49,9 @@ class EndChargeForm(forms.Form):
                 choices.ChargeState.ACQUITTED,
             )
         ],
-        label="Outcome",
+        label=_("Outcome"),
     )
-    on = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class CorrectChargeForm(forms.Form):
@@ -58,30 +61,30 @@ class CorrectChargeForm(forms.Form):
 
     action = forms.ChoiceField(
         choices=[
-            (CORRECT, "Correct the facts below (they were entered wrongly)"),
-            (WITHDRAW, "Withdraw (created by mistake): remove the charge and its events"),
+            (CORRECT, _("Correct the facts below (they were entered wrongly)")),
+            (WITHDRAW, _("Withdraw (created by mistake): remove the charge and its events")),
         ],
         initial=CORRECT,
         widget=forms.RadioSelect,
-        label="What to do",
+        label=_("What to do"),
     )
     article = forms.ModelChoiceField(
         queryset=Article.objects.none(),
-        label="Article part",
-        help_text="The article the charge was really brought under",
+        label=_("Article part"),
+        help_text=_("The article the charge was really brought under"),
     )
-    stage = forms.ChoiceField(choices=choices.ChargeStage.choices, label="Stage")
+    stage = forms.ChoiceField(choices=choices.ChargeStage.choices, label=_("Stage"))
     offence_date = forms.DateField(
-        required=False, label="Date of the alleged act", widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label=_("Date of the alleged act"), widget=forms.DateInput(attrs={"type": "date"})
     )
     charged_on = forms.DateField(
-        required=False, label="Date the charge was brought", widget=forms.DateInput(attrs={"type": "date"})
+        required=False, label=_("Date the charge was brought"), widget=forms.DateInput(attrs={"type": "date"})
     )
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
-        label="Reason",
-        help_text="Required: what was wrong. Kept with the charge's history.",
-        error_messages={"required": "Give a reason for the correction."},
+        label=_("Reason"),
+        help_text=_("Required: what was wrong. Kept with the charge's history."),
+        error_messages={"required": _("Give a reason for the correction.")},
     )
 
     def __init__(self, *args, charge: Charge, **kwargs):
@@ -113,11 +116,13 @@ class ChargeInlineForm(forms.ModelForm):
         article = self.cleaned_data["article"]
         if self.instance.pk and article != self.instance.article:
             raise forms.ValidationError(
-                "The article of a charge changes only by Reclassify, so its history stays."
+                _("The article of a charge changes only by Reclassify, so its history stays.")
             )
         case = getattr(self.instance, "case", None) if self.instance.case_id else None
         if case is not None and article.jurisdiction_id != case.jurisdiction_id:
-            raise forms.ValidationError("This article belongs to another jurisdiction's code than the case.")
+            raise forms.ValidationError(
+                _("This article belongs to another jurisdiction's code than the case.")
+            )
         return article
 
 
@@ -127,17 +132,20 @@ class ReleaseForm(forms.ModelForm):
     `correct_release`. The day's sources are cited on the Claims screen (the release date's claim)."""
 
     date = forms.DateField(
-        label="Day of release",
+        label=_("Day of release"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Any day of the month or year when only those are known",
+        help_text=_("Any day of the month or year when only those are known"),
     )
     date_precision = forms.ChoiceField(
-        label="known to the",
+        label=_("known to the"),
         choices=[(c.value, c.label) for c in choices.DatePrecision if c != choices.DatePrecision.UNKNOWN],
         initial=choices.DatePrecision.DAY,
     )
     is_public = forms.BooleanField(
-        label="public", required=False, initial=True, help_text="Shown on the public page and in the API"
+        label=_("public"),
+        required=False,
+        initial=True,
+        help_text=_("Shown on the public page and in the API"),
     )
 
     class Meta:
@@ -153,7 +161,7 @@ class ReleaseForm(forms.ModelForm):
                 date=event.date, date_precision=event.date_precision, is_public=event.is_public
             )
             self.fields["is_public"].disabled = True  # the entry's own flag, on the timeline below
-            self.fields["is_public"].help_text = "As its timeline entry: change it there"
+            self.fields["is_public"].help_text = _("As its timeline entry: change it there")
 
     def clean(self):
         cleaned = super().clean()

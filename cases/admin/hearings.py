@@ -14,18 +14,22 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from cases import calendar_data, choices, services
-from cases.admin.display import local_time
+from cases.admin.display import language, local_time
 from cases.admin.history import HistoryAdmin
 from cases.admin.mixins import AuditConfidentialReadsMixin, MaskConfidentialSourcesMixin, message_for
 from cases.calendar import entries as rules
 from cases.calendar import ical
 from cases.models import CalendarFeedToken, Hearing, PersonName, hash_calendar_token
+from cases.models.staff import language_of
 
 # The staff feed: from a month back to a year ahead, like the public one.
 FEED_DAYS_BACK = 30
@@ -36,9 +40,12 @@ CALENDAR_PERMISSION = "cases.view_hearing"
 class HearingForm(forms.ModelForm):
     """The start as a day and an optional time (registry time zone): no time, only the day is known."""
 
-    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
     time = forms.TimeField(
-        required=False, widget=forms.TimeInput(attrs={"type": "time"}), help_text="Empty: not known yet"
+        label=_("Time"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        help_text=_("Empty: not known yet"),
     )
 
     class Meta:
@@ -80,8 +87,8 @@ class HearingInline(admin.TabularInline):
     fields = ["when", "kind", "court", "room", "openness", "state", "is_public"]
     readonly_fields = fields
     ordering = ["-starts_at"]
-    verbose_name = "court hearing"
-    verbose_name_plural = "court hearings (add one from Hearings: Add)"
+    verbose_name = _("court hearing")
+    verbose_name_plural = _("court hearings (add one from Hearings: Add)")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -89,7 +96,7 @@ class HearingInline(admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="when")
+    @admin.display(description=_("when"))
     def when(self, hearing):
         return local_time(hearing.starts_at, "Y-m-d H:i" if hearing.time_known else "Y-m-d")
 
@@ -159,15 +166,15 @@ class HearingAdmin(AuditConfidentialReadsMixin, MaskConfidentialSourcesMixin, Hi
     def confidential_fields_shown(self, request, hearing) -> list[str]:
         return ["internal_note"] if hearing.internal_note else []
 
-    @admin.display(description="day", ordering="starts_at")
+    @admin.display(description=_("day"), ordering="starts_at")
     def day_display(self, hearing):
         return local_time(hearing.starts_at, "Y-m-d")
 
-    @admin.display(description="time")
+    @admin.display(description=_("time"))
     def time_display(self, hearing):
         return local_time(hearing.starts_at, "H:i") if hearing.time_known else "—"
 
-    @admin.display(description="person")
+    @admin.display(description=_("person"))
     def person_link(self, hearing):
         person = hearing.case.person
         return format_html(
@@ -189,12 +196,12 @@ class HearingAdmin(AuditConfidentialReadsMixin, MaskConfidentialSourcesMixin, Hi
     def save_related(self, request, form, formsets, change):
         """The service set the sources; nothing else is related."""
 
-    @admin.action(description="Mark the selected hearings cancelled", permissions=["change"])
+    @admin.action(description=_("Mark the selected hearings cancelled"), permissions=["change"])
     def cancel(self, request, queryset):
         self._end(request, queryset, postponed=False)
 
     @admin.action(
-        description="Mark the selected hearings postponed (new day not known yet)", permissions=["change"]
+        description=_("Mark the selected hearings postponed (new day not known yet)"), permissions=["change"]
     )
     def postpone(self, request, queryset):
         self._end(request, queryset, postponed=True)
@@ -207,7 +214,12 @@ class HearingAdmin(AuditConfidentialReadsMixin, MaskConfidentialSourcesMixin, Hi
                 done += 1
             except ValidationError as error:
                 messages.warning(request, f"{hearing}: {message_for(error)}")
-        messages.success(request, f"{done} hearing(s) marked {'postponed' if postponed else 'cancelled'}.")
+        marked = (
+            gettext("%(count)d hearing(s) marked postponed.")
+            if postponed
+            else gettext("%(count)d hearing(s) marked cancelled.")
+        )
+        messages.success(request, marked % {"count": done})
 
     # The staff calendar ----------------------------------------------------------------------
 
@@ -245,7 +257,7 @@ class HearingAdmin(AuditConfidentialReadsMixin, MaskConfidentialSourcesMixin, Hi
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": f"Calendar: {start:%B %Y}",
+            "title": gettext("Calendar: %(month)s") % {"month": date_format(start, "F Y")},
             "days": days,
             "previous": f"{previous:%Y-%m}",
             "following": f"{following:%Y-%m}",
@@ -263,7 +275,10 @@ class HearingAdmin(AuditConfidentialReadsMixin, MaskConfidentialSourcesMixin, Hi
             if request.POST.get("revoke"):
                 count = services.revoke_calendar_tokens(user=request.user)
                 messages.success(
-                    request, "Your calendar address was revoked." if count else "You had no address."
+                    request,
+                    gettext("Your calendar address was revoked.")
+                    if count
+                    else gettext("You had no address."),
                 )
                 return redirect("admin:cases_hearing_calendar_address")
             token = services.issue_calendar_token(user=request.user)
@@ -273,7 +288,7 @@ class HearingAdmin(AuditConfidentialReadsMixin, MaskConfidentialSourcesMixin, Hi
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "Your calendar address",
+            "title": gettext("Your calendar address"),
             "live": live,
             "new_address": new_address,
         }
@@ -297,7 +312,7 @@ def _staff_row(entry: rules.Entry) -> dict:
         "person_url": reverse("admin:cases_person_change", args=[entry.person.id]),
         "case_url": reverse("admin:cases_case_change", args=[entry.case_id]) if entry.case_id else "",
         "hearing_url": reverse("admin:cases_hearing_change", args=[hearing.id]) if hearing else "",
-        "title": calendar_data.entry_title(entry, "en"),
+        "title": calendar_data.entry_title(entry, language()),
         "place": calendar_data.hearing_place(hearing) if hearing else "",
         "is_public": bool(hearing) and hearing.is_public,
         "called_off": bool(hearing) and hearing.state != choices.HearingState.SCHEDULED,
@@ -329,8 +344,16 @@ def _feed_user(token: str):
 def staff_feed(request):
     """The staff calendar as iCalendar for the holder of a live token: hearings, birthdays,
     expected releases and the weeks before them, anniversaries. No internal note, no source."""
-    if _feed_user(request.GET.get("token", "")) is None:
+    user = _feed_user(request.GET.get("token", ""))
+    if user is None:
         raise Http404("No such calendar.")
+    # A calendar app has no session: the feed is in the language its holder chose for the staff area.
+    chosen = language_of(user)
+    with translation.override(chosen if chosen in ("be", "ru") else "en"):
+        return _staff_feed(request, chosen if chosen in ("be", "ru") else "en")
+
+
+def _staff_feed(request, language: str):
     today = timezone.localdate()
     start = today - datetime.timedelta(days=FEED_DAYS_BACK)
     end = today + datetime.timedelta(days=FEED_DAYS_AHEAD)
@@ -343,8 +366,10 @@ def staff_feed(request):
             return request.build_absolute_uri(reverse("admin:cases_case_change", args=[entry.case_id]))
         return request.build_absolute_uri(reverse("admin:cases_person_change", args=[entry.person.id]))
 
-    events = calendar_data.ical_events(entries, language="en", link=link)
-    text = ical.calendar_text(name="Registry (staff): dates that matter", events=events, now=timezone.now())
+    events = calendar_data.ical_events(entries, language=language, link=link)
+    text = ical.calendar_text(
+        name=gettext("Registry (staff): dates that matter"), events=events, now=timezone.now()
+    )
     response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="registry-staff.ics"'
     response["X-Robots-Tag"] = "noindex"

@@ -5,7 +5,7 @@ Editors decide that a listed pair is not one person; Publishers merge a pair and
 """
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import BigIntegerField, Count, OuterRef, Prefetch, Subquery, Value, When
 from django.db.models import Case as SqlCase
 from django.db.models.fields.json import KeyTextTransform
@@ -13,7 +13,10 @@ from django.db.models.functions import Cast
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from cases import choices
@@ -47,20 +50,21 @@ def _people_for_comparison(*ids):
 
 def _birth_date_text(person) -> str:
     if person.birth_date is None:
-        return "unknown"
+        return gettext("unknown")
+    # Django's month names, in the staff member's language ("E": the form a day's date takes).
     formats = {
-        choices.DatePrecision.YEAR: "%Y",
-        choices.DatePrecision.MONTH: "%B %Y",
-        choices.DatePrecision.DAY: "%d %B %Y",
+        choices.DatePrecision.YEAR: "Y",
+        choices.DatePrecision.MONTH: "F Y",
+        choices.DatePrecision.DAY: "d E Y",
     }
-    return person.birth_date.strftime(formats.get(person.birth_date_precision, "%d %B %Y"))
+    return date_format(person.birth_date, formats.get(person.birth_date_precision, "d E Y"))
 
 
 def _publication_warning(a, b) -> str:
     published = choices.PublicationState.PUBLISHED
     if (a.publication_state == published) == (b.publication_state == published):
         return ""
-    return (
+    return gettext(
         "Only one of these records is published. Merging the other into it makes that record's "
         "names and cases public; merging the published one into the other withdraws it from the public pages."
     )
@@ -109,11 +113,11 @@ class DuplicateCandidateAdmin(HistoryAdmin):
     def has_change_permission(self, request, obj=None):
         return False  # decisions are the buttons of the comparison page, not a form
 
-    @admin.display(description="records")
+    @admin.display(description=_("records"))
     def pair_display(self, candidate):
         return f"{candidate.person_a} / {candidate.person_b}"
 
-    @admin.display(description="score", ordering="score")
+    @admin.display(description=_("score"), ordering="score")
     def score_display(self, candidate):
         return f"{candidate.score:.2f}"
 
@@ -145,7 +149,7 @@ class DuplicateCandidateAdmin(HistoryAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "Are these records one person?",
+            "title": gettext("Are these records one person?"),
             "candidate": candidate,
             "people": [
                 {"person": p, "birth_date": _birth_date_text(p), "side": side}
@@ -164,7 +168,7 @@ class DuplicateCandidateAdmin(HistoryAdmin):
         keep = request.POST.get("keep")
         if keep not in ("left", "right") or candidate.state != DuplicateCandidate.State.OPEN:
             self.message_user(
-                request, "Nothing was merged: this pair is not open for a decision.", messages.ERROR
+                request, gettext("Nothing was merged: this pair is not open for a decision."), messages.ERROR
             )
             return redirect("admin:cases_duplicatecandidate_change", candidate.pk)
         kept, merged = (
@@ -177,7 +181,10 @@ class DuplicateCandidateAdmin(HistoryAdmin):
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
             return redirect("admin:cases_duplicatecandidate_change", candidate.pk)
-        self.message_user(request, f"Merged into {kept}. The merge can be undone from its page.")
+        self.message_user(
+            request,
+            gettext("Merged into %(person)s. The merge can be undone from its page.") % {"person": kept},
+        )
         return redirect("admin:cases_personmerge_change", merge.pk)
 
     def not_duplicate_view(self, request, pk):
@@ -190,7 +197,7 @@ class DuplicateCandidateAdmin(HistoryAdmin):
             self.message_user(request, " ".join(error.messages), messages.ERROR)
             return redirect("admin:cases_duplicatecandidate_change", candidate.pk)
         self.message_user(
-            request, "Marked as two different people; the search will not list this pair again."
+            request, gettext("Marked as two different people; the search will not list this pair again.")
         )
         return redirect("admin:cases_duplicatecandidate_changelist")
 
@@ -231,11 +238,11 @@ class PersonMergeAdmin(HistoryAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="kept record")
+    @admin.display(description=_("kept record"))
     def kept_display(self, merge):
         return str(merge.kept)
 
-    @admin.display(description="merged record")
+    @admin.display(description=_("merged record"))
     def merged_display(self, merge):
         return _merged_label(merge)
 
@@ -257,21 +264,24 @@ class PersonMergeAdmin(HistoryAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "Merge of two records",
+            "title": gettext("Merge of two records"),
             "merge": merge,
             "merged_label": _merged_label(merge),
             "moved_counts": [
-                ("names", len(moved.get("names", []))),
+                (gettext("names"), len(moved.get("names", []))),
                 (
-                    "spellings the kept record already had (left on the merged record)",
+                    gettext("spellings the kept record already had (left on the merged record)"),
                     len(moved.get("names_left_behind", [])),
                 ),
-                ("external identifiers", len(moved.get("external_ids", []))),
-                ("cases, with their charges, events, stays and assessments", len(moved.get("cases", []))),
-                ("change feed entries", len(moved.get("change_records", []))),
-                ("partner submissions", len(moved.get("submissions", []))),
+                (gettext("external identifiers"), len(moved.get("external_ids", []))),
+                (
+                    gettext("cases, with their charges, events, stays and assessments"),
+                    len(moved.get("cases", [])),
+                ),
+                (gettext("change feed entries"), len(moved.get("change_records", []))),
+                (gettext("partner submissions"), len(moved.get("submissions", []))),
             ],
-            "kept_fields": sorted((moved.get("kept_fields") or {}).keys()),
+            "kept_fields": sorted(_field_label(name) for name in (moved.get("kept_fields") or {})),
             "can_undo": merge.undone_at is None and request.user.has_perm(MERGE_PERMISSION),
             "kept_url": reverse("admin:cases_person_change", args=[merge.kept_id]),
         }
@@ -286,11 +296,23 @@ class PersonMergeAdmin(HistoryAdmin):
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
         else:
-            self.message_user(request, "The merge is undone: both records are people of their own again.")
+            self.message_user(
+                request, gettext("The merge is undone: both records are people of their own again.")
+            )
         return redirect("admin:cases_personmerge_change", merge.pk)
+
+
+def _field_label(name: str) -> str:
+    """A person's field as the person's page names it, in the staff member's language."""
+    try:
+        return str(Person._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:  # a field since renamed or removed: its name as the merge recorded it
+        return name
 
 
 def _merged_label(merge) -> str:
     """The merged record's name, wherever its primary name is now, and its slug."""
     name = getattr(merge, "merged_primary_name", None) or str(merge.merged)
-    return format_html("{} <small>(record {})</small>", name, merge.merged.slug)
+    return format_html(
+        "{} <small>({})</small>", name, gettext("record %(slug)s") % {"slug": merge.merged.slug}
+    )

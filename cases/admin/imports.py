@@ -23,6 +23,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from cases import services
 from cases.admin.mixins import ReadOnlyAdminMixin
@@ -36,24 +38,36 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(help_text="A .csv file (UTF-8, comma or semicolon) or an .xlsx file.")
-    mapping = forms.ChoiceField(
-        label="Import profile",
-        help_text="The list's layout and words (Import profiles: Publishers add and adapt them); "
-        "see docs/import.md.",
+    file = forms.FileField(
+        label=_("File"), help_text=_("A .csv file (UTF-8, comma or semicolon) or an .xlsx file.")
     )
-    jurisdiction = forms.ChoiceField(help_text="Whose criminal code the charges are under.")
+    mapping = forms.ChoiceField(
+        label=_("Import profile"),
+        help_text=_(
+            "The list's layout and words (Import profiles: Publishers add and adapt them); "
+            "see docs/import.md."
+        ),
+    )
+    jurisdiction = forms.ChoiceField(
+        label=_("Jurisdiction"), help_text=_("Whose criminal code the charges are under.")
+    )
     reclassified_on = forms.DateField(
+        label=_("Reclassified on"),
         initial=timezone.localdate,
-        help_text="The date the list is as of: recorded for a reclassification when a row's article "
-        "changed, and as the date of the list's claims (YYYY-MM-DD).",
+        help_text=_(
+            "The date the list is as of: recorded for a reclassification when a row's article "
+            "changed, and as the date of the list's claims (YYYY-MM-DD)."
+        ),
     )
     source = forms.ModelChoiceField(
         queryset=Source.objects.order_by("title"),
         required=False,
-        empty_label="the profile's own list",
-        help_text="Whose word the list's facts are (each becomes a claim of this source). Empty: the "
-        "profile's own list source, 'List: …', created confidential on its first import.",
+        label=_("Source"),
+        empty_label=_("the profile's own list"),
+        help_text=_(
+            "Whose word the list's facts are (each becomes a claim of this source). Empty: the "
+            "profile's own list source, 'List: …', created confidential on its first import."
+        ),
     )
 
     def __init__(self, *args, user=None, **kwargs):
@@ -72,14 +86,15 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise ValidationError(
-                f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB; split it."
+                gettext("The file is larger than %(megabytes)d MB; split it.")
+                % {"megabytes": MAX_UPLOAD_BYTES // (1024 * 1024)}
             )
         return upload
 
     def clean_reclassified_on(self):
         value = self.cleaned_data["reclassified_on"]
         if value > timezone.localdate():
-            raise ValidationError("The reclassification date cannot be in the future.")
+            raise ValidationError(gettext("The reclassification date cannot be in the future."))
         return value
 
 
@@ -167,15 +182,17 @@ class ImportRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "report_display",
     ]
 
-    @admin.display(description="cells kept verbatim")
+    @admin.display(description=_("cells kept verbatim"))
     def kept_cells_link(self, obj):
         count = obj.kept_cells.count()
         if not count:
-            return "none"
+            return gettext("none kept")
         url = reverse("admin:cases_keptcell_changelist") + f"?run__id__exact={obj.pk}"
-        return format_html('<a href="{}">{} cell(s) that fed no field</a>', url, count)
+        return format_html(
+            '<a href="{}">{}</a>', url, gettext("%(count)d cell(s) that fed no field") % {"count": count}
+        )
 
-    @admin.display(description="report")
+    @admin.display(description=_("report"))
     def report_display(self, obj):
         return mark_safe(_report_html(obj))  # noqa: S308 - the template escapes every value
 
@@ -211,7 +228,7 @@ class ImportRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "Import a spreadsheet",
+            "title": gettext("Import a spreadsheet"),
             "form": form,
         }
         if request.method == "POST" and form.is_valid():
@@ -228,9 +245,12 @@ class ImportRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             except TooManyRows as error:
                 form.add_error(
                     "file",
-                    f"The file has more than {error.limit} rows: a page stops there so that it does not "
-                    "time out. Import it with the command `manage.py import_people` (docs/import.md), "
-                    "or split it.",
+                    gettext(
+                        "The file has more than %(limit)d rows: a page stops there so that it does not "
+                        "time out. Import it with the command `manage.py import_people` (docs/import.md), "
+                        "or split it."
+                    )
+                    % {"limit": error.limit},
                 )
             except UnreadableFile as error:
                 form.add_error("file", str(error))
@@ -245,7 +265,7 @@ class ImportRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                         **options,
                     }
                 context.update(
-                    title="Dry run: nothing has been written yet",
+                    title=gettext("Dry run: nothing has been written yet"),
                     report=report,
                     report_html=_report_html(ImportRun.objects.get(pk=report.import_run_id)),
                     run_url=reverse("admin:cases_importrun_change", args=[report.import_run_id]),
@@ -273,25 +293,36 @@ class ImportRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def _confirm(self, request):
         pending = request.session.pop(SESSION_KEY, None)
         if not pending:
-            return HttpResponseBadRequest("No checked file is waiting: upload it again for a dry run first.")
+            return HttpResponseBadRequest(
+                gettext("No checked file is waiting: upload it again for a dry run first.")
+            )
         data = base64.b64decode(pending["data"])
         if (
             hashlib.sha256(data).hexdigest() != pending["sha256"]
             or request.POST["confirm"] != pending["sha256"]
         ):
-            return HttpResponseBadRequest("This is not the file the dry run checked: upload it again.")
+            return HttpResponseBadRequest(
+                gettext("This is not the file the dry run checked: upload it again.")
+            )
         report = self._run(request, data, pending["name"], pending, dry_run=False)
         if report.refused:
             self.message_user(
                 request,
-                "The import was refused: the data changed since the dry run. See the report.",
+                gettext("The import was refused: the data changed since the dry run. See the report."),
                 messages.ERROR,
             )
         else:
             self.message_user(
                 request,
-                f"Imported {pending['name']}: {report.created} created, {report.updated} updated, "
-                f"{report.unchanged} unchanged.",
+                gettext(
+                    "Imported %(file)s: %(created)d created, %(updated)d updated, %(unchanged)d unchanged."
+                )
+                % {
+                    "file": pending["name"],
+                    "created": report.created,
+                    "updated": report.updated,
+                    "unchanged": report.unchanged,
+                },
             )
         return redirect("admin:cases_importrun_change", report.import_run_id)
 
@@ -334,10 +365,10 @@ class ChargeToReviewAdmin(admin.ModelAdmin):
         extra_context = {**(extra_context or {}), "show_save": False, "show_save_and_continue": False}
         return super().change_view(request, object_id, form_url, extra_context)
 
-    @admin.action(description="Mark as resolved (recorded with who and when)", permissions=["change"])
+    @admin.action(description=_("Mark as resolved (recorded with who and when)"), permissions=["change"])
     def mark_resolved(self, request, queryset):
         done = 0
         for item in queryset.filter(resolved_at__isnull=True):
             services.resolve_charge_to_review(item=item, by=request.user, note="Resolved in the admin.")
             done += 1
-        self.message_user(request, f"{done} charge(s) marked as resolved.")
+        self.message_user(request, gettext("%(count)d charge(s) marked as resolved.") % {"count": done})

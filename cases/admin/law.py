@@ -3,6 +3,8 @@
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from cases import services
 from cases.admin.history import HistoryAdmin
@@ -96,13 +98,17 @@ class FacilityAdmin(DetailAdmin):
             obj.needs_review = True
         super().save_model(request, obj, form, change)
 
-    @admin.action(description="Confirm the name and address", permissions=["confirm"])
+    @admin.action(description=_("Confirm the name and address"), permissions=["confirm"])
     def confirm_selected(self, request, queryset):
         done = 0
         for facility in queryset.filter(needs_review=True):
             services.confirm_facility(facility=facility, by=request.user)
             done += 1
-        self.message_user(request, f"Confirmed {done} facilit{'y' if done == 1 else 'ies'}.")
+        self.message_user(
+            request,
+            ngettext("Confirmed %(count)d facility.", "Confirmed %(count)d facilities.", done)
+            % {"count": done},
+        )
 
 
 @admin.register(Source)

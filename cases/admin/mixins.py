@@ -9,6 +9,8 @@ from django.forms.utils import pretty_name
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from cases.admin.display import local_time, time_zone_name
 from cases.filtersets import name_search_q
@@ -52,7 +54,10 @@ class OptimisticLockMixin:
                 super().__init__(*args, **kwargs)
                 latest = self.instance.history.order_by("-history_id").first() if self.instance.pk else None
                 self.fields[SEEN_VERSION] = forms.CharField(
-                    widget=forms.HiddenInput, required=False, initial=latest.history_id if latest else ""
+                    label=_("Version seen"),
+                    widget=forms.HiddenInput,
+                    required=False,
+                    initial=latest.history_id if latest else "",
                 )
 
             def clean(self):
@@ -85,19 +90,18 @@ def _conflict_message(instance, seen: int, newer) -> str:
         if previous is not None:
             changed |= set(record.diff_against(previous).changed_fields)
         previous = record
-    who = {str(record.history_user or "a background task") for record in newer}
+    who = {str(record.history_user or gettext("a background task")) for record in newer}
     when = f"{local_time(newer[-1].history_date, 'Y-m-d H:i:s')} ({time_zone_name()})"
     names = sorted(
-        "a confidential field"
+        gettext("a confidential field")
         if isinstance(instance._meta.get_field(f), EncryptedTextField)
         else str(instance._meta.get_field(f).verbose_name)
         for f in changed
-    ) or ["nothing visible"]
-    return (
-        f"Not saved: {', '.join(sorted(who))} saved this record at {when} while you were editing "
-        f"({', '.join(dict.fromkeys(names))} changed). The page now shows their version: apply your "
-        "change again and save."
-    )
+    ) or [gettext("nothing visible")]
+    return gettext(
+        "Not saved: %(who)s saved this record at %(when)s while you were editing (%(fields)s "
+        "changed). The page now shows their version: apply your change again and save."
+    ) % {"who": ", ".join(sorted(who)), "when": when, "fields": ", ".join(dict.fromkeys(names))}
 
 
 class AuditConfidentialReadsMixin:
@@ -163,7 +167,7 @@ class MaskConfidentialSourcesMixin(HideFromHistoryMixin):
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), "source_display"]
 
-    @admin.display(description="source")
+    @admin.display(description=_("source"))
     def source_display(self, obj):
         source = getattr(obj, "source", None)
         return source_label(source, None) if source else "—"
@@ -193,7 +197,7 @@ def message_for(error: ValidationError) -> str:
 class ArticleListFilter(admin.SimpleListFilter):
     """Filter by article part, listing only parts that are charged somewhere."""
 
-    title = "article"
+    title = _("article")
     parameter_name = "article"
     charge_path = "charges__article"
 
@@ -209,6 +213,17 @@ class ArticleListFilter(admin.SimpleListFilter):
 
 class PersonArticleListFilter(ArticleListFilter):
     charge_path = "cases__charges__article"
+
+
+def titled(filter_class: type[admin.FieldListFilter], title) -> type[admin.FieldListFilter]:
+    """`filter_class` with its own title: for a field whose verbose name is not the registry's to
+    translate (a library model's field), `("revoked", titled(admin.BooleanFieldListFilter, _("revoked")))`."""
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        filter_class.__init__(self, field, request, params, model, model_admin, field_path)
+        self.title = title
+
+    return type(f"Titled{filter_class.__name__}", (filter_class,), {"__init__": __init__})
 
 
 class ReadOnlyAdminMixin:
@@ -274,7 +289,7 @@ class PeopleListMixin(ReadOnlyAdminMixin):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         return with_any_name_matches(results, queryset, search_term), may_have_duplicates
 
-    @admin.display(description="person")
+    @admin.display(description=_("person"))
     def person_link(self, person):
         return format_html(
             '<a href="{}">{}</a>', reverse("admin:cases_person_change", args=[person.pk]), person
@@ -309,7 +324,7 @@ class _NamedInputsFormSetMixin:
         # The formset adds its own fields (delete, order) here, after the form's __init__.
         super().add_fields(form, index)
         noun = self.model._meta.verbose_name
-        row = f"new {noun}" if index is None else f"{noun} {index + 1}"
+        row = gettext("new %(noun)s") % {"noun": noun} if index is None else f"{noun} {index + 1}"
         for name, field in form.fields.items():
             widget = field.widget
             while hasattr(widget, "widget"):  # the admin's wrapper with the add and change links

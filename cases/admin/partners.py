@@ -7,11 +7,14 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.admin import APIKeyModelAdmin
 from rest_framework_api_key.models import APIKey
 
 from cases.admin.history import HistoryAdmin
-from cases.admin.mixins import message_for
+from cases.admin.mixins import message_for, titled
 from cases.models import (
     Organisation,
     PartnerAPIKey,
@@ -42,23 +45,36 @@ Scope = PartnerAPIKey.Scope
 SUGGESTED_KEY_LIFETIME = datetime.timedelta(days=365)
 
 
+def _scope_choices():
+    """Each scope by its code (as the API and the docs name it) and what it allows, in the staff
+    member's language: called when the form is shown."""
+    return [(scope.value, format_html("<code>{}</code>: {}", scope.value, scope.label)) for scope in Scope]
+
+
 class PartnerAPIKeyForm(forms.ModelForm):
     """A key's holder, scopes and expiry. Scopes are ticked, one box per scope, and stored as the
     list of their names in the order of `PartnerAPIKey.Scope`."""
 
     scopes = forms.MultipleChoiceField(
-        choices=[(scope.value, f"{scope.value}: {scope.label}") for scope in Scope],
+        choices=_scope_choices,
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Tick at least one scope: a key without a scope may do nothing."},
-        help_text="Grant only what the partner needs; the API refuses anything else with 403.",
+        label=_("Scopes"),
+        error_messages={"required": _("Tick at least one scope: a key without a scope may do nothing.")},
+        help_text=_("Grant only what the partner needs; the API refuses anything else with 403."),
     )
 
     class Meta:
         model = PartnerAPIKey
         fields = ["name", "organisation", "issued_to", "scopes", "expiry_date", "revoked"]
+        labels = {
+            "name": _("Key name"),
+            "expiry_date": _("Expires"),
+            "revoked": _("Revoked"),
+        }
         help_texts = {
-            "name": "What the key is for, e.g. the partner's mirror or intake form",
-            "expiry_date": "After this the API refuses the key (401). Empty: it never expires.",
+            "revoked": _("A revoked key is refused by the API from then on. This cannot be undone."),
+            "name": _("What the key is for, e.g. the partner's mirror or intake form"),
+            "expiry_date": _("After this the API refuses the key (401). Empty: it never expires."),
         }
 
     def clean_scopes(self):
@@ -76,32 +92,39 @@ class PartnerAPIKeyAdmin(APIKeyModelAdmin):
     """
 
     form = PartnerAPIKeyForm
+    # The library's own fields (prefix, name, created, expiry, revoked) have English names of the
+    # library's: the list shows them through columns named here, in the staff member's language.
     list_display = [
-        "prefix",
-        "name",
+        "prefix_display",
+        "name_display",
         "organisation",
         "issued_to",
         "scope_names",
-        "created",
-        "expiry_date",
-        "_has_expired",
-        "revoked",
+        "created_display",
+        "expiry_display",
+        "expired_display",
+        "revoked_display",
         "last_used_at",
     ]
-    list_filter = ["revoked", "organisation", "created"]
+    list_display_links = ["prefix_display", "name_display"]
+    list_filter = [
+        ("revoked", titled(admin.BooleanFieldListFilter, _("revoked"))),
+        "organisation",
+        ("created", titled(admin.DateFieldListFilter, _("created"))),
+    ]
     list_select_related = ["organisation", "issued_to"]
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = [
             (None, {"fields": ["name", "organisation", "issued_to"]}),
-            ("Access", {"fields": ["scopes", "expiry_date"]}),
+            (_("Access"), {"fields": ["scopes", "expiry_date"]}),
         ]
         if obj is not None:  # a new key has no prefix, no use and nothing to revoke yet
-            fieldsets.append(("Status", {"fields": ["prefix", "revoked", "last_used_at"]}))
+            fieldsets.append((_("Status"), {"fields": ["prefix_display", "revoked", "last_used_at"]}))
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = [*super().get_readonly_fields(request, obj), "last_used_at"]
+        readonly = [*super().get_readonly_fields(request, obj), "last_used_at", "prefix_display"]
         if obj is not None and obj.revoked:  # a revoked key is a record, not a key to edit
             readonly += ["organisation", "issued_to", "scopes"]
         return readonly
@@ -110,9 +133,33 @@ class PartnerAPIKeyAdmin(APIKeyModelAdmin):
         expiry = timezone.localtime() + SUGGESTED_KEY_LIFETIME
         return {"expiry_date": expiry.replace(microsecond=0), **super().get_changeform_initial_data(request)}
 
-    @admin.display(description="scopes")
+    @admin.display(description=_("scopes"))
     def scope_names(self, key):
         return ", ".join(key.scopes)
+
+    @admin.display(description=_("prefix"), ordering="prefix")
+    def prefix_display(self, key):
+        return key.prefix
+
+    @admin.display(description=_("key name"), ordering="name")
+    def name_display(self, key):
+        return key.name
+
+    @admin.display(description=_("created"), ordering="created")
+    def created_display(self, key):
+        return key.created
+
+    @admin.display(description=_("expires"), ordering="expiry_date")
+    def expiry_display(self, key):
+        return key.expiry_date
+
+    @admin.display(description=_("expired"), boolean=True)
+    def expired_display(self, key):
+        return key.has_expired
+
+    @admin.display(description=_("revoked"), boolean=True, ordering="revoked")
+    def revoked_display(self, key):
+        return key.revoked
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -126,7 +173,7 @@ class PartnerAPIKeyAdmin(APIKeyModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": "New partner API key",
+            "title": gettext("New partner API key"),
             "api_key": obj,
             "raw_key": request.new_api_key,
         }
@@ -172,22 +219,22 @@ class SubmissionAdmin(admin.ModelAdmin):
     def has_moderate_permission(self, request):
         return request.user.has_perm(MODERATE_PERMISSION)
 
-    @admin.display(description="name as reported")
+    @admin.display(description=_("name as reported"))
     def reported_name(self, submission):
-        return (submission.payload or {}).get("name", "(deleted after retention)")
+        return (submission.payload or {}).get("name", gettext("(deleted after retention)"))
 
-    @admin.display(description="report as sent")
+    @admin.display(description=_("report as sent"))
     def report(self, submission):
         if submission.payload is None:
-            return "(deleted after retention)"
+            return gettext("(deleted after retention)")
         shown = dict(submission.payload)
         if shown.get("contact"):
-            shown["contact"] = "(the reporter's contact: Sources group only)"
+            shown["contact"] = gettext("(the reporter's contact: Sources group only)")
         return shown
 
-    @admin.display(description="report as sent")
+    @admin.display(description=_("report as sent"))
     def full_report(self, submission):
-        return "(deleted after retention)" if submission.payload is None else submission.payload
+        return gettext("(deleted after retention)") if submission.payload is None else submission.payload
 
     def _moderate(self, request, queryset, verb):
         if not self.has_moderate_permission(request):
@@ -206,15 +253,20 @@ class SubmissionAdmin(admin.ModelAdmin):
                 done += 1
             except ValidationError as error:
                 self.message_user(request, f"{submission}: {message_for(error)}", messages.ERROR)
-        self.message_user(request, f"{verb.capitalize()}ed {done} submission(s).")
+        done_message = (
+            gettext("Accepted %(count)d submission(s).")
+            if verb == "accept"
+            else gettext("Rejected %(count)d submission(s).")
+        )
+        self.message_user(request, done_message % {"count": done})
 
     @admin.action(
-        description="Accept: create a draft person and case with the reported charges",
+        description=_("Accept: create a draft person and case with the reported charges"),
         permissions=["moderate"],
     )
     def accept_selected(self, request, queryset):
         self._moderate(request, queryset, "accept")
 
-    @admin.action(description="Reject", permissions=["moderate"])
+    @admin.action(description=_("Reject"), permissions=["moderate"])
     def reject_selected(self, request, queryset):
         self._moderate(request, queryset, "reject")

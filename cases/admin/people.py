@@ -9,10 +9,13 @@ from django.db.models import Exists, OuterRef, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from cases import choices, partial_dates, services
 from cases.admin.claims import PersonClaimInline
 from cases.admin.contradictions import PersonContradictionInline
+from cases.admin.display import language
 from cases.admin.history import HistoryAdmin
 from cases.admin.mixins import (
     AuditConfidentialReadsMixin,
@@ -26,7 +29,6 @@ from cases.admin.mixins import (
 from cases.admin.translations import TranslationsAdminMixin, with_translation_boxes
 from cases.contact.letters import envelope_name
 from cases.contact.reading import silences_of
-from cases.contact.silence import describe_days
 from cases.models import (
     Case,
     Designation,
@@ -64,14 +66,20 @@ class PersonNameInline(NamedInputsInlineMixin, admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("also_given_by__source")
 
-    @admin.display(description="also given by")
+    @admin.display(description=_("also given by"))
     def also_given_by_display(self, obj):
         given = list(obj.also_given_by.all()) if obj.pk else []
         if not given:
             return "—"
         return "; ".join(
             source_label(g.source, None)  # never names a confidential source
-            + (f" (as of {partial_dates.describe(g.as_of, g.as_of_precision)})" if g.as_of else "")
+            + (
+                " "
+                + gettext("(as of %(day)s)")
+                % {"day": partial_dates.describe(g.as_of, g.as_of_precision, language())}
+                if g.as_of
+                else ""
+            )
             for g in given
         )
 
@@ -93,8 +101,11 @@ class ExternalIdentifierForm(forms.ModelForm):
             )
             if taken is not None:
                 # An error on the field also keeps the model's own unique check from repeating it.
-                owner = "This person" if taken.person_id == self.instance.person_id else str(taken.person)
-                self.add_error("value", f"{owner} already carries {scheme}:{value}.")
+                carried = {"identifier": f"{scheme}:{value}", "person": str(taken.person)}
+                if taken.person_id == self.instance.person_id:
+                    self.add_error("value", gettext("This person already carries %(identifier)s.") % carried)
+                else:
+                    self.add_error("value", gettext("%(person)s already carries %(identifier)s.") % carried)
         return cleaned
 
 
@@ -137,8 +148,8 @@ class DesignationInline(admin.TabularInline):
     can_delete = False
     fields = ["designation_list", "listed_on", "listed_on_precision", "listed_after", "removed_on"]
     readonly_fields = fields
-    verbose_name = "designation list"
-    verbose_name_plural = (
+    verbose_name = _("designation list")
+    verbose_name_plural = _(
         "designation lists (the state's lists of people 'involved in terrorist or extremist activity')"
     )
 
@@ -156,12 +167,12 @@ class ContactInline(admin.TabularInline):
     show_change_link = True
     fields = ["channel", "date_display", "reported_by"]
     readonly_fields = fields
-    verbose_name = "contact"
-    verbose_name_plural = "contacts with the person (letters, visits, calls, signs of life)"
+    verbose_name = _("contact")
+    verbose_name_plural = _("contacts with the person (letters, visits, calls, signs of life)")
 
-    @admin.display(description="date")
+    @admin.display(description=_("date"))
     def date_display(self, contact):
-        return partial_dates.describe(contact.date, contact.date_precision)
+        return partial_dates.describe(contact.date, contact.date_precision, language())
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -178,15 +189,27 @@ class ParticularRiskInline(admin.TabularInline):
     show_change_link = True
     fields = ["kind", "date_display", "ended_on", "is_public"]
     readonly_fields = fields
-    verbose_name = "particular risk"
-    verbose_name_plural = "particular risk (health, disability, ill-treatment; details on each item's page)"
+    verbose_name = _("particular risk")
+    verbose_name_plural = _(
+        "particular risk (health, disability, ill-treatment; details on each item's page)"
+    )
 
-    @admin.display(description="date")
+    @admin.display(description=_("date"))
     def date_display(self, item):
-        return partial_dates.describe(item.date, item.date_precision)
+        return partial_dates.describe(item.date, item.date_precision, language())
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+def _days_words(s) -> str:
+    """'45 days', or '45 to 74 days' where the last contact's date is partial."""
+    if s.exact:
+        return ngettext("%(days)d day", "%(days)d days", s.days_at_least) % {"days": s.days_at_least}
+    return ngettext("%(low)d to %(days)d days", "%(low)d to %(days)d days", s.days_at_most) % {
+        "low": s.days_at_least,
+        "days": s.days_at_most,
+    }
 
 
 @admin.register(Person)
@@ -241,7 +264,7 @@ class PersonAdmin(
             },
         ),
         (
-            "Public",
+            _("Public"),
             {
                 "fields": [
                     "content_language",
@@ -250,16 +273,18 @@ class PersonAdmin(
                     "biography",
                     ("biography_in_en", "biography_in_be", "biography_in_ru"),
                 ],
-                "description": "The occupation and the biography as written (the original, in the "
-                "language of the original), and in the other languages; leave the boxes of the "
-                "original's own language empty. A public page shows its reader's language, else the "
-                "original with a note saying which language it is in.",
+                "description": _(
+                    "The occupation and the biography as written (the original, in the "
+                    "language of the original), and in the other languages; leave the boxes of the "
+                    "original's own language empty. A public page shows its reader's language, else the "
+                    "original with a note saying which language it is in."
+                ),
             },
         ),
-        ("Confidential", {"fields": ["internal_notes"]}),
-        ("Contacts (Sources group only)", {"fields": ["contacts"]}),
+        (_("Confidential"), {"fields": ["internal_notes"]}),
+        (_("Contacts (Sources group only)"), {"fields": ["contacts"]}),
         (
-            "Keeping in touch",
+            _("Keeping in touch"),
             {
                 "fields": [
                     "silence_display",
@@ -272,7 +297,7 @@ class PersonAdmin(
             },
         ),
         (
-            "Publication",
+            _("Publication"),
             {
                 "fields": [
                     "publication_state",
@@ -313,18 +338,20 @@ class PersonAdmin(
         results = with_external_id_matches(results, queryset, search_term)
         return with_any_name_matches(results, queryset, search_term), may_have_duplicates
 
-    @admin.display(description="name")
+    @admin.display(description=_("name"))
     def display_name(self, person):
         return str(person)
 
-    @admin.display(description="on the envelope")
+    @admin.display(description=_("on the envelope"))
     def envelope_display(self, person):
         """What the public 'write a letter' page puts on the envelope: check the order of the words."""
         if person.pk is None:
             return "—"
-        return envelope_name(person) + " (the Russian official name, surname first, then the patronymic)"
+        return gettext("%(name)s (the Russian official name, surname first, then the patronymic)") % {
+            "name": envelope_name(person)
+        }
 
-    @admin.display(description="letters sent to the person")
+    @admin.display(description=_("letters sent to the person"))
     def letters_display(self, person):
         """What letter-writing services reported for the last three months, by organisation."""
         if person.pk is None:
@@ -337,10 +364,10 @@ class PersonAdmin(
             .order_by("organisation__name")
         )
         if not rows:
-            return "none reported in the last three months"
+            return gettext("none reported in the last three months")
         return format_html_join("; ", "{}: {}", ((r["organisation__name"], r["total"]) for r in rows))
 
-    @admin.display(description="days without contact")
+    @admin.display(description=_("days without contact"))
     def silence_display(self, person):
         """Any contact and each channel with a threshold or a contact: the days (a range where a
         date is partial), the last day, and whether the threshold passed."""
@@ -348,23 +375,33 @@ class PersonAdmin(
             return "—"
         rows = []
         for s in silences_of(person):
-            what = s.channel and choices.ContactChannel(s.channel).label or "any contact"
+            what = s.channel and choices.ContactChannel(s.channel).label or gettext("any contact")
             if not s.known:
-                rows.append((what, "none recorded", ""))
+                rows.append((what, gettext("none recorded"), ""))
                 continue
-            last = partial_dates.describe(s.last_earliest, choices.DatePrecision.DAY)
+            last = partial_dates.describe(s.last_earliest, choices.DatePrecision.DAY, language())
             if s.last_earliest != s.last_latest:
-                last += f" – {partial_dates.describe(s.last_latest, choices.DatePrecision.DAY)}"
-            passed = f" — past the threshold of {s.threshold} days" if s.passed else ""
-            rows.append((what, describe_days(s), f"(last: {last}){passed}"))
+                last += f" – {partial_dates.describe(s.last_latest, choices.DatePrecision.DAY, language())}"
+            passed = (
+                " — "
+                + ngettext(
+                    "past the threshold of %(days)d day", "past the threshold of %(days)d days", s.threshold
+                )
+                % {"days": s.threshold}
+                if s.passed
+                else ""
+            )
+            rows.append((what, _days_words(s), gettext("(last: %(day)s)") % {"day": last} + passed))
         add = reverse("admin:cases_prisonercontact_add") + f"?person={person.pk}"
         risk = reverse("admin:cases_particularrisk_add") + f"?person={person.pk}"
         return format_html(
-            '<ul class="silence-summary">{}</ul><p><a class="button" href="{}">Record a contact</a> '
-            '<a class="button" href="{}">Record a condition or ill-treatment</a></p>',
+            '<ul class="silence-summary">{}</ul><p><a class="button" href="{}">{}</a> '
+            '<a class="button" href="{}">{}</a></p>',
             format_html_join("", "<li><strong>{}</strong>: {} {}</li>", rows),
             add,
+            gettext("Record a contact"),
             risk,
+            gettext("Record a condition or ill-treatment"),
         )
 
     def save_model(self, request, obj, form, change):
@@ -413,7 +450,8 @@ class PersonAdmin(
             actions.pop("withdraw_selected", None)
         return actions
 
-    def _apply(self, request, queryset, service, verb):
+    def _apply(self, request, queryset, service, done_message):
+        """`done_message(n)`: what the success message says of `n` people done."""
         if not request.user.has_perm("cases.publish_person"):
             raise PermissionDenied
         done = 0
@@ -424,12 +462,22 @@ class PersonAdmin(
             except ValidationError as error:
                 self.message_user(request, f"{person}: {message_for(error)}", messages.ERROR)
         if done:
-            self.message_user(request, f"{verb} {done} {'person' if done == 1 else 'people'}.")
+            self.message_user(request, done_message(done) % {"count": done})
 
-    @admin.action(description="Publish selected people")
+    @admin.action(description=_("Publish selected people"))
     def publish_selected(self, request, queryset):
-        self._apply(request, queryset, services.publish_person, "Published")
+        self._apply(
+            request,
+            queryset,
+            services.publish_person,
+            lambda n: ngettext("Published %(count)d person.", "Published %(count)d people.", n),
+        )
 
-    @admin.action(description="Withdraw selected people from the public pages")
+    @admin.action(description=_("Withdraw selected people from the public pages"))
     def withdraw_selected(self, request, queryset):
-        self._apply(request, queryset, services.withdraw_person, "Withdrew")
+        self._apply(
+            request,
+            queryset,
+            services.withdraw_person,
+            lambda n: ngettext("Withdrew %(count)d person.", "Withdrew %(count)d people.", n),
+        )

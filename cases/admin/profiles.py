@@ -16,6 +16,10 @@ from django.core.exceptions import ValidationError
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from cases import services
 from cases.admin.history import HistoryAdmin
@@ -28,17 +32,30 @@ from cases.transfer.importing.mappings import FIELDS, VOCABULARIES, Mapping, Pro
 class ImportProfileForm(forms.ModelForm):
     config = forms.JSONField(
         widget=forms.Textarea(attrs={"rows": 30, "cols": 100, "spellcheck": "false"}),
-        help_text="columns: {header: field or '-'}; "
-        "vocabulary: {status|sex|sentence_kind|regime|recognition: {word: code}}; "
-        "required, essential: [fields]; id_scheme; recognised_by. "
-        f"Fields: {', '.join(FIELDS)}. See docs/import.md.",
+        label=_("Configuration"),
+        # The admin's change form writes a help text as HTML: the codes are marked as code.
+        help_text=format_lazy(
+            _(
+                "<code>columns</code>: {{header: field or '-'}}; "
+                "<code>vocabulary</code>: {{<code>status|sex|sentence_kind|regime|recognition</code>: "
+                "{{word: code}}}}; <code>required</code>, <code>essential</code>: [fields]; "
+                "<code>id_scheme</code>; <code>recognised_by</code>. Fields: {fields}. See "
+                "<code>docs/import.md</code>."
+            ),
+            fields=format_html("<code>{}</code>", ", ".join(FIELDS)),
+        ),
     )
     test_file = forms.FileField(
         required=False,
-        help_text="Optional: a .csv or .xlsx file to read with this profile once it is saved (a dry run: "
-        "nothing of the file is written).",
+        label=_("Test file"),
+        help_text=_(
+            "Optional: a .csv or .xlsx file to read with this profile once it is saved (a dry run: "
+            "nothing of the file is written)."
+        ),
     )
-    test_jurisdiction = forms.ChoiceField(required=False, help_text="Whose criminal code the test reads.")
+    test_jurisdiction = forms.ChoiceField(
+        required=False, label=_("Test jurisdiction"), help_text=_("Whose criminal code the test reads.")
+    )
 
     class Meta:
         model = ImportProfile
@@ -54,7 +71,7 @@ class ImportProfileForm(forms.ModelForm):
     def clean_config(self):
         config = self.cleaned_data["config"]
         if not isinstance(config, dict):
-            raise ValidationError("The profile must be a JSON object.")
+            raise ValidationError(gettext("The profile must be a JSON object."))
         problems = check_profile(config)
         if problems:
             raise ValidationError(problems)
@@ -63,7 +80,10 @@ class ImportProfileForm(forms.ModelForm):
     def clean_test_file(self):
         upload = self.cleaned_data.get("test_file")
         if upload and upload.size > MAX_UPLOAD_BYTES:
-            raise ValidationError(f"The file is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
+            raise ValidationError(
+                gettext("The file is larger than %(megabytes)d MB.")
+                % {"megabytes": MAX_UPLOAD_BYTES // (1024 * 1024)}
+            )
         return upload
 
 
@@ -75,12 +95,12 @@ class ImportProfileAdmin(HistoryAdmin):
     readonly_fields = ["is_shipped", "updated_at", "updated_by", "vocabulary_codes"]
     fieldsets = [
         (None, {"fields": ["label", "code", "description", "config", "vocabulary_codes"]}),
-        ("Test on a file", {"fields": ["test_file", "test_jurisdiction"]}),
-        ("Record", {"fields": ["is_shipped", "updated_at", "updated_by"]}),
+        (_("Test on a file"), {"fields": ["test_file", "test_jurisdiction"]}),
+        (_("Record"), {"fields": ["is_shipped", "updated_at", "updated_by"]}),
     ]
     actions = ["copy_profiles"]
 
-    @admin.display(description="codes a vocabulary may map to")
+    @admin.display(description=_("codes a vocabulary may map to"))
     def vocabulary_codes(self, obj):
         return "; ".join(f"{kind}: {', '.join(codes)}" for kind, codes in VOCABULARIES.items())
 
@@ -121,14 +141,18 @@ class ImportProfileAdmin(HistoryAdmin):
             )
         except TooManyRows as error:
             context.update(
-                title=f"The test file has more than {error.limit} rows: test the profile on a part of it",
+                title=gettext("The test file has more than %(limit)d rows: test the profile on a part of it")
+                % {"limit": error.limit},
                 report=None,
             )
         except (UnreadableFile, ProfileError) as error:
-            context.update(title=f"The test file could not be read: {error}", report=None)
+            context.update(
+                title=gettext("The test file could not be read: %(error)s") % {"error": error}, report=None
+            )
         else:
             context.update(
-                title=f"Dry run of {upload.name} with the profile “{profile.label}”: nothing was written",
+                title=gettext("Dry run of %(file)s with the profile “%(profile)s”: nothing was written")
+                % {"file": upload.name, "profile": profile.label},
                 report=report,
                 report_html=_report_html(ImportRun.objects.get(pk=report.import_run_id)),
                 run_url=reverse("admin:cases_importrun_change", args=[report.import_run_id]),
@@ -137,20 +161,21 @@ class ImportProfileAdmin(HistoryAdmin):
         return TemplateResponse(request, "admin/cases/importprofile/test.html", context)
 
     @admin.action(
-        description="Copy as new profiles to adapt (the copies start as drafts of yours)", permissions=["add"]
+        description=_("Copy as new profiles to adapt (the copies start as drafts of yours)"),
+        permissions=["add"],
     )
     def copy_profiles(self, request, queryset):
         stamp = datetime.datetime.now().strftime("%Y%m%d%H%M%S")
         for profile in queryset:
             copy = ImportProfile(
                 code=f"{profile.code}-copy-{stamp}"[:40],
-                label=f"{profile.label} (copy)",
+                label=gettext("%(profile)s (copy)") % {"profile": profile.label},
                 description=profile.description,
                 config=json.loads(json.dumps(profile.config)),
                 updated_by=request.user,
             )
             services.save_detail(instance=copy, by=request.user)
-        self.message_user(request, f"{queryset.count()} profile(s) copied.")
+        self.message_user(request, gettext("%(count)d profile(s) copied.") % {"count": queryset.count()})
 
 
 @admin.register(KeptCell)

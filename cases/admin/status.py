@@ -16,6 +16,7 @@ from django.db.models import Count, Max, Min, Q
 from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from cases.models import Case, RiskAlert, WebhookDelivery
 from registry import health
@@ -31,13 +32,17 @@ def duration(value: datetime.timedelta | None) -> str:
     days, rest = divmod(seconds, 86400)
     hours, rest = divmod(rest, 3600)
     minutes, seconds = divmod(rest, 60)
+    day_words = ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
+    hour_words = gettext("%(n)d h") % {"n": hours}
+    minute_words = gettext("%(n)d min") % {"n": minutes}
+    second_words = gettext("%(n)d s") % {"n": seconds}
     if days:
-        return f"{days} day{'s' if days != 1 else ''}" + (f" {hours} h" if hours else "")
+        return day_words + (f" {hour_words}" if hours else "")
     if hours:
-        return f"{hours} h" + (f" {minutes} min" if minutes else "")
+        return hour_words + (f" {minute_words}" if minutes else "")
     if minutes:
-        return f"{minutes} min" + (f" {seconds} s" if seconds else "")
-    return f"{seconds} s"
+        return minute_words + (f" {second_words}" if seconds else "")
+    return second_words
 
 
 def _ago(now, moment) -> str:
@@ -85,7 +90,7 @@ def status_view(request):
     checks = report["checks"]
     context = {
         **admin.site.each_context(request),
-        "title": "System status",
+        "title": gettext("System status"),
         "report": report,
         "database": checks["database"],
         "broker": checks["broker"],

@@ -10,7 +10,9 @@ A reader without the right to change the record sees the translations as text.
 from django import forms
 from django.contrib import admin
 from django.utils.html import format_html_join
-from django.utils.text import capfirst
+from django.utils.text import capfirst, format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from cases import choices, content_languages
 
@@ -61,8 +63,11 @@ class TranslationsFormMixin:
                     verbose = model._meta.get_field(field).verbose_name
                     self.add_error(
                         box(field, language),
-                        f"The original is written in {language_label(language)}: write the "
-                        f"{verbose} itself here, or change the language of the original.",
+                        gettext(
+                            "The original is written in %(language)s: write the %(field)s itself here, "
+                            "or change the language of the original."
+                        )
+                        % {"language": language_label(language), "field": verbose},
                     )
                 elif text:
                     given.setdefault(language, {})[field] = text
@@ -99,7 +104,14 @@ def with_translation_boxes(
                 else forms.TextInput(attrs={**attrs, "size": cols})
             )
             fields[box(field, language)] = forms.CharField(
-                label=capfirst(f"{original.verbose_name} in {language_label(language)}"),
+                # Lazy: the form class is made once, its labels are read in each staff member's language.
+                label=capfirst(
+                    format_lazy(
+                        _("{field} in {language}"),
+                        field=original.verbose_name,
+                        language=choices.ContentLanguage(language).label,
+                    )
+                ),
                 required=False,
                 max_length=original.max_length,
                 widget=widget,
@@ -143,13 +155,17 @@ class TranslationsAdminMixin:
                 result.append(type(line)(kept) if isinstance(line, list | tuple) else kept[0])
         return result
 
-    @admin.display(description="translations")
+    @admin.display(description=_("translations"))
     def translations_display(self, obj):
         if obj is None or not obj.translations:
             return "—"
         rows = [
             (
-                capfirst(f"{obj._meta.get_field(field).verbose_name} in {language_label(language)}"),
+                capfirst(
+                    gettext("{field} in {language}").format(
+                        field=obj._meta.get_field(field).verbose_name, language=language_label(language)
+                    )
+                ),
                 language,
                 text,
             )

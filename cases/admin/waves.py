@@ -9,6 +9,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from cases import choices, partial_dates, services
 from cases.admin.history import HistoryAdmin
@@ -25,8 +27,8 @@ class WaveReleaseInline(admin.TabularInline):
     can_delete = False
     fields = ["case", "how", "destination_country"]
     readonly_fields = fields
-    verbose_name = "release in this wave"
-    verbose_name_plural = "releases in this wave"
+    verbose_name = _("release in this wave")
+    verbose_name_plural = _("releases in this wave")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -34,11 +36,13 @@ class WaveReleaseInline(admin.TabularInline):
 
 class AnnouncedListForm(forms.Form):
     names = forms.CharField(
-        label="Announced names",
+        label=_("Announced names"),
         widget=forms.Textarea(attrs={"rows": 12, "cols": 80}),
-        help_text="Paste the list as announced, one name per line (numbering, patronymics, dates of "
-        "birth and places of birth are read), or a table with its heading row: Cyrillic or Latin, any "
-        "transliteration.",
+        help_text=_(
+            "Paste the list as announced, one name per line (numbering, patronymics, dates of "
+            "birth and places of birth are read), or a table with its heading row: Cyrillic or Latin, any "
+            "transliteration."
+        ),
     )
 
 
@@ -63,16 +67,18 @@ class ReleaseWaveAdmin(HistoryAdmin):
     ]
     inlines = [WaveReleaseInline]
 
-    @admin.display(description="people")
+    @admin.display(description=_("people"))
     def people_count(self, wave):
         return wave.releases.count()
 
-    @admin.display(description="announced list")
+    @admin.display(description=_("announced list"))
     def match_link(self, wave):
         if wave.pk is None:
-            return "Save the wave first, then match its announced list."
+            return gettext("Save the wave first, then match its announced list.")
         url = reverse("admin:cases_releasewave_match", args=[wave.pk])
-        return format_html('<a class="button" href="{}">Match the announced list of names</a>', url)
+        return format_html(
+            '<a class="button" href="{}">{}</a>', url, gettext("Match the announced list of names")
+        )
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -105,16 +111,25 @@ class ReleaseWaveAdmin(HistoryAdmin):
             "wave": wave,
             "form": form,
         }
-        context["title"] = f"Match the announced list: {wave}"
+        context["title"] = gettext("Match the announced list: %(wave)s") % {"wave": wave}
         if request.method == "POST" and request.POST.get("confirm") == "yes":
             chosen = [int(v) for k, v in request.POST.items() if k.startswith("line-") and v.isdigit()]
             outcome = services.record_wave_releases(wave=wave, person_ids=chosen, by=request.user)
             level = messages.SUCCESS if outcome.recorded else messages.WARNING
-            messages.add_message(request, level, f"Recorded {len(outcome.recorded)} release(s) in {wave}.")
+            messages.add_message(
+                request,
+                level,
+                gettext("Recorded %(count)d release(s) in %(wave)s.")
+                % {"count": len(outcome.recorded), "wave": wave},
+            )
             names = dict(_names_of([p for p, _ in outcome.refused]))
             for person_id, why in outcome.refused:
                 reason = why.rstrip(".")
-                messages.warning(request, f"Not recorded for {names.get(person_id, person_id)}: {reason}.")
+                messages.warning(
+                    request,
+                    gettext("Not recorded for %(person)s: %(why)s.")
+                    % {"person": names.get(person_id, person_id), "why": reason},
+                )
             return redirect("admin:cases_releasewave_change", wave.pk)
         if request.method == "POST" and form.is_valid():
             matches = services.waves.match_names(read_list(text=form.cleaned_data["names"]).entries)

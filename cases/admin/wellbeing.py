@@ -9,8 +9,11 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from cases import choices, partial_dates, services
+from cases.admin.display import language
 from cases.admin.history import HistoryAdmin
 from cases.admin.mixins import (
     AuditConfidentialReadsMixin,
@@ -54,7 +57,7 @@ class ParticularRiskForm(forms.ModelForm):
         if cleaned.get("is_public") and not cleaned.get("public_text"):
             self.add_error(
                 "public_text",
-                "Say in a sentence what the public page may say (the details stay confidential).",
+                gettext("Say in a sentence what the public page may say (the details stay confidential)."),
             )
         return cleaned
 
@@ -95,9 +98,9 @@ class ParticularRiskAdmin(
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), *(["person"] if obj is not None else [])]
 
-    @admin.display(description="date", ordering="date")
+    @admin.display(description=_("date"), ordering="date")
     def date_display(self, item):
-        return partial_dates.describe(item.date, item.date_precision)
+        return partial_dates.describe(item.date, item.date_precision, language())
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -186,7 +189,7 @@ class PersonAtParticularRiskAdmin(PeopleListMixin, admin.ModelAdmin):
     def get_ordering(self, request):
         return [F("latest_ill_treatment").desc(nulls_last=True), "-created_at", "pk"]
 
-    @admin.display(description="age")
+    @admin.display(description=_("age"))
     def age_display(self, person):
         bounds = partial_dates.period(person.birth_date, person.birth_date_precision)
         if bounds is None:
@@ -199,16 +202,20 @@ class PersonAtParticularRiskAdmin(PeopleListMixin, admin.ModelAdmin):
         low, high = years(bounds[1]), years(bounds[0])
         return str(low) if low == high else f"{low}–{high}"
 
-    @admin.display(description="what puts them at risk")
+    @admin.display(description=_("what puts them at risk"))
     def items_display(self, person):
         items = [
             format_html(
                 '<a href="{}">{}</a> ({}){}',
                 reverse("admin:cases_particularrisk_change", args=[item.pk]),
                 item.get_kind_display(),
-                partial_dates.describe(item.date, item.date_precision),
-                " — public" if item.is_public else "",
+                partial_dates.describe(item.date, item.date_precision, language()),
+                " — " + gettext("public") if item.is_public else "",
             )
             for item in person.open_items
         ]
-        return format_html("{}", format_html(", ".join(["{}"] * len(items)), *items)) if items else "age"
+        return (
+            format_html("{}", format_html(", ".join(["{}"] * len(items)), *items))
+            if items
+            else gettext("age")
+        )
