@@ -313,7 +313,10 @@ def _staff_row(entry: rules.Entry) -> dict:
         "case_url": reverse("admin:cases_case_change", args=[entry.case_id]) if entry.case_id else "",
         "hearing_url": reverse("admin:cases_hearing_change", args=[hearing.id]) if hearing else "",
         "title": calendar_data.entry_title(entry, language()),
-        "place": calendar_data.hearing_place(hearing) if hearing else "",
+        # The court's name is data (as staff wrote it), the room's word is wording: apart, so
+        # that the page can mark the one and translate the other.
+        "court": hearing.court if hearing else "",
+        "room": hearing.room if hearing else "",
         "is_public": bool(hearing) and hearing.is_public,
         "called_off": bool(hearing) and hearing.state != choices.HearingState.SCHEDULED,
         "watch": entry.kind == rules.RELEASE_WATCH,

@@ -203,7 +203,7 @@ class ArticleListFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         used = Article.objects.filter(charges__isnull=False).distinct().select_related("jurisdiction")
-        return [(a.pk, f"{a.jurisdiction.code} {a.notation}") for a in used]
+        return [(a.pk, f"{a.jurisdiction.code} {a}") for a in used]  # str: in the staff language
 
     def queryset(self, request, queryset):
         if self.value():
