@@ -9,6 +9,7 @@ sha256) meanwhile. Only users with cases.run_import (the Publisher group) may im
 import base64
 import csv
 import hashlib
+from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
@@ -32,6 +33,7 @@ from cases.models import ChargeToReview, ImportProfile, ImportRun, ImportRunLine
 from cases.protection.permissions import source_label
 from cases.transfer.formulas import neutralise
 from cases.transfer.importing import MAPPINGS, TooManyRows, UnreadableFile, get_mapping, run_import
+from cases.wording.render import Renderer
 
 SESSION_KEY = "cases_import_pending"
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -103,11 +105,43 @@ class ImportForm(forms.Form):
 REPORT_LINES_SHOWN = 500
 
 
+# What a report's row column says, in the staff member's language (the stored value is English).
+ROW_ACTIONS = {"created": _("created"), "updated": _("updated"), "rejected": _("rejected")}
+
+
+@dataclass(frozen=True)
+class ShownLine:
+    """A line of an import's report as a staff member reads it: its message rendered in their
+    language, or, for a line stored before messages, its English text (`language` says which)."""
+
+    row: int | None
+    column: str
+    action: str
+    text: str
+    language: str
+
+
+def shown_lines(lines, renderer: Renderer) -> list[ShownLine]:
+    lines = list(lines)
+    renderer.prefetch(line.message for line in lines)
+    return [
+        ShownLine(
+            row=line.row,
+            column=line.column,
+            action=str(ROW_ACTIONS.get(line.action, line.action)),
+            text=renderer.render(line.message) if line.message.get("code") else line.text,
+            language=renderer.language_of(line.message),
+        )
+        for line in lines
+    ]
+
+
 def _report_html(run: ImportRun) -> str:
     """A run's report: its columns, then the first lines of each kind with how many there are."""
     counts = dict(run.lines.values_list("kind").annotate(Count("id")).order_by())
+    renderer = Renderer()  # the staff member's language, active for this request
     shown = {
-        kind: run.lines.filter(kind=kind).order_by("position")[:REPORT_LINES_SHOWN]
+        kind: shown_lines(run.lines.filter(kind=kind).order_by("position")[:REPORT_LINES_SHOWN], renderer)
         for kind in ImportRunLine.Kind.values
     }
     return render_to_string(
@@ -124,13 +158,16 @@ def _report_html(run: ImportRun) -> str:
     )
 
 
-def _report_lines(run: ImportRun):
-    """Every line of a run's report, for a spreadsheet: kind, row, column, reason or changes."""
+def _report_lines(run: ImportRun, renderer: Renderer):
+    """Every line of a run's report, for a spreadsheet: kind, row, column, reason or changes, in
+    the renderer's language (made in the view: a streamed body is written after the request's
+    language is let go)."""
     yield ["kind", "row", "column", "reason or changes"]
     for kind in ImportRunLine.Kind.values:
         for line in run.lines.filter(kind=kind).order_by("position").iterator(chunk_size=2000):
             row = "file" if line.row is None else line.row
-            yield [line.action or kind, row, line.column, line.shown_text]  # in the reader's language
+            text = renderer.render(line.message) if line.message.get("code") else line.text
+            yield [line.action or kind, row, line.column, text]
 
 
 class _Echo:
@@ -214,7 +251,10 @@ class ImportRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         if not self.has_view_permission(request, run):
             raise PermissionDenied
         writer = csv.writer(_Echo())
-        lines = (writer.writerow([neutralise(str(cell)) for cell in line]) for line in _report_lines(run))
+        lines = (
+            writer.writerow([neutralise(str(cell)) for cell in line])
+            for line in _report_lines(run, Renderer())
+        )
         response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-report.csv"'
         return response

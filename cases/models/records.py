@@ -208,24 +208,6 @@ class ImportRunLine(models.Model):
             models.UniqueConstraint(fields=["run", "kind", "position"], name="importrunline_unique_position")
         ]
 
-    @property
-    def shown_text(self) -> str:
-        """The line in the active language (the staff member's), or its stored English text."""
-        from cases.wording.render import render
-
-        return render(self.message) if self.message.get("code") else self.text
-
-    @property
-    def shown_language(self) -> str:
-        """The language of `shown_text`, for the page to mark a line shown in English."""
-        from django.utils import translation
-
-        from cases.wording import catalogue
-
-        if self.message.get("code") in catalogue.TEMPLATES:
-            return translation.get_language() or "en"
-        return "en"
-
     def __str__(self):
         where = gettext("file") if self.row is None else gettext("row %(row)d") % {"row": self.row}
         return f"{self.get_kind_display()}, {where}: {self.text[:60]}"

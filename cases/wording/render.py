@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext
 
 from cases import choices, countries, partial_dates
 from cases.claims import facts as claim_facts
+from cases.models import Article, article_title
 from cases.wording import catalogue
 from cases.wording.catalogue import Speaker
 
@@ -104,8 +107,6 @@ class Renderer:
         wanted -= set(self._titles)
         if not wanted or self.language == "en":
             return
-        from cases.models import Article, article_title
-
         query = Q()
         for law, number, part in wanted:
             query |= Q(jurisdiction__code=law, number=number, part=part)
@@ -138,9 +139,6 @@ class Renderer:
 
     def _field(self, model: str, name: str) -> str:
         """A field of a model of cases by its verbose name (translated where the model marks it)."""
-        from django.apps import apps
-        from django.core.exceptions import FieldDoesNotExist
-
         try:
             return str(apps.get_model("cases", model)._meta.get_field(name).verbose_name)
         except (LookupError, FieldDoesNotExist):

@@ -11,10 +11,11 @@ from django.apps import apps
 from django.urls import reverse
 from django.utils import translation
 
+from cases.admin.imports import shown_lines
 from cases.models import ImportRunLine
 from cases.protection.permissions import VIEWER
 from cases.wording import catalogue
-from cases.wording.render import render
+from cases.wording.render import Renderer, render
 from tests.cases.test_import import HEADER, csv_bytes, do_import, row
 from tests.factories import UserFactory
 
@@ -84,10 +85,10 @@ def test_an_import_with_problems_and_warnings_reports_in_the_language_without_en
     lines = list(ImportRunLine.objects.filter(run_id=report.import_run_id))
     assert {line.kind for line in lines} == {"problem", "warning", "row"}
 
-    with translation.override(language):
-        shown = [(line, line.shown_text, line.shown_language) for line in lines]
+    shown = shown_lines(lines, Renderer(language))
 
-    for line, text, shown_in in shown:
+    for line, seen in zip(lines, shown, strict=True):
+        text, shown_in = seen.text, seen.language
         if line.kind == "row" and not line.text:
             continue  # a rejected row: its reasons are the problems
         assert line.message.get("code") in catalogue.TEMPLATES, line.text
@@ -162,8 +163,8 @@ def test_an_old_line_of_another_shape_keeps_its_english_and_is_marked_so():
     line = ImportRunLine(text="A sentence needs the verdict date.", message=found)
 
     assert found == {"text": "A sentence needs the verdict date."}
-    with translation.override("be"):
-        assert (line.shown_text, line.shown_language) == ("A sentence needs the verdict date.", "en")
+    [seen] = shown_lines([line], Renderer("be"))
+    assert (seen.text, seen.language) == ("A sentence needs the verdict date.", "en")
 
 
 def test_old_row_changes_with_a_change_of_unknown_shape_stay_text():
