@@ -14,12 +14,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from cases import choices
+from cases.wording import catalogue
 
 LANGUAGES: tuple[str, ...] = tuple(choices.ContentLanguage.values)
 
 
 class TranslationsRefused(ValueError):
-    """Translations that cannot be stored; the message says why in words staff understand."""
+    """Translations that cannot be stored; `message` (cases.wording) says why in words staff
+    understand, in their language when shown; str() is its English."""
+
+    def __init__(self, code: str, **params):
+        self.message = catalogue.message(code, **params)
+        super().__init__(catalogue.english(self.message))
 
 
 @dataclass(frozen=True)
@@ -68,14 +74,11 @@ def clean_translations(
     if translations in (None, ""):
         return {}
     if not isinstance(translations, Mapping):
-        raise TranslationsRefused(
-            'Translations are written per language and field, e.g. {"be": {"biography": "…"}}.'
-        )
+        raise TranslationsRefused("translations.not_mapping")
     unknown = [str(language) for language in translations if language not in LANGUAGES]
     if unknown:
         raise TranslationsRefused(
-            f"Unknown language {', '.join(sorted(unknown))} in the translations: "
-            f"write them in {', '.join(LANGUAGES)}."
+            "translations.unknown_language", languages=", ".join(sorted(unknown)), known=", ".join(LANGUAGES)
         )
     cleaned: dict[str, dict[str, str]] = {}
     for language in LANGUAGES:
@@ -83,15 +86,14 @@ def clean_translations(
         if texts in (None, ""):
             continue
         if not isinstance(texts, Mapping):
-            raise TranslationsRefused(
-                f"The {language} translations are written per field, "
-                f'e.g. {{"{language}": {{"biography": "…"}}}}.'
-            )
+            raise TranslationsRefused("translations.language_not_mapping", language=language)
         strange = [str(name) for name in texts if name not in fields]
         if strange:
             raise TranslationsRefused(
-                f"Unknown field {', '.join(sorted(strange))} in the {language} translations: "
-                f"only {', '.join(fields)} can be translated here."
+                "translations.unknown_field",
+                fields=", ".join(sorted(strange)),
+                language=language,
+                known=", ".join(fields),
             )
         kept = {}
         for name, limit in fields.items():
@@ -99,20 +101,16 @@ def clean_translations(
             if text is None:
                 continue
             if not isinstance(text, str):
-                raise TranslationsRefused(f"The {language} translation of {name} must be text.")
+                raise TranslationsRefused("translations.not_text", language=language, field=name)
             if not text.strip():
                 continue
             if limit is not None and len(text) > limit:
                 raise TranslationsRefused(
-                    f"The {language} translation of {name} is {len(text)} characters long; "
-                    f"at most {limit} fit, as in the original."
+                    "translations.too_long", language=language, field=name, length=len(text), limit=limit
                 )
             kept[name] = text
         if kept and language == original_language:
-            raise TranslationsRefused(
-                f"The original is written in {language}, so a {language} translation would never be "
-                "shown: edit the original itself, or say which language the original is in."
-            )
+            raise TranslationsRefused("translations.original_language", language=language)
         if kept:
             cleaned[language] = kept
     return cleaned

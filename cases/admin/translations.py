@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases import choices, content_languages
+from cases.models import refusal_text
 
 TRANSLATIONS_DISPLAY = "translations_display"
 
@@ -76,7 +77,7 @@ class TranslationsFormMixin:
                 given, fields=model.translatable_limits(), original_language=original
             )
         except content_languages.TranslationsRefused as error:
-            self.add_error(None, str(error))
+            self.add_error(None, refusal_text(error))
             translations = {}
         # The model's own check (TranslatedContent.clean) sees what will be saved; an invalid form
         # saves nothing, so an empty value there only keeps that check from repeating the error.

@@ -241,6 +241,11 @@ def field_changes(spec: Fact, value, *, region=None) -> dict:
     return {spec.fields[0]: value}
 
 
+# This module imports no Django (it is one of the pure rules), so the two words it says itself are
+# here in each language rather than in the catalogues, as partial_dates keeps its month names.
+YES_NO = {"en": ("yes", "no"), "be": ("так", "не"), "ru": ("да", "нет")}
+
+
 def describe(spec: Fact, value, language: str = "en") -> str:
     """A claimed value in words, as a page shows it: "May 2021", "convicted", "3 years, general"."""
     if value is None:
@@ -254,7 +259,8 @@ def describe(spec: Fact, value, language: str = "en") -> str:
         )
         return str(labels.get(value, value))
     if spec.kind == BOOL:
-        return "yes" if value else "no"
+        yes, no = YES_NO.get(language, YES_NO["en"])
+        return yes if value else no
     if spec.kind == SENTENCE:
         term = ", ".join(
             part

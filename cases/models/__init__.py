@@ -49,7 +49,7 @@ from cases.models.releases import Release, ReleaseWave, release_event_kinds, rel
 from cases.models.risk import RiskAlert, RiskAssessment
 from cases.models.sources import Source
 from cases.models.staff import StaffSettings
-from cases.models.translated import TranslatedContent, default_content_language
+from cases.models.translated import TranslatedContent, default_content_language, refusal_text
 from cases.models.wellbeing import ParticularRisk, PersonAtParticularRisk
 
 __all__ = [
@@ -106,6 +106,7 @@ __all__ = [
     "StaffSettings",
     "Submission",
     "TranslatedContent",
+    "refusal_text",
     "WatchListEntry",
     "WebhookDelivery",
     "WebhookSubscription",

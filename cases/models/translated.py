@@ -8,9 +8,11 @@ and the reading: cases.content_languages holds both, as pure functions.
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases import choices, content_languages
+from cases.wording import catalogue
 
 
 def default_content_language() -> str:
@@ -51,7 +53,7 @@ class TranslatedContent:
                 self.translations, fields=self.translatable_limits(), original_language=self.content_language
             )
         except content_languages.TranslationsRefused as error:
-            raise ValidationError({"translations": str(error)}) from error
+            raise ValidationError({"translations": refusal_text(error)}) from error
 
     @classmethod
     def translatable_limits(cls) -> dict[str, int | None]:
@@ -65,3 +67,12 @@ class TranslatedContent:
         return content_languages.localized(
             getattr(self, field), self.content_language, self.translations, field, language
         )
+
+
+def refusal_text(error: content_languages.TranslationsRefused) -> str:
+    """Why translations were refused, in the active language (the staff member's, or the API
+    reader's). Its parameters are plain words and numbers, so the template is simply filled:
+    cases.wording.render, which renders richer messages, itself imports these models."""
+    template = gettext(catalogue.TEMPLATES[error.message["code"]])
+    params = error.message["params"]
+    return template % params if params else template

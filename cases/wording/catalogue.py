@@ -282,6 +282,28 @@ TEMPLATES: dict[str, str] = {
         "read as %(field)s: %(read)s read, %(empty)s empty, %(doubtful)s not understood (kept for "
         "review or refused)"
     ),
+    # Refusals of translations of staff-written text (cases.content_languages) -----------------
+    "translations.not_mapping": gettext_noop(
+        'Translations are written per language and field, e.g. {"be": {"biography": "…"}}.'
+    ),
+    "translations.unknown_language": gettext_noop(
+        "Unknown language %(languages)s in the translations: write them in %(known)s."
+    ),
+    "translations.language_not_mapping": gettext_noop(
+        'The %(language)s translations are written per field, e.g. {"%(language)s": {"biography": "…"}}.'
+    ),
+    "translations.unknown_field": gettext_noop(
+        "Unknown field %(fields)s in the %(language)s translations: only %(known)s can be translated here."
+    ),
+    "translations.not_text": gettext_noop("The %(language)s translation of %(field)s must be text."),
+    "translations.too_long": gettext_noop(
+        "The %(language)s translation of %(field)s is %(length)s characters long; at most %(limit)s "
+        "fit, as in the original."
+    ),
+    "translations.original_language": gettext_noop(
+        "The original is written in %(language)s, so a %(language)s translation would never be "
+        "shown: edit the original itself, or say which language the original is in."
+    ),
 }
 
 TERMS: dict[str, str] = {

@@ -659,3 +659,11 @@ def test_migration_makes_the_charge_facts_and_open_stays_of_today_accepted_claim
         ("charge.stage", charge.pk, court.pk, "attempt", "accepted"),
         ("case.facility", None, None, facility.slug, "accepted"),
     }
+
+
+def test_a_yes_or_no_fact_is_said_in_the_reader_s_language():
+    official = facts.fact("person.is_official_or_military")
+
+    assert facts.describe(official, True) == "yes"
+    assert facts.describe(official, False, "be") == "не"
+    assert facts.describe(official, True, "ru") == "да"

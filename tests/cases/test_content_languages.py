@@ -7,6 +7,7 @@ import io
 import json
 
 import pytest
+from django.utils import translation
 
 from cases import choices, services
 from cases.content_languages import (
@@ -16,7 +17,7 @@ from cases.content_languages import (
     localized,
 )
 from cases.exceptions import RefusedChange
-from cases.models import CaseEvent, ChangeRecord, Person
+from cases.models import CaseEvent, ChangeRecord, Person, refusal_text
 from cases.services.merging import merge_people, undo_merge
 from cases.transfer.exporting import export_registry_csv, import_registry_json
 from tests.cases.test_export import _empty_registry, _json
@@ -100,6 +101,19 @@ def test_translations_are_kept_in_the_order_of_the_languages_and_fields_without_
 def test_translations_that_cannot_be_stored_are_refused_with_the_reason(translations, message):
     with pytest.raises(TranslationsRefused, match=message):
         clean_translations(translations, fields=PERSON_FIELDS, original_language="ru")
+
+
+def test_a_refusal_is_told_in_the_reader_s_language():
+    with pytest.raises(TranslationsRefused) as refused:
+        clean_translations({"be": {"occupation": "x" * 201}}, fields=PERSON_FIELDS, original_language="ru")
+
+    with translation.override("be"):
+        belarusian = refusal_text(refused.value)
+    with translation.override("ru"):
+        russian = refusal_text(refused.value)
+    assert refused.value.message["code"] == "translations.too_long"
+    assert "не больш за 200" in belarusian
+    assert "не больше 200" in russian
 
 
 def test_an_empty_translation_in_the_originals_language_is_no_translation():
