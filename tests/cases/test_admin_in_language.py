@@ -13,7 +13,6 @@ choices), which Django's breadcrumbs and headings print unmarked. Every other ce
 read: the registry's own screens say their wording in tables too."""
 
 import re
-from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -27,6 +26,7 @@ from cases.demo.builder import build_demo
 from cases.models import Jurisdiction
 from cases.transfer.law_loader import load_law
 from tests.factories import UserFactory
+from tests.page_text import PageText
 
 pytestmark = pytest.mark.django_db
 
@@ -79,11 +79,11 @@ OBJECT_SCREEN = re.compile(r"^(/admin/\w+/\w+/)[^/]+/change/")
 NOT_FOLLOWED = ("logout", "delete", "password", "/admin/r/", "/jsi18n/", "/download", "format=")
 
 
-class _Wording(HTMLParser):
+class _Wording(PageText):
     """The words the page says itself: not data cells, values, or text marked as another
     language or as data (`translate="no"`)."""
 
-    SKIP = {"script", "style", "code", "pre", "textarea", "option", "select"}
+    SKIP = PageText.SKIP | {"textarea", "option", "select"}
     # Tables whose body rows are data: a list's rows, an object's history, a tabular inline's
     # forms (their values and read-only contents). Their column titles (thead) are wording.
     DATA_TABLES = {"result_list", "change-history"}
@@ -92,76 +92,34 @@ class _Wording(HTMLParser):
         "field-__str__",
         "inline_label",  # the title of an inline's object ("#1" or its str)
     }
-    VOID = {
-        "area",
-        "base",
-        "br",
-        "col",
-        "embed",
-        "hr",
-        "img",
-        "input",
-        "link",
-        "meta",
-        "source",
-        "track",
-        "wbr",
-    }
 
     def __init__(self, language):
-        super().__init__()
-        self.language = language
-        self.stack: list[tuple[str, bool, str]] = []  # open elements: tag, hidden, classes
-        self.texts: list[str] = []
-        self.links: list[str] = []
+        super().__init__(language)
         self.tables: list[bool] = []  # for each open table: are its body rows data?
 
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "a" and attrs.get("href"):
-            self.links.append(attrs["href"])
-        for name in ("title", "aria-label", "alt", "placeholder"):
-            if attrs.get(name) and not self._hidden():
-                self.texts.append(attrs[name])
-        if (
-            tag == "input"
-            and attrs.get("type") in ("submit", "button")
-            and attrs.get("value")
-            and not self._hidden()
-        ):
-            self.texts.append(attrs["value"])
-        if tag in self.VOID:
-            return
-        classes = (attrs.get("class") or "").split()
+    def attribute_texts(self, tag, attrs):
+        if tag == "input" and attrs.get("type") in ("submit", "button") and attrs.get("value"):
+            return [attrs["value"]]
+        return []
+
+    def opened(self, tag, attrs, classes):
         if tag == "table":
-            data_rows = attrs.get("id") in self.DATA_TABLES or any(
-                "tabular" in classes.split() for _, _, classes in self.stack
-            )
-            self.tables.append(data_rows)
-        hidden = (
-            tag in self.SKIP
-            or attrs.get("lang") not in (None, self.language)
-            or attrs.get("translate") == "no"
+            in_tabular_inline = any("tabular" in open_classes for _, _, open_classes in self.stack)
+            self.tables.append(attrs.get("id") in self.DATA_TABLES or in_tabular_inline)
+
+    def hides(self, tag, attrs, classes):
+        # The title of an object in breadcrumbs and headings is data too: Django marks none of
+        # it, so the crawl takes the titles out of the texts (`_data_titles`).
+        return (
+            super().hides(tag, attrs, classes)
             or bool(self.DATA_CLASSES & set(classes))
             or (tag == "tbody" and bool(self.tables) and self.tables[-1])
         )
-        # The title of an object in breadcrumbs and headings is data too: Django marks none of
-        # it, so the crawl takes the titles out of the texts (`_data_titles`).
-        self.stack.append((tag, hidden, " ".join(classes)))
 
     def handle_endtag(self, tag):
         if tag == "table" and self.tables:
             self.tables.pop()
-        while self.stack:
-            if self.stack.pop()[0] == tag:
-                break
-
-    def handle_data(self, data):
-        if data.strip() and not self._hidden():
-            self.texts.append(data.strip())
-
-    def _hidden(self):
-        return any(hidden for _, hidden, _ in self.stack)
+        super().handle_endtag(tag)
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ what is marked as another language (a text written in English and shown with `la
 and the allow-list below (names and codes)."""
 
 import re
-from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -13,6 +12,7 @@ from django.db import transaction
 from cases.demo.builder import build_demo
 from cases.models import Jurisdiction, PersonName
 from cases.transfer.law_loader import load_law
+from tests.page_text import PageText
 
 pytestmark = pytest.mark.django_db
 
@@ -25,59 +25,6 @@ ALLOWED = [
     re.compile(r"^[A-Z]{2,}(?: [A-Z]{2,})*$"),  # codes: ICS, RSS
     re.compile(r"https?://\S+"),
 ]
-
-
-class _Text(HTMLParser):
-    """The text a reader of the page's language reads: not scripts or styles, not an element
-    marked as written in another language, not attribute values other than a few read aloud."""
-
-    SKIP = {"script", "style", "code", "pre"}
-    VOID = {
-        "area",
-        "base",
-        "br",
-        "col",
-        "embed",
-        "hr",
-        "img",
-        "input",
-        "link",
-        "meta",
-        "source",
-        "track",
-        "wbr",
-    }
-
-    def __init__(self, language):
-        super().__init__()
-        self.language = language
-        self.stack: list[tuple[str, bool]] = []  # (tag, hides its text)
-        self.texts: list[str] = []
-        self.links: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "a" and attrs.get("href"):
-            self.links.append(attrs["href"])
-        for name in ("title", "aria-label", "alt", "placeholder"):
-            if attrs.get(name) and not self._hidden():
-                self.texts.append(attrs[name])
-        if tag in self.VOID:
-            return
-        other_language = attrs.get("lang") not in (None, self.language)
-        self.stack.append((tag, tag in self.SKIP or other_language or attrs.get("translate") == "no"))
-
-    def handle_endtag(self, tag):
-        while self.stack:
-            if self.stack.pop()[0] == tag:
-                break
-
-    def handle_data(self, data):
-        if data.strip() and not self._hidden():
-            self.texts.append(data.strip())
-
-    def _hidden(self):
-        return any(hidden for _, hidden in self.stack)
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +61,7 @@ def test_no_english_sentence_is_left_on_any_public_page(client, demo_registry, l
         response = client.get(url)
         if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
             continue
-        parser = _Text(language)
+        parser = PageText(language)
         parser.feed(response.content.decode())
         left = _english_left(parser.texts, demo_registry)
         if left:
