@@ -219,6 +219,8 @@ AXES_CLIENT_IP_CALLABLE = "cases.protection.accounts.client_ip_address"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("be", "Беларуская"), ("ru", "Русский")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Belarusian dates and numbers: Django ships formats for en and ru, none for be (registry/formats/).
+FORMAT_MODULE_PATH = ["registry.formats"]
 # The language staff write free text in (a biography, an event's description) unless they say
 # otherwise on the record; translations into the other languages are kept beside it
 # (docs/content-languages.md).

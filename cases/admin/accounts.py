@@ -100,8 +100,10 @@ class StaffLanguageView(View):
             form.add_error("language", str(refusal))
             return self._page(request, form)
         chosen = form.cleaned_data["language"]
+        # Said now, in the chosen language: a lazy text would be worded when the message is stored,
+        # after this block, in the language the page was asked in.
         with translation.override(chosen or translation.get_language()):
-            messages.success(request, _("Saved: the staff pages are now in your chosen language."))
+            messages.success(request, gettext("Saved: the staff pages are now in your chosen language."))
         return redirect("staff-language")
 
     def _page(self, request, form):

@@ -15,14 +15,13 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone, translation
-from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from cases import calendar_data, choices, services
+from cases import calendar_data, choices, partial_dates, services
 from cases.admin.display import language, local_time
 from cases.admin.history import HistoryAdmin
 from cases.admin.mixins import AuditConfidentialReadsMixin, MaskConfidentialSourcesMixin, message_for
@@ -257,7 +256,8 @@ class HearingAdmin(AuditConfidentialReadsMixin, MaskConfidentialSourcesMixin, Hi
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": gettext("Calendar: %(month)s") % {"month": date_format(start, "F Y")},
+            "title": gettext("Calendar: %(month)s")
+            % {"month": partial_dates.describe(start, choices.DatePrecision.MONTH, language())},
             "days": days,
             "previous": f"{previous:%Y-%m}",
             "following": f"{following:%Y-%m}",

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.utils import formats, translation
 
 from cases import services
 from cases.exceptions import RefusedChange
@@ -125,3 +126,22 @@ def test_a_webhook_carries_codes_and_its_texts_in_the_subscriptions_language(law
     assert russian["code"] == english["code"] and russian["params"] == english["params"]
     assert russian["language"] == "ru" and russian["text"].startswith("Обвинение по ч. 3 ст. 289")
     assert english["text"].startswith("The charge under art. 289 part 3")
+
+
+def test_the_saved_message_is_said_in_the_newly_chosen_language(client):
+    member = _staff()
+    services.set_staff_language(user=member, language="be")
+    client.force_login(member)
+
+    page = client.post("/admin/my-language/", {"language": "ru"}, follow=True)
+
+    said = [str(message) for message in page.context["messages"]]
+    assert said == ["Сохранено: страницы для сотрудников теперь на выбранном вами языке."]
+
+
+def test_dates_on_belarusian_staff_pages_are_day_month_year_with_a_24_hour_clock():
+    with translation.override("be"):
+        day = formats.date_format(D(2025, 11, 18))
+        moment = formats.date_format(datetime.datetime(2026, 12, 7, 19, 37), "DATETIME_FORMAT")
+
+    assert (day, moment) == ("18.11.2025", "07.12.2026 19:37")

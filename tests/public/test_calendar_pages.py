@@ -125,7 +125,7 @@ def test_calendar_page_is_translated_into_belarusian(client, law):
     _, html = _page(client, "be")
 
     assert "Каляндар" in html and "Аляксандр Вымыслаў" in html
-    assert "Судовае паседжанне (закрыта для публікі)" in html
+    assert "Судовае пасяджэнне (закрыта для публікі)" in html
 
 
 def test_calendar_page_and_feed_never_show_the_internal_note(client, law):

@@ -1,0 +1,1 @@
+"""Belarusian formats (formats.py), found through FORMAT_MODULE_PATH."""
