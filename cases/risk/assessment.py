@@ -108,7 +108,8 @@ def designations_of(designations) -> dict[int, tuple[risk.DesignationFacts, ...]
     for person_id, name_en, name, kind, listed_on, precision, given, after, removed in rows:
         out[person_id].append(
             risk.DesignationFacts(
-                list_name=name_en or name,
+                list_name=name or name_en,
+                list_name_en=name_en,
                 listed_on=listed_on,
                 listed_precision=precision,
                 listed_on_given=given,

@@ -22,7 +22,7 @@ from cases.partial_dates import period
 from cases.wording.catalogue import english, listed, message, nested, term
 
 # Bump whenever the code of the rules changes, so stored assessments say which rules made them.
-RULES_VERSION = "2026-12-07.2"
+RULES_VERSION = "2026-12-07.3"
 
 LEVELS = ("none", "watch", "elevated", "critical", "sentenced_to_death")  # lowest first
 
@@ -78,7 +78,7 @@ class DesignationFacts:
     its snapshots bound it: first known on it on `listed_on` (partial), known not on it on
     `listed_after` (None: no earlier snapshot says), first known off it on `removed_on`."""
 
-    list_name: str
+    list_name: str  # as the list names itself (a state's list: in its language)
     listed_on: date
     listed_precision: str = "day"
     listed_after: date | None = None
@@ -87,6 +87,7 @@ class DesignationFacts:
     # The list itself gives the day of inclusion (else `listed_on` is the first snapshot showing
     # the person: the inclusion was on that day at the latest).
     listed_on_given: bool = False
+    list_name_en: str = ""  # the registry's English name for it ("": English readers get list_name)
 
     def __post_init__(self):
         _check_choice(self.listed_precision, PRECISIONS, "listed_precision")
@@ -695,7 +696,8 @@ def _designation_reasons(person: PersonFacts, on: date) -> list[Reason]:
         said = {
             "what": term(f"designation.{kind}"),
             "since": _date_words(designation.listed_on, designation.listed_precision),
-            "list": designation.list_name,
+            # The list's own name for Belarusian and Russian readers, its English one for English.
+            "list": {"name": designation.list_name, "en": designation.list_name_en},
         }
         if designation.listed_on_given:
             found = message("designated", **said)

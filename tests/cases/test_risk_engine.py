@@ -211,7 +211,7 @@ def test_russian_law_data_is_under_moratorium():
 
 
 def test_rules_version_and_levels_are_published():
-    assert RULES_VERSION == "2026-12-07.2"
+    assert RULES_VERSION == "2026-12-07.3"
     assert LEVELS == ("none", "watch", "elevated", "critical", "sentenced_to_death")
 
 

@@ -2,6 +2,7 @@
 the reader's language (cases.wording, docs/languages.md)."""
 
 import re
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -252,3 +253,20 @@ def test_dates_in_a_message_are_written_as_the_reader_s_language_writes_dates():
     assert "2024-07-03" in render(sentenced, "en")  # the stored English texts keep ISO dates
     assert "ліпень 2024" in render(partly_known, "be").lower()
     assert "2024-07" not in render(partly_known, "ru")
+
+
+def test_a_state_list_is_named_in_its_own_language_for_be_and_ru_readers_and_in_english_for_english():
+    listed = risk.DesignationFacts(
+        list_name="Перечень организаций и физических лиц, причастных к террористической деятельности",
+        list_name_en="List of organisations and individuals involved in terrorist activity",
+        listed_on=date(2024, 3, 1),
+        listed_on_given=True,
+    )
+    person = replace(MAN, designations=(listed,))
+    reason = risk.assess(person=person, case=CASE, charges=[], law=LAW, on=date(2026, 1, 1)).reasons[0]
+
+    assert reason.code == "designated"
+    assert "List of organisations and individuals involved in terrorist activity" in reason.text
+    assert "Перечень организаций" in render(reason.message, "ru")
+    assert "Перечень организаций" in render(reason.message, "be")
+    assert "List of" not in render(reason.message, "be")
