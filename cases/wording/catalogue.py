@@ -24,6 +24,8 @@ A parameter is one of:
 - {"choice": [vocabulary, value]}: a label of a cases.choices vocabulary (rendered outside the
   pure rules only);
 - {"claim": {…}, "label": English}: what a conflicting claim says (rendered outside the rules);
+- {"msgid": English}: a sentence said elsewhere (a service's refusal), translated through the
+  catalogues where they have it, else as it is;
 - {"name": original, "en": English}: a proper name (a state's list) in English for English readers,
   else as the original has it.
 
@@ -227,6 +229,8 @@ TEMPLATES: dict[str, str] = {
     ),
     # Writing rows:
     "import.database_refused": gettext_noop("the database refused the row (a rule of the registry)"),
+    # A service's refusal (a validation message): its English, translated where the catalogue has it.
+    "import.refused": gettext_noop("%(refusal)s"),
     "import.claim_conflict": gettext_noop(
         "the list says %(fact)s %(said)s; the registry keeps %(kept)s: a conflict for review (Claims)"
     ),
@@ -461,6 +465,8 @@ def render_param(value, speaker: Speaker) -> str:
         return speaker.claim(value["claim"], value.get("label", ""))
     if "name" in value:
         return (value.get("en") or value["name"]) if speaker.language == "en" else value["name"]
+    if "msgid" in value:
+        return speaker.translate(value["msgid"])
     raise ValueError(f"a message parameter of no known kind: {value!r}")
 
 

@@ -191,3 +191,14 @@ def test_the_migration_gives_every_stored_line_its_message():
                 if message
                 else migrated[pk] == {}
             )
+
+
+def test_a_services_refusal_is_shown_in_the_staff_members_language_where_the_catalogue_has_it():
+    report = do_import(csv_bytes([row(verdict_date="")]), all_or_nothing=False)
+    [line] = ImportRunLine.objects.filter(run_id=report.import_run_id, kind="problem")
+
+    [belarusian] = shown_lines([line], Renderer("be"))
+
+    assert line.text == "A sentence needs the verdict date."  # the stored English, as before
+    assert line.message["code"] == "import.refused"
+    assert (belarusian.text, belarusian.language) == ("Для пакарання патрэбна дата прысуду.", "be")

@@ -17,7 +17,7 @@ from cases.wording.render import Renderer, render
 LANGUAGES = ["be", "ru"]
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 # Templates made of placeholders and signs only: the same in every language.
-LANGUAGE_NEUTRAL = {"reclassified", "import.changes", "change.field"}
+LANGUAGE_NEUTRAL = {"reclassified", "import.changes", "change.field", "import.refused"}
 # Words that are spelled the same in Russian or Belarusian (a fine is a "штраф" in both, so it
 # differs from English anyway; nothing needs listing here yet).
 SAME_IN_TRANSLATION: set[str] = set()

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases import choices, partial_dates, services
 from cases.claims import facts
@@ -1444,14 +1444,21 @@ def _service_problems(row: ParsedRow, error, importer: Importer) -> list[Issue]:
     """A service's refusal as problems of the row, at the column that fed the refused field."""
     if isinstance(error, IntegrityError):
         return [Issue(row.number, "", said("import.database_refused"))]
-    if hasattr(error, "error_dict"):
-        issues = []
-        for model_field, messages in error.message_dict.items():
-            target = MODEL_FIELD_COLUMNS.get(model_field, model_field)
-            column = importer.column(target) if model_field != "__all__" else ""
-            issues += [Issue(row.number, column, message) for message in messages]
-        return issues
-    return [Issue(row.number, "", message) for message in error.messages]
+    # Read in English, the report's stored language; a reader sees each refusal in theirs where
+    # the catalogues translate it (most are the models' and services' own marked messages).
+    with translation.override("en"):
+        if hasattr(error, "error_dict"):
+            issues = []
+            for model_field, messages in error.message_dict.items():
+                target = MODEL_FIELD_COLUMNS.get(model_field, model_field)
+                column = importer.column(target) if model_field != "__all__" else ""
+                issues += [Issue(row.number, column, _refusal(message)) for message in messages]
+            return issues
+        return [Issue(row.number, "", _refusal(message)) for message in error.messages]
+
+
+def _refusal(text: str):
+    return said("import.refused", refusal={"msgid": str(text)})
 
 
 # The model of each field a report may name that is not the case's.
