@@ -2,6 +2,7 @@
 (tests/public/test_no_english_left.py, tests/cases/test_admin_in_language.py)."""
 
 from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
 
 
 class PageText(HTMLParser):
@@ -73,3 +74,26 @@ class PageText(HTMLParser):
 
     def hidden(self) -> bool:
         return any(hidden for _, hidden, _ in self.stack)
+
+
+def crawl(client, start: str, *, parser_for, follows, read, limit: int) -> int:
+    """Read every HTML page reachable from `start` through links `follows(path, href)` accepts
+    (paths without a host or a query), breadth first, asking at most `limit` pages: each is fed
+    to a new `parser_for()` and given to `read(url, response, parser)`. Returns the pages asked."""
+    queue, seen = [start], set()
+    while queue and len(seen) < limit:
+        url = queue.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url)
+        if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
+            continue
+        parser = parser_for()
+        parser.feed(response.content.decode())
+        read(url, response, parser)
+        for href in parser.links:
+            target = urlsplit(urljoin(url, href))
+            if not target.netloc and not target.query and follows(target.path, href):
+                queue.append(target.path)
+    return len(seen)

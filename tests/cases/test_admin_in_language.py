@@ -13,7 +13,6 @@ choices), which Django's breadcrumbs and headings print unmarked. Every other ce
 read: the registry's own screens say their wording in tables too."""
 
 import re
-from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.contrib.admin.filters import AllValuesFieldListFilter, RelatedFieldListFilter
@@ -27,6 +26,7 @@ from cases.models import Jurisdiction
 from cases.transfer.law_loader import load_law
 from tests.factories import UserFactory
 from tests.page_text import PageText
+from tests.page_text import crawl as crawl_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -167,38 +167,30 @@ def _without(text: str, titles: list[str]) -> str:
 
 
 def crawl(client, language) -> tuple[int, dict[str, list[str]]]:
-    queue, seen, problems = ["/admin/"], set(), {}
-    models_seen = set()
-    while queue and len(seen) < PAGE_LIMIT:
-        url = queue.pop(0)
-        if url in seen:
-            continue
-        seen.add(url)
-        response = client.get(url)
-        if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
-            continue
-        parser = _Wording(language)
-        parser.feed(response.content.decode())
+    problems, models_seen = {}, set()
+
+    def follows(path, href):
+        if not path.startswith("/admin/") or any(n in href for n in NOT_FOLLOWED):
+            return False
+        # One change screen per model (and every list, unfiltered): enough to see every label.
+        one_object = OBJECT_SCREEN.match(path)
+        if one_object:
+            if one_object.group(1) in models_seen:
+                return False
+            models_seen.add(one_object.group(1))
+        return True
+
+    def read(url, response, parser):
         titles = _data_titles(response)
         texts = [URL.sub("", _without(text, titles)) for text in parser.texts]
         left = [word for text in texts for word in LATIN_WORD.findall(text) if word not in ALLOWED]
         if left:
             problems[url] = sorted(set(left))
-        for href in parser.links:
-            target = urlsplit(urljoin(url, href))
-            path = target.path
-            if target.netloc or not path.startswith("/admin/") or any(n in href for n in NOT_FOLLOWED):
-                continue
-            # One list page per model, one change screen per model: enough to see every label.
-            if target.query:
-                continue
-            one_object = OBJECT_SCREEN.match(path)
-            if one_object:
-                if one_object.group(1) in models_seen:
-                    continue
-                models_seen.add(one_object.group(1))
-            queue.append(path)
-    return len(seen), problems
+
+    seen = crawl_pages(
+        client, "/admin/", parser_for=lambda: _Wording(language), follows=follows, read=read, limit=PAGE_LIMIT
+    )
+    return seen, problems
 
 
 @pytest.mark.parametrize("language", ["be", "ru"])

@@ -4,7 +4,6 @@ what is marked as another language (a text written in English and shown with `la
 and the allow-list below (names and codes)."""
 
 import re
-from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.db import transaction
@@ -12,7 +11,7 @@ from django.db import transaction
 from cases.demo.builder import build_demo
 from cases.models import Jurisdiction, PersonName
 from cases.transfer.law_loader import load_law
-from tests.page_text import PageText
+from tests.page_text import PageText, crawl
 
 pytestmark = pytest.mark.django_db
 
@@ -52,25 +51,22 @@ def _english_left(texts, names) -> list[str]:
 @pytest.mark.parametrize("language", ["be", "ru"])
 def test_no_english_sentence_is_left_on_any_public_page(client, demo_registry, language):
     prefix = f"/{language}/"
-    queue, seen, problems = [prefix], set(), {}
-    while queue and len(seen) < PAGE_LIMIT:
-        url = queue.pop(0)
-        if url in seen:
-            continue
-        seen.add(url)
-        response = client.get(url)
-        if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
-            continue
-        parser = PageText(language)
-        parser.feed(response.content.decode())
+    problems = {}
+
+    def read(url, _response, parser):
         left = _english_left(parser.texts, demo_registry)
         if left:
             problems[url] = sorted(set(left))
-        for href in parser.links:
-            target = urlsplit(urljoin(url, href))
-            if not target.netloc and target.path.startswith(prefix) and not target.query:
-                queue.append(target.path)
 
-    assert len(seen) > 30, "the crawl reached too few pages to say anything"
+    seen = crawl(
+        client,
+        prefix,
+        parser_for=lambda: PageText(language),
+        follows=lambda path, _href: path.startswith(prefix),
+        read=read,
+        limit=PAGE_LIMIT,
+    )
+
+    assert seen > 30, "the crawl reached too few pages to say anything"
     report = "\n".join(f"{url}: {words}" for url, words in sorted(problems.items()))
-    assert not problems, f"English left on {len(problems)} of {len(seen)} {language} pages:\n{report}"
+    assert not problems, f"English left on {len(problems)} of {seen} {language} pages:\n{report}"
