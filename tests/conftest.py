@@ -9,8 +9,10 @@ import os
 import shutil
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -91,6 +93,16 @@ def _force_login_with_second_factor(self, user, backend=None):
     session = self.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
+
+
+@pytest.fixture(autouse=True)
+def each_test_starts_in_the_default_language():
+    """A request leaves its language active on the thread (Django's LocaleMiddleware and ours both
+    activate, neither resets: the next request activates its own). Under xdist the next test on
+    that worker would then read refusals in Russian; each test starts, and ends, in English."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
