@@ -10,6 +10,7 @@ from django.db import migrations, models
 import cases.countries
 import cases.models.partners
 import cases.protection.fields
+from cases.migrations._labels_only import LabelsOnly
 
 
 class Migration(migrations.Migration):
@@ -18,7416 +19,7788 @@ class Migration(migrations.Migration):
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
+    # Labels only, about 830 changes: one LabelsOnly renders the models once instead of after each.
     operations = [
-        migrations.AlterModelOptions(
-            name="article",
-            options={
-                "ordering": ["jurisdiction__code", "number", "part"],
-                "verbose_name": "article",
-                "verbose_name_plural": "articles",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="auditentry",
-            options={
-                "ordering": ["-at"],
-                "verbose_name": "audit entry",
-                "verbose_name_plural": "audit entries",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="calendarfeedtoken",
-            options={
-                "ordering": ["-created_at"],
-                "verbose_name": "calendar feed token",
-                "verbose_name_plural": "calendar feed tokens",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="case",
-            options={
-                "ordering": ["-detention_date", "-id"],
-                "verbose_name": "case",
-                "verbose_name_plural": "cases",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="caseevent",
-            options={
-                "ordering": ["date", "id"],
-                "verbose_name": "case event",
-                "verbose_name_plural": "case events",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="changerecord",
-            options={
-                "ordering": ["id"],
-                "verbose_name": "change record",
-                "verbose_name_plural": "change records",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="charge",
-            options={
-                "ordering": ["charged_on", "id"],
-                "verbose_name": "charge",
-                "verbose_name_plural": "charges",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="chargetoreview",
-            options={
-                "ordering": ["created_at", "id"],
-                "verbose_name": "charge to review",
-                "verbose_name_plural": "charges to review",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="claim",
-            options={
-                "ordering": ["fact", "-created_at"],
-                "permissions": [
-                    ("decide_claim", "Can accept a claim, or set one aside, on a contested fact")
-                ],
-                "verbose_name": "claim",
-                "verbose_name_plural": "claims",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="contradiction",
-            options={
-                "ordering": ["-created_at", "id"],
-                "verbose_name": "contradiction",
-                "verbose_name_plural": "contradictions",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="designation",
-            options={
-                "ordering": ["person", "designation_list", "listed_on"],
-                "verbose_name": "designation",
-                "verbose_name_plural": "designations",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="designationlist",
-            options={
-                "ordering": ["jurisdiction__code", "code"],
-                "verbose_name": "designation list",
-                "verbose_name_plural": "designation lists",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="designationsnapshot",
-            options={
-                "ordering": ["designation_list", "-date"],
-                "verbose_name": "designation snapshot",
-                "verbose_name_plural": "designation snapshots",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="duplicatecandidate",
-            options={
-                "ordering": ["-score", "id"],
-                "verbose_name": "duplicate candidate",
-                "verbose_name_plural": "duplicate candidates",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="externalidentifier",
-            options={
-                "ordering": ["scheme", "value"],
-                "verbose_name": "external identifier",
-                "verbose_name_plural": "external identifiers",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="facility",
-            options={
-                "ordering": ["name_en"],
-                "verbose_name": "facility",
-                "verbose_name_plural": "facilities",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="facilitystay",
-            options={
-                "ordering": ["start_date", "id"],
-                "verbose_name": "facility stay",
-                "verbose_name_plural": "facility stays",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="hearing",
-            options={
-                "ordering": ["starts_at", "id"],
-                "verbose_name": "hearing",
-                "verbose_name_plural": "hearings",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="historicalchargetoreview",
-            options={
-                "get_latest_by": ("history_date", "history_id"),
-                "ordering": ("-history_date", "-history_id"),
-                "verbose_name": "historical charge to review",
-                "verbose_name_plural": "historical charges to review",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="importprofile",
-            options={
-                "ordering": ["label"],
-                "verbose_name": "import profile",
-                "verbose_name_plural": "import profiles",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="importrun",
-            options={
-                "ordering": ["-created_at"],
-                "permissions": [("run_import", "Can import people, cases and charges from a spreadsheet")],
-                "verbose_name": "import run",
-                "verbose_name_plural": "import runs",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="importrunline",
-            options={
-                "ordering": ["run", "kind", "position"],
-                "verbose_name": "import run line",
-                "verbose_name_plural": "import run lines",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="jurisdiction",
-            options={
-                "ordering": ["code"],
-                "verbose_name": "jurisdiction",
-                "verbose_name_plural": "jurisdictions",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="keptcell",
-            options={
-                "ordering": ["run", "row", "id"],
-                "verbose_name": "kept cell",
-                "verbose_name_plural": "kept cells",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="lettercount",
-            options={
-                "ordering": ["-period_end", "person", "organisation"],
-                "verbose_name": "letter count",
-                "verbose_name_plural": "letter counts",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="namesource",
-            options={
-                "ordering": ["created_at", "id"],
-                "verbose_name": "name source",
-                "verbose_name_plural": "name sources",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="organisation",
-            options={
-                "ordering": ["name"],
-                "verbose_name": "organisation",
-                "verbose_name_plural": "organisations",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="person",
-            options={
-                "ordering": ["-created_at"],
-                "permissions": [("publish_person", "Can publish or withdraw a person")],
-                "verbose_name": "person",
-                "verbose_name_plural": "people",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="personmerge",
-            options={
-                "ordering": ["-merged_at"],
-                "permissions": [("merge_person", "Can merge duplicate people and undo a merge")],
-                "verbose_name": "person merge",
-                "verbose_name_plural": "person merges",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="personname",
-            options={
-                "ordering": ["-is_primary", "kind", "id"],
-                "verbose_name": "person name",
-                "verbose_name_plural": "person names",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="reclassification",
-            options={
-                "ordering": ["date", "id"],
-                "verbose_name": "reclassification",
-                "verbose_name_plural": "reclassifications",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="region",
-            options={
-                "ordering": ["jurisdiction__code", "name_en"],
-                "verbose_name": "region",
-                "verbose_name_plural": "regions",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="release",
-            options={"verbose_name": "release", "verbose_name_plural": "releases"},
-        ),
-        migrations.AlterModelOptions(
-            name="releasewave",
-            options={
-                "ordering": ["-date", "-id"],
-                "verbose_name": "release wave",
-                "verbose_name_plural": "release waves",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="riskalert",
-            options={
-                "ordering": ["-created_at", "-id"],
-                "permissions": [("triage_riskalert", "Can acknowledge and resolve risk alerts")],
-                "verbose_name": "risk alert",
-                "verbose_name_plural": "risk alerts",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="riskassessment",
-            options={
-                "get_latest_by": "created_at",
-                "ordering": ["-created_at", "-id"],
-                "verbose_name": "risk assessment",
-                "verbose_name_plural": "risk assessments",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="silencethreshold",
-            options={
-                "ordering": ["jurisdiction", "channel"],
-                "verbose_name": "silence threshold",
-                "verbose_name_plural": "silence thresholds",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="snapshotentry",
-            options={
-                "ordering": ["snapshot", "line"],
-                "verbose_name": "snapshot entry",
-                "verbose_name_plural": "snapshot entries",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="source",
-            options={
-                "ordering": ["-published_on", "title"],
-                "permissions": [
-                    (
-                        "view_confidential_source",
-                        "Can see confidential sources and every contact (Sources group)",
-                    )
-                ],
-                "verbose_name": "source",
-                "verbose_name_plural": "sources",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="staffsettings",
-            options={"verbose_name": "staff settings", "verbose_name_plural": "staff settings"},
-        ),
-        migrations.AlterModelOptions(
-            name="submission",
-            options={
-                "ordering": ["-received_at"],
-                "permissions": [("moderate_submission", "Can accept or reject partner submissions")],
-                "verbose_name": "submission",
-                "verbose_name_plural": "submissions",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="watchlistentry",
-            options={
-                "ordering": ["jurisdiction__code", "article_number", "part"],
-                "verbose_name": "watch list entry",
-                "verbose_name_plural": "watch list entries",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="webhookdelivery",
-            options={
-                "ordering": ["-created_at", "-id"],
-                "verbose_name": "webhook delivery",
-                "verbose_name_plural": "webhook deliveries",
-            },
-        ),
-        migrations.AlterModelOptions(
-            name="webhooksubscription",
-            options={
-                "ordering": ["organisation"],
-                "verbose_name": "webhook subscription",
-                "verbose_name_plural": "webhook subscriptions",
-            },
-        ),
-        migrations.AlterField(
-            model_name="article",
-            name="capital",
-            field=models.BooleanField(
-                default=False, help_text="The sanction includes the death penalty", verbose_name="capital"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="article",
-            name="capital_for_attempt_since",
-            field=models.DateField(
-                blank=True,
-                help_text="From this date an attempt on this part can carry death",
-                null=True,
-                verbose_name="capital for attempt since",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="article",
-            name="capital_since",
-            field=models.DateField(
-                blank=True,
-                help_text="Acts before this date cannot carry death; empty means always",
-                null=True,
-                verbose_name="capital since",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="article",
-            name="category",
-            field=models.CharField(
-                blank=True,
-                choices=[("", "other"), ("terrorism", "terrorism"), ("treason", "treason")],
-                help_text="Terrorism and treason articles count for the 90-day reclassification rule",
-                max_length=20,
-                verbose_name="category",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="article",
-            name="jurisdiction",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="articles",
-                to="cases.jurisdiction",
-                verbose_name="jurisdiction",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="article",
-            name="note",
-            field=models.TextField(blank=True, verbose_name="note"),
-        ),
-        migrations.AlterField(
-            model_name="article",
-            name="number",
-            field=models.CharField(help_text="e.g. 289 or 361-1", max_length=16, verbose_name="number"),
-        ),
-        migrations.AlterField(
-            model_name="article",
-            name="part",
-            field=models.CharField(
-                blank=True, help_text="empty when the article has no parts", max_length=8, verbose_name="part"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="article",
-            name="penalty",
-            field=models.TextField(blank=True, verbose_name="penalty"),
-        ),
-        migrations.AlterField(
-            model_name="article",
-            name="sources",
-            field=models.JSONField(blank=True, default=list, verbose_name="sources"),
-        ),
-        migrations.AlterField(
-            model_name="article",
-            name="subject_restriction",
-            field=models.CharField(
-                blank=True,
-                choices=[("", "anyone"), ("official_or_military", "officials and military only")],
-                max_length=40,
-                verbose_name="subject restriction",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="article",
-            name="subject_restriction_text",
-            field=models.CharField(blank=True, max_length=300, verbose_name="subject restriction text"),
-        ),
-        migrations.AlterField(
-            model_name="article",
-            name="title_be",
-            field=models.CharField(blank=True, max_length=300, verbose_name="title be"),
-        ),
-        migrations.AlterField(
-            model_name="article",
-            name="title_en",
-            field=models.CharField(max_length=300, verbose_name="title en"),
-        ),
-        migrations.AlterField(
-            model_name="article",
-            name="title_ru",
-            field=models.CharField(blank=True, max_length=300, verbose_name="title ru"),
-        ),
-        migrations.AlterField(
-            model_name="article",
-            name="verified",
-            field=models.BooleanField(
-                default=False,
-                help_text="The statutory text or two independent reputable sources agree",
-                verbose_name="verified",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="auditentry",
-            name="action",
-            field=models.CharField(
-                choices=[
-                    ("read", "read confidential fields"),
-                    ("bulk_read", "bulk read"),
-                    ("export", "export"),
-                    ("alert", "administrators alerted"),
-                ],
-                max_length=12,
-                verbose_name="action",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="auditentry",
-            name="actor",
-            field=models.CharField(
-                help_text="staff:<id>, key:<prefix> or command-line", max_length=100, verbose_name="actor"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="auditentry",
-            name="at",
-            field=models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="at"),
-        ),
-        migrations.AlterField(
-            model_name="auditentry",
-            name="fields",
-            field=models.JSONField(
-                default=list, help_text="Names of the confidential fields read", verbose_name="fields"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="auditentry",
-            name="object_ids",
-            field=models.JSONField(
-                default=list, help_text="Public ids of the records read", verbose_name="object ids"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="auditentry",
-            name="object_type",
-            field=models.CharField(max_length=40, verbose_name="object type"),
-        ),
-        migrations.AlterField(
-            model_name="auditentry",
-            name="record_count",
-            field=models.PositiveIntegerField(default=1, verbose_name="record count"),
-        ),
-        migrations.AlterField(
-            model_name="auditentry",
-            name="user",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="user",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="auditentry",
-            name="via",
-            field=models.CharField(
-                help_text="The page, API path or command", max_length=200, verbose_name="via"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="calendarfeedtoken",
-            name="created_at",
-            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="calendarfeedtoken",
-            name="last_used_on",
-            field=models.DateField(blank=True, editable=False, null=True, verbose_name="last used on"),
-        ),
-        migrations.AlterField(
-            model_name="calendarfeedtoken",
-            name="revoked_at",
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name="revoked at"),
-        ),
-        migrations.AlterField(
-            model_name="calendarfeedtoken",
-            name="token_hash",
-            field=models.CharField(editable=False, max_length=64, unique=True, verbose_name="token hash"),
-        ),
-        migrations.AlterField(
-            model_name="calendarfeedtoken",
-            name="user",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="calendar_tokens",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="user",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="case_number",
-            field=models.CharField(blank=True, max_length=100, verbose_name="case number"),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="court",
-            field=models.CharField(blank=True, max_length=200, verbose_name="court"),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="created_at",
-            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="detention_date",
-            field=models.DateField(blank=True, null=True, verbose_name="detention date"),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="detention_date_precision",
-            field=models.CharField(
-                choices=[("day", "day"), ("month", "month"), ("year", "year"), ("unknown", "unknown")],
-                default="day",
-                help_text="How much of the detention date is known",
-                max_length=10,
-                verbose_name="detention date precision",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="detention_place",
-            field=models.CharField(blank=True, max_length=200, verbose_name="detention place"),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="expected_release_date",
-            field=models.DateField(
-                blank=True,
-                editable=False,
-                help_text="Computed from the detention date and the term: the earliest possible day",
-                null=True,
-                verbose_name="expected release date",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="expected_release_latest",
-            field=models.DateField(
-                blank=True,
-                editable=False,
-                help_text="The latest possible day: later than the earliest when the detention date is partial",
-                null=True,
-                verbose_name="expected release latest",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="investigating_body",
-            field=models.CharField(blank=True, max_length=200, verbose_name="investigating body"),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="judge",
-            field=models.CharField(
-                blank=True, help_text="Public, as the lists publish it", max_length=200, verbose_name="judge"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="jurisdiction",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="cases",
-                to="cases.jurisdiction",
-                verbose_name="jurisdiction",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="person",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="cases",
-                to="cases.person",
-                verbose_name="person",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="prosecutor",
-            field=models.CharField(
-                blank=True,
-                help_text="Public, as the lists publish it",
-                max_length=200,
-                verbose_name="prosecutor",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="public_id",
-            field=models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="recognised_by",
-            field=models.CharField(blank=True, max_length=200, verbose_name="recognised by"),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="recognised_on_precision",
-            field=models.CharField(
-                choices=[("day", "day"), ("month", "month"), ("year", "year"), ("unknown", "unknown")],
-                default="day",
-                help_text="How much of the recognition date is known",
-                max_length=10,
-                verbose_name="recognised on precision",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="recognition_criteria",
-            field=models.JSONField(blank=True, default=list, verbose_name="recognition criteria"),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="recognition_statement_url",
-            field=models.URLField(
-                blank=True,
-                help_text="Public: the statement that recognised the person, on its publisher's site",
-                max_length=500,
-                verbose_name="recognition statement url",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="risk_assessed_at",
-            field=models.DateTimeField(
-                blank=True, editable=False, null=True, verbose_name="risk assessed at"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="risk_assessed_generation",
-            field=models.PositiveBigIntegerField(
-                default=0, editable=False, verbose_name="risk assessed generation"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="risk_digest",
-            field=models.CharField(
-                blank=True,
-                editable=False,
-                help_text="Digest of the last stored assessment",
-                max_length=64,
-                verbose_name="risk digest",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="risk_generation",
-            field=models.PositiveBigIntegerField(default=1, editable=False, verbose_name="risk generation"),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="risk_level",
-            field=models.CharField(
-                choices=[
-                    ("none", "no identified risk"),
-                    ("watch", "watch"),
-                    ("elevated", "elevated"),
-                    ("critical", "critical"),
-                    ("sentenced_to_death", "sentenced to death"),
-                ],
-                default="none",
-                editable=False,
-                max_length=20,
-                verbose_name="risk level",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="risk_stale",
-            field=models.BooleanField(db_index=True, default=True, editable=False, verbose_name="risk stale"),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="risk_stale_since",
-            field=models.DateTimeField(
-                blank=True,
-                default=django.utils.timezone.now,
-                editable=False,
-                help_text="When the case became stale (empty while its assessment is current)",
-                null=True,
-                verbose_name="risk stale since",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="sentence_kind",
-            field=models.CharField(
-                blank=True,
-                choices=[
-                    ("", "no sentence yet"),
-                    ("deprivation_of_liberty", "deprivation of liberty"),
-                    ("restriction_of_freedom", "restriction of freedom"),
-                    ("arrest", "arrest"),
-                    ("fine", "fine"),
-                    ("correctional_labour", "correctional labour"),
-                    ("life", "life imprisonment"),
-                    ("death", "death penalty"),
-                ],
-                default="",
-                max_length=30,
-                verbose_name="sentence kind",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="sentence_months",
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="sentence months"),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="sentence_regime",
-            field=models.CharField(
-                blank=True,
-                choices=[
-                    ("", "not set"),
-                    ("general", "general regime colony"),
-                    ("reinforced", "reinforced regime colony"),
-                    ("strict", "strict regime colony"),
-                    ("special", "special regime colony"),
-                    ("settlement", "colony-settlement"),
-                    ("prison", "prison"),
-                    ("open_type", "open-type correctional institution"),
-                    ("home", "at home"),
-                ],
-                max_length=20,
-                verbose_name="sentence regime",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="sentence_years",
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="sentence years"),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="status",
-            field=models.CharField(
-                choices=[
-                    ("detained", "detained (pre-trial)"),
-                    ("house_arrest", "house arrest"),
-                    ("on_trial", "on trial"),
-                    ("convicted", "convicted, serving sentence"),
-                    ("released", "released"),
-                    ("pardoned", "pardoned"),
-                    ("deported", "released and expelled"),
-                    ("died_in_custody", "died in custody"),
-                    ("in_absentia", "sentenced in absentia"),
-                    ("wanted", "wanted, not detained"),
-                ],
-                default="detained",
-                max_length=20,
-                verbose_name="status",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="updated_at",
-            field=models.DateTimeField(
-                default=django.utils.timezone.now,
-                editable=False,
-                help_text="When what the public may see of this case last changed; internal edits do not move it",
-                verbose_name="updated at",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="verdict_date",
-            field=models.DateField(blank=True, null=True, verbose_name="verdict date"),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="verdict_date_precision",
-            field=models.CharField(
-                choices=[("day", "day"), ("month", "month"), ("year", "year"), ("unknown", "unknown")],
-                default="day",
-                help_text="How much of the verdict date is known",
-                max_length=10,
-                verbose_name="verdict date precision",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="case",
-            name="verdict_final_on_precision",
-            field=models.CharField(
-                choices=[("day", "day"), ("month", "month"), ("year", "year"), ("unknown", "unknown")],
-                default="day",
-                help_text="How much of the day the verdict became final is known",
-                max_length=10,
-                verbose_name="verdict final on precision",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="caseevent",
-            name="case",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="events",
-                to="cases.case",
-                verbose_name="case",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="caseevent",
-            name="charge",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="events",
-                to="cases.charge",
-                verbose_name="charge",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="caseevent",
-            name="created_at",
-            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="caseevent",
-            name="date",
-            field=models.DateField(verbose_name="date"),
-        ),
-        migrations.AlterField(
-            model_name="caseevent",
-            name="date_precision",
-            field=models.CharField(
-                choices=[("day", "day"), ("month", "month"), ("year", "year"), ("unknown", "unknown")],
-                default="day",
-                help_text="How much of the date is known",
-                max_length=10,
-                verbose_name="date precision",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="caseevent",
-            name="is_public",
-            field=models.BooleanField(default=False, verbose_name="is public"),
-        ),
-        migrations.AlterField(
-            model_name="caseevent",
-            name="kind",
-            field=models.CharField(
-                choices=[
-                    ("detained", "detained"),
-                    ("charged", "charged"),
-                    ("charge_dropped", "charge dropped"),
-                    ("reclassified", "charge reclassified"),
-                    ("transferred", "transferred"),
-                    ("indicted", "case sent to court"),
-                    ("trial", "trial"),
-                    ("verdict", "verdict"),
-                    ("appeal", "appeal"),
-                    ("released", "released"),
-                    ("pardoned", "pardoned"),
-                    ("deported", "expelled from the country"),
-                    ("died", "died"),
-                    ("recognised", "recognised as a political prisoner"),
-                    ("risk_changed", "risk level changed"),
-                    ("cassation", "cassation or supervisory review"),
-                    ("clemency_filed", "clemency petition filed"),
-                    ("clemency_refused", "clemency refused"),
-                    ("clemency_granted", "clemency granted"),
-                    ("commuted", "death sentence commuted"),
-                    ("last_contact", "last contact"),
-                    ("execution_reported", "told the sentence was carried out"),
-                    ("belongings_returned", "belongings returned to the family"),
-                    ("visit_refused", "visit refused"),
-                    ("designated", "included in a designation list"),
-                    ("delisted", "removed from a designation list"),
-                    ("other", "other"),
-                ],
-                max_length=20,
-                verbose_name="kind",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="caseevent",
-            name="message",
-            field=models.JSONField(blank=True, default=dict, editable=False, verbose_name="message"),
-        ),
-        migrations.AlterField(
-            model_name="caseevent",
-            name="public_id",
-            field=models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"),
-        ),
-        migrations.AlterField(
-            model_name="caseevent",
-            name="sources",
-            field=models.ManyToManyField(
-                blank=True, related_name="events", to="cases.source", verbose_name="sources"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="caseevent",
-            name="text",
-            field=models.TextField(blank=True, verbose_name="text"),
-        ),
-        migrations.AlterField(
-            model_name="caseevent",
-            name="translations",
-            field=models.JSONField(
-                blank=True,
-                default=dict,
-                help_text='The text in the other languages: {"be": {"field": "…"}, "ru": {…}}',
-                verbose_name="translations",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="changerecord",
-            name="action",
-            field=models.CharField(
-                choices=[
-                    ("created", "created"),
-                    ("updated", "updated"),
-                    ("reclassified", "reclassified"),
-                    ("level_changed", "risk level changed"),
-                    ("removed", "removed from public view"),
-                    ("corrected", "corrected"),
-                    ("withdrawn", "withdrawn as a mistake"),
-                ],
-                max_length=20,
-                verbose_name="action",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="changerecord",
-            name="created_at",
-            field=models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="changerecord",
-            name="is_public",
-            field=models.BooleanField(
-                default=True,
-                help_text="False for objects that are never public (internal events)",
-                verbose_name="is public",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="changerecord",
-            name="object_id",
-            field=models.CharField(
-                help_text="The object's public identifier; a person's removal names the person's public UUID, never the slug",
-                max_length=120,
-                verbose_name="object id",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="changerecord",
-            name="object_type",
-            field=models.CharField(max_length=20, verbose_name="object type"),
-        ),
-        migrations.AlterField(
-            model_name="changerecord",
-            name="person",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="+",
-                to="cases.person",
-                verbose_name="person",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="changerecord",
-            name="person_was_published",
-            field=models.BooleanField(
-                default=False,
-                help_text="Whether the person was published when this was written: what is done to drafts and withdrawn people never reaches readers of published records",
-                verbose_name="person was published",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="charge",
-            name="article",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="charges",
-                to="cases.article",
-                verbose_name="article",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="charge",
-            name="case",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="charges",
-                to="cases.case",
-                verbose_name="case",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="charge",
-            name="charged_on",
-            field=models.DateField(blank=True, null=True, verbose_name="charged on"),
-        ),
-        migrations.AlterField(
-            model_name="charge",
-            name="charged_on_precision",
-            field=models.CharField(
-                choices=[("day", "day"), ("month", "month"), ("year", "year"), ("unknown", "unknown")],
-                default="day",
-                help_text="How much of the charge date is known",
-                max_length=10,
-                verbose_name="charged on precision",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="charge",
-            name="created_at",
-            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="charge",
-            name="ended_on",
-            field=models.DateField(
-                blank=True,
-                help_text="When it was dropped, reclassified or decided",
-                null=True,
-                verbose_name="ended on",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="charge",
-            name="offence_date",
-            field=models.DateField(
-                blank=True, help_text="Date of the alleged act", null=True, verbose_name="offence date"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="charge",
-            name="offence_date_precision",
-            field=models.CharField(
-                choices=[("day", "day"), ("month", "month"), ("year", "year"), ("unknown", "unknown")],
-                default="day",
-                help_text="How much of the date of the act is known",
-                max_length=10,
-                verbose_name="offence date precision",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="charge",
-            name="person",
-            field=models.ForeignKey(
-                db_index=False,
-                editable=False,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="+",
-                to="cases.person",
-                verbose_name="person",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="charge",
-            name="public_id",
-            field=models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"),
-        ),
-        migrations.AlterField(
-            model_name="charge",
-            name="reclassified_into",
-            field=models.OneToOneField(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="reclassified_from",
-                to="cases.charge",
-                verbose_name="reclassified into",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="charge",
-            name="source",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="cases.source",
-                verbose_name="source",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="charge",
-            name="stage",
-            field=models.CharField(
-                choices=[
-                    ("completed", "completed offence"),
-                    ("attempt", "attempt"),
-                    ("preparation", "preparation"),
-                    ("unknown", "not known"),
-                ],
-                default="completed",
-                max_length=12,
-                verbose_name="stage",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="charge",
-            name="state",
-            field=models.CharField(
-                choices=[
-                    ("active", "active"),
-                    ("dropped", "dropped"),
-                    ("reclassified", "reclassified"),
-                    ("convicted", "convicted"),
-                    ("acquitted", "acquitted"),
-                ],
-                default="active",
-                max_length=12,
-                verbose_name="state",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="chargetoreview",
-            name="article_number",
-            field=models.CharField(blank=True, max_length=16, verbose_name="article number"),
-        ),
-        migrations.AlterField(
-            model_name="chargetoreview",
-            name="case",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="charges_to_review",
-                to="cases.case",
-                verbose_name="case",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="chargetoreview",
-            name="created_at",
-            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="chargetoreview",
-            name="import_run",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to="cases.importrun",
-                verbose_name="import run",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="chargetoreview",
-            name="part",
-            field=models.CharField(blank=True, max_length=8, verbose_name="part"),
-        ),
-        migrations.AlterField(
-            model_name="chargetoreview",
-            name="public_id",
-            field=models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"),
-        ),
-        migrations.AlterField(
-            model_name="chargetoreview",
-            name="reason",
-            field=models.CharField(max_length=300, verbose_name="reason"),
-        ),
-        migrations.AlterField(
-            model_name="chargetoreview",
-            name="resolution_note",
-            field=models.TextField(blank=True, verbose_name="resolution note"),
-        ),
-        migrations.AlterField(
-            model_name="chargetoreview",
-            name="resolved_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="resolved at"),
-        ),
-        migrations.AlterField(
-            model_name="chargetoreview",
-            name="resolved_by",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="resolved by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="chargetoreview",
-            name="stage",
-            field=models.CharField(
-                choices=[
-                    ("completed", "completed offence"),
-                    ("attempt", "attempt"),
-                    ("preparation", "preparation"),
-                    ("unknown", "not known"),
-                ],
-                default="completed",
-                max_length=12,
-                verbose_name="stage",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="chargetoreview",
-            name="text",
-            field=models.CharField(
-                help_text="The notation as the list wrote it", max_length=300, verbose_name="text"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="claim",
-            name="as_of",
-            field=models.DateField(
-                blank=True, help_text="When the source said it", null=True, verbose_name="as of"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="claim",
-            name="as_of_precision",
-            field=models.CharField(
-                choices=[("day", "day"), ("month", "month"), ("year", "year"), ("unknown", "unknown")],
-                default="day",
-                help_text="How much of the date the source said it is known",
-                max_length=10,
-                verbose_name="as of precision",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="claim",
-            name="case",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="claims",
-                to="cases.case",
-                verbose_name="case",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="claim",
-            name="charge",
-            field=models.ForeignKey(
-                blank=True,
-                db_index=False,
-                help_text="For a fact of a charge (its offence date, stage, the day it was brought)",
-                null=True,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="claims",
-                to="cases.charge",
-                verbose_name="charge",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="claim",
-            name="created_at",
-            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="claim",
-            name="created_by",
-            field=models.ForeignKey(
-                blank=True,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="created by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="claim",
-            name="decided_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="decided at"),
-        ),
-        migrations.AlterField(
-            model_name="claim",
-            name="decided_by",
-            field=models.ForeignKey(
-                blank=True,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="decided by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="claim",
-            name="fact",
-            field=models.CharField(
-                choices=[
-                    ("person.sex", "sex"),
-                    ("person.birth_date", "birth date"),
-                    ("person.region", "region"),
-                    ("person.is_official_or_military", "official or military status"),
-                    ("case.status", "status"),
-                    ("case.detention_date", "detention date"),
-                    ("case.detention_place", "place of detention"),
-                    ("case.facility", "facility where held"),
-                    ("case.verdict_date", "verdict date"),
-                    ("case.verdict_final_on", "day the verdict became final"),
-                    ("case.sentence", "sentence"),
-                    ("case.released_on", "release date"),
-                    ("charge.offence_date", "offence date"),
-                    ("charge.stage", "stage"),
-                    ("charge.charged_on", "date charged"),
-                    ("stay.facility", "facility of the stay"),
-                    ("stay.start_date", "first day of the stay"),
-                    ("stay.end_date", "last day of the stay"),
-                ],
-                max_length=60,
-                verbose_name="fact",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="claim",
-            name="note",
-            field=models.TextField(
-                blank=True, help_text="Staff only: why it was recorded or decided so", verbose_name="note"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="claim",
-            name="person",
-            field=models.ForeignKey(
-                db_index=False,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="claims",
-                to="cases.person",
-                verbose_name="person",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="claim",
-            name="priority",
-            field=models.PositiveSmallIntegerField(
-                default=1,
-                help_text="3: can change a risk level; 2: a fact the risk rules read; 1: the rest",
-                verbose_name="priority",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="claim",
-            name="priority_reason",
-            field=models.CharField(blank=True, max_length=200, verbose_name="priority reason"),
-        ),
-        migrations.AlterField(
-            model_name="claim",
-            name="public_id",
-            field=models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"),
-        ),
-        migrations.AlterField(
-            model_name="claim",
-            name="source",
-            field=models.ForeignKey(
-                blank=True,
-                db_index=False,
-                help_text="Empty: registry staff, unsourced",
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="claims",
-                to="cases.source",
-                verbose_name="source",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="claim",
-            name="state",
-            field=models.CharField(
-                choices=[
-                    ("accepted", "accepted: the registry's value"),
-                    ("agrees", "agrees with the accepted value"),
-                    ("conflicting", "conflicting: not decided yet"),
-                    ("superseded", "superseded: another claim was accepted"),
-                ],
-                max_length=12,
-                verbose_name="state",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="claim",
-            name="stay",
-            field=models.ForeignKey(
-                blank=True,
-                db_index=False,
-                help_text="For a fact of a facility stay (its facility, its first and last day)",
-                null=True,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="claims",
-                to="cases.facilitystay",
-                verbose_name="stay",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="claim",
-            name="value",
-            field=models.JSONField(
-                help_text="The claimed value, in the fact's canonical form", verbose_name="value"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="contradiction",
-            name="case",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="contradictions",
-                to="cases.case",
-                verbose_name="case",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="contradiction",
-            name="created_at",
-            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="contradiction",
-            name="import_run",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="contradictions",
-                to="cases.importrun",
-                verbose_name="import run",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="contradiction",
-            name="kind",
-            field=models.CharField(
-                choices=[
-                    ("died_but_held", "a death date with a status that says the person is held"),
-                    ("released_but_held", "a release date with a status that says the person is held"),
-                    ("release_before_detention", "released before the detention"),
-                    ("verdict_before_detention", "a verdict before the detention"),
-                    ("verdict_before_charge", "a verdict before a charge was brought"),
-                    ("offence_after_detention", "an act dated after the detention"),
-                    ("detention_before_birth", "a detention before the person was born"),
-                    ("sources_disagree", "a list says otherwise than the record"),
-                ],
-                max_length=30,
-                verbose_name="kind",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="contradiction",
-            name="person",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="contradictions",
-                to="cases.person",
-                verbose_name="person",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="contradiction",
-            name="public_id",
-            field=models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"),
-        ),
-        migrations.AlterField(
-            model_name="contradiction",
-            name="resolution_note",
-            field=models.TextField(blank=True, verbose_name="resolution note"),
-        ),
-        migrations.AlterField(
-            model_name="contradiction",
-            name="resolved_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="resolved at"),
-        ),
-        migrations.AlterField(
-            model_name="contradiction",
-            name="resolved_by",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="resolved by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="contradiction",
-            name="text",
-            field=models.CharField(
-                help_text="What disagrees with what, with the dates", max_length=500, verbose_name="text"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="designation",
-            name="created_at",
-            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="designation",
-            name="designation_list",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="designations",
-                to="cases.designationlist",
-                verbose_name="designation list",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="designation",
-            name="first_seen",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="cases.designationsnapshot",
-                verbose_name="first seen",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="designation",
-            name="last_seen",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="cases.designationsnapshot",
-                verbose_name="last seen",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="designation",
-            name="listed_after",
-            field=models.DateField(blank=True, null=True, verbose_name="listed after"),
-        ),
-        migrations.AlterField(
-            model_name="designation",
-            name="listed_event",
-            field=models.OneToOneField(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="designation_listed",
-                to="cases.caseevent",
-                verbose_name="listed event",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="designation",
-            name="listed_on",
-            field=models.DateField(verbose_name="listed on"),
-        ),
-        migrations.AlterField(
-            model_name="designation",
-            name="listed_on_given",
-            field=models.BooleanField(
-                default=False,
-                help_text="The list itself gives the day (else it is the first snapshot showing the person)",
-                verbose_name="listed on given",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="designation",
-            name="listed_on_precision",
-            field=models.CharField(
-                choices=[("day", "day"), ("month", "month"), ("year", "year"), ("unknown", "unknown")],
-                default="day",
-                help_text="How much of the day of inclusion is known",
-                max_length=10,
-                verbose_name="listed on precision",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="designation",
-            name="person",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="designations",
-                to="cases.person",
-                verbose_name="person",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="designation",
-            name="public_id",
-            field=models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"),
-        ),
-        migrations.AlterField(
-            model_name="designation",
-            name="removed_after",
-            field=models.DateField(blank=True, null=True, verbose_name="removed after"),
-        ),
-        migrations.AlterField(
-            model_name="designation",
-            name="removed_event",
-            field=models.OneToOneField(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="designation_removed",
-                to="cases.caseevent",
-                verbose_name="removed event",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="designation",
-            name="removed_in",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="cases.designationsnapshot",
-                verbose_name="removed in",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="designation",
-            name="removed_on",
-            field=models.DateField(blank=True, null=True, verbose_name="removed on"),
-        ),
-        migrations.AlterField(
-            model_name="designationlist",
-            name="code",
-            field=models.SlugField(max_length=60, unique=True, verbose_name="code"),
-        ),
-        migrations.AlterField(
-            model_name="designationlist",
-            name="gives_watch_reason",
-            field=models.BooleanField(
-                default=False,
-                help_text="A person on this list gets a 'watch' reason in every case (RISK_RULES.md: an inclusion often comes before a terrorism charge)",
-                verbose_name="gives watch reason",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="designationlist",
-            name="is_public",
-            field=models.BooleanField(
-                default=True,
-                help_text="Inclusions and removals are public timeline entries (the list itself is public)",
-                verbose_name="is public",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="designationlist",
-            name="issued_by",
-            field=models.CharField(blank=True, max_length=300, verbose_name="issued by"),
-        ),
-        migrations.AlterField(
-            model_name="designationlist",
-            name="jurisdiction",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="designation_lists",
-                to="cases.jurisdiction",
-                verbose_name="jurisdiction",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="designationlist",
-            name="kind",
-            field=models.CharField(
-                choices=[
-                    ("terrorism", "terrorist activity"),
-                    ("extremism", "extremist activity"),
-                    ("both", "terrorist or extremist activity"),
-                ],
-                max_length=12,
-                verbose_name="kind",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="designationlist",
-            name="name",
-            field=models.CharField(
-                help_text="The list's title as the issuer writes it", max_length=500, verbose_name="name"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="designationlist",
-            name="name_en",
-            field=models.CharField(
-                blank=True, help_text="The title in English", max_length=500, verbose_name="name en"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="designationlist",
-            name="url",
-            field=models.URLField(
-                blank=True, help_text="Where the issuer publishes it", max_length=1000, verbose_name="url"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="designationsnapshot",
-            name="confirmed_at",
-            field=models.DateTimeField(
-                blank=True,
-                help_text="When staff last confirmed its matches with the registry's people",
-                null=True,
-                verbose_name="confirmed at",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="designationsnapshot",
-            name="created_at",
-            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="designationsnapshot",
-            name="date",
-            field=models.DateField(
-                help_text="The day the list was published or read in this state", verbose_name="date"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="designationsnapshot",
-            name="designation_list",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="snapshots",
-                to="cases.designationlist",
-                verbose_name="designation list",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="designationsnapshot",
-            name="source",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="designation_snapshots",
-                to="cases.source",
-                verbose_name="source",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="duplicatecandidate",
-            name="found_at",
-            field=models.DateTimeField(auto_now_add=True, verbose_name="found at"),
-        ),
-        migrations.AlterField(
-            model_name="duplicatecandidate",
-            name="person_a",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="+",
-                to="cases.person",
-                verbose_name="person a",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="duplicatecandidate",
-            name="person_b",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="+",
-                to="cases.person",
-                verbose_name="person b",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="duplicatecandidate",
-            name="reasons",
-            field=models.JSONField(blank=True, default=list, verbose_name="reasons"),
-        ),
-        migrations.AlterField(
-            model_name="duplicatecandidate",
-            name="reviewed_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="reviewed at"),
-        ),
-        migrations.AlterField(
-            model_name="duplicatecandidate",
-            name="reviewed_by",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="reviewed by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="duplicatecandidate",
-            name="score",
-            field=models.FloatField(help_text="0 to 1: how alike the two records are", verbose_name="score"),
-        ),
-        migrations.AlterField(
-            model_name="duplicatecandidate",
-            name="state",
-            field=models.CharField(
-                choices=[
-                    ("open", "to review"),
-                    ("not_duplicate", "not the same person"),
-                    ("merged", "merged"),
-                ],
-                default="open",
-                max_length=14,
-                verbose_name="state",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="externalidentifier",
-            name="created_at",
-            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="externalidentifier",
-            name="person",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="external_ids",
-                to="cases.person",
-                verbose_name="person",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="externalidentifier",
-            name="scheme",
-            field=models.SlugField(
-                help_text="Whose id this is, e.g. prisoners-list or url", max_length=40, verbose_name="scheme"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="externalidentifier",
-            name="value",
-            field=models.CharField(max_length=500, verbose_name="value"),
-        ),
-        migrations.AlterField(
-            model_name="facility",
-            name="jurisdiction",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="facilities",
-                to="cases.jurisdiction",
-                verbose_name="jurisdiction",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="facility",
-            name="kind",
-            field=models.CharField(
-                choices=[
-                    ("ivs", "temporary detention facility (IVS)"),
-                    ("sizo", "pre-trial detention centre (SIZO)"),
-                    ("colony", "correctional colony"),
-                    ("prison", "prison"),
-                    ("open_type", "open-type correctional institution"),
-                    ("medical", "medical correctional facility"),
-                    ("other", "other"),
-                ],
-                max_length=20,
-                verbose_name="kind",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="facility",
-            name="name_be",
-            field=models.CharField(blank=True, max_length=200, verbose_name="name be"),
-        ),
-        migrations.AlterField(
-            model_name="facility",
-            name="name_en",
-            field=models.CharField(max_length=200, verbose_name="name en"),
-        ),
-        migrations.AlterField(
-            model_name="facility",
-            name="name_ru",
-            field=models.CharField(blank=True, max_length=200, verbose_name="name ru"),
-        ),
-        migrations.AlterField(
-            model_name="facility",
-            name="needs_review",
-            field=models.BooleanField(
-                default=False,
-                help_text="Created from a list's cell and not yet confirmed: the address is shown to staff as written, and to the public only once a Publisher confirms it",
-                verbose_name="needs review",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="facility",
-            name="other_names",
-            field=models.JSONField(
-                blank=True,
-                default=list,
-                help_text="Other forms lists use for this place (long official names, older names), one per item",
-                verbose_name="other names",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="facility",
-            name="postal_address",
-            field=models.TextField(
-                blank=True,
-                help_text="In Cyrillic, as letters must be addressed",
-                verbose_name="postal address",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="facility",
-            name="postcode",
-            field=models.CharField(blank=True, max_length=12, verbose_name="postcode"),
-        ),
-        migrations.AlterField(
-            model_name="facility",
-            name="regime",
-            field=models.CharField(
-                blank=True,
-                choices=[
-                    ("", "not set"),
-                    ("general", "general regime colony"),
-                    ("reinforced", "reinforced regime colony"),
-                    ("strict", "strict regime colony"),
-                    ("special", "special regime colony"),
-                    ("settlement", "colony-settlement"),
-                    ("prison", "prison"),
-                    ("open_type", "open-type correctional institution"),
-                    ("home", "at home"),
-                ],
-                max_length=20,
-                verbose_name="regime",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="facility",
-            name="region",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="cases.region",
-                verbose_name="region",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="facility",
-            name="short_name",
-            field=models.CharField(
-                blank=True,
-                help_text="The usual short form lists write, e.g. ИК-15 or СИЗО-1",
-                max_length=60,
-                verbose_name="short name",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="facility",
-            name="slug",
-            field=models.SlugField(max_length=80, unique=True, verbose_name="slug"),
-        ),
-        migrations.AlterField(
-            model_name="facilitystay",
-            name="case",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="stays",
-                to="cases.case",
-                verbose_name="case",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="facilitystay",
-            name="end_date",
-            field=models.DateField(blank=True, null=True, verbose_name="end date"),
-        ),
-        migrations.AlterField(
-            model_name="facilitystay",
-            name="end_date_precision",
-            field=models.CharField(
-                choices=[("day", "day"), ("month", "month"), ("year", "year"), ("unknown", "unknown")],
-                default="day",
-                help_text="How much of the last day of the stay is known",
-                max_length=10,
-                verbose_name="end date precision",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="facilitystay",
-            name="facility",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="stays",
-                to="cases.facility",
-                verbose_name="facility",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="facilitystay",
-            name="public_id",
-            field=models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"),
-        ),
-        migrations.AlterField(
-            model_name="facilitystay",
-            name="start_date",
-            field=models.DateField(verbose_name="start date"),
-        ),
-        migrations.AlterField(
-            model_name="facilitystay",
-            name="start_date_precision",
-            field=models.CharField(
-                choices=[("day", "day"), ("month", "month"), ("year", "year"), ("unknown", "unknown")],
-                default="day",
-                help_text="How much of the first day of the stay is known",
-                max_length=10,
-                verbose_name="start date precision",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="hearing",
-            name="case",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="hearings",
-                to="cases.case",
-                verbose_name="case",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="hearing",
-            name="court",
-            field=models.CharField(max_length=300, verbose_name="court"),
-        ),
-        migrations.AlterField(
-            model_name="hearing",
-            name="created_at",
-            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="hearing",
-            name="internal_note",
-            field=cases.protection.fields.EncryptedTextField(
-                blank=True,
-                help_text="Confidential, staff only, encrypted: never in a calendar, a feed or the API",
-                verbose_name="internal note",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="hearing",
-            name="is_public",
-            field=models.BooleanField(
-                default=False,
-                help_text="Shown on the public calendar and the person's feed (published people only)",
-                verbose_name="is public",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="hearing",
-            name="kind",
-            field=models.CharField(
-                choices=[
-                    ("preliminary", "preliminary hearing"),
-                    ("trial", "trial session"),
-                    ("verdict", "verdict announcement"),
-                    ("appeal", "appeal hearing"),
-                    ("supervisory", "supervisory review"),
-                    ("measure", "hearing on detention or restraint"),
-                    ("other", "other hearing"),
-                ],
-                default="trial",
-                max_length=20,
-                verbose_name="kind",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="hearing",
-            name="note",
-            field=models.TextField(
-                blank=True, help_text="Public when the hearing is public", verbose_name="note"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="hearing",
-            name="openness",
-            field=models.CharField(
-                choices=[
-                    ("open", "open to the public"),
-                    ("closed", "closed to the public"),
-                    ("unknown", "not known"),
-                ],
-                default="unknown",
-                max_length=10,
-                verbose_name="openness",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="hearing",
-            name="public_id",
-            field=models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"),
-        ),
-        migrations.AlterField(
-            model_name="hearing",
-            name="room",
-            field=models.CharField(
-                blank=True, help_text="Courtroom, as announced", max_length=100, verbose_name="room"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="hearing",
-            name="sources",
-            field=models.ManyToManyField(
-                blank=True, related_name="hearings", to="cases.source", verbose_name="sources"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="hearing",
-            name="starts_at",
-            field=models.DateTimeField(
-                help_text="When it starts; with the time not known, midnight of its day (local time)",
-                verbose_name="starts at",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="hearing",
-            name="state",
-            field=models.CharField(
-                choices=[("scheduled", "scheduled"), ("postponed", "postponed"), ("cancelled", "cancelled")],
-                default="scheduled",
-                max_length=10,
-                verbose_name="state",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="hearing",
-            name="time_known",
-            field=models.BooleanField(
-                default=True, help_text="Off: only the day is known", verbose_name="time known"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="hearing",
-            name="updated_at",
-            field=models.DateTimeField(auto_now=True, verbose_name="updated at"),
-        ),
-        migrations.AlterField(
-            model_name="historicalarticle",
-            name="capital",
-            field=models.BooleanField(
-                default=False, help_text="The sanction includes the death penalty", verbose_name="capital"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalarticle",
-            name="capital_for_attempt_since",
-            field=models.DateField(
-                blank=True,
-                help_text="From this date an attempt on this part can carry death",
-                null=True,
-                verbose_name="capital for attempt since",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalarticle",
-            name="capital_since",
-            field=models.DateField(
-                blank=True,
-                help_text="Acts before this date cannot carry death; empty means always",
-                null=True,
-                verbose_name="capital since",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalarticle",
-            name="category",
-            field=models.CharField(
-                blank=True,
-                choices=[("", "other"), ("terrorism", "terrorism"), ("treason", "treason")],
-                help_text="Terrorism and treason articles count for the 90-day reclassification rule",
-                max_length=20,
-                verbose_name="category",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalarticle",
-            name="jurisdiction",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.jurisdiction",
-                verbose_name="jurisdiction",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalarticle",
-            name="note",
-            field=models.TextField(blank=True, verbose_name="note"),
-        ),
-        migrations.AlterField(
-            model_name="historicalarticle",
-            name="number",
-            field=models.CharField(help_text="e.g. 289 or 361-1", max_length=16, verbose_name="number"),
-        ),
-        migrations.AlterField(
-            model_name="historicalarticle",
-            name="part",
-            field=models.CharField(
-                blank=True, help_text="empty when the article has no parts", max_length=8, verbose_name="part"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalarticle",
-            name="penalty",
-            field=models.TextField(blank=True, verbose_name="penalty"),
-        ),
-        migrations.AlterField(
-            model_name="historicalarticle",
-            name="sources",
-            field=models.JSONField(blank=True, default=list, verbose_name="sources"),
-        ),
-        migrations.AlterField(
-            model_name="historicalarticle",
-            name="subject_restriction",
-            field=models.CharField(
-                blank=True,
-                choices=[("", "anyone"), ("official_or_military", "officials and military only")],
-                max_length=40,
-                verbose_name="subject restriction",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalarticle",
-            name="subject_restriction_text",
-            field=models.CharField(blank=True, max_length=300, verbose_name="subject restriction text"),
-        ),
-        migrations.AlterField(
-            model_name="historicalarticle",
-            name="title_be",
-            field=models.CharField(blank=True, max_length=300, verbose_name="title be"),
-        ),
-        migrations.AlterField(
-            model_name="historicalarticle",
-            name="title_en",
-            field=models.CharField(max_length=300, verbose_name="title en"),
-        ),
-        migrations.AlterField(
-            model_name="historicalarticle",
-            name="title_ru",
-            field=models.CharField(blank=True, max_length=300, verbose_name="title ru"),
-        ),
-        migrations.AlterField(
-            model_name="historicalarticle",
-            name="verified",
-            field=models.BooleanField(
-                default=False,
-                help_text="The statutory text or two independent reputable sources agree",
-                verbose_name="verified",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcase",
-            name="case_number",
-            field=models.CharField(blank=True, max_length=100, verbose_name="case number"),
-        ),
-        migrations.AlterField(
-            model_name="historicalcase",
-            name="court",
-            field=models.CharField(blank=True, max_length=200, verbose_name="court"),
-        ),
-        migrations.AlterField(
-            model_name="historicalcase",
-            name="created_at",
-            field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="historicalcase",
-            name="detention_date",
-            field=models.DateField(blank=True, null=True, verbose_name="detention date"),
-        ),
-        migrations.AlterField(
-            model_name="historicalcase",
-            name="detention_date_precision",
-            field=models.CharField(
-                choices=[("day", "day"), ("month", "month"), ("year", "year"), ("unknown", "unknown")],
-                default="day",
-                help_text="How much of the detention date is known",
-                max_length=10,
-                verbose_name="detention date precision",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcase",
-            name="detention_place",
-            field=models.CharField(blank=True, max_length=200, verbose_name="detention place"),
-        ),
-        migrations.AlterField(
-            model_name="historicalcase",
-            name="expected_release_date",
-            field=models.DateField(
-                blank=True,
-                editable=False,
-                help_text="Computed from the detention date and the term: the earliest possible day",
-                null=True,
-                verbose_name="expected release date",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcase",
-            name="expected_release_latest",
-            field=models.DateField(
-                blank=True,
-                editable=False,
-                help_text="The latest possible day: later than the earliest when the detention date is partial",
-                null=True,
-                verbose_name="expected release latest",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcase",
-            name="investigating_body",
-            field=models.CharField(blank=True, max_length=200, verbose_name="investigating body"),
-        ),
-        migrations.AlterField(
-            model_name="historicalcase",
-            name="judge",
-            field=models.CharField(
-                blank=True, help_text="Public, as the lists publish it", max_length=200, verbose_name="judge"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcase",
-            name="jurisdiction",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.jurisdiction",
-                verbose_name="jurisdiction",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcase",
-            name="person",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.person",
-                verbose_name="person",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcase",
-            name="prosecutor",
-            field=models.CharField(
-                blank=True,
-                help_text="Public, as the lists publish it",
-                max_length=200,
-                verbose_name="prosecutor",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcase",
-            name="public_id",
-            field=models.UUIDField(default=uuid.uuid4, editable=False, verbose_name="public id"),
-        ),
-        migrations.AlterField(
-            model_name="historicalcase",
-            name="recognised_by",
-            field=models.CharField(blank=True, max_length=200, verbose_name="recognised by"),
-        ),
-        migrations.AlterField(
-            model_name="historicalcase",
-            name="recognised_on_precision",
-            field=models.CharField(
-                choices=[("day", "day"), ("month", "month"), ("year", "year"), ("unknown", "unknown")],
-                default="day",
-                help_text="How much of the recognition date is known",
-                max_length=10,
-                verbose_name="recognised on precision",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcase",
-            name="recognition_criteria",
-            field=models.JSONField(blank=True, default=list, verbose_name="recognition criteria"),
-        ),
-        migrations.AlterField(
-            model_name="historicalcase",
-            name="recognition_statement_url",
-            field=models.URLField(
-                blank=True,
-                help_text="Public: the statement that recognised the person, on its publisher's site",
-                max_length=500,
-                verbose_name="recognition statement url",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcase",
-            name="risk_level",
-            field=models.CharField(
-                choices=[
-                    ("none", "no identified risk"),
-                    ("watch", "watch"),
-                    ("elevated", "elevated"),
-                    ("critical", "critical"),
-                    ("sentenced_to_death", "sentenced to death"),
-                ],
-                default="none",
-                editable=False,
-                max_length=20,
-                verbose_name="risk level",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcase",
-            name="sentence_kind",
-            field=models.CharField(
-                blank=True,
-                choices=[
-                    ("", "no sentence yet"),
-                    ("deprivation_of_liberty", "deprivation of liberty"),
-                    ("restriction_of_freedom", "restriction of freedom"),
-                    ("arrest", "arrest"),
-                    ("fine", "fine"),
-                    ("correctional_labour", "correctional labour"),
-                    ("life", "life imprisonment"),
-                    ("death", "death penalty"),
-                ],
-                default="",
-                max_length=30,
-                verbose_name="sentence kind",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcase",
-            name="sentence_months",
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="sentence months"),
-        ),
-        migrations.AlterField(
-            model_name="historicalcase",
-            name="sentence_regime",
-            field=models.CharField(
-                blank=True,
-                choices=[
-                    ("", "not set"),
-                    ("general", "general regime colony"),
-                    ("reinforced", "reinforced regime colony"),
-                    ("strict", "strict regime colony"),
-                    ("special", "special regime colony"),
-                    ("settlement", "colony-settlement"),
-                    ("prison", "prison"),
-                    ("open_type", "open-type correctional institution"),
-                    ("home", "at home"),
-                ],
-                max_length=20,
-                verbose_name="sentence regime",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcase",
-            name="sentence_years",
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="sentence years"),
-        ),
-        migrations.AlterField(
-            model_name="historicalcase",
-            name="status",
-            field=models.CharField(
-                choices=[
-                    ("detained", "detained (pre-trial)"),
-                    ("house_arrest", "house arrest"),
-                    ("on_trial", "on trial"),
-                    ("convicted", "convicted, serving sentence"),
-                    ("released", "released"),
-                    ("pardoned", "pardoned"),
-                    ("deported", "released and expelled"),
-                    ("died_in_custody", "died in custody"),
-                    ("in_absentia", "sentenced in absentia"),
-                    ("wanted", "wanted, not detained"),
-                ],
-                default="detained",
-                max_length=20,
-                verbose_name="status",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcase",
-            name="verdict_date",
-            field=models.DateField(blank=True, null=True, verbose_name="verdict date"),
-        ),
-        migrations.AlterField(
-            model_name="historicalcase",
-            name="verdict_date_precision",
-            field=models.CharField(
-                choices=[("day", "day"), ("month", "month"), ("year", "year"), ("unknown", "unknown")],
-                default="day",
-                help_text="How much of the verdict date is known",
-                max_length=10,
-                verbose_name="verdict date precision",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcase",
-            name="verdict_final_on_precision",
-            field=models.CharField(
-                choices=[("day", "day"), ("month", "month"), ("year", "year"), ("unknown", "unknown")],
-                default="day",
-                help_text="How much of the day the verdict became final is known",
-                max_length=10,
-                verbose_name="verdict final on precision",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcaseevent",
-            name="case",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.case",
-                verbose_name="case",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcaseevent",
-            name="charge",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.charge",
-                verbose_name="charge",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcaseevent",
-            name="created_at",
-            field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="historicalcaseevent",
-            name="date",
-            field=models.DateField(verbose_name="date"),
-        ),
-        migrations.AlterField(
-            model_name="historicalcaseevent",
-            name="date_precision",
-            field=models.CharField(
-                choices=[("day", "day"), ("month", "month"), ("year", "year"), ("unknown", "unknown")],
-                default="day",
-                help_text="How much of the date is known",
-                max_length=10,
-                verbose_name="date precision",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcaseevent",
-            name="is_public",
-            field=models.BooleanField(default=False, verbose_name="is public"),
-        ),
-        migrations.AlterField(
-            model_name="historicalcaseevent",
-            name="kind",
-            field=models.CharField(
-                choices=[
-                    ("detained", "detained"),
-                    ("charged", "charged"),
-                    ("charge_dropped", "charge dropped"),
-                    ("reclassified", "charge reclassified"),
-                    ("transferred", "transferred"),
-                    ("indicted", "case sent to court"),
-                    ("trial", "trial"),
-                    ("verdict", "verdict"),
-                    ("appeal", "appeal"),
-                    ("released", "released"),
-                    ("pardoned", "pardoned"),
-                    ("deported", "expelled from the country"),
-                    ("died", "died"),
-                    ("recognised", "recognised as a political prisoner"),
-                    ("risk_changed", "risk level changed"),
-                    ("cassation", "cassation or supervisory review"),
-                    ("clemency_filed", "clemency petition filed"),
-                    ("clemency_refused", "clemency refused"),
-                    ("clemency_granted", "clemency granted"),
-                    ("commuted", "death sentence commuted"),
-                    ("last_contact", "last contact"),
-                    ("execution_reported", "told the sentence was carried out"),
-                    ("belongings_returned", "belongings returned to the family"),
-                    ("visit_refused", "visit refused"),
-                    ("designated", "included in a designation list"),
-                    ("delisted", "removed from a designation list"),
-                    ("other", "other"),
-                ],
-                max_length=20,
-                verbose_name="kind",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcaseevent",
-            name="message",
-            field=models.JSONField(blank=True, default=dict, editable=False, verbose_name="message"),
-        ),
-        migrations.AlterField(
-            model_name="historicalcaseevent",
-            name="public_id",
-            field=models.UUIDField(default=uuid.uuid4, editable=False, verbose_name="public id"),
-        ),
-        migrations.AlterField(
-            model_name="historicalcaseevent",
-            name="text",
-            field=models.TextField(blank=True, verbose_name="text"),
-        ),
-        migrations.AlterField(
-            model_name="historicalcaseevent",
-            name="translations",
-            field=models.JSONField(
-                blank=True,
-                default=dict,
-                help_text='The text in the other languages: {"be": {"field": "…"}, "ru": {…}}',
-                verbose_name="translations",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcharge",
-            name="article",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.article",
-                verbose_name="article",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcharge",
-            name="case",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.case",
-                verbose_name="case",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcharge",
-            name="charged_on",
-            field=models.DateField(blank=True, null=True, verbose_name="charged on"),
-        ),
-        migrations.AlterField(
-            model_name="historicalcharge",
-            name="charged_on_precision",
-            field=models.CharField(
-                choices=[("day", "day"), ("month", "month"), ("year", "year"), ("unknown", "unknown")],
-                default="day",
-                help_text="How much of the charge date is known",
-                max_length=10,
-                verbose_name="charged on precision",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcharge",
-            name="created_at",
-            field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="historicalcharge",
-            name="ended_on",
-            field=models.DateField(
-                blank=True,
-                help_text="When it was dropped, reclassified or decided",
-                null=True,
-                verbose_name="ended on",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcharge",
-            name="offence_date",
-            field=models.DateField(
-                blank=True, help_text="Date of the alleged act", null=True, verbose_name="offence date"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcharge",
-            name="offence_date_precision",
-            field=models.CharField(
-                choices=[("day", "day"), ("month", "month"), ("year", "year"), ("unknown", "unknown")],
-                default="day",
-                help_text="How much of the date of the act is known",
-                max_length=10,
-                verbose_name="offence date precision",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcharge",
-            name="person",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                editable=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.person",
-                verbose_name="person",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcharge",
-            name="public_id",
-            field=models.UUIDField(default=uuid.uuid4, editable=False, verbose_name="public id"),
-        ),
-        migrations.AlterField(
-            model_name="historicalcharge",
-            name="reclassified_into",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.charge",
-                verbose_name="reclassified into",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcharge",
-            name="source",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.source",
-                verbose_name="source",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcharge",
-            name="stage",
-            field=models.CharField(
-                choices=[
-                    ("completed", "completed offence"),
-                    ("attempt", "attempt"),
-                    ("preparation", "preparation"),
-                    ("unknown", "not known"),
-                ],
-                default="completed",
-                max_length=12,
-                verbose_name="stage",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcharge",
-            name="state",
-            field=models.CharField(
-                choices=[
-                    ("active", "active"),
-                    ("dropped", "dropped"),
-                    ("reclassified", "reclassified"),
-                    ("convicted", "convicted"),
-                    ("acquitted", "acquitted"),
-                ],
-                default="active",
-                max_length=12,
-                verbose_name="state",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalchargetoreview",
-            name="article_number",
-            field=models.CharField(blank=True, max_length=16, verbose_name="article number"),
-        ),
-        migrations.AlterField(
-            model_name="historicalchargetoreview",
-            name="case",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.case",
-                verbose_name="case",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalchargetoreview",
-            name="created_at",
-            field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="historicalchargetoreview",
-            name="import_run",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.importrun",
-                verbose_name="import run",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalchargetoreview",
-            name="part",
-            field=models.CharField(blank=True, max_length=8, verbose_name="part"),
-        ),
-        migrations.AlterField(
-            model_name="historicalchargetoreview",
-            name="public_id",
-            field=models.UUIDField(default=uuid.uuid4, editable=False, verbose_name="public id"),
-        ),
-        migrations.AlterField(
-            model_name="historicalchargetoreview",
-            name="reason",
-            field=models.CharField(max_length=300, verbose_name="reason"),
-        ),
-        migrations.AlterField(
-            model_name="historicalchargetoreview",
-            name="resolution_note",
-            field=models.TextField(blank=True, verbose_name="resolution note"),
-        ),
-        migrations.AlterField(
-            model_name="historicalchargetoreview",
-            name="resolved_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="resolved at"),
-        ),
-        migrations.AlterField(
-            model_name="historicalchargetoreview",
-            name="resolved_by",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="resolved by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalchargetoreview",
-            name="stage",
-            field=models.CharField(
-                choices=[
-                    ("completed", "completed offence"),
-                    ("attempt", "attempt"),
-                    ("preparation", "preparation"),
-                    ("unknown", "not known"),
-                ],
-                default="completed",
-                max_length=12,
-                verbose_name="stage",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalchargetoreview",
-            name="text",
-            field=models.CharField(
-                help_text="The notation as the list wrote it", max_length=300, verbose_name="text"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalclaim",
-            name="as_of",
-            field=models.DateField(
-                blank=True, help_text="When the source said it", null=True, verbose_name="as of"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalclaim",
-            name="as_of_precision",
-            field=models.CharField(
-                choices=[("day", "day"), ("month", "month"), ("year", "year"), ("unknown", "unknown")],
-                default="day",
-                help_text="How much of the date the source said it is known",
-                max_length=10,
-                verbose_name="as of precision",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalclaim",
-            name="case",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.case",
-                verbose_name="case",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalclaim",
-            name="charge",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                help_text="For a fact of a charge (its offence date, stage, the day it was brought)",
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.charge",
-                verbose_name="charge",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalclaim",
-            name="created_at",
-            field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="historicalclaim",
-            name="created_by",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="created by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalclaim",
-            name="decided_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="decided at"),
-        ),
-        migrations.AlterField(
-            model_name="historicalclaim",
-            name="decided_by",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="decided by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalclaim",
-            name="fact",
-            field=models.CharField(
-                choices=[
-                    ("person.sex", "sex"),
-                    ("person.birth_date", "birth date"),
-                    ("person.region", "region"),
-                    ("person.is_official_or_military", "official or military status"),
-                    ("case.status", "status"),
-                    ("case.detention_date", "detention date"),
-                    ("case.detention_place", "place of detention"),
-                    ("case.facility", "facility where held"),
-                    ("case.verdict_date", "verdict date"),
-                    ("case.verdict_final_on", "day the verdict became final"),
-                    ("case.sentence", "sentence"),
-                    ("case.released_on", "release date"),
-                    ("charge.offence_date", "offence date"),
-                    ("charge.stage", "stage"),
-                    ("charge.charged_on", "date charged"),
-                    ("stay.facility", "facility of the stay"),
-                    ("stay.start_date", "first day of the stay"),
-                    ("stay.end_date", "last day of the stay"),
-                ],
-                max_length=60,
-                verbose_name="fact",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalclaim",
-            name="note",
-            field=models.TextField(
-                blank=True, help_text="Staff only: why it was recorded or decided so", verbose_name="note"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalclaim",
-            name="person",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.person",
-                verbose_name="person",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalclaim",
-            name="priority",
-            field=models.PositiveSmallIntegerField(
-                default=1,
-                help_text="3: can change a risk level; 2: a fact the risk rules read; 1: the rest",
-                verbose_name="priority",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalclaim",
-            name="priority_reason",
-            field=models.CharField(blank=True, max_length=200, verbose_name="priority reason"),
-        ),
-        migrations.AlterField(
-            model_name="historicalclaim",
-            name="public_id",
-            field=models.UUIDField(default=uuid.uuid4, editable=False, verbose_name="public id"),
-        ),
-        migrations.AlterField(
-            model_name="historicalclaim",
-            name="source",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                help_text="Empty: registry staff, unsourced",
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.source",
-                verbose_name="source",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalclaim",
-            name="state",
-            field=models.CharField(
-                choices=[
-                    ("accepted", "accepted: the registry's value"),
-                    ("agrees", "agrees with the accepted value"),
-                    ("conflicting", "conflicting: not decided yet"),
-                    ("superseded", "superseded: another claim was accepted"),
-                ],
-                max_length=12,
-                verbose_name="state",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalclaim",
-            name="stay",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                help_text="For a fact of a facility stay (its facility, its first and last day)",
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.facilitystay",
-                verbose_name="stay",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalclaim",
-            name="value",
-            field=models.JSONField(
-                help_text="The claimed value, in the fact's canonical form", verbose_name="value"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcontradiction",
-            name="case",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.case",
-                verbose_name="case",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcontradiction",
-            name="created_at",
-            field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="historicalcontradiction",
-            name="import_run",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.importrun",
-                verbose_name="import run",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcontradiction",
-            name="kind",
-            field=models.CharField(
-                choices=[
-                    ("died_but_held", "a death date with a status that says the person is held"),
-                    ("released_but_held", "a release date with a status that says the person is held"),
-                    ("release_before_detention", "released before the detention"),
-                    ("verdict_before_detention", "a verdict before the detention"),
-                    ("verdict_before_charge", "a verdict before a charge was brought"),
-                    ("offence_after_detention", "an act dated after the detention"),
-                    ("detention_before_birth", "a detention before the person was born"),
-                    ("sources_disagree", "a list says otherwise than the record"),
-                ],
-                max_length=30,
-                verbose_name="kind",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcontradiction",
-            name="person",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.person",
-                verbose_name="person",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcontradiction",
-            name="public_id",
-            field=models.UUIDField(default=uuid.uuid4, editable=False, verbose_name="public id"),
-        ),
-        migrations.AlterField(
-            model_name="historicalcontradiction",
-            name="resolution_note",
-            field=models.TextField(blank=True, verbose_name="resolution note"),
-        ),
-        migrations.AlterField(
-            model_name="historicalcontradiction",
-            name="resolved_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="resolved at"),
-        ),
-        migrations.AlterField(
-            model_name="historicalcontradiction",
-            name="resolved_by",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="resolved by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalcontradiction",
-            name="text",
-            field=models.CharField(
-                help_text="What disagrees with what, with the dates", max_length=500, verbose_name="text"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicaldesignation",
-            name="created_at",
-            field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="historicaldesignation",
-            name="designation_list",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.designationlist",
-                verbose_name="designation list",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicaldesignation",
-            name="first_seen",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.designationsnapshot",
-                verbose_name="first seen",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicaldesignation",
-            name="last_seen",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.designationsnapshot",
-                verbose_name="last seen",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicaldesignation",
-            name="listed_after",
-            field=models.DateField(blank=True, null=True, verbose_name="listed after"),
-        ),
-        migrations.AlterField(
-            model_name="historicaldesignation",
-            name="listed_event",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.caseevent",
-                verbose_name="listed event",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicaldesignation",
-            name="listed_on",
-            field=models.DateField(verbose_name="listed on"),
-        ),
-        migrations.AlterField(
-            model_name="historicaldesignation",
-            name="listed_on_given",
-            field=models.BooleanField(
-                default=False,
-                help_text="The list itself gives the day (else it is the first snapshot showing the person)",
-                verbose_name="listed on given",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicaldesignation",
-            name="listed_on_precision",
-            field=models.CharField(
-                choices=[("day", "day"), ("month", "month"), ("year", "year"), ("unknown", "unknown")],
-                default="day",
-                help_text="How much of the day of inclusion is known",
-                max_length=10,
-                verbose_name="listed on precision",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicaldesignation",
-            name="person",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.person",
-                verbose_name="person",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicaldesignation",
-            name="public_id",
-            field=models.UUIDField(default=uuid.uuid4, editable=False, verbose_name="public id"),
-        ),
-        migrations.AlterField(
-            model_name="historicaldesignation",
-            name="removed_after",
-            field=models.DateField(blank=True, null=True, verbose_name="removed after"),
-        ),
-        migrations.AlterField(
-            model_name="historicaldesignation",
-            name="removed_event",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.caseevent",
-                verbose_name="removed event",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicaldesignation",
-            name="removed_in",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.designationsnapshot",
-                verbose_name="removed in",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicaldesignation",
-            name="removed_on",
-            field=models.DateField(blank=True, null=True, verbose_name="removed on"),
-        ),
-        migrations.AlterField(
-            model_name="historicaldesignationlist",
-            name="code",
-            field=models.SlugField(db_index=False, max_length=60, verbose_name="code"),
-        ),
-        migrations.AlterField(
-            model_name="historicaldesignationlist",
-            name="gives_watch_reason",
-            field=models.BooleanField(
-                default=False,
-                help_text="A person on this list gets a 'watch' reason in every case (RISK_RULES.md: an inclusion often comes before a terrorism charge)",
-                verbose_name="gives watch reason",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicaldesignationlist",
-            name="is_public",
-            field=models.BooleanField(
-                default=True,
-                help_text="Inclusions and removals are public timeline entries (the list itself is public)",
-                verbose_name="is public",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicaldesignationlist",
-            name="issued_by",
-            field=models.CharField(blank=True, max_length=300, verbose_name="issued by"),
-        ),
-        migrations.AlterField(
-            model_name="historicaldesignationlist",
-            name="jurisdiction",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.jurisdiction",
-                verbose_name="jurisdiction",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicaldesignationlist",
-            name="kind",
-            field=models.CharField(
-                choices=[
-                    ("terrorism", "terrorist activity"),
-                    ("extremism", "extremist activity"),
-                    ("both", "terrorist or extremist activity"),
-                ],
-                max_length=12,
-                verbose_name="kind",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicaldesignationlist",
-            name="name",
-            field=models.CharField(
-                help_text="The list's title as the issuer writes it", max_length=500, verbose_name="name"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicaldesignationlist",
-            name="name_en",
-            field=models.CharField(
-                blank=True, help_text="The title in English", max_length=500, verbose_name="name en"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicaldesignationlist",
-            name="url",
-            field=models.URLField(
-                blank=True, help_text="Where the issuer publishes it", max_length=1000, verbose_name="url"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicaldesignationsnapshot",
-            name="confirmed_at",
-            field=models.DateTimeField(
-                blank=True,
-                help_text="When staff last confirmed its matches with the registry's people",
-                null=True,
-                verbose_name="confirmed at",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicaldesignationsnapshot",
-            name="created_at",
-            field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="historicaldesignationsnapshot",
-            name="date",
-            field=models.DateField(
-                help_text="The day the list was published or read in this state", verbose_name="date"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicaldesignationsnapshot",
-            name="designation_list",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.designationlist",
-                verbose_name="designation list",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicaldesignationsnapshot",
-            name="source",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.source",
-                verbose_name="source",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalduplicatecandidate",
-            name="found_at",
-            field=models.DateTimeField(blank=True, editable=False, verbose_name="found at"),
-        ),
-        migrations.AlterField(
-            model_name="historicalduplicatecandidate",
-            name="person_a",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.person",
-                verbose_name="person a",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalduplicatecandidate",
-            name="person_b",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.person",
-                verbose_name="person b",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalduplicatecandidate",
-            name="reasons",
-            field=models.JSONField(blank=True, default=list, verbose_name="reasons"),
-        ),
-        migrations.AlterField(
-            model_name="historicalduplicatecandidate",
-            name="reviewed_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="reviewed at"),
-        ),
-        migrations.AlterField(
-            model_name="historicalduplicatecandidate",
-            name="reviewed_by",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="reviewed by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalduplicatecandidate",
-            name="score",
-            field=models.FloatField(help_text="0 to 1: how alike the two records are", verbose_name="score"),
-        ),
-        migrations.AlterField(
-            model_name="historicalduplicatecandidate",
-            name="state",
-            field=models.CharField(
-                choices=[
-                    ("open", "to review"),
-                    ("not_duplicate", "not the same person"),
-                    ("merged", "merged"),
-                ],
-                default="open",
-                max_length=14,
-                verbose_name="state",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalexternalidentifier",
-            name="created_at",
-            field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="historicalexternalidentifier",
-            name="person",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.person",
-                verbose_name="person",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalexternalidentifier",
-            name="scheme",
-            field=models.SlugField(
-                db_index=False,
-                help_text="Whose id this is, e.g. prisoners-list or url",
-                max_length=40,
-                verbose_name="scheme",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalexternalidentifier",
-            name="value",
-            field=models.CharField(max_length=500, verbose_name="value"),
-        ),
-        migrations.AlterField(
-            model_name="historicalfacility",
-            name="jurisdiction",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.jurisdiction",
-                verbose_name="jurisdiction",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalfacility",
-            name="kind",
-            field=models.CharField(
-                choices=[
-                    ("ivs", "temporary detention facility (IVS)"),
-                    ("sizo", "pre-trial detention centre (SIZO)"),
-                    ("colony", "correctional colony"),
-                    ("prison", "prison"),
-                    ("open_type", "open-type correctional institution"),
-                    ("medical", "medical correctional facility"),
-                    ("other", "other"),
-                ],
-                max_length=20,
-                verbose_name="kind",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalfacility",
-            name="name_be",
-            field=models.CharField(blank=True, max_length=200, verbose_name="name be"),
-        ),
-        migrations.AlterField(
-            model_name="historicalfacility",
-            name="name_en",
-            field=models.CharField(max_length=200, verbose_name="name en"),
-        ),
-        migrations.AlterField(
-            model_name="historicalfacility",
-            name="name_ru",
-            field=models.CharField(blank=True, max_length=200, verbose_name="name ru"),
-        ),
-        migrations.AlterField(
-            model_name="historicalfacility",
-            name="needs_review",
-            field=models.BooleanField(
-                default=False,
-                help_text="Created from a list's cell and not yet confirmed: the address is shown to staff as written, and to the public only once a Publisher confirms it",
-                verbose_name="needs review",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalfacility",
-            name="other_names",
-            field=models.JSONField(
-                blank=True,
-                default=list,
-                help_text="Other forms lists use for this place (long official names, older names), one per item",
-                verbose_name="other names",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalfacility",
-            name="postal_address",
-            field=models.TextField(
-                blank=True,
-                help_text="In Cyrillic, as letters must be addressed",
-                verbose_name="postal address",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalfacility",
-            name="postcode",
-            field=models.CharField(blank=True, max_length=12, verbose_name="postcode"),
-        ),
-        migrations.AlterField(
-            model_name="historicalfacility",
-            name="regime",
-            field=models.CharField(
-                blank=True,
-                choices=[
-                    ("", "not set"),
-                    ("general", "general regime colony"),
-                    ("reinforced", "reinforced regime colony"),
-                    ("strict", "strict regime colony"),
-                    ("special", "special regime colony"),
-                    ("settlement", "colony-settlement"),
-                    ("prison", "prison"),
-                    ("open_type", "open-type correctional institution"),
-                    ("home", "at home"),
-                ],
-                max_length=20,
-                verbose_name="regime",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalfacility",
-            name="region",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.region",
-                verbose_name="region",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalfacility",
-            name="short_name",
-            field=models.CharField(
-                blank=True,
-                help_text="The usual short form lists write, e.g. ИК-15 or СИЗО-1",
-                max_length=60,
-                verbose_name="short name",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalfacility",
-            name="slug",
-            field=models.SlugField(db_index=False, max_length=80, verbose_name="slug"),
-        ),
-        migrations.AlterField(
-            model_name="historicalfacilitystay",
-            name="case",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.case",
-                verbose_name="case",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalfacilitystay",
-            name="end_date",
-            field=models.DateField(blank=True, null=True, verbose_name="end date"),
-        ),
-        migrations.AlterField(
-            model_name="historicalfacilitystay",
-            name="end_date_precision",
-            field=models.CharField(
-                choices=[("day", "day"), ("month", "month"), ("year", "year"), ("unknown", "unknown")],
-                default="day",
-                help_text="How much of the last day of the stay is known",
-                max_length=10,
-                verbose_name="end date precision",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalfacilitystay",
-            name="facility",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.facility",
-                verbose_name="facility",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalfacilitystay",
-            name="public_id",
-            field=models.UUIDField(default=uuid.uuid4, editable=False, verbose_name="public id"),
-        ),
-        migrations.AlterField(
-            model_name="historicalfacilitystay",
-            name="start_date",
-            field=models.DateField(verbose_name="start date"),
-        ),
-        migrations.AlterField(
-            model_name="historicalfacilitystay",
-            name="start_date_precision",
-            field=models.CharField(
-                choices=[("day", "day"), ("month", "month"), ("year", "year"), ("unknown", "unknown")],
-                default="day",
-                help_text="How much of the first day of the stay is known",
-                max_length=10,
-                verbose_name="start date precision",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalhearing",
-            name="case",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.case",
-                verbose_name="case",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalhearing",
-            name="court",
-            field=models.CharField(max_length=300, verbose_name="court"),
-        ),
-        migrations.AlterField(
-            model_name="historicalhearing",
-            name="created_at",
-            field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="historicalhearing",
-            name="internal_note",
-            field=cases.protection.fields.EncryptedTextField(
-                blank=True,
-                help_text="Confidential, staff only, encrypted: never in a calendar, a feed or the API",
-                verbose_name="internal note",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalhearing",
-            name="is_public",
-            field=models.BooleanField(
-                default=False,
-                help_text="Shown on the public calendar and the person's feed (published people only)",
-                verbose_name="is public",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalhearing",
-            name="kind",
-            field=models.CharField(
-                choices=[
-                    ("preliminary", "preliminary hearing"),
-                    ("trial", "trial session"),
-                    ("verdict", "verdict announcement"),
-                    ("appeal", "appeal hearing"),
-                    ("supervisory", "supervisory review"),
-                    ("measure", "hearing on detention or restraint"),
-                    ("other", "other hearing"),
-                ],
-                default="trial",
-                max_length=20,
-                verbose_name="kind",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalhearing",
-            name="note",
-            field=models.TextField(
-                blank=True, help_text="Public when the hearing is public", verbose_name="note"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalhearing",
-            name="openness",
-            field=models.CharField(
-                choices=[
-                    ("open", "open to the public"),
-                    ("closed", "closed to the public"),
-                    ("unknown", "not known"),
-                ],
-                default="unknown",
-                max_length=10,
-                verbose_name="openness",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalhearing",
-            name="public_id",
-            field=models.UUIDField(default=uuid.uuid4, editable=False, verbose_name="public id"),
-        ),
-        migrations.AlterField(
-            model_name="historicalhearing",
-            name="room",
-            field=models.CharField(
-                blank=True, help_text="Courtroom, as announced", max_length=100, verbose_name="room"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalhearing",
-            name="starts_at",
-            field=models.DateTimeField(
-                help_text="When it starts; with the time not known, midnight of its day (local time)",
-                verbose_name="starts at",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalhearing",
-            name="state",
-            field=models.CharField(
-                choices=[("scheduled", "scheduled"), ("postponed", "postponed"), ("cancelled", "cancelled")],
-                default="scheduled",
-                max_length=10,
-                verbose_name="state",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalhearing",
-            name="time_known",
-            field=models.BooleanField(
-                default=True, help_text="Off: only the day is known", verbose_name="time known"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalhearing",
-            name="updated_at",
-            field=models.DateTimeField(blank=True, editable=False, verbose_name="updated at"),
-        ),
-        migrations.AlterField(
-            model_name="historicalimportprofile",
-            name="code",
-            field=models.SlugField(db_index=False, max_length=40, verbose_name="code"),
-        ),
-        migrations.AlterField(
-            model_name="historicalimportprofile",
-            name="config",
-            field=models.JSONField(default=dict, verbose_name="config"),
-        ),
-        migrations.AlterField(
-            model_name="historicalimportprofile",
-            name="created_at",
-            field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="historicalimportprofile",
-            name="description",
-            field=models.TextField(blank=True, verbose_name="description"),
-        ),
-        migrations.AlterField(
-            model_name="historicalimportprofile",
-            name="is_shipped",
-            field=models.BooleanField(
-                default=False,
-                editable=False,
-                help_text="Shipped with the registry; `load_law` refreshes it",
-                verbose_name="is shipped",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalimportprofile",
-            name="label",
-            field=models.CharField(max_length=200, verbose_name="label"),
-        ),
-        migrations.AlterField(
-            model_name="historicalimportprofile",
-            name="updated_at",
-            field=models.DateTimeField(blank=True, editable=False, verbose_name="updated at"),
-        ),
-        migrations.AlterField(
-            model_name="historicalimportprofile",
-            name="updated_by",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="updated by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicaljurisdiction",
-            name="attempt_article",
-            field=models.CharField(blank=True, max_length=16, verbose_name="attempt article"),
-        ),
-        migrations.AlterField(
-            model_name="historicaljurisdiction",
-            name="capital_attempt_since",
-            field=models.DateField(
-                blank=True,
-                help_text="From this date an attempt on the listed parts can carry death",
-                null=True,
-                verbose_name="capital attempt since",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicaljurisdiction",
-            name="code",
-            field=models.CharField(help_text="ISO 3166 alpha-2, e.g. BY", max_length=8, verbose_name="code"),
-        ),
-        migrations.AlterField(
-            model_name="historicaljurisdiction",
-            name="data_checksum",
-            field=models.CharField(
-                blank=True,
-                editable=False,
-                help_text="Checksum of the law data last loaded",
-                max_length=64,
-                verbose_name="data checksum",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicaljurisdiction",
-            name="death_penalty",
-            field=models.CharField(
-                choices=[("active", "active"), ("moratorium", "moratorium"), ("abolished", "abolished")],
-                max_length=20,
-                verbose_name="death penalty",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicaljurisdiction",
-            name="exemptions",
-            field=models.JSONField(
-                blank=True,
-                default=list,
-                help_text="Exemption rules from the death penalty, e.g. female",
-                verbose_name="exemptions",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicaljurisdiction",
-            name="name",
-            field=models.CharField(max_length=100, verbose_name="name"),
-        ),
-        migrations.AlterField(
-            model_name="historicaljurisdiction",
-            name="preparation_article",
-            field=models.CharField(blank=True, max_length=16, verbose_name="preparation article"),
-        ),
-        migrations.AlterField(
-            model_name="historicallettercount",
-            name="letters_sent",
-            field=models.PositiveIntegerField(verbose_name="letters sent"),
-        ),
-        migrations.AlterField(
-            model_name="historicallettercount",
-            name="organisation",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.organisation",
-                verbose_name="organisation",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicallettercount",
-            name="period_end",
-            field=models.DateField(
-                help_text="The last day of the period, included", verbose_name="period end"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicallettercount",
-            name="period_start",
-            field=models.DateField(verbose_name="period start"),
-        ),
-        migrations.AlterField(
-            model_name="historicallettercount",
-            name="person",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.person",
-                verbose_name="person",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicallettercount",
-            name="reported_at",
-            field=models.DateTimeField(blank=True, editable=False, verbose_name="reported at"),
-        ),
-        migrations.AlterField(
-            model_name="historicalnamesource",
-            name="as_of",
-            field=models.DateField(
-                blank=True, help_text="When the source gave it", null=True, verbose_name="as of"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalnamesource",
-            name="as_of_precision",
-            field=models.CharField(
-                choices=[("day", "day"), ("month", "month"), ("year", "year"), ("unknown", "unknown")],
-                default="unknown",
-                help_text="How much of the date the source gave it is known",
-                max_length=10,
-                verbose_name="as of precision",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalnamesource",
-            name="created_at",
-            field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="historicalnamesource",
-            name="name",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.personname",
-                verbose_name="name",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalnamesource",
-            name="source",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.source",
-                verbose_name="source",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalorganisation",
-            name="active",
-            field=models.BooleanField(default=True, verbose_name="active"),
-        ),
-        migrations.AlterField(
-            model_name="historicalorganisation",
-            name="contact_email",
-            field=models.EmailField(blank=True, max_length=254, verbose_name="contact email"),
-        ),
-        migrations.AlterField(
-            model_name="historicalorganisation",
-            name="created_at",
-            field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="historicalorganisation",
-            name="name",
-            field=models.CharField(max_length=200, verbose_name="name"),
-        ),
-        migrations.AlterField(
-            model_name="historicalparticularrisk",
-            name="created_at",
-            field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="historicalparticularrisk",
-            name="date",
-            field=models.DateField(
-                blank=True, help_text="Since when, or when it happened", null=True, verbose_name="date"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalparticularrisk",
-            name="date_precision",
-            field=models.CharField(
-                choices=[("day", "day"), ("month", "month"), ("year", "year"), ("unknown", "unknown")],
-                default="unknown",
-                max_length=10,
-                verbose_name="date precision",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalparticularrisk",
-            name="details",
-            field=cases.protection.fields.EncryptedTextField(
-                blank=True,
-                help_text="Confidential, staff only, encrypted: what the family, the lawyer or a witness told",
-                verbose_name="details",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalparticularrisk",
-            name="ended_on",
-            field=models.DateField(
-                blank=True,
-                help_text="When a condition ended or the person left solitary confinement",
-                null=True,
-                verbose_name="ended on",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalparticularrisk",
-            name="kind",
-            field=models.CharField(
-                choices=[
-                    ("serious_illness", "serious illness"),
-                    ("disability", "disability"),
-                    ("mental_health", "mental health condition"),
-                    ("pregnancy", "pregnancy"),
-                    ("both_parents_imprisoned", "both parents in prison"),
-                    ("other_condition", "other condition"),
-                    ("solitary_confinement", "solitary confinement"),
-                    ("denied_medical_care", "denial of medical care"),
-                    ("beating", "beating"),
-                    ("other_ill_treatment", "other ill-treatment"),
-                ],
-                max_length=30,
-                verbose_name="kind",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalparticularrisk",
-            name="person",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.person",
-                verbose_name="person",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalparticularrisk",
-            name="public_id",
-            field=models.UUIDField(default=uuid.uuid4, editable=False, verbose_name="public id"),
-        ),
-        migrations.AlterField(
-            model_name="historicalparticularrisk",
-            name="public_text",
-            field=models.TextField(
-                blank=True,
-                help_text="What the public page says, if the item is public",
-                verbose_name="public text",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalperson",
-            name="biography",
-            field=models.TextField(blank=True, help_text="Public", verbose_name="biography"),
-        ),
-        migrations.AlterField(
-            model_name="historicalperson",
-            name="birth_date",
-            field=models.DateField(
-                blank=True,
-                help_text="With month or year precision, the first day of the period",
-                null=True,
-                verbose_name="birth date",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalperson",
-            name="birth_date_precision",
-            field=models.CharField(
-                choices=[("day", "day"), ("month", "month"), ("year", "year"), ("unknown", "unknown")],
-                default="unknown",
-                max_length=10,
-                verbose_name="birth date precision",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalperson",
-            name="citizenship",
-            field=models.CharField(
-                blank=True, help_text="ISO 3166 alpha-2", max_length=2, verbose_name="citizenship"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalperson",
-            name="contacts",
-            field=cases.protection.fields.EncryptedTextField(
-                blank=True,
-                help_text="Confidential, Sources group only, encrypted: relatives, lawyers and reporters, and how to reach them",
-                verbose_name="contacts",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalperson",
-            name="created_at",
-            field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="historicalperson",
-            name="internal_notes",
-            field=cases.protection.fields.EncryptedTextField(
-                blank=True, help_text="Confidential, staff only, encrypted", verbose_name="internal notes"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalperson",
-            name="is_official_or_military",
-            field=models.BooleanField(
-                blank=True,
-                help_text="Official in a responsible position or military (Belarus art. 356 part 2); empty when unknown",
-                null=True,
-                verbose_name="is official or military",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalperson",
-            name="merged_into",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                editable=False,
-                help_text="Set when this record was merged into another; it then holds nothing and shows nowhere",
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.person",
-                verbose_name="merged into",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalperson",
-            name="occupation",
-            field=models.CharField(blank=True, max_length=200, verbose_name="occupation"),
-        ),
-        migrations.AlterField(
-            model_name="historicalperson",
-            name="public_id",
-            field=models.UUIDField(default=uuid.uuid4, editable=False, verbose_name="public id"),
-        ),
-        migrations.AlterField(
-            model_name="historicalperson",
-            name="publication_state",
-            field=models.CharField(
-                choices=[("draft", "draft"), ("published", "published"), ("withdrawn", "withdrawn")],
-                default="draft",
-                max_length=10,
-                verbose_name="publication state",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalperson",
-            name="published_at",
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name="published at"),
-        ),
-        migrations.AlterField(
-            model_name="historicalperson",
-            name="region",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.region",
-                verbose_name="region",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalperson",
-            name="sex",
-            field=models.CharField(
-                choices=[("female", "female"), ("male", "male"), ("unknown", "unknown")],
-                default="unknown",
-                max_length=10,
-                verbose_name="sex",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalperson",
-            name="slug",
-            field=models.SlugField(db_index=False, editable=False, max_length=120, verbose_name="slug"),
-        ),
-        migrations.AlterField(
-            model_name="historicalperson",
-            name="translations",
-            field=models.JSONField(
-                blank=True,
-                default=dict,
-                help_text='The occupation and the biography in the other languages: {"be": {"field": "…"}, "ru": {…}}',
-                verbose_name="translations",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalpersonmerge",
-            name="kept",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.person",
-                verbose_name="kept",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalpersonmerge",
-            name="merged",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.person",
-                verbose_name="merged",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalpersonmerge",
-            name="merged_at",
-            field=models.DateTimeField(blank=True, editable=False, verbose_name="merged at"),
-        ),
-        migrations.AlterField(
-            model_name="historicalpersonmerge",
-            name="merged_by",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="merged by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalpersonmerge",
-            name="moved",
-            field=models.JSONField(
-                default=dict,
-                help_text="The ids of every record moved to the kept person, by model, so undo can move them back",
-                verbose_name="moved",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalpersonmerge",
-            name="undone_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="undone at"),
-        ),
-        migrations.AlterField(
-            model_name="historicalpersonmerge",
-            name="undone_by",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="undone by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalpersonname",
-            name="as_of",
-            field=models.DateField(
-                blank=True, help_text="When that source gave it", null=True, verbose_name="as of"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalpersonname",
-            name="as_of_precision",
-            field=models.CharField(
-                choices=[("day", "day"), ("month", "month"), ("year", "year"), ("unknown", "unknown")],
-                default="unknown",
-                help_text="How much of the date the source gave it is known",
-                max_length=10,
-                verbose_name="as of precision",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalpersonname",
-            name="is_primary",
-            field=models.BooleanField(default=False, verbose_name="is primary"),
-        ),
-        migrations.AlterField(
-            model_name="historicalpersonname",
-            name="kind",
-            field=models.CharField(
-                choices=[
-                    ("official_be", "official Belarusian"),
-                    ("official_ru", "official Russian"),
-                    ("passport_latin", "passport Latin"),
-                    ("other_latin", "other Latin transliteration"),
-                    ("alias", "alias or nickname"),
-                ],
-                max_length=20,
-                verbose_name="kind",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalpersonname",
-            name="person",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.person",
-                verbose_name="person",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalpersonname",
-            name="script",
-            field=models.CharField(
-                choices=[
-                    ("be_cyrl", "Belarusian Cyrillic"),
-                    ("ru_cyrl", "Russian Cyrillic"),
-                    ("latin", "Latin"),
-                ],
-                max_length=10,
-                verbose_name="script",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalpersonname",
-            name="source",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                help_text="Who gives the name in this spelling (empty: registry staff)",
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.source",
-                verbose_name="source",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalpersonname",
-            name="text",
-            field=models.CharField(max_length=300, verbose_name="text"),
-        ),
-        migrations.AlterField(
-            model_name="historicalprisonercontact",
-            name="channel",
-            field=models.CharField(
-                choices=[
-                    ("letter", "letter from the person"),
-                    ("lawyer_visit", "lawyer's visit"),
-                    ("family_visit", "family visit"),
-                    ("call", "phone or video call"),
-                    ("seen_in_court", "seen at a court hearing"),
-                    ("cellmate", "sign of life through a released cellmate"),
-                    ("other", "other sign of life"),
-                ],
-                max_length=20,
-                verbose_name="channel",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalprisonercontact",
-            name="created_at",
-            field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="historicalprisonercontact",
-            name="date",
-            field=models.DateField(
-                help_text="With month or year precision, the first day of the period", verbose_name="date"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalprisonercontact",
-            name="date_precision",
-            field=models.CharField(
-                choices=[("day", "day"), ("month", "month"), ("year", "year"), ("unknown", "unknown")],
-                default="day",
-                help_text="How much of the date is known",
-                max_length=10,
-                verbose_name="date precision",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalprisonercontact",
-            name="details",
-            field=cases.protection.fields.EncryptedTextField(
-                blank=True,
-                help_text="Confidential, staff only, encrypted: what was said or seen (a family's word in confidence stays here)",
-                verbose_name="details",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalprisonercontact",
-            name="latest_day",
-            field=models.DateField(editable=False, verbose_name="latest day"),
-        ),
-        migrations.AlterField(
-            model_name="historicalprisonercontact",
-            name="person",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.person",
-                verbose_name="person",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalprisonercontact",
-            name="public_id",
-            field=models.UUIDField(default=uuid.uuid4, editable=False, verbose_name="public id"),
-        ),
-        migrations.AlterField(
-            model_name="historicalprisonercontact",
-            name="reported_by",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                help_text="The partner organisation that reported it through the API (empty: staff)",
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.organisation",
-                verbose_name="reported by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalreclassification",
-            name="created_at",
-            field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="historicalreclassification",
-            name="created_by",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="created by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalreclassification",
-            name="date",
-            field=models.DateField(verbose_name="date"),
-        ),
-        migrations.AlterField(
-            model_name="historicalreclassification",
-            name="from_charge",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.charge",
-                verbose_name="from charge",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalreclassification",
-            name="note",
-            field=models.TextField(blank=True, verbose_name="note"),
-        ),
-        migrations.AlterField(
-            model_name="historicalreclassification",
-            name="source",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.source",
-                verbose_name="source",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalreclassification",
-            name="to_charge",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.charge",
-                verbose_name="to charge",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalrelease",
-            name="case",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.case",
-                verbose_name="case",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalrelease",
-            name="created_at",
-            field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="historicalrelease",
-            name="destination_country",
-            field=models.CharField(
-                blank=True,
-                choices=cases.countries.choices,
-                help_text="Where the person was taken or went on release (ISO 3166); empty: not known",
-                max_length=2,
-                verbose_name="destination country",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalrelease",
-            name="documents_withheld",
-            field=models.CharField(
-                blank=True,
-                choices=[("", "not known"), ("yes", "yes"), ("no", "no")],
-                help_text="Were passport or identity documents withheld on release?",
-                max_length=3,
-                verbose_name="documents withheld",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalrelease",
-            name="family_left_behind",
-            field=cases.protection.fields.EncryptedTextField(
-                blank=True,
-                help_text="Confidential, staff only, encrypted: relatives who stayed in the country, as the family or the person told it",
-                verbose_name="family left behind",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalrelease",
-            name="how",
-            field=models.CharField(
-                choices=[
-                    ("sentence_served", "sentence served"),
-                    ("pardon", "pardon"),
-                    ("amnesty", "amnesty"),
-                    ("parole", "parole (early conditional release)"),
-                    ("exchange", "exchange or deal with another government"),
-                    ("deportation", "forced deportation"),
-                    ("acquittal", "acquittal"),
-                    ("charges_dropped", "charges dropped"),
-                    ("sentence_changed", "sentence changed to one served at liberty"),
-                    ("death_in_custody", "death in custody"),
-                    ("other", "other"),
-                    ("unknown", "not known"),
-                ],
-                default="unknown",
-                max_length=20,
-                verbose_name="how",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalrelease",
-            name="public_id",
-            field=models.UUIDField(default=uuid.uuid4, editable=False, verbose_name="public id"),
-        ),
-        migrations.AlterField(
-            model_name="historicalrelease",
-            name="updated_at",
-            field=models.DateTimeField(blank=True, editable=False, verbose_name="updated at"),
-        ),
-        migrations.AlterField(
-            model_name="historicalrelease",
-            name="wave",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.releasewave",
-                verbose_name="wave",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalreleasewave",
-            name="announced_by",
-            field=models.CharField(
-                blank=True,
-                help_text="Who announced it, e.g. the presidential press service",
-                max_length=300,
-                verbose_name="announced by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalreleasewave",
-            name="counterpart",
-            field=models.CharField(
-                blank=True,
-                help_text="The government or envoy on the other side of the deal",
-                max_length=300,
-                verbose_name="counterpart",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalreleasewave",
-            name="created_at",
-            field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="historicalreleasewave",
-            name="date",
-            field=models.DateField(verbose_name="date"),
-        ),
-        migrations.AlterField(
-            model_name="historicalreleasewave",
-            name="date_precision",
-            field=models.CharField(
-                choices=[("day", "day"), ("month", "month"), ("year", "year"), ("unknown", "unknown")],
-                default="day",
-                help_text="How much of the date is known",
-                max_length=10,
-                verbose_name="date precision",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalreleasewave",
-            name="destination_country",
-            field=models.CharField(
-                blank=True,
-                choices=cases.countries.choices,
-                help_text="Where the people were taken (ISO 3166)",
-                max_length=2,
-                verbose_name="destination country",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalreleasewave",
-            name="how",
-            field=models.CharField(
-                choices=[
-                    ("sentence_served", "sentence served"),
-                    ("pardon", "pardon"),
-                    ("amnesty", "amnesty"),
-                    ("parole", "parole (early conditional release)"),
-                    ("exchange", "exchange or deal with another government"),
-                    ("deportation", "forced deportation"),
-                    ("acquittal", "acquittal"),
-                    ("charges_dropped", "charges dropped"),
-                    ("sentence_changed", "sentence changed to one served at liberty"),
-                    ("death_in_custody", "death in custody"),
-                    ("other", "other"),
-                    ("unknown", "not known"),
-                ],
-                default="pardon",
-                help_text="How the people of the wave were released (each release can say otherwise)",
-                max_length=20,
-                verbose_name="how",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalreleasewave",
-            name="in_return",
-            field=models.TextField(
-                blank=True,
-                help_text="What was announced in return, as reported (public)",
-                verbose_name="in return",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalreleasewave",
-            name="is_public",
-            field=models.BooleanField(
-                default=True, help_text="A public page lists its published people", verbose_name="is public"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalreleasewave",
-            name="name",
-            field=models.CharField(
-                help_text="How it is known, e.g. 'September 2025 release'",
-                max_length=200,
-                verbose_name="name",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalreleasewave",
-            name="public_id",
-            field=models.UUIDField(default=uuid.uuid4, editable=False, verbose_name="public id"),
-        ),
-        migrations.AlterField(
-            model_name="historicalriskalert",
-            name="acknowledged_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="acknowledged at"),
-        ),
-        migrations.AlterField(
-            model_name="historicalriskalert",
-            name="acknowledged_by",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="acknowledged by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalriskalert",
-            name="assessment",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.riskassessment",
-                verbose_name="assessment",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalriskalert",
-            name="case",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.case",
-                verbose_name="case",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalriskalert",
-            name="channel",
-            field=models.CharField(
-                blank=True,
-                choices=[
-                    ("letter", "letter from the person"),
-                    ("lawyer_visit", "lawyer's visit"),
-                    ("family_visit", "family visit"),
-                    ("call", "phone or video call"),
-                    ("seen_in_court", "seen at a court hearing"),
-                    ("cellmate", "sign of life through a released cellmate"),
-                    ("other", "other sign of life"),
-                ],
-                help_text="The channel of a silence (empty: any contact)",
-                max_length=20,
-                verbose_name="channel",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalriskalert",
-            name="contact",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                help_text="The contact a silence is counted from, or the one that ended it",
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.prisonercontact",
-                verbose_name="contact",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalriskalert",
-            name="created_at",
-            field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="historicalriskalert",
-            name="event",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.caseevent",
-                verbose_name="event",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalriskalert",
-            name="kind",
-            field=models.CharField(
-                choices=[
-                    ("level_changed", "risk level changed"),
-                    ("death_row", "death-row news (urgent)"),
-                    ("silence", "no contact past the threshold"),
-                    ("contact_resumed", "contact resumed"),
-                ],
-                default="level_changed",
-                max_length=20,
-                verbose_name="kind",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalriskalert",
-            name="new_level",
-            field=models.CharField(
-                blank=True,
-                choices=[
-                    ("none", "no identified risk"),
-                    ("watch", "watch"),
-                    ("elevated", "elevated"),
-                    ("critical", "critical"),
-                    ("sentenced_to_death", "sentenced to death"),
-                ],
-                max_length=20,
-                verbose_name="new level",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalriskalert",
-            name="old_level",
-            field=models.CharField(
-                blank=True,
-                choices=[
-                    ("none", "no identified risk"),
-                    ("watch", "watch"),
-                    ("elevated", "elevated"),
-                    ("critical", "critical"),
-                    ("sentenced_to_death", "sentenced to death"),
-                ],
-                max_length=20,
-                verbose_name="old level",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalriskalert",
-            name="resolution_note",
-            field=models.TextField(blank=True, verbose_name="resolution note"),
-        ),
-        migrations.AlterField(
-            model_name="historicalriskalert",
-            name="resolved_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="resolved at"),
-        ),
-        migrations.AlterField(
-            model_name="historicalriskalert",
-            name="resolved_by",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="resolved by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalriskalert",
-            name="silent_days",
-            field=models.PositiveIntegerField(
-                blank=True,
-                help_text="Days without contact, at least (a silence or the gap a resumption ended)",
-                null=True,
-                verbose_name="silent days",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalriskalert",
-            name="silent_since",
-            field=models.DateField(
-                blank=True,
-                help_text="The last day the contact before the silence may have been on",
-                null=True,
-                verbose_name="silent since",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalriskalert",
-            name="state",
-            field=models.CharField(
-                choices=[("open", "open"), ("acknowledged", "acknowledged"), ("resolved", "resolved")],
-                default="open",
-                max_length=20,
-                verbose_name="state",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalsilencethreshold",
-            name="channel",
-            field=models.CharField(
-                blank=True,
-                choices=[
-                    ("letter", "letter from the person"),
-                    ("lawyer_visit", "lawyer's visit"),
-                    ("family_visit", "family visit"),
-                    ("call", "phone or video call"),
-                    ("seen_in_court", "seen at a court hearing"),
-                    ("cellmate", "sign of life through a released cellmate"),
-                    ("other", "other sign of life"),
-                ],
-                help_text="Empty: no contact of any kind",
-                max_length=20,
-                verbose_name="channel",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalsilencethreshold",
-            name="days",
-            field=models.PositiveIntegerField(
-                help_text="Alert when a silence is certainly this many days long", verbose_name="days"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalsilencethreshold",
-            name="jurisdiction",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.jurisdiction",
-                verbose_name="jurisdiction",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalsource",
-            name="confidential",
-            field=models.BooleanField(
-                default=True,
-                help_text="Confidential sources are visible to staff only",
-                verbose_name="confidential",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalsource",
-            name="contact",
-            field=cases.protection.fields.EncryptedTextField(
-                blank=True,
-                help_text="Confidential, Sources group only, encrypted: who gave the information and how to reach them",
-                verbose_name="contact",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalsource",
-            name="created_at",
-            field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="historicalsource",
-            name="import_list",
-            field=models.CharField(
-                blank=True,
-                help_text="The code of the import profile whose list this source is: every import with that profile records the list's facts as claims from this source",
-                max_length=40,
-                verbose_name="import list",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalsource",
-            name="kind",
-            field=models.CharField(
-                choices=[
-                    ("publication", "publication"),
-                    ("court", "court or official document"),
-                    ("human_rights", "human-rights organisation"),
-                    ("relative", "relative"),
-                    ("lawyer", "lawyer"),
-                    ("witness", "witness or own reporter"),
-                    ("other", "other"),
-                ],
-                max_length=20,
-                verbose_name="kind",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalsource",
-            name="public_id",
-            field=models.UUIDField(default=uuid.uuid4, editable=False, verbose_name="public id"),
-        ),
-        migrations.AlterField(
-            model_name="historicalsource",
-            name="published_on",
-            field=models.DateField(blank=True, null=True, verbose_name="published on"),
-        ),
-        migrations.AlterField(
-            model_name="historicalsource",
-            name="reliability",
-            field=models.CharField(
-                choices=[
-                    ("first_hand", "first-hand (the person, a relative, the lawyer, a witness)"),
-                    ("documentary", "documentary (a court or official document)"),
-                    ("reported", "reported (media, another organisation's list)"),
-                    ("unverified", "unverified"),
-                ],
-                default="unverified",
-                help_text="How far its word goes: shown beside each of its claims; a documentary source's claim replaces a reported or unverified one without waiting for a Publisher",
-                max_length=12,
-                verbose_name="reliability",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalsource",
-            name="title",
-            field=models.CharField(
-                help_text="Publication or document title", max_length=300, verbose_name="title"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalsource",
-            name="url",
-            field=models.URLField(blank=True, max_length=1000, verbose_name="url"),
-        ),
-        migrations.AlterField(
-            model_name="historicalwatchlistentry",
-            name="article_number",
-            field=models.CharField(max_length=16, verbose_name="article number"),
-        ),
-        migrations.AlterField(
-            model_name="historicalwatchlistentry",
-            name="condition",
-            field=models.CharField(
-                blank=True,
-                choices=[("", "anyone"), ("official_or_military", "officials and military only")],
-                help_text="Only for people who meet this condition",
-                max_length=40,
-                verbose_name="condition",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalwatchlistentry",
-            name="effective_from",
-            field=models.DateField(blank=True, null=True, verbose_name="effective from"),
-        ),
-        migrations.AlterField(
-            model_name="historicalwatchlistentry",
-            name="effective_to",
-            field=models.DateField(blank=True, null=True, verbose_name="effective to"),
-        ),
-        migrations.AlterField(
-            model_name="historicalwatchlistentry",
-            name="jurisdiction",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.jurisdiction",
-                verbose_name="jurisdiction",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalwatchlistentry",
-            name="part",
-            field=models.CharField(
-                blank=True, help_text="empty: every part of the article", max_length=8, verbose_name="part"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalwatchlistentry",
-            name="reason",
-            field=models.CharField(max_length=300, verbose_name="reason"),
-        ),
-        migrations.AlterField(
-            model_name="historicalwebhooksubscription",
-            name="active",
-            field=models.BooleanField(default=True, verbose_name="active"),
-        ),
-        migrations.AlterField(
-            model_name="historicalwebhooksubscription",
-            name="created_at",
-            field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="historicalwebhooksubscription",
-            name="language",
-            field=models.CharField(
-                choices=[("en", "English"), ("be", "Беларуская"), ("ru", "Русский")],
-                default="en",
-                max_length=8,
-                verbose_name="language",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalwebhooksubscription",
-            name="organisation",
-            field=models.CharField(max_length=200, verbose_name="organisation"),
-        ),
-        migrations.AlterField(
-            model_name="historicalwebhooksubscription",
-            name="partner",
-            field=models.ForeignKey(
-                blank=True,
-                db_constraint=False,
-                db_index=False,
-                help_text="Set when the partner registered it through the API with the webhooks scope",
-                null=True,
-                on_delete=django.db.models.deletion.DO_NOTHING,
-                related_name="+",
-                to="cases.organisation",
-                verbose_name="partner",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="historicalwebhooksubscription",
-            name="url",
-            field=models.URLField(max_length=500, verbose_name="url"),
-        ),
-        migrations.AlterField(
-            model_name="importprofile",
-            name="code",
-            field=models.SlugField(max_length=40, unique=True, verbose_name="code"),
-        ),
-        migrations.AlterField(
-            model_name="importprofile",
-            name="config",
-            field=models.JSONField(default=dict, verbose_name="config"),
-        ),
-        migrations.AlterField(
-            model_name="importprofile",
-            name="created_at",
-            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="importprofile",
-            name="description",
-            field=models.TextField(blank=True, verbose_name="description"),
-        ),
-        migrations.AlterField(
-            model_name="importprofile",
-            name="is_shipped",
-            field=models.BooleanField(
-                default=False,
-                editable=False,
-                help_text="Shipped with the registry; `load_law` refreshes it",
-                verbose_name="is shipped",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="importprofile",
-            name="label",
-            field=models.CharField(max_length=200, verbose_name="label"),
-        ),
-        migrations.AlterField(
-            model_name="importprofile",
-            name="updated_at",
-            field=models.DateTimeField(auto_now=True, verbose_name="updated at"),
-        ),
-        migrations.AlterField(
-            model_name="importprofile",
-            name="updated_by",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="updated by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="importrun",
-            name="created",
-            field=models.PositiveIntegerField(default=0, verbose_name="created"),
-        ),
-        migrations.AlterField(
-            model_name="importrun",
-            name="created_at",
-            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="importrun",
-            name="created_by",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="created by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="importrun",
-            name="file_name",
-            field=models.CharField(max_length=255, verbose_name="file name"),
-        ),
-        migrations.AlterField(
-            model_name="importrun",
-            name="file_sha256",
-            field=models.CharField(max_length=64, verbose_name="file sha256"),
-        ),
-        migrations.AlterField(
-            model_name="importrun",
-            name="mapping",
-            field=models.CharField(
-                help_text="The import profile's code", max_length=40, verbose_name="mapping"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="importrun",
-            name="profile",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="runs",
-                to="cases.importprofile",
-                verbose_name="profile",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="importrun",
-            name="profile_config",
-            field=models.JSONField(
-                blank=True,
-                default=dict,
-                help_text="The profile as it was when this run read the file",
-                verbose_name="profile config",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="importrun",
-            name="rejected",
-            field=models.PositiveIntegerField(default=0, verbose_name="rejected"),
-        ),
-        migrations.AlterField(
-            model_name="importrun",
-            name="report",
-            field=models.JSONField(
-                blank=True,
-                default=dict,
-                help_text="Problems by row and column, and what changed",
-                verbose_name="report",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="importrun",
-            name="rows",
-            field=models.PositiveIntegerField(default=0, verbose_name="rows"),
-        ),
-        migrations.AlterField(
-            model_name="importrun",
-            name="state",
-            field=models.CharField(
-                choices=[
-                    ("dry_run", "dry run"),
-                    ("imported", "imported"),
-                    ("refused", "refused: problems found, nothing imported"),
-                ],
-                max_length=10,
-                verbose_name="state",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="importrun",
-            name="unchanged",
-            field=models.PositiveIntegerField(default=0, verbose_name="unchanged"),
-        ),
-        migrations.AlterField(
-            model_name="importrun",
-            name="updated",
-            field=models.PositiveIntegerField(default=0, verbose_name="updated"),
-        ),
-        migrations.AlterField(
-            model_name="importrun",
-            name="warnings",
-            field=models.PositiveIntegerField(default=0, verbose_name="warnings"),
-        ),
-        migrations.AlterField(
-            model_name="importrunline",
-            name="action",
-            field=models.CharField(
-                blank=True, help_text="created, updated or rejected", max_length=10, verbose_name="action"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="importrunline",
-            name="column",
-            field=models.CharField(blank=True, max_length=200, verbose_name="column"),
-        ),
-        migrations.AlterField(
-            model_name="importrunline",
-            name="kind",
-            field=models.CharField(
-                choices=[("problem", "problem"), ("warning", "warning"), ("row", "row outcome")],
-                max_length=8,
-                verbose_name="kind",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="importrunline",
-            name="message",
-            field=models.JSONField(blank=True, default=dict, verbose_name="message"),
-        ),
-        migrations.AlterField(
-            model_name="importrunline",
-            name="position",
-            field=models.PositiveIntegerField(
-                help_text="The line's place among the run's lines of its kind", verbose_name="position"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="importrunline",
-            name="row",
-            field=models.PositiveIntegerField(
-                blank=True, help_text="Empty: the whole file", null=True, verbose_name="row"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="importrunline",
-            name="run",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="lines",
-                to="cases.importrun",
-                verbose_name="run",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="importrunline",
-            name="text",
-            field=models.TextField(
-                blank=True, help_text="The reason, or the changes made to the row", verbose_name="text"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="jurisdiction",
-            name="attempt_article",
-            field=models.CharField(blank=True, max_length=16, verbose_name="attempt article"),
-        ),
-        migrations.AlterField(
-            model_name="jurisdiction",
-            name="capital_attempt_since",
-            field=models.DateField(
-                blank=True,
-                help_text="From this date an attempt on the listed parts can carry death",
-                null=True,
-                verbose_name="capital attempt since",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="jurisdiction",
-            name="code",
-            field=models.CharField(
-                help_text="ISO 3166 alpha-2, e.g. BY", max_length=8, unique=True, verbose_name="code"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="jurisdiction",
-            name="data_checksum",
-            field=models.CharField(
-                blank=True,
-                editable=False,
-                help_text="Checksum of the law data last loaded",
-                max_length=64,
-                verbose_name="data checksum",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="jurisdiction",
-            name="death_penalty",
-            field=models.CharField(
-                choices=[("active", "active"), ("moratorium", "moratorium"), ("abolished", "abolished")],
-                max_length=20,
-                verbose_name="death penalty",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="jurisdiction",
-            name="exemptions",
-            field=models.JSONField(
-                blank=True,
-                default=list,
-                help_text="Exemption rules from the death penalty, e.g. female",
-                verbose_name="exemptions",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="jurisdiction",
-            name="name",
-            field=models.CharField(max_length=100, verbose_name="name"),
-        ),
-        migrations.AlterField(
-            model_name="jurisdiction",
-            name="preparation_article",
-            field=models.CharField(blank=True, max_length=16, verbose_name="preparation article"),
-        ),
-        migrations.AlterField(
-            model_name="keptcell",
-            name="column",
-            field=models.CharField(max_length=200, verbose_name="column"),
-        ),
-        migrations.AlterField(
-            model_name="keptcell",
-            name="person",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="+",
-                to="cases.person",
-                verbose_name="person",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="keptcell",
-            name="reason",
-            field=models.CharField(
-                choices=[
-                    ("unmapped", "the profile maps this column to no field"),
-                    ("unknown_value", "the profile does not know this value"),
-                ],
-                max_length=20,
-                verbose_name="reason",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="keptcell",
-            name="row",
-            field=models.PositiveIntegerField(
-                help_text="The row's number in the file, the header being row 1", verbose_name="row"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="keptcell",
-            name="run",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="kept_cells",
-                to="cases.importrun",
-                verbose_name="run",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="keptcell",
-            name="text",
-            field=cases.protection.fields.EncryptedTextField(verbose_name="text"),
-        ),
-        migrations.AlterField(
-            model_name="lettercount",
-            name="letters_sent",
-            field=models.PositiveIntegerField(verbose_name="letters sent"),
-        ),
-        migrations.AlterField(
-            model_name="lettercount",
-            name="organisation",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="letter_counts",
-                to="cases.organisation",
-                verbose_name="organisation",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="lettercount",
-            name="period_end",
-            field=models.DateField(
-                help_text="The last day of the period, included", verbose_name="period end"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="lettercount",
-            name="period_start",
-            field=models.DateField(verbose_name="period start"),
-        ),
-        migrations.AlterField(
-            model_name="lettercount",
-            name="person",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="letter_counts",
-                to="cases.person",
-                verbose_name="person",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="lettercount",
-            name="reported_at",
-            field=models.DateTimeField(auto_now=True, verbose_name="reported at"),
-        ),
-        migrations.AlterField(
-            model_name="namesource",
-            name="as_of",
-            field=models.DateField(
-                blank=True, help_text="When the source gave it", null=True, verbose_name="as of"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="namesource",
-            name="as_of_precision",
-            field=models.CharField(
-                choices=[("day", "day"), ("month", "month"), ("year", "year"), ("unknown", "unknown")],
-                default="unknown",
-                help_text="How much of the date the source gave it is known",
-                max_length=10,
-                verbose_name="as of precision",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="namesource",
-            name="created_at",
-            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="namesource",
-            name="name",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="also_given_by",
-                to="cases.personname",
-                verbose_name="name",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="namesource",
-            name="source",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="cases.source",
-                verbose_name="source",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="organisation",
-            name="active",
-            field=models.BooleanField(default=True, verbose_name="active"),
-        ),
-        migrations.AlterField(
-            model_name="organisation",
-            name="contact_email",
-            field=models.EmailField(blank=True, max_length=254, verbose_name="contact email"),
-        ),
-        migrations.AlterField(
-            model_name="organisation",
-            name="created_at",
-            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="organisation",
-            name="name",
-            field=models.CharField(max_length=200, unique=True, verbose_name="name"),
-        ),
-        migrations.AlterField(
-            model_name="particularrisk",
-            name="created_at",
-            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="particularrisk",
-            name="date",
-            field=models.DateField(
-                blank=True, help_text="Since when, or when it happened", null=True, verbose_name="date"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="particularrisk",
-            name="date_precision",
-            field=models.CharField(
-                choices=[("day", "day"), ("month", "month"), ("year", "year"), ("unknown", "unknown")],
-                default="unknown",
-                max_length=10,
-                verbose_name="date precision",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="particularrisk",
-            name="details",
-            field=cases.protection.fields.EncryptedTextField(
-                blank=True,
-                help_text="Confidential, staff only, encrypted: what the family, the lawyer or a witness told",
-                verbose_name="details",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="particularrisk",
-            name="ended_on",
-            field=models.DateField(
-                blank=True,
-                help_text="When a condition ended or the person left solitary confinement",
-                null=True,
-                verbose_name="ended on",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="particularrisk",
-            name="kind",
-            field=models.CharField(
-                choices=[
-                    ("serious_illness", "serious illness"),
-                    ("disability", "disability"),
-                    ("mental_health", "mental health condition"),
-                    ("pregnancy", "pregnancy"),
-                    ("both_parents_imprisoned", "both parents in prison"),
-                    ("other_condition", "other condition"),
-                    ("solitary_confinement", "solitary confinement"),
-                    ("denied_medical_care", "denial of medical care"),
-                    ("beating", "beating"),
-                    ("other_ill_treatment", "other ill-treatment"),
-                ],
-                max_length=30,
-                verbose_name="kind",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="particularrisk",
-            name="person",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="particular_risks",
-                to="cases.person",
-                verbose_name="person",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="particularrisk",
-            name="public_id",
-            field=models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"),
-        ),
-        migrations.AlterField(
-            model_name="particularrisk",
-            name="public_text",
-            field=models.TextField(
-                blank=True,
-                help_text="What the public page says, if the item is public",
-                verbose_name="public text",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="particularrisk",
-            name="sources",
-            field=models.ManyToManyField(
-                blank=True, related_name="particular_risks", to="cases.source", verbose_name="sources"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="partnerapikey",
-            name="issued_to",
-            field=models.ForeignKey(
-                blank=True,
-                help_text="The person the key was handed to: ending their access revokes it",
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="api_keys",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="issued to",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="partnerapikey",
-            name="last_used_at",
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name="last used at"),
-        ),
-        migrations.AlterField(
-            model_name="partnerapikey",
-            name="organisation",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="api_keys",
-                to="cases.organisation",
-                verbose_name="organisation",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="partnerapikey",
-            name="scopes",
-            field=models.JSONField(
-                default=list,
-                help_text="Any of: read:public, read:restricted, write:submissions, webhooks, read:contacts, write:contacts",
-                verbose_name="scopes",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="person",
-            name="biography",
-            field=models.TextField(blank=True, help_text="Public", verbose_name="biography"),
-        ),
-        migrations.AlterField(
-            model_name="person",
-            name="birth_date",
-            field=models.DateField(
-                blank=True,
-                help_text="With month or year precision, the first day of the period",
-                null=True,
-                verbose_name="birth date",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="person",
-            name="birth_date_precision",
-            field=models.CharField(
-                choices=[("day", "day"), ("month", "month"), ("year", "year"), ("unknown", "unknown")],
-                default="unknown",
-                max_length=10,
-                verbose_name="birth date precision",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="person",
-            name="citizenship",
-            field=models.CharField(
-                blank=True, help_text="ISO 3166 alpha-2", max_length=2, verbose_name="citizenship"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="person",
-            name="contacts",
-            field=cases.protection.fields.EncryptedTextField(
-                blank=True,
-                help_text="Confidential, Sources group only, encrypted: relatives, lawyers and reporters, and how to reach them",
-                verbose_name="contacts",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="person",
-            name="created_at",
-            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="person",
-            name="internal_notes",
-            field=cases.protection.fields.EncryptedTextField(
-                blank=True, help_text="Confidential, staff only, encrypted", verbose_name="internal notes"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="person",
-            name="is_official_or_military",
-            field=models.BooleanField(
-                blank=True,
-                help_text="Official in a responsible position or military (Belarus art. 356 part 2); empty when unknown",
-                null=True,
-                verbose_name="is official or military",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="person",
-            name="merged_into",
-            field=models.ForeignKey(
-                blank=True,
-                editable=False,
-                help_text="Set when this record was merged into another; it then holds nothing and shows nowhere",
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="cases.person",
-                verbose_name="merged into",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="person",
-            name="occupation",
-            field=models.CharField(blank=True, max_length=200, verbose_name="occupation"),
-        ),
-        migrations.AlterField(
-            model_name="person",
-            name="public_id",
-            field=models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"),
-        ),
-        migrations.AlterField(
-            model_name="person",
-            name="publication_state",
-            field=models.CharField(
-                choices=[("draft", "draft"), ("published", "published"), ("withdrawn", "withdrawn")],
-                default="draft",
-                max_length=10,
-                verbose_name="publication state",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="person",
-            name="published_at",
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name="published at"),
-        ),
-        migrations.AlterField(
-            model_name="person",
-            name="region",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="cases.region",
-                verbose_name="region",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="person",
-            name="sex",
-            field=models.CharField(
-                choices=[("female", "female"), ("male", "male"), ("unknown", "unknown")],
-                default="unknown",
-                max_length=10,
-                verbose_name="sex",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="person",
-            name="slug",
-            field=models.SlugField(editable=False, max_length=120, unique=True, verbose_name="slug"),
-        ),
-        migrations.AlterField(
-            model_name="person",
-            name="translations",
-            field=models.JSONField(
-                blank=True,
-                default=dict,
-                help_text='The occupation and the biography in the other languages: {"be": {"field": "…"}, "ru": {…}}',
-                verbose_name="translations",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="person",
-            name="updated_at",
-            field=models.DateTimeField(
-                default=django.utils.timezone.now,
-                editable=False,
-                help_text="When what the public may see of this person last changed; internal edits do not move it",
-                verbose_name="updated at",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="personmerge",
-            name="kept",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="merges",
-                to="cases.person",
-                verbose_name="kept",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="personmerge",
-            name="merged",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="cases.person",
-                verbose_name="merged",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="personmerge",
-            name="merged_at",
-            field=models.DateTimeField(auto_now_add=True, verbose_name="merged at"),
-        ),
-        migrations.AlterField(
-            model_name="personmerge",
-            name="merged_by",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="merged by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="personmerge",
-            name="moved",
-            field=models.JSONField(
-                default=dict,
-                help_text="The ids of every record moved to the kept person, by model, so undo can move them back",
-                verbose_name="moved",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="personmerge",
-            name="undone_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="undone at"),
-        ),
-        migrations.AlterField(
-            model_name="personmerge",
-            name="undone_by",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="undone by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="personname",
-            name="as_of",
-            field=models.DateField(
-                blank=True, help_text="When that source gave it", null=True, verbose_name="as of"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="personname",
-            name="as_of_precision",
-            field=models.CharField(
-                choices=[("day", "day"), ("month", "month"), ("year", "year"), ("unknown", "unknown")],
-                default="unknown",
-                help_text="How much of the date the source gave it is known",
-                max_length=10,
-                verbose_name="as of precision",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="personname",
-            name="is_primary",
-            field=models.BooleanField(default=False, verbose_name="is primary"),
-        ),
-        migrations.AlterField(
-            model_name="personname",
-            name="kind",
-            field=models.CharField(
-                choices=[
-                    ("official_be", "official Belarusian"),
-                    ("official_ru", "official Russian"),
-                    ("passport_latin", "passport Latin"),
-                    ("other_latin", "other Latin transliteration"),
-                    ("alias", "alias or nickname"),
-                ],
-                max_length=20,
-                verbose_name="kind",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="personname",
-            name="person",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="names",
-                to="cases.person",
-                verbose_name="person",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="personname",
-            name="script",
-            field=models.CharField(
-                choices=[
-                    ("be_cyrl", "Belarusian Cyrillic"),
-                    ("ru_cyrl", "Russian Cyrillic"),
-                    ("latin", "Latin"),
-                ],
-                max_length=10,
-                verbose_name="script",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="personname",
-            name="search_key",
-            field=models.CharField(
-                blank=True,
-                db_index=True,
-                editable=False,
-                help_text="The name folded to one skeleton for every script and spelling (cases.identity.names)",
-                max_length=300,
-                verbose_name="search key",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="personname",
-            name="source",
-            field=models.ForeignKey(
-                blank=True,
-                help_text="Who gives the name in this spelling (empty: registry staff)",
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="names",
-                to="cases.source",
-                verbose_name="source",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="personname",
-            name="text",
-            field=models.CharField(max_length=300, verbose_name="text"),
-        ),
-        migrations.AlterField(
-            model_name="prisonercontact",
-            name="channel",
-            field=models.CharField(
-                choices=[
-                    ("letter", "letter from the person"),
-                    ("lawyer_visit", "lawyer's visit"),
-                    ("family_visit", "family visit"),
-                    ("call", "phone or video call"),
-                    ("seen_in_court", "seen at a court hearing"),
-                    ("cellmate", "sign of life through a released cellmate"),
-                    ("other", "other sign of life"),
-                ],
-                max_length=20,
-                verbose_name="channel",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="prisonercontact",
-            name="created_at",
-            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="prisonercontact",
-            name="date",
-            field=models.DateField(
-                help_text="With month or year precision, the first day of the period", verbose_name="date"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="prisonercontact",
-            name="date_precision",
-            field=models.CharField(
-                choices=[("day", "day"), ("month", "month"), ("year", "year"), ("unknown", "unknown")],
-                default="day",
-                help_text="How much of the date is known",
-                max_length=10,
-                verbose_name="date precision",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="prisonercontact",
-            name="details",
-            field=cases.protection.fields.EncryptedTextField(
-                blank=True,
-                help_text="Confidential, staff only, encrypted: what was said or seen (a family's word in confidence stays here)",
-                verbose_name="details",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="prisonercontact",
-            name="latest_day",
-            field=models.DateField(editable=False, verbose_name="latest day"),
-        ),
-        migrations.AlterField(
-            model_name="prisonercontact",
-            name="person",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="contact_log",
-                to="cases.person",
-                verbose_name="person",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="prisonercontact",
-            name="public_id",
-            field=models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"),
-        ),
-        migrations.AlterField(
-            model_name="prisonercontact",
-            name="reported_by",
-            field=models.ForeignKey(
-                blank=True,
-                help_text="The partner organisation that reported it through the API (empty: staff)",
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="contacts_reported",
-                to="cases.organisation",
-                verbose_name="reported by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="prisonercontact",
-            name="sources",
-            field=models.ManyToManyField(
-                blank=True, related_name="contacts_reported", to="cases.source", verbose_name="sources"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="reclassification",
-            name="created_at",
-            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="reclassification",
-            name="created_by",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="created by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="reclassification",
-            name="date",
-            field=models.DateField(verbose_name="date"),
-        ),
-        migrations.AlterField(
-            model_name="reclassification",
-            name="from_charge",
-            field=models.OneToOneField(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="reclassification",
-                to="cases.charge",
-                verbose_name="from charge",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="reclassification",
-            name="note",
-            field=models.TextField(blank=True, verbose_name="note"),
-        ),
-        migrations.AlterField(
-            model_name="reclassification",
-            name="source",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to="cases.source",
-                verbose_name="source",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="reclassification",
-            name="to_charge",
-            field=models.OneToOneField(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="reclassified_by",
-                to="cases.charge",
-                verbose_name="to charge",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="region",
-            name="code",
-            field=models.SlugField(max_length=40, verbose_name="code"),
-        ),
-        migrations.AlterField(
-            model_name="region",
-            name="jurisdiction",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="regions",
-                to="cases.jurisdiction",
-                verbose_name="jurisdiction",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="region",
-            name="name_be",
-            field=models.CharField(blank=True, max_length=100, verbose_name="name be"),
-        ),
-        migrations.AlterField(
-            model_name="region",
-            name="name_en",
-            field=models.CharField(max_length=100, verbose_name="name en"),
-        ),
-        migrations.AlterField(
-            model_name="region",
-            name="name_ru",
-            field=models.CharField(blank=True, max_length=100, verbose_name="name ru"),
-        ),
-        migrations.AlterField(
-            model_name="release",
-            name="case",
-            field=models.OneToOneField(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="release",
-                to="cases.case",
-                verbose_name="case",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="release",
-            name="created_at",
-            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="release",
-            name="destination_country",
-            field=models.CharField(
-                blank=True,
-                choices=cases.countries.choices,
-                help_text="Where the person was taken or went on release (ISO 3166); empty: not known",
-                max_length=2,
-                verbose_name="destination country",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="release",
-            name="documents_withheld",
-            field=models.CharField(
-                blank=True,
-                choices=[("", "not known"), ("yes", "yes"), ("no", "no")],
-                help_text="Were passport or identity documents withheld on release?",
-                max_length=3,
-                verbose_name="documents withheld",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="release",
-            name="family_left_behind",
-            field=cases.protection.fields.EncryptedTextField(
-                blank=True,
-                help_text="Confidential, staff only, encrypted: relatives who stayed in the country, as the family or the person told it",
-                verbose_name="family left behind",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="release",
-            name="how",
-            field=models.CharField(
-                choices=[
-                    ("sentence_served", "sentence served"),
-                    ("pardon", "pardon"),
-                    ("amnesty", "amnesty"),
-                    ("parole", "parole (early conditional release)"),
-                    ("exchange", "exchange or deal with another government"),
-                    ("deportation", "forced deportation"),
-                    ("acquittal", "acquittal"),
-                    ("charges_dropped", "charges dropped"),
-                    ("sentence_changed", "sentence changed to one served at liberty"),
-                    ("death_in_custody", "death in custody"),
-                    ("other", "other"),
-                    ("unknown", "not known"),
-                ],
-                default="unknown",
-                max_length=20,
-                verbose_name="how",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="release",
-            name="public_id",
-            field=models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"),
-        ),
-        migrations.AlterField(
-            model_name="release",
-            name="updated_at",
-            field=models.DateTimeField(auto_now=True, verbose_name="updated at"),
-        ),
-        migrations.AlterField(
-            model_name="release",
-            name="wave",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="releases",
-                to="cases.releasewave",
-                verbose_name="wave",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="releasewave",
-            name="announced_by",
-            field=models.CharField(
-                blank=True,
-                help_text="Who announced it, e.g. the presidential press service",
-                max_length=300,
-                verbose_name="announced by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="releasewave",
-            name="counterpart",
-            field=models.CharField(
-                blank=True,
-                help_text="The government or envoy on the other side of the deal",
-                max_length=300,
-                verbose_name="counterpart",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="releasewave",
-            name="created_at",
-            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="releasewave",
-            name="date",
-            field=models.DateField(verbose_name="date"),
-        ),
-        migrations.AlterField(
-            model_name="releasewave",
-            name="date_precision",
-            field=models.CharField(
-                choices=[("day", "day"), ("month", "month"), ("year", "year"), ("unknown", "unknown")],
-                default="day",
-                help_text="How much of the date is known",
-                max_length=10,
-                verbose_name="date precision",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="releasewave",
-            name="destination_country",
-            field=models.CharField(
-                blank=True,
-                choices=cases.countries.choices,
-                help_text="Where the people were taken (ISO 3166)",
-                max_length=2,
-                verbose_name="destination country",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="releasewave",
-            name="how",
-            field=models.CharField(
-                choices=[
-                    ("sentence_served", "sentence served"),
-                    ("pardon", "pardon"),
-                    ("amnesty", "amnesty"),
-                    ("parole", "parole (early conditional release)"),
-                    ("exchange", "exchange or deal with another government"),
-                    ("deportation", "forced deportation"),
-                    ("acquittal", "acquittal"),
-                    ("charges_dropped", "charges dropped"),
-                    ("sentence_changed", "sentence changed to one served at liberty"),
-                    ("death_in_custody", "death in custody"),
-                    ("other", "other"),
-                    ("unknown", "not known"),
-                ],
-                default="pardon",
-                help_text="How the people of the wave were released (each release can say otherwise)",
-                max_length=20,
-                verbose_name="how",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="releasewave",
-            name="in_return",
-            field=models.TextField(
-                blank=True,
-                help_text="What was announced in return, as reported (public)",
-                verbose_name="in return",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="releasewave",
-            name="is_public",
-            field=models.BooleanField(
-                default=True, help_text="A public page lists its published people", verbose_name="is public"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="releasewave",
-            name="name",
-            field=models.CharField(
-                help_text="How it is known, e.g. 'September 2025 release'",
-                max_length=200,
-                verbose_name="name",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="releasewave",
-            name="public_id",
-            field=models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"),
-        ),
-        migrations.AlterField(
-            model_name="releasewave",
-            name="sources",
-            field=models.ManyToManyField(
-                blank=True, related_name="release_waves", to="cases.source", verbose_name="sources"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="riskalert",
-            name="acknowledged_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="acknowledged at"),
-        ),
-        migrations.AlterField(
-            model_name="riskalert",
-            name="acknowledged_by",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="acknowledged by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="riskalert",
-            name="assessment",
-            field=models.OneToOneField(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="alert",
-                to="cases.riskassessment",
-                verbose_name="assessment",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="riskalert",
-            name="case",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="alerts",
-                to="cases.case",
-                verbose_name="case",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="riskalert",
-            name="channel",
-            field=models.CharField(
-                blank=True,
-                choices=[
-                    ("letter", "letter from the person"),
-                    ("lawyer_visit", "lawyer's visit"),
-                    ("family_visit", "family visit"),
-                    ("call", "phone or video call"),
-                    ("seen_in_court", "seen at a court hearing"),
-                    ("cellmate", "sign of life through a released cellmate"),
-                    ("other", "other sign of life"),
-                ],
-                help_text="The channel of a silence (empty: any contact)",
-                max_length=20,
-                verbose_name="channel",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="riskalert",
-            name="contact",
-            field=models.ForeignKey(
-                blank=True,
-                help_text="The contact a silence is counted from, or the one that ended it",
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="alerts",
-                to="cases.prisonercontact",
-                verbose_name="contact",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="riskalert",
-            name="created_at",
-            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="riskalert",
-            name="emailed_at",
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name="emailed at"),
-        ),
-        migrations.AlterField(
-            model_name="riskalert",
-            name="event",
-            field=models.OneToOneField(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="alert",
-                to="cases.caseevent",
-                verbose_name="event",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="riskalert",
-            name="kind",
-            field=models.CharField(
-                choices=[
-                    ("level_changed", "risk level changed"),
-                    ("death_row", "death-row news (urgent)"),
-                    ("silence", "no contact past the threshold"),
-                    ("contact_resumed", "contact resumed"),
-                ],
-                default="level_changed",
-                max_length=20,
-                verbose_name="kind",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="riskalert",
-            name="new_level",
-            field=models.CharField(
-                blank=True,
-                choices=[
-                    ("none", "no identified risk"),
-                    ("watch", "watch"),
-                    ("elevated", "elevated"),
-                    ("critical", "critical"),
-                    ("sentenced_to_death", "sentenced to death"),
-                ],
-                max_length=20,
-                verbose_name="new level",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="riskalert",
-            name="old_level",
-            field=models.CharField(
-                blank=True,
-                choices=[
-                    ("none", "no identified risk"),
-                    ("watch", "watch"),
-                    ("elevated", "elevated"),
-                    ("critical", "critical"),
-                    ("sentenced_to_death", "sentenced to death"),
-                ],
-                max_length=20,
-                verbose_name="old level",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="riskalert",
-            name="resolution_note",
-            field=models.TextField(blank=True, verbose_name="resolution note"),
-        ),
-        migrations.AlterField(
-            model_name="riskalert",
-            name="resolved_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="resolved at"),
-        ),
-        migrations.AlterField(
-            model_name="riskalert",
-            name="resolved_by",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="resolved by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="riskalert",
-            name="silent_days",
-            field=models.PositiveIntegerField(
-                blank=True,
-                help_text="Days without contact, at least (a silence or the gap a resumption ended)",
-                null=True,
-                verbose_name="silent days",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="riskalert",
-            name="silent_since",
-            field=models.DateField(
-                blank=True,
-                help_text="The last day the contact before the silence may have been on",
-                null=True,
-                verbose_name="silent since",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="riskalert",
-            name="state",
-            field=models.CharField(
-                choices=[("open", "open"), ("acknowledged", "acknowledged"), ("resolved", "resolved")],
-                default="open",
-                max_length=20,
-                verbose_name="state",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="riskassessment",
-            name="assessed_on",
-            field=models.DateField(
-                help_text="The date the rules were applied for", verbose_name="assessed on"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="riskassessment",
-            name="case",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="assessments",
-                to="cases.case",
-                verbose_name="case",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="riskassessment",
-            name="created_at",
-            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="riskassessment",
-            name="generation",
-            field=models.PositiveBigIntegerField(
-                help_text="The case's change counter this result saw", verbose_name="generation"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="riskassessment",
-            name="law_checksum",
-            field=models.CharField(max_length=64, verbose_name="law checksum"),
-        ),
-        migrations.AlterField(
-            model_name="riskassessment",
-            name="level",
-            field=models.CharField(
-                choices=[
-                    ("none", "no identified risk"),
-                    ("watch", "watch"),
-                    ("elevated", "elevated"),
-                    ("critical", "critical"),
-                    ("sentenced_to_death", "sentenced to death"),
-                ],
-                max_length=20,
-                verbose_name="level",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="riskassessment",
-            name="previous_level",
-            field=models.CharField(
-                blank=True,
-                choices=[
-                    ("none", "no identified risk"),
-                    ("watch", "watch"),
-                    ("elevated", "elevated"),
-                    ("critical", "critical"),
-                    ("sentenced_to_death", "sentenced to death"),
-                ],
-                max_length=20,
-                verbose_name="previous level",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="riskassessment",
-            name="public_id",
-            field=models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"),
-        ),
-        migrations.AlterField(
-            model_name="riskassessment",
-            name="reasons",
-            field=models.JSONField(blank=True, default=list, verbose_name="reasons"),
-        ),
-        migrations.AlterField(
-            model_name="riskassessment",
-            name="rules_version",
-            field=models.CharField(max_length=40, verbose_name="rules version"),
-        ),
-        migrations.AlterField(
-            model_name="silencethreshold",
-            name="channel",
-            field=models.CharField(
-                blank=True,
-                choices=[
-                    ("letter", "letter from the person"),
-                    ("lawyer_visit", "lawyer's visit"),
-                    ("family_visit", "family visit"),
-                    ("call", "phone or video call"),
-                    ("seen_in_court", "seen at a court hearing"),
-                    ("cellmate", "sign of life through a released cellmate"),
-                    ("other", "other sign of life"),
-                ],
-                help_text="Empty: no contact of any kind",
-                max_length=20,
-                verbose_name="channel",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="silencethreshold",
-            name="days",
-            field=models.PositiveIntegerField(
-                help_text="Alert when a silence is certainly this many days long", verbose_name="days"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="silencethreshold",
-            name="jurisdiction",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="silence_thresholds",
-                to="cases.jurisdiction",
-                verbose_name="jurisdiction",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="snapshotentry",
-            name="aliases",
-            field=models.JSONField(blank=True, default=list, verbose_name="aliases"),
-        ),
-        migrations.AlterField(
-            model_name="snapshotentry",
-            name="birth_date",
-            field=models.DateField(blank=True, null=True, verbose_name="birth date"),
-        ),
-        migrations.AlterField(
-            model_name="snapshotentry",
-            name="birth_date_precision",
-            field=models.CharField(
-                choices=[("day", "day"), ("month", "month"), ("year", "year"), ("unknown", "unknown")],
-                default="day",
-                help_text="How much of the birth date is known",
-                max_length=10,
-                verbose_name="birth date precision",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="snapshotentry",
-            name="entry_key",
-            field=models.CharField(db_index=True, max_length=600, verbose_name="entry key"),
-        ),
-        migrations.AlterField(
-            model_name="snapshotentry",
-            name="line",
-            field=models.PositiveIntegerField(verbose_name="line"),
-        ),
-        migrations.AlterField(
-            model_name="snapshotentry",
-            name="listed_on",
-            field=models.DateField(
-                blank=True,
-                help_text="The day of inclusion, where the list gives it",
-                null=True,
-                verbose_name="listed on",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="snapshotentry",
-            name="listed_on_precision",
-            field=models.CharField(
-                choices=[("day", "day"), ("month", "month"), ("year", "year"), ("unknown", "unknown")],
-                default="day",
-                help_text="How much of the day of inclusion is known",
-                max_length=10,
-                verbose_name="listed on precision",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="snapshotentry",
-            name="name",
-            field=models.CharField(max_length=500, verbose_name="name"),
-        ),
-        migrations.AlterField(
-            model_name="snapshotentry",
-            name="person",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="designation_entries",
-                to="cases.person",
-                verbose_name="person",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="snapshotentry",
-            name="snapshot",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="entries",
-                to="cases.designationsnapshot",
-                verbose_name="snapshot",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="snapshotentry",
-            name="text",
-            field=models.TextField(help_text="The entry as the list writes it", verbose_name="text"),
-        ),
-        migrations.AlterField(
-            model_name="source",
-            name="confidential",
-            field=models.BooleanField(
-                default=True,
-                help_text="Confidential sources are visible to staff only",
-                verbose_name="confidential",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="source",
-            name="contact",
-            field=cases.protection.fields.EncryptedTextField(
-                blank=True,
-                help_text="Confidential, Sources group only, encrypted: who gave the information and how to reach them",
-                verbose_name="contact",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="source",
-            name="created_at",
-            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="source",
-            name="import_list",
-            field=models.CharField(
-                blank=True,
-                help_text="The code of the import profile whose list this source is: every import with that profile records the list's facts as claims from this source",
-                max_length=40,
-                verbose_name="import list",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="source",
-            name="kind",
-            field=models.CharField(
-                choices=[
-                    ("publication", "publication"),
-                    ("court", "court or official document"),
-                    ("human_rights", "human-rights organisation"),
-                    ("relative", "relative"),
-                    ("lawyer", "lawyer"),
-                    ("witness", "witness or own reporter"),
-                    ("other", "other"),
-                ],
-                max_length=20,
-                verbose_name="kind",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="source",
-            name="public_id",
-            field=models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"),
-        ),
-        migrations.AlterField(
-            model_name="source",
-            name="published_on",
-            field=models.DateField(blank=True, null=True, verbose_name="published on"),
-        ),
-        migrations.AlterField(
-            model_name="source",
-            name="reliability",
-            field=models.CharField(
-                choices=[
-                    ("first_hand", "first-hand (the person, a relative, the lawyer, a witness)"),
-                    ("documentary", "documentary (a court or official document)"),
-                    ("reported", "reported (media, another organisation's list)"),
-                    ("unverified", "unverified"),
-                ],
-                default="unverified",
-                help_text="How far its word goes: shown beside each of its claims; a documentary source's claim replaces a reported or unverified one without waiting for a Publisher",
-                max_length=12,
-                verbose_name="reliability",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="source",
-            name="title",
-            field=models.CharField(
-                help_text="Publication or document title", max_length=300, verbose_name="title"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="source",
-            name="url",
-            field=models.URLField(blank=True, max_length=1000, verbose_name="url"),
-        ),
-        migrations.AlterField(
-            model_name="staffsettings",
-            name="language",
-            field=models.CharField(
-                blank=True,
-                choices=[("en", "English"), ("be", "Беларуская"), ("ru", "Русский")],
-                max_length=8,
-                verbose_name="language",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="staffsettings",
-            name="user",
-            field=models.OneToOneField(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="staff_settings",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="user",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="submission",
-            name="handled_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="handled at"),
-        ),
-        migrations.AlterField(
-            model_name="submission",
-            name="handled_by",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="handled by",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="submission",
-            name="moderation_note",
-            field=models.TextField(blank=True, verbose_name="moderation note"),
-        ),
-        migrations.AlterField(
-            model_name="submission",
-            name="organisation",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="submissions",
-                to="cases.organisation",
-                verbose_name="organisation",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="submission",
-            name="payload",
-            field=cases.protection.fields.EncryptedJSONField(
-                help_text="The report as sent, encrypted (names, description, the reporter's contact); deleted after the retention period",
-                null=True,
-                verbose_name="payload",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="submission",
-            name="payload_deleted_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="payload deleted at"),
-        ),
-        migrations.AlterField(
-            model_name="submission",
-            name="person",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.SET_NULL,
-                related_name="+",
-                to="cases.person",
-                verbose_name="person",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="submission",
-            name="public_id",
-            field=models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"),
-        ),
-        migrations.AlterField(
-            model_name="submission",
-            name="received_at",
-            field=models.DateTimeField(auto_now_add=True, verbose_name="received at"),
-        ),
-        migrations.AlterField(
-            model_name="submission",
-            name="state",
-            field=models.CharField(
-                choices=[
-                    ("pending", "pending moderation"),
-                    ("accepted", "accepted"),
-                    ("rejected", "rejected"),
-                ],
-                default="pending",
-                max_length=10,
-                verbose_name="state",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="watchlistentry",
-            name="article_number",
-            field=models.CharField(max_length=16, verbose_name="article number"),
-        ),
-        migrations.AlterField(
-            model_name="watchlistentry",
-            name="condition",
-            field=models.CharField(
-                blank=True,
-                choices=[("", "anyone"), ("official_or_military", "officials and military only")],
-                help_text="Only for people who meet this condition",
-                max_length=40,
-                verbose_name="condition",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="watchlistentry",
-            name="effective_from",
-            field=models.DateField(blank=True, null=True, verbose_name="effective from"),
-        ),
-        migrations.AlterField(
-            model_name="watchlistentry",
-            name="effective_to",
-            field=models.DateField(blank=True, null=True, verbose_name="effective to"),
-        ),
-        migrations.AlterField(
-            model_name="watchlistentry",
-            name="jurisdiction",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="watch_list",
-                to="cases.jurisdiction",
-                verbose_name="jurisdiction",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="watchlistentry",
-            name="part",
-            field=models.CharField(
-                blank=True, help_text="empty: every part of the article", max_length=8, verbose_name="part"
-            ),
-        ),
-        migrations.AlterField(
-            model_name="watchlistentry",
-            name="reason",
-            field=models.CharField(max_length=300, verbose_name="reason"),
-        ),
-        migrations.AlterField(
-            model_name="webhookdelivery",
-            name="alert",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="deliveries",
-                to="cases.riskalert",
-                verbose_name="alert",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="webhookdelivery",
-            name="attempts",
-            field=models.PositiveSmallIntegerField(default=0, verbose_name="attempts"),
-        ),
-        migrations.AlterField(
-            model_name="webhookdelivery",
-            name="case",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="+",
-                to="cases.case",
-                verbose_name="case",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="webhookdelivery",
-            name="created_at",
-            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="webhookdelivery",
-            name="delivered_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="delivered at"),
-        ),
-        migrations.AlterField(
-            model_name="webhookdelivery",
-            name="last_attempt_at",
-            field=models.DateTimeField(blank=True, null=True, verbose_name="last attempt at"),
-        ),
-        migrations.AlterField(
-            model_name="webhookdelivery",
-            name="last_error",
-            field=models.CharField(blank=True, max_length=300, verbose_name="last error"),
-        ),
-        migrations.AlterField(
-            model_name="webhookdelivery",
-            name="last_status_code",
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="last status code"),
-        ),
-        migrations.AlterField(
-            model_name="webhookdelivery",
-            name="next_attempt_at",
-            field=models.DateTimeField(blank=True, db_index=True, null=True, verbose_name="next attempt at"),
-        ),
-        migrations.AlterField(
-            model_name="webhookdelivery",
-            name="payload",
-            field=models.JSONField(verbose_name="payload"),
-        ),
-        migrations.AlterField(
-            model_name="webhookdelivery",
-            name="state",
-            field=models.CharField(
-                choices=[
-                    ("pending", "pending"),
-                    ("delivered", "delivered"),
-                    ("failed", "failed: all retries used, or the address refused"),
-                    ("cancelled", "cancelled: no longer to be sent"),
-                ],
-                default="pending",
-                max_length=12,
-                verbose_name="state",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="webhookdelivery",
-            name="subscription",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="deliveries",
-                to="cases.webhooksubscription",
-                verbose_name="subscription",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="webhooksubscription",
-            name="active",
-            field=models.BooleanField(default=True, verbose_name="active"),
-        ),
-        migrations.AlterField(
-            model_name="webhooksubscription",
-            name="created_at",
-            field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
-        ),
-        migrations.AlterField(
-            model_name="webhooksubscription",
-            name="language",
-            field=models.CharField(
-                choices=[("en", "English"), ("be", "Беларуская"), ("ru", "Русский")],
-                default="en",
-                max_length=8,
-                verbose_name="language",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="webhooksubscription",
-            name="organisation",
-            field=models.CharField(max_length=200, verbose_name="organisation"),
-        ),
-        migrations.AlterField(
-            model_name="webhooksubscription",
-            name="partner",
-            field=models.ForeignKey(
-                blank=True,
-                help_text="Set when the partner registered it through the API with the webhooks scope",
-                null=True,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="webhooks",
-                to="cases.organisation",
-                verbose_name="partner",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="webhooksubscription",
-            name="secret",
-            field=models.CharField(
-                default=cases.models.partners._new_webhook_secret,
-                help_text="Shared with the partner to verify signatures",
-                max_length=128,
-                verbose_name="secret",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="webhooksubscription",
-            name="url",
-            field=models.URLField(max_length=500, verbose_name="url"),
+        LabelsOnly(
+            [
+                migrations.AlterModelOptions(
+                    name="article",
+                    options={
+                        "ordering": ["jurisdiction__code", "number", "part"],
+                        "verbose_name": "article",
+                        "verbose_name_plural": "articles",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="auditentry",
+                    options={
+                        "ordering": ["-at"],
+                        "verbose_name": "audit entry",
+                        "verbose_name_plural": "audit entries",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="calendarfeedtoken",
+                    options={
+                        "ordering": ["-created_at"],
+                        "verbose_name": "calendar feed token",
+                        "verbose_name_plural": "calendar feed tokens",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="case",
+                    options={
+                        "ordering": ["-detention_date", "-id"],
+                        "verbose_name": "case",
+                        "verbose_name_plural": "cases",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="caseevent",
+                    options={
+                        "ordering": ["date", "id"],
+                        "verbose_name": "case event",
+                        "verbose_name_plural": "case events",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="changerecord",
+                    options={
+                        "ordering": ["id"],
+                        "verbose_name": "change record",
+                        "verbose_name_plural": "change records",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="charge",
+                    options={
+                        "ordering": ["charged_on", "id"],
+                        "verbose_name": "charge",
+                        "verbose_name_plural": "charges",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="chargetoreview",
+                    options={
+                        "ordering": ["created_at", "id"],
+                        "verbose_name": "charge to review",
+                        "verbose_name_plural": "charges to review",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="claim",
+                    options={
+                        "ordering": ["fact", "-created_at"],
+                        "permissions": [
+                            ("decide_claim", "Can accept a claim, or set one aside, on a contested fact")
+                        ],
+                        "verbose_name": "claim",
+                        "verbose_name_plural": "claims",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="contradiction",
+                    options={
+                        "ordering": ["-created_at", "id"],
+                        "verbose_name": "contradiction",
+                        "verbose_name_plural": "contradictions",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="designation",
+                    options={
+                        "ordering": ["person", "designation_list", "listed_on"],
+                        "verbose_name": "designation",
+                        "verbose_name_plural": "designations",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="designationlist",
+                    options={
+                        "ordering": ["jurisdiction__code", "code"],
+                        "verbose_name": "designation list",
+                        "verbose_name_plural": "designation lists",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="designationsnapshot",
+                    options={
+                        "ordering": ["designation_list", "-date"],
+                        "verbose_name": "designation snapshot",
+                        "verbose_name_plural": "designation snapshots",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="duplicatecandidate",
+                    options={
+                        "ordering": ["-score", "id"],
+                        "verbose_name": "duplicate candidate",
+                        "verbose_name_plural": "duplicate candidates",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="externalidentifier",
+                    options={
+                        "ordering": ["scheme", "value"],
+                        "verbose_name": "external identifier",
+                        "verbose_name_plural": "external identifiers",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="facility",
+                    options={
+                        "ordering": ["name_en"],
+                        "verbose_name": "facility",
+                        "verbose_name_plural": "facilities",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="facilitystay",
+                    options={
+                        "ordering": ["start_date", "id"],
+                        "verbose_name": "facility stay",
+                        "verbose_name_plural": "facility stays",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="hearing",
+                    options={
+                        "ordering": ["starts_at", "id"],
+                        "verbose_name": "hearing",
+                        "verbose_name_plural": "hearings",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="historicalchargetoreview",
+                    options={
+                        "get_latest_by": ("history_date", "history_id"),
+                        "ordering": ("-history_date", "-history_id"),
+                        "verbose_name": "historical charge to review",
+                        "verbose_name_plural": "historical charges to review",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="importprofile",
+                    options={
+                        "ordering": ["label"],
+                        "verbose_name": "import profile",
+                        "verbose_name_plural": "import profiles",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="importrun",
+                    options={
+                        "ordering": ["-created_at"],
+                        "permissions": [
+                            ("run_import", "Can import people, cases and charges from a spreadsheet")
+                        ],
+                        "verbose_name": "import run",
+                        "verbose_name_plural": "import runs",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="importrunline",
+                    options={
+                        "ordering": ["run", "kind", "position"],
+                        "verbose_name": "import run line",
+                        "verbose_name_plural": "import run lines",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="jurisdiction",
+                    options={
+                        "ordering": ["code"],
+                        "verbose_name": "jurisdiction",
+                        "verbose_name_plural": "jurisdictions",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="keptcell",
+                    options={
+                        "ordering": ["run", "row", "id"],
+                        "verbose_name": "kept cell",
+                        "verbose_name_plural": "kept cells",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="lettercount",
+                    options={
+                        "ordering": ["-period_end", "person", "organisation"],
+                        "verbose_name": "letter count",
+                        "verbose_name_plural": "letter counts",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="namesource",
+                    options={
+                        "ordering": ["created_at", "id"],
+                        "verbose_name": "name source",
+                        "verbose_name_plural": "name sources",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="organisation",
+                    options={
+                        "ordering": ["name"],
+                        "verbose_name": "organisation",
+                        "verbose_name_plural": "organisations",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="person",
+                    options={
+                        "ordering": ["-created_at"],
+                        "permissions": [("publish_person", "Can publish or withdraw a person")],
+                        "verbose_name": "person",
+                        "verbose_name_plural": "people",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="personmerge",
+                    options={
+                        "ordering": ["-merged_at"],
+                        "permissions": [("merge_person", "Can merge duplicate people and undo a merge")],
+                        "verbose_name": "person merge",
+                        "verbose_name_plural": "person merges",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="personname",
+                    options={
+                        "ordering": ["-is_primary", "kind", "id"],
+                        "verbose_name": "person name",
+                        "verbose_name_plural": "person names",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="reclassification",
+                    options={
+                        "ordering": ["date", "id"],
+                        "verbose_name": "reclassification",
+                        "verbose_name_plural": "reclassifications",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="region",
+                    options={
+                        "ordering": ["jurisdiction__code", "name_en"],
+                        "verbose_name": "region",
+                        "verbose_name_plural": "regions",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="release",
+                    options={"verbose_name": "release", "verbose_name_plural": "releases"},
+                ),
+                migrations.AlterModelOptions(
+                    name="releasewave",
+                    options={
+                        "ordering": ["-date", "-id"],
+                        "verbose_name": "release wave",
+                        "verbose_name_plural": "release waves",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="riskalert",
+                    options={
+                        "ordering": ["-created_at", "-id"],
+                        "permissions": [("triage_riskalert", "Can acknowledge and resolve risk alerts")],
+                        "verbose_name": "risk alert",
+                        "verbose_name_plural": "risk alerts",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="riskassessment",
+                    options={
+                        "get_latest_by": "created_at",
+                        "ordering": ["-created_at", "-id"],
+                        "verbose_name": "risk assessment",
+                        "verbose_name_plural": "risk assessments",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="silencethreshold",
+                    options={
+                        "ordering": ["jurisdiction", "channel"],
+                        "verbose_name": "silence threshold",
+                        "verbose_name_plural": "silence thresholds",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="snapshotentry",
+                    options={
+                        "ordering": ["snapshot", "line"],
+                        "verbose_name": "snapshot entry",
+                        "verbose_name_plural": "snapshot entries",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="source",
+                    options={
+                        "ordering": ["-published_on", "title"],
+                        "permissions": [
+                            (
+                                "view_confidential_source",
+                                "Can see confidential sources and every contact (Sources group)",
+                            )
+                        ],
+                        "verbose_name": "source",
+                        "verbose_name_plural": "sources",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="staffsettings",
+                    options={"verbose_name": "staff settings", "verbose_name_plural": "staff settings"},
+                ),
+                migrations.AlterModelOptions(
+                    name="submission",
+                    options={
+                        "ordering": ["-received_at"],
+                        "permissions": [("moderate_submission", "Can accept or reject partner submissions")],
+                        "verbose_name": "submission",
+                        "verbose_name_plural": "submissions",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="watchlistentry",
+                    options={
+                        "ordering": ["jurisdiction__code", "article_number", "part"],
+                        "verbose_name": "watch list entry",
+                        "verbose_name_plural": "watch list entries",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="webhookdelivery",
+                    options={
+                        "ordering": ["-created_at", "-id"],
+                        "verbose_name": "webhook delivery",
+                        "verbose_name_plural": "webhook deliveries",
+                    },
+                ),
+                migrations.AlterModelOptions(
+                    name="webhooksubscription",
+                    options={
+                        "ordering": ["organisation"],
+                        "verbose_name": "webhook subscription",
+                        "verbose_name_plural": "webhook subscriptions",
+                    },
+                ),
+                migrations.AlterField(
+                    model_name="article",
+                    name="capital",
+                    field=models.BooleanField(
+                        default=False,
+                        help_text="The sanction includes the death penalty",
+                        verbose_name="capital",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="article",
+                    name="capital_for_attempt_since",
+                    field=models.DateField(
+                        blank=True,
+                        help_text="From this date an attempt on this part can carry death",
+                        null=True,
+                        verbose_name="capital for attempt since",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="article",
+                    name="capital_since",
+                    field=models.DateField(
+                        blank=True,
+                        help_text="Acts before this date cannot carry death; empty means always",
+                        null=True,
+                        verbose_name="capital since",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="article",
+                    name="category",
+                    field=models.CharField(
+                        blank=True,
+                        choices=[("", "other"), ("terrorism", "terrorism"), ("treason", "treason")],
+                        help_text="Terrorism and treason articles count for the 90-day reclassification rule",
+                        max_length=20,
+                        verbose_name="category",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="article",
+                    name="jurisdiction",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="articles",
+                        to="cases.jurisdiction",
+                        verbose_name="jurisdiction",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="article",
+                    name="note",
+                    field=models.TextField(blank=True, verbose_name="note"),
+                ),
+                migrations.AlterField(
+                    model_name="article",
+                    name="number",
+                    field=models.CharField(
+                        help_text="e.g. 289 or 361-1", max_length=16, verbose_name="number"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="article",
+                    name="part",
+                    field=models.CharField(
+                        blank=True,
+                        help_text="empty when the article has no parts",
+                        max_length=8,
+                        verbose_name="part",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="article",
+                    name="penalty",
+                    field=models.TextField(blank=True, verbose_name="penalty"),
+                ),
+                migrations.AlterField(
+                    model_name="article",
+                    name="sources",
+                    field=models.JSONField(blank=True, default=list, verbose_name="sources"),
+                ),
+                migrations.AlterField(
+                    model_name="article",
+                    name="subject_restriction",
+                    field=models.CharField(
+                        blank=True,
+                        choices=[("", "anyone"), ("official_or_military", "officials and military only")],
+                        max_length=40,
+                        verbose_name="subject restriction",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="article",
+                    name="subject_restriction_text",
+                    field=models.CharField(
+                        blank=True, max_length=300, verbose_name="subject restriction text"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="article",
+                    name="title_be",
+                    field=models.CharField(blank=True, max_length=300, verbose_name="title be"),
+                ),
+                migrations.AlterField(
+                    model_name="article",
+                    name="title_en",
+                    field=models.CharField(max_length=300, verbose_name="title en"),
+                ),
+                migrations.AlterField(
+                    model_name="article",
+                    name="title_ru",
+                    field=models.CharField(blank=True, max_length=300, verbose_name="title ru"),
+                ),
+                migrations.AlterField(
+                    model_name="article",
+                    name="verified",
+                    field=models.BooleanField(
+                        default=False,
+                        help_text="The statutory text or two independent reputable sources agree",
+                        verbose_name="verified",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="auditentry",
+                    name="action",
+                    field=models.CharField(
+                        choices=[
+                            ("read", "read confidential fields"),
+                            ("bulk_read", "bulk read"),
+                            ("export", "export"),
+                            ("alert", "administrators alerted"),
+                        ],
+                        max_length=12,
+                        verbose_name="action",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="auditentry",
+                    name="actor",
+                    field=models.CharField(
+                        help_text="staff:<id>, key:<prefix> or command-line",
+                        max_length=100,
+                        verbose_name="actor",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="auditentry",
+                    name="at",
+                    field=models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="at"),
+                ),
+                migrations.AlterField(
+                    model_name="auditentry",
+                    name="fields",
+                    field=models.JSONField(
+                        default=list, help_text="Names of the confidential fields read", verbose_name="fields"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="auditentry",
+                    name="object_ids",
+                    field=models.JSONField(
+                        default=list, help_text="Public ids of the records read", verbose_name="object ids"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="auditentry",
+                    name="object_type",
+                    field=models.CharField(max_length=40, verbose_name="object type"),
+                ),
+                migrations.AlterField(
+                    model_name="auditentry",
+                    name="record_count",
+                    field=models.PositiveIntegerField(default=1, verbose_name="record count"),
+                ),
+                migrations.AlterField(
+                    model_name="auditentry",
+                    name="user",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="auditentry",
+                    name="via",
+                    field=models.CharField(
+                        help_text="The page, API path or command", max_length=200, verbose_name="via"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="calendarfeedtoken",
+                    name="created_at",
+                    field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="calendarfeedtoken",
+                    name="last_used_on",
+                    field=models.DateField(
+                        blank=True, editable=False, null=True, verbose_name="last used on"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="calendarfeedtoken",
+                    name="revoked_at",
+                    field=models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="revoked at"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="calendarfeedtoken",
+                    name="token_hash",
+                    field=models.CharField(
+                        editable=False, max_length=64, unique=True, verbose_name="token hash"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="calendarfeedtoken",
+                    name="user",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="calendar_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="case_number",
+                    field=models.CharField(blank=True, max_length=100, verbose_name="case number"),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="court",
+                    field=models.CharField(blank=True, max_length=200, verbose_name="court"),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="created_at",
+                    field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="detention_date",
+                    field=models.DateField(blank=True, null=True, verbose_name="detention date"),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="detention_date_precision",
+                    field=models.CharField(
+                        choices=[
+                            ("day", "day"),
+                            ("month", "month"),
+                            ("year", "year"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="day",
+                        help_text="How much of the detention date is known",
+                        max_length=10,
+                        verbose_name="detention date precision",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="detention_place",
+                    field=models.CharField(blank=True, max_length=200, verbose_name="detention place"),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="expected_release_date",
+                    field=models.DateField(
+                        blank=True,
+                        editable=False,
+                        help_text="Computed from the detention date and the term: the earliest possible day",
+                        null=True,
+                        verbose_name="expected release date",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="expected_release_latest",
+                    field=models.DateField(
+                        blank=True,
+                        editable=False,
+                        help_text="The latest possible day: later than the earliest when the detention date is partial",
+                        null=True,
+                        verbose_name="expected release latest",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="investigating_body",
+                    field=models.CharField(blank=True, max_length=200, verbose_name="investigating body"),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="judge",
+                    field=models.CharField(
+                        blank=True,
+                        help_text="Public, as the lists publish it",
+                        max_length=200,
+                        verbose_name="judge",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="jurisdiction",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="cases.jurisdiction",
+                        verbose_name="jurisdiction",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="person",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="cases.person",
+                        verbose_name="person",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="prosecutor",
+                    field=models.CharField(
+                        blank=True,
+                        help_text="Public, as the lists publish it",
+                        max_length=200,
+                        verbose_name="prosecutor",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="public_id",
+                    field=models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="recognised_by",
+                    field=models.CharField(blank=True, max_length=200, verbose_name="recognised by"),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="recognised_on_precision",
+                    field=models.CharField(
+                        choices=[
+                            ("day", "day"),
+                            ("month", "month"),
+                            ("year", "year"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="day",
+                        help_text="How much of the recognition date is known",
+                        max_length=10,
+                        verbose_name="recognised on precision",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="recognition_criteria",
+                    field=models.JSONField(blank=True, default=list, verbose_name="recognition criteria"),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="recognition_statement_url",
+                    field=models.URLField(
+                        blank=True,
+                        help_text="Public: the statement that recognised the person, on its publisher's site",
+                        max_length=500,
+                        verbose_name="recognition statement url",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="risk_assessed_at",
+                    field=models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="risk assessed at"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="risk_assessed_generation",
+                    field=models.PositiveBigIntegerField(
+                        default=0, editable=False, verbose_name="risk assessed generation"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="risk_digest",
+                    field=models.CharField(
+                        blank=True,
+                        editable=False,
+                        help_text="Digest of the last stored assessment",
+                        max_length=64,
+                        verbose_name="risk digest",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="risk_generation",
+                    field=models.PositiveBigIntegerField(
+                        default=1, editable=False, verbose_name="risk generation"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="risk_level",
+                    field=models.CharField(
+                        choices=[
+                            ("none", "no identified risk"),
+                            ("watch", "watch"),
+                            ("elevated", "elevated"),
+                            ("critical", "critical"),
+                            ("sentenced_to_death", "sentenced to death"),
+                        ],
+                        default="none",
+                        editable=False,
+                        max_length=20,
+                        verbose_name="risk level",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="risk_stale",
+                    field=models.BooleanField(
+                        db_index=True, default=True, editable=False, verbose_name="risk stale"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="risk_stale_since",
+                    field=models.DateTimeField(
+                        blank=True,
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        help_text="When the case became stale (empty while its assessment is current)",
+                        null=True,
+                        verbose_name="risk stale since",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="sentence_kind",
+                    field=models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "no sentence yet"),
+                            ("deprivation_of_liberty", "deprivation of liberty"),
+                            ("restriction_of_freedom", "restriction of freedom"),
+                            ("arrest", "arrest"),
+                            ("fine", "fine"),
+                            ("correctional_labour", "correctional labour"),
+                            ("life", "life imprisonment"),
+                            ("death", "death penalty"),
+                        ],
+                        default="",
+                        max_length=30,
+                        verbose_name="sentence kind",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="sentence_months",
+                    field=models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="sentence months"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="sentence_regime",
+                    field=models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "not set"),
+                            ("general", "general regime colony"),
+                            ("reinforced", "reinforced regime colony"),
+                            ("strict", "strict regime colony"),
+                            ("special", "special regime colony"),
+                            ("settlement", "colony-settlement"),
+                            ("prison", "prison"),
+                            ("open_type", "open-type correctional institution"),
+                            ("home", "at home"),
+                        ],
+                        max_length=20,
+                        verbose_name="sentence regime",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="sentence_years",
+                    field=models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="sentence years"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="status",
+                    field=models.CharField(
+                        choices=[
+                            ("detained", "detained (pre-trial)"),
+                            ("house_arrest", "house arrest"),
+                            ("on_trial", "on trial"),
+                            ("convicted", "convicted, serving sentence"),
+                            ("released", "released"),
+                            ("pardoned", "pardoned"),
+                            ("deported", "released and expelled"),
+                            ("died_in_custody", "died in custody"),
+                            ("in_absentia", "sentenced in absentia"),
+                            ("wanted", "wanted, not detained"),
+                        ],
+                        default="detained",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="updated_at",
+                    field=models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        help_text="When what the public may see of this case last changed; internal edits do not move it",
+                        verbose_name="updated at",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="verdict_date",
+                    field=models.DateField(blank=True, null=True, verbose_name="verdict date"),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="verdict_date_precision",
+                    field=models.CharField(
+                        choices=[
+                            ("day", "day"),
+                            ("month", "month"),
+                            ("year", "year"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="day",
+                        help_text="How much of the verdict date is known",
+                        max_length=10,
+                        verbose_name="verdict date precision",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="case",
+                    name="verdict_final_on_precision",
+                    field=models.CharField(
+                        choices=[
+                            ("day", "day"),
+                            ("month", "month"),
+                            ("year", "year"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="day",
+                        help_text="How much of the day the verdict became final is known",
+                        max_length=10,
+                        verbose_name="verdict final on precision",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="caseevent",
+                    name="case",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="caseevent",
+                    name="charge",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="events",
+                        to="cases.charge",
+                        verbose_name="charge",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="caseevent",
+                    name="created_at",
+                    field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="caseevent",
+                    name="date",
+                    field=models.DateField(verbose_name="date"),
+                ),
+                migrations.AlterField(
+                    model_name="caseevent",
+                    name="date_precision",
+                    field=models.CharField(
+                        choices=[
+                            ("day", "day"),
+                            ("month", "month"),
+                            ("year", "year"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="day",
+                        help_text="How much of the date is known",
+                        max_length=10,
+                        verbose_name="date precision",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="caseevent",
+                    name="is_public",
+                    field=models.BooleanField(default=False, verbose_name="is public"),
+                ),
+                migrations.AlterField(
+                    model_name="caseevent",
+                    name="kind",
+                    field=models.CharField(
+                        choices=[
+                            ("detained", "detained"),
+                            ("charged", "charged"),
+                            ("charge_dropped", "charge dropped"),
+                            ("reclassified", "charge reclassified"),
+                            ("transferred", "transferred"),
+                            ("indicted", "case sent to court"),
+                            ("trial", "trial"),
+                            ("verdict", "verdict"),
+                            ("appeal", "appeal"),
+                            ("released", "released"),
+                            ("pardoned", "pardoned"),
+                            ("deported", "expelled from the country"),
+                            ("died", "died"),
+                            ("recognised", "recognised as a political prisoner"),
+                            ("risk_changed", "risk level changed"),
+                            ("cassation", "cassation or supervisory review"),
+                            ("clemency_filed", "clemency petition filed"),
+                            ("clemency_refused", "clemency refused"),
+                            ("clemency_granted", "clemency granted"),
+                            ("commuted", "death sentence commuted"),
+                            ("last_contact", "last contact"),
+                            ("execution_reported", "told the sentence was carried out"),
+                            ("belongings_returned", "belongings returned to the family"),
+                            ("visit_refused", "visit refused"),
+                            ("designated", "included in a designation list"),
+                            ("delisted", "removed from a designation list"),
+                            ("other", "other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="caseevent",
+                    name="message",
+                    field=models.JSONField(blank=True, default=dict, editable=False, verbose_name="message"),
+                ),
+                migrations.AlterField(
+                    model_name="caseevent",
+                    name="public_id",
+                    field=models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="caseevent",
+                    name="sources",
+                    field=models.ManyToManyField(
+                        blank=True, related_name="events", to="cases.source", verbose_name="sources"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="caseevent",
+                    name="text",
+                    field=models.TextField(blank=True, verbose_name="text"),
+                ),
+                migrations.AlterField(
+                    model_name="caseevent",
+                    name="translations",
+                    field=models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text='The text in the other languages: {"be": {"field": "…"}, "ru": {…}}',
+                        verbose_name="translations",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="changerecord",
+                    name="action",
+                    field=models.CharField(
+                        choices=[
+                            ("created", "created"),
+                            ("updated", "updated"),
+                            ("reclassified", "reclassified"),
+                            ("level_changed", "risk level changed"),
+                            ("removed", "removed from public view"),
+                            ("corrected", "corrected"),
+                            ("withdrawn", "withdrawn as a mistake"),
+                        ],
+                        max_length=20,
+                        verbose_name="action",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="changerecord",
+                    name="created_at",
+                    field=models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="changerecord",
+                    name="is_public",
+                    field=models.BooleanField(
+                        default=True,
+                        help_text="False for objects that are never public (internal events)",
+                        verbose_name="is public",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="changerecord",
+                    name="object_id",
+                    field=models.CharField(
+                        help_text="The object's public identifier; a person's removal names the person's public UUID, never the slug",
+                        max_length=120,
+                        verbose_name="object id",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="changerecord",
+                    name="object_type",
+                    field=models.CharField(max_length=20, verbose_name="object type"),
+                ),
+                migrations.AlterField(
+                    model_name="changerecord",
+                    name="person",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="cases.person",
+                        verbose_name="person",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="changerecord",
+                    name="person_was_published",
+                    field=models.BooleanField(
+                        default=False,
+                        help_text="Whether the person was published when this was written: what is done to drafts and withdrawn people never reaches readers of published records",
+                        verbose_name="person was published",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="charge",
+                    name="article",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="charges",
+                        to="cases.article",
+                        verbose_name="article",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="charge",
+                    name="case",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="charges",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="charge",
+                    name="charged_on",
+                    field=models.DateField(blank=True, null=True, verbose_name="charged on"),
+                ),
+                migrations.AlterField(
+                    model_name="charge",
+                    name="charged_on_precision",
+                    field=models.CharField(
+                        choices=[
+                            ("day", "day"),
+                            ("month", "month"),
+                            ("year", "year"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="day",
+                        help_text="How much of the charge date is known",
+                        max_length=10,
+                        verbose_name="charged on precision",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="charge",
+                    name="created_at",
+                    field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="charge",
+                    name="ended_on",
+                    field=models.DateField(
+                        blank=True,
+                        help_text="When it was dropped, reclassified or decided",
+                        null=True,
+                        verbose_name="ended on",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="charge",
+                    name="offence_date",
+                    field=models.DateField(
+                        blank=True,
+                        help_text="Date of the alleged act",
+                        null=True,
+                        verbose_name="offence date",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="charge",
+                    name="offence_date_precision",
+                    field=models.CharField(
+                        choices=[
+                            ("day", "day"),
+                            ("month", "month"),
+                            ("year", "year"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="day",
+                        help_text="How much of the date of the act is known",
+                        max_length=10,
+                        verbose_name="offence date precision",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="charge",
+                    name="person",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        editable=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="cases.person",
+                        verbose_name="person",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="charge",
+                    name="public_id",
+                    field=models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="charge",
+                    name="reclassified_into",
+                    field=models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reclassified_from",
+                        to="cases.charge",
+                        verbose_name="reclassified into",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="charge",
+                    name="source",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.source",
+                        verbose_name="source",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="charge",
+                    name="stage",
+                    field=models.CharField(
+                        choices=[
+                            ("completed", "completed offence"),
+                            ("attempt", "attempt"),
+                            ("preparation", "preparation"),
+                            ("unknown", "not known"),
+                        ],
+                        default="completed",
+                        max_length=12,
+                        verbose_name="stage",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="charge",
+                    name="state",
+                    field=models.CharField(
+                        choices=[
+                            ("active", "active"),
+                            ("dropped", "dropped"),
+                            ("reclassified", "reclassified"),
+                            ("convicted", "convicted"),
+                            ("acquitted", "acquitted"),
+                        ],
+                        default="active",
+                        max_length=12,
+                        verbose_name="state",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="chargetoreview",
+                    name="article_number",
+                    field=models.CharField(blank=True, max_length=16, verbose_name="article number"),
+                ),
+                migrations.AlterField(
+                    model_name="chargetoreview",
+                    name="case",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="charges_to_review",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="chargetoreview",
+                    name="created_at",
+                    field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="chargetoreview",
+                    name="import_run",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="cases.importrun",
+                        verbose_name="import run",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="chargetoreview",
+                    name="part",
+                    field=models.CharField(blank=True, max_length=8, verbose_name="part"),
+                ),
+                migrations.AlterField(
+                    model_name="chargetoreview",
+                    name="public_id",
+                    field=models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="chargetoreview",
+                    name="reason",
+                    field=models.CharField(max_length=300, verbose_name="reason"),
+                ),
+                migrations.AlterField(
+                    model_name="chargetoreview",
+                    name="resolution_note",
+                    field=models.TextField(blank=True, verbose_name="resolution note"),
+                ),
+                migrations.AlterField(
+                    model_name="chargetoreview",
+                    name="resolved_at",
+                    field=models.DateTimeField(blank=True, null=True, verbose_name="resolved at"),
+                ),
+                migrations.AlterField(
+                    model_name="chargetoreview",
+                    name="resolved_by",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="resolved by",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="chargetoreview",
+                    name="stage",
+                    field=models.CharField(
+                        choices=[
+                            ("completed", "completed offence"),
+                            ("attempt", "attempt"),
+                            ("preparation", "preparation"),
+                            ("unknown", "not known"),
+                        ],
+                        default="completed",
+                        max_length=12,
+                        verbose_name="stage",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="chargetoreview",
+                    name="text",
+                    field=models.CharField(
+                        help_text="The notation as the list wrote it", max_length=300, verbose_name="text"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="claim",
+                    name="as_of",
+                    field=models.DateField(
+                        blank=True, help_text="When the source said it", null=True, verbose_name="as of"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="claim",
+                    name="as_of_precision",
+                    field=models.CharField(
+                        choices=[
+                            ("day", "day"),
+                            ("month", "month"),
+                            ("year", "year"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="day",
+                        help_text="How much of the date the source said it is known",
+                        max_length=10,
+                        verbose_name="as of precision",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="claim",
+                    name="case",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="claims",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="claim",
+                    name="charge",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        help_text="For a fact of a charge (its offence date, stage, the day it was brought)",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="claims",
+                        to="cases.charge",
+                        verbose_name="charge",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="claim",
+                    name="created_at",
+                    field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="claim",
+                    name="created_by",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="claim",
+                    name="decided_at",
+                    field=models.DateTimeField(blank=True, null=True, verbose_name="decided at"),
+                ),
+                migrations.AlterField(
+                    model_name="claim",
+                    name="decided_by",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="claim",
+                    name="fact",
+                    field=models.CharField(
+                        choices=[
+                            ("person.sex", "sex"),
+                            ("person.birth_date", "birth date"),
+                            ("person.region", "region"),
+                            ("person.is_official_or_military", "official or military status"),
+                            ("case.status", "status"),
+                            ("case.detention_date", "detention date"),
+                            ("case.detention_place", "place of detention"),
+                            ("case.facility", "facility where held"),
+                            ("case.verdict_date", "verdict date"),
+                            ("case.verdict_final_on", "day the verdict became final"),
+                            ("case.sentence", "sentence"),
+                            ("case.released_on", "release date"),
+                            ("charge.offence_date", "offence date"),
+                            ("charge.stage", "stage"),
+                            ("charge.charged_on", "date charged"),
+                            ("stay.facility", "facility of the stay"),
+                            ("stay.start_date", "first day of the stay"),
+                            ("stay.end_date", "last day of the stay"),
+                        ],
+                        max_length=60,
+                        verbose_name="fact",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="claim",
+                    name="note",
+                    field=models.TextField(
+                        blank=True,
+                        help_text="Staff only: why it was recorded or decided so",
+                        verbose_name="note",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="claim",
+                    name="person",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="claims",
+                        to="cases.person",
+                        verbose_name="person",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="claim",
+                    name="priority",
+                    field=models.PositiveSmallIntegerField(
+                        default=1,
+                        help_text="3: can change a risk level; 2: a fact the risk rules read; 1: the rest",
+                        verbose_name="priority",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="claim",
+                    name="priority_reason",
+                    field=models.CharField(blank=True, max_length=200, verbose_name="priority reason"),
+                ),
+                migrations.AlterField(
+                    model_name="claim",
+                    name="public_id",
+                    field=models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="claim",
+                    name="source",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        help_text="Empty: registry staff, unsourced",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="claims",
+                        to="cases.source",
+                        verbose_name="source",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="claim",
+                    name="state",
+                    field=models.CharField(
+                        choices=[
+                            ("accepted", "accepted: the registry's value"),
+                            ("agrees", "agrees with the accepted value"),
+                            ("conflicting", "conflicting: not decided yet"),
+                            ("superseded", "superseded: another claim was accepted"),
+                        ],
+                        max_length=12,
+                        verbose_name="state",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="claim",
+                    name="stay",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        help_text="For a fact of a facility stay (its facility, its first and last day)",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="claims",
+                        to="cases.facilitystay",
+                        verbose_name="stay",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="claim",
+                    name="value",
+                    field=models.JSONField(
+                        help_text="The claimed value, in the fact's canonical form", verbose_name="value"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="contradiction",
+                    name="case",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contradictions",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="contradiction",
+                    name="created_at",
+                    field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="contradiction",
+                    name="import_run",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="contradictions",
+                        to="cases.importrun",
+                        verbose_name="import run",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="contradiction",
+                    name="kind",
+                    field=models.CharField(
+                        choices=[
+                            ("died_but_held", "a death date with a status that says the person is held"),
+                            (
+                                "released_but_held",
+                                "a release date with a status that says the person is held",
+                            ),
+                            ("release_before_detention", "released before the detention"),
+                            ("verdict_before_detention", "a verdict before the detention"),
+                            ("verdict_before_charge", "a verdict before a charge was brought"),
+                            ("offence_after_detention", "an act dated after the detention"),
+                            ("detention_before_birth", "a detention before the person was born"),
+                            ("sources_disagree", "a list says otherwise than the record"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="contradiction",
+                    name="person",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contradictions",
+                        to="cases.person",
+                        verbose_name="person",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="contradiction",
+                    name="public_id",
+                    field=models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="contradiction",
+                    name="resolution_note",
+                    field=models.TextField(blank=True, verbose_name="resolution note"),
+                ),
+                migrations.AlterField(
+                    model_name="contradiction",
+                    name="resolved_at",
+                    field=models.DateTimeField(blank=True, null=True, verbose_name="resolved at"),
+                ),
+                migrations.AlterField(
+                    model_name="contradiction",
+                    name="resolved_by",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="resolved by",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="contradiction",
+                    name="text",
+                    field=models.CharField(
+                        help_text="What disagrees with what, with the dates",
+                        max_length=500,
+                        verbose_name="text",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="designation",
+                    name="created_at",
+                    field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="designation",
+                    name="designation_list",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="designations",
+                        to="cases.designationlist",
+                        verbose_name="designation list",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="designation",
+                    name="first_seen",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.designationsnapshot",
+                        verbose_name="first seen",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="designation",
+                    name="last_seen",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.designationsnapshot",
+                        verbose_name="last seen",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="designation",
+                    name="listed_after",
+                    field=models.DateField(blank=True, null=True, verbose_name="listed after"),
+                ),
+                migrations.AlterField(
+                    model_name="designation",
+                    name="listed_event",
+                    field=models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="designation_listed",
+                        to="cases.caseevent",
+                        verbose_name="listed event",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="designation",
+                    name="listed_on",
+                    field=models.DateField(verbose_name="listed on"),
+                ),
+                migrations.AlterField(
+                    model_name="designation",
+                    name="listed_on_given",
+                    field=models.BooleanField(
+                        default=False,
+                        help_text="The list itself gives the day (else it is the first snapshot showing the person)",
+                        verbose_name="listed on given",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="designation",
+                    name="listed_on_precision",
+                    field=models.CharField(
+                        choices=[
+                            ("day", "day"),
+                            ("month", "month"),
+                            ("year", "year"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="day",
+                        help_text="How much of the day of inclusion is known",
+                        max_length=10,
+                        verbose_name="listed on precision",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="designation",
+                    name="person",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="designations",
+                        to="cases.person",
+                        verbose_name="person",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="designation",
+                    name="public_id",
+                    field=models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="designation",
+                    name="removed_after",
+                    field=models.DateField(blank=True, null=True, verbose_name="removed after"),
+                ),
+                migrations.AlterField(
+                    model_name="designation",
+                    name="removed_event",
+                    field=models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="designation_removed",
+                        to="cases.caseevent",
+                        verbose_name="removed event",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="designation",
+                    name="removed_in",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.designationsnapshot",
+                        verbose_name="removed in",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="designation",
+                    name="removed_on",
+                    field=models.DateField(blank=True, null=True, verbose_name="removed on"),
+                ),
+                migrations.AlterField(
+                    model_name="designationlist",
+                    name="code",
+                    field=models.SlugField(max_length=60, unique=True, verbose_name="code"),
+                ),
+                migrations.AlterField(
+                    model_name="designationlist",
+                    name="gives_watch_reason",
+                    field=models.BooleanField(
+                        default=False,
+                        help_text="A person on this list gets a 'watch' reason in every case (RISK_RULES.md: an inclusion often comes before a terrorism charge)",
+                        verbose_name="gives watch reason",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="designationlist",
+                    name="is_public",
+                    field=models.BooleanField(
+                        default=True,
+                        help_text="Inclusions and removals are public timeline entries (the list itself is public)",
+                        verbose_name="is public",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="designationlist",
+                    name="issued_by",
+                    field=models.CharField(blank=True, max_length=300, verbose_name="issued by"),
+                ),
+                migrations.AlterField(
+                    model_name="designationlist",
+                    name="jurisdiction",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="designation_lists",
+                        to="cases.jurisdiction",
+                        verbose_name="jurisdiction",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="designationlist",
+                    name="kind",
+                    field=models.CharField(
+                        choices=[
+                            ("terrorism", "terrorist activity"),
+                            ("extremism", "extremist activity"),
+                            ("both", "terrorist or extremist activity"),
+                        ],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="designationlist",
+                    name="name",
+                    field=models.CharField(
+                        help_text="The list's title as the issuer writes it",
+                        max_length=500,
+                        verbose_name="name",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="designationlist",
+                    name="name_en",
+                    field=models.CharField(
+                        blank=True, help_text="The title in English", max_length=500, verbose_name="name en"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="designationlist",
+                    name="url",
+                    field=models.URLField(
+                        blank=True,
+                        help_text="Where the issuer publishes it",
+                        max_length=1000,
+                        verbose_name="url",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="designationsnapshot",
+                    name="confirmed_at",
+                    field=models.DateTimeField(
+                        blank=True,
+                        help_text="When staff last confirmed its matches with the registry's people",
+                        null=True,
+                        verbose_name="confirmed at",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="designationsnapshot",
+                    name="created_at",
+                    field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="designationsnapshot",
+                    name="date",
+                    field=models.DateField(
+                        help_text="The day the list was published or read in this state", verbose_name="date"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="designationsnapshot",
+                    name="designation_list",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="snapshots",
+                        to="cases.designationlist",
+                        verbose_name="designation list",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="designationsnapshot",
+                    name="source",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="designation_snapshots",
+                        to="cases.source",
+                        verbose_name="source",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="duplicatecandidate",
+                    name="found_at",
+                    field=models.DateTimeField(auto_now_add=True, verbose_name="found at"),
+                ),
+                migrations.AlterField(
+                    model_name="duplicatecandidate",
+                    name="person_a",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="cases.person",
+                        verbose_name="person a",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="duplicatecandidate",
+                    name="person_b",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="cases.person",
+                        verbose_name="person b",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="duplicatecandidate",
+                    name="reasons",
+                    field=models.JSONField(blank=True, default=list, verbose_name="reasons"),
+                ),
+                migrations.AlterField(
+                    model_name="duplicatecandidate",
+                    name="reviewed_at",
+                    field=models.DateTimeField(blank=True, null=True, verbose_name="reviewed at"),
+                ),
+                migrations.AlterField(
+                    model_name="duplicatecandidate",
+                    name="reviewed_by",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="reviewed by",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="duplicatecandidate",
+                    name="score",
+                    field=models.FloatField(
+                        help_text="0 to 1: how alike the two records are", verbose_name="score"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="duplicatecandidate",
+                    name="state",
+                    field=models.CharField(
+                        choices=[
+                            ("open", "to review"),
+                            ("not_duplicate", "not the same person"),
+                            ("merged", "merged"),
+                        ],
+                        default="open",
+                        max_length=14,
+                        verbose_name="state",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="externalidentifier",
+                    name="created_at",
+                    field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="externalidentifier",
+                    name="person",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="external_ids",
+                        to="cases.person",
+                        verbose_name="person",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="externalidentifier",
+                    name="scheme",
+                    field=models.SlugField(
+                        help_text="Whose id this is, e.g. prisoners-list or url",
+                        max_length=40,
+                        verbose_name="scheme",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="externalidentifier",
+                    name="value",
+                    field=models.CharField(max_length=500, verbose_name="value"),
+                ),
+                migrations.AlterField(
+                    model_name="facility",
+                    name="jurisdiction",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="facilities",
+                        to="cases.jurisdiction",
+                        verbose_name="jurisdiction",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="facility",
+                    name="kind",
+                    field=models.CharField(
+                        choices=[
+                            ("ivs", "temporary detention facility (IVS)"),
+                            ("sizo", "pre-trial detention centre (SIZO)"),
+                            ("colony", "correctional colony"),
+                            ("prison", "prison"),
+                            ("open_type", "open-type correctional institution"),
+                            ("medical", "medical correctional facility"),
+                            ("other", "other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="facility",
+                    name="name_be",
+                    field=models.CharField(blank=True, max_length=200, verbose_name="name be"),
+                ),
+                migrations.AlterField(
+                    model_name="facility",
+                    name="name_en",
+                    field=models.CharField(max_length=200, verbose_name="name en"),
+                ),
+                migrations.AlterField(
+                    model_name="facility",
+                    name="name_ru",
+                    field=models.CharField(blank=True, max_length=200, verbose_name="name ru"),
+                ),
+                migrations.AlterField(
+                    model_name="facility",
+                    name="needs_review",
+                    field=models.BooleanField(
+                        default=False,
+                        help_text="Created from a list's cell and not yet confirmed: the address is shown to staff as written, and to the public only once a Publisher confirms it",
+                        verbose_name="needs review",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="facility",
+                    name="other_names",
+                    field=models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Other forms lists use for this place (long official names, older names), one per item",
+                        verbose_name="other names",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="facility",
+                    name="postal_address",
+                    field=models.TextField(
+                        blank=True,
+                        help_text="In Cyrillic, as letters must be addressed",
+                        verbose_name="postal address",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="facility",
+                    name="postcode",
+                    field=models.CharField(blank=True, max_length=12, verbose_name="postcode"),
+                ),
+                migrations.AlterField(
+                    model_name="facility",
+                    name="regime",
+                    field=models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "not set"),
+                            ("general", "general regime colony"),
+                            ("reinforced", "reinforced regime colony"),
+                            ("strict", "strict regime colony"),
+                            ("special", "special regime colony"),
+                            ("settlement", "colony-settlement"),
+                            ("prison", "prison"),
+                            ("open_type", "open-type correctional institution"),
+                            ("home", "at home"),
+                        ],
+                        max_length=20,
+                        verbose_name="regime",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="facility",
+                    name="region",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.region",
+                        verbose_name="region",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="facility",
+                    name="short_name",
+                    field=models.CharField(
+                        blank=True,
+                        help_text="The usual short form lists write, e.g. ИК-15 or СИЗО-1",
+                        max_length=60,
+                        verbose_name="short name",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="facility",
+                    name="slug",
+                    field=models.SlugField(max_length=80, unique=True, verbose_name="slug"),
+                ),
+                migrations.AlterField(
+                    model_name="facilitystay",
+                    name="case",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="stays",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="facilitystay",
+                    name="end_date",
+                    field=models.DateField(blank=True, null=True, verbose_name="end date"),
+                ),
+                migrations.AlterField(
+                    model_name="facilitystay",
+                    name="end_date_precision",
+                    field=models.CharField(
+                        choices=[
+                            ("day", "day"),
+                            ("month", "month"),
+                            ("year", "year"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="day",
+                        help_text="How much of the last day of the stay is known",
+                        max_length=10,
+                        verbose_name="end date precision",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="facilitystay",
+                    name="facility",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="stays",
+                        to="cases.facility",
+                        verbose_name="facility",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="facilitystay",
+                    name="public_id",
+                    field=models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="facilitystay",
+                    name="start_date",
+                    field=models.DateField(verbose_name="start date"),
+                ),
+                migrations.AlterField(
+                    model_name="facilitystay",
+                    name="start_date_precision",
+                    field=models.CharField(
+                        choices=[
+                            ("day", "day"),
+                            ("month", "month"),
+                            ("year", "year"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="day",
+                        help_text="How much of the first day of the stay is known",
+                        max_length=10,
+                        verbose_name="start date precision",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="hearing",
+                    name="case",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="hearings",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="hearing",
+                    name="court",
+                    field=models.CharField(max_length=300, verbose_name="court"),
+                ),
+                migrations.AlterField(
+                    model_name="hearing",
+                    name="created_at",
+                    field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="hearing",
+                    name="internal_note",
+                    field=cases.protection.fields.EncryptedTextField(
+                        blank=True,
+                        help_text="Confidential, staff only, encrypted: never in a calendar, a feed or the API",
+                        verbose_name="internal note",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="hearing",
+                    name="is_public",
+                    field=models.BooleanField(
+                        default=False,
+                        help_text="Shown on the public calendar and the person's feed (published people only)",
+                        verbose_name="is public",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="hearing",
+                    name="kind",
+                    field=models.CharField(
+                        choices=[
+                            ("preliminary", "preliminary hearing"),
+                            ("trial", "trial session"),
+                            ("verdict", "verdict announcement"),
+                            ("appeal", "appeal hearing"),
+                            ("supervisory", "supervisory review"),
+                            ("measure", "hearing on detention or restraint"),
+                            ("other", "other hearing"),
+                        ],
+                        default="trial",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="hearing",
+                    name="note",
+                    field=models.TextField(
+                        blank=True, help_text="Public when the hearing is public", verbose_name="note"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="hearing",
+                    name="openness",
+                    field=models.CharField(
+                        choices=[
+                            ("open", "open to the public"),
+                            ("closed", "closed to the public"),
+                            ("unknown", "not known"),
+                        ],
+                        default="unknown",
+                        max_length=10,
+                        verbose_name="openness",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="hearing",
+                    name="public_id",
+                    field=models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="hearing",
+                    name="room",
+                    field=models.CharField(
+                        blank=True, help_text="Courtroom, as announced", max_length=100, verbose_name="room"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="hearing",
+                    name="sources",
+                    field=models.ManyToManyField(
+                        blank=True, related_name="hearings", to="cases.source", verbose_name="sources"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="hearing",
+                    name="starts_at",
+                    field=models.DateTimeField(
+                        help_text="When it starts; with the time not known, midnight of its day (local time)",
+                        verbose_name="starts at",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="hearing",
+                    name="state",
+                    field=models.CharField(
+                        choices=[
+                            ("scheduled", "scheduled"),
+                            ("postponed", "postponed"),
+                            ("cancelled", "cancelled"),
+                        ],
+                        default="scheduled",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="hearing",
+                    name="time_known",
+                    field=models.BooleanField(
+                        default=True, help_text="Off: only the day is known", verbose_name="time known"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="hearing",
+                    name="updated_at",
+                    field=models.DateTimeField(auto_now=True, verbose_name="updated at"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalarticle",
+                    name="capital",
+                    field=models.BooleanField(
+                        default=False,
+                        help_text="The sanction includes the death penalty",
+                        verbose_name="capital",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalarticle",
+                    name="capital_for_attempt_since",
+                    field=models.DateField(
+                        blank=True,
+                        help_text="From this date an attempt on this part can carry death",
+                        null=True,
+                        verbose_name="capital for attempt since",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalarticle",
+                    name="capital_since",
+                    field=models.DateField(
+                        blank=True,
+                        help_text="Acts before this date cannot carry death; empty means always",
+                        null=True,
+                        verbose_name="capital since",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalarticle",
+                    name="category",
+                    field=models.CharField(
+                        blank=True,
+                        choices=[("", "other"), ("terrorism", "terrorism"), ("treason", "treason")],
+                        help_text="Terrorism and treason articles count for the 90-day reclassification rule",
+                        max_length=20,
+                        verbose_name="category",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalarticle",
+                    name="jurisdiction",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.jurisdiction",
+                        verbose_name="jurisdiction",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalarticle",
+                    name="note",
+                    field=models.TextField(blank=True, verbose_name="note"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalarticle",
+                    name="number",
+                    field=models.CharField(
+                        help_text="e.g. 289 or 361-1", max_length=16, verbose_name="number"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalarticle",
+                    name="part",
+                    field=models.CharField(
+                        blank=True,
+                        help_text="empty when the article has no parts",
+                        max_length=8,
+                        verbose_name="part",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalarticle",
+                    name="penalty",
+                    field=models.TextField(blank=True, verbose_name="penalty"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalarticle",
+                    name="sources",
+                    field=models.JSONField(blank=True, default=list, verbose_name="sources"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalarticle",
+                    name="subject_restriction",
+                    field=models.CharField(
+                        blank=True,
+                        choices=[("", "anyone"), ("official_or_military", "officials and military only")],
+                        max_length=40,
+                        verbose_name="subject restriction",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalarticle",
+                    name="subject_restriction_text",
+                    field=models.CharField(
+                        blank=True, max_length=300, verbose_name="subject restriction text"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalarticle",
+                    name="title_be",
+                    field=models.CharField(blank=True, max_length=300, verbose_name="title be"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalarticle",
+                    name="title_en",
+                    field=models.CharField(max_length=300, verbose_name="title en"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalarticle",
+                    name="title_ru",
+                    field=models.CharField(blank=True, max_length=300, verbose_name="title ru"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalarticle",
+                    name="verified",
+                    field=models.BooleanField(
+                        default=False,
+                        help_text="The statutory text or two independent reputable sources agree",
+                        verbose_name="verified",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcase",
+                    name="case_number",
+                    field=models.CharField(blank=True, max_length=100, verbose_name="case number"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcase",
+                    name="court",
+                    field=models.CharField(blank=True, max_length=200, verbose_name="court"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcase",
+                    name="created_at",
+                    field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcase",
+                    name="detention_date",
+                    field=models.DateField(blank=True, null=True, verbose_name="detention date"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcase",
+                    name="detention_date_precision",
+                    field=models.CharField(
+                        choices=[
+                            ("day", "day"),
+                            ("month", "month"),
+                            ("year", "year"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="day",
+                        help_text="How much of the detention date is known",
+                        max_length=10,
+                        verbose_name="detention date precision",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcase",
+                    name="detention_place",
+                    field=models.CharField(blank=True, max_length=200, verbose_name="detention place"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcase",
+                    name="expected_release_date",
+                    field=models.DateField(
+                        blank=True,
+                        editable=False,
+                        help_text="Computed from the detention date and the term: the earliest possible day",
+                        null=True,
+                        verbose_name="expected release date",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcase",
+                    name="expected_release_latest",
+                    field=models.DateField(
+                        blank=True,
+                        editable=False,
+                        help_text="The latest possible day: later than the earliest when the detention date is partial",
+                        null=True,
+                        verbose_name="expected release latest",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcase",
+                    name="investigating_body",
+                    field=models.CharField(blank=True, max_length=200, verbose_name="investigating body"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcase",
+                    name="judge",
+                    field=models.CharField(
+                        blank=True,
+                        help_text="Public, as the lists publish it",
+                        max_length=200,
+                        verbose_name="judge",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcase",
+                    name="jurisdiction",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.jurisdiction",
+                        verbose_name="jurisdiction",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcase",
+                    name="person",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.person",
+                        verbose_name="person",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcase",
+                    name="prosecutor",
+                    field=models.CharField(
+                        blank=True,
+                        help_text="Public, as the lists publish it",
+                        max_length=200,
+                        verbose_name="prosecutor",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcase",
+                    name="public_id",
+                    field=models.UUIDField(default=uuid.uuid4, editable=False, verbose_name="public id"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcase",
+                    name="recognised_by",
+                    field=models.CharField(blank=True, max_length=200, verbose_name="recognised by"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcase",
+                    name="recognised_on_precision",
+                    field=models.CharField(
+                        choices=[
+                            ("day", "day"),
+                            ("month", "month"),
+                            ("year", "year"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="day",
+                        help_text="How much of the recognition date is known",
+                        max_length=10,
+                        verbose_name="recognised on precision",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcase",
+                    name="recognition_criteria",
+                    field=models.JSONField(blank=True, default=list, verbose_name="recognition criteria"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcase",
+                    name="recognition_statement_url",
+                    field=models.URLField(
+                        blank=True,
+                        help_text="Public: the statement that recognised the person, on its publisher's site",
+                        max_length=500,
+                        verbose_name="recognition statement url",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcase",
+                    name="risk_level",
+                    field=models.CharField(
+                        choices=[
+                            ("none", "no identified risk"),
+                            ("watch", "watch"),
+                            ("elevated", "elevated"),
+                            ("critical", "critical"),
+                            ("sentenced_to_death", "sentenced to death"),
+                        ],
+                        default="none",
+                        editable=False,
+                        max_length=20,
+                        verbose_name="risk level",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcase",
+                    name="sentence_kind",
+                    field=models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "no sentence yet"),
+                            ("deprivation_of_liberty", "deprivation of liberty"),
+                            ("restriction_of_freedom", "restriction of freedom"),
+                            ("arrest", "arrest"),
+                            ("fine", "fine"),
+                            ("correctional_labour", "correctional labour"),
+                            ("life", "life imprisonment"),
+                            ("death", "death penalty"),
+                        ],
+                        default="",
+                        max_length=30,
+                        verbose_name="sentence kind",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcase",
+                    name="sentence_months",
+                    field=models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="sentence months"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcase",
+                    name="sentence_regime",
+                    field=models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "not set"),
+                            ("general", "general regime colony"),
+                            ("reinforced", "reinforced regime colony"),
+                            ("strict", "strict regime colony"),
+                            ("special", "special regime colony"),
+                            ("settlement", "colony-settlement"),
+                            ("prison", "prison"),
+                            ("open_type", "open-type correctional institution"),
+                            ("home", "at home"),
+                        ],
+                        max_length=20,
+                        verbose_name="sentence regime",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcase",
+                    name="sentence_years",
+                    field=models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="sentence years"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcase",
+                    name="status",
+                    field=models.CharField(
+                        choices=[
+                            ("detained", "detained (pre-trial)"),
+                            ("house_arrest", "house arrest"),
+                            ("on_trial", "on trial"),
+                            ("convicted", "convicted, serving sentence"),
+                            ("released", "released"),
+                            ("pardoned", "pardoned"),
+                            ("deported", "released and expelled"),
+                            ("died_in_custody", "died in custody"),
+                            ("in_absentia", "sentenced in absentia"),
+                            ("wanted", "wanted, not detained"),
+                        ],
+                        default="detained",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcase",
+                    name="verdict_date",
+                    field=models.DateField(blank=True, null=True, verbose_name="verdict date"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcase",
+                    name="verdict_date_precision",
+                    field=models.CharField(
+                        choices=[
+                            ("day", "day"),
+                            ("month", "month"),
+                            ("year", "year"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="day",
+                        help_text="How much of the verdict date is known",
+                        max_length=10,
+                        verbose_name="verdict date precision",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcase",
+                    name="verdict_final_on_precision",
+                    field=models.CharField(
+                        choices=[
+                            ("day", "day"),
+                            ("month", "month"),
+                            ("year", "year"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="day",
+                        help_text="How much of the day the verdict became final is known",
+                        max_length=10,
+                        verbose_name="verdict final on precision",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcaseevent",
+                    name="case",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcaseevent",
+                    name="charge",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.charge",
+                        verbose_name="charge",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcaseevent",
+                    name="created_at",
+                    field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcaseevent",
+                    name="date",
+                    field=models.DateField(verbose_name="date"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcaseevent",
+                    name="date_precision",
+                    field=models.CharField(
+                        choices=[
+                            ("day", "day"),
+                            ("month", "month"),
+                            ("year", "year"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="day",
+                        help_text="How much of the date is known",
+                        max_length=10,
+                        verbose_name="date precision",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcaseevent",
+                    name="is_public",
+                    field=models.BooleanField(default=False, verbose_name="is public"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcaseevent",
+                    name="kind",
+                    field=models.CharField(
+                        choices=[
+                            ("detained", "detained"),
+                            ("charged", "charged"),
+                            ("charge_dropped", "charge dropped"),
+                            ("reclassified", "charge reclassified"),
+                            ("transferred", "transferred"),
+                            ("indicted", "case sent to court"),
+                            ("trial", "trial"),
+                            ("verdict", "verdict"),
+                            ("appeal", "appeal"),
+                            ("released", "released"),
+                            ("pardoned", "pardoned"),
+                            ("deported", "expelled from the country"),
+                            ("died", "died"),
+                            ("recognised", "recognised as a political prisoner"),
+                            ("risk_changed", "risk level changed"),
+                            ("cassation", "cassation or supervisory review"),
+                            ("clemency_filed", "clemency petition filed"),
+                            ("clemency_refused", "clemency refused"),
+                            ("clemency_granted", "clemency granted"),
+                            ("commuted", "death sentence commuted"),
+                            ("last_contact", "last contact"),
+                            ("execution_reported", "told the sentence was carried out"),
+                            ("belongings_returned", "belongings returned to the family"),
+                            ("visit_refused", "visit refused"),
+                            ("designated", "included in a designation list"),
+                            ("delisted", "removed from a designation list"),
+                            ("other", "other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcaseevent",
+                    name="message",
+                    field=models.JSONField(blank=True, default=dict, editable=False, verbose_name="message"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcaseevent",
+                    name="public_id",
+                    field=models.UUIDField(default=uuid.uuid4, editable=False, verbose_name="public id"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcaseevent",
+                    name="text",
+                    field=models.TextField(blank=True, verbose_name="text"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcaseevent",
+                    name="translations",
+                    field=models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text='The text in the other languages: {"be": {"field": "…"}, "ru": {…}}',
+                        verbose_name="translations",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcharge",
+                    name="article",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.article",
+                        verbose_name="article",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcharge",
+                    name="case",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcharge",
+                    name="charged_on",
+                    field=models.DateField(blank=True, null=True, verbose_name="charged on"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcharge",
+                    name="charged_on_precision",
+                    field=models.CharField(
+                        choices=[
+                            ("day", "day"),
+                            ("month", "month"),
+                            ("year", "year"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="day",
+                        help_text="How much of the charge date is known",
+                        max_length=10,
+                        verbose_name="charged on precision",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcharge",
+                    name="created_at",
+                    field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcharge",
+                    name="ended_on",
+                    field=models.DateField(
+                        blank=True,
+                        help_text="When it was dropped, reclassified or decided",
+                        null=True,
+                        verbose_name="ended on",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcharge",
+                    name="offence_date",
+                    field=models.DateField(
+                        blank=True,
+                        help_text="Date of the alleged act",
+                        null=True,
+                        verbose_name="offence date",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcharge",
+                    name="offence_date_precision",
+                    field=models.CharField(
+                        choices=[
+                            ("day", "day"),
+                            ("month", "month"),
+                            ("year", "year"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="day",
+                        help_text="How much of the date of the act is known",
+                        max_length=10,
+                        verbose_name="offence date precision",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcharge",
+                    name="person",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.person",
+                        verbose_name="person",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcharge",
+                    name="public_id",
+                    field=models.UUIDField(default=uuid.uuid4, editable=False, verbose_name="public id"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcharge",
+                    name="reclassified_into",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.charge",
+                        verbose_name="reclassified into",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcharge",
+                    name="source",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.source",
+                        verbose_name="source",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcharge",
+                    name="stage",
+                    field=models.CharField(
+                        choices=[
+                            ("completed", "completed offence"),
+                            ("attempt", "attempt"),
+                            ("preparation", "preparation"),
+                            ("unknown", "not known"),
+                        ],
+                        default="completed",
+                        max_length=12,
+                        verbose_name="stage",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcharge",
+                    name="state",
+                    field=models.CharField(
+                        choices=[
+                            ("active", "active"),
+                            ("dropped", "dropped"),
+                            ("reclassified", "reclassified"),
+                            ("convicted", "convicted"),
+                            ("acquitted", "acquitted"),
+                        ],
+                        default="active",
+                        max_length=12,
+                        verbose_name="state",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalchargetoreview",
+                    name="article_number",
+                    field=models.CharField(blank=True, max_length=16, verbose_name="article number"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalchargetoreview",
+                    name="case",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalchargetoreview",
+                    name="created_at",
+                    field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalchargetoreview",
+                    name="import_run",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.importrun",
+                        verbose_name="import run",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalchargetoreview",
+                    name="part",
+                    field=models.CharField(blank=True, max_length=8, verbose_name="part"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalchargetoreview",
+                    name="public_id",
+                    field=models.UUIDField(default=uuid.uuid4, editable=False, verbose_name="public id"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalchargetoreview",
+                    name="reason",
+                    field=models.CharField(max_length=300, verbose_name="reason"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalchargetoreview",
+                    name="resolution_note",
+                    field=models.TextField(blank=True, verbose_name="resolution note"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalchargetoreview",
+                    name="resolved_at",
+                    field=models.DateTimeField(blank=True, null=True, verbose_name="resolved at"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalchargetoreview",
+                    name="resolved_by",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="resolved by",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalchargetoreview",
+                    name="stage",
+                    field=models.CharField(
+                        choices=[
+                            ("completed", "completed offence"),
+                            ("attempt", "attempt"),
+                            ("preparation", "preparation"),
+                            ("unknown", "not known"),
+                        ],
+                        default="completed",
+                        max_length=12,
+                        verbose_name="stage",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalchargetoreview",
+                    name="text",
+                    field=models.CharField(
+                        help_text="The notation as the list wrote it", max_length=300, verbose_name="text"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalclaim",
+                    name="as_of",
+                    field=models.DateField(
+                        blank=True, help_text="When the source said it", null=True, verbose_name="as of"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalclaim",
+                    name="as_of_precision",
+                    field=models.CharField(
+                        choices=[
+                            ("day", "day"),
+                            ("month", "month"),
+                            ("year", "year"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="day",
+                        help_text="How much of the date the source said it is known",
+                        max_length=10,
+                        verbose_name="as of precision",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalclaim",
+                    name="case",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalclaim",
+                    name="charge",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        help_text="For a fact of a charge (its offence date, stage, the day it was brought)",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.charge",
+                        verbose_name="charge",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalclaim",
+                    name="created_at",
+                    field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalclaim",
+                    name="created_by",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalclaim",
+                    name="decided_at",
+                    field=models.DateTimeField(blank=True, null=True, verbose_name="decided at"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalclaim",
+                    name="decided_by",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalclaim",
+                    name="fact",
+                    field=models.CharField(
+                        choices=[
+                            ("person.sex", "sex"),
+                            ("person.birth_date", "birth date"),
+                            ("person.region", "region"),
+                            ("person.is_official_or_military", "official or military status"),
+                            ("case.status", "status"),
+                            ("case.detention_date", "detention date"),
+                            ("case.detention_place", "place of detention"),
+                            ("case.facility", "facility where held"),
+                            ("case.verdict_date", "verdict date"),
+                            ("case.verdict_final_on", "day the verdict became final"),
+                            ("case.sentence", "sentence"),
+                            ("case.released_on", "release date"),
+                            ("charge.offence_date", "offence date"),
+                            ("charge.stage", "stage"),
+                            ("charge.charged_on", "date charged"),
+                            ("stay.facility", "facility of the stay"),
+                            ("stay.start_date", "first day of the stay"),
+                            ("stay.end_date", "last day of the stay"),
+                        ],
+                        max_length=60,
+                        verbose_name="fact",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalclaim",
+                    name="note",
+                    field=models.TextField(
+                        blank=True,
+                        help_text="Staff only: why it was recorded or decided so",
+                        verbose_name="note",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalclaim",
+                    name="person",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.person",
+                        verbose_name="person",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalclaim",
+                    name="priority",
+                    field=models.PositiveSmallIntegerField(
+                        default=1,
+                        help_text="3: can change a risk level; 2: a fact the risk rules read; 1: the rest",
+                        verbose_name="priority",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalclaim",
+                    name="priority_reason",
+                    field=models.CharField(blank=True, max_length=200, verbose_name="priority reason"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalclaim",
+                    name="public_id",
+                    field=models.UUIDField(default=uuid.uuid4, editable=False, verbose_name="public id"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalclaim",
+                    name="source",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        help_text="Empty: registry staff, unsourced",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.source",
+                        verbose_name="source",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalclaim",
+                    name="state",
+                    field=models.CharField(
+                        choices=[
+                            ("accepted", "accepted: the registry's value"),
+                            ("agrees", "agrees with the accepted value"),
+                            ("conflicting", "conflicting: not decided yet"),
+                            ("superseded", "superseded: another claim was accepted"),
+                        ],
+                        max_length=12,
+                        verbose_name="state",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalclaim",
+                    name="stay",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        help_text="For a fact of a facility stay (its facility, its first and last day)",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.facilitystay",
+                        verbose_name="stay",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalclaim",
+                    name="value",
+                    field=models.JSONField(
+                        help_text="The claimed value, in the fact's canonical form", verbose_name="value"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcontradiction",
+                    name="case",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcontradiction",
+                    name="created_at",
+                    field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcontradiction",
+                    name="import_run",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.importrun",
+                        verbose_name="import run",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcontradiction",
+                    name="kind",
+                    field=models.CharField(
+                        choices=[
+                            ("died_but_held", "a death date with a status that says the person is held"),
+                            (
+                                "released_but_held",
+                                "a release date with a status that says the person is held",
+                            ),
+                            ("release_before_detention", "released before the detention"),
+                            ("verdict_before_detention", "a verdict before the detention"),
+                            ("verdict_before_charge", "a verdict before a charge was brought"),
+                            ("offence_after_detention", "an act dated after the detention"),
+                            ("detention_before_birth", "a detention before the person was born"),
+                            ("sources_disagree", "a list says otherwise than the record"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcontradiction",
+                    name="person",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.person",
+                        verbose_name="person",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcontradiction",
+                    name="public_id",
+                    field=models.UUIDField(default=uuid.uuid4, editable=False, verbose_name="public id"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcontradiction",
+                    name="resolution_note",
+                    field=models.TextField(blank=True, verbose_name="resolution note"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcontradiction",
+                    name="resolved_at",
+                    field=models.DateTimeField(blank=True, null=True, verbose_name="resolved at"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcontradiction",
+                    name="resolved_by",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="resolved by",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalcontradiction",
+                    name="text",
+                    field=models.CharField(
+                        help_text="What disagrees with what, with the dates",
+                        max_length=500,
+                        verbose_name="text",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicaldesignation",
+                    name="created_at",
+                    field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="historicaldesignation",
+                    name="designation_list",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.designationlist",
+                        verbose_name="designation list",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicaldesignation",
+                    name="first_seen",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.designationsnapshot",
+                        verbose_name="first seen",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicaldesignation",
+                    name="last_seen",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.designationsnapshot",
+                        verbose_name="last seen",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicaldesignation",
+                    name="listed_after",
+                    field=models.DateField(blank=True, null=True, verbose_name="listed after"),
+                ),
+                migrations.AlterField(
+                    model_name="historicaldesignation",
+                    name="listed_event",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.caseevent",
+                        verbose_name="listed event",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicaldesignation",
+                    name="listed_on",
+                    field=models.DateField(verbose_name="listed on"),
+                ),
+                migrations.AlterField(
+                    model_name="historicaldesignation",
+                    name="listed_on_given",
+                    field=models.BooleanField(
+                        default=False,
+                        help_text="The list itself gives the day (else it is the first snapshot showing the person)",
+                        verbose_name="listed on given",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicaldesignation",
+                    name="listed_on_precision",
+                    field=models.CharField(
+                        choices=[
+                            ("day", "day"),
+                            ("month", "month"),
+                            ("year", "year"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="day",
+                        help_text="How much of the day of inclusion is known",
+                        max_length=10,
+                        verbose_name="listed on precision",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicaldesignation",
+                    name="person",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.person",
+                        verbose_name="person",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicaldesignation",
+                    name="public_id",
+                    field=models.UUIDField(default=uuid.uuid4, editable=False, verbose_name="public id"),
+                ),
+                migrations.AlterField(
+                    model_name="historicaldesignation",
+                    name="removed_after",
+                    field=models.DateField(blank=True, null=True, verbose_name="removed after"),
+                ),
+                migrations.AlterField(
+                    model_name="historicaldesignation",
+                    name="removed_event",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.caseevent",
+                        verbose_name="removed event",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicaldesignation",
+                    name="removed_in",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.designationsnapshot",
+                        verbose_name="removed in",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicaldesignation",
+                    name="removed_on",
+                    field=models.DateField(blank=True, null=True, verbose_name="removed on"),
+                ),
+                migrations.AlterField(
+                    model_name="historicaldesignationlist",
+                    name="code",
+                    field=models.SlugField(db_index=False, max_length=60, verbose_name="code"),
+                ),
+                migrations.AlterField(
+                    model_name="historicaldesignationlist",
+                    name="gives_watch_reason",
+                    field=models.BooleanField(
+                        default=False,
+                        help_text="A person on this list gets a 'watch' reason in every case (RISK_RULES.md: an inclusion often comes before a terrorism charge)",
+                        verbose_name="gives watch reason",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicaldesignationlist",
+                    name="is_public",
+                    field=models.BooleanField(
+                        default=True,
+                        help_text="Inclusions and removals are public timeline entries (the list itself is public)",
+                        verbose_name="is public",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicaldesignationlist",
+                    name="issued_by",
+                    field=models.CharField(blank=True, max_length=300, verbose_name="issued by"),
+                ),
+                migrations.AlterField(
+                    model_name="historicaldesignationlist",
+                    name="jurisdiction",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.jurisdiction",
+                        verbose_name="jurisdiction",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicaldesignationlist",
+                    name="kind",
+                    field=models.CharField(
+                        choices=[
+                            ("terrorism", "terrorist activity"),
+                            ("extremism", "extremist activity"),
+                            ("both", "terrorist or extremist activity"),
+                        ],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicaldesignationlist",
+                    name="name",
+                    field=models.CharField(
+                        help_text="The list's title as the issuer writes it",
+                        max_length=500,
+                        verbose_name="name",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicaldesignationlist",
+                    name="name_en",
+                    field=models.CharField(
+                        blank=True, help_text="The title in English", max_length=500, verbose_name="name en"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicaldesignationlist",
+                    name="url",
+                    field=models.URLField(
+                        blank=True,
+                        help_text="Where the issuer publishes it",
+                        max_length=1000,
+                        verbose_name="url",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicaldesignationsnapshot",
+                    name="confirmed_at",
+                    field=models.DateTimeField(
+                        blank=True,
+                        help_text="When staff last confirmed its matches with the registry's people",
+                        null=True,
+                        verbose_name="confirmed at",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicaldesignationsnapshot",
+                    name="created_at",
+                    field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="historicaldesignationsnapshot",
+                    name="date",
+                    field=models.DateField(
+                        help_text="The day the list was published or read in this state", verbose_name="date"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicaldesignationsnapshot",
+                    name="designation_list",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.designationlist",
+                        verbose_name="designation list",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicaldesignationsnapshot",
+                    name="source",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.source",
+                        verbose_name="source",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalduplicatecandidate",
+                    name="found_at",
+                    field=models.DateTimeField(blank=True, editable=False, verbose_name="found at"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalduplicatecandidate",
+                    name="person_a",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.person",
+                        verbose_name="person a",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalduplicatecandidate",
+                    name="person_b",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.person",
+                        verbose_name="person b",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalduplicatecandidate",
+                    name="reasons",
+                    field=models.JSONField(blank=True, default=list, verbose_name="reasons"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalduplicatecandidate",
+                    name="reviewed_at",
+                    field=models.DateTimeField(blank=True, null=True, verbose_name="reviewed at"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalduplicatecandidate",
+                    name="reviewed_by",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="reviewed by",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalduplicatecandidate",
+                    name="score",
+                    field=models.FloatField(
+                        help_text="0 to 1: how alike the two records are", verbose_name="score"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalduplicatecandidate",
+                    name="state",
+                    field=models.CharField(
+                        choices=[
+                            ("open", "to review"),
+                            ("not_duplicate", "not the same person"),
+                            ("merged", "merged"),
+                        ],
+                        default="open",
+                        max_length=14,
+                        verbose_name="state",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalexternalidentifier",
+                    name="created_at",
+                    field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalexternalidentifier",
+                    name="person",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.person",
+                        verbose_name="person",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalexternalidentifier",
+                    name="scheme",
+                    field=models.SlugField(
+                        db_index=False,
+                        help_text="Whose id this is, e.g. prisoners-list or url",
+                        max_length=40,
+                        verbose_name="scheme",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalexternalidentifier",
+                    name="value",
+                    field=models.CharField(max_length=500, verbose_name="value"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalfacility",
+                    name="jurisdiction",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.jurisdiction",
+                        verbose_name="jurisdiction",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalfacility",
+                    name="kind",
+                    field=models.CharField(
+                        choices=[
+                            ("ivs", "temporary detention facility (IVS)"),
+                            ("sizo", "pre-trial detention centre (SIZO)"),
+                            ("colony", "correctional colony"),
+                            ("prison", "prison"),
+                            ("open_type", "open-type correctional institution"),
+                            ("medical", "medical correctional facility"),
+                            ("other", "other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalfacility",
+                    name="name_be",
+                    field=models.CharField(blank=True, max_length=200, verbose_name="name be"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalfacility",
+                    name="name_en",
+                    field=models.CharField(max_length=200, verbose_name="name en"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalfacility",
+                    name="name_ru",
+                    field=models.CharField(blank=True, max_length=200, verbose_name="name ru"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalfacility",
+                    name="needs_review",
+                    field=models.BooleanField(
+                        default=False,
+                        help_text="Created from a list's cell and not yet confirmed: the address is shown to staff as written, and to the public only once a Publisher confirms it",
+                        verbose_name="needs review",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalfacility",
+                    name="other_names",
+                    field=models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Other forms lists use for this place (long official names, older names), one per item",
+                        verbose_name="other names",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalfacility",
+                    name="postal_address",
+                    field=models.TextField(
+                        blank=True,
+                        help_text="In Cyrillic, as letters must be addressed",
+                        verbose_name="postal address",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalfacility",
+                    name="postcode",
+                    field=models.CharField(blank=True, max_length=12, verbose_name="postcode"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalfacility",
+                    name="regime",
+                    field=models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "not set"),
+                            ("general", "general regime colony"),
+                            ("reinforced", "reinforced regime colony"),
+                            ("strict", "strict regime colony"),
+                            ("special", "special regime colony"),
+                            ("settlement", "colony-settlement"),
+                            ("prison", "prison"),
+                            ("open_type", "open-type correctional institution"),
+                            ("home", "at home"),
+                        ],
+                        max_length=20,
+                        verbose_name="regime",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalfacility",
+                    name="region",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.region",
+                        verbose_name="region",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalfacility",
+                    name="short_name",
+                    field=models.CharField(
+                        blank=True,
+                        help_text="The usual short form lists write, e.g. ИК-15 or СИЗО-1",
+                        max_length=60,
+                        verbose_name="short name",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalfacility",
+                    name="slug",
+                    field=models.SlugField(db_index=False, max_length=80, verbose_name="slug"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalfacilitystay",
+                    name="case",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalfacilitystay",
+                    name="end_date",
+                    field=models.DateField(blank=True, null=True, verbose_name="end date"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalfacilitystay",
+                    name="end_date_precision",
+                    field=models.CharField(
+                        choices=[
+                            ("day", "day"),
+                            ("month", "month"),
+                            ("year", "year"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="day",
+                        help_text="How much of the last day of the stay is known",
+                        max_length=10,
+                        verbose_name="end date precision",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalfacilitystay",
+                    name="facility",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.facility",
+                        verbose_name="facility",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalfacilitystay",
+                    name="public_id",
+                    field=models.UUIDField(default=uuid.uuid4, editable=False, verbose_name="public id"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalfacilitystay",
+                    name="start_date",
+                    field=models.DateField(verbose_name="start date"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalfacilitystay",
+                    name="start_date_precision",
+                    field=models.CharField(
+                        choices=[
+                            ("day", "day"),
+                            ("month", "month"),
+                            ("year", "year"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="day",
+                        help_text="How much of the first day of the stay is known",
+                        max_length=10,
+                        verbose_name="start date precision",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalhearing",
+                    name="case",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalhearing",
+                    name="court",
+                    field=models.CharField(max_length=300, verbose_name="court"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalhearing",
+                    name="created_at",
+                    field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalhearing",
+                    name="internal_note",
+                    field=cases.protection.fields.EncryptedTextField(
+                        blank=True,
+                        help_text="Confidential, staff only, encrypted: never in a calendar, a feed or the API",
+                        verbose_name="internal note",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalhearing",
+                    name="is_public",
+                    field=models.BooleanField(
+                        default=False,
+                        help_text="Shown on the public calendar and the person's feed (published people only)",
+                        verbose_name="is public",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalhearing",
+                    name="kind",
+                    field=models.CharField(
+                        choices=[
+                            ("preliminary", "preliminary hearing"),
+                            ("trial", "trial session"),
+                            ("verdict", "verdict announcement"),
+                            ("appeal", "appeal hearing"),
+                            ("supervisory", "supervisory review"),
+                            ("measure", "hearing on detention or restraint"),
+                            ("other", "other hearing"),
+                        ],
+                        default="trial",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalhearing",
+                    name="note",
+                    field=models.TextField(
+                        blank=True, help_text="Public when the hearing is public", verbose_name="note"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalhearing",
+                    name="openness",
+                    field=models.CharField(
+                        choices=[
+                            ("open", "open to the public"),
+                            ("closed", "closed to the public"),
+                            ("unknown", "not known"),
+                        ],
+                        default="unknown",
+                        max_length=10,
+                        verbose_name="openness",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalhearing",
+                    name="public_id",
+                    field=models.UUIDField(default=uuid.uuid4, editable=False, verbose_name="public id"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalhearing",
+                    name="room",
+                    field=models.CharField(
+                        blank=True, help_text="Courtroom, as announced", max_length=100, verbose_name="room"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalhearing",
+                    name="starts_at",
+                    field=models.DateTimeField(
+                        help_text="When it starts; with the time not known, midnight of its day (local time)",
+                        verbose_name="starts at",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalhearing",
+                    name="state",
+                    field=models.CharField(
+                        choices=[
+                            ("scheduled", "scheduled"),
+                            ("postponed", "postponed"),
+                            ("cancelled", "cancelled"),
+                        ],
+                        default="scheduled",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalhearing",
+                    name="time_known",
+                    field=models.BooleanField(
+                        default=True, help_text="Off: only the day is known", verbose_name="time known"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalhearing",
+                    name="updated_at",
+                    field=models.DateTimeField(blank=True, editable=False, verbose_name="updated at"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalimportprofile",
+                    name="code",
+                    field=models.SlugField(db_index=False, max_length=40, verbose_name="code"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalimportprofile",
+                    name="config",
+                    field=models.JSONField(default=dict, verbose_name="config"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalimportprofile",
+                    name="created_at",
+                    field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalimportprofile",
+                    name="description",
+                    field=models.TextField(blank=True, verbose_name="description"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalimportprofile",
+                    name="is_shipped",
+                    field=models.BooleanField(
+                        default=False,
+                        editable=False,
+                        help_text="Shipped with the registry; `load_law` refreshes it",
+                        verbose_name="is shipped",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalimportprofile",
+                    name="label",
+                    field=models.CharField(max_length=200, verbose_name="label"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalimportprofile",
+                    name="updated_at",
+                    field=models.DateTimeField(blank=True, editable=False, verbose_name="updated at"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalimportprofile",
+                    name="updated_by",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="updated by",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicaljurisdiction",
+                    name="attempt_article",
+                    field=models.CharField(blank=True, max_length=16, verbose_name="attempt article"),
+                ),
+                migrations.AlterField(
+                    model_name="historicaljurisdiction",
+                    name="capital_attempt_since",
+                    field=models.DateField(
+                        blank=True,
+                        help_text="From this date an attempt on the listed parts can carry death",
+                        null=True,
+                        verbose_name="capital attempt since",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicaljurisdiction",
+                    name="code",
+                    field=models.CharField(
+                        help_text="ISO 3166 alpha-2, e.g. BY", max_length=8, verbose_name="code"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicaljurisdiction",
+                    name="data_checksum",
+                    field=models.CharField(
+                        blank=True,
+                        editable=False,
+                        help_text="Checksum of the law data last loaded",
+                        max_length=64,
+                        verbose_name="data checksum",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicaljurisdiction",
+                    name="death_penalty",
+                    field=models.CharField(
+                        choices=[
+                            ("active", "active"),
+                            ("moratorium", "moratorium"),
+                            ("abolished", "abolished"),
+                        ],
+                        max_length=20,
+                        verbose_name="death penalty",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicaljurisdiction",
+                    name="exemptions",
+                    field=models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Exemption rules from the death penalty, e.g. female",
+                        verbose_name="exemptions",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicaljurisdiction",
+                    name="name",
+                    field=models.CharField(max_length=100, verbose_name="name"),
+                ),
+                migrations.AlterField(
+                    model_name="historicaljurisdiction",
+                    name="preparation_article",
+                    field=models.CharField(blank=True, max_length=16, verbose_name="preparation article"),
+                ),
+                migrations.AlterField(
+                    model_name="historicallettercount",
+                    name="letters_sent",
+                    field=models.PositiveIntegerField(verbose_name="letters sent"),
+                ),
+                migrations.AlterField(
+                    model_name="historicallettercount",
+                    name="organisation",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicallettercount",
+                    name="period_end",
+                    field=models.DateField(
+                        help_text="The last day of the period, included", verbose_name="period end"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicallettercount",
+                    name="period_start",
+                    field=models.DateField(verbose_name="period start"),
+                ),
+                migrations.AlterField(
+                    model_name="historicallettercount",
+                    name="person",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.person",
+                        verbose_name="person",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicallettercount",
+                    name="reported_at",
+                    field=models.DateTimeField(blank=True, editable=False, verbose_name="reported at"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalnamesource",
+                    name="as_of",
+                    field=models.DateField(
+                        blank=True, help_text="When the source gave it", null=True, verbose_name="as of"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalnamesource",
+                    name="as_of_precision",
+                    field=models.CharField(
+                        choices=[
+                            ("day", "day"),
+                            ("month", "month"),
+                            ("year", "year"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="unknown",
+                        help_text="How much of the date the source gave it is known",
+                        max_length=10,
+                        verbose_name="as of precision",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalnamesource",
+                    name="created_at",
+                    field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalnamesource",
+                    name="name",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.personname",
+                        verbose_name="name",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalnamesource",
+                    name="source",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.source",
+                        verbose_name="source",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalorganisation",
+                    name="active",
+                    field=models.BooleanField(default=True, verbose_name="active"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalorganisation",
+                    name="contact_email",
+                    field=models.EmailField(blank=True, max_length=254, verbose_name="contact email"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalorganisation",
+                    name="created_at",
+                    field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalorganisation",
+                    name="name",
+                    field=models.CharField(max_length=200, verbose_name="name"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalparticularrisk",
+                    name="created_at",
+                    field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalparticularrisk",
+                    name="date",
+                    field=models.DateField(
+                        blank=True,
+                        help_text="Since when, or when it happened",
+                        null=True,
+                        verbose_name="date",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalparticularrisk",
+                    name="date_precision",
+                    field=models.CharField(
+                        choices=[
+                            ("day", "day"),
+                            ("month", "month"),
+                            ("year", "year"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="unknown",
+                        max_length=10,
+                        verbose_name="date precision",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalparticularrisk",
+                    name="details",
+                    field=cases.protection.fields.EncryptedTextField(
+                        blank=True,
+                        help_text="Confidential, staff only, encrypted: what the family, the lawyer or a witness told",
+                        verbose_name="details",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalparticularrisk",
+                    name="ended_on",
+                    field=models.DateField(
+                        blank=True,
+                        help_text="When a condition ended or the person left solitary confinement",
+                        null=True,
+                        verbose_name="ended on",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalparticularrisk",
+                    name="kind",
+                    field=models.CharField(
+                        choices=[
+                            ("serious_illness", "serious illness"),
+                            ("disability", "disability"),
+                            ("mental_health", "mental health condition"),
+                            ("pregnancy", "pregnancy"),
+                            ("both_parents_imprisoned", "both parents in prison"),
+                            ("other_condition", "other condition"),
+                            ("solitary_confinement", "solitary confinement"),
+                            ("denied_medical_care", "denial of medical care"),
+                            ("beating", "beating"),
+                            ("other_ill_treatment", "other ill-treatment"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalparticularrisk",
+                    name="person",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.person",
+                        verbose_name="person",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalparticularrisk",
+                    name="public_id",
+                    field=models.UUIDField(default=uuid.uuid4, editable=False, verbose_name="public id"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalparticularrisk",
+                    name="public_text",
+                    field=models.TextField(
+                        blank=True,
+                        help_text="What the public page says, if the item is public",
+                        verbose_name="public text",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalperson",
+                    name="biography",
+                    field=models.TextField(blank=True, help_text="Public", verbose_name="biography"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalperson",
+                    name="birth_date",
+                    field=models.DateField(
+                        blank=True,
+                        help_text="With month or year precision, the first day of the period",
+                        null=True,
+                        verbose_name="birth date",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalperson",
+                    name="birth_date_precision",
+                    field=models.CharField(
+                        choices=[
+                            ("day", "day"),
+                            ("month", "month"),
+                            ("year", "year"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="unknown",
+                        max_length=10,
+                        verbose_name="birth date precision",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalperson",
+                    name="citizenship",
+                    field=models.CharField(
+                        blank=True, help_text="ISO 3166 alpha-2", max_length=2, verbose_name="citizenship"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalperson",
+                    name="contacts",
+                    field=cases.protection.fields.EncryptedTextField(
+                        blank=True,
+                        help_text="Confidential, Sources group only, encrypted: relatives, lawyers and reporters, and how to reach them",
+                        verbose_name="contacts",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalperson",
+                    name="created_at",
+                    field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalperson",
+                    name="internal_notes",
+                    field=cases.protection.fields.EncryptedTextField(
+                        blank=True,
+                        help_text="Confidential, staff only, encrypted",
+                        verbose_name="internal notes",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalperson",
+                    name="is_official_or_military",
+                    field=models.BooleanField(
+                        blank=True,
+                        help_text="Official in a responsible position or military (Belarus art. 356 part 2); empty when unknown",
+                        null=True,
+                        verbose_name="is official or military",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalperson",
+                    name="merged_into",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        editable=False,
+                        help_text="Set when this record was merged into another; it then holds nothing and shows nowhere",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.person",
+                        verbose_name="merged into",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalperson",
+                    name="occupation",
+                    field=models.CharField(blank=True, max_length=200, verbose_name="occupation"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalperson",
+                    name="public_id",
+                    field=models.UUIDField(default=uuid.uuid4, editable=False, verbose_name="public id"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalperson",
+                    name="publication_state",
+                    field=models.CharField(
+                        choices=[("draft", "draft"), ("published", "published"), ("withdrawn", "withdrawn")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="publication state",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalperson",
+                    name="published_at",
+                    field=models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="published at"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalperson",
+                    name="region",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.region",
+                        verbose_name="region",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalperson",
+                    name="sex",
+                    field=models.CharField(
+                        choices=[("female", "female"), ("male", "male"), ("unknown", "unknown")],
+                        default="unknown",
+                        max_length=10,
+                        verbose_name="sex",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalperson",
+                    name="slug",
+                    field=models.SlugField(
+                        db_index=False, editable=False, max_length=120, verbose_name="slug"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalperson",
+                    name="translations",
+                    field=models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text='The occupation and the biography in the other languages: {"be": {"field": "…"}, "ru": {…}}',
+                        verbose_name="translations",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalpersonmerge",
+                    name="kept",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.person",
+                        verbose_name="kept",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalpersonmerge",
+                    name="merged",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.person",
+                        verbose_name="merged",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalpersonmerge",
+                    name="merged_at",
+                    field=models.DateTimeField(blank=True, editable=False, verbose_name="merged at"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalpersonmerge",
+                    name="merged_by",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="merged by",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalpersonmerge",
+                    name="moved",
+                    field=models.JSONField(
+                        default=dict,
+                        help_text="The ids of every record moved to the kept person, by model, so undo can move them back",
+                        verbose_name="moved",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalpersonmerge",
+                    name="undone_at",
+                    field=models.DateTimeField(blank=True, null=True, verbose_name="undone at"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalpersonmerge",
+                    name="undone_by",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="undone by",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalpersonname",
+                    name="as_of",
+                    field=models.DateField(
+                        blank=True, help_text="When that source gave it", null=True, verbose_name="as of"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalpersonname",
+                    name="as_of_precision",
+                    field=models.CharField(
+                        choices=[
+                            ("day", "day"),
+                            ("month", "month"),
+                            ("year", "year"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="unknown",
+                        help_text="How much of the date the source gave it is known",
+                        max_length=10,
+                        verbose_name="as of precision",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalpersonname",
+                    name="is_primary",
+                    field=models.BooleanField(default=False, verbose_name="is primary"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalpersonname",
+                    name="kind",
+                    field=models.CharField(
+                        choices=[
+                            ("official_be", "official Belarusian"),
+                            ("official_ru", "official Russian"),
+                            ("passport_latin", "passport Latin"),
+                            ("other_latin", "other Latin transliteration"),
+                            ("alias", "alias or nickname"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalpersonname",
+                    name="person",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.person",
+                        verbose_name="person",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalpersonname",
+                    name="script",
+                    field=models.CharField(
+                        choices=[
+                            ("be_cyrl", "Belarusian Cyrillic"),
+                            ("ru_cyrl", "Russian Cyrillic"),
+                            ("latin", "Latin"),
+                        ],
+                        max_length=10,
+                        verbose_name="script",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalpersonname",
+                    name="source",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        help_text="Who gives the name in this spelling (empty: registry staff)",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.source",
+                        verbose_name="source",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalpersonname",
+                    name="text",
+                    field=models.CharField(max_length=300, verbose_name="text"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalprisonercontact",
+                    name="channel",
+                    field=models.CharField(
+                        choices=[
+                            ("letter", "letter from the person"),
+                            ("lawyer_visit", "lawyer's visit"),
+                            ("family_visit", "family visit"),
+                            ("call", "phone or video call"),
+                            ("seen_in_court", "seen at a court hearing"),
+                            ("cellmate", "sign of life through a released cellmate"),
+                            ("other", "other sign of life"),
+                        ],
+                        max_length=20,
+                        verbose_name="channel",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalprisonercontact",
+                    name="created_at",
+                    field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalprisonercontact",
+                    name="date",
+                    field=models.DateField(
+                        help_text="With month or year precision, the first day of the period",
+                        verbose_name="date",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalprisonercontact",
+                    name="date_precision",
+                    field=models.CharField(
+                        choices=[
+                            ("day", "day"),
+                            ("month", "month"),
+                            ("year", "year"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="day",
+                        help_text="How much of the date is known",
+                        max_length=10,
+                        verbose_name="date precision",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalprisonercontact",
+                    name="details",
+                    field=cases.protection.fields.EncryptedTextField(
+                        blank=True,
+                        help_text="Confidential, staff only, encrypted: what was said or seen (a family's word in confidence stays here)",
+                        verbose_name="details",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalprisonercontact",
+                    name="latest_day",
+                    field=models.DateField(editable=False, verbose_name="latest day"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalprisonercontact",
+                    name="person",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.person",
+                        verbose_name="person",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalprisonercontact",
+                    name="public_id",
+                    field=models.UUIDField(default=uuid.uuid4, editable=False, verbose_name="public id"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalprisonercontact",
+                    name="reported_by",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        help_text="The partner organisation that reported it through the API (empty: staff)",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.organisation",
+                        verbose_name="reported by",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalreclassification",
+                    name="created_at",
+                    field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalreclassification",
+                    name="created_by",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalreclassification",
+                    name="date",
+                    field=models.DateField(verbose_name="date"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalreclassification",
+                    name="from_charge",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.charge",
+                        verbose_name="from charge",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalreclassification",
+                    name="note",
+                    field=models.TextField(blank=True, verbose_name="note"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalreclassification",
+                    name="source",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.source",
+                        verbose_name="source",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalreclassification",
+                    name="to_charge",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.charge",
+                        verbose_name="to charge",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalrelease",
+                    name="case",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalrelease",
+                    name="created_at",
+                    field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalrelease",
+                    name="destination_country",
+                    field=models.CharField(
+                        blank=True,
+                        choices=cases.countries.choices,
+                        help_text="Where the person was taken or went on release (ISO 3166); empty: not known",
+                        max_length=2,
+                        verbose_name="destination country",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalrelease",
+                    name="documents_withheld",
+                    field=models.CharField(
+                        blank=True,
+                        choices=[("", "not known"), ("yes", "yes"), ("no", "no")],
+                        help_text="Were passport or identity documents withheld on release?",
+                        max_length=3,
+                        verbose_name="documents withheld",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalrelease",
+                    name="family_left_behind",
+                    field=cases.protection.fields.EncryptedTextField(
+                        blank=True,
+                        help_text="Confidential, staff only, encrypted: relatives who stayed in the country, as the family or the person told it",
+                        verbose_name="family left behind",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalrelease",
+                    name="how",
+                    field=models.CharField(
+                        choices=[
+                            ("sentence_served", "sentence served"),
+                            ("pardon", "pardon"),
+                            ("amnesty", "amnesty"),
+                            ("parole", "parole (early conditional release)"),
+                            ("exchange", "exchange or deal with another government"),
+                            ("deportation", "forced deportation"),
+                            ("acquittal", "acquittal"),
+                            ("charges_dropped", "charges dropped"),
+                            ("sentence_changed", "sentence changed to one served at liberty"),
+                            ("death_in_custody", "death in custody"),
+                            ("other", "other"),
+                            ("unknown", "not known"),
+                        ],
+                        default="unknown",
+                        max_length=20,
+                        verbose_name="how",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalrelease",
+                    name="public_id",
+                    field=models.UUIDField(default=uuid.uuid4, editable=False, verbose_name="public id"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalrelease",
+                    name="updated_at",
+                    field=models.DateTimeField(blank=True, editable=False, verbose_name="updated at"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalrelease",
+                    name="wave",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.releasewave",
+                        verbose_name="wave",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalreleasewave",
+                    name="announced_by",
+                    field=models.CharField(
+                        blank=True,
+                        help_text="Who announced it, e.g. the presidential press service",
+                        max_length=300,
+                        verbose_name="announced by",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalreleasewave",
+                    name="counterpart",
+                    field=models.CharField(
+                        blank=True,
+                        help_text="The government or envoy on the other side of the deal",
+                        max_length=300,
+                        verbose_name="counterpart",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalreleasewave",
+                    name="created_at",
+                    field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalreleasewave",
+                    name="date",
+                    field=models.DateField(verbose_name="date"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalreleasewave",
+                    name="date_precision",
+                    field=models.CharField(
+                        choices=[
+                            ("day", "day"),
+                            ("month", "month"),
+                            ("year", "year"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="day",
+                        help_text="How much of the date is known",
+                        max_length=10,
+                        verbose_name="date precision",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalreleasewave",
+                    name="destination_country",
+                    field=models.CharField(
+                        blank=True,
+                        choices=cases.countries.choices,
+                        help_text="Where the people were taken (ISO 3166)",
+                        max_length=2,
+                        verbose_name="destination country",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalreleasewave",
+                    name="how",
+                    field=models.CharField(
+                        choices=[
+                            ("sentence_served", "sentence served"),
+                            ("pardon", "pardon"),
+                            ("amnesty", "amnesty"),
+                            ("parole", "parole (early conditional release)"),
+                            ("exchange", "exchange or deal with another government"),
+                            ("deportation", "forced deportation"),
+                            ("acquittal", "acquittal"),
+                            ("charges_dropped", "charges dropped"),
+                            ("sentence_changed", "sentence changed to one served at liberty"),
+                            ("death_in_custody", "death in custody"),
+                            ("other", "other"),
+                            ("unknown", "not known"),
+                        ],
+                        default="pardon",
+                        help_text="How the people of the wave were released (each release can say otherwise)",
+                        max_length=20,
+                        verbose_name="how",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalreleasewave",
+                    name="in_return",
+                    field=models.TextField(
+                        blank=True,
+                        help_text="What was announced in return, as reported (public)",
+                        verbose_name="in return",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalreleasewave",
+                    name="is_public",
+                    field=models.BooleanField(
+                        default=True,
+                        help_text="A public page lists its published people",
+                        verbose_name="is public",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalreleasewave",
+                    name="name",
+                    field=models.CharField(
+                        help_text="How it is known, e.g. 'September 2025 release'",
+                        max_length=200,
+                        verbose_name="name",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalreleasewave",
+                    name="public_id",
+                    field=models.UUIDField(default=uuid.uuid4, editable=False, verbose_name="public id"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalriskalert",
+                    name="acknowledged_at",
+                    field=models.DateTimeField(blank=True, null=True, verbose_name="acknowledged at"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalriskalert",
+                    name="acknowledged_by",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="acknowledged by",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalriskalert",
+                    name="assessment",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.riskassessment",
+                        verbose_name="assessment",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalriskalert",
+                    name="case",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalriskalert",
+                    name="channel",
+                    field=models.CharField(
+                        blank=True,
+                        choices=[
+                            ("letter", "letter from the person"),
+                            ("lawyer_visit", "lawyer's visit"),
+                            ("family_visit", "family visit"),
+                            ("call", "phone or video call"),
+                            ("seen_in_court", "seen at a court hearing"),
+                            ("cellmate", "sign of life through a released cellmate"),
+                            ("other", "other sign of life"),
+                        ],
+                        help_text="The channel of a silence (empty: any contact)",
+                        max_length=20,
+                        verbose_name="channel",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalriskalert",
+                    name="contact",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        help_text="The contact a silence is counted from, or the one that ended it",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.prisonercontact",
+                        verbose_name="contact",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalriskalert",
+                    name="created_at",
+                    field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalriskalert",
+                    name="event",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.caseevent",
+                        verbose_name="event",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalriskalert",
+                    name="kind",
+                    field=models.CharField(
+                        choices=[
+                            ("level_changed", "risk level changed"),
+                            ("death_row", "death-row news (urgent)"),
+                            ("silence", "no contact past the threshold"),
+                            ("contact_resumed", "contact resumed"),
+                        ],
+                        default="level_changed",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalriskalert",
+                    name="new_level",
+                    field=models.CharField(
+                        blank=True,
+                        choices=[
+                            ("none", "no identified risk"),
+                            ("watch", "watch"),
+                            ("elevated", "elevated"),
+                            ("critical", "critical"),
+                            ("sentenced_to_death", "sentenced to death"),
+                        ],
+                        max_length=20,
+                        verbose_name="new level",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalriskalert",
+                    name="old_level",
+                    field=models.CharField(
+                        blank=True,
+                        choices=[
+                            ("none", "no identified risk"),
+                            ("watch", "watch"),
+                            ("elevated", "elevated"),
+                            ("critical", "critical"),
+                            ("sentenced_to_death", "sentenced to death"),
+                        ],
+                        max_length=20,
+                        verbose_name="old level",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalriskalert",
+                    name="resolution_note",
+                    field=models.TextField(blank=True, verbose_name="resolution note"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalriskalert",
+                    name="resolved_at",
+                    field=models.DateTimeField(blank=True, null=True, verbose_name="resolved at"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalriskalert",
+                    name="resolved_by",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="resolved by",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalriskalert",
+                    name="silent_days",
+                    field=models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Days without contact, at least (a silence or the gap a resumption ended)",
+                        null=True,
+                        verbose_name="silent days",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalriskalert",
+                    name="silent_since",
+                    field=models.DateField(
+                        blank=True,
+                        help_text="The last day the contact before the silence may have been on",
+                        null=True,
+                        verbose_name="silent since",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalriskalert",
+                    name="state",
+                    field=models.CharField(
+                        choices=[
+                            ("open", "open"),
+                            ("acknowledged", "acknowledged"),
+                            ("resolved", "resolved"),
+                        ],
+                        default="open",
+                        max_length=20,
+                        verbose_name="state",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalsilencethreshold",
+                    name="channel",
+                    field=models.CharField(
+                        blank=True,
+                        choices=[
+                            ("letter", "letter from the person"),
+                            ("lawyer_visit", "lawyer's visit"),
+                            ("family_visit", "family visit"),
+                            ("call", "phone or video call"),
+                            ("seen_in_court", "seen at a court hearing"),
+                            ("cellmate", "sign of life through a released cellmate"),
+                            ("other", "other sign of life"),
+                        ],
+                        help_text="Empty: no contact of any kind",
+                        max_length=20,
+                        verbose_name="channel",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalsilencethreshold",
+                    name="days",
+                    field=models.PositiveIntegerField(
+                        help_text="Alert when a silence is certainly this many days long", verbose_name="days"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalsilencethreshold",
+                    name="jurisdiction",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.jurisdiction",
+                        verbose_name="jurisdiction",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalsource",
+                    name="confidential",
+                    field=models.BooleanField(
+                        default=True,
+                        help_text="Confidential sources are visible to staff only",
+                        verbose_name="confidential",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalsource",
+                    name="contact",
+                    field=cases.protection.fields.EncryptedTextField(
+                        blank=True,
+                        help_text="Confidential, Sources group only, encrypted: who gave the information and how to reach them",
+                        verbose_name="contact",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalsource",
+                    name="created_at",
+                    field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalsource",
+                    name="import_list",
+                    field=models.CharField(
+                        blank=True,
+                        help_text="The code of the import profile whose list this source is: every import with that profile records the list's facts as claims from this source",
+                        max_length=40,
+                        verbose_name="import list",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalsource",
+                    name="kind",
+                    field=models.CharField(
+                        choices=[
+                            ("publication", "publication"),
+                            ("court", "court or official document"),
+                            ("human_rights", "human-rights organisation"),
+                            ("relative", "relative"),
+                            ("lawyer", "lawyer"),
+                            ("witness", "witness or own reporter"),
+                            ("other", "other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalsource",
+                    name="public_id",
+                    field=models.UUIDField(default=uuid.uuid4, editable=False, verbose_name="public id"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalsource",
+                    name="published_on",
+                    field=models.DateField(blank=True, null=True, verbose_name="published on"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalsource",
+                    name="reliability",
+                    field=models.CharField(
+                        choices=[
+                            ("first_hand", "first-hand (the person, a relative, the lawyer, a witness)"),
+                            ("documentary", "documentary (a court or official document)"),
+                            ("reported", "reported (media, another organisation's list)"),
+                            ("unverified", "unverified"),
+                        ],
+                        default="unverified",
+                        help_text="How far its word goes: shown beside each of its claims; a documentary source's claim replaces a reported or unverified one without waiting for a Publisher",
+                        max_length=12,
+                        verbose_name="reliability",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalsource",
+                    name="title",
+                    field=models.CharField(
+                        help_text="Publication or document title", max_length=300, verbose_name="title"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalsource",
+                    name="url",
+                    field=models.URLField(blank=True, max_length=1000, verbose_name="url"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalwatchlistentry",
+                    name="article_number",
+                    field=models.CharField(max_length=16, verbose_name="article number"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalwatchlistentry",
+                    name="condition",
+                    field=models.CharField(
+                        blank=True,
+                        choices=[("", "anyone"), ("official_or_military", "officials and military only")],
+                        help_text="Only for people who meet this condition",
+                        max_length=40,
+                        verbose_name="condition",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalwatchlistentry",
+                    name="effective_from",
+                    field=models.DateField(blank=True, null=True, verbose_name="effective from"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalwatchlistentry",
+                    name="effective_to",
+                    field=models.DateField(blank=True, null=True, verbose_name="effective to"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalwatchlistentry",
+                    name="jurisdiction",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.jurisdiction",
+                        verbose_name="jurisdiction",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalwatchlistentry",
+                    name="part",
+                    field=models.CharField(
+                        blank=True,
+                        help_text="empty: every part of the article",
+                        max_length=8,
+                        verbose_name="part",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalwatchlistentry",
+                    name="reason",
+                    field=models.CharField(max_length=300, verbose_name="reason"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalwebhooksubscription",
+                    name="active",
+                    field=models.BooleanField(default=True, verbose_name="active"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalwebhooksubscription",
+                    name="created_at",
+                    field=models.DateTimeField(blank=True, editable=False, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalwebhooksubscription",
+                    name="language",
+                    field=models.CharField(
+                        choices=[("en", "English"), ("be", "Беларуская"), ("ru", "Русский")],
+                        default="en",
+                        max_length=8,
+                        verbose_name="language",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalwebhooksubscription",
+                    name="organisation",
+                    field=models.CharField(max_length=200, verbose_name="organisation"),
+                ),
+                migrations.AlterField(
+                    model_name="historicalwebhooksubscription",
+                    name="partner",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        help_text="Set when the partner registered it through the API with the webhooks scope",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="cases.organisation",
+                        verbose_name="partner",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="historicalwebhooksubscription",
+                    name="url",
+                    field=models.URLField(max_length=500, verbose_name="url"),
+                ),
+                migrations.AlterField(
+                    model_name="importprofile",
+                    name="code",
+                    field=models.SlugField(max_length=40, unique=True, verbose_name="code"),
+                ),
+                migrations.AlterField(
+                    model_name="importprofile",
+                    name="config",
+                    field=models.JSONField(default=dict, verbose_name="config"),
+                ),
+                migrations.AlterField(
+                    model_name="importprofile",
+                    name="created_at",
+                    field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="importprofile",
+                    name="description",
+                    field=models.TextField(blank=True, verbose_name="description"),
+                ),
+                migrations.AlterField(
+                    model_name="importprofile",
+                    name="is_shipped",
+                    field=models.BooleanField(
+                        default=False,
+                        editable=False,
+                        help_text="Shipped with the registry; `load_law` refreshes it",
+                        verbose_name="is shipped",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="importprofile",
+                    name="label",
+                    field=models.CharField(max_length=200, verbose_name="label"),
+                ),
+                migrations.AlterField(
+                    model_name="importprofile",
+                    name="updated_at",
+                    field=models.DateTimeField(auto_now=True, verbose_name="updated at"),
+                ),
+                migrations.AlterField(
+                    model_name="importprofile",
+                    name="updated_by",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="updated by",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="importrun",
+                    name="created",
+                    field=models.PositiveIntegerField(default=0, verbose_name="created"),
+                ),
+                migrations.AlterField(
+                    model_name="importrun",
+                    name="created_at",
+                    field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="importrun",
+                    name="created_by",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="importrun",
+                    name="file_name",
+                    field=models.CharField(max_length=255, verbose_name="file name"),
+                ),
+                migrations.AlterField(
+                    model_name="importrun",
+                    name="file_sha256",
+                    field=models.CharField(max_length=64, verbose_name="file sha256"),
+                ),
+                migrations.AlterField(
+                    model_name="importrun",
+                    name="mapping",
+                    field=models.CharField(
+                        help_text="The import profile's code", max_length=40, verbose_name="mapping"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="importrun",
+                    name="profile",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="runs",
+                        to="cases.importprofile",
+                        verbose_name="profile",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="importrun",
+                    name="profile_config",
+                    field=models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="The profile as it was when this run read the file",
+                        verbose_name="profile config",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="importrun",
+                    name="rejected",
+                    field=models.PositiveIntegerField(default=0, verbose_name="rejected"),
+                ),
+                migrations.AlterField(
+                    model_name="importrun",
+                    name="report",
+                    field=models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="Problems by row and column, and what changed",
+                        verbose_name="report",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="importrun",
+                    name="rows",
+                    field=models.PositiveIntegerField(default=0, verbose_name="rows"),
+                ),
+                migrations.AlterField(
+                    model_name="importrun",
+                    name="state",
+                    field=models.CharField(
+                        choices=[
+                            ("dry_run", "dry run"),
+                            ("imported", "imported"),
+                            ("refused", "refused: problems found, nothing imported"),
+                        ],
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="importrun",
+                    name="unchanged",
+                    field=models.PositiveIntegerField(default=0, verbose_name="unchanged"),
+                ),
+                migrations.AlterField(
+                    model_name="importrun",
+                    name="updated",
+                    field=models.PositiveIntegerField(default=0, verbose_name="updated"),
+                ),
+                migrations.AlterField(
+                    model_name="importrun",
+                    name="warnings",
+                    field=models.PositiveIntegerField(default=0, verbose_name="warnings"),
+                ),
+                migrations.AlterField(
+                    model_name="importrunline",
+                    name="action",
+                    field=models.CharField(
+                        blank=True,
+                        help_text="created, updated or rejected",
+                        max_length=10,
+                        verbose_name="action",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="importrunline",
+                    name="column",
+                    field=models.CharField(blank=True, max_length=200, verbose_name="column"),
+                ),
+                migrations.AlterField(
+                    model_name="importrunline",
+                    name="kind",
+                    field=models.CharField(
+                        choices=[("problem", "problem"), ("warning", "warning"), ("row", "row outcome")],
+                        max_length=8,
+                        verbose_name="kind",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="importrunline",
+                    name="message",
+                    field=models.JSONField(blank=True, default=dict, verbose_name="message"),
+                ),
+                migrations.AlterField(
+                    model_name="importrunline",
+                    name="position",
+                    field=models.PositiveIntegerField(
+                        help_text="The line's place among the run's lines of its kind",
+                        verbose_name="position",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="importrunline",
+                    name="row",
+                    field=models.PositiveIntegerField(
+                        blank=True, help_text="Empty: the whole file", null=True, verbose_name="row"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="importrunline",
+                    name="run",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="cases.importrun",
+                        verbose_name="run",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="importrunline",
+                    name="text",
+                    field=models.TextField(
+                        blank=True,
+                        help_text="The reason, or the changes made to the row",
+                        verbose_name="text",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="jurisdiction",
+                    name="attempt_article",
+                    field=models.CharField(blank=True, max_length=16, verbose_name="attempt article"),
+                ),
+                migrations.AlterField(
+                    model_name="jurisdiction",
+                    name="capital_attempt_since",
+                    field=models.DateField(
+                        blank=True,
+                        help_text="From this date an attempt on the listed parts can carry death",
+                        null=True,
+                        verbose_name="capital attempt since",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="jurisdiction",
+                    name="code",
+                    field=models.CharField(
+                        help_text="ISO 3166 alpha-2, e.g. BY", max_length=8, unique=True, verbose_name="code"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="jurisdiction",
+                    name="data_checksum",
+                    field=models.CharField(
+                        blank=True,
+                        editable=False,
+                        help_text="Checksum of the law data last loaded",
+                        max_length=64,
+                        verbose_name="data checksum",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="jurisdiction",
+                    name="death_penalty",
+                    field=models.CharField(
+                        choices=[
+                            ("active", "active"),
+                            ("moratorium", "moratorium"),
+                            ("abolished", "abolished"),
+                        ],
+                        max_length=20,
+                        verbose_name="death penalty",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="jurisdiction",
+                    name="exemptions",
+                    field=models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Exemption rules from the death penalty, e.g. female",
+                        verbose_name="exemptions",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="jurisdiction",
+                    name="name",
+                    field=models.CharField(max_length=100, verbose_name="name"),
+                ),
+                migrations.AlterField(
+                    model_name="jurisdiction",
+                    name="preparation_article",
+                    field=models.CharField(blank=True, max_length=16, verbose_name="preparation article"),
+                ),
+                migrations.AlterField(
+                    model_name="keptcell",
+                    name="column",
+                    field=models.CharField(max_length=200, verbose_name="column"),
+                ),
+                migrations.AlterField(
+                    model_name="keptcell",
+                    name="person",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="cases.person",
+                        verbose_name="person",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="keptcell",
+                    name="reason",
+                    field=models.CharField(
+                        choices=[
+                            ("unmapped", "the profile maps this column to no field"),
+                            ("unknown_value", "the profile does not know this value"),
+                        ],
+                        max_length=20,
+                        verbose_name="reason",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="keptcell",
+                    name="row",
+                    field=models.PositiveIntegerField(
+                        help_text="The row's number in the file, the header being row 1", verbose_name="row"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="keptcell",
+                    name="run",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="kept_cells",
+                        to="cases.importrun",
+                        verbose_name="run",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="keptcell",
+                    name="text",
+                    field=cases.protection.fields.EncryptedTextField(verbose_name="text"),
+                ),
+                migrations.AlterField(
+                    model_name="lettercount",
+                    name="letters_sent",
+                    field=models.PositiveIntegerField(verbose_name="letters sent"),
+                ),
+                migrations.AlterField(
+                    model_name="lettercount",
+                    name="organisation",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="letter_counts",
+                        to="cases.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="lettercount",
+                    name="period_end",
+                    field=models.DateField(
+                        help_text="The last day of the period, included", verbose_name="period end"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="lettercount",
+                    name="period_start",
+                    field=models.DateField(verbose_name="period start"),
+                ),
+                migrations.AlterField(
+                    model_name="lettercount",
+                    name="person",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="letter_counts",
+                        to="cases.person",
+                        verbose_name="person",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="lettercount",
+                    name="reported_at",
+                    field=models.DateTimeField(auto_now=True, verbose_name="reported at"),
+                ),
+                migrations.AlterField(
+                    model_name="namesource",
+                    name="as_of",
+                    field=models.DateField(
+                        blank=True, help_text="When the source gave it", null=True, verbose_name="as of"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="namesource",
+                    name="as_of_precision",
+                    field=models.CharField(
+                        choices=[
+                            ("day", "day"),
+                            ("month", "month"),
+                            ("year", "year"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="unknown",
+                        help_text="How much of the date the source gave it is known",
+                        max_length=10,
+                        verbose_name="as of precision",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="namesource",
+                    name="created_at",
+                    field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="namesource",
+                    name="name",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="also_given_by",
+                        to="cases.personname",
+                        verbose_name="name",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="namesource",
+                    name="source",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.source",
+                        verbose_name="source",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="organisation",
+                    name="active",
+                    field=models.BooleanField(default=True, verbose_name="active"),
+                ),
+                migrations.AlterField(
+                    model_name="organisation",
+                    name="contact_email",
+                    field=models.EmailField(blank=True, max_length=254, verbose_name="contact email"),
+                ),
+                migrations.AlterField(
+                    model_name="organisation",
+                    name="created_at",
+                    field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="organisation",
+                    name="name",
+                    field=models.CharField(max_length=200, unique=True, verbose_name="name"),
+                ),
+                migrations.AlterField(
+                    model_name="particularrisk",
+                    name="created_at",
+                    field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="particularrisk",
+                    name="date",
+                    field=models.DateField(
+                        blank=True,
+                        help_text="Since when, or when it happened",
+                        null=True,
+                        verbose_name="date",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="particularrisk",
+                    name="date_precision",
+                    field=models.CharField(
+                        choices=[
+                            ("day", "day"),
+                            ("month", "month"),
+                            ("year", "year"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="unknown",
+                        max_length=10,
+                        verbose_name="date precision",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="particularrisk",
+                    name="details",
+                    field=cases.protection.fields.EncryptedTextField(
+                        blank=True,
+                        help_text="Confidential, staff only, encrypted: what the family, the lawyer or a witness told",
+                        verbose_name="details",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="particularrisk",
+                    name="ended_on",
+                    field=models.DateField(
+                        blank=True,
+                        help_text="When a condition ended or the person left solitary confinement",
+                        null=True,
+                        verbose_name="ended on",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="particularrisk",
+                    name="kind",
+                    field=models.CharField(
+                        choices=[
+                            ("serious_illness", "serious illness"),
+                            ("disability", "disability"),
+                            ("mental_health", "mental health condition"),
+                            ("pregnancy", "pregnancy"),
+                            ("both_parents_imprisoned", "both parents in prison"),
+                            ("other_condition", "other condition"),
+                            ("solitary_confinement", "solitary confinement"),
+                            ("denied_medical_care", "denial of medical care"),
+                            ("beating", "beating"),
+                            ("other_ill_treatment", "other ill-treatment"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="particularrisk",
+                    name="person",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="particular_risks",
+                        to="cases.person",
+                        verbose_name="person",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="particularrisk",
+                    name="public_id",
+                    field=models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="particularrisk",
+                    name="public_text",
+                    field=models.TextField(
+                        blank=True,
+                        help_text="What the public page says, if the item is public",
+                        verbose_name="public text",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="particularrisk",
+                    name="sources",
+                    field=models.ManyToManyField(
+                        blank=True, related_name="particular_risks", to="cases.source", verbose_name="sources"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="partnerapikey",
+                    name="issued_to",
+                    field=models.ForeignKey(
+                        blank=True,
+                        help_text="The person the key was handed to: ending their access revokes it",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="api_keys",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="issued to",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="partnerapikey",
+                    name="last_used_at",
+                    field=models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="last used at"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="partnerapikey",
+                    name="organisation",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_keys",
+                        to="cases.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="partnerapikey",
+                    name="scopes",
+                    field=models.JSONField(
+                        default=list,
+                        help_text="Any of: read:public, read:restricted, write:submissions, webhooks, read:contacts, write:contacts",
+                        verbose_name="scopes",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="person",
+                    name="biography",
+                    field=models.TextField(blank=True, help_text="Public", verbose_name="biography"),
+                ),
+                migrations.AlterField(
+                    model_name="person",
+                    name="birth_date",
+                    field=models.DateField(
+                        blank=True,
+                        help_text="With month or year precision, the first day of the period",
+                        null=True,
+                        verbose_name="birth date",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="person",
+                    name="birth_date_precision",
+                    field=models.CharField(
+                        choices=[
+                            ("day", "day"),
+                            ("month", "month"),
+                            ("year", "year"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="unknown",
+                        max_length=10,
+                        verbose_name="birth date precision",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="person",
+                    name="citizenship",
+                    field=models.CharField(
+                        blank=True, help_text="ISO 3166 alpha-2", max_length=2, verbose_name="citizenship"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="person",
+                    name="contacts",
+                    field=cases.protection.fields.EncryptedTextField(
+                        blank=True,
+                        help_text="Confidential, Sources group only, encrypted: relatives, lawyers and reporters, and how to reach them",
+                        verbose_name="contacts",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="person",
+                    name="created_at",
+                    field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="person",
+                    name="internal_notes",
+                    field=cases.protection.fields.EncryptedTextField(
+                        blank=True,
+                        help_text="Confidential, staff only, encrypted",
+                        verbose_name="internal notes",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="person",
+                    name="is_official_or_military",
+                    field=models.BooleanField(
+                        blank=True,
+                        help_text="Official in a responsible position or military (Belarus art. 356 part 2); empty when unknown",
+                        null=True,
+                        verbose_name="is official or military",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="person",
+                    name="merged_into",
+                    field=models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        help_text="Set when this record was merged into another; it then holds nothing and shows nowhere",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.person",
+                        verbose_name="merged into",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="person",
+                    name="occupation",
+                    field=models.CharField(blank=True, max_length=200, verbose_name="occupation"),
+                ),
+                migrations.AlterField(
+                    model_name="person",
+                    name="public_id",
+                    field=models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="person",
+                    name="publication_state",
+                    field=models.CharField(
+                        choices=[("draft", "draft"), ("published", "published"), ("withdrawn", "withdrawn")],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="publication state",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="person",
+                    name="published_at",
+                    field=models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="published at"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="person",
+                    name="region",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.region",
+                        verbose_name="region",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="person",
+                    name="sex",
+                    field=models.CharField(
+                        choices=[("female", "female"), ("male", "male"), ("unknown", "unknown")],
+                        default="unknown",
+                        max_length=10,
+                        verbose_name="sex",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="person",
+                    name="slug",
+                    field=models.SlugField(editable=False, max_length=120, unique=True, verbose_name="slug"),
+                ),
+                migrations.AlterField(
+                    model_name="person",
+                    name="translations",
+                    field=models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text='The occupation and the biography in the other languages: {"be": {"field": "…"}, "ru": {…}}',
+                        verbose_name="translations",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="person",
+                    name="updated_at",
+                    field=models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        help_text="When what the public may see of this person last changed; internal edits do not move it",
+                        verbose_name="updated at",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="personmerge",
+                    name="kept",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="merges",
+                        to="cases.person",
+                        verbose_name="kept",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="personmerge",
+                    name="merged",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.person",
+                        verbose_name="merged",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="personmerge",
+                    name="merged_at",
+                    field=models.DateTimeField(auto_now_add=True, verbose_name="merged at"),
+                ),
+                migrations.AlterField(
+                    model_name="personmerge",
+                    name="merged_by",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="merged by",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="personmerge",
+                    name="moved",
+                    field=models.JSONField(
+                        default=dict,
+                        help_text="The ids of every record moved to the kept person, by model, so undo can move them back",
+                        verbose_name="moved",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="personmerge",
+                    name="undone_at",
+                    field=models.DateTimeField(blank=True, null=True, verbose_name="undone at"),
+                ),
+                migrations.AlterField(
+                    model_name="personmerge",
+                    name="undone_by",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="undone by",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="personname",
+                    name="as_of",
+                    field=models.DateField(
+                        blank=True, help_text="When that source gave it", null=True, verbose_name="as of"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="personname",
+                    name="as_of_precision",
+                    field=models.CharField(
+                        choices=[
+                            ("day", "day"),
+                            ("month", "month"),
+                            ("year", "year"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="unknown",
+                        help_text="How much of the date the source gave it is known",
+                        max_length=10,
+                        verbose_name="as of precision",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="personname",
+                    name="is_primary",
+                    field=models.BooleanField(default=False, verbose_name="is primary"),
+                ),
+                migrations.AlterField(
+                    model_name="personname",
+                    name="kind",
+                    field=models.CharField(
+                        choices=[
+                            ("official_be", "official Belarusian"),
+                            ("official_ru", "official Russian"),
+                            ("passport_latin", "passport Latin"),
+                            ("other_latin", "other Latin transliteration"),
+                            ("alias", "alias or nickname"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="personname",
+                    name="person",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="names",
+                        to="cases.person",
+                        verbose_name="person",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="personname",
+                    name="script",
+                    field=models.CharField(
+                        choices=[
+                            ("be_cyrl", "Belarusian Cyrillic"),
+                            ("ru_cyrl", "Russian Cyrillic"),
+                            ("latin", "Latin"),
+                        ],
+                        max_length=10,
+                        verbose_name="script",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="personname",
+                    name="search_key",
+                    field=models.CharField(
+                        blank=True,
+                        db_index=True,
+                        editable=False,
+                        help_text="The name folded to one skeleton for every script and spelling (cases.identity.names)",
+                        max_length=300,
+                        verbose_name="search key",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="personname",
+                    name="source",
+                    field=models.ForeignKey(
+                        blank=True,
+                        help_text="Who gives the name in this spelling (empty: registry staff)",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="names",
+                        to="cases.source",
+                        verbose_name="source",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="personname",
+                    name="text",
+                    field=models.CharField(max_length=300, verbose_name="text"),
+                ),
+                migrations.AlterField(
+                    model_name="prisonercontact",
+                    name="channel",
+                    field=models.CharField(
+                        choices=[
+                            ("letter", "letter from the person"),
+                            ("lawyer_visit", "lawyer's visit"),
+                            ("family_visit", "family visit"),
+                            ("call", "phone or video call"),
+                            ("seen_in_court", "seen at a court hearing"),
+                            ("cellmate", "sign of life through a released cellmate"),
+                            ("other", "other sign of life"),
+                        ],
+                        max_length=20,
+                        verbose_name="channel",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="prisonercontact",
+                    name="created_at",
+                    field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="prisonercontact",
+                    name="date",
+                    field=models.DateField(
+                        help_text="With month or year precision, the first day of the period",
+                        verbose_name="date",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="prisonercontact",
+                    name="date_precision",
+                    field=models.CharField(
+                        choices=[
+                            ("day", "day"),
+                            ("month", "month"),
+                            ("year", "year"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="day",
+                        help_text="How much of the date is known",
+                        max_length=10,
+                        verbose_name="date precision",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="prisonercontact",
+                    name="details",
+                    field=cases.protection.fields.EncryptedTextField(
+                        blank=True,
+                        help_text="Confidential, staff only, encrypted: what was said or seen (a family's word in confidence stays here)",
+                        verbose_name="details",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="prisonercontact",
+                    name="latest_day",
+                    field=models.DateField(editable=False, verbose_name="latest day"),
+                ),
+                migrations.AlterField(
+                    model_name="prisonercontact",
+                    name="person",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contact_log",
+                        to="cases.person",
+                        verbose_name="person",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="prisonercontact",
+                    name="public_id",
+                    field=models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="prisonercontact",
+                    name="reported_by",
+                    field=models.ForeignKey(
+                        blank=True,
+                        help_text="The partner organisation that reported it through the API (empty: staff)",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contacts_reported",
+                        to="cases.organisation",
+                        verbose_name="reported by",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="prisonercontact",
+                    name="sources",
+                    field=models.ManyToManyField(
+                        blank=True,
+                        related_name="contacts_reported",
+                        to="cases.source",
+                        verbose_name="sources",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="reclassification",
+                    name="created_at",
+                    field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="reclassification",
+                    name="created_by",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="reclassification",
+                    name="date",
+                    field=models.DateField(verbose_name="date"),
+                ),
+                migrations.AlterField(
+                    model_name="reclassification",
+                    name="from_charge",
+                    field=models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reclassification",
+                        to="cases.charge",
+                        verbose_name="from charge",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="reclassification",
+                    name="note",
+                    field=models.TextField(blank=True, verbose_name="note"),
+                ),
+                migrations.AlterField(
+                    model_name="reclassification",
+                    name="source",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.source",
+                        verbose_name="source",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="reclassification",
+                    name="to_charge",
+                    field=models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reclassified_by",
+                        to="cases.charge",
+                        verbose_name="to charge",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="region",
+                    name="code",
+                    field=models.SlugField(max_length=40, verbose_name="code"),
+                ),
+                migrations.AlterField(
+                    model_name="region",
+                    name="jurisdiction",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="regions",
+                        to="cases.jurisdiction",
+                        verbose_name="jurisdiction",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="region",
+                    name="name_be",
+                    field=models.CharField(blank=True, max_length=100, verbose_name="name be"),
+                ),
+                migrations.AlterField(
+                    model_name="region",
+                    name="name_en",
+                    field=models.CharField(max_length=100, verbose_name="name en"),
+                ),
+                migrations.AlterField(
+                    model_name="region",
+                    name="name_ru",
+                    field=models.CharField(blank=True, max_length=100, verbose_name="name ru"),
+                ),
+                migrations.AlterField(
+                    model_name="release",
+                    name="case",
+                    field=models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="release",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="release",
+                    name="created_at",
+                    field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="release",
+                    name="destination_country",
+                    field=models.CharField(
+                        blank=True,
+                        choices=cases.countries.choices,
+                        help_text="Where the person was taken or went on release (ISO 3166); empty: not known",
+                        max_length=2,
+                        verbose_name="destination country",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="release",
+                    name="documents_withheld",
+                    field=models.CharField(
+                        blank=True,
+                        choices=[("", "not known"), ("yes", "yes"), ("no", "no")],
+                        help_text="Were passport or identity documents withheld on release?",
+                        max_length=3,
+                        verbose_name="documents withheld",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="release",
+                    name="family_left_behind",
+                    field=cases.protection.fields.EncryptedTextField(
+                        blank=True,
+                        help_text="Confidential, staff only, encrypted: relatives who stayed in the country, as the family or the person told it",
+                        verbose_name="family left behind",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="release",
+                    name="how",
+                    field=models.CharField(
+                        choices=[
+                            ("sentence_served", "sentence served"),
+                            ("pardon", "pardon"),
+                            ("amnesty", "amnesty"),
+                            ("parole", "parole (early conditional release)"),
+                            ("exchange", "exchange or deal with another government"),
+                            ("deportation", "forced deportation"),
+                            ("acquittal", "acquittal"),
+                            ("charges_dropped", "charges dropped"),
+                            ("sentence_changed", "sentence changed to one served at liberty"),
+                            ("death_in_custody", "death in custody"),
+                            ("other", "other"),
+                            ("unknown", "not known"),
+                        ],
+                        default="unknown",
+                        max_length=20,
+                        verbose_name="how",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="release",
+                    name="public_id",
+                    field=models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="release",
+                    name="updated_at",
+                    field=models.DateTimeField(auto_now=True, verbose_name="updated at"),
+                ),
+                migrations.AlterField(
+                    model_name="release",
+                    name="wave",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="releases",
+                        to="cases.releasewave",
+                        verbose_name="wave",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="releasewave",
+                    name="announced_by",
+                    field=models.CharField(
+                        blank=True,
+                        help_text="Who announced it, e.g. the presidential press service",
+                        max_length=300,
+                        verbose_name="announced by",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="releasewave",
+                    name="counterpart",
+                    field=models.CharField(
+                        blank=True,
+                        help_text="The government or envoy on the other side of the deal",
+                        max_length=300,
+                        verbose_name="counterpart",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="releasewave",
+                    name="created_at",
+                    field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="releasewave",
+                    name="date",
+                    field=models.DateField(verbose_name="date"),
+                ),
+                migrations.AlterField(
+                    model_name="releasewave",
+                    name="date_precision",
+                    field=models.CharField(
+                        choices=[
+                            ("day", "day"),
+                            ("month", "month"),
+                            ("year", "year"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="day",
+                        help_text="How much of the date is known",
+                        max_length=10,
+                        verbose_name="date precision",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="releasewave",
+                    name="destination_country",
+                    field=models.CharField(
+                        blank=True,
+                        choices=cases.countries.choices,
+                        help_text="Where the people were taken (ISO 3166)",
+                        max_length=2,
+                        verbose_name="destination country",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="releasewave",
+                    name="how",
+                    field=models.CharField(
+                        choices=[
+                            ("sentence_served", "sentence served"),
+                            ("pardon", "pardon"),
+                            ("amnesty", "amnesty"),
+                            ("parole", "parole (early conditional release)"),
+                            ("exchange", "exchange or deal with another government"),
+                            ("deportation", "forced deportation"),
+                            ("acquittal", "acquittal"),
+                            ("charges_dropped", "charges dropped"),
+                            ("sentence_changed", "sentence changed to one served at liberty"),
+                            ("death_in_custody", "death in custody"),
+                            ("other", "other"),
+                            ("unknown", "not known"),
+                        ],
+                        default="pardon",
+                        help_text="How the people of the wave were released (each release can say otherwise)",
+                        max_length=20,
+                        verbose_name="how",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="releasewave",
+                    name="in_return",
+                    field=models.TextField(
+                        blank=True,
+                        help_text="What was announced in return, as reported (public)",
+                        verbose_name="in return",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="releasewave",
+                    name="is_public",
+                    field=models.BooleanField(
+                        default=True,
+                        help_text="A public page lists its published people",
+                        verbose_name="is public",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="releasewave",
+                    name="name",
+                    field=models.CharField(
+                        help_text="How it is known, e.g. 'September 2025 release'",
+                        max_length=200,
+                        verbose_name="name",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="releasewave",
+                    name="public_id",
+                    field=models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="releasewave",
+                    name="sources",
+                    field=models.ManyToManyField(
+                        blank=True, related_name="release_waves", to="cases.source", verbose_name="sources"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="riskalert",
+                    name="acknowledged_at",
+                    field=models.DateTimeField(blank=True, null=True, verbose_name="acknowledged at"),
+                ),
+                migrations.AlterField(
+                    model_name="riskalert",
+                    name="acknowledged_by",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="acknowledged by",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="riskalert",
+                    name="assessment",
+                    field=models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alert",
+                        to="cases.riskassessment",
+                        verbose_name="assessment",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="riskalert",
+                    name="case",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alerts",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="riskalert",
+                    name="channel",
+                    field=models.CharField(
+                        blank=True,
+                        choices=[
+                            ("letter", "letter from the person"),
+                            ("lawyer_visit", "lawyer's visit"),
+                            ("family_visit", "family visit"),
+                            ("call", "phone or video call"),
+                            ("seen_in_court", "seen at a court hearing"),
+                            ("cellmate", "sign of life through a released cellmate"),
+                            ("other", "other sign of life"),
+                        ],
+                        help_text="The channel of a silence (empty: any contact)",
+                        max_length=20,
+                        verbose_name="channel",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="riskalert",
+                    name="contact",
+                    field=models.ForeignKey(
+                        blank=True,
+                        help_text="The contact a silence is counted from, or the one that ended it",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="alerts",
+                        to="cases.prisonercontact",
+                        verbose_name="contact",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="riskalert",
+                    name="created_at",
+                    field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="riskalert",
+                    name="emailed_at",
+                    field=models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="emailed at"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="riskalert",
+                    name="event",
+                    field=models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alert",
+                        to="cases.caseevent",
+                        verbose_name="event",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="riskalert",
+                    name="kind",
+                    field=models.CharField(
+                        choices=[
+                            ("level_changed", "risk level changed"),
+                            ("death_row", "death-row news (urgent)"),
+                            ("silence", "no contact past the threshold"),
+                            ("contact_resumed", "contact resumed"),
+                        ],
+                        default="level_changed",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="riskalert",
+                    name="new_level",
+                    field=models.CharField(
+                        blank=True,
+                        choices=[
+                            ("none", "no identified risk"),
+                            ("watch", "watch"),
+                            ("elevated", "elevated"),
+                            ("critical", "critical"),
+                            ("sentenced_to_death", "sentenced to death"),
+                        ],
+                        max_length=20,
+                        verbose_name="new level",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="riskalert",
+                    name="old_level",
+                    field=models.CharField(
+                        blank=True,
+                        choices=[
+                            ("none", "no identified risk"),
+                            ("watch", "watch"),
+                            ("elevated", "elevated"),
+                            ("critical", "critical"),
+                            ("sentenced_to_death", "sentenced to death"),
+                        ],
+                        max_length=20,
+                        verbose_name="old level",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="riskalert",
+                    name="resolution_note",
+                    field=models.TextField(blank=True, verbose_name="resolution note"),
+                ),
+                migrations.AlterField(
+                    model_name="riskalert",
+                    name="resolved_at",
+                    field=models.DateTimeField(blank=True, null=True, verbose_name="resolved at"),
+                ),
+                migrations.AlterField(
+                    model_name="riskalert",
+                    name="resolved_by",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="resolved by",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="riskalert",
+                    name="silent_days",
+                    field=models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Days without contact, at least (a silence or the gap a resumption ended)",
+                        null=True,
+                        verbose_name="silent days",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="riskalert",
+                    name="silent_since",
+                    field=models.DateField(
+                        blank=True,
+                        help_text="The last day the contact before the silence may have been on",
+                        null=True,
+                        verbose_name="silent since",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="riskalert",
+                    name="state",
+                    field=models.CharField(
+                        choices=[
+                            ("open", "open"),
+                            ("acknowledged", "acknowledged"),
+                            ("resolved", "resolved"),
+                        ],
+                        default="open",
+                        max_length=20,
+                        verbose_name="state",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="riskassessment",
+                    name="assessed_on",
+                    field=models.DateField(
+                        help_text="The date the rules were applied for", verbose_name="assessed on"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="riskassessment",
+                    name="case",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assessments",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="riskassessment",
+                    name="created_at",
+                    field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="riskassessment",
+                    name="generation",
+                    field=models.PositiveBigIntegerField(
+                        help_text="The case's change counter this result saw", verbose_name="generation"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="riskassessment",
+                    name="law_checksum",
+                    field=models.CharField(max_length=64, verbose_name="law checksum"),
+                ),
+                migrations.AlterField(
+                    model_name="riskassessment",
+                    name="level",
+                    field=models.CharField(
+                        choices=[
+                            ("none", "no identified risk"),
+                            ("watch", "watch"),
+                            ("elevated", "elevated"),
+                            ("critical", "critical"),
+                            ("sentenced_to_death", "sentenced to death"),
+                        ],
+                        max_length=20,
+                        verbose_name="level",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="riskassessment",
+                    name="previous_level",
+                    field=models.CharField(
+                        blank=True,
+                        choices=[
+                            ("none", "no identified risk"),
+                            ("watch", "watch"),
+                            ("elevated", "elevated"),
+                            ("critical", "critical"),
+                            ("sentenced_to_death", "sentenced to death"),
+                        ],
+                        max_length=20,
+                        verbose_name="previous level",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="riskassessment",
+                    name="public_id",
+                    field=models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="riskassessment",
+                    name="reasons",
+                    field=models.JSONField(blank=True, default=list, verbose_name="reasons"),
+                ),
+                migrations.AlterField(
+                    model_name="riskassessment",
+                    name="rules_version",
+                    field=models.CharField(max_length=40, verbose_name="rules version"),
+                ),
+                migrations.AlterField(
+                    model_name="silencethreshold",
+                    name="channel",
+                    field=models.CharField(
+                        blank=True,
+                        choices=[
+                            ("letter", "letter from the person"),
+                            ("lawyer_visit", "lawyer's visit"),
+                            ("family_visit", "family visit"),
+                            ("call", "phone or video call"),
+                            ("seen_in_court", "seen at a court hearing"),
+                            ("cellmate", "sign of life through a released cellmate"),
+                            ("other", "other sign of life"),
+                        ],
+                        help_text="Empty: no contact of any kind",
+                        max_length=20,
+                        verbose_name="channel",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="silencethreshold",
+                    name="days",
+                    field=models.PositiveIntegerField(
+                        help_text="Alert when a silence is certainly this many days long", verbose_name="days"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="silencethreshold",
+                    name="jurisdiction",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="silence_thresholds",
+                        to="cases.jurisdiction",
+                        verbose_name="jurisdiction",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="snapshotentry",
+                    name="aliases",
+                    field=models.JSONField(blank=True, default=list, verbose_name="aliases"),
+                ),
+                migrations.AlterField(
+                    model_name="snapshotentry",
+                    name="birth_date",
+                    field=models.DateField(blank=True, null=True, verbose_name="birth date"),
+                ),
+                migrations.AlterField(
+                    model_name="snapshotentry",
+                    name="birth_date_precision",
+                    field=models.CharField(
+                        choices=[
+                            ("day", "day"),
+                            ("month", "month"),
+                            ("year", "year"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="day",
+                        help_text="How much of the birth date is known",
+                        max_length=10,
+                        verbose_name="birth date precision",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="snapshotentry",
+                    name="entry_key",
+                    field=models.CharField(db_index=True, max_length=600, verbose_name="entry key"),
+                ),
+                migrations.AlterField(
+                    model_name="snapshotentry",
+                    name="line",
+                    field=models.PositiveIntegerField(verbose_name="line"),
+                ),
+                migrations.AlterField(
+                    model_name="snapshotentry",
+                    name="listed_on",
+                    field=models.DateField(
+                        blank=True,
+                        help_text="The day of inclusion, where the list gives it",
+                        null=True,
+                        verbose_name="listed on",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="snapshotentry",
+                    name="listed_on_precision",
+                    field=models.CharField(
+                        choices=[
+                            ("day", "day"),
+                            ("month", "month"),
+                            ("year", "year"),
+                            ("unknown", "unknown"),
+                        ],
+                        default="day",
+                        help_text="How much of the day of inclusion is known",
+                        max_length=10,
+                        verbose_name="listed on precision",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="snapshotentry",
+                    name="name",
+                    field=models.CharField(max_length=500, verbose_name="name"),
+                ),
+                migrations.AlterField(
+                    model_name="snapshotentry",
+                    name="person",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="designation_entries",
+                        to="cases.person",
+                        verbose_name="person",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="snapshotentry",
+                    name="snapshot",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="entries",
+                        to="cases.designationsnapshot",
+                        verbose_name="snapshot",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="snapshotentry",
+                    name="text",
+                    field=models.TextField(help_text="The entry as the list writes it", verbose_name="text"),
+                ),
+                migrations.AlterField(
+                    model_name="source",
+                    name="confidential",
+                    field=models.BooleanField(
+                        default=True,
+                        help_text="Confidential sources are visible to staff only",
+                        verbose_name="confidential",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="source",
+                    name="contact",
+                    field=cases.protection.fields.EncryptedTextField(
+                        blank=True,
+                        help_text="Confidential, Sources group only, encrypted: who gave the information and how to reach them",
+                        verbose_name="contact",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="source",
+                    name="created_at",
+                    field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="source",
+                    name="import_list",
+                    field=models.CharField(
+                        blank=True,
+                        help_text="The code of the import profile whose list this source is: every import with that profile records the list's facts as claims from this source",
+                        max_length=40,
+                        verbose_name="import list",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="source",
+                    name="kind",
+                    field=models.CharField(
+                        choices=[
+                            ("publication", "publication"),
+                            ("court", "court or official document"),
+                            ("human_rights", "human-rights organisation"),
+                            ("relative", "relative"),
+                            ("lawyer", "lawyer"),
+                            ("witness", "witness or own reporter"),
+                            ("other", "other"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="source",
+                    name="public_id",
+                    field=models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="source",
+                    name="published_on",
+                    field=models.DateField(blank=True, null=True, verbose_name="published on"),
+                ),
+                migrations.AlterField(
+                    model_name="source",
+                    name="reliability",
+                    field=models.CharField(
+                        choices=[
+                            ("first_hand", "first-hand (the person, a relative, the lawyer, a witness)"),
+                            ("documentary", "documentary (a court or official document)"),
+                            ("reported", "reported (media, another organisation's list)"),
+                            ("unverified", "unverified"),
+                        ],
+                        default="unverified",
+                        help_text="How far its word goes: shown beside each of its claims; a documentary source's claim replaces a reported or unverified one without waiting for a Publisher",
+                        max_length=12,
+                        verbose_name="reliability",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="source",
+                    name="title",
+                    field=models.CharField(
+                        help_text="Publication or document title", max_length=300, verbose_name="title"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="source",
+                    name="url",
+                    field=models.URLField(blank=True, max_length=1000, verbose_name="url"),
+                ),
+                migrations.AlterField(
+                    model_name="staffsettings",
+                    name="language",
+                    field=models.CharField(
+                        blank=True,
+                        choices=[("en", "English"), ("be", "Беларуская"), ("ru", "Русский")],
+                        max_length=8,
+                        verbose_name="language",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="staffsettings",
+                    name="user",
+                    field=models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="staff_settings",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="submission",
+                    name="handled_at",
+                    field=models.DateTimeField(blank=True, null=True, verbose_name="handled at"),
+                ),
+                migrations.AlterField(
+                    model_name="submission",
+                    name="handled_by",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="handled by",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="submission",
+                    name="moderation_note",
+                    field=models.TextField(blank=True, verbose_name="moderation note"),
+                ),
+                migrations.AlterField(
+                    model_name="submission",
+                    name="organisation",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="submissions",
+                        to="cases.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="submission",
+                    name="payload",
+                    field=cases.protection.fields.EncryptedJSONField(
+                        help_text="The report as sent, encrypted (names, description, the reporter's contact); deleted after the retention period",
+                        null=True,
+                        verbose_name="payload",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="submission",
+                    name="payload_deleted_at",
+                    field=models.DateTimeField(blank=True, null=True, verbose_name="payload deleted at"),
+                ),
+                migrations.AlterField(
+                    model_name="submission",
+                    name="person",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="cases.person",
+                        verbose_name="person",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="submission",
+                    name="public_id",
+                    field=models.UUIDField(
+                        default=uuid.uuid4, editable=False, unique=True, verbose_name="public id"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="submission",
+                    name="received_at",
+                    field=models.DateTimeField(auto_now_add=True, verbose_name="received at"),
+                ),
+                migrations.AlterField(
+                    model_name="submission",
+                    name="state",
+                    field=models.CharField(
+                        choices=[
+                            ("pending", "pending moderation"),
+                            ("accepted", "accepted"),
+                            ("rejected", "rejected"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="watchlistentry",
+                    name="article_number",
+                    field=models.CharField(max_length=16, verbose_name="article number"),
+                ),
+                migrations.AlterField(
+                    model_name="watchlistentry",
+                    name="condition",
+                    field=models.CharField(
+                        blank=True,
+                        choices=[("", "anyone"), ("official_or_military", "officials and military only")],
+                        help_text="Only for people who meet this condition",
+                        max_length=40,
+                        verbose_name="condition",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="watchlistentry",
+                    name="effective_from",
+                    field=models.DateField(blank=True, null=True, verbose_name="effective from"),
+                ),
+                migrations.AlterField(
+                    model_name="watchlistentry",
+                    name="effective_to",
+                    field=models.DateField(blank=True, null=True, verbose_name="effective to"),
+                ),
+                migrations.AlterField(
+                    model_name="watchlistentry",
+                    name="jurisdiction",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="watch_list",
+                        to="cases.jurisdiction",
+                        verbose_name="jurisdiction",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="watchlistentry",
+                    name="part",
+                    field=models.CharField(
+                        blank=True,
+                        help_text="empty: every part of the article",
+                        max_length=8,
+                        verbose_name="part",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="watchlistentry",
+                    name="reason",
+                    field=models.CharField(max_length=300, verbose_name="reason"),
+                ),
+                migrations.AlterField(
+                    model_name="webhookdelivery",
+                    name="alert",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="cases.riskalert",
+                        verbose_name="alert",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="webhookdelivery",
+                    name="attempts",
+                    field=models.PositiveSmallIntegerField(default=0, verbose_name="attempts"),
+                ),
+                migrations.AlterField(
+                    model_name="webhookdelivery",
+                    name="case",
+                    field=models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="webhookdelivery",
+                    name="created_at",
+                    field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="webhookdelivery",
+                    name="delivered_at",
+                    field=models.DateTimeField(blank=True, null=True, verbose_name="delivered at"),
+                ),
+                migrations.AlterField(
+                    model_name="webhookdelivery",
+                    name="last_attempt_at",
+                    field=models.DateTimeField(blank=True, null=True, verbose_name="last attempt at"),
+                ),
+                migrations.AlterField(
+                    model_name="webhookdelivery",
+                    name="last_error",
+                    field=models.CharField(blank=True, max_length=300, verbose_name="last error"),
+                ),
+                migrations.AlterField(
+                    model_name="webhookdelivery",
+                    name="last_status_code",
+                    field=models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="last status code"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="webhookdelivery",
+                    name="next_attempt_at",
+                    field=models.DateTimeField(
+                        blank=True, db_index=True, null=True, verbose_name="next attempt at"
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="webhookdelivery",
+                    name="payload",
+                    field=models.JSONField(verbose_name="payload"),
+                ),
+                migrations.AlterField(
+                    model_name="webhookdelivery",
+                    name="state",
+                    field=models.CharField(
+                        choices=[
+                            ("pending", "pending"),
+                            ("delivered", "delivered"),
+                            ("failed", "failed: all retries used, or the address refused"),
+                            ("cancelled", "cancelled: no longer to be sent"),
+                        ],
+                        default="pending",
+                        max_length=12,
+                        verbose_name="state",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="webhookdelivery",
+                    name="subscription",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="cases.webhooksubscription",
+                        verbose_name="subscription",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="webhooksubscription",
+                    name="active",
+                    field=models.BooleanField(default=True, verbose_name="active"),
+                ),
+                migrations.AlterField(
+                    model_name="webhooksubscription",
+                    name="created_at",
+                    field=models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                migrations.AlterField(
+                    model_name="webhooksubscription",
+                    name="language",
+                    field=models.CharField(
+                        choices=[("en", "English"), ("be", "Беларуская"), ("ru", "Русский")],
+                        default="en",
+                        max_length=8,
+                        verbose_name="language",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="webhooksubscription",
+                    name="organisation",
+                    field=models.CharField(max_length=200, verbose_name="organisation"),
+                ),
+                migrations.AlterField(
+                    model_name="webhooksubscription",
+                    name="partner",
+                    field=models.ForeignKey(
+                        blank=True,
+                        help_text="Set when the partner registered it through the API with the webhooks scope",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="webhooks",
+                        to="cases.organisation",
+                        verbose_name="partner",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="webhooksubscription",
+                    name="secret",
+                    field=models.CharField(
+                        default=cases.models.partners._new_webhook_secret,
+                        help_text="Shared with the partner to verify signatures",
+                        max_length=128,
+                        verbose_name="secret",
+                    ),
+                ),
+                migrations.AlterField(
+                    model_name="webhooksubscription",
+                    name="url",
+                    field=models.URLField(max_length=500, verbose_name="url"),
+                ),
+            ]
         ),
     ]
