@@ -26,6 +26,7 @@ run: install
 	$(DEV) $(BIN)/python manage.py migrate --noinput
 	$(DEV) $(BIN)/python manage.py load_law
 	$(DEV) DEBUG=false $(BIN)/python manage.py load_demo --if-empty
+	$(DEV) $(BIN)/python manage.py build_downloads --if-due
 	$(DEV) $(BIN)/python manage.py demo_admin --url http://$(HOST):$(PORT)/admin/
 	$(DEV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 

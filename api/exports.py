@@ -7,6 +7,7 @@ machine.
 
 import csv
 import json
+from collections.abc import Callable
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import StreamingHttpResponse
@@ -90,16 +91,24 @@ def stream_json(queryset, serializer_factory, filename: str) -> StreamingHttpRes
 # The public shape of the whole-registry export (cases.transfer.exporting) ----------------------
 
 
-def public_person_record(person: Person) -> dict:
-    """The person as the anonymous API shows them, with their cases and public events in place
-    of the list of case ids."""
-    record = dict(PersonSerializer(person).data)
-    cases = []
-    for case in person.cases.all():
-        case_record = dict(CaseSerializer(case).data)
-        case_record["events"] = EventSerializer(case.events.all(), many=True).data
-        cases.append(case_record)
-    record["cases"] = cases
+def public_person_writer() -> Callable[[Person], dict]:
+    """A function giving each person as the anonymous API shows them, with their cases and public
+    events in place of the list of case ids.
+
+    One serializer of each kind serves the whole export: DRF builds a serializer's fields the
+    first time it is used, and building them again for every person, case and event took about
+    80% of the export's time (issue 21: 767 s for 100,000 people)."""
+    people, cases, events = PersonSerializer(), CaseSerializer(), EventSerializer()
+
+    def record(person: Person) -> dict:
+        written = people.to_representation(person)
+        written["cases"] = [
+            cases.to_representation(case)
+            | {"events": [events.to_representation(event) for event in case.events.all()]}
+            for case in person.cases.all()
+        ]
+        return written
+
     return record
 
 

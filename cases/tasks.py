@@ -13,6 +13,7 @@ from cases.identity.duplicates import find_duplicates
 from cases.models import RiskAlert
 from cases.protection.retention import purge_transient_data
 from cases.risk import alerts, assessment, queue
+from cases.transfer import published_files
 from registry import liveness
 
 # A task that meets an unreachable database (stopped, restarting, failing over) is retried after
@@ -104,7 +105,14 @@ def task_heartbeat() -> None:
     liveness.record(liveness.CONTROL)
 
 
+@shared_task(ignore_result=True, **RETRY_WHILE_DATABASE_DOWN)
+def task_refresh_public_downloads() -> dict:
+    """Build the files of the whole published registry that are due (cases.transfer.published_files)."""
+    return published_files.refresh()
+
+
 background.provide("assess_case", task_assess_case)
+background.provide("refresh_public_downloads", task_refresh_public_downloads)
 background.provide("sweep_stale_cases", task_sweep_stale_cases)
 background.provide("send_alert_email", task_send_alert_email)
 background.provide("deliver_webhook", task_deliver_webhook)

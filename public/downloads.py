@@ -2,26 +2,36 @@
 
 The registry (JSON or CSV, for mirrors and researchers) is the export's public audience
 (`cases.transfer.exporting`): published people only, with exactly the fields the anonymous API
-shows; browsers and proxies may keep it for a few minutes. The list's CSV is what the list page
-shows, filtered as it is, in the reader's language, one column per name script. Both are
-streamed as they are read, so their size costs no memory.
+shows. It is built by a task, never by a request (cases.transfer.published_files), and served
+as the file it is: compressed to a reader that accepts gzip, with an ETag and a Last-Modified,
+so a mirror that has it gets a 304. Browsers and proxies may keep it for a few minutes. The
+list's CSV is what the list page shows, filtered as it is, in the reader's language, one column
+per name script; it is streamed as it is read, so its size costs no memory.
 """
 
 import csv
-from collections.abc import Callable
+import gzip
+import re
+from collections.abc import Callable, Iterator
 
-from django.http import StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone, translation
-from django.utils.cache import patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from cases import choices
-from cases.transfer.exporting import PUBLIC, iter_registry_csv, iter_registry_json
+from cases.models import PublishedFile
+from cases.transfer import published_files
 from cases.transfer.formulas import neutralise
 from public import presenters
 
 MAX_AGE = 600
+# A file being built for the first time, or again after a withdrawal: a minute or a few.
+RETRY_AFTER = 120
+READ = 1 << 16
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 # People read per query of the list's CSV (with their names, cases, charges and stays prefetched).
 CHUNK = 500
 # Spreadsheet programs read a UTF-8 file as the system's code page unless it starts with a BOM,
@@ -30,23 +40,62 @@ BOM = "\ufeff"
 SEPARATOR = "; "
 
 
-def _download(pieces, content_type: str, extension: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(pieces, content_type=content_type)
-    response["Content-Disposition"] = (
-        f'attachment; filename="registry-{timezone.localdate():%Y-%m-%d}.{extension}"'
+def _unavailable() -> HttpResponse:
+    response = HttpResponse(
+        _("The download of the whole registry is being prepared. Please try again in a few minutes.") + "\n",
+        status=503,
+        content_type="text/plain; charset=utf-8",
     )
+    response["Retry-After"] = str(RETRY_AFTER)
+    patch_cache_control(response, no_store=True)
+    return response
+
+
+def _gunzipped(opened) -> Iterator[bytes]:
+    with opened, gzip.GzipFile(fileobj=opened) as content:
+        while chunk := content.read(READ):
+            yield chunk
+
+
+def _published(request, format: str) -> HttpResponse:
+    """The file as the last build left it (cases.transfer.published_files); never built here."""
+    file = published_files.servable(format)
+    if file is None:
+        return _unavailable()
+    etag = f'"{file.etag}"'
+    last_modified = int(file.changed_at.timestamp())
+    not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
+    if not_modified is not None:
+        return _file_headers(not_modified, file, etag, last_modified)
+    opened = published_files.storage().open(file.name, "rb")
+    if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+        response = FileResponse(opened, content_type=published_files.content_type(file))
+        response["Content-Encoding"] = "gzip"
+        response["Content-Length"] = str(file.compressed_size)
+    else:
+        response = StreamingHttpResponse(_gunzipped(opened), content_type=published_files.content_type(file))
+        response["Content-Length"] = str(file.size)
+    response["Content-Disposition"] = f'attachment; filename="registry-{file.changed_at:%Y-%m-%d}.{format}"'
+    return _file_headers(response, file, etag, last_modified)
+
+
+def _file_headers(response, file, etag: str, last_modified: int) -> HttpResponse:
+    """What a 200 and a 304 both say of the file (RFC 9110: a 304 repeats ETag and Cache-Control)."""
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    patch_vary_headers(response, ("Accept-Encoding",))
     patch_cache_control(response, public=True, max_age=MAX_AGE)
     return response
 
 
 @require_safe
 def registry_json(request):
-    return _download(iter_registry_json(PUBLIC), "application/json", "json")
+    return _published(request, PublishedFile.Format.JSON)
 
 
 @require_safe
 def registry_csv(request):
-    return _download(iter_registry_csv(PUBLIC), "text/csv; charset=utf-8", "csv")
+    return _published(request, PublishedFile.Format.CSV)
 
 
 class _Echo:

@@ -232,14 +232,32 @@ USE_TZ = True
 STATIC_URL = "static/"
 # Where `manage.py collectstatic` puts every app's static files.
 STATIC_ROOT = Path(env_str("STATIC_ROOT") or BASE_DIR / "var" / "static")
-if IS_PRODUCTION:
+# The files of the whole published registry (cases.transfer.published_files): built by a worker,
+# read by the web processes, so on one machine a directory both can reach; with several machines,
+# a shared volume (or another storage backend in STORAGES["downloads"]).
+DOWNLOADS_ROOT = Path(env_str("DOWNLOADS_ROOT") or BASE_DIR / "var" / "downloads")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Names with a hash of the content and gzip copies, so browsers may keep them for a year
     # (WhiteNoise serves them so). Needs collectstatic before the start; development and tests
     # keep Django's plain storage and need none.
-    STORAGES = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-    }
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if IS_PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+    "downloads": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": DOWNLOADS_ROOT, "base_url": None},
+    },
+}
+# A build when the public data changed, at most once per DOWNLOADS_MIN_AGE seconds (a burst of
+# edits gives one build), at once when something was taken away from the public, and at least once
+# per DOWNLOADS_MAX_AGE for the changes the feed does not record. Beat asks every
+# DOWNLOADS_CHECK_SECONDS.
+DOWNLOADS_CHECK_SECONDS = env_int("DOWNLOADS_CHECK_SECONDS", 60, minimum=5)
+DOWNLOADS_MIN_AGE = env_int("DOWNLOADS_MIN_AGE", 300, minimum=0)
+DOWNLOADS_MAX_AGE = env_int("DOWNLOADS_MAX_AGE", 24 * 60 * 60, minimum=60)
 
 # The cache of the public pages (public/cache.py). Every process must share it, or a change saved
 # in one gunicorn worker or by the Celery worker leaves the others serving old pages: Redis
@@ -461,6 +479,13 @@ CELERY_BEAT_SCHEDULE = {
     },
     "email-unsent-alerts": {"task": "cases.tasks.task_email_unsent_alerts", "schedule": 300.0},
     "purge-transient-data": {"task": "cases.tasks.task_purge_transient_data", "schedule": 3600.0},
+    # The files of the whole published registry (cases.transfer.published_files); each run builds
+    # only what is due. Expires with its period: a backlog of checks is worth one check.
+    "refresh-public-downloads": {
+        "task": "cases.tasks.task_refresh_public_downloads",
+        "schedule": float(DOWNLOADS_CHECK_SECONDS),
+        "options": {"expires": DOWNLOADS_CHECK_SECONDS},
+    },
     # Keeping in touch (issue 19): raise an alert for each silence past its threshold. Hourly,
     # so a threshold passed at midnight is seen in the morning whatever the server's time zone.
     "check-silences": {

@@ -12,3 +12,10 @@ CHANGE_FEED_SETTLE_SECONDS = 0
 # API throttling is on only in the tests that ask for it (tests/api/test_hardening.py sets the
 # rates with the `settings` fixture): a suite of many requests from one address must not see 429s.
 API_THROTTLE_ANON = API_THROTTLE_KEY = API_THROTTLE_SUBMISSIONS = API_THROTTLE_WEBHOOKS = None
+
+# Each test process builds its download files in a directory of its own, never in the checkout's var/.
+if not os.environ.get("DOWNLOADS_ROOT"):
+    import tempfile
+
+    DOWNLOADS_ROOT = Path(tempfile.mkdtemp(prefix="registry-downloads-"))  # noqa: F405
+    STORAGES["downloads"]["OPTIONS"]["location"] = DOWNLOADS_ROOT  # noqa: F405

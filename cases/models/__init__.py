@@ -39,10 +39,12 @@ from cases.models.people import NameSource, Person, PersonName, PersonQuerySet
 from cases.models.records import (
     AuditEntry,
     ChangeRecord,
+    ChangeRecordFacts,
     ChargeToReview,
     Contradiction,
     ImportRun,
     ImportRunLine,
+    PublishedFile,
     record_change,
 )
 from cases.models.releases import Release, ReleaseWave, release_event_kinds, release_of
@@ -77,6 +79,7 @@ __all__ = [
     "CaseEvent",
     "CaseQuerySet",
     "ChangeRecord",
+    "ChangeRecordFacts",
     "Charge",
     "ChargeToReview",
     "Contradiction",
@@ -87,6 +90,7 @@ __all__ = [
     "ImportProfile",
     "ImportRun",
     "ImportRunLine",
+    "PublishedFile",
     "KeptCell",
     "Jurisdiction",
     "Organisation",

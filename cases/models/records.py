@@ -3,12 +3,12 @@
 import uuid
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cases import choices
+from cases import background, choices
 from cases.models.cases import Case
 from cases.models.history import RegistryHistory
 from cases.models.people import Person
@@ -107,7 +107,7 @@ def record_change(*, person, object_type: str, object_id, action: str, is_public
     Whether the person is published is read from the database, not from `person`: a caller's copy
     can predate a publication or withdrawal in the same transaction.
     """
-    ChangeRecord.objects.create(
+    entry = ChangeRecord.objects.create(
         person=person,
         object_type=object_type,
         object_id=str(object_id),
@@ -115,6 +115,22 @@ def record_change(*, person, object_type: str, object_id, action: str, is_public
         is_public=is_public,
         person_was_published=Person.objects.published().filter(pk=person.pk).exists(),
     )
+    if takes_away(entry):
+        _rebuild_downloads_on_commit()
+
+
+def _rebuild_downloads_on_commit() -> None:
+    """The files of the whole registry are not served while they hold what was taken away
+    (cases.transfer.published_files): ask for their rebuild when the change commits, once per
+    transaction, rather than wait for beat's next check."""
+    connection = transaction.get_connection()
+    if any(item[1] is _ask_for_downloads for item in connection.run_on_commit):
+        return
+    transaction.on_commit(_ask_for_downloads, robust=True)
+
+
+def _ask_for_downloads() -> None:
+    background.send("refresh_public_downloads")
 
 
 class ImportRun(models.Model):
@@ -379,3 +395,81 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.record_count} {self.object_type}"
+
+
+class ChangeRecordFacts:
+    """What the change feed says about the public registry as a whole, for files built from it."""
+
+    @staticmethod
+    def newest_public_with_time():
+        """The id and time of the newest entry that may change what the public sees ((0, None) when
+        none): a change to a published person's public record, or a person's removal."""
+        newest = (
+            ChangeRecord.objects.filter(
+                Q(person_was_published=True, is_public=True)
+                | Q(action=ChangeRecord.Action.REMOVED, object_type="person")
+            )
+            .order_by("-id")
+            .values_list("id", "created_at")
+            .first()
+        )
+        return newest or (0, None)
+
+    @staticmethod
+    def took_away_since(cursor: int) -> bool:
+        """Whether anything the public saw was taken away after entry `cursor` (`takes_away`)."""
+        return ChangeRecord.objects.filter(_TAKES_AWAY, id__gt=cursor).exists()
+
+
+_TAKING = ChangeRecord.Action.REMOVED, ChangeRecord.Action.WITHDRAWN, ChangeRecord.Action.CORRECTED
+# `takes_away` as a query; tests/public/test_published_files.py checks that the two agree.
+_TAKES_AWAY = (
+    Q(action__in=_TAKING, is_public=True)
+    | Q(action=ChangeRecord.Action.REMOVED, object_type="person")
+    | Q(object_type="event", is_public=False, person_was_published=True)
+)
+
+
+def takes_away(entry: ChangeRecord) -> bool:
+    """Whether the entry takes away something the public may have seen: a person withdrawn or
+    merged away, a record withdrawn or corrected as a mistake, an event of a published person
+    written as internal (the entry cannot tell whether it was public before, so it counts)."""
+    return (
+        (entry.action in _TAKING and entry.is_public)
+        or (entry.action == ChangeRecord.Action.REMOVED and entry.object_type == "person")
+        or (entry.object_type == "event" and not entry.is_public and entry.person_was_published)
+    )
+
+
+class PublishedFile(models.Model):
+    """A file of the whole published registry, built by a task and served as it is
+    (cases.transfer.published_files): which file is current, and what it was built from."""
+
+    class Format(models.TextChoices):
+        JSON = "json", "JSON"
+        CSV = "csv", "CSV"
+
+    format = models.CharField(_("format"), max_length=8, choices=Format.choices, unique=True)
+    name = models.CharField(
+        _("file name"), max_length=200, help_text=_("In the downloads storage, compressed")
+    )
+    etag = models.CharField(
+        _("content digest"), max_length=64, help_text=_("SHA-256 of the uncompressed file")
+    )
+    size = models.BigIntegerField(_("size"), help_text=_("Bytes, uncompressed"))
+    compressed_size = models.BigIntegerField(_("compressed size"))
+    change_cursor = models.BigIntegerField(
+        _("change cursor"), help_text=_("The newest change feed entry the file includes")
+    )
+    built_at = models.DateTimeField(_("built at"))
+    changed_at = models.DateTimeField(
+        _("content changed at"), help_text=_("When a build last gave different content (Last-Modified)")
+    )
+    build_seconds = models.FloatField(_("build seconds"))
+
+    class Meta:
+        verbose_name = _("published file")
+        verbose_name_plural = _("published files")
+
+    def __str__(self):
+        return f"{self.format} {self.built_at:%Y-%m-%d %H:%M}"

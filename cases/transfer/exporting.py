@@ -617,7 +617,9 @@ def _public_people():
 class PublicShape:
     """How the public sees a person and the facilities: the anonymous API's shape (api.exports)."""
 
-    person_record: Callable[[Person], dict]
+    # Called once per export, it gives the function that writes each person (which may keep what
+    # it built for the first person, as DRF's serializers keep their fields).
+    person_writer: Callable[[], Callable[[Person], dict]]
     facility_records: Callable[[], list[dict]]
 
 
@@ -653,8 +655,9 @@ def iter_person_records(audience: str, *, with_sources: bool = True) -> Iterator
         for person in _people(STAFF):
             yield staff_person_record(person, refs, with_sources=with_sources)
     else:
+        person_record = _public().person_writer()
         for person in _people(PUBLIC):
-            yield _public().person_record(person)
+            yield person_record(person)
 
 
 def iter_registry_json(audience: str, *, now=None, with_sources: bool = True) -> Iterator[str]:

@@ -506,6 +506,7 @@ def test_make_run_commands_print_no_warning_and_say_how_long_the_demo_took(tmp_p
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_", "DATABASE_"))},
         "DATABASE_URL": f"sqlite:///{tmp_path / 'registry.sqlite3'}",
+        "DOWNLOADS_ROOT": str(tmp_path / "downloads"),
     }
 
     output = ""
@@ -517,3 +518,7 @@ def test_make_run_commands_print_no_warning_and_say_how_long_the_demo_took(tmp_p
     assert "WARNING" not in output and "No hostname" not in output, output
     assert PROGRESS.search(output), output
     assert re.search(r"Demo data loaded in \d+\.\d s\.", output)
+    # The whole-registry downloads are ready when the server starts (no worker builds them here).
+    assert "built json (missing)" in output and "built csv (missing)" in output, output
+    built = sorted(file.suffixes[-2:] for file in (tmp_path / "downloads").iterdir())
+    assert built == [[".csv", ".gz"], [".json", ".gz"]]

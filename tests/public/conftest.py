@@ -22,6 +22,16 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def downloads_storage(settings, tmp_path):
+    """Each test's download files in a directory of its own (the database forgets a test's rows;
+    a shared directory would keep its files)."""
+    storages = {name: dict(options) for name, options in settings.STORAGES.items()}
+    storages["downloads"] = {**storages["downloads"], "OPTIONS": {"location": tmp_path / "downloads"}}
+    settings.STORAGES = storages
+    return tmp_path / "downloads"
+
+
+@pytest.fixture(autouse=True)
 def default_language():
     """LocaleMiddleware leaves the last request's language active in the thread; a later test
     (anywhere in the suite) must not run in Belarusian because a page test asked for it."""

@@ -28,10 +28,12 @@ from cases.models import (
     ExternalIdentifier,
     Facility,
     Person,
+    PublishedFile,
     ReleaseWave,
     RiskAssessment,
     Submission,
 )
+from cases.transfer import published_files
 from public.languages import path_in_language
 from public.presenters import article_ref
 from registry import url_classes
@@ -311,6 +313,10 @@ def crawl_public(crawl: Crawl) -> None:
     """Every public route in every language, as an anonymous reader."""
     values = public_route_values(crawl.registry)
     list_filters = filterset_values(PersonFilterSet, crawl.registry, crawl.search_probe)
+    # The whole-registry downloads are files a task builds (a request never does): build them
+    # from the planted registry, so the crawl reads them rather than their 503.
+    published_files.build(PublishedFile.Format.JSON)
+    published_files.build(PublishedFile.Format.CSV)
     for language in LANGUAGES:
         # The language of a public page is in its address (/be/, /ru/); the browser's header
         # still decides the few routes outside the public pages (the data downloads, 404s).
