@@ -100,6 +100,8 @@ class RiskAlertAdmin(HistoryAdmin):
     # One "handled by" column instead of two: the list fits a 1366 px laptop beside its filters.
     list_display = ["created_at", "case", "change_display", "state", "handled_display"]
     list_filter = ["state", "kind", "new_level", UnresolvedForListFilter, "case__jurisdiction", "old_level"]
+    # A filtered or searched list counts its rows once, not the whole table again (issue 21).
+    show_full_result_count = False
     search_fields = ["case__person__names__text", "case__case_number"]
     readonly_fields = [
         "case",

@@ -391,6 +391,8 @@ class CaseAdmin(
         ArticleListFilter,
     ]
     search_fields = ["person__names__text", "case_number"]
+    # A filtered or searched list counts its rows once, not the whole table again (issue 21).
+    show_full_result_count = False
 
     def get_search_results(self, request, queryset, search_term):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
@@ -593,6 +595,8 @@ class ChargeAdmin(RiskOutcomeMixin, MaskConfidentialSourcesMixin, HistoryAdmin):
     list_display = ["__str__", "case", "state", "charged_on", "ended_on"]
     list_filter = ["state", "stage", "article__jurisdiction", "article__capital"]
     search_fields = ["case__person__names__text", "article__number"]
+    # A filtered or searched list counts its rows once, not the whole table again (issue 21).
+    show_full_result_count = False
 
     def get_search_results(self, request, queryset, search_term):
         results, may_have_duplicates = super().get_search_results(request, queryset, search_term)

@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.forms.utils import pretty_name
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -16,6 +17,7 @@ from cases.admin.display import local_time, time_zone_name
 from cases.filtersets import name_search_q
 from cases.models import (
     Article,
+    Charge,
     Source,
 )
 from cases.protection import audit
@@ -195,24 +197,38 @@ def message_for(error: ValidationError) -> str:
 
 
 class ArticleListFilter(admin.SimpleListFilter):
-    """Filter by article part, listing only parts that are charged somewhere."""
+    """Filter by article part, listing only parts that are charged somewhere.
+
+    Both directions are semi-joins (EXISTS), never a join with DISTINCT: listing the parts probes
+    the charges' article index once per part (a few hundred) rather than reading every charge,
+    and filtering keeps one row per listed record without sorting them all (issue 21: the join
+    cost every admin list 0.8-0.9 s at 100,000 people)."""
 
     title = _("article")
     parameter_name = "article"
-    charge_path = "charges__article"
+    # The path from a charge to the listed record.
+    charge_owner = "case"
 
     def lookups(self, request, model_admin):
-        used = Article.objects.filter(charges__isnull=False).distinct().select_related("jurisdiction")
+        used = Article.objects.filter(Exists(Charge.objects.filter(article=OuterRef("pk")))).select_related(
+            "jurisdiction"
+        )
         return [(a.pk, f"{a.jurisdiction.code} {a}") for a in used]  # str: in the staff language
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(**{self.charge_path: self.value()}).distinct()
-        return queryset
+        if not self.value():
+            return queryset
+        try:
+            article = int(self.value())
+        except ValueError:
+            return queryset.none()
+        return queryset.filter(
+            Exists(Charge.objects.filter(**{self.charge_owner: OuterRef("pk")}, article_id=article))
+        )
 
 
 class PersonArticleListFilter(ArticleListFilter):
-    charge_path = "cases__charges__article"
+    charge_owner = "case__person"
 
 
 def titled(filter_class: type[admin.FieldListFilter], title) -> type[admin.FieldListFilter]:

@@ -239,6 +239,8 @@ class PersonAdmin(
     ]
     # "=": an identifier's value is found whole (any case), not by any fragment of a URL.
     search_fields = ["names__text", "slug", "=external_ids__value"]
+    # A filtered or searched list counts its rows once, not the whole table again (issue 21).
+    show_full_result_count = False
     readonly_fields = [
         "slug",
         "public_id",
