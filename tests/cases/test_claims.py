@@ -619,6 +619,7 @@ def test_a_direct_correction_of_a_charge_date_becomes_the_staffs_unsourced_claim
     assert (accepted.source, accepted.value) == (None, detention(D(2022, 3, 6)))
 
 
+@pytest.mark.one_database
 @pytest.mark.django_db(transaction=True)
 def test_migration_makes_the_charge_facts_and_open_stays_of_today_accepted_claims_from_their_sources(law):
     from django.db import connection

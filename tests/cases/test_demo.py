@@ -493,6 +493,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.slow
+@pytest.mark.one_database  # its own SQLite database, whichever the pass uses
 def test_make_run_commands_print_no_warning_and_say_how_long_the_demo_took(tmp_path):
     """The commands of `make run` before the server starts, on a fresh SQLite database."""
     dry_run = subprocess.run(

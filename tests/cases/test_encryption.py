@@ -188,6 +188,7 @@ def test_rotation_command_refuses_when_a_value_needs_a_key_no_longer_listed(law)
         assert Person.objects.get(pk=person.pk).internal_notes == SECRET
 
 
+@pytest.mark.one_database
 @pytest.mark.django_db(transaction=True)
 def test_migration_encrypts_existing_submissions_and_reverses(law):
     """Reports received before submissions were encrypted are encrypted in place, and back."""

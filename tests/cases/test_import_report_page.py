@@ -162,6 +162,7 @@ def test_run_import_stops_at_the_row_limit_it_is_given(law):
     assert do_import(csv_bytes(rows), max_rows=5).created == 5
 
 
+@pytest.mark.one_database
 @pytest.mark.django_db(transaction=True)
 def test_migration_moves_the_lines_of_reports_already_stored_to_their_table_and_back():
     from django.db import connection

@@ -89,6 +89,7 @@ def test_a_release_date_without_even_a_year_is_refused_with_a_reason():
     assert releases(case) == []
 
 
+@pytest.mark.one_database
 @pytest.mark.django_db(transaction=True)
 def test_migration_makes_each_cases_latest_release_an_accepted_claim_of_its_sources(law):
     from django.db import connection

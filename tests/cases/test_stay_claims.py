@@ -153,6 +153,7 @@ def test_an_unknown_field_of_a_stay_is_refused_by_name(path):
         correct_stay(stay=path[1], case=CaseFactory())
 
 
+@pytest.mark.one_database
 @pytest.mark.django_db(transaction=True)
 def test_migration_makes_each_stays_days_and_past_facility_accepted_claims_from_the_transfers_sources(law):
     from django.db import connection
