@@ -41,15 +41,24 @@ def _article_ids(value: str) -> list[int]:
     return list(articles.values_list("pk", flat=True))
 
 
-def name_search_q(query: str, person_ref: str = "pk") -> Q | None:
-    """Every word of the query must begin a word of one of the person's names, in any script."""
+def names_matching(query: str):
+    """The names in which every word of the query begins a word, in any script; None for a query
+    with no word."""
     keys = [k for k in word_keys(query) if k]
     if not keys:
         return None
-    names = PersonName.objects.filter(person_id=OuterRef(person_ref))
+    names = PersonName.objects.all()
     for key in keys:
         names = names.filter(Q(search_key__startswith=key) | Q(search_key__contains=" " + key))
-    return Q(Exists(names))
+    return names
+
+
+def name_search_q(query: str, person_ref: str = "pk") -> Q | None:
+    """Every word of the query must begin a word of one of the person's names, in any script."""
+    names = names_matching(query)
+    if names is None:
+        return None
+    return Q(Exists(names.filter(person_id=OuterRef(person_ref))))
 
 
 class UTCIsoDateTimeField(IsoDateTimeField):

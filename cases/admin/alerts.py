@@ -23,8 +23,7 @@ from django.views.decorators.http import require_POST
 from cases import partial_dates
 from cases.admin.display import language
 from cases.admin.history import HistoryAdmin
-from cases.admin.mixins import ReadOnlyAdminMixin, message_for, reasons_html
-from cases.admin.people import with_any_name_matches
+from cases.admin.mixins import ReadOnlyAdminMixin, message_for, reasons_html, search_by_person
 from cases.choices import CONTACT_ALERT_KINDS, AlertKind
 from cases.models import (
     RiskAlert,
@@ -142,8 +141,8 @@ class RiskAlertAdmin(HistoryAdmin):
         )
 
     def get_search_results(self, request, queryset, search_term):
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        return with_any_name_matches(results, queryset, search_term, "case__person_id"), may_have_duplicates
+        number = ["case__case_number"]
+        return search_by_person(queryset, search_term, person="case__person_id", fields=number), False
 
     def get_changelist(self, request, **kwargs):
         return TriageChangeList

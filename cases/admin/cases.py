@@ -42,8 +42,9 @@ from cases.admin.mixins import (
     NamedInputsInlineMixin,
     OptimisticLockMixin,
     message_for,
+    search_by_person,
+    with_any_name_matches,
 )
-from cases.admin.people import with_any_name_matches
 from cases.admin.translations import TranslationsAdminMixin, with_translation_boxes
 from cases.choices import ChargeState, RiskLevel
 from cases.models import (
@@ -395,8 +396,7 @@ class CaseAdmin(
     show_full_result_count = False
 
     def get_search_results(self, request, queryset, search_term):
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        return with_any_name_matches(results, queryset, search_term, "person_id"), may_have_duplicates
+        return search_by_person(queryset, search_term, person="person_id", fields=["case_number"]), False
 
     autocomplete_fields = ["person"]
     readonly_fields = ["public_id", "expected_release_date", "expected_release_latest", "risk_history"]
@@ -599,8 +599,9 @@ class ChargeAdmin(RiskOutcomeMixin, MaskConfidentialSourcesMixin, HistoryAdmin):
     show_full_result_count = False
 
     def get_search_results(self, request, queryset, search_term):
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        return with_any_name_matches(results, queryset, search_term, "case__person_id"), may_have_duplicates
+        # A charge carries its person's id itself (kept with its case's): no join to the cases.
+        found = search_by_person(queryset, search_term, person="person_id", fields=["article__number"])
+        return found, False
 
     readonly_fields = ["case", "article", "state", "ended_on", "reclassified_into"]
     fields = [

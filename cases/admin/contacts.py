@@ -18,8 +18,8 @@ from cases.admin.mixins import (
     PeopleListMixin,
     ReadOnlyAdminMixin,
     SavedThroughServicesMixin,
+    with_any_name_matches,
 )
-from cases.admin.people import with_any_name_matches
 from cases.contact.reading import people_by_silence
 from cases.exceptions import RefusedChange
 from cases.models import LetterCount, PersonSilence, PrisonerContact, SilenceThreshold

@@ -5,19 +5,21 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.forms.utils import pretty_name
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from django.utils.text import capfirst
+from django.utils.text import capfirst, smart_split, unescape_string_literal
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.admin.display import local_time, time_zone_name
-from cases.filtersets import name_search_q
+from cases.filtersets import name_search_q, names_matching
 from cases.models import (
     Article,
     Charge,
+    ExternalIdentifier,
+    PersonName,
     Source,
 )
 from cases.protection import audit
@@ -254,6 +256,72 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+def search_by_person(queryset, search_term: str, *, person: str, fields=(), external_ids: bool = False):
+    """The rows of `queryset` that the staff search finds, for the lists of many rows (people,
+    cases, charges, alerts): as Django's admin search with `names__text` among its fields, and
+    `with_any_name_matches`, but each match of a name is a set of person ids read from the names
+    table (its trigram index on UPPER(text), migration 0043) rather than a join: no row is
+    repeated, so no DISTINCT sorts the whole table (issue 21: 0.5 to 2 s at 100,000 people).
+
+    Every word of the term must be found in one of the person's names, or in one of `fields`
+    ("=field": the whole word, any case; otherwise any part of it), or be one of the person's
+    external identifiers (`external_ids`); or the whole term matches a name in any script and
+    spelling (cases.identity.names); or, with `external_ids`, it is "<scheme>:<value>" exactly.
+    `person` is the path from the listed model to its person's id.
+    """
+    words = [
+        unescape_string_literal(w) if w[:1] in "\"'" and w[:1] == w[-1:] else w
+        for w in smart_split(search_term)
+    ]
+    if not words:
+        return queryset
+    every_word = Q()
+    for word in words:
+        named = PersonName.objects.filter(text__icontains=word).values("person_id")
+        one = Q(**{f"{person}__in": _few_or_all(named)})
+        if external_ids:
+            carried = ExternalIdentifier.objects.filter(value__iexact=word).values("person_id")
+            one |= Q(**{f"{person}__in": _few_or_all(carried)})
+        for field in fields:
+            one |= _field_matches(queryset.model, field, word)
+        every_word &= one
+    found = every_word
+    names = names_matching(search_term)
+    if names is not None:
+        found |= Q(**{f"{person}__in": _few_or_all(names.values("person_id"))})
+    scheme, colon, value = search_term.strip().partition(":")
+    if external_ids and colon and scheme and value:
+        carried = ExternalIdentifier.objects.filter(scheme=scheme, value=value).values("person_id")
+        found |= Q(**{f"{person}__in": _few_or_all(carried)})
+    return queryset.filter(found)
+
+
+# A name search usually finds a handful of people. Read first, their ids go into the list's query
+# as values, and PostgreSQL plans for a handful; as a subquery it guessed a third of the table
+# and joined every case and person to find 78 charges (0.4 s at 100,000 people).
+FEW_PEOPLE = 2000
+
+
+def _few_or_all(person_ids):
+    """The ids as a list when they are few, else the subquery itself."""
+    few = list(person_ids.order_by().values_list("person_id", flat=True).distinct()[: FEW_PEOPLE + 1])
+    return few if len(few) <= FEW_PEOPLE else person_ids
+
+
+def _field_matches(model, field: str, word: str) -> Q:
+    """`word` in `field` ("=field": the whole of it, any case); a field of a related record
+    ("article__number") as the set of those records' ids, so the list's rows are not joined to
+    them for the search."""
+    exact = field.startswith("=")
+    field = field.lstrip("=")
+    lookup = "iexact" if exact else "icontains"
+    first, _, rest = field.partition("__")
+    if not rest:
+        return Q(**{f"{field}__{lookup}": word})
+    related = model._meta.get_field(first).related_model
+    return Q(**{f"{first}__in": related.objects.filter(**{f"{rest}__{lookup}": word}).values("pk")})
 
 
 def with_any_name_matches(results, queryset, search_term, person="pk"):

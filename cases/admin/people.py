@@ -5,7 +5,7 @@ import datetime
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Exists, OuterRef, Sum
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -24,7 +24,7 @@ from cases.admin.mixins import (
     OptimisticLockMixin,
     PersonArticleListFilter,
     message_for,
-    with_any_name_matches,
+    search_by_person,
 )
 from cases.admin.translations import TranslationsAdminMixin, with_translation_boxes
 from cases.contact.letters import envelope_name
@@ -116,16 +116,6 @@ class ExternalIdentifierInline(NamedInputsInlineMixin, admin.TabularInline):
     form = ExternalIdentifierForm
     extra = 0
     fields = ["scheme", "value"]
-
-
-def with_external_id_matches(results, queryset, search_term):
-    """The admin's search `results`, plus the people carrying the identifier "<scheme>:<value>"
-    exactly (split at the first colon: a URL holds colons of its own)."""
-    scheme, colon, value = search_term.strip().partition(":")
-    if not (colon and scheme and value):
-        return results
-    carried = ExternalIdentifier.objects.filter(person_id=OuterRef("pk"), scheme=scheme, value=value)
-    return results | queryset.filter(Exists(carried))
 
 
 class CaseInline(NamedInputsInlineMixin, admin.TabularInline):
@@ -336,9 +326,7 @@ class PersonAdmin(
         return super().get_queryset(request).current().select_related("region").prefetch_related("names")
 
     def get_search_results(self, request, queryset, search_term):
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        results = with_external_id_matches(results, queryset, search_term)
-        return with_any_name_matches(results, queryset, search_term), may_have_duplicates
+        return search_by_person(queryset, search_term, person="pk", fields=["slug"], external_ids=True), False
 
     @admin.display(description=_("name"))
     def display_name(self, person):

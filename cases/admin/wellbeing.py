@@ -20,8 +20,8 @@ from cases.admin.mixins import (
     MaskConfidentialSourcesMixin,
     PeopleListMixin,
     SavedThroughServicesMixin,
+    with_any_name_matches,
 )
-from cases.admin.people import with_any_name_matches
 from cases.exceptions import RefusedChange
 from cases.models import ParticularRisk, PersonAtParticularRisk
 

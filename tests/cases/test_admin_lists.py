@@ -67,3 +67,45 @@ def test_the_big_lists_do_not_count_the_whole_table_a_second_time(viewer, law, n
 
     assert response.status_code == 200
     assert response.context["cl"].show_full_result_count is False
+
+
+def _person(*names):
+    return PersonFactory(names=[(text, script, kind, i == 0) for i, (text, script, kind) in enumerate(names)])
+
+
+def test_a_search_finds_a_person_whose_words_are_in_different_names_and_lists_them_once(viewer, law):
+    both = _person(
+        ("Сымон Вымыслаў", "be_cyrl", "official_be"), ("Simon Vymyslau", "latin", "passport_latin")
+    )
+    _person(("Сымон Іншы", "be_cyrl", "official_be"))
+
+    response = viewer.get(reverse("admin:cases_person_changelist"), {"q": "Сымон Vymyslau"})
+
+    assert _listed(response) == [both.pk]
+
+
+@pytest.mark.parametrize("few", [1, 2000])
+def test_a_search_finding_many_people_lists_every_one_of_them(viewer, law, monkeypatch, few):
+    """Past FEW_PEOPLE the ids stay a subquery; the same people are listed either way."""
+    monkeypatch.setattr("cases.admin.mixins.FEW_PEOPLE", few)
+    found = [_person((f"Сымон Вымыслаў{n}", "be_cyrl", "official_be")) for n in range(3)]
+    _person(("Пятро Іншы", "be_cyrl", "official_be"))
+
+    response = viewer.get(reverse("admin:cases_person_changelist"), {"q": "сымон"})
+
+    assert sorted(_listed(response)) == sorted(p.pk for p in found)
+
+
+def test_the_cases_charges_and_alerts_lists_are_searched_by_their_own_fields_too(viewer, law):
+    charge = ChargeFactory(article=article("342.1"), charged_on=D(2021, 1, 5))
+    case = charge.case
+    case.case_number = "SYN-4471"
+    case.save(update_fields=["case_number"])
+    ChargeFactory(article=article("218.2"), charged_on=D(2021, 1, 5))
+
+    cases = viewer.get(reverse("admin:cases_case_changelist"), {"q": "syn-4471"})
+    charges = viewer.get(reverse("admin:cases_charge_changelist"), {"q": "342"})
+
+    assert _listed(cases) == [case.pk]
+    assert charge.pk in _listed(charges)
+    assert all(c.article.number == "342" for c in charges.context["cl"].result_list)
