@@ -365,3 +365,35 @@ def test_statistics_page_counts_the_new_level_at_once_after_a_single_assessment(
     assert assessment.assess_case(case_id=case.pk) is None  # the same result: no new history row
 
     assert _risk_rows_on_the_statistics_page(client) == [str(RiskLevel.NONE.label)]
+
+
+def test_the_pass_after_a_law_edit_stores_every_result_whole(law):
+    """After a law edit every result is rewritten in bulk (through COPY on PostgreSQL): each new
+    row holds the same level and reasons under the new law checksum, with its own public id."""
+    cases = [CaseFactory() for _ in range(3)]
+    for case, part in zip(cases, ["289.1", "342.1", "130.3"], strict=True):
+        services.add_charge(case=case, article=article(part), charged_on=D(2022, 3, 2))
+    assessment.assess_all_cases(on=D(2026, 11, 24))
+    before = {c.pk: RiskAssessment.objects.filter(case=c).latest("id") for c in cases}
+    part = article("364")
+    part.title_en += " (edited)"
+    services.save_law_data(instance=part, by=UserFactory(is_superuser=True))
+
+    assessment.assess_all_cases(on=D(2026, 11, 24))
+
+    for case in cases:
+        old, new = before[case.pk], RiskAssessment.objects.filter(case=case).latest("id")
+        assert new.pk != old.pk and new.public_id != old.public_id
+        assert (new.level, new.reasons, new.previous_level) == (old.level, old.reasons, old.level)
+        assert new.law_checksum != old.law_checksum and new.created_at is not None
+        assert _reload(case).risk_digest == assessment.digest(
+            new.level, new.reasons, new.rules_version, new.law_checksum
+        )
+
+
+def test_the_bulk_copy_of_assessments_writes_every_column_of_the_table():
+    """A column added to RiskAssessment must be added to the COPY too (a Django default is not
+    a database default: the column would be left empty)."""
+    columns = {f.column for f in RiskAssessment._meta.concrete_fields} - {"id"}
+
+    assert set(assessment._COPIED) == columns
