@@ -3,8 +3,9 @@
 For staff who may view cases; linked from the admin index. It shows what `/health/` reports in
 full (database and broker round trips, each queue's length, stale cases and the oldest one's
 wait, the worker's and beat's last heartbeats: which one is down, and since when), when risk
-was last assessed, alert e-mails not sent yet and webhook deliveries still
-pending or given up. It counts; it names no person and no partner's address.
+was last assessed, alert e-mails not sent yet, webhook deliveries still
+pending or given up, and the whole-registry downloads: when each was built, and whether it is
+withheld or due for a rebuild. It counts; it names no person and no partner's address.
 """
 
 import datetime
@@ -17,8 +18,10 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case, RiskAlert, WebhookDelivery
+from cases.models import Case, PublishedFile, RiskAlert, WebhookDelivery
+from cases.transfer import published_files
 from registry import health
 
 PERMISSION = "cases.view_case"
@@ -74,6 +77,36 @@ def work_waiting(now=None) -> dict:
     }
 
 
+# Why a download is due for a rebuild (cases.transfer.published_files.due), for staff to read.
+DUE = {
+    "missing": _("the file is missing"),
+    "taken away": _("something was taken away from the public after it was built"),
+    "old": _("it is older than the longest it may go unrebuilt"),
+    "changed": _("the public data changed since it was built"),
+}
+
+
+def downloads(now=None) -> list[dict]:
+    """The state of each whole-registry download (two small queries a format)."""
+    now = now or timezone.now()
+    files = {file.format: file for file in PublishedFile.objects.all()}
+    rows = []
+    for format in PublishedFile.Format:
+        file = files.get(format)
+        due = published_files.due(file, now=now)
+        rows.append(
+            {
+                "format": format.label,
+                "file": file,
+                "age": _ago(now, file.built_at) if file else "",
+                "compressed_mib": f"{file.compressed_size / 2**20:.1f}" if file else "",
+                "withheld": file is not None and published_files.servable(format) is None,
+                "due": DUE.get(due, due) if due else "",
+            }
+        )
+    return rows
+
+
 def _ages(check: dict) -> dict:
     """The heartbeat ages of a worker or beat check, as durations to read."""
     return {
@@ -112,6 +145,7 @@ def status_view(request):
             datetime.timedelta(seconds=settings.CELERY_BEAT_SCHEDULE["sweep-stale-cases"]["schedule"])
         ),
         "waiting": work_waiting(now) if checks["database"]["ok"] else None,
+        "downloads": downloads(now) if checks["database"]["ok"] else None,
         "checked_at": now,
     }
     return TemplateResponse(request, "admin/cases/status.html", context)

@@ -246,3 +246,39 @@ def test_status_page_with_tasks_in_process_needs_no_worker_nor_beat(client, wait
 )
 def test_duration_reads_in_the_two_largest_units(seconds, text):
     assert duration(datetime.timedelta(seconds=seconds)) == text
+
+
+def _download_row(html: str, format: str) -> str:
+    start = html.index(f'id="status-download-{format}"')
+    return html[start : html.index("</tr>", start)]
+
+
+def test_status_page_says_when_each_download_was_built_and_when_one_is_withheld(
+    client, law, settings, tmp_path
+):
+    from cases import services
+    from cases.transfer import published_files
+    from tests.api.conftest import make_published_case
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "downloads": {**settings.STORAGES["downloads"], "OPTIONS": {"location": tmp_path}},
+    }
+    client.force_login(UserFactory(groups=[VIEWER]))
+    case = make_published_case()
+
+    before = client.get(STATUS).content.decode()
+    published_files.build("json")
+    built = client.get(STATUS).content.decode()
+    services.withdraw_person(person=case.person)
+    withheld = client.get(STATUS).content.decode()
+
+    assert "not built yet" in _download_row(
+        before, "json"
+    ) and "A rebuild is due: the file is missing." in _download_row(before, "json")
+    assert "MiB compressed" in _download_row(built, "json") and "Withheld" not in _download_row(built, "json")
+    assert "not built yet" in _download_row(built, "csv")
+    assert "Withheld until it is rebuilt" in _download_row(withheld, "json")
+    assert "A rebuild is due: something was taken away from the public after it was built." in _download_row(
+        withheld, "json"
+    )
