@@ -7,6 +7,7 @@ only published rows and public columns (cases.protection.public_role).
 """
 
 import datetime
+import hashlib
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Subquery, Sum
@@ -46,7 +47,7 @@ from cases.protection.public_role import for_public
 from cases.statistics.history import LEVEL_RANKING, UNDER_REVIEW, registry_series
 from cases.statistics.particular import OVER_60, particular_risk_counts
 from public import charts, downloads, languages, presenters
-from public.cache import cached
+from public.cache import CountedPerVersion, cached
 from public.filters import AT_RISK, HELD, PublicPersonFilterSet
 
 PAGE_SIZE = 50
@@ -162,10 +163,13 @@ def person_list(request):
     filterset = PublicPersonFilterSet(data, queryset=people)
     valid = filterset.is_valid()
     results = filterset.qs if valid else people.none()
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
-    language = _language()
     filters_only = data.copy()
     filters_only.pop("page", None)
+    # The count's key: the filters in a fixed order (an invalid form lists nobody).
+    filters = "invalid" if not valid else repr(sorted(filters_only.lists()))
+    key = hashlib.sha256(filters.encode()).hexdigest()  # any text a reader typed, as a safe cache key
+    page = CountedPerVersion(results, PAGE_SIZE, key=key).get_page(request.GET.get("page"))
+    language = _language()
     return render(
         request,
         "public/person_list.html",

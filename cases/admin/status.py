@@ -91,12 +91,12 @@ def downloads(now=None) -> list[dict]:
     now = now or timezone.now()
     files = {file.format: file for file in PublishedFile.objects.all()}
     rows = []
-    for format in PublishedFile.Format:
+    for format, label in PublishedFile.FORMATS:
         file = files.get(format)
         due = published_files.due(file, now=now)
         rows.append(
             {
-                "format": format.label,
+                "format": label,
                 "file": file,
                 "age": _ago(now, file.built_at) if file else "",
                 "compressed_mib": f"{file.compressed_size / 2**20:.1f}" if file else "",

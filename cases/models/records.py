@@ -445,11 +445,11 @@ class PublishedFile(models.Model):
     """A file of the whole published registry, built by a task and served as it is
     (cases.transfer.published_files): which file is current, and what it was built from."""
 
-    class Format(models.TextChoices):
-        JSON = "json", "JSON"
-        CSV = "csv", "CSV"
+    JSON, CSV = "json", "csv"
+    # A file format's name is the same in every language: not a translated choice list.
+    FORMATS = ((JSON, "JSON"), (CSV, "CSV"))
 
-    format = models.CharField(_("format"), max_length=8, choices=Format.choices, unique=True)
+    format = models.CharField(_("format"), max_length=8, choices=FORMATS, unique=True)
     name = models.CharField(
         _("file name"), max_length=200, help_text=_("In the downloads storage, compressed")
     )

@@ -58,8 +58,8 @@ class Kind:
 # The JSON's `exported_at` is the time of the newest change the file includes, not of the build:
 # a rebuild of the same data gives the same bytes, and so the same ETag.
 KINDS = {
-    PublishedFile.Format.JSON: Kind(lambda as_of: iter_registry_json(PUBLIC, now=as_of), "application/json"),
-    PublishedFile.Format.CSV: Kind(lambda as_of: iter_registry_csv(PUBLIC), "text/csv; charset=utf-8"),
+    PublishedFile.JSON: Kind(lambda as_of: iter_registry_json(PUBLIC, now=as_of), "application/json"),
+    PublishedFile.CSV: Kind(lambda as_of: iter_registry_csv(PUBLIC), "text/csv; charset=utf-8"),
 }
 
 

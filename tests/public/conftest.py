@@ -3,7 +3,9 @@
 import datetime
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.test import override_settings
 from django.utils import translation
 
 from cases import choices, services
@@ -22,13 +24,14 @@ def empty_cache():
 
 
 @pytest.fixture(autouse=True)
-def downloads_storage(settings, tmp_path):
+def downloads_storage(tmp_path):
     """Each test's download files in a directory of its own (the database forgets a test's rows;
-    a shared directory would keep its files)."""
-    storages = {name: dict(options) for name, options in settings.STORAGES.items()}
+    a shared directory would keep its files). Not through the `settings` fixture: a test that
+    uses it (to break the cache) must have its settings restored before `empty_cache` clears."""
+    storages = {name: dict(options) for name, options in django_settings.STORAGES.items()}
     storages["downloads"] = {**storages["downloads"], "OPTIONS": {"location": tmp_path / "downloads"}}
-    settings.STORAGES = storages
-    return tmp_path / "downloads"
+    with override_settings(STORAGES=storages):
+        yield tmp_path / "downloads"
 
 
 @pytest.fixture(autouse=True)

@@ -315,8 +315,8 @@ def crawl_public(crawl: Crawl) -> None:
     list_filters = filterset_values(PersonFilterSet, crawl.registry, crawl.search_probe)
     # The whole-registry downloads are files a task builds (a request never does): build them
     # from the planted registry, so the crawl reads them rather than their 503.
-    published_files.build(PublishedFile.Format.JSON)
-    published_files.build(PublishedFile.Format.CSV)
+    published_files.build(PublishedFile.JSON)
+    published_files.build(PublishedFile.CSV)
     for language in LANGUAGES:
         # The language of a public page is in its address (/be/, /ru/); the browser's header
         # still decides the few routes outside the public pages (the data downloads, 404s).

@@ -21,7 +21,7 @@ class Command(BaseCommand):
             if not built:
                 self.stdout.write("nothing due")
             return
-        for format in PublishedFile.Format.values:
+        for format, _label in PublishedFile.FORMATS:
             file = published_files.build(format)
             if file is None:
                 raise CommandError(f"{format}: another process is building it now")
