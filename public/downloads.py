@@ -90,12 +90,12 @@ def _file_headers(response, file, etag: str, last_modified: int) -> HttpResponse
 
 @require_safe
 def registry_json(request):
-    return _published(request, PublishedFile.Format.JSON)
+    return _published(request, PublishedFile.JSON)
 
 
 @require_safe
 def registry_csv(request):
-    return _published(request, PublishedFile.Format.CSV)
+    return _published(request, PublishedFile.CSV)
 
 
 class _Echo:
