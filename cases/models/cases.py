@@ -277,6 +277,14 @@ class Case(PublicUpdateTime, models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         ordering = ["-detention_date", "-id"]
+        indexes = [
+            # "People whose case is at this level" (the public list's and the API's risk filter):
+            # without it every filtered page read all the cases (issue 21: 67 ms at 100,000
+            # people; with it the page's query took 17 ms instead of 41, the count 12 instead of 28).
+            models.Index(
+                fields=["risk_level", "person"], condition=Q(risk_stale=False), name="case_fresh_level_person"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 # Only two whole days can be compared here; a partial date is checked against
