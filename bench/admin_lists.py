@@ -13,10 +13,8 @@ a search), alerts (plain, open ones).
 """
 
 import argparse
-import statistics
-import time
 
-from common import BENCH_DB_URL, setup_django
+from common import BENCH_DB_URL, setup_django, time_page
 
 TARGET_MS = 200
 
@@ -30,9 +28,7 @@ def main() -> None:
     import psycopg
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -85,29 +81,13 @@ def main() -> None:
         for label, url, params in lists:
             if args.only and args.only not in label:
                 continue
-            for _ in range(2):
-                response = client.get(url, params)
-                assert response.status_code == 200, (label, response.status_code)
-            with CaptureQueriesContext(connection) as queries:
-                client.get(url, params)
-            sqls = [q["sql"] for q in queries.captured_queries]
-            times = []
-            for _ in range(args.rounds):
-                start = time.perf_counter()
-                client.get(url, params)
-                times.append(time.perf_counter() - start)
-            floors = []
-            for _ in range(max(3, args.rounds // 3)):
-                start = time.perf_counter()
-                for sql in sqls:
-                    raw.execute(sql).fetchall()
-                floors.append(time.perf_counter() - start)
-            median, floor = statistics.median(times) * 1000, statistics.median(floors) * 1000
-            shown = response.context["cl"].result_count if response.context else "?"
-            rows.append((label, median, floor, len(sqls), shown))
+            median, floor, queries = time_page(
+                client, raw, url, params, rounds=args.rounds, floor_rounds=max(3, args.rounds // 3)
+            )
+            rows.append((label, median, floor, queries))
             print(
                 f"{label:<45} median {median:7.1f} ms  SQL {floor:7.1f} ms  "
-                f"({len(sqls)} queries, {shown} rows)  {'ok' if median <= TARGET_MS else 'OVER'}",
+                f"({queries} queries)  {'ok' if median <= TARGET_MS else 'OVER'}",
                 flush=True,
             )
     worst = max(rows, key=lambda row: row[1])

@@ -51,3 +51,32 @@ class Timer:
     def __exit__(self, *exc):
         self.seconds = time.perf_counter() - self.start
         print(f"{self.label}: {self.seconds:.3f} s", flush=True)
+
+
+def time_page(client, raw, url: str, params: dict, *, rounds: int, floor_rounds: int = 5):
+    """One page through Django's test client: warmed twice, then the median of `rounds` requests
+    (ms), the median of its SQL replayed `floor_rounds` times on the plain psycopg connection `raw`
+    (the raw-SQL floor, ms), and how many queries it made."""
+    import statistics
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(2):
+        response = client.get(url, params)
+        assert response.status_code == 200, (url, params, response.status_code)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url, params)
+    sqls = [q["sql"] for q in queries.captured_queries]
+    times = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        client.get(url, params)
+        times.append(time.perf_counter() - start)
+    floors = []
+    for _ in range(floor_rounds):
+        start = time.perf_counter()
+        for sql in sqls:
+            raw.execute(sql).fetchall()
+        floors.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000, statistics.median(floors) * 1000, len(sqls)

@@ -16,10 +16,8 @@ anonymous throttle is off (one client asks hundreds of times a minute).
 
 import argparse
 import os
-import statistics
-import time
 
-from common import BENCH_DB_URL, setup_django
+from common import BENCH_DB_URL, setup_django, time_page
 
 TARGET_MS = 50
 PERSON_MS = 30
@@ -33,9 +31,7 @@ def main() -> None:
     os.environ["API_THROTTLE_ANON"] = "off"
     setup_django()
     import psycopg
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from cases.models import ChangeRecord, Person, PersonName
 
@@ -78,27 +74,10 @@ def main() -> None:
     rows = []
     with psycopg.connect(BENCH_DB_URL.replace("postgres://", "postgresql://")) as raw:
         for url, label, params in pages:
-            for _ in range(2):
-                response = client.get(url, params)
-                assert response.status_code == 200, (label, response.status_code)
-            with CaptureQueriesContext(connection) as queries:
-                client.get(url, params)
-            sqls = [q["sql"] for q in queries.captured_queries]
-            times = []
-            for _ in range(args.rounds):
-                start = time.perf_counter()
-                client.get(url, params)
-                times.append(time.perf_counter() - start)
-            floors = []
-            for _ in range(5):
-                start = time.perf_counter()
-                for sql in sqls:
-                    raw.execute(sql).fetchall()
-                floors.append(time.perf_counter() - start)
-            median, floor = statistics.median(times) * 1000, statistics.median(floors) * 1000
+            median, floor, queries = time_page(client, raw, url, params, rounds=args.rounds, floor_rounds=5)
             rows.append((label, median))
             print(
-                f"{label:<32} median {median:7.1f} ms  SQL {floor:6.1f} ms ({len(sqls)} queries)  "
+                f"{label:<32} median {median:7.1f} ms  SQL {floor:6.1f} ms ({queries} queries)  "
                 f"{'ok' if median <= (PERSON_MS if label.startswith('person') else TARGET_MS) else 'OVER'}",
                 flush=True,
             )
