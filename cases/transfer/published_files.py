@@ -22,6 +22,7 @@ Three rules:
   and its Last-Modified.
 """
 
+import contextlib
 import datetime
 import gzip
 import hashlib
@@ -45,8 +46,6 @@ log = logging.getLogger("registry.downloads")
 
 STORAGE = "downloads"
 LOCK_SECONDS = 6 * 60 * 60
-# Bytes written to the compressor at once: the export yields one person at a time.
-BUFFER = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -148,22 +147,11 @@ def _build(format: str) -> PublishedFile:
                 cursor, as_of = ChangeRecordFacts.newest_public_with_time()
                 # mtime=0: the same content gives the same bytes, whenever it was built.
                 with gzip.GzipFile(fileobj=temporary, mode="wb", mtime=0) as compressed:
-                    pending = []
-                    pending_size = 0
                     for piece in KINDS[format].pieces(as_of or built_at):
                         data = piece.encode()
-                        pending.append(data)
-                        pending_size += len(data)
-                        if pending_size >= BUFFER:
-                            chunk = b"".join(pending)
-                            digest.update(chunk)
-                            compressed.write(chunk)
-                            size += len(chunk)
-                            pending, pending_size = [], 0
-                    chunk = b"".join(pending)
-                    digest.update(chunk)
-                    compressed.write(chunk)
-                    size += len(chunk)
+                        digest.update(data)
+                        compressed.write(data)
+                        size += len(data)
             temporary.flush()
             etag = digest.hexdigest()
             return _keep(format, temporary.name, etag, size, cursor, built_at, time.monotonic() - started)
@@ -171,19 +159,15 @@ def _build(format: str) -> PublishedFile:
             os.unlink(temporary.name)
 
 
-class _snapshot:
+@contextlib.contextmanager
+def _snapshot():
     """One transaction for the whole read; REPEATABLE READ on PostgreSQL when it is the outermost."""
-
-    def __enter__(self):
-        self.atomic = transaction.atomic()
-        outermost = not connection.in_atomic_block
-        self.atomic.__enter__()
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
         if outermost and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-
-    def __exit__(self, *exc):
-        return self.atomic.__exit__(*exc)
+        yield
 
 
 def _keep(format, path, etag, size, cursor, built_at, seconds) -> PublishedFile:
