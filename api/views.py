@@ -2,6 +2,7 @@
 from `cases.filtersets`, writes from `cases.services`."""
 
 import base64
+import time
 import uuid
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
@@ -95,6 +96,7 @@ from cases.protection import audit
 from cases.protection.public_role import for_public
 from cases.services import intake
 from cases.statistics.history import LEVEL_RANKING, registry_series
+from registry import page_cache
 
 
 class Pagination(PageNumberPagination):
@@ -181,7 +183,23 @@ class AudienceFilterBackend(DjangoFilterBackend):
         return kwargs
 
 
-class AudienceViewSet(viewsets.ReadOnlyModelViewSet):
+class KeptForAnonymous:
+    """A list's answers to callers without a key or staff session, kept per data version and
+    address (registry.page_cache): anyone without credentials gets the same page for the same
+    address. The rate limit has been counted already (DRF's initial())."""
+
+    def list(self, request, *args, **kwargs):
+        if not (page_cache.enabled() and access_for(request).is_anonymous):
+            return super().list(request, *args, **kwargs)
+        data = page_cache.cached_data(
+            request,
+            self.export_name,
+            build=lambda: super(KeptForAnonymous, self).list(request, *args, **kwargs).data,
+        )
+        return Response(data)
+
+
+class AudienceViewSet(KeptForAnonymous, viewsets.ReadOnlyModelViewSet):
     permission_classes = [ReadAccess]
     pagination_class = Pagination
     filter_backends = [AudienceFilterBackend]
@@ -752,6 +770,16 @@ class ChangeFeedView(APIView):
     permission_classes = [ReadAccess]
 
     def get(self, request):
+        if not (page_cache.enabled() and access_for(request).is_anonymous):
+            return Response(self.page(request))
+        # Entries join the feed as they settle, not only when the data version moves: the key
+        # holds the settling window too, so a kept answer is at most two windows late.
+        window = int(time.time() // max(settings.CHANGE_FEED_SETTLE_SECONDS, 1))
+        return Response(
+            page_cache.cached_data(request, f"changes:{window}", build=lambda: self.page(request))
+        )
+
+    def page(self, request) -> dict:
         access = access_for(request)
         since = ChangeFeedPagination.position_of(request.query_params.get("since"))
         limit = _int_param(
@@ -772,13 +800,11 @@ class ChangeFeedView(APIView):
         page = page[:limit]
         for change in page:
             change.cursor = ChangeFeedPagination.cursor_for(change.id)
-        return Response(
-            {
-                "results": ChangeSerializer(page, many=True).data,
-                "next_cursor": page[-1].cursor if page else ChangeFeedPagination.cursor_for(since),
-                "has_more": has_more,
-            }
-        )
+        return {
+            "results": ChangeSerializer(page, many=True).data,
+            "next_cursor": page[-1].cursor if page else ChangeFeedPagination.cursor_for(since),
+            "has_more": has_more,
+        }
 
 
 def _as_bad_request(refusal: RefusedChange) -> ValidationError:

@@ -6,6 +6,9 @@
 #
 # CONFIG is WORKER_CLASS:WORKERS or gthread:WORKERSxTHREADS (default: sync:5, i.e. 2 x cores + 1).
 # Environment: DURATION (30s), CONNECTIONS (8), WRK_THREADS (2), PORT (8123), WARMUP (5s),
+# PRIME (0; 1: every URL of an endpoint's list is asked once before its warm-up, the state of a
+# registry whose pages readers have all visited since the last change, so with the page cache
+# on the run measures kept answers only; 0: pages first asked during the run are built then),
 # BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/registry_bench), CACHE_DB (Redis
 # database for the page cache, when the settings read CACHE_URL; 11), OUT (the results file).
 #
@@ -24,6 +27,7 @@ CONNECTIONS=${CONNECTIONS:-8}
 WRK_THREADS=${WRK_THREADS:-2}
 PORT=${PORT:-8123}
 WARMUP=${WARMUP:-5s}
+PRIME=${PRIME:-0}
 CACHE_DB=${CACHE_DB:-11}
 DB_URL=${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/registry_bench}
 CONFIGS=("$@")
@@ -96,7 +100,8 @@ SUMMARY="$WORK/summary"
     "temporary directory (collectstatic), no read replica or public role (DATABASE_PUBLIC_URL unset); $CACHE_NOTE"
   echo "gunicorn: $CONF_NOTE"
   echo "wrk: -t$WRK_THREADS -c$CONNECTIONS -d$DURATION --timeout 10s --latency, bench/wrk/rotate.lua;" \
-    "a $WARMUP warm-up run of each endpoint before the measured run is discarded"
+    "a $WARMUP warm-up run of each endpoint before the measured run is discarded;" \
+    "PRIME=$PRIME$([ "$PRIME" = 1 ] && echo ' (every URL asked once before the warm-up)')"
   echo "wrk, gunicorn, PostgreSQL and Redis share the same $(nproc) cores"
   echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
@@ -152,6 +157,9 @@ for config in "${CONFIGS[@]}"; do
     done < <(head -20 "$WORK/targets/$endpoint.txt")
   done
   for endpoint in "${ENDPOINTS[@]}"; do
+    if [ "$PRIME" = 1 ]; then
+      $PY bench/prime.py "http://127.0.0.1:$PORT" "$WORK/targets/$endpoint.txt"
+    fi
     wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$WARMUP" --timeout 10s -s bench/wrk/rotate.lua \
       "http://127.0.0.1:$PORT" -- "$WORK/targets/$endpoint.txt" >/dev/null
     read -r busy0 all0 < <(busy_jiffies)
@@ -175,8 +183,9 @@ for config in "${CONFIGS[@]}"; do
     } | tee -a "$OUT"
     grep RESULT "$WORK/wrk.out" | sed "s/^RESULT/$class $workers $threads $endpoint/" >>"$SUMMARY"
   done
-  # The pages public/cache.py caches (the four endpoints above are not cached): the first answer
-  # after the cache is emptied, then the median of 10 answers from the warm cache.
+  # Pages whose parts public/cache.py keeps (not whole, as registry.page_cache keeps the four
+  # endpoints above): the first answer after the cache is emptied, then the median of 10 answers
+  # from the warm cache.
   if [ -n "${CACHE_URL:-}" ]; then
     for path in /statistics/ /articles/by-289.2/; do
       redis-cli -n "$CACHE_DB" flushdb >/dev/null

@@ -13,6 +13,7 @@ Two rules keep the cache from ever showing or keeping what it should not:
 """
 
 import logging
+import time
 import uuid
 
 from django.core.cache import cache
@@ -61,10 +62,11 @@ def data_changed(sender, **kwargs) -> None:
     transaction.on_commit(bump_version, robust=True)
 
 
-def cached_value(namespace: str, *parts, build, timeout: int = TIMEOUT):
+def cached_value(namespace: str, *parts, build, timeout: int = TIMEOUT, keep=None):
     """The value `build()` returns, cached under `namespace`, `parts` and the data version; built
     uncached when the cache does not answer. `parts` must say everything the value depends on
-    besides the data (who may see what, the day, the language)."""
+    besides the data (who may see what, the day, the language). `keep(value)` false: the value is
+    returned but not stored."""
     version = data_version()
     if version is None:
         return build()
@@ -74,9 +76,49 @@ def cached_value(namespace: str, *parts, build, timeout: int = TIMEOUT):
     except Exception:
         return build()
     if value is None:
-        value = build()
-        try:
-            cache.set(key, value, timeout)
-        except Exception:
-            log.warning("cache: a value could not be stored")
+        value = _build_once(key, build, timeout, keep)
     return value
+
+
+# A value missed by many readers at once (every page right after a change moves the version) is
+# built by one of them; the others wait for it up to BUILD_WAIT_SECONDS, polling, then build it
+# themselves: a builder that died or is slow delays readers, it never fails them.
+BUILD_WAIT_SECONDS = 3.0
+BUILD_POLL_SECONDS = 0.01
+BUILD_LOCK_SECONDS = 30
+
+
+def _build_once(key: str, build, timeout: int, keep):
+    lock = f"{key}:building"
+    try:
+        builder = cache.add(lock, 1, timeout=BUILD_LOCK_SECONDS)
+    except Exception:
+        builder = True
+    if not builder:
+        deadline = time.monotonic() + BUILD_WAIT_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(BUILD_POLL_SECONDS)
+            try:
+                # The mark first: a builder stores its value before it removes the mark.
+                waiting = cache.get(lock) is not None
+                value = cache.get(key)
+            except Exception:
+                break
+            if value is not None:
+                return value
+            if not waiting:  # built but not kept, or the builder failed: no use waiting longer
+                break
+    try:
+        value = build()
+        if keep is None or keep(value):
+            try:
+                cache.set(key, value, timeout)
+            except Exception:
+                log.warning("cache: a value could not be stored")
+        return value
+    finally:
+        if builder:
+            try:
+                cache.delete(lock)
+            except Exception:
+                log.warning("cache: a build mark could not be removed; it expires on its own")

@@ -49,6 +49,7 @@ from cases.statistics.particular import OVER_60, particular_risk_counts
 from public import charts, downloads, languages, presenters
 from public.cache import CountedPerVersion, cached
 from public.filters import AT_RISK, HELD, PublicPersonFilterSet
+from registry.page_cache import cached_page
 
 PAGE_SIZE = 50
 LATEST_CHANGES = 15
@@ -94,6 +95,7 @@ def latest_changes(limit: int):
     )[:limit]
 
 
+@cached_page("home")
 def home(request):
     cases = for_public(Case.objects.published())
     held = cases.filter(status__in=choices.HELD_STATUSES).values("person").distinct().count()
@@ -157,6 +159,7 @@ def _list_people():
     )
 
 
+@cached_page("person-list")
 def person_list(request):
     data = _public_filter_data(request.GET)
     people = _list_people()
@@ -279,6 +282,7 @@ def _silence_notice(person, cases):
     return presenters.silence_notice(last["earliest"], last["latest"], timezone.localdate())
 
 
+@cached_page("person")
 def person_detail(request, slug):
     person = for_public(
         Person.objects.published()

@@ -282,6 +282,12 @@ else:
 # Requests to assess a case merge while its message waits (cases.risk.queue): the mark lives in
 # the cache, which the web processes and the worker must share, so only with CACHE_URL.
 RISK_MERGE_QUEUED_ASSESSMENTS = env_bool("RISK_MERGE_QUEUED_ASSESSMENTS", bool(_cache_url))
+# Whole answers to readers without credentials (the public list, person and home pages; the
+# API's lists and change feed to anonymous callers) are kept per data version (registry.page_cache).
+# Only where every process sees the version move at once: a shared cache (CACHE_URL), or the one
+# process of development. A production without CACHE_URL would let one worker serve a withdrawn
+# person's page after another committed the withdrawal.
+ANONYMOUS_PAGE_CACHE = env_bool("ANONYMOUS_PAGE_CACHE", bool(_cache_url) or not IS_PRODUCTION)
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
