@@ -10,12 +10,13 @@ and cursors instead of hammering one hot URL:
                     critical risk, 10% charged under art. 289, 15% a search for a real name
   person_page.txt   /people/<slug>/ for 5,000 random published people
   api_list.txt      /api/v1/people/?page=N, N uniform over every page (50 a page)
-  change_feed.txt   /api/v1/changes/?since=N: 80% a random cursor (a mirror catching up, up to 200
+  change_feed.txt   /api/v1/changes/?since=CURSOR: 80% a random cursor (a mirror catching up, up to 200
                     changes an answer), 20% the newest cursor (a mirror that is up to date)
 
 A fixed seed makes every run ask for the same URLs in the same order.
 """
 
+import os
 import random
 import sys
 from pathlib import Path
@@ -49,6 +50,21 @@ def public_list(rng: random.Random, pages: int, surnames: list[str]) -> list[str
     return urls
 
 
+def feed_cursor(position: int) -> str:
+    """The feed's own opaque cursor for a row position (api.views.ChangeFeedPagination), made with
+    the SECRET_KEY the server under test is given: run this after bench/load_test.sh exports it."""
+    if position == 0:
+        return "0"
+    if "api.views" not in sys.modules:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registry.settings")
+        import django
+
+        django.setup()
+    from api.views import ChangeFeedPagination
+
+    return ChangeFeedPagination.cursor_for(position)
+
+
 def main() -> None:
     if len(sys.argv) != 2:
         raise SystemExit(__doc__)
@@ -80,7 +96,8 @@ def main() -> None:
         "person_page": [f"/people/{slug}/" for slug in rng.sample(slugs, PERSON_PAGES)],
         "api_list": [f"/api/v1/people/?page={rng.randint(1, pages)}" for _ in range(LIST_URLS)],
         "change_feed": [
-            f"/api/v1/changes/?since={rng.randint(0, newest_change) if rng.random() < 0.8 else newest_change}"
+            "/api/v1/changes/?since="
+            + feed_cursor(rng.randint(0, newest_change) if rng.random() < 0.8 else newest_change)
             for _ in range(FEED_URLS)
         ],
     }

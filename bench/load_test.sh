@@ -52,8 +52,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-BENCH_DATABASE_URL=$DB_URL $PY bench/load_targets.py "$WORK/targets"
-
 # Production settings, with fresh throw-away secrets; nothing here is written anywhere.
 export REGISTRY_ENV=production
 SECRET_KEY=$($PY -c 'import secrets; print(secrets.token_urlsafe(50))')
@@ -68,6 +66,8 @@ export STATIC_ROOT=$WORK/static
 # The application's throughput, not its rate limits (docs/api.md): wrk is one client at one address.
 export API_THROTTLE_ANON=off API_THROTTLE_KEY=off
 unset DATABASE_PUBLIC_URL CELERY_BROKER_URL DEBUG
+# After SECRET_KEY: the change feed's cursors are made with it.
+BENCH_DATABASE_URL=$DB_URL $PY bench/load_targets.py "$WORK/targets"
 # Production serves hashed static names from a manifest: without collectstatic every page fails.
 $PY manage.py collectstatic --noinput -v0
 CACHE_NOTE="no CACHES setting: Django's per-process local-memory cache"

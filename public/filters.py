@@ -34,5 +34,5 @@ class PublicPersonFilterSet(PersonFilterSet):
 
     def filter_risk_level(self, queryset, name, value):
         if value == AT_RISK:
-            return self._with_case(queryset, Q(risk_level__in=DEATH_RISK_LEVELS, risk_stale=False))
+            return self._with_few_cases(queryset, Q(risk_level__in=DEATH_RISK_LEVELS, risk_stale=False))
         return super().filter_risk_level(queryset, name, value)

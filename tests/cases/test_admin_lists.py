@@ -87,7 +87,7 @@ def test_a_search_finds_a_person_whose_words_are_in_different_names_and_lists_th
 @pytest.mark.parametrize("few", [1, 2000])
 def test_a_search_finding_many_people_lists_every_one_of_them(viewer, law, monkeypatch, few):
     """Past FEW_PEOPLE the ids stay a subquery; the same people are listed either way."""
-    monkeypatch.setattr("cases.admin.mixins.FEW_PEOPLE", few)
+    monkeypatch.setattr("cases.filtersets.FEW_PEOPLE", few)
     found = [_person((f"Сымон Вымыслаў{n}", "be_cyrl", "official_be")) for n in range(3)]
     _person(("Пятро Іншы", "be_cyrl", "official_be"))
 

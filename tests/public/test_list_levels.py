@@ -144,7 +144,11 @@ def test_list_levels_are_translated_into_belarusian_and_russian(client, law):
 # The filter and the home counters -------------------------------------------------------------
 
 
-def test_list_filter_at_risk_finds_elevated_critical_and_sentenced_only(client, law):
+@pytest.mark.parametrize("few", [1, 2000])
+def test_list_filter_at_risk_finds_elevated_critical_and_sentenced_only(client, law, monkeypatch, few):
+    """Their people are read first when few (cases.filtersets.FEW_PEOPLE), else a subquery: the
+    same people either way."""
+    monkeypatch.setattr("cases.filtersets.FEW_PEOPLE", few)
     for latin, level in [
         ("Elevatus Primus", "elevated"),
         ("Criticus Secundus", "critical"),
