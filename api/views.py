@@ -7,7 +7,6 @@ import uuid
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from django.conf import settings
-from django.core.paginator import Page
 from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -23,12 +22,12 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import exports
 from api.access import access_for
+from api.pagination import KeysetPagination, Pagination
 from api.permissions import CanSubmit, ManagesWebhooks, ReadAccess, ReadsContacts, Scope
 from api.serializers import (
     ArticleSerializer,
@@ -99,48 +98,6 @@ from cases.statistics.history import LEVEL_RANKING, registry_series
 from registry import page_cache
 
 
-class Pagination(PageNumberPagination):
-    """50 a page; `page_size` up to 200 (a larger one is capped); anything else is a clear 400."""
-
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
-    def get_page_size(self, request):
-        raw = request.query_params.getlist(self.page_size_query_param)
-        if raw and not all(value.isdigit() and int(value) > 0 for value in raw):
-            raise ValidationError({"page_size": "Must be a whole number from 1 (at most 200 are returned)."})
-        return super().get_page_size(request)
-
-    def paginate_queryset(self, queryset, request, view=None):
-        raw = request.query_params.get(self.page_query_param, "1")
-        if not raw.isdigit() or int(raw) < 1:
-            raise ValidationError({self.page_query_param: "Must be a whole number from 1."})
-        self.past_the_end = False
-        try:
-            return super().paginate_queryset(queryset, request, view)
-        except NotFound:
-            # Past the last page: an empty page (200), so a client walking the pages just stops.
-            self.request, self.past_the_end = request, True
-            paginator = self.django_paginator_class(queryset, self.get_page_size(request))
-            self.page = Page([], int(raw), paginator)
-            return []
-
-    def get_next_link(self):
-        return None if self.past_the_end else super().get_next_link()
-
-    def get_previous_link(self):
-        return None if self.past_the_end else super().get_previous_link()
-
-    def get_schema_operation_parameters(self, view):
-        parameters = super().get_schema_operation_parameters(view)
-        for parameter in parameters:
-            parameter["schema"] = {"type": "integer", "minimum": 1}
-            if parameter["name"] == self.page_size_query_param:
-                parameter["description"] = f"Results per page, 1 to {self.max_page_size} (larger is capped)"
-        return parameters
-
-
 class AudienceFilterBackend(DjangoFilterBackend):
     """django-filter, with the filters on hidden fields removed for callers who cannot see them."""
 
@@ -201,7 +158,7 @@ class KeptForAnonymous:
 
 class AudienceViewSet(KeptForAnonymous, viewsets.ReadOnlyModelViewSet):
     permission_classes = [ReadAccess]
-    pagination_class = Pagination
+    pagination_class = KeysetPagination
     filter_backends = [AudienceFilterBackend]
     restricted_serializer_class = None
     export_name = "export"

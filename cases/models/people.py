@@ -19,14 +19,24 @@ from cases.models.translated import TranslatedContent, content_language_field, t
 from cases.protection.fields import EncryptedTextField
 
 
+def published_q(path: str = "") -> Q:
+    """The one definition of what the public may see, as a condition on the person at `path`
+    ("person__" from a record of theirs): a condition on the joined row, where `person__in=
+    Person.objects.published()` made PostgreSQL hash all 100,000 published people for every
+    page of the change feed (25 ms a request)."""
+    return Q(
+        **{f"{path}merged_into__isnull": True, f"{path}publication_state": choices.PublicationState.PUBLISHED}
+    )
+
+
 class PersonQuerySet(models.QuerySet):
     def current(self):
         """People not merged into another record (a merged record is kept only so a merge can be undone)."""
         return self.filter(merged_into__isnull=True)
 
     def published(self):
-        """The one definition of what the public may see."""
-        return self.current().filter(publication_state=choices.PublicationState.PUBLISHED)
+        """The one definition of what the public may see (published_q)."""
+        return self.filter(published_q())
 
 
 def _new_slug_suffix() -> str:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from cases import background, choices
 from cases.models.cases import Case
 from cases.models.history import RegistryHistory
-from cases.models.people import Person
+from cases.models.people import Person, published_q
 
 # Entries of the change feed that only readers of contacts see (issue 19): a contact, and a
 # person's letter counts.
@@ -31,9 +31,11 @@ class ChangeRecordQuerySet(models.QuerySet):
         is no longer published shows as their removal alone, which names them by their public
         UUID, never by the slug built from their name.
         """
-        published = Person.objects.published()
-        current = Q(person__in=published, person_was_published=True) & (
-            ~Q(object_type="person") | Q(object_id=F("person__slug"))
+        published = published_q("person__")
+        current = (
+            published
+            & Q(person_was_published=True)
+            & (~Q(object_type="person") | Q(object_id=F("person__slug")))
         )
         # Contacts with a person in custody (issue 19) are internal entries that only a reader of
         # contacts sees (`contacts`: a key with read:contacts): when a family visited is not for
@@ -47,7 +49,7 @@ class ChangeRecordQuerySet(models.QuerySet):
         # existence goes to a key.
         visible &= ~Q(object_type="particular_risk", is_public=False)
         current &= visible
-        removed = Q(action=ChangeRecord.Action.REMOVED, object_type="person") & ~Q(person__in=published)
+        removed = Q(action=ChangeRecord.Action.REMOVED, object_type="person") & ~published
         return self.filter(current | removed)
 
 
