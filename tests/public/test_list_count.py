@@ -1,6 +1,8 @@
 """The public list counts its rows once per data version and filters (issue 21), and never shows
 a count older than the data: a withdrawal moves the version, so the next reader's count is new."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -49,3 +51,30 @@ def test_a_withdrawal_is_counted_at_once(client, law):
 
     assert _found(client)[0] == "1 person"
     assert kept.person.slug in client.get("/people/").content.decode()
+
+
+def _slugs_on_pages(client, pages: int) -> list[list[str]]:
+    found = []
+    for page in range(1, pages + 1):
+        html = client.get("/people/", {"page": page}).content.decode()
+        found.append(re.findall(r'href="/people/([a-z0-9-]+)/"', html))
+    return found
+
+
+def test_a_deep_page_read_by_its_ids_first_lists_the_same_people_in_the_same_order(client, law, monkeypatch):
+    for n in range(7):
+        make_person(names=[(f"Сымон Вымыслаў{n}", "be_cyrl", "official_be")])
+    monkeypatch.setattr("public.views.PAGE_SIZE", 2)
+    monkeypatch.setattr("public.cache.DEEP_PAGE_ROWS", 10_000)
+    in_one_query = _slugs_on_pages(client, 4)
+    monkeypatch.setattr("public.cache.DEEP_PAGE_ROWS", 2)  # from page 2 on
+
+    with CaptureQueriesContext(connection) as queries:
+        by_ids_first = _slugs_on_pages(client, 4)
+
+    assert by_ids_first == in_one_query
+    assert [len(page) for page in by_ids_first] == [2, 2, 2, 1]
+    stepping = [q["sql"] for q in queries.captured_queries if "OFFSET" in q["sql"].upper()]
+    # Only the ids are read where rows are stepped over.
+    assert len(stepping) == 3
+    assert all(re.match(r'SELECT "cases_person"."id"( AS "pk")? FROM', sql) for sql in stepping), stepping
