@@ -10,6 +10,7 @@ and cursors instead of hammering one hot URL:
                     critical risk, 10% charged under art. 289, 15% a search for a real name
   person_page.txt   /people/<slug>/ for 5,000 random published people
   api_list.txt      /api/v1/people/?page=N, N uniform over every page (50 a page)
+  api_cursor.txt    /api/v1/people/?cursor=C, keyset pages starting after a random person
   change_feed.txt   /api/v1/changes/?since=CURSOR: 80% a random cursor (a mirror catching up, up to 200
                     changes an answer), 20% the newest cursor (a mirror that is up to date)
 
@@ -55,14 +56,32 @@ def feed_cursor(position: int) -> str:
     the SECRET_KEY the server under test is given: run this after bench/load_test.sh exports it."""
     if position == 0:
         return "0"
-    if "api.views" not in sys.modules:
+    _django()
+    from api.views import ChangeFeedPagination
+
+    return ChangeFeedPagination.cursor_for(position)
+
+
+def _django() -> None:
+    if "django.apps" not in sys.modules or not __import__("django.apps").apps.ready:
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registry.settings")
         import django
 
         django.setup()
-    from api.views import ChangeFeedPagination
 
-    return ChangeFeedPagination.cursor_for(position)
+
+def list_cursors(rng: random.Random, count: int) -> list[str]:
+    """The API people list's keyset cursors (api.pagination) after `count` published people at
+    random places in its default order: a walker resuming deep in the list."""
+    _django()
+    from api.pagination import KeysetPagination, order_keys
+    from cases.models import Person
+
+    people = Person.objects.published().order_by("-updated_at", "-pk")
+    paginator = KeysetPagination()
+    paginator.keys = order_keys(people)
+    rows = list(people.values_list("pk", "updated_at"))
+    return [paginator._cursor_after(Person(pk=pk, updated_at=at)) for pk, at in rng.choices(rows, k=count)]
 
 
 def main() -> None:
@@ -95,6 +114,7 @@ def main() -> None:
         "public_list": public_list(rng, pages, names),
         "person_page": [f"/people/{slug}/" for slug in rng.sample(slugs, PERSON_PAGES)],
         "api_list": [f"/api/v1/people/?page={rng.randint(1, pages)}" for _ in range(LIST_URLS)],
+        "api_cursor": [f"/api/v1/people/?cursor={cursor}" for cursor in list_cursors(rng, LIST_URLS)],
         "change_feed": [
             "/api/v1/changes/?since="
             + feed_cursor(rng.randint(0, newest_change) if rng.random() < 0.8 else newest_change)

@@ -6,7 +6,7 @@
 #
 # CONFIG is WORKER_CLASS:WORKERS or gthread:WORKERSxTHREADS (default: sync:5, i.e. 2 x cores + 1).
 # Environment: DURATION (30s), CONNECTIONS (8), WRK_THREADS (2), PORT (8123), WARMUP (5s),
-# ENDPOINTS (all four, space-separated), PRIME (0; 1: every URL of an endpoint's list is asked once before its warm-up, the state of a
+# ENDPOINTS (all five, space-separated), PRIME (0; 1: every URL of an endpoint's list is asked once before its warm-up, the state of a
 # registry whose pages readers have all visited since the last change, so with the page cache
 # on the run measures kept answers only; 0: pages first asked during the run are built then),
 # BENCH_DATABASE_URL (postgres://postgres@127.0.0.1:5432/registry_bench), CACHE_DB (Redis
@@ -32,7 +32,7 @@ CACHE_DB=${CACHE_DB:-11}
 DB_URL=${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/registry_bench}
 CONFIGS=("$@")
 [ ${#CONFIGS[@]} -gt 0 ] || CONFIGS=(sync:5)
-read -r -a ENDPOINTS <<<"${ENDPOINTS:-public_list person_page api_list change_feed}"
+read -r -a ENDPOINTS <<<"${ENDPOINTS:-public_list person_page api_list api_cursor change_feed}"
 
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install -y wrk)" >&2; exit 1; }
 [ -x .venv/bin/gunicorn ] || { echo "gunicorn is not in .venv (.venv/bin/pip install gunicorn)" >&2; exit 1; }
@@ -183,7 +183,7 @@ for config in "${CONFIGS[@]}"; do
     } | tee -a "$OUT"
     grep RESULT "$WORK/wrk.out" | sed "s/^RESULT/$class $workers $threads $endpoint/" >>"$SUMMARY"
   done
-  # Pages whose parts public/cache.py keeps (not whole, as registry.page_cache keeps the four
+  # Pages whose parts public/cache.py keeps (not whole, as registry.page_cache keeps the five
   # endpoints above): the first answer after the cache is emptied, then the median of 10 answers
   # from the warm cache.
   if [ -n "${CACHE_URL:-}" ]; then
