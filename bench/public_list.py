@@ -45,9 +45,10 @@ def main() -> None:
     regions = Person.objects.published().exclude(region=None).values_list("region__code", flat=True)
     region = regions.first() or "minsk"  # the benchmark's people may have no region
     surname = PersonName.objects.filter(script="latin").order_by("pk").values_list("text", flat=True)[4000]
+    middle = people // 50 // 2  # the middle page: 1,000 at 100,000 people
     lists = [
         ("page 1", {}),
-        ("page 1,000", {"page": 1000}),
+        (f"page {middle:,}", {"page": middle}),
         ("risk: elevated or higher", {"risk_level": "at_risk"}),
         ("risk: critical", {"risk_level": "critical"}),
         ("article 342", {"article": "342"}),
@@ -61,14 +62,21 @@ def main() -> None:
     pages += [
         (f"/people/{slug}/", f"person page {n + 1} of {len(slugs)}", {}) for n, slug in enumerate(slugs)
     ]
+    from api.pagination import KeysetPagination, order_keys
     from api.views import ChangeFeedPagination  # cursors are opaque tokens of row positions
+
+    ordered = Person.objects.published().order_by("-updated_at", "-pk")
+    keyset = KeysetPagination()
+    keyset.keys = order_keys(ordered)
+    middle_cursor = keyset._cursor_after(ordered.only("pk", "updated_at")[middle * 50 - 1])
 
     newest = ChangeRecord.objects.order_by("-id").values_list("id", flat=True).first() or 0
     old_cursor = ChangeFeedPagination.cursor_for(max(newest - 5000, 1))
     new_cursor = ChangeFeedPagination.cursor_for(newest) if newest else "0"
     pages += [
         ("/api/v1/people/", "API people, page 1", {}),
-        ("/api/v1/people/", "API people, page 1,000", {"page": 1000}),
+        ("/api/v1/people/", f"API people, page {middle:,}", {"page": middle}),
+        ("/api/v1/people/", f"API people, keyset after row {middle * 50:,}", {"cursor": middle_cursor}),
         ("/api/v1/changes/", "change feed, an old cursor", {"since": old_cursor}),
         ("/api/v1/changes/", "change feed, the newest cursor", {"since": new_cursor}),
     ]
