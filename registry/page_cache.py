@@ -28,6 +28,11 @@ from django.utils.translation import get_language
 
 from cases.caching import cached_value
 
+# How long a kept answer lives at most. The version moves on every commit, so this bounds only
+# the failure where moving it did not reach the cache (cases.caching.bump_version logs an
+# error): a withdrawn person's page could otherwise be served for the cache's whole hour.
+KEPT_SECONDS = 300
+
 
 def enabled() -> bool:
     return settings.ANONYMOUS_PAGE_CACHE
@@ -62,7 +67,9 @@ def cached_page(name: str):
                     response.render()
                 return (response.status_code, list(response.items()), response.content)
 
-            kept = cached_value(f"page:{name}", *address_key(request), build=build, keep=bool)
+            kept = cached_value(
+                f"page:{name}", *address_key(request), build=build, keep=bool, timeout=KEPT_SECONDS
+            )
             if "response" in fresh:
                 return fresh["response"]
             status, headers, content = kept
@@ -78,4 +85,4 @@ def cached_page(name: str):
 
 def cached_data(request, name: str, *, build):
     """An API answer's data (before rendering: the caller's Accept still picks JSON or HTML)."""
-    return cached_value(f"api:{name}", *address_key(request), build=build)
+    return cached_value(f"api:{name}", *address_key(request), build=build, timeout=KEPT_SECONDS)

@@ -262,3 +262,22 @@ def test_answers_are_kept_only_where_every_process_sees_the_version_move(environ
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
 
     assert result.stdout.strip() == str(expected), result.stderr
+
+
+def test_a_kept_answer_lives_a_few_minutes_at_most_even_if_the_version_did_not_move(client, law, monkeypatch):
+    """Moving the version can fail (the cache refused the write; it is logged): the page of a
+    withdrawn person must not then be served for the cache's whole hour."""
+    from registry import page_cache
+
+    monkeypatch.setattr(page_cache, "KEPT_SECONDS", 1)
+    case = make_person(names=ALIAKSANDR)
+    url = f"/people/{case.person.slug}/"
+    assert client.get(url).status_code == 200
+    monkeypatch.setattr(caching, "bump_version", lambda: None)  # the move does not reach the cache
+
+    services.withdraw_person(person=case.person)
+    served_before_expiry = client.get(url).status_code
+    time.sleep(1.2)
+
+    assert served_before_expiry == 200  # what the bound is for
+    assert client.get(url).status_code == 404
