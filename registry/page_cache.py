@@ -38,13 +38,13 @@ def enabled() -> bool:
     return settings.ANONYMOUS_PAGE_CACHE
 
 
-def address_key(request, *extra) -> list[str]:
+def address_key(request) -> list[str]:
     """What an answer to this request depends on besides the data: the full address (the host
     and scheme are in its links), the language and the local day (ages, hearings to come)."""
     address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     # Any text a reader typed into the address, as a fixed-length key.
     digest = hashlib.sha256(address.encode()).hexdigest()
-    return [get_language() or "", timezone.localdate().isoformat(), *map(str, extra), digest]
+    return [get_language() or "", timezone.localdate().isoformat(), digest]
 
 
 def cached_page(name: str):
