@@ -6,6 +6,8 @@ Routes and parameters are discovered, not listed: a new route or filter is crawl
 construction, and one whose parameters the crawler cannot fill fails loudly, saying so.
 """
 
+import base64
+import json
 import secrets
 import uuid
 from dataclasses import dataclass, field
@@ -191,6 +193,11 @@ def _charged_articles():
     return list(Article.objects.filter(pk__in=ids).select_related("jurisdiction").order_by("pk"))
 
 
+def _cursor(keys_and_values) -> str:
+    """A keyset cursor as api.pagination writes one."""
+    return base64.urlsafe_b64encode(json.dumps(keys_and_values).encode()).decode().rstrip("=")
+
+
 def query_values(name: str, registry: PlantedRegistry, probe: str) -> list[str]:
     """Values for a query parameter the schema or a FilterSet documents without an enum."""
     people = registry.people.values()
@@ -208,6 +215,9 @@ def query_values(name: str, registry: PlantedRegistry, probe: str) -> list[str]:
         "page": ["1", "2", "999"],
         "page_size": ["1", "200"],
         "since": ["0", "1"],
+        # A keyset walk from the start, one from before every row of the people list's order (a
+        # made-up cursor must not reach rows the caller may not see), and one that is not a cursor.
+        "cursor": ["", _cursor([["updated_at", "id"], ["2099-01-01T00:00:00+00:00", 2**62]]), "not-a-cursor"],
         "limit": ["1", "500"],
         # Every planted person's page on the list (hidden people's too: a key must not find them
         # by it; these hold no canary, the list row ids do), one nobody carries, one without a colon.
