@@ -171,7 +171,7 @@ def person_list(request):
     # The count's key: the filters in a fixed order (an invalid form lists nobody).
     filters = "invalid" if not valid else repr(sorted(filters_only.lists()))
     key = hashlib.sha256(filters.encode()).hexdigest()  # any text a reader typed, as a safe cache key
-    page = CountedPerVersion(results, PAGE_SIZE, key=key).get_page(request.GET.get("page"))
+    page = CountedPerVersion(results, PAGE_SIZE, key=f"public:{key}").get_page(request.GET.get("page"))
     language = _language()
     return render(
         request,

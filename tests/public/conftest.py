@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.cache import cache
 from django.test import override_settings
 from django.utils import translation
 
@@ -14,13 +13,6 @@ from tests.factories import FacilityFactory, jurisdiction
 
 D = datetime.date
 DETENTION_DATE = D(2022, 3, 1)
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture(autouse=True)

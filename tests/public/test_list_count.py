@@ -65,9 +65,9 @@ def test_a_deep_page_read_by_its_ids_first_lists_the_same_people_in_the_same_ord
     for n in range(7):
         make_person(names=[(f"Сымон Вымыслаў{n}", "be_cyrl", "official_be")])
     monkeypatch.setattr("public.views.PAGE_SIZE", 2)
-    monkeypatch.setattr("public.cache.DEEP_PAGE_ROWS", 10_000)
+    monkeypatch.setattr("cases.caching.DEEP_PAGE_ROWS", 10_000)
     in_one_query = _slugs_on_pages(client, 4)
-    monkeypatch.setattr("public.cache.DEEP_PAGE_ROWS", 2)  # from page 2 on
+    monkeypatch.setattr("cases.caching.DEEP_PAGE_ROWS", 2)  # from page 2 on
 
     with CaptureQueriesContext(connection) as queries:
         by_ids_first = _slugs_on_pages(client, 4)
