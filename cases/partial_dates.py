@@ -89,8 +89,11 @@ def normalised(value: datetime.date | None, precision: str) -> tuple[datetime.da
 def latest_of_bounds(*bounds: datetime.date | None) -> datetime.date | None:
     """The earliest of the given upper bounds (None: no bound), e.g. the latest possible day of an act
     given the detention and the charge dates."""
-    present = [b for b in bounds if b is not None]
-    return min(present) if present else None
+    earliest = None
+    for bound in bounds:  # a loop, not min() over a list: the risk pass calls this for every charge
+        if bound is not None and (earliest is None or bound < earliest):
+            earliest = bound
+    return earliest
 
 
 def describe(value: datetime.date | None, precision: str, language: str = "en") -> str:

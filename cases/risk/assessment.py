@@ -14,9 +14,11 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
+from operator import attrgetter
 
 from django.db import transaction
 from django.db.models import F, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone, translation
 
 from cases import partial_dates, signals
@@ -48,7 +50,7 @@ from cases.models import (
 from cases.models.records import record_change
 from cases.risk import alerts
 from cases.risk import rules as risk
-from cases.wording.catalogue import message
+from cases.wording.catalogue import WORDING_VERSION, message
 from cases.wording.render import Renderer
 
 logger = logging.getLogger(__name__)
@@ -152,6 +154,10 @@ def law_version(jurisdiction: Jurisdiction, law: risk.LawFacts, articles: dict) 
 def reason_dict(reason: risk.Reason) -> dict:
     """The stored form of a reason: what it says as a message (`code`, `params`: rendered in the
     reader's language when shown, cases.wording) and in English (`text`, for search and logs)."""
+    return {**_reason_facts(reason), "text": reason.text}
+
+
+def _reason_facts(reason: risk.Reason) -> dict:
     return {
         "rule": reason.rule,
         "level": reason.level,
@@ -159,13 +165,21 @@ def reason_dict(reason: risk.Reason) -> dict:
         "article": reason.article,
         "code": reason.code,
         "params": reason.params,
-        "text": reason.text,
     }
 
 
 def digest(level: str, reasons: list[dict], rules_version: str, law_checksum: str) -> str:
-    payload = [level, reasons, rules_version, law_checksum]
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
+    """What a stored result is compared by. The English `text` is left out (the pass need not
+    render it for every case to find nothing changed: a fifth of the warm pass, issue 21); the
+    catalogue's version stands for it, so a change of the English wording still rewrites every
+    stored text."""
+    facts = [
+        {name: value for name, value in reason.items() if name != "text"} if "text" in reason else reason
+        for reason in reasons
+    ]
+    payload = [level, facts, rules_version, law_checksum, WORDING_VERSION]
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 @dataclass
@@ -304,26 +318,26 @@ def _day(value) -> datetime.date | None:
 # One case --------------------------------------------------------------------------------------
 
 
-def _charge_rows(case_ids):
-    """Counted charges of the cases, with the reclassification that created each (if any)."""
-    return (
-        Charge.objects.filter(case_id__in=case_ids, state__in=COUNTED_STATES)
-        .order_by("case_id", "id")
-        .values_list(
-            "case_id",
-            "id",
-            "article_id",
-            "stage",
-            "state",
-            "offence_date",
-            "reclassified_by__date",
-            "reclassified_by__from_charge__article_id",
-            "offence_date_precision",
-            "charged_on",
-            "charged_on_precision",
-            "case__detention_date",
-            "case__detention_date_precision",
-        )
+def _charge_rows(case_ids, *, ordered: bool = True):
+    """Counted charges of the cases, with the reclassification that created each (if any); by case
+    and id, unless `ordered` is false (the pass sorts each case's few itself: sorting them all in
+    the database spilled to disk at 100,000 cases)."""
+    charges = Charge.objects.filter(case_id__in=case_ids, state__in=COUNTED_STATES)
+    charges = charges.order_by("case_id", "id") if ordered else charges.order_by()
+    return charges.values_list(
+        "case_id",
+        "id",
+        "article_id",
+        "stage",
+        "state",
+        "offence_date",
+        "reclassified_by__date",
+        "reclassified_by__from_charge__article_id",
+        "offence_date_precision",
+        "charged_on",
+        "charged_on_precision",
+        "case__detention_date",
+        "case__detention_date_precision",
     )
 
 
@@ -456,12 +470,13 @@ def left_custody_of(cases) -> dict[int, LeftCustody]:
     if not hows:
         return {}
     dated: dict[int, tuple] = {}
+    kinds_by_how = {how: release_event_kinds(how) for how in {*hows.values(), ""}}
     for case_id, kind, day, precision in (
         CaseEvent.objects.filter(case__in=out_cases, kind__in=CUSTODY_END_KINDS)
         .order_by("case_id", "date", "id")
         .values_list("case_id", "kind", "date", "date_precision")
     ):
-        if kind in release_event_kinds(hows.get(case_id, "")):
+        if kind in kinds_by_how[hows.get(case_id, "")]:
             dated[case_id] = (day, precision)
     return {
         case_id: (*dated.get(case_id, (None, "unknown")), "" if how == "unknown" else how)
@@ -675,7 +690,7 @@ def assess_all_cases(*, on=None, case_ids=None, chunk_size=2000) -> PassReport:
             cases = cases.filter(pk__in=case_ids)
         # First, before any fact: the generation each result is valid for (see above). A case that
         # joins the set later (edited meanwhile) is not in it and is left to its own task.
-        generations = dict(cases.values_list("id", "risk_generation"))
+        generations = dict(cases.order_by().values_list("id", "risk_generation"))
         if not generations:
             continue
         context = LawContext.load(jurisdiction)
@@ -689,8 +704,9 @@ def assess_all_cases(*, on=None, case_ids=None, chunk_size=2000) -> PassReport:
         conflicting = Claim.objects.filter(state=ClaimState.CONFLICTING, fact__in=RISK_FACTS)
         candidates = cases.filter(
             Q(
+                # (the cases' own conditions are the outer query's: repeated here, they joined every case)
                 pk__in=Charge.objects.filter(
-                    case__in=cases, state__in=COUNTED_STATES, article_id__in=_relevant_article_ids(context)
+                    state__in=COUNTED_STATES, article_id__in=_relevant_article_ids(context)
                 ).values("case_id")
             )
             | Q(sentence_kind="death")
@@ -698,7 +714,11 @@ def assess_all_cases(*, on=None, case_ids=None, chunk_size=2000) -> PassReport:
             | Q(person_id__in=conflicting.filter(case__isnull=True).values("person_id"))
             | Q(person_id__in=watched_designations().values("person_id"))
         )
-        candidate_ids = set(candidates.values_list("id", flat=True))
+        candidate_ids = set(candidates.order_by().values_list("id", flat=True))
+        # The facts below are read for these cases: the set just read, not the conditions again
+        # (evaluated anew by each of the five queries, they were a quarter of the warm pass).
+        chosen = _ids_of(candidate_ids, otherwise=candidates.values("id"))
+        candidates = cases.filter(pk__in=chosen)
         pending: list[_Pending] = []
 
         none_digest = digest(RiskLevel.NONE, [], risk.RULES_VERSION, context.checksum)
@@ -714,8 +734,10 @@ def assess_all_cases(*, on=None, case_ids=None, chunk_size=2000) -> PassReport:
         # The candidates' facts, selected by the same conditions. A case that became a candidate
         # after the sets above were read is left to its own task (see above).
         charges_by_case = defaultdict(list)
-        for row in _charge_rows(candidates.values("id")):
+        for row in _charge_rows(chosen, ordered=False):
             charges_by_case[row[0]].append(_charge_facts(row, context.articles))
+        for charges in charges_by_case.values():  # in the order _charge_rows gives, by id
+            charges.sort(key=attrgetter("id"))
         left_custody = left_custody_of(candidates)
         endings = death_sentence_endings_of(candidates)
         # Every designation the rules read, in one plain query: a few thousand rows at most, cheaper
@@ -723,7 +745,7 @@ def assess_all_cases(*, on=None, case_ids=None, chunk_size=2000) -> PassReport:
         designations = designations_of(watched_designations())
         rows = [
             row
-            for row in candidates.values_list(
+            for row in candidates.order_by().values_list(
                 "id",
                 "risk_level",
                 "risk_digest",
@@ -766,9 +788,13 @@ def assess_all_cases(*, on=None, case_ids=None, chunk_size=2000) -> PassReport:
                     charges_by_case.get(case_id, ()),
                 ),
             )
-            reasons = [reason_dict(r) for r in result.reasons]
-            new_digest = digest(result.level, reasons, risk.RULES_VERSION, context.checksum)
+            facts = [_reason_facts(r) for r in result.reasons]
+            if facts or result.level != RiskLevel.NONE:
+                new_digest = digest(result.level, facts, risk.RULES_VERSION, context.checksum)
+            else:  # most candidates: 'none' without a reason, whose digest is known
+                new_digest = none_digest
             if stale or new_digest != old_digest:
+                reasons = [reason_dict(r) for r in result.reasons]  # with the English, to be stored
                 pending.append(
                     _Pending(case_id, generation, old_level, old_digest, result.level, reasons, new_digest)
                 )
@@ -783,6 +809,18 @@ def assess_all_cases(*, on=None, case_ids=None, chunk_size=2000) -> PassReport:
                     report.changed += 1
                     report.changes.append((item.case_id, item.old_level, stored.level))
     return report
+
+
+def _ids_of(ids: set[int], *, otherwise):
+    """What `pk__in` takes for these ids. On PostgreSQL the ids go as one array parameter, as
+    text (tens of thousands of them as `IN (%s, %s, ...)` cost more to compose and send than the
+    query itself, and psycopg adapting a list of 20,000 ints for each query was 50 ms); elsewhere
+    `otherwise`, the query that chose them."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return otherwise
+    return RawSQL("SELECT unnest(%s::bigint[])", ("{" + ",".join(map(str, sorted(ids))) + "}",))
 
 
 def _write_case_results(items: list[_Pending], now) -> None:

@@ -13,7 +13,7 @@ Unknown facts never lower a level: an exemption or a date counts only when it is
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
@@ -61,11 +61,10 @@ FACTS = (
 )
 
 
-def _check_choice(value: str, allowed: Iterable[str], name: str) -> None:
+def _check_choice(value: str, allowed: Collection[str], name: str) -> None:
     # Bad data must fail loudly here rather than quietly assess as "unknown" or "none".
-    allowed = tuple(allowed)
     if value not in allowed:
-        raise ValueError(f"{name} must be one of {allowed}, not {value!r}")
+        raise ValueError(f"{name} must be one of {tuple(allowed)}, not {value!r}")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -35,6 +35,8 @@ The templates and terms are English msgids: `gettext_noop` below only marks them
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -309,6 +311,10 @@ TEMPLATES: dict[str, str] = {
         "shown: edit the original itself, or say which language the original is in."
     ),
 }
+
+# The English wording's version: a stored result's digest holds it instead of each reason's English
+# text (cases.risk.assessment.digest), so a changed template still rewrites the stored texts.
+WORDING_VERSION = hashlib.sha256(json.dumps(TEMPLATES, sort_keys=True).encode()).hexdigest()[:16]
 
 TERMS: dict[str, str] = {
     "and": gettext_noop("and"),

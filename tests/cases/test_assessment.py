@@ -391,6 +391,36 @@ def test_the_pass_after_a_law_edit_stores_every_result_whole(law):
         )
 
 
+def test_a_change_of_the_english_wording_rewrites_every_stored_result(law, monkeypatch):
+    """The digest leaves each reason's English text out (the warm pass does not render it) but
+    holds the catalogue's version: a changed template must still reach every stored text."""
+    case = CaseFactory()
+    services.add_charge(case=case, article=article("289.1"), charged_on=D(2022, 3, 2))
+    assessment.assess_all_cases(on=D(2026, 11, 24))
+    stored = RiskAssessment.objects.filter(case=case).latest("id")
+    assert stored.reasons and all(reason["text"] for reason in stored.reasons)
+    assert assessment.assess_all_cases(on=D(2026, 11, 24)).changed == 0  # nothing changed: nothing written
+
+    monkeypatch.setattr(assessment, "WORDING_VERSION", "a-new-wording")
+    report = assessment.assess_all_cases(on=D(2026, 11, 24))
+
+    assert report.changed == 1
+    new = RiskAssessment.objects.filter(case=case).latest("id")
+    assert new.pk != stored.pk and new.reasons == stored.reasons and new.level == stored.level
+
+
+def test_the_digest_is_the_same_with_or_without_the_english_text():
+    reason = {"rule": "r", "level": "watch", "charge_id": 1, "article": "289.1", "code": "c", "params": {}}
+    with_text = {**reason, "text": "Charged under art. 289 part 1"}
+
+    assert assessment.digest("watch", [reason], "v", "law") == assessment.digest(
+        "watch", [with_text], "v", "law"
+    )
+    assert assessment.digest("watch", [reason], "v", "law") != assessment.digest(
+        "critical", [reason], "v", "law"
+    )
+
+
 def test_the_bulk_copy_of_assessments_writes_every_column_of_the_table():
     """A column added to RiskAssessment must be added to the COPY too (a Django default is not
     a database default: the column would be left empty)."""
