@@ -33,8 +33,9 @@ run: install
 ## Run the whole test suite (SQLite by default; DATABASE_URL=postgres://... for PostgreSQL).
 # `--dist load` hands out single tests: loadfile and loadscope key tests by node id and silently
 # run one of the 28 schemathesis tests (they share one id), and loadgroup no longer groups on pytest 9.2.
+# `--durations=25`: CI's log names the slowest tests, where its time goes (the aim is 20 minutes).
 test: install
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist load $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist load --durations=25 $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

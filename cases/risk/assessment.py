@@ -17,8 +17,7 @@ from dataclasses import asdict, dataclass, replace
 from operator import attrgetter
 
 from django.db import transaction
-from django.db.models import F, Q
-from django.db.models.expressions import RawSQL
+from django.db.models import BooleanField, F, Func, Q, Value
 from django.utils import timezone, translation
 
 from cases import partial_dates, signals
@@ -318,11 +317,12 @@ def _day(value) -> datetime.date | None:
 # One case --------------------------------------------------------------------------------------
 
 
-def _charge_rows(case_ids, *, ordered: bool = True):
-    """Counted charges of the cases, with the reclassification that created each (if any); by case
-    and id, unless `ordered` is false (the pass sorts each case's few itself: sorting them all in
-    the database spilled to disk at 100,000 cases)."""
-    charges = Charge.objects.filter(case_id__in=case_ids, state__in=COUNTED_STATES)
+def _charge_rows(of_cases: Q, *, ordered: bool = True):
+    """Counted charges of the cases (`of_cases`, a condition on the charge's `case_id`), with the
+    reclassification that created each (if any); by case and id, unless `ordered` is false (the
+    pass sorts each case's few itself: sorting them all in the database spilled to disk at
+    100,000 cases)."""
+    charges = Charge.objects.filter(of_cases, state__in=COUNTED_STATES)
     charges = charges.order_by("case_id", "id") if ordered else charges.order_by()
     return charges.values_list(
         "case_id",
@@ -487,7 +487,7 @@ def left_custody_of(cases) -> dict[int, LeftCustody]:
 def compute(case: Case, *, context: "LawContext", on) -> risk.Assessment:
     """The rules' result for the case's facts as they are in the database now; stores nothing.
     (The fault suite compares every stored level with this.)"""
-    charges = [_charge_facts(row, context.articles) for row in _charge_rows([case.pk])]
+    charges = [_charge_facts(row, context.articles) for row in _charge_rows(Q(case_id=case.pk))]
     person = person_facts(case.person)
     case_facts = case_facts_of(
         case.sentence_kind,
@@ -717,8 +717,8 @@ def assess_all_cases(*, on=None, case_ids=None, chunk_size=2000) -> PassReport:
         candidate_ids = set(candidates.order_by().values_list("id", flat=True))
         # The facts below are read for these cases: the set just read, not the conditions again
         # (evaluated anew by each of the five queries, they were a quarter of the warm pass).
-        chosen = _ids_of(candidate_ids, otherwise=candidates.values("id"))
-        candidates = cases.filter(pk__in=chosen)
+        chosen = candidates.values("id")
+        candidates = Case.objects.filter(_among("pk", candidate_ids, otherwise=chosen))
         pending: list[_Pending] = []
 
         none_digest = digest(RiskLevel.NONE, [], risk.RULES_VERSION, context.checksum)
@@ -734,7 +734,7 @@ def assess_all_cases(*, on=None, case_ids=None, chunk_size=2000) -> PassReport:
         # The candidates' facts, selected by the same conditions. A case that became a candidate
         # after the sets above were read is left to its own task (see above).
         charges_by_case = defaultdict(list)
-        for row in _charge_rows(chosen, ordered=False):
+        for row in _charge_rows(_among("case_id", candidate_ids, otherwise=chosen), ordered=False):
             charges_by_case[row[0]].append(_charge_facts(row, context.articles))
         for charges in charges_by_case.values():  # in the order _charge_rows gives, by id
             charges.sort(key=attrgetter("id"))
@@ -811,16 +811,30 @@ def assess_all_cases(*, on=None, case_ids=None, chunk_size=2000) -> PassReport:
     return report
 
 
-def _ids_of(ids: set[int], *, otherwise):
-    """What `pk__in` takes for these ids. On PostgreSQL the ids go as one array parameter, as
-    text (tens of thousands of them as `IN (%s, %s, ...)` cost more to compose and send than the
-    query itself, and psycopg adapting a list of 20,000 ints for each query was 50 ms); elsewhere
-    `otherwise`, the query that chose them."""
+def _among(field: str, ids: set[int], *, otherwise):
+    """The condition "`field` is one of `ids`". On PostgreSQL `field = ANY(array)`, the ids as one
+    parameter, as text: tens of thousands of them as `IN (%s, %s, ...)` cost more to compose and
+    send than the query itself, psycopg adapting a list of 20,000 ints for each query was 50 ms,
+    and `IN (SELECT unnest(...))`, which the planner guesses at 200 rows, once made a nested loop
+    that unnested the array again for each of 100,000 stale cases (minutes). Elsewhere
+    `field__in=otherwise`, the query that chose the ids."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
-        return otherwise
-    return RawSQL("SELECT unnest(%s::bigint[])", ("{" + ",".join(map(str, sorted(ids))) + "}",))
+        return Q(**{f"{field}__in": otherwise})
+    return _AnyOf(F(field), Value("{" + ",".join(map(str, sorted(ids))) + "}"))
+
+
+class _AnyOf(Func):
+    """`lhs = ANY(rhs::bigint[])` (PostgreSQL hashes a large constant array: one probe a row)."""
+
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra):
+        lhs, rhs = self.get_source_expressions()
+        lhs_sql, lhs_params = compiler.compile(lhs)
+        rhs_sql, rhs_params = compiler.compile(rhs)
+        return f"{lhs_sql} = ANY(({rhs_sql})::bigint[])", (*lhs_params, *rhs_params)
 
 
 def _write_case_results(items: list[_Pending], now) -> None:
