@@ -63,7 +63,7 @@ def feed_cursor(position: int) -> str:
 
 
 def _django() -> None:
-    if "django.apps" not in sys.modules or not __import__("django.apps").apps.ready:
+    if "django.apps" not in sys.modules or not sys.modules["django.apps"].apps.ready:
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registry.settings")
         import django
 
