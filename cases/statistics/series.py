@@ -236,9 +236,10 @@ def people_by_level(
     review_level: str = "under_review",
 ) -> dict[str, list[int]]:
     """People at each level of `ranking` (lowest first) at each point: the highest level in force
-    among their cases. `assessments` in the order they were stored; `under_review` gives the
-    (case, person) pairs stale today, at `review_level` (which must be in `ranking`) at today's
-    point only."""
+    among their cases. Each case's `assessments` in the order they were stored (the cases in any
+    order; cases.statistics.history reads only those that change a level); `under_review` gives
+    the (case, person) pairs stale today, at `review_level` (which must be in `ranking`) at
+    today's point only."""
     rank = {level: i for i, level in enumerate(ranking)}
     # case -> [(first point index, level)], later entries win at the same index
     changes: dict[int, list[tuple[int, str]]] = defaultdict(list)

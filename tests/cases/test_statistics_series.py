@@ -453,3 +453,43 @@ def test_a_release_whose_entry_is_not_public_gives_the_public_neither_its_day_no
     assert staff.held.held[at(D(2020, 6, 1))] == 1 and staff.held.held[february] == 0
     assert public.held.held[-1] == 0 and public.held.not_placed[-1] == 0
     assert CaseEvent.objects.filter(case=case, kind="released", is_public=False).exists()
+
+
+def test_assessments_stored_again_at_the_same_level_change_no_point_of_the_levels_series(law):
+    """The series reads only the assessments that change their case's level (a law edit stores
+    every case's result again); the levels must be those of every assessment read."""
+    zone = zoneinfo.ZoneInfo("Europe/Minsk")
+    history = [  # (level, when): repeats at the same level, in a month, across months, same day
+        ("watch", datetime.datetime(2020, 1, 5, 10, 0, tzinfo=zone)),
+        ("watch", datetime.datetime(2020, 3, 5, 10, 0, tzinfo=zone)),
+        ("none", datetime.datetime(2020, 5, 5, 10, 0, tzinfo=zone)),
+        ("none", datetime.datetime(2020, 5, 20, 10, 0, tzinfo=zone)),
+        ("critical", datetime.datetime(2020, 6, 1, 9, 0, tzinfo=zone)),
+        ("critical", datetime.datetime(2020, 6, 1, 9, 0, tzinfo=zone)),  # same moment: the id decides
+        ("watch", datetime.datetime(2020, 6, 1, 9, 0, tzinfo=zone)),
+        ("watch", datetime.datetime(2021, 2, 1, 9, 0, tzinfo=zone)),
+    ]
+    cases = [_held_case(), _held_case()]
+    for case in cases:
+        for level, moment in history if case is cases[0] else history[::-1]:  # stored in another order
+            stored = RiskAssessment.objects.create(
+                case=case,
+                level=level,
+                rules_version="t",
+                law_checksum="t",
+                generation=1,
+                assessed_on=moment.date(),
+            )
+            RiskAssessment.objects.filter(pk=stored.pk).update(created_at=moment)
+    Case.objects.update(risk_stale=False)  # none under review today: only what was stored counts
+    every_row = [
+        series.Assessed(a.case_id, a.case.person_id, a.level, timezone.localtime(a.created_at).date())
+        for a in RiskAssessment.objects.select_related("case").order_by("created_at", "id")
+    ]
+
+    result = registry_series(Case.objects.all(), internal_entries=True, start=START, today=TODAY)
+
+    assert result.levels == series.people_by_level(every_row, POINTS, LEVEL_RANKING)
+    # At the same moment the id decides: the first case ends June 2020 at watch, the second,
+    # whose rows were stored in the other order, at critical.
+    assert result.levels["watch"][-1] == 2 and max(result.levels["critical"]) == 1
