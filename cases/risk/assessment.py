@@ -731,8 +731,8 @@ def assess_all_cases(*, on=None, case_ids=None, chunk_size=2000) -> PassReport:
                     _Pending(case_id, generation, old_level, old_digest, RiskLevel.NONE, [], none_digest)
                 )
 
-        # The candidates' facts, selected by the same conditions. A case that became a candidate
-        # after the sets above were read is left to its own task (see above).
+        # The candidates' facts, for the ids read above. A case that became a candidate after
+        # they were read is left to its own task (see above).
         charges_by_case = defaultdict(list)
         for row in _charge_rows(_among("case_id", candidate_ids, otherwise=chosen), ordered=False):
             charges_by_case[row[0]].append(_charge_facts(row, context.articles))
