@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases import choices, partial_dates
+from cases.models.checks import ChecksInOneQuery
 from cases.models.history import RegistryHistory
 from cases.models.law import Article, Jurisdiction, Region, in_language, reader_language
 from cases.models.people import Person
@@ -114,7 +115,7 @@ def latest_event(events, kind: str | tuple[str, ...]):
     return max((event for event in events if event.kind in kinds), key=lambda e: (e.date, e.pk), default=None)
 
 
-class Case(PublicUpdateTime, models.Model):
+class Case(ChecksInOneQuery, PublicUpdateTime, models.Model):
     """One criminal case against one person, in one jurisdiction."""
 
     # What the public sees of a case (PUBLIC_COLUMNS of the public database role, less bookkeeping
@@ -417,7 +418,7 @@ class Case(PublicUpdateTime, models.Model):
         return None
 
 
-class FacilityStay(models.Model):
+class FacilityStay(ChecksInOneQuery, models.Model):
     """A period a person spent in one facility; a transfer closes one stay and opens the next.
 
     Its facility and dates carry claims (issue 17: `stay.*` in cases.claims.facts), so a source
@@ -497,7 +498,7 @@ class FacilityStay(models.Model):
         return f"{self.facility}, {start} – {end}"
 
 
-class Charge(models.Model):
+class Charge(ChecksInOneQuery, models.Model):
     """An article part brought against the person in a case; never edited into another article."""
 
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
@@ -614,7 +615,7 @@ class Charge(models.Model):
         return f"{self.article}{stage}"
 
 
-class Reclassification(models.Model):
+class Reclassification(ChecksInOneQuery, models.Model):
     """The record that one charge replaced another, with its date and source."""
 
     from_charge = models.OneToOneField(
@@ -660,7 +661,7 @@ class Reclassification(models.Model):
         }
 
 
-class CaseEvent(TranslatedContent, models.Model):
+class CaseEvent(ChecksInOneQuery, TranslatedContent, models.Model):
     """One entry of a case's timeline; internal entries never leave the staff area."""
 
     # Free text that may be read in each language (cases.models.translated).

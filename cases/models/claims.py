@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from cases import choices
 from cases.claims.facts import CASE, CHARGE, FACTS, STAY, describe
 from cases.models.cases import Case, Charge, FacilityStay, precision_field
+from cases.models.checks import ChecksInOneQuery
 from cases.models.history import RegistryHistory
 from cases.models.law import reader_language
 from cases.models.people import Person
@@ -74,7 +75,7 @@ class ClaimQuerySet(models.QuerySet):
         return self.filter(state=choices.ClaimState.CONFLICTING).order_by("-priority", "-created_at")
 
 
-class Claim(models.Model):
+class Claim(ChecksInOneQuery, models.Model):
     """ "Source S says V, as of D" on one fact of a person or of a case.
 
     A fact holds any number of claims; at most one is accepted, and its value is the one on the

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext
 
 from cases import choices, partial_dates
+from cases.models.checks import ChecksInOneQuery
 from cases.models.history import RegistryHistory
 from cases.models.law import Jurisdiction, reader_language
 from cases.models.partners import Organisation
@@ -16,7 +17,7 @@ from cases.models.people import Person
 from cases.protection.fields import EncryptedTextField
 
 
-class PrisonerContact(models.Model):
+class PrisonerContact(ChecksInOneQuery, models.Model):
     """One sign of life from a person in custody: a letter from them, a lawyer's or a family visit,
     a call, being seen in court, word through a released cellmate. Dated (partially when that is
     all that is known) and sourced; what was said is confidential.
@@ -117,7 +118,7 @@ class PrisonerContact(models.Model):
             self.date, self.latest_day = bounds
 
 
-class SilenceThreshold(models.Model):
+class SilenceThreshold(ChecksInOneQuery, models.Model):
     """How many days without contact raise an alert, per jurisdiction and channel (an empty channel:
     any contact at all). Shipped in cases/data/registry/<code>.yaml; staff change them here. A
     jurisdiction with none uses cases.contact.silence.DEFAULT_THRESHOLDS."""
@@ -179,7 +180,7 @@ class PersonSilence(Person):
         verbose_name_plural = _("silences (days without contact)")
 
 
-class LetterCount(models.Model):
+class LetterCount(ChecksInOneQuery, models.Model):
     """How many letters a partner's letter-writing service sent to a person in a period (issue 19,
     point 2): a count only, never the letters nor who wrote them. A new report for the same
     organisation, person and period replaces the count (history keeps the earlier one)."""

@@ -16,12 +16,13 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import choices, partial_dates
 from cases.models.cases import CaseEvent, precision_field
+from cases.models.checks import ChecksInOneQuery
 from cases.models.history import RegistryHistory
 from cases.models.law import Jurisdiction, reader_language
 from cases.models.people import Person
 
 
-class DesignationList(models.Model):
+class DesignationList(ChecksInOneQuery, models.Model):
     """One of a state's lists of people it designates. Shipped lists come from
     cases/data/registry/<jurisdiction>.yaml; staff can add others and edit their wording."""
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import choices
 from cases.models.cases import Case
+from cases.models.checks import ChecksInOneQuery
 from cases.models.history import RegistryHistory
 from cases.protection.fields import EncryptedTextField
 
@@ -29,7 +30,7 @@ class HearingQuerySet(models.QuerySet):
         )
 
 
-class Hearing(models.Model):
+class Hearing(ChecksInOneQuery, models.Model):
     """A court hearing in a case: where, when (to the minute, or the day only), open or closed.
 
     Staff decide whether it is public (`is_public`, off by default): a hearing announced only to

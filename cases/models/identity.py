@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cases.models.checks import ChecksInOneQuery
 from cases.models.history import RegistryHistory
 from cases.models.people import Person
 
@@ -16,7 +17,7 @@ URL_SCHEME = "url"
 LINKABLE = ("http", "https")
 
 
-class ExternalIdentifier(models.Model):
+class ExternalIdentifier(ChecksInOneQuery, models.Model):
     """An id another registry gives a person (a list's row id, a page URL); re-imports match on it."""
 
     person = models.ForeignKey(
@@ -60,7 +61,7 @@ class ExternalIdentifier(models.Model):
                 )
 
 
-class DuplicateCandidate(models.Model):
+class DuplicateCandidate(ChecksInOneQuery, models.Model):
     """Two person records that may be the same person, found by the duplicate task, for staff to review."""
 
     class State(models.TextChoices):
@@ -111,7 +112,7 @@ class DuplicateCandidate(models.Model):
         return f"{self.person_a} / {self.person_b} ({self.score:.2f})"
 
 
-class PersonMerge(models.Model):
+class PersonMerge(ChecksInOneQuery, models.Model):
     """One record merged into another: what moved, who did it, and whether it was undone."""
 
     kept = models.ForeignKey(Person, verbose_name=_("kept"), on_delete=models.PROTECT, related_name="merges")

@@ -6,13 +6,14 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cases.models.checks import ChecksInOneQuery
 from cases.models.history import RegistryHistory
 from cases.models.people import Person
 from cases.models.records import ImportRun
 from cases.protection.fields import EncryptedTextField
 
 
-class ImportProfile(models.Model):
+class ImportProfile(ChecksInOneQuery, models.Model):
     """A list's layout and vocabulary as data: which column feeds which field, what the list's own
     words mean, which columns hold links, how a sentence split over columns is read.
 

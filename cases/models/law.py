@@ -8,6 +8,7 @@ from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases import choices, countries
+from cases.models.checks import ChecksInOneQuery
 from cases.models.history import RegistryHistory
 
 # The languages a reader is given, each with the order in which a record's texts stand in for a
@@ -156,7 +157,7 @@ ARTICLE_FIELDS = (
 )
 
 
-class Article(models.Model):
+class Article(ChecksInOneQuery, models.Model):
     """One part of an article of a criminal code, with the facts that decide capital exposure."""
 
     jurisdiction = models.ForeignKey(
@@ -251,7 +252,7 @@ class Article(models.Model):
         return f"art. {self.number} part {self.part}" if self.part else f"art. {self.number}"
 
 
-class WatchListEntry(models.Model):
+class WatchListEntry(ChecksInOneQuery, models.Model):
     """A charge that is routinely escalated to a capital one, so a case under it is watched."""
 
     jurisdiction = models.ForeignKey(

@@ -12,6 +12,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from rest_framework_api_key.models import AbstractAPIKey
 
+from cases.models.checks import ChecksInOneQuery
 from cases.models.history import RegistryHistory
 from cases.models.people import Person
 from cases.models.risk import RiskAlert
@@ -208,7 +209,7 @@ for _name, _label in (
     PartnerAPIKey._meta.get_field(_name).verbose_name = _label
 
 
-class Submission(models.Model):
+class Submission(ChecksInOneQuery, models.Model):
     """A partner's report of a new detention, waiting for moderation. Never public as it is."""
 
     class State(models.TextChoices):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import choices
 from cases.identity.names import name_key
+from cases.models.checks import ChecksInOneQuery
 from cases.models.history import RegistryHistory
 from cases.models.law import Region
 from cases.models.public_time import PublicUpdateTime
@@ -43,7 +44,7 @@ def _new_slug_suffix() -> str:
     return secrets.token_hex(3)
 
 
-class Person(PublicUpdateTime, TranslatedContent, models.Model):
+class Person(ChecksInOneQuery, PublicUpdateTime, TranslatedContent, models.Model):
     """Someone persecuted, with the facts the risk rules depend on."""
 
     # What the public sees of a person besides their names (PUBLIC_COLUMNS of the public database
@@ -270,7 +271,7 @@ class PersonNameQuerySet(models.QuerySet):
         )
 
 
-class PersonName(models.Model):
+class PersonName(ChecksInOneQuery, models.Model):
     """One spelling of a person's name in one script; exactly one per person is primary."""
 
     person = models.ForeignKey(

@@ -8,11 +8,12 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import choices, countries, partial_dates
 from cases.models.cases import Case, CaseEvent, latest_event
+from cases.models.checks import ChecksInOneQuery
 from cases.models.history import RegistryHistory
 from cases.protection.fields import EncryptedTextField
 
 
-class ReleaseWave(models.Model):
+class ReleaseWave(ChecksInOneQuery, models.Model):
     """People released together (issue 18, point 2): a day, who announced it, the government or
     envoy on the other side, what was announced in return (as reported), where the people were
     taken, with sources. Each person's own release points here."""
@@ -106,7 +107,7 @@ class ReleaseQuerySet(models.QuerySet):
         return self.out().filter(models.Exists(public_entry))
 
 
-class Release(models.Model):
+class Release(ChecksInOneQuery, models.Model):
     """How the person left custody in one case (issue 18).
 
     Whether the person is out is the case's status (one of RELEASE_STATUSES: what counts them as

@@ -10,10 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import choices
 from cases.models.cases import Case, CaseEvent
+from cases.models.checks import ChecksInOneQuery
 from cases.models.history import RegistryHistory
 
 
-class RiskAssessment(models.Model):
+class RiskAssessment(ChecksInOneQuery, models.Model):
     """One result of the risk rules for a case, kept as history; written when the result changes."""
 
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)
@@ -55,7 +56,7 @@ class RiskAssessment(models.Model):
         return self.level != self.previous_level
 
 
-class RiskAlert(models.Model):
+class RiskAlert(ChecksInOneQuery, models.Model):
     """Something staff must act on about a case's risk, waiting in the triage queue: a change of
     its level (with the assessment), urgent news of a person under a death sentence (with the
     timeline entry that records it), a silence past its threshold or contact coming back after

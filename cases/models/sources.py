@@ -7,11 +7,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases import choices
+from cases.models.checks import ChecksInOneQuery
 from cases.models.history import RegistryHistory
 from cases.protection.fields import EncryptedTextField
 
 
-class Source(models.Model):
+class Source(ChecksInOneQuery, models.Model):
     """Where a fact came from. A confidential source is never shown outside the staff area."""
 
     public_id = models.UUIDField(_("public id"), default=uuid.uuid4, unique=True, editable=False)

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cases import choices, partial_dates
+from cases.models.checks import ChecksInOneQuery
 from cases.models.history import RegistryHistory
 from cases.models.law import reader_language
 from cases.models.people import Person
@@ -20,7 +21,7 @@ class ParticularRiskQuerySet(models.QuerySet):
         return self.filter(is_public=True, person__in=Person.objects.published())
 
 
-class ParticularRisk(models.Model):
+class ParticularRisk(ChecksInOneQuery, models.Model):
     """A condition (serious illness, disability, mental health, pregnancy, both parents in prison)
     or a report of ill-treatment (solitary confinement, denial of medical care, beating), dated as
     far as it is known and sourced. What happened is confidential (encrypted); an item is public
