@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import json
 import logging
 import os
 import re
@@ -21,7 +22,6 @@ from cases.models import (
     Case,
     CaseEvent,
     Charge,
-    Designation,
     DesignationList,
     Facility,
     FacilityStay,
@@ -30,7 +30,6 @@ from cases.models import (
     Person,
     Reclassification,
     Region,
-    ReleaseWave,
     RiskAlert,
     RiskAssessment,
     Source,
@@ -127,37 +126,26 @@ def demo(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
-def test_load_demo_creates_people_with_names_in_three_forms(law):
-    out = io.StringIO()
-
-    call_command("load_demo", people=30, stdout=out)
-
-    assert Person.objects.count() == 30
-    for person in Person.objects.prefetch_related("names"):
-        kinds = {name.kind: name for name in person.names.all()}
-        assert kinds[choices.NameKind.OFFICIAL_BE].is_primary
-        assert kinds[choices.NameKind.OFFICIAL_BE].script == choices.Script.BE_CYRILLIC
-        assert kinds[choices.NameKind.OFFICIAL_RU].script == choices.Script.RU_CYRILLIC
-        assert re.fullmatch(r"[A-Za-z ]+", kinds[choices.NameKind.PASSPORT_LATIN].text)
-        assert person.cases.exists()
-    assert "people: 30" in out.getvalue()
-    assert f"cases: {Case.objects.count()}" in out.getvalue()
-    assert "facilities: 8" in out.getvalue()
+@pytest.fixture(scope="module")
+def seed_7(django_db_setup, django_db_blocker):
+    """What a build of 30 people from seed 7 decides, built once for the module's seed tests."""
+    with django_db_blocker.unblock():
+        if not Jurisdiction.objects.exists():
+            load_law()
+        return build_and_summarise(seed=7, people=30)
 
 
-def test_build_demo_same_seed_gives_same_data(law):
-    first = build_and_summarise(seed=7, people=30)
-    second = build_and_summarise(seed=7, people=30)
+def test_build_demo_same_seed_gives_same_data(law, seed_7):
+    again = build_and_summarise(seed=7, people=30)
 
-    assert first == second
-    assert len(first[0]) == 30
+    assert again == seed_7
+    assert len(again[0]) == 30
 
 
-def test_build_demo_other_seed_gives_other_data(law):
-    first_people, _, _ = build_and_summarise(seed=7, people=30)
+def test_build_demo_other_seed_gives_other_data(law, seed_7):
     other_people, _, _ = build_and_summarise(seed=8, people=30)
 
-    assert [p[0] for p in first_people] != [p[0] for p in other_people]
+    assert [p[0] for p in seed_7[0]] != [p[0] for p in other_people]
 
 
 class TestBuiltDemo:
@@ -347,126 +335,109 @@ def test_load_demo_loads_the_law_data_when_missing(law):
     assert Person.objects.count() == MIN_PEOPLE
 
 
-@pytest.mark.slow
-def test_load_demo_default_size(law):
-    out = io.StringIO()
-
-    call_command("load_demo", stdout=out)
-
-    assert Person.objects.count() == 200
-    assert Case.objects.filter(sentence_kind=choices.SentenceKind.DEATH).count() == 1
-    assert 160 <= Person.objects.published().count() <= 180
-    assert "people: 200" in out.getvalue()
-    assert 3 <= RiskAlert.objects.filter(state=RiskAlert.State.OPEN).count() <= 8
-    # Issue 18: a release wave groups some of the people expelled, and the terrorism list's two
-    # snapshots put the railway arson three on it (and one 2020 case from the second).
-    wave = ReleaseWave.objects.get()
-    assert 1 <= wave.releases.count() <= 6
-    assert {r.event.date for r in wave.releases.all()} == {wave.date}
-    assert Designation.objects.filter(designation_list__code="by-terrorist-activity").count() >= 3
-
-
 # What `make run` shows and leaves behind ---------------------------------------------------------
 
 PROGRESS = re.compile(r"built (\d+) of (\d+) people \((\d+\.\d) s\)")
 
 
-def test_load_demo_prints_progress_with_counts_and_elapsed_time(law):
+@pytest.fixture(scope="class")
+def loaded(django_db_setup, django_db_blocker):
+    """What `load_demo` printed for 30 people, loaded once as `make run` does (the callbacks of its
+    commit run: the in-process risk assessments that raise the alerts) for the read-only tests of
+    a class, and rolled back after them."""
+    from django.test import TestCase
+
     out = io.StringIO()
-
-    call_command("load_demo", people=30, stdout=out)
-
-    steps = [
-        (int(done), int(total), float(seconds)) for done, total, seconds in PROGRESS.findall(out.getvalue())
-    ]
-    assert len(steps) >= 5, out.getvalue()
-    assert [done for done, _, _ in steps] == sorted(done for done, _, _ in steps)
-    assert steps[-1][:2] == (30, 30)
-    assert all(total == 30 for _, total, _ in steps)
-    assert [seconds for _, _, seconds in steps] == sorted(seconds for _, _, seconds in steps)
-    assert re.search(r"assessed the risk of 30 cases in \d+\.\d s", out.getvalue()), out.getvalue()
-    assert re.search(r"Demo data loaded in \d+\.\d s\.", out.getvalue())
+    with django_db_blocker.unblock(), transaction.atomic():
+        if not Jurisdiction.objects.exists():
+            load_law()
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            call_command("load_demo", people=30, stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
 
 
-def load_demo_as_make_run_does(capture_on_commit, **options):
-    """Run load_demo with the callbacks of its commit run, as outside a test's transaction: the
-    in-process risk assessments that raise the alerts."""
-    out = io.StringIO()
-    with capture_on_commit(execute=True):
-        call_command("load_demo", stdout=out, **options)
-    return out.getvalue()
+class TestDemoLoadedAsMakeRunDoes:
+    """Read-only checks of one `load_demo` of 30 people."""
 
+    def test_load_demo_creates_people_with_names_in_three_forms(self, loaded):
+        assert Person.objects.count() == 30
+        for person in Person.objects.prefetch_related("names"):
+            kinds = {name.kind: name for name in person.names.all()}
+            assert kinds[choices.NameKind.OFFICIAL_BE].is_primary
+            assert kinds[choices.NameKind.OFFICIAL_BE].script == choices.Script.BE_CYRILLIC
+            assert kinds[choices.NameKind.OFFICIAL_RU].script == choices.Script.RU_CYRILLIC
+            assert re.fullmatch(r"[A-Za-z ]+", kinds[choices.NameKind.PASSPORT_LATIN].text)
+            assert person.cases.exists()
+        assert "people: 30" in loaded
+        assert f"cases: {Case.objects.count()}" in loaded
+        assert "facilities: 8" in loaded
 
-def test_load_demo_leaves_a_handful_of_alerts_open(law, django_capture_on_commit_callbacks):
-    load_demo_as_make_run_does(django_capture_on_commit_callbacks, people=30)
+    def test_load_demo_prints_progress_with_counts_and_elapsed_time(self, loaded):
+        steps = [(int(done), int(total), float(seconds)) for done, total, seconds in PROGRESS.findall(loaded)]
+        assert len(steps) >= 5, loaded
+        assert [done for done, _, _ in steps] == sorted(done for done, _, _ in steps)
+        assert steps[-1][:2] == (30, 30)
+        assert all(total == 30 for _, total, _ in steps)
+        assert [seconds for _, _, seconds in steps] == sorted(seconds for _, _, seconds in steps)
+        assert re.search(r"assessed the risk of 30 cases in \d+\.\d s", loaded), loaded
+        assert re.search(r"Demo data loaded in \d+\.\d s\.", loaded)
 
-    assert RiskAlert.objects.count() > 8  # the first assessments raised more than a handful
-    assert 3 <= RiskAlert.objects.filter(state=RiskAlert.State.OPEN).count() <= 8
-    assert RiskAlert.objects.exclude(state=RiskAlert.State.RESOLVED).count() <= 10
+    def test_load_demo_leaves_a_handful_of_alerts_open(self, loaded):
+        assert RiskAlert.objects.count() > 8  # the first assessments raised more than a handful
+        assert 3 <= RiskAlert.objects.filter(state=RiskAlert.State.OPEN).count() <= 8
+        assert RiskAlert.objects.exclude(state=RiskAlert.State.RESOLVED).count() <= 10
 
-
-def test_load_demo_leaves_open_the_alerts_of_this_autumns_reclassifications(
-    law, django_capture_on_commit_callbacks
-):
-    load_demo_as_make_run_does(django_capture_on_commit_callbacks, people=30)
-
-    open_alerts = RiskAlert.objects.filter(state=RiskAlert.State.OPEN)
-    open_cases = set(
-        open_alerts.filter(kind=choices.AlertKind.LEVEL_CHANGED).values_list("case_id", flat=True)
-    )
-    # Death-row news stays open for a person to read (the demo's one death sentence).
-    death_row_cases = set(
-        open_alerts.filter(kind=choices.AlertKind.DEATH_ROW).values_list("case_id", flat=True)
-    )
-    assert death_row_cases == set(Case.objects.filter(sentence_kind="death").values_list("id", flat=True))
-    recent = set(
-        Reclassification.objects.filter(date__gte=datetime.date(2026, 8, 1)).values_list(
-            "to_charge__case_id", flat=True
+    def test_load_demo_leaves_open_the_alerts_of_this_autumns_reclassifications(self, loaded):
+        open_alerts = RiskAlert.objects.filter(state=RiskAlert.State.OPEN)
+        open_cases = set(
+            open_alerts.filter(kind=choices.AlertKind.LEVEL_CHANGED).values_list("case_id", flat=True)
         )
-    )
-    assert len(recent) == 3
-    assert open_cases == recent
+        # Death-row news stays open for a person to read (the demo's one death sentence).
+        death_row_cases = set(
+            open_alerts.filter(kind=choices.AlertKind.DEATH_ROW).values_list("case_id", flat=True)
+        )
+        assert death_row_cases == set(Case.objects.filter(sentence_kind="death").values_list("id", flat=True))
+        recent = set(
+            Reclassification.objects.filter(date__gte=datetime.date(2026, 8, 1)).values_list(
+                "to_charge__case_id", flat=True
+            )
+        )
+        assert len(recent) == 3
+        assert open_cases == recent
 
+    def test_load_demo_triages_the_other_alerts_through_the_services_with_who_and_a_note(self, loaded):
+        resolved = RiskAlert.objects.filter(state=RiskAlert.State.RESOLVED).select_related("resolved_by")
+        acknowledged = RiskAlert.objects.exclude(state=RiskAlert.State.OPEN)
+        assert resolved.exists()
+        assert all(alert.acknowledged_by and alert.acknowledged_at for alert in acknowledged)
+        for alert in resolved:
+            assert alert.resolved_by.is_staff and not alert.resolved_by.has_usable_password()
+            assert "synthetic" in alert.resolution_note
+        # Written through the services: each change of state is in the alert's history, by its author.
+        first = resolved.first()
+        assert first.history.filter(state=RiskAlert.State.RESOLVED, history_user=first.resolved_by).exists()
 
-def test_load_demo_triages_the_other_alerts_through_the_services_with_who_and_a_note(
-    law, django_capture_on_commit_callbacks
-):
-    load_demo_as_make_run_does(django_capture_on_commit_callbacks, people=30)
-
-    resolved = RiskAlert.objects.filter(state=RiskAlert.State.RESOLVED).select_related("resolved_by")
-    acknowledged = RiskAlert.objects.exclude(state=RiskAlert.State.OPEN)
-    assert resolved.exists()
-    assert all(alert.acknowledged_by and alert.acknowledged_at for alert in acknowledged)
-    for alert in resolved:
-        assert alert.resolved_by.is_staff and not alert.resolved_by.has_usable_password()
-        assert "synthetic" in alert.resolution_note
-    # Written through the services: each change of state is in the alert's history, by its author.
-    first = resolved.first()
-    assert first.history.filter(state=RiskAlert.State.RESOLVED, history_user=first.resolved_by).exists()
-
-
-def test_load_demo_still_raises_exactly_one_alert_per_change_of_level(
-    law, django_capture_on_commit_callbacks
-):
-    load_demo_as_make_run_does(django_capture_on_commit_callbacks, people=30)
-
-    changes = [
-        a.pk for a in RiskAssessment.objects.all() if a.level != (a.previous_level or choices.RiskLevel.NONE)
-    ]
-    assert changes
-    level_alerts = RiskAlert.objects.filter(kind=choices.AlertKind.LEVEL_CHANGED)
-    assert sorted(level_alerts.values_list("assessment_id", flat=True)) == sorted(changes)
-    # Besides, one urgent alert per entry of death-row news (the demo's death sentence has three).
-    death_row = RiskAlert.objects.filter(kind=choices.AlertKind.DEATH_ROW)
-    assert (
-        death_row.count()
-        == CaseEvent.objects.filter(
-            kind__in=choices.DEATH_ROW_KINDS, case__sentence_kind="death", alert__isnull=False
-        ).count()
-        == 3
-    )
-    assert set(death_row.values_list("state", flat=True)) == {"open"}  # news waits for a person
-    assert not Case.objects.filter(risk_stale=True).exists()
+    def test_load_demo_still_raises_exactly_one_alert_per_change_of_level(self, loaded):
+        changes = [
+            a.pk
+            for a in RiskAssessment.objects.all()
+            if a.level != (a.previous_level or choices.RiskLevel.NONE)
+        ]
+        assert changes
+        level_alerts = RiskAlert.objects.filter(kind=choices.AlertKind.LEVEL_CHANGED)
+        assert sorted(level_alerts.values_list("assessment_id", flat=True)) == sorted(changes)
+        # Besides, one urgent alert per entry of death-row news (the demo's death sentence has three).
+        death_row = RiskAlert.objects.filter(kind=choices.AlertKind.DEATH_ROW)
+        assert (
+            death_row.count()
+            == CaseEvent.objects.filter(
+                kind__in=choices.DEATH_ROW_KINDS, case__sentence_kind="death", alert__isnull=False
+            ).count()
+            == 3
+        )
+        assert set(death_row.values_list("state", flat=True)) == {"open"}  # news waits for a person
+        assert not Case.objects.filter(risk_stale=True).exists()
 
 
 def test_tasks_run_in_process_without_a_broker_warning(caplog):
@@ -524,3 +495,42 @@ def test_make_run_commands_print_no_warning_and_say_how_long_the_demo_took(tmp_p
     assert "built json" in output and "built csv" in output, output
     built = sorted(file.suffixes[-2:] for file in (tmp_path / "downloads").iterdir())
     assert built == [[".csv", ".gz"], [".json", ".gz"]]
+    # The demo of the default size, read back from the database `make run` left, with its settings.
+    read = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", DEFAULT_DEMO_FACTS],
+        cwd=ROOT, env=env | {"REGISTRY_ENV": "development"}, capture_output=True, text=True,
+    )  # fmt: skip
+    assert read.returncode == 0, read.stderr
+    facts = json.loads(read.stdout)
+    assert "people: 200" in output
+    assert facts["people"] == 200
+    assert facts["death_sentences"] == 1
+    assert 160 <= facts["published"] <= 180
+    assert 3 <= facts["open_alerts"] <= 8
+    # Issue 18: a release wave groups some of the people expelled, and the terrorism list's two
+    # snapshots put the railway arson three on it (and one 2020 case from the second).
+    assert facts["waves"] == 1
+    assert 1 <= facts["released_in_the_wave"] <= 6
+    assert facts["release_days"] == [facts["wave_day"]]
+    assert facts["on_the_terrorism_list"] >= 3
+
+
+# Run in the database `make run` left, by `manage.py shell`: the facts of the default-size demo.
+DEFAULT_DEMO_FACTS = """
+import json
+from cases.models import Case, Designation, Person, ReleaseWave, RiskAlert
+wave = ReleaseWave.objects.get() if ReleaseWave.objects.count() == 1 else None
+print(json.dumps({
+    "people": Person.objects.count(),
+    "death_sentences": Case.objects.filter(sentence_kind="death").count(),
+    "published": Person.objects.published().count(),
+    "open_alerts": RiskAlert.objects.filter(state=RiskAlert.State.OPEN).count(),
+    "waves": ReleaseWave.objects.count(),
+    "released_in_the_wave": wave.releases.count() if wave else 0,
+    "release_days": sorted({str(r.event.date) for r in wave.releases.all()}) if wave else [],
+    "wave_day": str(wave.date) if wave else None,
+    "on_the_terrorism_list": Designation.objects.filter(
+        designation_list__code="by-terrorist-activity"
+    ).count(),
+}))
+"""
