@@ -42,6 +42,18 @@ def chromium_available() -> bool:
     return shutil.which("chromium") is not None or os.path.exists("/usr/bin/chromium")
 
 
+def _long(item) -> bool:
+    return item.get_closest_marker("slow") is not None or item.get_closest_marker("one_database") is not None
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The long tests (`slow`, `one_database`: a minute each, some of it waiting on a worker or a
+    broker) run first, each keeping its place among the others. Under pytest-xdist a long test
+    handed out last keeps one worker busy for a minute while the other has nothing left to do."""
+    items.sort(key=lambda item: not _long(item))
+
+
 def pytest_runtest_setup(item):
     if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
         _missing(

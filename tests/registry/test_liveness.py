@@ -253,6 +253,7 @@ def _status_until(client, predicate, *, timeout: float) -> tuple[dict, float]:
 
 
 @pytest.mark.slow
+@pytest.mark.one_database  # a minute of waiting on a worker and beat: the database plays no part
 @pytest.mark.redis
 @pytest.mark.django_db
 def test_liveness_a_killed_worker_turns_health_503_within_the_threshold(client, own_redis, tmp_path):
