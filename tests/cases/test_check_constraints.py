@@ -9,7 +9,7 @@ from django.db import connection, models
 from django.test.utils import CaptureQueriesContext
 
 from cases import choices
-from cases.models import Case, Charge, Person, PersonName
+from cases.models import Case, Person, PersonName
 from tests.factories import CaseFactory, ChargeFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -80,6 +80,18 @@ def test_a_condition_that_reads_an_excluded_field_is_not_asked_as_in_django(law)
     assert our_errors(broken, exclude={"status"}) == djangos_errors(broken, exclude={"status"})
     assert "Unknown case status." not in str(our_errors(broken, exclude={"status"}))
     assert "Months must be below 12" in str(our_errors(broken, exclude={"status"}))
+
+
+def test_a_condition_that_compares_with_an_excluded_field_is_not_asked_as_in_django(law):
+    broken = Case(
+        person=PersonFactory(), jurisdiction=law, detention_date=D(2024, 5, 1), verdict_date=D(2024, 4, 1)
+    )
+
+    assert "The verdict date cannot be before the detention date." in str(our_errors(broken))
+    assert our_errors(broken, exclude={"detention_date"}) == djangos_errors(
+        broken, exclude={"detention_date"}
+    )
+    assert our_errors(broken, exclude={"detention_date"}) is None
 
 
 def test_a_broken_charge_and_a_broken_person_get_djangos_errors(law):
