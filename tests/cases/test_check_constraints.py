@@ -122,3 +122,19 @@ def test_a_refused_save_through_the_services_still_names_the_broken_rule(law):
 
     with pytest.raises(RefusedChange, match="Months must be below 12"):
         services.update_case(case=case, sentence_months=14)
+
+
+def test_every_model_with_check_constraints_validates_them_in_one_query():
+    from django.apps import apps
+    from django.db.models import CheckConstraint
+
+    from cases.models.checks import ChecksInOneQuery
+
+    with_checks = [
+        model
+        for model in apps.get_app_config("cases").get_models()
+        if any(isinstance(c, CheckConstraint) for c in model._meta.constraints)
+    ]
+
+    assert len(with_checks) >= 20
+    assert [m.__name__ for m in with_checks if not issubclass(m, ChecksInOneQuery)] == []
