@@ -47,26 +47,24 @@ def test_check_constraints_of_a_case_are_asked_in_one_query_where_django_asks_on
     assert len(djangos.captured_queries) >= 7  # one per check constraint of a case, at the least
 
 
-def _broken_cases():
-    """Unsaved cases that each break some of the case's check constraints."""
-    yield Case(status="no_such_status")
-    yield Case(
-        detention_date=D(2024, 5, 1),
-        verdict_date=D(2024, 4, 1),
-        sentence_kind=choices.SentenceKind.FINE,
-        sentence_years=2,
-        sentence_months=14,
-    )
-    yield Case(verdict_final_on=D(2024, 1, 1))
-    yield Case(verdict_date=D(2024, 6, 1), verdict_final_on=D(2024, 5, 1), sentence_months=3)
+# Facts of unsaved cases that each break some of the case's check constraints.
+BROKEN_CASES = [
+    {"status": "no_such_status"},
+    {
+        "detention_date": D(2024, 5, 1),
+        "verdict_date": D(2024, 4, 1),
+        "sentence_kind": choices.SentenceKind.FINE,
+        "sentence_years": 2,
+        "sentence_months": 14,
+    },
+    {"verdict_final_on": D(2024, 1, 1)},
+    {"verdict_date": D(2024, 6, 1), "verdict_final_on": D(2024, 5, 1), "sentence_months": 3},
+]
 
 
-@pytest.mark.parametrize("number", range(4))
-def test_a_broken_case_gets_the_errors_djangos_own_validation_gives(law, number):
-    person = PersonFactory()
-    broken = list(_broken_cases())[number]
-    broken.person = person
-    broken.jurisdiction = law
+@pytest.mark.parametrize("facts", BROKEN_CASES)
+def test_a_broken_case_gets_the_errors_djangos_own_validation_gives(law, facts):
+    broken = Case(person=PersonFactory(), jurisdiction=law, **facts)
 
     ours = our_errors(broken)
 

@@ -16,7 +16,7 @@ name the row, column and reason.
 
 Validation: every object is checked with `full_clean` for its fields (choices, lengths, formats)
 before anything is written; the constraints are the database's to enforce on insert (the same
-ones `full_clean` would have checked with a query each).
+ones `full_clean` would have checked with a query or more per object).
 """
 
 import functools
