@@ -52,7 +52,8 @@ def failed_checks(instance, model, checks, *, exclude, using) -> set[str]:
         with savepoint:
             row = query.get_compiler(using=using).execute_sql(SINGLE)
     except DatabaseError as error:
-        logger.warning("Could not check the constraints of %s: %s", model._meta.label, error)
+        # The error's kind only: its text may quote a value of the record, which may be confidential.
+        logger.warning("Could not check the constraints of %s (%s)", model._meta.label, type(error).__name__)
         return set()
     # The row holds the selected annotations in the order they were added.
     return {constraint.name for constraint, passed in zip(asked.values(), row, strict=True) if not passed}
